@@ -1,0 +1,37 @@
+namespace Causeway.Errors;
+
+/// <summary>Base of every error Causeway raises on purpose. <see cref="Code"/> is one of
+/// <see cref="ErrorCodes"/>; the message is one line meant for the person who caused it.</summary>
+public class CausewayException : Exception
+{
+    public CausewayException(string code, string message, Exception? inner = null) : base(message, inner) => Code = code;
+
+    public string Code { get; }
+}
+
+/// <summary>The caller sent something malformed: a bad name, path, JSON, op, value, cursor or point in time.</summary>
+public class InvalidInputException(string code, string message, Exception? inner = null) : CausewayException(code, message, inner);
+
+/// <summary>An operation does not fit the kind of the field it targets (increment on a set).</summary>
+public sealed class TypeMismatchException(string message) : InvalidInputException(ErrorCodes.TypeMismatch, message);
+
+/// <summary>Bytes that are not canonical DAG-CBOR (or not CBOR at all).</summary>
+public sealed class NonCanonicalCborException(string message, Exception? inner = null) : InvalidInputException(ErrorCodes.InvalidCbor, message, inner);
+
+public sealed class NotFoundException(string message) : CausewayException(ErrorCodes.NotFound, message);
+
+public sealed class AlreadyExistsException(string message) : CausewayException(ErrorCodes.AlreadyExists, message);
+
+public sealed class TooLargeException(string message) : CausewayException(ErrorCodes.TooLarge, message);
+
+/// <summary>A remote clock is further ahead of ours than the accepted skew.</summary>
+public sealed class ClockSkewException(string message) : CausewayException(ErrorCodes.ClockSkew, message);
+
+/// <summary>A commit failed a ledger check (hash, signature, sequence, parents).</summary>
+public sealed class InvalidCommitException(string message) : CausewayException(ErrorCodes.InvalidCommit, message);
+
+/// <summary>Stored data failed an integrity check; the store needs attention, the caller did nothing wrong.</summary>
+public sealed class CorruptDataException(string message, Exception? inner = null) : CausewayException(ErrorCodes.Corrupt, message, inner);
+
+/// <summary>The replica or database is closing.</summary>
+public sealed class UnavailableException(string message) : CausewayException(ErrorCodes.Unavailable, message);

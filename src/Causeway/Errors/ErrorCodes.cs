@@ -1,0 +1,45 @@
+namespace Causeway.Errors;
+
+/// <summary>The stable, machine-readable error codes of the HTTP contract (shared/API.md).
+/// Library exceptions carry the same codes, so a caller handles embedded and remote alike.</summary>
+public static class ErrorCodes
+{
+    public const string InvalidJson = "invalid_json";
+    public const string InvalidName = "invalid_name";
+    public const string InvalidPath = "invalid_path";
+    public const string InvalidOp = "invalid_op";
+    public const string InvalidValue = "invalid_value";
+    public const string TypeMismatch = "type_mismatch";
+    public const string InvalidCursor = "invalid_cursor";
+    public const string InvalidAt = "invalid_at";
+    public const string InvalidCbor = "invalid_cbor";
+    public const string InvalidCommit = "invalid_commit";
+    public const string ClockSkew = "clock_skew";
+    public const string Unauthorized = "unauthorized";
+    public const string Forbidden = "forbidden";
+    public const string NotFound = "not_found";
+    public const string AlreadyExists = "already_exists";
+    public const string InsufficientRights = "insufficient_rights";
+    public const string ReservationUnavailable = "reservation_unavailable";
+    public const string TooLarge = "too_large";
+    public const string SchemaViolation = "schema_violation";
+    public const string ConstraintViolation = "constraint_violation";
+    public const string RateLimited = "rate_limited";
+    public const string Unavailable = "unavailable";
+    public const string Corrupt = "corrupt";
+
+    /// <summary>The HTTP status a code maps to (API.md, Conventions).</summary>
+    public static int HttpStatus(string code) => code switch
+    {
+        Unauthorized => 401,
+        Forbidden => 403,
+        NotFound => 404,
+        AlreadyExists or InsufficientRights or ReservationUnavailable => 409,
+        TooLarge => 413,
+        SchemaViolation or ConstraintViolation => 422,
+        RateLimited => 429,
+        Unavailable => 503,
+        Corrupt => 500,
+        _ => 400,
+    };
+}

@@ -1,0 +1,153 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Causeway.Errors;
+
+namespace Causeway.Values;
+
+/// <summary>JSON in and out. Plain JSON maps onto null, bool, int (integers that fit 64 bits),
+/// double, string, array and map. Three one-key objects name the other kinds on input:
+/// <c>{"$decimal": "1.50"}</c>, <c>{"$time": "2026-01-02T03:04:05Z"}</c>, <c>{"$bytes": "base64"}</c>.
+/// On output a decimal is a string, a timestamp an RFC 3339 string and bytes base64 (API.md).</summary>
+public static class ValueJson
+{
+    public const int MaxDepth = 64;
+
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false };
+
+    public static Value Parse(string json) => Parse(Encoding.UTF8.GetBytes(json));
+
+    /// <summary>Parses one JSON value; anything malformed is an <see cref="InvalidInputException"/> with code invalid_json.</summary>
+    public static Value Parse(ReadOnlySpan<byte> utf8)
+    {
+        var reader = new Utf8JsonReader(utf8, ReaderOptions);
+        try
+        {
+            if (!reader.Read()) throw new InvalidInputException(ErrorCodes.InvalidJson, "The body is empty; a JSON value was expected.");
+            var value = Read(ref reader);
+            if (reader.Read()) throw new InvalidInputException(ErrorCodes.InvalidJson, $"Unexpected data after the JSON value at byte {reader.TokenStartIndex}.");
+            return value;
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidInputException(ErrorCodes.InvalidJson, $"Malformed JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}: {FirstSentence(e.Message)}", e);
+        }
+    }
+
+    public static Value FromElement(JsonElement element) => Parse(Encoding.UTF8.GetBytes(element.GetRawText()));
+
+    private static Value Read(ref Utf8JsonReader reader)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.Null: return Value.Null;
+            case JsonTokenType.True: return Value.True;
+            case JsonTokenType.False: return Value.False;
+            case JsonTokenType.Number:
+                if (reader.TryGetInt64(out long l)) return Value.Int(l);
+                if (reader.TryGetDouble(out double d) && double.IsFinite(d)) return Value.Double(d);
+                throw new InvalidInputException(ErrorCodes.InvalidValue, $"The number at byte {reader.TokenStartIndex} is out of range.");
+            case JsonTokenType.String:
+                return Value.String(GetString(ref reader));
+            case JsonTokenType.StartArray:
+            {
+                var items = new List<Value>();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                    items.Add(Read(ref reader));
+                return Value.Array(items);
+            }
+            case JsonTokenType.StartObject:
+            {
+                var entries = new List<KeyValuePair<string, Value>>();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+                {
+                    string key = GetString(ref reader);
+                    reader.Read();
+                    entries.Add(new(key, Read(ref reader)));
+                }
+                if (entries.Count == 1 && entries[0].Key.StartsWith('$')) return ReadTyped(entries[0].Key, entries[0].Value);
+                return Value.Map(entries);
+            }
+            default:
+                throw new InvalidInputException(ErrorCodes.InvalidJson, $"Unexpected JSON token {reader.TokenType}.");
+        }
+    }
+
+    private static string GetString(ref Utf8JsonReader reader)
+    {
+        try { return reader.GetString()!; }
+        catch (InvalidOperationException e) { throw new InvalidInputException(ErrorCodes.InvalidJson, "A JSON string is not valid UTF-16 (unpaired surrogate escape).", e); }
+    }
+
+    private static Value ReadTyped(string tag, Value content)
+    {
+        if (content.Kind != ValueKind.String)
+            throw new InvalidInputException(ErrorCodes.InvalidValue, $"'{tag}' takes a string.");
+        string s = content.AsString();
+        switch (tag)
+        {
+            case "$decimal":
+                if (decimal.TryParse(s, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var m))
+                    return Value.Decimal(m);
+                throw new InvalidInputException(ErrorCodes.InvalidValue, $"'{Clip(s)}' is not a decimal number.");
+            case "$time":
+                if (DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) && s.Contains('T'))
+                    return Value.Timestamp(t);
+                throw new InvalidInputException(ErrorCodes.InvalidValue, $"'{Clip(s)}' is not an RFC 3339 time.");
+            case "$bytes":
+                var buffer = new byte[(s.Length * 3 + 3) / 4];
+                if (Convert.TryFromBase64String(s, buffer, out int n)) return Value.Bytes(buffer.AsSpan(0, n));
+                throw new InvalidInputException(ErrorCodes.InvalidValue, "'$bytes' takes base64 text.");
+            default:
+                throw new InvalidInputException(ErrorCodes.InvalidValue, $"Keys starting with '$' are reserved; '{Clip(tag)}' is not a known type tag ($decimal, $time, $bytes).");
+        }
+    }
+
+    public static void Write(Utf8JsonWriter writer, Value value)
+    {
+        switch (value.Kind)
+        {
+            case ValueKind.Null: writer.WriteNullValue(); break;
+            case ValueKind.Bool: writer.WriteBooleanValue(value.AsBool()); break;
+            case ValueKind.Int: writer.WriteNumberValue(value.AsInt()); break;
+            case ValueKind.Double: writer.WriteNumberValue(value.AsDouble()); break;
+            case ValueKind.Decimal: writer.WriteStringValue(value.AsDecimal().ToString(CultureInfo.InvariantCulture)); break;
+            case ValueKind.String: writer.WriteStringValue(value.AsString()); break;
+            case ValueKind.Bytes: writer.WriteBase64StringValue(value.AsBytes().Span); break;
+            case ValueKind.Timestamp: writer.WriteStringValue(FormatTime(value.AsTimestamp())); break;
+            case ValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in value.AsArray()) Write(writer, item);
+                writer.WriteEndArray();
+                break;
+            case ValueKind.Map:
+                writer.WriteStartObject();
+                foreach (var (key, item) in value.AsMap())
+                {
+                    writer.WritePropertyName(key);
+                    Write(writer, item);
+                }
+                writer.WriteEndObject();
+                break;
+        }
+    }
+
+    public static string FormatTime(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+
+    public static string ToJsonString(Value value)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true, MaxDepth = 1024 }))
+            Write(writer, value);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static string Clip(string s) => s.Length <= 40 ? s : s[..40] + "…";
+
+    private static string FirstSentence(string message)
+    {
+        int i = message.IndexOf(". ", StringComparison.Ordinal);
+        return i < 0 ? message : message[..(i + 1)];
+    }
+}
