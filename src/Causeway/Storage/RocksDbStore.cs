@@ -1,0 +1,115 @@
+using RocksDbSharp;
+
+namespace Causeway.Storage;
+
+/// <summary>The default store: RocksDB in a folder. A durable write is a synced WAL write;
+/// RocksDB's own write group lets concurrent synced writers share one fsync.</summary>
+public sealed class RocksDbStore : IKeyValueStore
+{
+    private readonly RocksDb _db;
+    private readonly WriteOptions _durable = new WriteOptions().SetSync(true);
+    private readonly WriteOptions _buffered = new WriteOptions().SetSync(false);
+    private int _disposed;
+
+    private RocksDbStore(RocksDb db) => _db = db;
+
+    public string Path => _db.Path;
+
+    public static RocksDbStore Open(string path, long blockCacheBytes = 64L << 20)
+    {
+        Directory.CreateDirectory(path);
+        var table = new BlockBasedTableOptions()
+            .SetBlockCache(Cache.CreateLru((ulong)blockCacheBytes))
+            .SetFilterPolicy(BloomFilterPolicy.Create(10, false))
+            .SetCacheIndexAndFilterBlocks(true)
+            .SetFormatVersion(5);
+        var options = new DbOptions()
+            .SetCreateIfMissing(true)
+            .SetBlockBasedTableFactory(table)
+            .IncreaseParallelism(Math.Max(2, Environment.ProcessorCount))
+            .SetKeepLogFileNum(3);
+        try
+        {
+            return new RocksDbStore(RocksDb.Open(options, path));
+        }
+        catch (RocksDbException e)
+        {
+            throw new Errors.CausewayException(Errors.ErrorCodes.Unavailable, $"Cannot open the store in '{path}': {e.Message}", e);
+        }
+    }
+
+    public byte[]? Get(ReadOnlySpan<byte> key) => _db.Get(key, null, null);
+
+    public IKeyCursor Scan(ReadOnlySpan<byte> prefix) => new Cursor(_db, prefix, null);
+
+    public void Write(StoreBatch batch, bool durable)
+    {
+        using var native = new WriteBatch();
+        foreach (var op in batch.Operations)
+        {
+            switch (op.Kind)
+            {
+                case StoreBatch.Kind.Put: native.Put(op.Key, op.Value); break;
+                case StoreBatch.Kind.Delete: native.Delete(op.Key); break;
+                case StoreBatch.Kind.DeleteRange: native.DeleteRange(op.Key, (ulong)op.Key.Length, op.Value, (ulong)op.Value.Length); break;
+            }
+        }
+        _db.Write(native, durable ? _durable : _buffered);
+    }
+
+    public IStoreSnapshot OpenSnapshot() => new Snapshot(_db, _db.CreateSnapshot());
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0) _db.Dispose();
+    }
+
+    private sealed class Snapshot(RocksDb db, RocksDbSharp.Snapshot snapshot) : IStoreSnapshot
+    {
+        private readonly ReadOptions _read = new ReadOptions().SetSnapshot(snapshot);
+
+        public byte[]? Get(ReadOnlySpan<byte> key) => db.Get(key, null, _read);
+        public IKeyCursor Scan(ReadOnlySpan<byte> prefix) => new Cursor(db, prefix, snapshot);
+        public void Dispose() => snapshot.Dispose();
+    }
+
+    /// <summary>A RocksDB iterator bounded to the prefix, so seeks never leave the range.</summary>
+    private sealed class Cursor : IKeyCursor
+    {
+        private readonly Iterator _iterator;
+        private readonly byte[] _prefix;
+
+        public Cursor(RocksDb db, ReadOnlySpan<byte> prefix, RocksDbSharp.Snapshot? snapshot)
+        {
+            _prefix = prefix.ToArray();
+            var read = new ReadOptions();
+            if (snapshot is not null) read.SetSnapshot(snapshot);
+            if (_prefix.Length > 0) read.SetIterateLowerBound(_prefix);
+            var upper = KeyRange.UpperBound(_prefix);
+            if (upper is not null) read.SetIterateUpperBound(upper);
+            _iterator = db.NewIterator(null, read);
+        }
+
+        public bool Valid => _iterator.Valid();
+        public ReadOnlySpan<byte> Key => _iterator.GetKeySpan();
+        public ReadOnlySpan<byte> Value => _iterator.GetValueSpan();
+
+        public bool Seek(ReadOnlySpan<byte> key)
+        {
+            _iterator.Seek(key.SequenceCompareTo(_prefix) < 0 ? _prefix : key);
+            return Valid;
+        }
+
+        public bool SeekForPrev(ReadOnlySpan<byte> key)
+        {
+            _iterator.SeekForPrev(key);
+            return Valid;
+        }
+
+        public bool SeekToFirst() { _iterator.SeekToFirst(); return Valid; }
+        public bool SeekToLast() { _iterator.SeekToLast(); return Valid; }
+        public bool Next() { _iterator.Next(); return Valid; }
+        public bool Prev() { _iterator.Prev(); return Valid; }
+        public void Dispose() => _iterator.Dispose();
+    }
+}
