@@ -1,1 +1,39 @@
-Console.WriteLine("crash writer");
+// The child process of the durability tests and the soak benchmark. It opens a replica on the
+// folder in args[0], then commits forever from several concurrent writers and prints one line
+// "ACK <commit-cid> <collection> <id> <n>" per acknowledged commit, flushed at once. The parent
+// kills it with SIGKILL at a random moment and checks that every line it read is still there.
+using Causeway;
+using Causeway.Values;
+
+if (args.Length < 1)
+{
+    Console.Error.WriteLine("usage: Causeway.CrashWriter DATA-DIR [WRITERS]");
+    return 2;
+}
+int writers = args.Length > 1 ? int.Parse(args[1]) : 8;
+
+await using var replica = await Replica.OpenAsync(args[0]);
+var db = replica.TryGetDatabase("crash") ?? await replica.CreateDatabaseAsync("crash");
+var stdout = Console.Out;
+var gate = new Lock();
+string run = Guid.NewGuid().ToString("n")[..8];
+Console.WriteLine($"READY {replica.Did}");
+
+await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+{
+    for (long n = 0; ; n++)
+    {
+        string id = $"{run}-{w}-{n}";
+        var doc = Value.Map([new("writer", Value.Int(w)), new("n", Value.Int(n)), new("body", Value.String(new string('x', 200)))]);
+        var result = n % 5 == 4
+            ? await db.TransactAsync(tx =>
+            {
+                tx.Put("items", id, doc);
+                tx.Patch("totals", $"w{w}", Causeway.Documents.FieldOp.Increment("count", 1));
+                return Task.CompletedTask;
+            })
+            : await db.PutAsync("items", id, doc);
+        lock (gate) stdout.WriteLine($"ACK {result.Commit} items {id} {n}");
+    }
+})));
+return 0;

@@ -1,0 +1,20 @@
+namespace Causeway.Bench;
+
+/// <summary>Rows of benchmark figures printed as an aligned text table.</summary>
+internal sealed class Table(params string[] columns)
+{
+    private readonly List<string[]> _rows = [];
+
+    public void Add(params string[] cells) => _rows.Add(cells);
+
+    public void Print(TextWriter output)
+    {
+        var widths = columns.Select((c, i) => Math.Max(c.Length, _rows.Count == 0 ? 0 : _rows.Max(r => i < r.Length ? r[i].Length : 0))).ToArray();
+        string Line(IReadOnlyList<string> cells) => "| " + string.Join(" | ", cells.Select((c, i) => i == 0 ? c.PadRight(widths[i]) : c.PadLeft(widths[i]))) + " |";
+        output.WriteLine(Line(columns));
+        output.WriteLine("|" + string.Join("|", widths.Select((w, i) => i == 0 ? new string('-', w + 2) : new string('-', w + 1) + ":")) + "|");
+        foreach (var row in _rows) output.WriteLine(Line(row));
+    }
+
+    public static string Rate(double perSecond) => perSecond >= 100 ? perSecond.ToString("N0") : perSecond.ToString("N1");
+}
