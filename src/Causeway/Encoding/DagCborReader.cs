@@ -6,9 +6,11 @@ using Causeway.Errors;
 
 namespace Causeway.Encoding;
 
-/// <summary>Reads canonical DAG-CBOR and nothing else. Wraps a <see cref="CborReader"/> (in Lax
-/// mode, because its Canonical mode both misses DAG-CBOR rules and costs a key set per map) and
-/// checks every item head itself before the inner reader moves: definite lengths only, shortest
+/// <summary>Reads canonical DAG-CBOR and nothing else. It mirrors the <see cref="CborReader"/> API
+/// but parses the bytes itself: <see cref="CborReader"/> in System.Formats.Cbor 10.0.x stops at a
+/// fixed nesting depth of 64 (configurable only from .NET 11), its Canonical mode misses DAG-CBOR
+/// rules (64-bit floats, tags, key kinds) and costs a key set per map, and every head has to be
+/// checked here anyway. It checks each item head before moving: definite lengths only, shortest
 /// integer/length/tag forms, floats only as finite 64-bit values, no simple values but false,
 /// true and null, no tag but 42, tag 42 holding 0x00 + a valid CID, text map keys in DAG-CBOR
 /// order (encoded length, then bytes) without duplicates, valid UTF-8, no truncation, at most
@@ -29,8 +31,8 @@ public sealed class DagCborReader
         public int PrevKeyLength;   // 0 = no key yet (an encoded key is never empty)
     }
 
-    private readonly CborReader _reader;
     private ReadOnlyMemory<byte> _data;
+    private int _offset;
     private Frame[] _frames = new Frame[8];
     private int _depth;
     private bool _rootDone;
@@ -40,6 +42,8 @@ public sealed class DagCborReader
     private DagCborKind _kind;
     private bool _negative;
     private ulong _argument;
+    private int _headEnd;   // offset just after the head
+    private int _itemEnd;   // offset just after the item (for a container: after its head)
     private Cid _link;
 
     public DagCborReader(ReadOnlyMemory<byte> data, int maxDepth = DefaultMaxDepth)
@@ -47,14 +51,13 @@ public sealed class DagCborReader
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDepth, 1);
         MaxDepth = maxDepth;
         _data = data;
-        _reader = new CborReader(data, CborConformanceMode.Lax, allowMultipleRootLevelValues: false);
     }
 
     /// <summary>The most containers that may be open at once.</summary>
     public int MaxDepth { get; }
 
     /// <summary>Byte offset of the next item.</summary>
-    public int Offset => _data.Length - _reader.BytesRemaining;
+    public int Offset => _offset;
 
     /// <summary>How many arrays and maps are open.</summary>
     public int Depth => _depth;
@@ -63,7 +66,7 @@ public sealed class DagCborReader
     public void Reset(ReadOnlyMemory<byte> data)
     {
         _data = data;
-        _reader.Reset(data);
+        _offset = 0;
         _depth = 0;
         _rootDone = false;
         _headOffset = -1;
@@ -105,16 +108,13 @@ public sealed class DagCborReader
     public void ReadNull()
     {
         int start = Expect(DagCborKind.Null);
-        Inner(start, static r => r.ReadNull());
         EndItem(start);
     }
 
     public bool ReadBoolean()
     {
         int start = Expect(DagCborKind.Boolean);
-        bool value = false;
-        try { value = _reader.ReadBoolean(); }
-        catch (CborContentException e) { throw Fail(start, e.Message, e); }
+        bool value = _data.Span[start] == 0xF5;
         EndItem(start);
         return value;
     }
@@ -126,7 +126,7 @@ public sealed class DagCborReader
         if (_argument > long.MaxValue)
             throw Fail(start, $"integer {DescribeInteger()} does not fit in a 64-bit signed integer");
         long value = _negative ? -1 - (long)_argument : (long)_argument;
-        AdvanceInteger(start);
+        EndItem(start);
         return value;
     }
 
@@ -136,7 +136,7 @@ public sealed class DagCborReader
         int start = Expect(DagCborKind.Integer);
         if (_negative) throw Fail(start, $"expected an unsigned integer but found {DescribeInteger()}");
         ulong value = _argument;
-        AdvanceInteger(start);
+        EndItem(start);
         return value;
     }
 
@@ -147,7 +147,7 @@ public sealed class DagCborReader
         int start = Expect(DagCborKind.Integer);
         negative = _negative;
         ulong argument = _argument;
-        AdvanceInteger(start);
+        EndItem(start);
         return argument;
     }
 
@@ -161,9 +161,7 @@ public sealed class DagCborReader
     public double ReadDouble()
     {
         int start = Expect(DagCborKind.Float);
-        double value = 0;
-        try { value = _reader.ReadDouble(); }
-        catch (CborContentException e) { throw Fail(start, e.Message, e); }
+        double value = BinaryPrimitives.ReadDoubleBigEndian(_data.Span.Slice(start + 1, 8));
         EndItem(start);
         return value;
     }
@@ -171,8 +169,7 @@ public sealed class DagCborReader
     public string ReadText()
     {
         int start = Expect(DagCborKind.Text);
-        ReadOnlyMemory<byte> utf8 = ReadTextCore(start);
-        string value = System.Text.Encoding.UTF8.GetString(utf8.Span); // checked valid in CheckHead
+        string value = System.Text.Encoding.UTF8.GetString(Payload()); // checked valid in CheckHead
         EndItem(start);
         return value;
     }
@@ -181,9 +178,9 @@ public sealed class DagCborReader
     public ReadOnlyMemory<byte> ReadTextUtf8()
     {
         int start = Expect(DagCborKind.Text);
-        ReadOnlyMemory<byte> utf8 = ReadTextCore(start);
+        ReadOnlyMemory<byte> value = _data[_headEnd.._itemEnd];
         EndItem(start);
-        return utf8;
+        return value;
     }
 
     public byte[] ReadBytes() => ReadBytesMemory().ToArray();
@@ -192,9 +189,7 @@ public sealed class DagCborReader
     public ReadOnlyMemory<byte> ReadBytesMemory()
     {
         int start = Expect(DagCborKind.Bytes);
-        ReadOnlyMemory<byte> value = default;
-        try { value = _reader.ReadDefiniteLengthByteString(); }
-        catch (CborContentException e) { throw Fail(start, e.Message, e); }
+        ReadOnlyMemory<byte> value = _data[_headEnd.._itemEnd];
         EndItem(start);
         return value;
     }
@@ -203,12 +198,6 @@ public sealed class DagCborReader
     {
         int start = Expect(DagCborKind.Link);
         Cid link = _link;
-        try
-        {
-            _reader.ReadTag();
-            _reader.ReadDefiniteLengthByteString();
-        }
-        catch (CborContentException e) { throw Fail(start, e.Message, e); }
         EndItem(start);
         return link;
     }
@@ -219,7 +208,6 @@ public sealed class DagCborReader
         int start = Expect(DagCborKind.Array);
         int count = (int)_argument;
         Enter(start);
-        Inner(start, static r => r.ReadStartArray());
         Push(isMap: false, count);
         return count;
     }
@@ -230,8 +218,6 @@ public sealed class DagCborReader
             throw new InvalidOperationException("ReadEndArray called outside an array.");
         if (_frames[_depth - 1].Remaining != 0)
             throw new InvalidOperationException($"ReadEndArray called with {_frames[_depth - 1].Remaining} items of the array unread.");
-        int start = Offset;
-        Inner(start, static r => r.ReadEndArray());
         _depth--;
         EndItem(-1);
     }
@@ -243,7 +229,6 @@ public sealed class DagCborReader
         int start = Expect(DagCborKind.Map);
         int count = (int)_argument;
         Enter(start);
-        Inner(start, static r => r.ReadStartMap());
         Push(isMap: true, count * 2);
         return count;
     }
@@ -254,8 +239,6 @@ public sealed class DagCborReader
             throw new InvalidOperationException("ReadEndMap called outside a map.");
         if (_frames[_depth - 1].Remaining != 0)
             throw new InvalidOperationException($"ReadEndMap called with {(_frames[_depth - 1].Remaining + 1) / 2} entries of the map unread.");
-        int start = Offset;
-        Inner(start, static r => r.ReadEndMap());
         _depth--;
         EndItem(-1);
     }
@@ -266,7 +249,8 @@ public sealed class DagCborReader
         int depth = _depth;
         do
         {
-            switch (PeekKind())
+            DagCborKind kind = PeekKind();
+            switch (kind)
             {
                 case DagCborKind.Array: ReadStartArray(); break;
                 case DagCborKind.Map: ReadStartMap(); break;
@@ -275,9 +259,7 @@ public sealed class DagCborReader
                 case DagCborKind.EndArray or DagCborKind.EndMap or DagCborKind.End:
                     throw new InvalidOperationException("SkipValue called where no item is left.");
                 default:
-                    int start = Offset;
-                    Inner(start, static r => r.SkipValue());
-                    EndItem(start);
+                    EndItem(Expect(kind));
                     break;
             }
         }
@@ -288,41 +270,20 @@ public sealed class DagCborReader
     public void ReadEnd()
     {
         if (!_rootDone) throw new InvalidOperationException("ReadEnd called before the top-level item was fully read.");
-        int left = _reader.BytesRemaining;
+        int left = _data.Length - _offset;
         if (left > 0)
-            throw Fail(Offset, $"{left} trailing byte{(left == 1 ? "" : "s")} after the top-level item");
+            throw Fail(_offset, $"{left} trailing byte{(left == 1 ? "" : "s")} after the top-level item");
     }
 
     private int Expect(DagCborKind kind)
     {
         DagCborKind found = PeekKind();
         if (found != kind)
-            throw Fail(Offset, $"expected {Describe(kind)} but found {Describe(found)}");
+            throw Fail(_offset, $"expected {Describe(kind)} but found {Describe(found)}");
         return _headOffset;
     }
 
-    private void AdvanceInteger(int start)
-    {
-        try
-        {
-            if (_negative) _reader.ReadCborNegativeIntegerRepresentation();
-            else _reader.ReadUInt64();
-        }
-        catch (CborContentException e) { throw Fail(start, e.Message, e); }
-        EndItem(start);
-    }
-
-    private ReadOnlyMemory<byte> ReadTextCore(int start)
-    {
-        try { return _reader.ReadDefiniteLengthTextStringBytes(); }
-        catch (CborContentException e) { throw Fail(start, e.Message, e); }
-    }
-
-    private void Inner(int start, Action<CborReader> action)
-    {
-        try { action(_reader); }
-        catch (CborContentException e) { throw Fail(start, e.Message, e); }
-    }
+    private ReadOnlySpan<byte> Payload() => _data.Span[_headEnd.._itemEnd];
 
     private void Enter(int start)
     {
@@ -334,6 +295,7 @@ public sealed class DagCborReader
     {
         if (_depth == _frames.Length) Array.Resize(ref _frames, _frames.Length * 2);
         _frames[_depth++] = new Frame { IsMap = isMap, Remaining = remaining };
+        _offset = _itemEnd;
         _headOffset = -1;
     }
 
@@ -341,6 +303,7 @@ public sealed class DagCborReader
     /// never a key): counts it in its container and checks key order.</summary>
     private void EndItem(int start)
     {
+        if (start >= 0) _offset = _itemEnd;
         _headOffset = -1;
         if (_depth == 0)
         {
@@ -385,14 +348,19 @@ public sealed class DagCborReader
         DagCborKind kind;
         _negative = false;
         _argument = 0;
+        int itemEnd;
 
         if (major == 7)
         {
             kind = CheckSimple(data, offset);
+            _headEnd = offset + 1;
+            itemEnd = kind == DagCborKind.Float ? offset + 9 : offset + 1;
         }
         else
         {
             _argument = ReadHead(data, offset, out int headLength);
+            _headEnd = offset + headLength;
+            itemEnd = _headEnd;
             int left = data.Length - offset - headLength;
             switch (major)
             {
@@ -410,6 +378,7 @@ public sealed class DagCborReader
                     if (major == 3 && !Utf8.IsValid(data.Slice(offset + headLength, (int)_argument)))
                         throw Fail(offset, "text string is not valid UTF-8");
                     kind = major == 2 ? DagCborKind.Bytes : DagCborKind.Text;
+                    itemEnd += (int)_argument;
                     break;
                 case 4:
                     if (_argument > (ulong)left)
@@ -424,7 +393,7 @@ public sealed class DagCborReader
                 default:
                     if (_argument != DagCborWriter.LinkTag)
                         throw Fail(offset, $"tag {_argument} is not allowed; DAG-CBOR only allows tag 42 (link)");
-                    _link = CheckLink(data, offset + headLength);
+                    _link = CheckLink(data, offset + headLength, out itemEnd);
                     kind = DagCborKind.Link;
                     break;
             }
@@ -433,6 +402,7 @@ public sealed class DagCborReader
         if (isKey && kind != DagCborKind.Text)
             throw Fail(offset, $"map keys must be text strings, found {Describe(kind)}");
         _kind = kind;
+        _itemEnd = itemEnd;
         _headOffset = offset;
         return kind;
     }
@@ -510,7 +480,7 @@ public sealed class DagCborReader
         return argument;
     }
 
-    private static Cid CheckLink(ReadOnlySpan<byte> data, int offset)
+    private static Cid CheckLink(ReadOnlySpan<byte> data, int offset, out int end)
     {
         if (offset >= data.Length)
             throw Fail(offset, "tag 42 is not followed by its content (truncated)");
@@ -521,6 +491,7 @@ public sealed class DagCborReader
         if (length > (ulong)left)
             throw Fail(offset, $"the tag 42 byte string of {length} bytes runs past the end of the input (truncated)");
         ReadOnlySpan<byte> content = data.Slice(offset + headLength, (int)length);
+        end = offset + headLength + (int)length;
         if (content.IsEmpty || content[0] != 0)
             throw Fail(offset, "the tag 42 byte string must start with 0x00 (the identity multibase prefix)");
         string? error = Cid.TryFromBytesCore(content[1..], out Cid cid);
@@ -569,6 +540,6 @@ public sealed class DagCborReader
         return "\"" + key + "\"";
     }
 
-    private static NonCanonicalCborException Fail(int offset, string what, Exception? inner = null) =>
-        new($"Not canonical DAG-CBOR at byte offset {offset}: {what}.", inner);
+    private static NonCanonicalCborException Fail(int offset, string what) =>
+        new($"Not canonical DAG-CBOR at byte offset {offset}: {what}.");
 }
