@@ -16,7 +16,7 @@ public static class ValueJson
 
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow, AllowTrailingCommas = false };
 
-    public static Value Parse(string json) => Parse(Encoding.UTF8.GetBytes(json));
+    public static Value Parse(string json) => Parse(System.Text.Encoding.UTF8.GetBytes(json));
 
     /// <summary>Parses one JSON value; anything malformed is an <see cref="InvalidInputException"/> with code invalid_json.</summary>
     public static Value Parse(ReadOnlySpan<byte> utf8)
@@ -35,7 +35,7 @@ public static class ValueJson
         }
     }
 
-    public static Value FromElement(JsonElement element) => Parse(Encoding.UTF8.GetBytes(element.GetRawText()));
+    public static Value FromElement(JsonElement element) => Parse(System.Text.Encoding.UTF8.GetBytes(element.GetRawText()));
 
     private static Value Read(ref Utf8JsonReader reader)
     {
@@ -140,7 +140,7 @@ public static class ValueJson
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true, MaxDepth = 1024 }))
             Write(writer, value);
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private static string Clip(string s) => s.Length <= 40 ? s : s[..40] + "…";
