@@ -121,7 +121,7 @@ public sealed class Commit
         if (signature.Length != SignatureLength) throw Invalid($"the signature is {signature.Length} bytes, not {SignatureLength}");
         for (int i = 1; i < parents.Length; i++)
             if (parents[i - 1].CompareTo(parents[i]) >= 0) throw Invalid("parents are not sorted and distinct");
-        return new Commit(database, origin, seq, new HlcTimestamp(time), parents, ops, capability, signature, block, Cid.ForDagCbor(block));
+        return new Commit(database, origin, seq, HlcTimestamp.FromRaw(time), parents, ops, capability, signature, block, Cid.ForDagCbor(block));
     }
 
     private static Cid[] ReadLinks(DagCborReader reader)
@@ -146,7 +146,7 @@ public sealed class Commit
         writer.WriteText("cap");
         if (capability is null) writer.WriteNull(); else writer.WriteBytes(capability);
         if (signature is not null) { writer.WriteText("sig"); writer.WriteBytes(signature); }
-        writer.WriteText("time"); writer.WriteInt64(time.Value);
+        writer.WriteText("time"); writer.WriteInt64(time.Raw);
         writer.WriteText("origin"); writer.WriteText(origin);
         writer.WriteText("parents");
         writer.WriteStartArray(parents.Count);

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using System.Text;
+
 
 namespace Causeway.Transactions;
 
@@ -20,7 +20,7 @@ internal static class StoreLayout
 
     public static readonly byte[] ReplicaKey = "R"u8.ToArray();
 
-    public static byte[] CatalogKey(string name) => Concat("N"u8.ToArray(), Encoding.UTF8.GetBytes(name));
+    public static byte[] CatalogKey(string name) => Concat("N"u8.ToArray(), System.Text.Encoding.UTF8.GetBytes(name));
     public static readonly byte[] CatalogPrefix = "N"u8.ToArray();
 
     public static byte[] DatabasePrefix(uint db)
@@ -51,11 +51,11 @@ internal static class StoreLayout
 
     public static byte[] DocumentsPrefix(uint db) => Concat(DatabasePrefix(db), "d"u8.ToArray());
 
-    public static byte[] CollectionPrefix(uint db, string collection) => Concat(DatabasePrefix(db), "d"u8.ToArray(), Encoding.ASCII.GetBytes(collection), Zero);
+    public static byte[] CollectionPrefix(uint db, string collection) => Concat(DatabasePrefix(db), "d"u8.ToArray(), System.Text.Encoding.ASCII.GetBytes(collection), Zero);
 
     /// <summary>All versions of one document (collection and id are ASCII without NUL, so 0 separates them).</summary>
     public static byte[] VersionPrefix(uint db, string collection, string id)
-        => Concat(DatabasePrefix(db), "d"u8.ToArray(), Encoding.ASCII.GetBytes(collection), Zero, Encoding.ASCII.GetBytes(id), Zero);
+        => Concat(DatabasePrefix(db), "d"u8.ToArray(), System.Text.Encoding.ASCII.GetBytes(collection), Zero, System.Text.Encoding.ASCII.GetBytes(id), Zero);
 
     public static byte[] VersionKey(byte[] versionPrefix, long position)
     {
@@ -72,7 +72,7 @@ internal static class StoreLayout
     {
         var rest = versionKey[6..^9];
         int zero = rest.IndexOf((byte)0);
-        return (Encoding.ASCII.GetString(rest[..zero]), Encoding.ASCII.GetString(rest[(zero + 1)..]));
+        return (System.Text.Encoding.ASCII.GetString(rest[..zero]), System.Text.Encoding.ASCII.GetString(rest[(zero + 1)..]));
     }
 
     private static byte[] Concat(params byte[][] parts)

@@ -44,7 +44,7 @@ public abstract class Value : IEquatable<Value>, IComparable<Value>
 
     public static Value Array(IEnumerable<Value> items) => new ArrayValue([.. items]);
 
-    /// <summary>A map; keys are kept in ordinal order, and a repeated key is an error.</summary>
+    /// <summary>A map; keys are kept in ordinal order. A repeated key, or one starting with '$', is an error.</summary>
     public static Value Map(IEnumerable<KeyValuePair<string, Value>> entries)
     {
         var sorted = new SortedDictionary<string, Value>(StringComparer.Ordinal);
@@ -52,6 +52,8 @@ public abstract class Value : IEquatable<Value>, IComparable<Value>
         {
             if (!IsWellFormed(key))
                 throw new InvalidInputException(ErrorCodes.InvalidValue, "A map key contains an unpaired surrogate.");
+            if (key.StartsWith('$'))
+                throw new InvalidInputException(ErrorCodes.InvalidValue, $"Map key '{(key.Length > 40 ? key[..40] + "…" : key)}' is reserved: keys starting with '$' name typed values ($decimal, $time, $bytes).");
             if (!sorted.TryAdd(key, value))
                 throw new InvalidInputException(ErrorCodes.InvalidValue, $"Key '{key}' appears twice in one object.");
         }
