@@ -20,9 +20,14 @@ public sealed class DagCborWriter
 
     private readonly CborWriter _writer;
 
-    // One entry per open container: for a map, how many keys and values were written so far
-    // (even = a key comes next); for an array, -1.
-    private int[] _frames = new int[16];
+    private struct Frame
+    {
+        public bool IsMap;
+        public int Declared;  // items declared; a map counts keys and values
+        public int Written;   // items written so far (in a map, even = a key comes next)
+    }
+
+    private Frame[] _frames = new Frame[16];
     private int _depth;
 
     public DagCborWriter(int initialCapacity = 256)
@@ -165,13 +170,14 @@ public sealed class DagCborWriter
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         BeforeValue(isText: false);
         _writer.WriteStartArray(count);
-        Push(-1);
+        Push(isMap: false, count);
     }
 
     public void WriteEndArray()
     {
-        if (_depth == 0 || _frames[_depth - 1] != -1)
+        if (_depth == 0 || _frames[_depth - 1].IsMap)
             throw new InvalidOperationException("WriteEndArray without a matching WriteStartArray.");
+        CheckComplete();
         _writer.WriteEndArray();
         _depth--;
         AfterValue();
@@ -182,15 +188,17 @@ public sealed class DagCborWriter
     public void WriteStartMap(int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(count, int.MaxValue / 2);
         BeforeValue(isText: false);
         _writer.WriteStartMap(count);
-        Push(0);
+        Push(isMap: true, count * 2);
     }
 
     public void WriteEndMap()
     {
-        if (_depth == 0 || _frames[_depth - 1] < 0)
+        if (_depth == 0 || !_frames[_depth - 1].IsMap)
             throw new InvalidOperationException("WriteEndMap without a matching WriteStartMap.");
+        CheckComplete();
         _writer.WriteEndMap();
         _depth--;
         AfterValue();
@@ -209,8 +217,12 @@ public sealed class DagCborWriter
     private bool BeforeValue(bool isText)
     {
         if (_depth == 0) return false;
-        int state = _frames[_depth - 1];
-        bool isKey = state >= 0 && (state & 1) == 0;
+        ref Frame frame = ref _frames[_depth - 1];
+        if (frame.Written >= frame.Declared)
+            throw new InvalidOperationException(frame.IsMap
+                ? $"The map was declared with {frame.Declared / 2} entries; no more fit."
+                : $"The array was declared with {frame.Declared} items; no more fit.");
+        bool isKey = frame.IsMap && (frame.Written & 1) == 0;
         if (isKey && !isText)
             throw new InvalidOperationException("DAG-CBOR map keys must be text strings; write the key with WriteText first.");
         return isKey;
@@ -218,12 +230,21 @@ public sealed class DagCborWriter
 
     private void AfterValue()
     {
-        if (_depth > 0 && _frames[_depth - 1] >= 0) _frames[_depth - 1]++;
+        if (_depth > 0) _frames[_depth - 1].Written++;
     }
 
-    private void Push(int frame)
+    private void CheckComplete()
+    {
+        Frame frame = _frames[_depth - 1];
+        if (frame.Written != frame.Declared)
+            throw new InvalidOperationException(frame.IsMap
+                ? $"The map was declared with {frame.Declared / 2} entries but {frame.Written / 2.0} were written."
+                : $"The array was declared with {frame.Declared} items but {frame.Written} were written.");
+    }
+
+    private void Push(bool isMap, int declared)
     {
         if (_depth == _frames.Length) Array.Resize(ref _frames, _frames.Length * 2);
-        _frames[_depth++] = frame;
+        _frames[_depth++] = new Frame { IsMap = isMap, Declared = declared };
     }
 }

@@ -193,13 +193,24 @@ public class DagCborWriterTests
         writer.WriteStartMap(2);
         writer.WriteText("a");
         writer.WriteNull();
-        var e = Assert.Throws<InvalidInputException>(() =>
-        {
-            writer.WriteText("a");
-            writer.WriteNull();
-            writer.WriteEndMap();
-        });
-        Assert.Contains("appears twice", e.Message);
+        var e = Assert.Throws<InvalidInputException>(() => writer.WriteText("a"));
+        Assert.Equal(ErrorCodes.InvalidValue, e.Code);
+        Assert.Contains("\"a\" appears twice", e.Message);
+    }
+
+    [Fact]
+    public void CountsMustMatchTheDeclaration()
+    {
+        var writer = new DagCborWriter();
+        writer.WriteStartMap(1);
+        writer.WriteText("a");
+        writer.WriteNull();
+        Assert.Contains("no more fit", Assert.Throws<InvalidOperationException>(() => writer.WriteText("b")).Message);
+
+        writer.Reset();
+        writer.WriteStartArray(2);
+        writer.WriteNull();
+        Assert.Contains("declared with 2 items but 1", Assert.Throws<InvalidOperationException>(writer.WriteEndArray).Message);
     }
 
     [Fact]
