@@ -14,7 +14,7 @@ public sealed class SigkillTests
         var random = new Random(Environment.TickCount);
         int seed = random.Next();
         var rng = new Random(seed);
-        var acknowledged = new List<(Encoding.Cid Commit, string Collection, string Id)>();
+        var acknowledged = new List<(Causeway.Encoding.Cid Commit, string Collection, string Id)>();
 
         for (int round = 0; round < 5; round++)
         {

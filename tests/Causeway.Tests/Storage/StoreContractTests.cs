@@ -9,8 +9,8 @@ public abstract class StoreContractTests : IDisposable
 {
     protected abstract IKeyValueStore Store { get; }
 
-    private static byte[] B(string s) => Encoding.UTF8.GetBytes(s);
-    private static string S(ReadOnlySpan<byte> b) => Encoding.UTF8.GetString(b);
+    private static byte[] B(string s) => System.Text.Encoding.UTF8.GetBytes(s);
+    private static string S(ReadOnlySpan<byte> b) => System.Text.Encoding.UTF8.GetString(b);
 
     [Fact]
     public void Batch_is_applied_whole()

@@ -1,0 +1,213 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Causeway.Documents;
+using Causeway.Encoding;
+using Causeway.Errors;
+using Causeway.Ledger;
+using Causeway.Transactions;
+using Causeway.Values;
+
+namespace Causeway;
+
+/// <summary>One database of a replica: documents in collections, written in atomic commits and
+/// readable at any point of its history. Get one from <see cref="Causeway.Replica"/>.</summary>
+public sealed class Database
+{
+    private readonly DocumentReader _reader;
+    private readonly CommitPipeline _pipeline;
+
+    internal Database(Replica replica, DatabaseRuntime runtime, DocumentReader reader, CommitPipeline pipeline)
+    {
+        Replica = replica;
+        Runtime = runtime;
+        _reader = reader;
+        _pipeline = pipeline;
+    }
+
+    public Replica Replica { get; }
+    public string Name => Runtime.Name;
+    internal DatabaseRuntime Runtime { get; }
+
+    /// <summary>The last position applied here; every read without <c>at</c> reads at it.</summary>
+    public long Position => Runtime.Position;
+
+    // ---- writes ----
+
+    /// <summary>Creates or replaces a document.</summary>
+    public Task<WriteResult> PutAsync(string collection, string id, Value document, CancellationToken cancellation = default)
+        => CommitAsync(Single(collection, id, new DocumentIntent.Put(CheckDocument(document))), cancellation);
+
+    /// <summary>Creates or replaces a document from any object System.Text.Json can serialize (including JsonNode and JsonElement).</summary>
+    public Task<WriteResult> PutAsync<T>(string collection, string id, T document, CancellationToken cancellation = default)
+        => PutAsync(collection, id, ToValue(document), cancellation);
+
+    /// <summary>Creates or replaces a document from JSON text.</summary>
+    public Task<WriteResult> PutJsonAsync(string collection, string id, string json, CancellationToken cancellation = default)
+        => PutAsync(collection, id, ValueJson.Parse(json), cancellation);
+
+    /// <summary>Creates a document with a generated id (UUIDv7).</summary>
+    public async Task<(string Id, WriteResult Result)> CreateAsync(string collection, Value document, CancellationToken cancellation = default)
+    {
+        string id = Guid.CreateVersion7().ToString();
+        return (id, await PutAsync(collection, id, document, cancellation).ConfigureAwait(false));
+    }
+
+    /// <summary>Applies field operations to an existing document (not_found if it is absent or deleted).</summary>
+    public Task<WriteResult> PatchAsync(string collection, string id, params IEnumerable<FieldOp> ops)
+        => PatchAsync(collection, id, ops, CancellationToken.None);
+
+    public Task<WriteResult> PatchAsync(string collection, string id, IEnumerable<FieldOp> ops, CancellationToken cancellation)
+    {
+        var list = ops.ToArray();
+        if (list.Length == 0) throw new InvalidInputException(ErrorCodes.InvalidOp, "A patch needs at least one field operation.");
+        return CommitAsync(Single(collection, id, new DocumentIntent.Patch(list)), cancellation);
+    }
+
+    /// <summary>Deletes a document (not_found if it is absent or already deleted).</summary>
+    public Task<WriteResult> DeleteAsync(string collection, string id, CancellationToken cancellation = default)
+        => CommitAsync(Single(collection, id, new DocumentIntent.Delete()), cancellation);
+
+    /// <summary>Runs <paramref name="body"/> as one transaction: all its writes become one commit,
+    /// or, if it throws or a write is refused, nothing is written at all.</summary>
+    public async Task<WriteResult> TransactAsync(Func<Transaction, Task> body, CancellationToken cancellation = default)
+    {
+        var tx = Begin();
+        await body(tx).ConfigureAwait(false);
+        return await _pipeline.CommitAsync(Runtime, tx.Close(), cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>As <see cref="TransactAsync(Func{Transaction, Task}, CancellationToken)"/>, returning what the body returns.</summary>
+    public async Task<(T Value, WriteResult Result)> TransactAsync<T>(Func<Transaction, Task<T>> body, CancellationToken cancellation = default)
+    {
+        var tx = Begin();
+        var value = await body(tx).ConfigureAwait(false);
+        return (value, await _pipeline.CommitAsync(Runtime, tx.Close(), cancellation).ConfigureAwait(false));
+    }
+
+    /// <summary>Starts a transaction at the current position; commit it with <see cref="CommitAsync(Transaction, CancellationToken)"/>.</summary>
+    public Transaction Begin()
+    {
+        CheckOpen();
+        return new Transaction(this, Runtime.Position);
+    }
+
+    public Task<WriteResult> CommitAsync(Transaction transaction, CancellationToken cancellation = default)
+        => _pipeline.CommitAsync(Runtime, transaction.Close(), cancellation);
+
+    private Task<WriteResult> CommitAsync(DocumentWrites writes, CancellationToken cancellation)
+    {
+        CheckOpen();
+        return _pipeline.CommitAsync(Runtime, [writes], cancellation);
+    }
+
+    private static DocumentWrites Single(string collection, string id, DocumentIntent intent)
+        => new(Names.Collection(collection), Names.DocumentId(id), [intent]);
+
+    // ---- reads ----
+
+    /// <summary>The document as of <paramref name="at"/> (the latest state by default); null when absent or deleted.</summary>
+    public Task<Document?> GetAsync(string collection, string id, ReadPoint? at = null)
+    {
+        Names.Collection(collection);
+        Names.DocumentId(id);
+        CheckOpen();
+        return Task.FromResult(ReadDocument(collection, id, _reader.Resolve(Runtime, at)));
+    }
+
+    /// <summary>Every version of a document, oldest first: position, commit, origin, time and what changed.</summary>
+    public Task<IReadOnlyList<DocumentVersion>> HistoryAsync(string collection, string id, ReadPoint? at = null)
+    {
+        Names.Collection(collection);
+        Names.DocumentId(id);
+        CheckOpen();
+        long upTo = _reader.Resolve(Runtime, at);
+        var versions = new List<DocumentVersion>();
+        foreach (var version in _reader.Versions(Runtime, collection, id, upTo))
+        {
+            var record = _reader.Commit(Runtime, version.Commit) ?? throw new CorruptDataException($"Commit {version.Commit} of {collection}/{id} is missing.");
+            var commit = Ledger.Commit.Decode(record.Block);
+            var op = DocumentOp.Decode(record.OpBlocks[version.OpIndex], new EffectContext(commit.Origin, commit.Seq, commit.Time));
+            versions.Add(new DocumentVersion(version.Position, version.Commit, version.Origin, version.Time.ToDateTimeOffset(), !version.State.Exists, ChangeDescription.Describe(op.Effects)));
+        }
+        return Task.FromResult<IReadOnlyList<DocumentVersion>>(versions);
+    }
+
+    /// <summary>Commits applied after position <paramref name="since"/>, in position order. With
+    /// <paramref name="follow"/>, waits for new commits until cancelled.</summary>
+    public async IAsyncEnumerable<Change> ChangesAsync(long since = 0, bool follow = false, [EnumeratorCancellation] CancellationToken cancellation = default)
+    {
+        if (since < 0) throw new InvalidInputException(ErrorCodes.InvalidCursor, "'since' is a position ≥ 0.");
+        CheckOpen();
+        long next = since + 1;
+        while (!cancellation.IsCancellationRequested)
+        {
+            var changed = Runtime.Changed;
+            long end = Runtime.Position;
+            for (; next <= end; next++)
+            {
+                var entry = _reader.PositionEntry(Runtime, next) ?? throw new CorruptDataException($"Position {next} of database '{Name}' is missing.");
+                var record = _reader.Commit(Runtime, entry.Commit) ?? throw new CorruptDataException($"Commit {entry.Commit} is missing.");
+                var commit = Ledger.Commit.Decode(record.Block);
+                yield return new Change(next, entry.Commit, commit.Origin, commit.Time.ToDateTimeOffset(), entry.Documents);
+            }
+            if (!follow || Runtime.Dropped) yield break;
+            await changed.WaitAsync(cancellation).ConfigureAwait(false);
+        }
+    }
+
+    public Task<DatabaseInfo> InfoAsync()
+    {
+        CheckOpen();
+        var record = Runtime.Record;
+        return Task.FromResult(new DatabaseInfo(Name, record.Documents, record.Commits, record.Position, record.Heads,
+            record.Clock.Entries.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal)));
+    }
+
+    /// <summary>True when this database holds the commit.</summary>
+    public bool HasCommit(Cid commit) => _reader.Commit(Runtime, commit) is not null;
+
+    /// <summary>The raw DAG-CBOR block of a commit, or null.</summary>
+    public byte[]? GetCommitBlock(Cid commit) => _reader.Commit(Runtime, commit)?.Block;
+
+    /// <summary>Walks the whole ledger and checks every hash, signature, sequence and parent.</summary>
+    public Task<VerifyReport> VerifyAsync(IProgress<long>? progress = null, CancellationToken cancellation = default)
+    {
+        CheckOpen();
+        return Task.Run(() => new LedgerVerifier(_reader, Runtime).Verify(progress, cancellation), cancellation);
+    }
+
+    // ---- helpers shared with Transaction ----
+
+    internal VersionRecord? ReadVersion(string collection, string id, long position) => _reader.At(Runtime, collection, id, position);
+
+    internal Document? ReadDocument(string collection, string id, long position)
+    {
+        var version = _reader.At(Runtime, collection, id, position);
+        return version is null || !version.State.Exists ? null : ToDocument(collection, id, version.Value, version);
+    }
+
+    internal Document ToDocument(string collection, string id, Value fields, VersionRecord? version)
+        => new(collection, id, fields, version?.Commit, version?.Position ?? 0, version?.Time.ToDateTimeOffset() ?? DateTimeOffset.UnixEpoch, version?.Origin ?? Replica.Did);
+
+    internal static Value CheckDocument(Value document)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        if (document.Kind != ValueKind.Map) throw new InvalidInputException(ErrorCodes.InvalidJson, "A document is a JSON object.");
+        // The reserved top-level fields come back on every read; accept them on the way in and drop them.
+        if (document.Get("_id") is null && document.Get("_collection") is null && document.Get("_meta") is null) return document;
+        return Value.Map(document.AsMap().Where(e => e.Key is not ("_id" or "_collection" or "_meta")));
+    }
+
+    internal static Value ToValue<T>(T document) => document switch
+    {
+        Value value => value,
+        string json => ValueJson.Parse(json),
+        _ => ValueJson.Parse(JsonSerializer.SerializeToUtf8Bytes(document)),
+    };
+
+    private void CheckOpen()
+    {
+        if (Runtime.Dropped) throw new NotFoundException($"Database '{Name}' was dropped.");
+        Replica.CheckOpen();
+    }
+}

@@ -1,0 +1,173 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using Causeway.Clocks;
+using Causeway.Documents;
+using Causeway.Errors;
+using Causeway.Security;
+using Causeway.Storage;
+using Causeway.Transactions;
+
+namespace Causeway;
+
+/// <summary>One Causeway replica: its own store, its own Ed25519 identity, and the databases in it.
+/// Every read and write is local; nothing here waits on another machine.</summary>
+/// <example><code>
+/// await using var replica = await Replica.OpenAsync("./data");
+/// var shop = await replica.CreateDatabaseAsync("shop");
+/// await shop.PutJsonAsync("orders", "o-1", """{ "total": 12 }""");
+/// </code></example>
+public sealed class Replica : IAsyncDisposable
+{
+    public const string StoreFolder = "store";
+
+    private readonly IKeyValueStore _store;
+    private readonly ReplicaIdentity _identity;
+    private readonly CommitPipeline _pipeline;
+    private readonly DocumentReader _reader;
+    private readonly VersionCache _cache;
+    private readonly ConcurrentDictionary<string, Database> _databases = new(StringComparer.Ordinal);
+    private uint _nextDatabaseId;
+    private int _disposed;
+
+    private Replica(IKeyValueStore store, ReplicaIdentity identity, ReplicaOptions options, string? folder)
+    {
+        _store = store;
+        _identity = identity;
+        Folder = folder;
+        _cache = new VersionCache(options.DocumentCacheCapacity);
+        _reader = new DocumentReader(store, _cache);
+
+        var replicaRecord = store.Get(StoreLayout.ReplicaKey);
+        _nextDatabaseId = replicaRecord is null ? 1 : BinaryPrimitives.ReadUInt32BigEndian(replicaRecord);
+        var runtimes = new List<DatabaseRuntime>();
+        var lastTime = HlcTimestamp.Zero;
+        foreach (var (key, value) in store.ScanAll(StoreLayout.CatalogPrefix))
+        {
+            string name = System.Text.Encoding.UTF8.GetString(key.AsSpan(1));
+            uint id = BinaryPrimitives.ReadUInt32BigEndian(value);
+            var stateBytes = store.Get(StoreLayout.StateKey(id));
+            var record = stateBytes is null ? DatabaseRecord.Empty : DatabaseRecord.Decode(stateBytes);
+            if (record.LastTime > lastTime) lastTime = record.LastTime;
+            runtimes.Add(new DatabaseRuntime(id, name, record));
+        }
+        Clock = new HybridLogicalClock(options.PhysicalClock, options.MaxClockSkew, lastTime);
+        _pipeline = new CommitPipeline(store, identity, Clock, _cache, _reader);
+        foreach (var runtime in runtimes) _databases[runtime.Name] = new Database(this, runtime, _reader, _pipeline);
+    }
+
+    /// <summary>This replica's did:key: the name its commits are signed under.</summary>
+    public string Did => _identity.Did;
+
+    /// <summary>The replica's folder, or null for an in-memory replica.</summary>
+    public string? Folder { get; }
+
+    internal HybridLogicalClock Clock { get; }
+
+    /// <summary>Opens (or creates) a replica in <paramref name="folder"/>: its key in identity.key,
+    /// its data in RocksDB under store/.</summary>
+    public static Task<Replica> OpenAsync(string folder, ReplicaOptions? options = null)
+    {
+        Directory.CreateDirectory(folder);
+        var identity = ReplicaIdentity.LoadOrCreate(folder);
+        try
+        {
+            var store = RocksDbStore.Open(Path.Combine(folder, StoreFolder));
+            return Task.FromResult(new Replica(store, identity, options ?? new(), folder));
+        }
+        catch
+        {
+            identity.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A replica that lives only in memory, with a fresh identity (tests, simulation, caches).</summary>
+    public static Replica OpenInMemory(ReplicaOptions? options = null, ReplicaIdentity? identity = null)
+        => new(new MemoryStore(), identity ?? ReplicaIdentity.CreateEphemeral(), options ?? new(), null);
+
+    /// <summary>Opens a replica over any store (the simulator uses this).</summary>
+    internal static Replica Open(IKeyValueStore store, ReplicaIdentity identity, ReplicaOptions? options = null)
+        => new(store, identity, options ?? new(), null);
+
+    /// <summary>Creates a database. A dotted name (acme.shop) needs its parent (acme) to exist.</summary>
+    public async Task<Database> CreateDatabaseAsync(string name, CancellationToken cancellation = default)
+    {
+        Names.Database(name);
+        CheckOpen();
+        Database? created = null;
+        await _pipeline.RunCatalogAsync(stage =>
+        {
+            if (_databases.ContainsKey(name) || stage.Creating.Contains(name)) throw new AlreadyExistsException($"Database '{name}' already exists.");
+            if (Names.ParentDatabase(name) is { } parent && !_databases.ContainsKey(parent) && !stage.Creating.Contains(parent))
+                throw new NotFoundException($"Database '{name}' needs its parent '{parent}' to exist first.");
+            uint id = _nextDatabaseId++;
+            var idBytes = new byte[4];
+            BinaryPrimitives.WriteUInt32BigEndian(idBytes, id);
+            var next = new byte[4];
+            BinaryPrimitives.WriteUInt32BigEndian(next, _nextDatabaseId);
+            stage.Batch.Put(StoreLayout.CatalogKey(name), idBytes).Put(StoreLayout.ReplicaKey, next);
+            var runtime = new DatabaseRuntime(id, name, DatabaseRecord.Empty);
+            created = new Database(this, runtime, _reader, _pipeline);
+            stage.Creating.Add(name);
+            return () => _databases[name] = created;
+        }, cancellation).ConfigureAwait(false);
+        return created!;
+    }
+
+    public Database GetDatabase(string name)
+        => TryGetDatabase(name) ?? throw new NotFoundException($"Database '{Names.Clip(name)}' does not exist.");
+
+    public Database? TryGetDatabase(string name)
+    {
+        Names.Database(name);
+        CheckOpen();
+        return _databases.GetValueOrDefault(name);
+    }
+
+    /// <summary>The names of every database, sorted.</summary>
+    public IReadOnlyList<string> ListDatabases()
+    {
+        CheckOpen();
+        return [.. _databases.Keys.Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>Drops a database and every database below it (acme drops acme.shop too), with all their data.</summary>
+    public async Task DropDatabaseAsync(string name, CancellationToken cancellation = default)
+    {
+        Names.Database(name);
+        CheckOpen();
+        await _pipeline.RunCatalogAsync(stage =>
+        {
+            if (!_databases.ContainsKey(name)) throw new NotFoundException($"Database '{name}' does not exist.");
+            var doomed = _databases.Values.Where(d => d.Name == name || d.Name.StartsWith(name + ".", StringComparison.Ordinal)).ToList();
+            foreach (var db in doomed)
+            {
+                stage.Batch.Delete(StoreLayout.CatalogKey(db.Name));
+                stage.Batch.DeleteRange(StoreLayout.DatabasePrefix(db.Runtime.Id), StoreLayout.DatabaseEnd(db.Runtime.Id));
+                stage.MarkDropped(db.Runtime);
+                _databases.TryRemove(db.Name, out _);
+            }
+            return () =>
+            {
+                foreach (var db in doomed)
+                {
+                    db.Runtime.MarkDropped();
+                    _cache.RemoveDatabase(db.Runtime.Id);
+                }
+            };
+        }, cancellation).ConfigureAwait(false);
+    }
+
+    internal void CheckOpen()
+    {
+        if (Volatile.Read(ref _disposed) != 0) throw new UnavailableException("The replica is closed.");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        await _pipeline.DisposeAsync().ConfigureAwait(false);
+        _store.Dispose();
+        _identity.Dispose();
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Causeway.Encoding;
+using Causeway.Transactions;
+using Causeway.Values;
+
+namespace Causeway;
+
+/// <summary>What every write answers: the commit it made and the position it was applied at.</summary>
+public sealed record WriteResult(Cid Commit, long Position);
+
+/// <summary>A document as read: its visible fields plus where they come from (API.md's <c>_meta</c>).</summary>
+public sealed class Document
+{
+    internal Document(string collection, string id, Value fields, Cid? commit, long position, DateTimeOffset updatedAt, string origin)
+    {
+        Collection = collection;
+        Id = id;
+        Fields = fields;
+        Commit = commit;
+        Position = position;
+        UpdatedAt = updatedAt;
+        Origin = origin;
+    }
+
+    public string Collection { get; }
+    public string Id { get; }
+
+    /// <summary>The user's fields as a map (counters as numbers, sets and mvregs as arrays, flags as booleans).</summary>
+    public Value Fields { get; }
+
+    /// <summary>The commit that last changed the document, as of the read (null for a document a
+    /// transaction has written but not yet committed).</summary>
+    public Cid? Commit { get; }
+    public long Position { get; }
+    public DateTimeOffset UpdatedAt { get; }
+    public string Origin { get; }
+
+    public Value? this[string field] => Fields.Get(field);
+
+    /// <summary>Writes the fields plus <c>_id</c>, <c>_collection</c> and <c>_meta</c>.</summary>
+    public void WriteJson(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("_id", Id);
+        writer.WriteString("_collection", Collection);
+        writer.WriteStartObject("_meta");
+        if (Commit is { } commit) writer.WriteString("commit", commit.ToString()); else writer.WriteNull("commit");
+        writer.WriteNumber("position", Position);
+        writer.WriteString("updatedAt", ValueJson.FormatTime(UpdatedAt));
+        writer.WriteString("origin", Origin);
+        writer.WriteEndObject();
+        foreach (var (key, value) in Fields.AsMap())
+        {
+            writer.WritePropertyName(key);
+            ValueJson.Write(writer, value);
+        }
+        writer.WriteEndObject();
+    }
+
+    public string ToJson()
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream)) WriteJson(writer);
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    public JsonObject ToJsonObject() => JsonNode.Parse(ToJson())!.AsObject();
+
+    /// <summary>The fields deserialized into <typeparamref name="T"/> with System.Text.Json.</summary>
+    public T? As<T>(JsonSerializerOptions? options = null) => JsonSerializer.Deserialize<T>(ValueJson.ToJsonString(Fields), options);
+
+    public override string ToString() => ToJson();
+}
+
+/// <summary>One version in a document's history.</summary>
+public sealed record DocumentVersion(long Position, Cid Commit, string Origin, DateTimeOffset Time, bool Deleted, IReadOnlyList<FieldChange> Changes);
+
+/// <summary>One thing a commit did to a document: <c>create</c>, <c>update</c>, <c>delete</c>, or a field
+/// operation (<c>set</c>, <c>unset</c>, <c>increment</c>, <c>add</c>, <c>remove</c>, <c>enable</c>, <c>disable</c>) with its path and value.</summary>
+public sealed record FieldChange(string Op, string? Path = null, Value? Value = null);
+
+/// <summary>One entry of the changes feed: a commit and the documents it touched.</summary>
+public sealed record Change(long Position, Cid Commit, string Origin, DateTimeOffset Time, IReadOnlyList<ChangedDocument> Documents);
+
+/// <summary>The outcome of walking a database's ledger.</summary>
+public sealed record VerifyReport(bool Ok, long Commits, IReadOnlyList<VerifyProblem> Problems);
+
+/// <summary>A failed check: which commit (and position), which check, and what was found.</summary>
+public sealed record VerifyProblem(long? Position, Cid? Commit, string Check, string Detail)
+{
+    public override string ToString() => $"{Check} at position {Position?.ToString() ?? "-"} ({(Commit is { } c ? c.ToString() : "no commit")}): {Detail}";
+}
+
+/// <summary>A database's summary (API.md, GET /v1/dbs/{db}).</summary>
+public sealed record DatabaseInfo(string Name, long Documents, long Commits, long Position, IReadOnlyList<Cid> Heads, IReadOnlyDictionary<string, long> Clock);

@@ -1,0 +1,85 @@
+using Causeway.Encoding;
+using Causeway.Errors;
+using Causeway.Storage;
+
+namespace Causeway.Transactions;
+
+/// <summary>MVCC reads. Every document version is stored under its position, so a read at position
+/// P sees the newest version at or below P, and a snapshot is nothing more than a position.</summary>
+internal sealed class DocumentReader(IKeyValueStore store, VersionCache cache)
+{
+    /// <summary>The newest version, published or not (the pipeline's view).</summary>
+    public VersionRecord? Latest(DatabaseRuntime db, string collection, string id)
+        => cache.TryGet(db.Id, collection, id, out var cached) ? cached : ReadStored(db, collection, id, long.MaxValue);
+
+    /// <summary>The newest version at or below <paramref name="position"/>.</summary>
+    public VersionRecord? At(DatabaseRuntime db, string collection, string id, long position)
+    {
+        long published = db.Position;
+        if (cache.TryGet(db.Id, collection, id, out var cached) && cached.Position <= position) return cached;
+        var record = ReadStored(db, collection, id, position);
+        if (record is not null && position >= published) cache.Fill(db, published, collection, id, record);
+        return record;
+    }
+
+    private VersionRecord? ReadStored(DatabaseRuntime db, string collection, string id, long position)
+    {
+        var prefix = StoreLayout.VersionPrefix(db.Id, collection, id);
+        using var cursor = store.Scan(prefix);
+        return cursor.Seek(StoreLayout.VersionKey(prefix, position)) ? VersionRecord.Decode(cursor.Value.ToArray()) : null;
+    }
+
+    /// <summary>Every version of a document, oldest first.</summary>
+    public IEnumerable<VersionRecord> Versions(DatabaseRuntime db, string collection, string id, long upTo)
+    {
+        foreach (var (key, value) in store.ScanAll(StoreLayout.VersionPrefix(db.Id, collection, id), reverse: true))
+        {
+            if (StoreLayout.VersionPosition(key) > upTo) yield break;
+            yield return VersionRecord.Decode(value);
+        }
+    }
+
+    public CommitRecord? Commit(DatabaseRuntime db, Cid commit)
+        => store.Get(StoreLayout.CommitKey(db.Id, commit.Bytes)) is { } bytes ? CommitRecord.Decode(bytes) : null;
+
+    public PositionRecord? PositionEntry(DatabaseRuntime db, long position)
+        => store.Get(StoreLayout.PositionKey(db.Id, position)) is { } bytes ? PositionRecord.Decode(bytes) : null;
+
+    /// <summary>Turns a read point into a position no later than what is published.</summary>
+    public long Resolve(DatabaseRuntime db, ReadPoint? at)
+    {
+        long latest = db.Position;
+        switch (at)
+        {
+            case null or ReadPoint.LatestPoint:
+                return latest;
+            case ReadPoint.PositionPoint p:
+                if (p.Position > latest) throw new InvalidInputException(ErrorCodes.InvalidAt, $"Position {p.Position} is in the future: database '{db.Name}' is at {latest}.");
+                return p.Position;
+            case ReadPoint.CommitPoint c:
+                var record = Commit(db, c.Commit);
+                if (record is null || record.Position > latest) throw new InvalidInputException(ErrorCodes.InvalidAt, $"Commit {c.Commit} is not in database '{db.Name}'.");
+                return record.Position;
+            case ReadPoint.TimePoint t:
+                return PositionAtTime(db, t.Time, latest);
+            default:
+                throw new InvalidInputException(ErrorCodes.InvalidAt, "Unknown read point.");
+        }
+    }
+
+    /// <summary>The last position applied at or before <paramref name="time"/>. Apply times grow with
+    /// position (they come from this replica's hybrid clock), so a binary search finds it.</summary>
+    private long PositionAtTime(DatabaseRuntime db, DateTimeOffset time, long latest)
+    {
+        long millis = time.ToUnixTimeMilliseconds();
+        long lo = 1, hi = latest, found = 0;
+        while (lo <= hi)
+        {
+            long mid = lo + (hi - lo) / 2;
+            var entry = PositionEntry(db, mid) ?? throw new CorruptDataException($"Position {mid} of database '{db.Name}' is missing.");
+            if (entry.AppliedAt.Physical <= millis) { found = mid; lo = mid + 1; }
+            else hi = mid - 1;
+        }
+        return found;
+    }
+}

@@ -1,0 +1,205 @@
+using Causeway.Clocks;
+using Causeway.Documents;
+using Causeway.Encoding;
+using Causeway.Errors;
+
+namespace Causeway.Transactions;
+
+/// <summary>One version of a document: the state after the commit at <see cref="Position"/>.
+/// Stored as [position, commit, origin, time, op-index, state-bytes].</summary>
+internal sealed class VersionRecord
+{
+    public required long Position { get; init; }
+    public required Cid Commit { get; init; }
+    public required string Origin { get; init; }
+    public required HlcTimestamp Time { get; init; }
+
+    /// <summary>Which operation of the commit made this version (for history).</summary>
+    public required int OpIndex { get; init; }
+
+    /// <summary>Treated as immutable once the record exists: editors work on a clone.</summary>
+    public required DocumentState State { get; init; }
+
+    private Values.Value? _value;
+
+    /// <summary>The visible fields, materialized once and shared by every reader.</summary>
+    public Values.Value Value => _value ??= State.ToValue();
+
+    public byte[] Encode(DagCborWriter writer)
+    {
+        var state = DocumentStateCodec.Encode(State, writer);
+        writer.Reset();
+        writer.WriteStartArray(6);
+        writer.WriteInt64(Position);
+        writer.WriteLink(Commit);
+        writer.WriteText(Origin);
+        writer.WriteInt64(Time.Raw);
+        writer.WriteInt64(OpIndex);
+        writer.WriteBytes(state);
+        writer.WriteEndArray();
+        return writer.Encode();
+    }
+
+    public static VersionRecord Decode(ReadOnlyMemory<byte> bytes) => Stored.Decode(bytes, r =>
+    {
+        r.ReadStartArray();
+        var record = new VersionRecord
+        {
+            Position = r.ReadInt64(),
+            Commit = r.ReadLink(),
+            Origin = r.ReadText(),
+            Time = HlcTimestamp.FromRaw(r.ReadInt64()),
+            OpIndex = (int)r.ReadInt64(),
+            State = DocumentStateCodec.Decode(r.ReadBytesMemory()),
+        };
+        r.ReadEndArray();
+        return record;
+    });
+}
+
+/// <summary>A commit as stored: its block, its operation blocks and where it was applied.</summary>
+internal sealed record CommitRecord(byte[] Block, IReadOnlyList<byte[]> OpBlocks, long Position)
+{
+    public byte[] Encode(DagCborWriter writer)
+    {
+        writer.Reset();
+        writer.WriteStartArray(3);
+        writer.WriteBytes(Block);
+        writer.WriteStartArray(OpBlocks.Count);
+        foreach (var op in OpBlocks) writer.WriteBytes(op);
+        writer.WriteEndArray();
+        writer.WriteInt64(Position);
+        writer.WriteEndArray();
+        return writer.Encode();
+    }
+
+    public static CommitRecord Decode(ReadOnlyMemory<byte> bytes) => Stored.Decode(bytes, r =>
+    {
+        r.ReadStartArray();
+        var block = r.ReadBytes();
+        int n = r.ReadStartArray();
+        var ops = new byte[n][];
+        for (int i = 0; i < n; i++) ops[i] = r.ReadBytes();
+        r.ReadEndArray();
+        long position = r.ReadInt64();
+        r.ReadEndArray();
+        return new CommitRecord(block, ops, position);
+    });
+}
+
+/// <summary>A document a commit touched, for the changes feed.</summary>
+public sealed record ChangedDocument(string Collection, string Id, bool Deleted);
+
+/// <summary>What happened at one position: [commit, local apply time, [[coll, id, deleted]…]].</summary>
+internal sealed record PositionRecord(Cid Commit, HlcTimestamp AppliedAt, IReadOnlyList<ChangedDocument> Documents)
+{
+    public byte[] Encode(DagCborWriter writer)
+    {
+        writer.Reset();
+        writer.WriteStartArray(3);
+        writer.WriteLink(Commit);
+        writer.WriteInt64(AppliedAt.Raw);
+        writer.WriteStartArray(Documents.Count);
+        foreach (var d in Documents)
+        {
+            writer.WriteStartArray(3);
+            writer.WriteText(d.Collection);
+            writer.WriteText(d.Id);
+            writer.WriteBoolean(d.Deleted);
+            writer.WriteEndArray();
+        }
+        writer.WriteEndArray();
+        writer.WriteEndArray();
+        return writer.Encode();
+    }
+
+    public static PositionRecord Decode(ReadOnlyMemory<byte> bytes) => Stored.Decode(bytes, r =>
+    {
+        r.ReadStartArray();
+        var commit = r.ReadLink();
+        var at = HlcTimestamp.FromRaw(r.ReadInt64());
+        int n = r.ReadStartArray();
+        var docs = new ChangedDocument[n];
+        for (int i = 0; i < n; i++)
+        {
+            r.ReadStartArray();
+            docs[i] = new ChangedDocument(r.ReadText(), r.ReadText(), r.ReadBoolean());
+            r.ReadEndArray();
+        }
+        r.ReadEndArray();
+        r.ReadEndArray();
+        return new PositionRecord(commit, at, docs);
+    });
+}
+
+/// <summary>A database's durable summary, rewritten with every batch that touches it:
+/// [position, commits, documents, last time, [heads], [[origin, seq]…]].</summary>
+internal sealed record DatabaseRecord(long Position, long Commits, long Documents, HlcTimestamp LastTime, IReadOnlyList<Cid> Heads, VersionVector Clock)
+{
+    public static DatabaseRecord Empty => new(0, 0, 0, HlcTimestamp.Zero, [], new VersionVector());
+
+    public byte[] Encode(DagCborWriter writer)
+    {
+        writer.Reset();
+        writer.WriteStartArray(6);
+        writer.WriteInt64(Position);
+        writer.WriteInt64(Commits);
+        writer.WriteInt64(Documents);
+        writer.WriteInt64(LastTime.Raw);
+        writer.WriteStartArray(Heads.Count);
+        foreach (var head in Heads) writer.WriteLink(head);
+        writer.WriteEndArray();
+        writer.WriteStartArray(Clock.Count);
+        foreach (var (origin, seq) in Clock)
+        {
+            writer.WriteStartArray(2);
+            writer.WriteText(origin);
+            writer.WriteInt64(seq);
+            writer.WriteEndArray();
+        }
+        writer.WriteEndArray();
+        writer.WriteEndArray();
+        return writer.Encode();
+    }
+
+    public static DatabaseRecord Decode(ReadOnlyMemory<byte> bytes) => Stored.Decode(bytes, r =>
+    {
+        r.ReadStartArray();
+        long position = r.ReadInt64(), commits = r.ReadInt64(), documents = r.ReadInt64();
+        var last = HlcTimestamp.FromRaw(r.ReadInt64());
+        int n = r.ReadStartArray();
+        var heads = new Cid[n];
+        for (int i = 0; i < n; i++) heads[i] = r.ReadLink();
+        r.ReadEndArray();
+        int m = r.ReadStartArray();
+        var clock = new VersionVector();
+        for (int i = 0; i < m; i++)
+        {
+            r.ReadStartArray();
+            clock.Set(r.ReadText(), r.ReadInt64());
+            r.ReadEndArray();
+        }
+        r.ReadEndArray();
+        r.ReadEndArray();
+        return new DatabaseRecord(position, commits, documents, last, heads, clock);
+    });
+}
+
+internal static class Stored
+{
+    /// <summary>Decodes a record of our own; a failure means the store was damaged.</summary>
+    public static T Decode<T>(ReadOnlyMemory<byte> bytes, Func<DagCborReader, T> read)
+    {
+        try
+        {
+            var reader = new DagCborReader(bytes);
+            var value = read(reader);
+            reader.ReadEnd();
+            return value;
+        }
+        catch (Exception e) when (e is InvalidInputException or InvalidOperationException or IndexOutOfRangeException)
+        {
+            throw new CorruptDataException($"A stored record does not decode: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using Causeway.Documents;
+using Causeway.Errors;
+using Causeway.Ledger;
+using Causeway.Values;
+
+namespace Causeway.Transactions;
+
+/// <summary>A transaction: reads see the snapshot it started at plus its own writes; its writes are
+/// buffered and become one commit, visible all at once. Each write is checked at once against that
+/// view (a patch of a missing document, a type mismatch), so a mistake surfaces where it is made;
+/// the commit pipeline checks again against the latest state.</summary>
+public sealed class Transaction
+{
+    private readonly Database _database;
+    private readonly Dictionary<(string, string), Pending> _pending = [];
+    private readonly List<(string Collection, string Id)> _order = [];
+    private bool _closed;
+
+    internal Transaction(Database database, long snapshot)
+    {
+        _database = database;
+        Snapshot = snapshot;
+    }
+
+    /// <summary>The position this transaction reads at.</summary>
+    public long Snapshot { get; }
+
+    public bool IsEmpty => _order.Count == 0;
+
+    public Task<Document?> GetAsync(string collection, string id)
+    {
+        Names.Collection(collection);
+        Names.DocumentId(id);
+        if (_pending.TryGetValue((collection, id), out var pending))
+            return Task.FromResult(pending.State.Exists ? _database.ToDocument(collection, id, pending.State.ToValue(), pending.Base) : null);
+        return Task.FromResult(_database.ReadDocument(collection, id, Snapshot));
+    }
+
+    public void Put(string collection, string id, Value document) => Add(collection, id, new DocumentIntent.Put(Database.CheckDocument(document)));
+
+    public void Put<T>(string collection, string id, T document) => Put(collection, id, Database.ToValue(document));
+
+    /// <summary>Creates a document with a generated id (UUIDv7) and returns the id.</summary>
+    public string Create(string collection, Value document)
+    {
+        string id = Guid.CreateVersion7().ToString();
+        Put(collection, id, document);
+        return id;
+    }
+
+    public void Patch(string collection, string id, params IEnumerable<FieldOp> ops)
+    {
+        var list = ops.ToArray();
+        if (list.Length == 0) throw new InvalidInputException(ErrorCodes.InvalidOp, "A patch needs at least one field operation.");
+        Add(collection, id, new DocumentIntent.Patch(list));
+    }
+
+    public void Delete(string collection, string id) => Add(collection, id, new DocumentIntent.Delete());
+
+    internal IReadOnlyList<DocumentWrites> Close()
+    {
+        _closed = true;
+        return [.. _order.Select(k => new DocumentWrites(k.Collection, k.Id, _pending[k].Intents))];
+    }
+
+    private void Add(string collection, string id, DocumentIntent intent)
+    {
+        if (_closed) throw new InvalidOperationException("This transaction has already been committed or abandoned.");
+        Names.Collection(collection);
+        Names.DocumentId(id);
+        var key = (collection, id);
+        if (!_pending.TryGetValue(key, out var pending))
+        {
+            var version = _database.ReadVersion(collection, id, Snapshot);
+            pending = new Pending(version?.State ?? new DocumentState(), version);
+        }
+        // Try the intent on a copy of this transaction's view; keep it only if it applies.
+        var trial = pending.State.Clone();
+        var preview = new EffectContext(_database.Replica.Did, long.MaxValue, Clocks.HlcTimestamp.MaxValue);
+        var editor = new DocumentEditor(trial, preview);
+        editor.Apply(intent, $"{collection}/{id}");
+        if (!_pending.ContainsKey(key)) { _pending[key] = pending; _order.Add(key); }
+        pending.State = trial;
+        pending.Intents.Add(intent);
+    }
+
+    private sealed class Pending(DocumentState state, VersionRecord? @base)
+    {
+        public DocumentState State { get; set; } = state;
+        public VersionRecord? Base { get; } = @base;
+        public List<DocumentIntent> Intents { get; } = [];
+    }
+}
