@@ -29,7 +29,7 @@ await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
             ? await db.TransactAsync(tx =>
             {
                 tx.Put("items", id, doc);
-                tx.Patch("totals", $"w{w}", Causeway.Documents.FieldOp.Increment("count", 1));
+                tx.Put("totals", $"{run}-{w}", Value.Map([new("last", Value.Int(n))]));
                 return Task.CompletedTask;
             })
             : await db.PutAsync("items", id, doc);

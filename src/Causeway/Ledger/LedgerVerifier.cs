@@ -55,11 +55,26 @@ internal sealed class LedgerVerifier(DocumentReader reader, DatabaseRuntime db)
             if (record is null) { Problem(position, id, "record", "the commit record is missing"); continue; }
             commits++;
             if (record.Position != position) Problem(position, id, "position", $"the commit record says position {record.Position}");
-            if (!id.HashMatches(record.Block)) { Problem(position, id, "hash", "the stored block does not hash to the commit's CID"); continue; }
+            // A damaged commit is reported once; if it still decodes, its seq and parents keep the
+            // bookkeeping going so the commits after it are not reported for its fault.
+            bool damaged = !id.HashMatches(record.Block);
+            if (damaged) Problem(position, id, "hash", "the stored block does not hash to the commit's CID");
 
             Commit commit;
             try { commit = Commit.Decode(record.Block); }
-            catch (CausewayException e) { Problem(position, id, "encoding", e.Message); continue; }
+            catch (CausewayException e)
+            {
+                if (!damaged) Problem(position, id, "encoding", e.Message);
+                positions[id] = position;
+                continue;
+            }
+            if (damaged)
+            {
+                nextSeq[commit.Origin] = Math.Max(nextSeq.GetValueOrDefault(commit.Origin, 1), commit.Seq + 1);
+                foreach (var parent in commit.Parents) referenced.Add(parent);
+                positions[id] = position;
+                continue;
+            }
 
             if (commit.Database != db.Name) Problem(position, id, "database", $"the commit belongs to '{commit.Database}'");
             if (commit.Ops.Count != record.OpBlocks.Count)
