@@ -1,1 +1,39 @@
-return 0;
+// Causeway benchmarks: whole-system figures with a plain Stopwatch harness, printed as a table
+// beside the peer each issue names. Modes:
+//   dotnet run -c Release --project bench                 full run
+//   dotnet run -c Release --project bench -- --smoke      every benchmark on tiny sizes (CI)
+//   dotnet run -c Release --project bench -- soak [--rounds 100]   SIGKILL durability soak
+using Causeway.Bench;
+
+var arguments = args.ToList();
+bool smoke = arguments.Remove("--smoke");
+string mode = arguments.FirstOrDefault(a => !a.StartsWith('-')) ?? "all";
+
+try
+{
+    return mode switch
+    {
+        "all" => await CoreBenchmarks.RunAsync(smoke),
+        "soak" => await DurabilitySoak.RunAsync(OptionInt(arguments, "--rounds", smoke ? 2 : 100)),
+        _ => Usage($"unknown mode '{mode}'"),
+    };
+}
+catch (ArgumentException e)
+{
+    return Usage(e.Message);
+}
+
+static int OptionInt(List<string> arguments, string name, int fallback)
+{
+    int i = arguments.IndexOf(name);
+    if (i < 0) return fallback;
+    if (i + 1 >= arguments.Count || !int.TryParse(arguments[i + 1], out int value) || value <= 0)
+        throw new ArgumentException($"{name} takes a positive whole number");
+    return value;
+}
+
+static int Usage(string problem)
+{
+    Console.Error.WriteLine($"bench: {problem}. Usage: bench [all|soak] [--smoke] [--rounds N]");
+    return 2;
+}

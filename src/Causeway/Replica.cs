@@ -97,8 +97,8 @@ public sealed class Replica : IAsyncDisposable
         Database? created = null;
         await _pipeline.RunCatalogAsync(stage =>
         {
-            if (_databases.ContainsKey(name) || stage.Creating.Contains(name)) throw new AlreadyExistsException($"Database '{name}' already exists.");
-            if (Names.ParentDatabase(name) is { } parent && !_databases.ContainsKey(parent) && !stage.Creating.Contains(parent))
+            if (_databases.ContainsKey(name) || stage.IsBeingCreated(name)) throw new AlreadyExistsException($"Database '{name}' already exists.");
+            if (Names.ParentDatabase(name) is { } parent && !_databases.ContainsKey(parent) && !stage.IsBeingCreated(parent))
                 throw new NotFoundException($"Database '{name}' needs its parent '{parent}' to exist first.");
             uint id = _nextDatabaseId++;
             var idBytes = new byte[4];
@@ -108,7 +108,7 @@ public sealed class Replica : IAsyncDisposable
             stage.Batch.Put(StoreLayout.CatalogKey(name), idBytes).Put(StoreLayout.ReplicaKey, next);
             var runtime = new DatabaseRuntime(id, name, DatabaseRecord.Empty);
             created = new Database(this, runtime, _reader, _pipeline);
-            stage.Creating.Add(name);
+            stage.Creating(name);
             return () => _databases[name] = created;
         }, cancellation).ConfigureAwait(false);
         return created!;
@@ -145,12 +145,12 @@ public sealed class Replica : IAsyncDisposable
                 stage.Batch.Delete(StoreLayout.CatalogKey(db.Name));
                 stage.Batch.DeleteRange(StoreLayout.DatabasePrefix(db.Runtime.Id), StoreLayout.DatabaseEnd(db.Runtime.Id));
                 stage.MarkDropped(db.Runtime);
-                _databases.TryRemove(db.Name, out _);
             }
             return () =>
             {
                 foreach (var db in doomed)
                 {
+                    _databases.TryRemove(db.Name, out _);
                     db.Runtime.MarkDropped();
                     _cache.RemoveDatabase(db.Runtime.Id);
                 }

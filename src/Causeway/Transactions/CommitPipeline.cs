@@ -28,6 +28,12 @@ internal sealed class CommitPipeline : IAsyncDisposable
     private readonly Task _loop;
     private readonly DagCborWriter _scratch = new(1024);
 
+    // Whoever holds the gate stages and writes groups: the background loop, or a caller that finds
+    // the pipeline idle and runs its own commit on its own thread (no hand-offs, so a lone writer
+    // waits for little more than its fsync).
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly List<PipelineRequest> _inline = new(MaxGroup);
+
     public CommitPipeline(IKeyValueStore store, ReplicaIdentity identity, HybridLogicalClock clock, VersionCache cache, DocumentReader reader)
     {
         _store = store;
@@ -43,7 +49,36 @@ internal sealed class CommitPipeline : IAsyncDisposable
     {
         if (writes.Count == 0) throw new InvalidInputException(ErrorCodes.InvalidOp, "A transaction with no operations makes no commit.");
         var request = new CommitRequest(db, writes);
-        await EnqueueAsync(request, cancellation);
+        if (_queue.Reader.Count == 0 && !_closed && _gate.Wait(0))
+        {
+            try
+            {
+                _inline.Clear();
+                _inline.Add(request);
+                Drain(_inline, append: true);
+                var group = Stage(_inline, previous: null);
+                if (group.Staged.Count > 0)
+                {
+                    Task write;
+                    try
+                    {
+                        _store.Write(group.Batch, durable: true);
+                        write = Task.CompletedTask;
+                    }
+                    catch (Exception e) { write = Task.FromException(e); }
+                    group.Write = write;
+                    await FinishAsync(group).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _gate.Release();
+            }
+        }
+        else
+        {
+            await EnqueueAsync(request, cancellation);
+        }
         return await request.Completion.Task.ConfigureAwait(false);
     }
 
@@ -61,33 +96,68 @@ internal sealed class CommitPipeline : IAsyncDisposable
         catch (ChannelClosedException) { throw new UnavailableException("The replica is closing."); }
     }
 
+    /// <summary>While one group's batch is being written (fsync), the next group is prepared on top
+    /// of it, so disk and CPU work overlap. The next group is written only after the first is durable,
+    /// and if the first fails, the next (built on it) fails too.</summary>
     private async Task RunAsync()
     {
-        var group = new List<PipelineRequest>(MaxGroup);
+        var requests = new List<PipelineRequest>(MaxGroup);
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            group.Clear();
-            while (group.Count < MaxGroup && _queue.Reader.TryRead(out var request)) group.Add(request);
-            ProcessGroup(group);
+            await _gate.WaitAsync().ConfigureAwait(false);
+            try { await LeadAsync(requests).ConfigureAwait(false); }
+            finally { _gate.Release(); }
         }
     }
 
-    private void ProcessGroup(List<PipelineRequest> group)
+    /// <summary>Processes groups until the queue is empty and nothing is in flight.</summary>
+    private async Task LeadAsync(List<PipelineRequest> requests)
     {
-        var batch = new StoreBatch();
-        var drafts = new Dictionary<DatabaseRuntime, DatabaseDraft>();
-        var overlay = new Dictionary<(uint, string, string), VersionRecord>();
-        var staged = new List<(PipelineRequest Request, Action Publish)>();
-        var catalog = new CatalogStage(batch, drafts);
+        Group? writing = null;
+        while (true)
+        {
+            if (writing is not null)
+            {
+                // Prepare more while the disk works, or finish the write if nothing is waiting.
+                var arrival = _queue.Reader.WaitToReadAsync().AsTask();
+                await Task.WhenAny(writing.Write!, arrival).ConfigureAwait(false);
+                if (!writing.Write!.IsCompleted && arrival.IsCompletedSuccessfully && arrival.Result)
+                {
+                    var next = Stage(Drain(requests), writing);
+                    bool durable = await FinishAsync(writing).ConfigureAwait(false);
+                    writing = null;
+                    if (!durable) { next.FailAll(new UnavailableException("An earlier write this commit depends on failed.")); continue; }
+                    writing = Start(next);
+                    continue;
+                }
+                await FinishAsync(writing).ConfigureAwait(false);
+                writing = null;
+            }
+            if (_queue.Reader.Count == 0) return;
+            writing = Start(Stage(Drain(requests), previous: null));
+        }
+    }
 
-        foreach (var request in group)
+    private List<PipelineRequest> Drain(List<PipelineRequest> requests, bool append = false)
+    {
+        if (!append) requests.Clear();
+        while (requests.Count < MaxGroup && _queue.Reader.TryRead(out var request)) requests.Add(request);
+        return requests;
+    }
+
+    /// <summary>Prepares every request of a group against the latest state, which includes the
+    /// group still being written (<paramref name="previous"/>), and builds the group's batch.</summary>
+    private Group Stage(List<PipelineRequest> requests, Group? previous)
+    {
+        var group = new Group(previous);
+        foreach (var request in requests)
         {
             try
             {
                 switch (request)
                 {
-                    case CommitRequest commit: staged.Add((request, StageCommit(commit, batch, drafts, overlay))); break;
-                    case CatalogRequest change: staged.Add((request, change.Stage(catalog))); break;
+                    case CommitRequest commit: group.Staged.Add((request, StageCommit(commit, group))); break;
+                    case CatalogRequest change: group.Staged.Add((request, change.Stage(group.Catalog))); break;
                 }
             }
             catch (Exception e)
@@ -95,46 +165,51 @@ internal sealed class CommitPipeline : IAsyncDisposable
                 request.Fail(e is CausewayException ? e : new CausewayException(ErrorCodes.InvalidOp, $"The write failed: {e.Message}", e));
             }
         }
-        if (staged.Count == 0) return;
+        foreach (var draft in group.Drafts.Values)
+            if (!draft.Dropped) group.Batch.Put(StoreLayout.StateKey(draft.Runtime.Id), draft.ToRecord().Encode(_scratch));
+        return group;
+    }
 
-        foreach (var draft in drafts.Values)
-            if (!draft.Dropped) batch.Put(StoreLayout.StateKey(draft.Runtime.Id), draft.ToRecord().Encode(_scratch));
+    private Group Start(Group group)
+    {
+        group.Write = group.Staged.Count == 0 ? Task.CompletedTask : Task.Run(() => _store.Write(group.Batch, durable: true));
+        return group;
+    }
 
+    /// <summary>Waits for a group's batch; then publishes it and answers its callers, or fails them.</summary>
+    private async Task<bool> FinishAsync(Group group)
+    {
         try
         {
-            _store.Write(batch, durable: true);
+            await group.Write!.ConfigureAwait(false);
         }
         catch (Exception e)
         {
-            var failure = new UnavailableException($"The store refused the write: {e.Message}");
-            foreach (var (request, _) in staged) request.Fail(failure);
-            return;
+            group.FailAll(new UnavailableException($"The store refused the write: {e.Message}"));
+            return false;
         }
-
-        foreach (var draft in drafts.Values)
+        foreach (var draft in group.Drafts.Values)
         {
             if (draft.Dropped) continue;
             draft.Runtime.Publish(draft.ToRecord(), () =>
             {
-                foreach (var ((db, collection, id), record) in overlay)
+                foreach (var ((db, collection, id), record) in group.Overlay)
                     if (db == draft.Runtime.Id) _cache.Put(db, collection, id, record);
             });
         }
-        foreach (var (request, publish) in staged)
+        foreach (var (request, publish) in group.Staged)
         {
             publish();
-            request.Succeed();
+            ((PipelineRequest)request).Succeed();
         }
+        return true;
     }
 
-    private Action StageCommit(CommitRequest request, StoreBatch batch, Dictionary<DatabaseRuntime, DatabaseDraft> drafts, Dictionary<(uint, string, string), VersionRecord> overlay)
+    private Action StageCommit(CommitRequest request, Group group)
     {
         var db = request.Database;
-        if (!drafts.TryGetValue(db, out var draft))
-        {
-            if (db.Dropped) throw new NotFoundException($"Database '{db.Name}' was dropped.");
-            drafts[db] = draft = db.StartDraft();
-        }
+        if (db.Dropped) throw new NotFoundException($"Database '{db.Name}' was dropped.");
+        var draft = group.Draft(db);
         if (draft.Dropped) throw new NotFoundException($"Database '{db.Name}' was dropped.");
 
         var time = _clock.Now();
@@ -147,7 +222,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
         foreach (var writes in request.Writes)
         {
             var key = (db.Id, writes.Collection, writes.Id);
-            var previous = overlay.GetValueOrDefault(key) ?? _reader.Latest(db, writes.Collection, writes.Id);
+            var previous = group.Find(key) ?? _reader.Latest(db, writes.Collection, writes.Id);
             var state = previous?.State.Clone() ?? new DocumentState();
             bool existed = state.Exists;
             var editor = new DocumentEditor(state, context);
@@ -183,20 +258,28 @@ internal sealed class CommitPipeline : IAsyncDisposable
         }
         puts.Add((StoreLayout.PositionKey(db.Id, position), new PositionRecord(commit.Id, time, changed).Encode(_scratch)));
 
-        foreach (var (key, value) in puts) batch.Put(key, value);
-        foreach (var (key, record) in versions) overlay[key] = record;
+        foreach (var (key, value) in puts) group.Batch.Put(key, value);
+        foreach (var (key, record) in versions) group.Overlay[key] = record;
         draft.Add(commit, documentDelta);
         var result = new WriteResult(commit.Id, position);
         return () => request.Result = result;
     }
 
+    private volatile bool _closed;
+
     public async ValueTask DisposeAsync()
     {
+        _closed = true;
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
     }
 
-    private abstract class PipelineRequest
+    internal interface IRequest
+    {
+        void Fail(Exception error);
+    }
+
+    private abstract class PipelineRequest : IRequest
     {
         public abstract void Fail(Exception error);
         public abstract void Succeed();
@@ -221,21 +304,58 @@ internal sealed class CommitPipeline : IAsyncDisposable
     }
 }
 
+/// <summary>One group of requests on its way to disk: its batch, the drafts of the databases it
+/// changes and the document versions it makes (read by the next group, staged on top of it).</summary>
+internal sealed class Group
+{
+    private readonly Group? _previous;
+
+    public Group(Group? previous)
+    {
+        _previous = previous;
+        Catalog = new CatalogStage(Batch, this, previous?.Catalog);
+    }
+
+    public StoreBatch Batch { get; } = new();
+    public Dictionary<DatabaseRuntime, DatabaseDraft> Drafts { get; } = [];
+    public Dictionary<(uint, string, string), VersionRecord> Overlay { get; } = [];
+    public List<(object Request, Action Publish)> Staged { get; } = [];
+    public CatalogStage Catalog { get; }
+    public Task? Write { get; set; }
+
+    /// <summary>This group's draft of a database, started from the group before it if that one changed it.</summary>
+    public DatabaseDraft Draft(DatabaseRuntime db)
+    {
+        if (Drafts.TryGetValue(db, out var draft)) return draft;
+        var before = _previous?.Drafts.GetValueOrDefault(db);
+        draft = before is null ? db.StartDraft() : new DatabaseDraft(db, before.ToRecord()) { Dropped = before.Dropped };
+        Drafts[db] = draft;
+        return draft;
+    }
+
+    public VersionRecord? Find((uint, string, string) key) => Overlay.GetValueOrDefault(key) ?? _previous?.Overlay.GetValueOrDefault(key);
+
+    public void FailAll(Exception error)
+    {
+        foreach (var (request, _) in Staged) ((CommitPipeline.IRequest)request).Fail(error);
+    }
+}
+
 /// <summary>All intents of one transaction on one document, in order.</summary>
 internal sealed record DocumentWrites(string Collection, string Id, IReadOnlyList<DocumentIntent> Intents);
 
 /// <summary>What a catalog change may do inside a group: add to the batch, and mark drafts of
 /// dropped databases so later commits in the same group fail.</summary>
-internal sealed class CatalogStage(StoreBatch batch, Dictionary<DatabaseRuntime, DatabaseDraft> drafts)
+internal sealed class CatalogStage(StoreBatch batch, Group group, CatalogStage? previous)
 {
+    private readonly HashSet<string> _creating = new(StringComparer.Ordinal);
+
     public StoreBatch Batch { get; } = batch;
 
-    /// <summary>Databases created earlier in this group, not yet visible.</summary>
-    public HashSet<string> Creating { get; } = new(StringComparer.Ordinal);
+    /// <summary>True when a database of this name is being created by this group or the one before it (not yet visible).</summary>
+    public bool IsBeingCreated(string name) => _creating.Contains(name) || previous?.IsBeingCreated(name) == true;
 
-    public void MarkDropped(DatabaseRuntime db)
-    {
-        if (!drafts.TryGetValue(db, out var draft)) drafts[db] = draft = db.StartDraft();
-        draft.Dropped = true;
-    }
+    public void Creating(string name) => _creating.Add(name);
+
+    public void MarkDropped(DatabaseRuntime db) => group.Draft(db).Dropped = true;
 }

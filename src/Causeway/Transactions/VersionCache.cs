@@ -9,6 +9,7 @@ namespace Causeway.Transactions;
 internal sealed class VersionCache(int capacity)
 {
     private readonly ConcurrentDictionary<(uint Db, string Collection, string Id), VersionRecord> _entries = new();
+    private int _count; // ConcurrentDictionary.Count takes every lock; this is close enough for trimming
 
     public bool TryGet(uint db, string collection, string id, out VersionRecord record)
         => _entries.TryGetValue((db, collection, id), out record!);
@@ -16,7 +17,8 @@ internal sealed class VersionCache(int capacity)
     /// <summary>The pipeline's write-through; call under the database's publish lock.</summary>
     public void Put(uint db, string collection, string id, VersionRecord record)
     {
-        _entries[(db, collection, id)] = record;
+        if (_entries.TryAdd((db, collection, id), record)) Interlocked.Increment(ref _count);
+        else _entries[(db, collection, id)] = record;
         TrimIfFull();
     }
 
@@ -26,7 +28,7 @@ internal sealed class VersionCache(int capacity)
         lock (runtime.PublishLock)
         {
             if (runtime.Position != readStart) return;
-            _entries.TryAdd((runtime.Id, collection, id), record);
+            if (_entries.TryAdd((runtime.Id, collection, id), record)) Interlocked.Increment(ref _count);
         }
         TrimIfFull();
     }
@@ -34,17 +36,21 @@ internal sealed class VersionCache(int capacity)
     public void RemoveDatabase(uint db)
     {
         foreach (var key in _entries.Keys)
-            if (key.Db == db) _entries.TryRemove(key, out _);
+            if (key.Db == db && _entries.TryRemove(key, out _)) Interlocked.Decrement(ref _count);
     }
 
     private void TrimIfFull()
     {
-        if (_entries.Count <= capacity) return;
-        int drop = _entries.Count / 2;
-        foreach (var key in _entries.Keys)
+        if (Volatile.Read(ref _count) <= capacity) return;
+        lock (_entries)
         {
-            if (drop-- <= 0) break;
-            _entries.TryRemove(key, out _);
+            if (_count <= capacity) return;
+            int drop = _count / 2;
+            foreach (var key in _entries.Keys)
+            {
+                if (drop-- <= 0) break;
+                if (_entries.TryRemove(key, out _)) Interlocked.Decrement(ref _count);
+            }
         }
     }
 }
