@@ -166,6 +166,9 @@ public sealed class Database
     /// <summary>True when this database holds the commit.</summary>
     public bool HasCommit(Cid commit) => _reader.Commit(Runtime, commit) is not null;
 
+    /// <summary>A commit with its operation blocks, as stored (for export and external checks).</summary>
+    internal CommitRecord? CommitRecordOf(Cid commit) => _reader.Commit(Runtime, commit);
+
     /// <summary>The raw DAG-CBOR block of a commit, or null.</summary>
     public byte[]? GetCommitBlock(Cid commit) => _reader.Commit(Runtime, commit)?.Block;
 

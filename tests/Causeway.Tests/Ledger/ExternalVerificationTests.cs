@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Causeway.Documents;
+using Causeway.Encoding;
+using Causeway.Values;
+
+namespace Causeway.Tests.Ledger;
+
+/// <summary>docs/ledger-format.md is exact: a script using only standard IPLD libraries and Node's
+/// Ed25519 (tests/js/verify-ledger.mjs) verifies every commit the engine writes, and catches a
+/// tampered one.</summary>
+public sealed class ExternalVerificationTests
+{
+    [Fact]
+    public async Task Standard_tools_verify_a_causeway_ledger_and_catch_tampering()
+    {
+        await using var replica = Replica.OpenInMemory();
+        var db = await replica.CreateDatabaseAsync("acme");
+        var commits = new List<WriteResult>
+        {
+            await db.PutJsonAsync("items", "i1", """{"name": "ünï", "price": 2.5, "big": 9007199254740993, "when": {"$time": "2026-01-01T00:00:00Z"}}"""),
+            await db.PatchAsync("items", "i1", FieldOp.Increment("n", -3), FieldOp.Add("tags", Value.String("x")), FieldOp.Enable("live")),
+            await db.TransactAsync(tx =>
+            {
+                tx.Put("items", "i2", Value.Map([new("d", Value.Decimal(1.50m))]));
+                tx.Delete("items", "i1");
+                return Task.CompletedTask;
+            }),
+        };
+        var entries = new List<object>();
+        foreach (var result in commits)
+        {
+            var record = db.CommitRecordOf(result.Commit)!;
+            entries.Add(new { cid = result.Commit.ToString(), block = Convert.ToHexString(record.Block), ops = record.OpBlocks.Select(Convert.ToHexString).ToArray() });
+        }
+        // A forged copy of the last commit: one byte of its signature flipped, re-addressed.
+        var last = db.CommitRecordOf(commits[^1].Commit)!;
+        var forged = (byte[])last.Block.Clone();
+        int sigAt = IndexOf(forged, "sig"u8.ToArray()) + 5;
+        forged[sigAt] ^= 1;
+        entries.Add(new { cid = Cid.ForDagCbor(forged).ToString(), block = Convert.ToHexString(forged), ops = last.OpBlocks.Select(Convert.ToHexString).ToArray() });
+
+        var results = RunNode("verify-ledger.mjs", JsonSerializer.Serialize(entries));
+        Assert.Equal(4, results.GetArrayLength());
+        for (int i = 0; i < 3; i++)
+            Assert.True(results[i].GetProperty("problems").GetArrayLength() == 0, $"commit {i}: {results[i]}");
+        Assert.Equal(["signature"], results[3].GetProperty("problems").EnumerateArray().Select(p => p.GetString()));
+    }
+
+    private static int IndexOf(byte[] haystack, byte[] needle)
+    {
+        for (int i = 0; i + needle.Length <= haystack.Length; i++)
+            if (haystack.AsSpan(i, needle.Length).SequenceEqual(needle)) return i;
+        throw new InvalidOperationException("not found");
+    }
+
+    private static JsonElement RunNode(string script, string input)
+    {
+        var root = Causeway.Tests.Encoding.RepoRoot.Find();
+        var js = Path.Combine(root, "tests", "js");
+        if (!Directory.Exists(Path.Combine(js, "node_modules")))
+            throw new InvalidOperationException("tests/js/node_modules is missing: run `npm ci --prefix tests/js` from the repository root.");
+        var start = new ProcessStartInfo("node") { WorkingDirectory = js, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(script);
+        using var process = Process.Start(start)!;
+        process.StandardInput.Write(input);
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEnd();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0, $"node failed: {error}");
+        return JsonDocument.Parse(output).RootElement.Clone();
+    }
+}
