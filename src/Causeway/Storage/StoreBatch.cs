@@ -21,6 +21,13 @@ public sealed class StoreBatch
     /// <summary>Deletes every key in [start, end).</summary>
     public StoreBatch DeleteRange(byte[] start, byte[] end) => Add(new(Kind.DeleteRange, start, end));
 
+    /// <summary>Adds every operation of another batch, in order.</summary>
+    public StoreBatch Append(StoreBatch other)
+    {
+        foreach (var operation in other._operations) Add(operation);
+        return this;
+    }
+
     public void Clear()
     {
         _operations.Clear();

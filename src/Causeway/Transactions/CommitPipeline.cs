@@ -9,11 +9,15 @@ using Causeway.Storage;
 
 namespace Causeway.Transactions;
 
-/// <summary>The one way anything is written. A single loop takes every request waiting (a group),
-/// and for each: validates it against the latest state, assigns seq, HLC time and parents, encodes,
-/// hashes and signs; then writes the whole group in one durable batch (one fsync for many commits),
-/// and only then publishes the new state and answers the callers. A request that fails validation
-/// is answered with its error and leaves no trace; the others in the group go on.</summary>
+/// <summary>The one way anything is written. Requests are taken in groups. Staging a group (in
+/// order, against the latest state) validates each request, assigns seq, HLC time and parents,
+/// prepares the CRDT effects, encodes, hashes and signs. Persisting a group encodes its records,
+/// writes them in one durable batch (one fsync for many commits), then publishes the new state and
+/// answers the callers. A request that fails validation gets its error and leaves no trace.
+///
+/// Only staging has to be sequential, so it overlaps with persisting the group before it: while
+/// one group is on its way to disk (on another core), the next is staged on top of it. A group is
+/// persisted only after the one before it, and fails if that one failed.</summary>
 internal sealed class CommitPipeline : IAsyncDisposable
 {
     public const int MaxDocumentBytes = 16 << 20;
@@ -26,13 +30,15 @@ internal sealed class CommitPipeline : IAsyncDisposable
     private readonly DocumentReader _reader;
     private readonly Channel<PipelineRequest> _queue = Channel.CreateBounded<PipelineRequest>(new BoundedChannelOptions(8192) { SingleReader = true });
     private readonly Task _loop;
-    private readonly DagCborWriter _scratch = new(1024);
+    private readonly DagCborWriter _stageScratch = new(1024);
+    private readonly DagCborWriter _persistScratch = new(1024);
 
-    // Whoever holds the gate stages and writes groups: the background loop, or a caller that finds
-    // the pipeline idle and runs its own commit on its own thread (no hand-offs, so a lone writer
-    // waits for little more than its fsync).
+    // Whoever holds the gate leads: the background loop, or a caller that finds the pipeline idle
+    // and runs its own commit on its own thread (no hand-offs, so a lone writer waits for little
+    // more than its fsync).
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly List<PipelineRequest> _inline = new(MaxGroup);
+    private volatile bool _closed;
 
     public CommitPipeline(IKeyValueStore store, ReplicaIdentity identity, HybridLogicalClock clock, VersionCache cache, DocumentReader reader)
     {
@@ -44,41 +50,12 @@ internal sealed class CommitPipeline : IAsyncDisposable
         _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
-    /// <summary>Queues a transaction's intents; completes once the commit is durable and visible.</summary>
+    /// <summary>Commits a transaction's intents; completes once the commit is durable and visible.</summary>
     public async Task<WriteResult> CommitAsync(DatabaseRuntime db, IReadOnlyList<DocumentWrites> writes, CancellationToken cancellation = default)
     {
         if (writes.Count == 0) throw new InvalidInputException(ErrorCodes.InvalidOp, "A transaction with no operations makes no commit.");
         var request = new CommitRequest(db, writes);
-        if (_queue.Reader.Count == 0 && !_closed && _gate.Wait(0))
-        {
-            try
-            {
-                _inline.Clear();
-                _inline.Add(request);
-                Drain(_inline, append: true);
-                var group = Stage(_inline, previous: null);
-                if (group.Staged.Count > 0)
-                {
-                    Task write;
-                    try
-                    {
-                        _store.Write(group.Batch, durable: true);
-                        write = Task.CompletedTask;
-                    }
-                    catch (Exception e) { write = Task.FromException(e); }
-                    group.Write = write;
-                    await FinishAsync(group).ConfigureAwait(false);
-                }
-            }
-            finally
-            {
-                _gate.Release();
-            }
-        }
-        else
-        {
-            await EnqueueAsync(request, cancellation);
-        }
+        if (!TryLeadInline(request)) await EnqueueAsync(request, cancellation).ConfigureAwait(false);
         return await request.Completion.Task.ConfigureAwait(false);
     }
 
@@ -86,8 +63,25 @@ internal sealed class CommitPipeline : IAsyncDisposable
     public async Task RunCatalogAsync(Func<CatalogStage, Action> stage, CancellationToken cancellation = default)
     {
         var request = new CatalogRequest(stage);
-        await EnqueueAsync(request, cancellation);
+        if (!TryLeadInline(request)) await EnqueueAsync(request, cancellation).ConfigureAwait(false);
         await request.Completion.Task.ConfigureAwait(false);
+    }
+
+    private bool TryLeadInline(PipelineRequest request)
+    {
+        if (_closed || _queue.Reader.Count != 0 || !_gate.Wait(0)) return false;
+        try
+        {
+            _inline.Clear();
+            _inline.Add(request);
+            Drain(_inline, append: true);
+            Persist(Stage(_inline, previous: null));
+        }
+        finally
+        {
+            _gate.Release();
+        }
+        return true;
     }
 
     private async Task EnqueueAsync(PipelineRequest request, CancellationToken cancellation)
@@ -96,9 +90,6 @@ internal sealed class CommitPipeline : IAsyncDisposable
         catch (ChannelClosedException) { throw new UnavailableException("The replica is closing."); }
     }
 
-    /// <summary>While one group's batch is being written (fsync), the next group is prepared on top
-    /// of it, so disk and CPU work overlap. The next group is written only after the first is durable,
-    /// and if the first fails, the next (built on it) fails too.</summary>
     private async Task RunAsync()
     {
         var requests = new List<PipelineRequest>(MaxGroup);
@@ -110,31 +101,35 @@ internal sealed class CommitPipeline : IAsyncDisposable
         }
     }
 
-    /// <summary>Processes groups until the queue is empty and nothing is in flight.</summary>
+    /// <summary>Stages and persists groups until the queue is empty and nothing is in flight.</summary>
     private async Task LeadAsync(List<PipelineRequest> requests)
     {
-        Group? writing = null;
+        Group? persisting = null;
         while (true)
         {
-            if (writing is not null)
+            if (persisting is not null)
             {
-                // Prepare more while the disk works, or finish the write if nothing is waiting.
+                // Stage more while the disk works, or finish if nothing is waiting.
                 var arrival = _queue.Reader.WaitToReadAsync().AsTask();
-                await Task.WhenAny(writing.Write!, arrival).ConfigureAwait(false);
-                if (!writing.Write!.IsCompleted && arrival.IsCompletedSuccessfully && arrival.Result)
+                await Task.WhenAny(persisting.Persisted!, arrival).ConfigureAwait(false);
+                if (!persisting.Persisted!.IsCompleted && arrival.IsCompletedSuccessfully && arrival.Result)
                 {
-                    var next = Stage(Drain(requests), writing);
-                    bool durable = await FinishAsync(writing).ConfigureAwait(false);
-                    writing = null;
-                    if (!durable) { next.FailAll(new UnavailableException("An earlier write this commit depends on failed.")); continue; }
-                    writing = Start(next);
+                    var next = Stage(Drain(requests), persisting);
+                    await persisting.Persisted.ConfigureAwait(false);
+                    if (!persisting.Durable)
+                    {
+                        next.FailAll(new UnavailableException("An earlier write this commit depends on failed."));
+                        persisting = null;
+                        continue;
+                    }
+                    persisting = StartPersisting(next);
                     continue;
                 }
-                await FinishAsync(writing).ConfigureAwait(false);
-                writing = null;
+                await persisting.Persisted.ConfigureAwait(false);
+                persisting = null;
             }
             if (_queue.Reader.Count == 0) return;
-            writing = Start(Stage(Drain(requests), previous: null));
+            persisting = StartPersisting(Stage(Drain(requests), previous: null));
         }
     }
 
@@ -145,8 +140,14 @@ internal sealed class CommitPipeline : IAsyncDisposable
         return requests;
     }
 
-    /// <summary>Prepares every request of a group against the latest state, which includes the
-    /// group still being written (<paramref name="previous"/>), and builds the group's batch.</summary>
+    private Group StartPersisting(Group group)
+    {
+        group.Persisted = group.Staged.Count == 0 ? Task.CompletedTask : Task.Run(() => Persist(group));
+        return group;
+    }
+
+    /// <summary>Stages every request of a group against the latest state, which includes the group
+    /// still being persisted (<paramref name="previous"/>).</summary>
     private Group Stage(List<PipelineRequest> requests, Group? previous)
     {
         var group = new Group(previous);
@@ -156,8 +157,15 @@ internal sealed class CommitPipeline : IAsyncDisposable
             {
                 switch (request)
                 {
-                    case CommitRequest commit: group.Staged.Add((request, StageCommit(commit, group))); break;
-                    case CatalogRequest change: group.Staged.Add((request, change.Stage(group.Catalog))); break;
+                    case CommitRequest commit:
+                        group.Staged.Add((request, StageCommit(commit, group)));
+                        break;
+                    case CatalogRequest change:
+                        var fragment = new StoreBatch();
+                        group.Catalog.Batch = fragment;
+                        group.Staged.Add((request, change.Stage(group.Catalog)));
+                        group.Plan.Add(fragment);
+                        break;
                 }
             }
             catch (Exception e)
@@ -165,44 +173,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
                 request.Fail(e is CausewayException ? e : new CausewayException(ErrorCodes.InvalidOp, $"The write failed: {e.Message}", e));
             }
         }
-        foreach (var draft in group.Drafts.Values)
-            if (!draft.Dropped) group.Batch.Put(StoreLayout.StateKey(draft.Runtime.Id), draft.ToRecord().Encode(_scratch));
         return group;
-    }
-
-    private Group Start(Group group)
-    {
-        group.Write = group.Staged.Count == 0 ? Task.CompletedTask : Task.Run(() => _store.Write(group.Batch, durable: true));
-        return group;
-    }
-
-    /// <summary>Waits for a group's batch; then publishes it and answers its callers, or fails them.</summary>
-    private async Task<bool> FinishAsync(Group group)
-    {
-        try
-        {
-            await group.Write!.ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            group.FailAll(new UnavailableException($"The store refused the write: {e.Message}"));
-            return false;
-        }
-        foreach (var draft in group.Drafts.Values)
-        {
-            if (draft.Dropped) continue;
-            draft.Runtime.Publish(draft.ToRecord(), () =>
-            {
-                foreach (var ((db, collection, id), record) in group.Overlay)
-                    if (db == draft.Runtime.Id) _cache.Put(db, collection, id, record);
-            });
-        }
-        foreach (var (request, publish) in group.Staged)
-        {
-            publish();
-            ((PipelineRequest)request).Succeed();
-        }
-        return true;
     }
 
     private Action StageCommit(CommitRequest request, Group group)
@@ -215,71 +186,119 @@ internal sealed class CommitPipeline : IAsyncDisposable
         var time = _clock.Now();
         long seq = draft.Clock.Get(_identity.Did) + 1;
         var context = new EffectContext(_identity.Did, seq, time);
-        var ops = new List<DocumentOp>(request.Writes.Count);
-        var states = new List<(DocumentWrites Writes, DocumentState State)>(request.Writes.Count);
+        var ops = new DocumentOp[request.Writes.Count];
+        var states = new (DocumentWrites Writes, DocumentState State, long Size)[request.Writes.Count];
         long documentDelta = 0;
 
-        foreach (var writes in request.Writes)
+        for (int i = 0; i < ops.Length; i++)
         {
-            var key = (db.Id, writes.Collection, writes.Id);
-            var previous = group.Find(key) ?? _reader.Latest(db, writes.Collection, writes.Id);
+            var writes = request.Writes[i];
+            var previous = group.Find((db.Id, writes.Collection, writes.Id)) ?? _reader.Latest(db, writes.Collection, writes.Id);
             var state = previous?.State.Clone() ?? new DocumentState();
             bool existed = state.Exists;
             var editor = new DocumentEditor(state, context);
             foreach (var intent in writes.Intents) editor.Apply(intent, $"{writes.Collection}/{writes.Id}");
-            var op = DocumentOp.Create(writes.Collection, writes.Id, editor.Effects, context, _scratch);
+            var op = DocumentOp.Create(writes.Collection, writes.Id, editor.Effects, context, _stageScratch);
             if (op.Block.Length > MaxDocumentBytes)
                 throw new TooLargeException($"The change to {writes.Collection}/{writes.Id} encodes to {op.Block.Length:N0} bytes; the limit is {MaxDocumentBytes:N0}.");
-            ops.Add(op);
-            states.Add((writes, state));
+            // A document only grows by what its operations add, so the exact size is needed only
+            // when this running estimate passes the limit.
+            long size = (previous?.SizeEstimate ?? 0) + op.Block.Length;
+            if (size > MaxDocumentBytes)
+            {
+                size = ValueCbor.Encode(state.ToValue()).Length;
+                if (size > MaxDocumentBytes)
+                    throw new TooLargeException($"Document {writes.Collection}/{writes.Id} would be {size:N0} bytes; the limit is {MaxDocumentBytes:N0}.");
+            }
+            ops[i] = op;
+            states[i] = (writes, state, size);
             documentDelta += (state.Exists ? 1 : 0) - (existed ? 1 : 0);
         }
 
-        var commit = Commit.Create(db.Name, _identity, seq, time, draft.Heads, ops.Select(o => o.Cid).ToArray(), capability: null, _scratch);
-        long position = draft.Position + 1;
+        var cids = new Cid[ops.Length];
+        for (int i = 0; i < ops.Length; i++) cids[i] = ops[i].Cid;
+        var commit = Commit.Create(db.Name, _identity, seq, time, draft.Heads, cids, capability: null, _stageScratch);
 
-        // Encode everything before touching the batch or the draft, so a failure leaves no trace.
-        var puts = new List<(byte[] Key, byte[] Value)>(states.Count + 2)
+        // Nothing above touched the group; from here on nothing can fail.
+        long position = draft.Add(commit, documentDelta);
+        var versions = new VersionRecord[states.Length];
+        var changed = new ChangedDocument[states.Length];
+        for (int i = 0; i < states.Length; i++)
         {
-            (StoreLayout.CommitKey(db.Id, commit.Id.Bytes), new CommitRecord(commit.Block, ops.Select(o => o.Block).ToArray(), position).Encode(_scratch)),
-        };
-        var changed = new List<ChangedDocument>(states.Count);
-        var versions = new List<((uint, string, string) Key, VersionRecord Record)>(states.Count);
-        for (int i = 0; i < states.Count; i++)
-        {
-            var (writes, state) = states[i];
-            var record = new VersionRecord { Position = position, Commit = commit.Id, Origin = commit.Origin, Time = time, OpIndex = i, State = state };
-            var bytes = record.Encode(_scratch);
-            if (bytes.Length > MaxDocumentBytes + (1 << 20) && ValueCbor.Encode(state.ToValue()).Length > MaxDocumentBytes)
-                throw new TooLargeException($"Document {writes.Collection}/{writes.Id} would be larger than {MaxDocumentBytes:N0} bytes.");
-            puts.Add((StoreLayout.VersionKey(StoreLayout.VersionPrefix(db.Id, writes.Collection, writes.Id), position), bytes));
-            changed.Add(new ChangedDocument(writes.Collection, writes.Id, !state.Exists));
-            versions.Add(((db.Id, writes.Collection, writes.Id), record));
+            var (writes, state, size) = states[i];
+            versions[i] = new VersionRecord { Position = position, Commit = commit.Id, Origin = commit.Origin, Time = time, OpIndex = i, State = state, SizeEstimate = size };
+            changed[i] = new ChangedDocument(writes.Collection, writes.Id, !state.Exists);
+            group.Overlay[(db.Id, writes.Collection, writes.Id)] = versions[i];
         }
-        puts.Add((StoreLayout.PositionKey(db.Id, position), new PositionRecord(commit.Id, time, changed).Encode(_scratch)));
-
-        foreach (var (key, value) in puts) group.Batch.Put(key, value);
-        foreach (var (key, record) in versions) group.Overlay[key] = record;
-        draft.Add(commit, documentDelta);
+        group.Plan.Add(new StagedCommit(db, commit, ops, position, versions, changed));
         var result = new WriteResult(commit.Id, position);
         return () => request.Result = result;
     }
 
-    private volatile bool _closed;
+    /// <summary>Encodes a staged group's records, writes them durably, then publishes and answers; or fails every request.</summary>
+    private void Persist(Group group)
+    {
+        if (group.Staged.Count == 0) { group.Durable = true; return; }
+        try
+        {
+            _store.Write(BuildBatch(group), durable: true);
+        }
+        catch (Exception e)
+        {
+            group.FailAll(new UnavailableException($"The store refused the write: {e.Message}"));
+            return;
+        }
+        foreach (var draft in group.Drafts.Values)
+        {
+            if (draft.Dropped) continue;
+            draft.Runtime.Publish(draft.ToRecord(), () =>
+            {
+                foreach (var ((db, collection, id), record) in group.Overlay)
+                    if (db == draft.Runtime.Id) _cache.Put(db, collection, id, record);
+            });
+        }
+        group.Durable = true;
+        foreach (var (request, publish) in group.Staged)
+        {
+            publish();
+            request.Succeed();
+        }
+    }
+
+    private StoreBatch BuildBatch(Group group)
+    {
+        var batch = new StoreBatch();
+        var writer = _persistScratch;
+        foreach (var item in group.Plan)
+        {
+            if (item is StoreBatch fragment) { batch.Append(fragment); continue; }
+            var staged = (StagedCommit)item;
+            uint db = staged.Database.Id;
+            var opBlocks = new byte[staged.Ops.Length][];
+            for (int i = 0; i < opBlocks.Length; i++) opBlocks[i] = staged.Ops[i].Block;
+            batch.Put(StoreLayout.CommitKey(db, staged.Commit.Id.Bytes), new CommitRecord(staged.Commit.Block, opBlocks, staged.Position).Encode(writer));
+            foreach (var version in staged.Versions)
+            {
+                var op = staged.Ops[version.OpIndex];
+                batch.Put(StoreLayout.VersionKey(StoreLayout.VersionPrefix(db, op.Collection, op.Id), staged.Position), version.Encode(writer));
+            }
+            batch.Put(StoreLayout.PositionKey(db, staged.Position), new PositionRecord(staged.Commit.Id, staged.Commit.Time, staged.Changed).Encode(writer));
+        }
+        foreach (var draft in group.Drafts.Values)
+            if (!draft.Dropped) batch.Put(StoreLayout.StateKey(draft.Runtime.Id), draft.ToRecord().Encode(writer));
+        return batch;
+    }
 
     public async ValueTask DisposeAsync()
     {
         _closed = true;
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
+        await _gate.WaitAsync().ConfigureAwait(false); // an inline leader finishes its group
+        _gate.Release();
     }
 
-    internal interface IRequest
-    {
-        void Fail(Exception error);
-    }
-
-    private abstract class PipelineRequest : IRequest
+    internal abstract class PipelineRequest
     {
         public abstract void Fail(Exception error);
         public abstract void Succeed();
@@ -304,8 +323,12 @@ internal sealed class CommitPipeline : IAsyncDisposable
     }
 }
 
-/// <summary>One group of requests on its way to disk: its batch, the drafts of the databases it
-/// changes and the document versions it makes (read by the next group, staged on top of it).</summary>
+/// <summary>A commit that is staged (encoded, signed, positioned) but whose records are not yet written.</summary>
+internal sealed record StagedCommit(DatabaseRuntime Database, Commit Commit, DocumentOp[] Ops, long Position, VersionRecord[] Versions, ChangedDocument[] Changed);
+
+/// <summary>One group of requests on its way to disk: what it will write, in order (staged
+/// commits and catalog batches), the drafts of the databases it changes, and the document versions
+/// it makes, which the next group, staged on top of it, reads.</summary>
 internal sealed class Group
 {
     private readonly Group? _previous;
@@ -313,15 +336,18 @@ internal sealed class Group
     public Group(Group? previous)
     {
         _previous = previous;
-        Catalog = new CatalogStage(Batch, this, previous?.Catalog);
+        Catalog = new CatalogStage(this, previous?.Catalog);
     }
 
-    public StoreBatch Batch { get; } = new();
+    public List<object> Plan { get; } = [];
     public Dictionary<DatabaseRuntime, DatabaseDraft> Drafts { get; } = [];
     public Dictionary<(uint, string, string), VersionRecord> Overlay { get; } = [];
-    public List<(object Request, Action Publish)> Staged { get; } = [];
+    public List<(CommitPipeline.PipelineRequest Request, Action Publish)> Staged { get; } = [];
     public CatalogStage Catalog { get; }
-    public Task? Write { get; set; }
+
+    /// <summary>Completes when the group is persisted or has failed (see <see cref="Durable"/>).</summary>
+    public Task? Persisted { get; set; }
+    public bool Durable { get; set; }
 
     /// <summary>This group's draft of a database, started from the group before it if that one changed it.</summary>
     public DatabaseDraft Draft(DatabaseRuntime db)
@@ -337,20 +363,20 @@ internal sealed class Group
 
     public void FailAll(Exception error)
     {
-        foreach (var (request, _) in Staged) ((CommitPipeline.IRequest)request).Fail(error);
+        foreach (var (request, _) in Staged) request.Fail(error);
     }
 }
 
 /// <summary>All intents of one transaction on one document, in order.</summary>
 internal sealed record DocumentWrites(string Collection, string Id, IReadOnlyList<DocumentIntent> Intents);
 
-/// <summary>What a catalog change may do inside a group: add to the batch, and mark drafts of
+/// <summary>What a catalog change may do while staged: add to its batch, and mark drafts of
 /// dropped databases so later commits in the same group fail.</summary>
-internal sealed class CatalogStage(StoreBatch batch, Group group, CatalogStage? previous)
+internal sealed class CatalogStage(Group group, CatalogStage? previous)
 {
     private readonly HashSet<string> _creating = new(StringComparer.Ordinal);
 
-    public StoreBatch Batch { get; } = batch;
+    public StoreBatch Batch { get; set; } = new();
 
     /// <summary>True when a database of this name is being created by this group or the one before it (not yet visible).</summary>
     public bool IsBeingCreated(string name) => _creating.Contains(name) || previous?.IsBeingCreated(name) == true;

@@ -20,6 +20,9 @@ internal sealed class VersionRecord
     /// <summary>Treated as immutable once the record exists: editors work on a clone.</summary>
     public required DocumentState State { get; init; }
 
+    /// <summary>About how many bytes the state takes, for the document size limit (exact when decoded).</summary>
+    public long SizeEstimate { get; init; }
+
     private Values.Value? _value;
 
     /// <summary>The visible fields, materialized once and shared by every reader.</summary>
@@ -45,6 +48,7 @@ internal sealed class VersionRecord
         r.ReadStartArray();
         var record = new VersionRecord
         {
+            SizeEstimate = bytes.Length,
             Position = r.ReadInt64(),
             Commit = r.ReadLink(),
             Origin = r.ReadText(),
