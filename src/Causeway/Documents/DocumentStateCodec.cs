@@ -8,91 +8,133 @@ using Causeway.Values;
 namespace Causeway.Documents;
 
 /// <summary>Stores a <see cref="DocumentState"/> as DAG-CBOR. Replica DIDs (56 characters) would
-/// repeat in every stamp and dot, so the encoding lists them once in "r" and refers to them by index:
-/// <code>{ "r": [did…], "live": [dots, context], "fields": { name: { kind: state } } }</code>
-/// A dot is [replica-index, seq]; a version vector is [[replica-index, seq]…].</summary>
+/// repeat in every stamp and dot, so the encoding lists them once, sorted, and refers to them by
+/// index. Fields are arrays in name order rather than maps, so no canonical key sort is needed:
+/// <code>[ [did…], live: [dots, context], fields: [[name, kind, state]…] ]</code>
+/// A dot is [replica-index, seq]; a version vector is [[replica-index, seq]…]. A field holding
+/// several kinds (after concurrent writes of different kinds) has one entry per kind.</summary>
 public static class DocumentStateCodec
 {
     public static byte[] Encode(DocumentState state, DagCborWriter? scratch = null)
     {
-        var replicas = new ReplicaTable();
-        // Encode the body first (it fills the table), then the table in front.
-        var body = scratch ?? new DagCborWriter(512);
-        body.Reset();
-        body.WriteStartArray(2);
-        WriteEwFlag(body, state.Live, replicas);
-        WriteMap(body, state.Fields, replicas);
-        body.WriteEndArray();
-        var bodyBytes = body.Encode();
-
-        body.Reset();
-        body.WriteStartArray(2);
-        body.WriteStartArray(replicas.Count);
-        foreach (var did in replicas.Names) body.WriteText(did);
-        body.WriteEndArray();
-        body.WriteBytes(bodyBytes);
-        body.WriteEndArray();
-        return body.Encode();
+        var writer = scratch ?? new DagCborWriter(512);
+        writer.Reset();
+        Write(writer, state);
+        return writer.Encode();
     }
 
     public static DocumentState Decode(ReadOnlyMemory<byte> bytes)
     {
+        var reader = new DagCborReader(bytes);
+        var state = Read(reader);
+        reader.ReadEnd();
+        return state;
+    }
+
+    /// <summary>Writes the state as one item into <paramref name="w"/>.</summary>
+    public static void Write(DagCborWriter w, DocumentState state)
+    {
+        var replicas = ReplicaTable.Collect(state);
+        w.WriteStartArray(3);
+        w.WriteStartArray(replicas.Names.Length);
+        foreach (var did in replicas.Names) w.WriteText(did);
+        w.WriteEndArray();
+        WriteEwFlag(w, state.Live, replicas);
+        WriteMap(w, state.Fields, replicas);
+        w.WriteEndArray();
+    }
+
+    public static DocumentState Read(DagCborReader reader)
+    {
         try
         {
-            var outer = new DagCborReader(bytes);
-            outer.ReadStartArray();
-            int n = outer.ReadStartArray();
-            var names = new string[n];
-            for (int i = 0; i < n; i++) names[i] = outer.ReadText();
-            outer.ReadEndArray();
-            var body = outer.ReadBytesMemory();
-            outer.ReadEndArray();
-            outer.ReadEnd();
-
-            var reader = new DagCborReader(body);
             reader.ReadStartArray();
+            int n = reader.ReadStartArray();
+            var names = new string[n];
+            for (int i = 0; i < n; i++) names[i] = reader.ReadText();
+            reader.ReadEndArray();
             var live = ReadEwFlag(reader, names);
             var fields = ReadMap(reader, names);
             reader.ReadEndArray();
-            reader.ReadEnd();
             return new DocumentState(live, fields);
         }
-        catch (Exception e) when (e is InvalidInputException or IndexOutOfRangeException or InvalidCastException)
+        catch (Exception e) when (e is InvalidInputException or IndexOutOfRangeException or InvalidCastException or ArgumentException)
         {
             throw new CorruptDataException($"A stored document state does not decode: {e.Message}", e);
         }
     }
 
+    /// <summary>Every replica named in a state, sorted, with its index.</summary>
     private sealed class ReplicaTable
     {
-        private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
-        public List<string> Names { get; } = [];
-        public int Count => Names.Count;
+        private readonly Dictionary<string, int> _index;
 
-        public int this[string did]
+        private ReplicaTable(string[] names)
         {
-            get
+            Names = names;
+            _index = new Dictionary<string, int>(names.Length, StringComparer.Ordinal);
+            for (int i = 0; i < names.Length; i++) _index[names[i]] = i;
+        }
+
+        public string[] Names { get; }
+
+        public int this[string did] => _index[did];
+
+        public static ReplicaTable Collect(DocumentState state)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            AddFlag(seen, state.Live.Dots, state.Live.Context);
+            AddMap(seen, state.Fields);
+            var names = seen.ToArray();
+            Array.Sort(names, StringComparer.Ordinal);
+            return new ReplicaTable(names);
+        }
+
+        private static void AddMap(HashSet<string> seen, CrdtMap map)
+        {
+            foreach (var field in map.Fields.Values)
             {
-                if (_index.TryGetValue(did, out int i)) return i;
-                _index[did] = Names.Count;
-                Names.Add(did);
-                return Names.Count - 1;
+                if (field.Lww is { Stamp.Replica: { } replica }) seen.Add(replica);
+                if (field.MvReg is { } mv) { foreach (var (dot, _) in mv.Entries) seen.Add(dot.Replica); AddVector(seen, mv.Context); }
+                if (field.Counter is { } counter) { foreach (var t in counter.Totals) seen.Add(t.Replica); foreach (var t in counter.ResetBase) seen.Add(t.Replica); }
+                if (field.AwSet is { } aw) { foreach (var (_, dots) in aw.Entries) AddDots(seen, dots); AddVector(seen, aw.Context); }
+                if (field.RwSet is { } rw) { foreach (var (_, adds, removes) in rw.Entries) { AddDots(seen, adds); AddDots(seen, removes); } AddVector(seen, rw.Context); }
+                if (field.FlagEw is { } ew) AddFlag(seen, ew.Dots, ew.Context);
+                if (field.FlagDw is { } dw) { AddDots(seen, dw.Enables); AddFlag(seen, dw.Disables, dw.Context); }
+                if (field.Map is { } nested) AddMap(seen, nested);
             }
+        }
+
+        private static void AddFlag(HashSet<string> seen, DotSet dots, VersionVector context)
+        {
+            AddDots(seen, dots);
+            AddVector(seen, context);
+        }
+
+        private static void AddDots(HashSet<string> seen, DotSet dots)
+        {
+            foreach (var dot in dots) seen.Add(dot.Replica);
+        }
+
+        private static void AddVector(HashSet<string> seen, VersionVector vector)
+        {
+            foreach (var (replica, _) in vector) seen.Add(replica);
         }
     }
 
     private static void WriteMap(DagCborWriter w, CrdtMap map, ReplicaTable r)
     {
         var fields = map.SortedFields;
-        w.WriteStartMap(fields.Count);
+        int entries = 0;
+        foreach (var (_, field) in fields) entries += field.Kinds.Count;
+        w.WriteStartArray(entries);
         foreach (var (name, field) in fields)
         {
-            w.WriteText(name);
-            var kinds = field.Kinds;
-            w.WriteStartMap(kinds.Count);
-            foreach (var kind in kinds)
+            foreach (var kind in field.Kinds)
             {
-                w.WriteText(kind.ToWireName());
+                w.WriteStartArray(3);
+                w.WriteText(name);
+                w.WriteInt64((int)kind);
                 switch (kind)
                 {
                     case FieldKind.Lww:
@@ -173,116 +215,135 @@ public static class DocumentStateCodec
                         WriteMap(w, field.Map!, r);
                         break;
                 }
+                w.WriteEndArray();
             }
-            w.WriteEndMap();
         }
-        w.WriteEndMap();
+        w.WriteEndArray();
     }
 
     private static CrdtMap ReadMap(DagCborReader reader, string[] names)
     {
-        int n = reader.ReadStartMap();
+        int n = reader.ReadStartArray();
         var fields = new List<KeyValuePair<string, CrdtField>>(n);
+        string? name = null;
+        var parts = new FieldParts();
         for (int i = 0; i < n; i++)
         {
-            string name = reader.ReadText();
-            int kinds = reader.ReadStartMap();
-            LwwRegister<Value>? lww = null;
-            MvRegister<Value>? mv = null;
-            PnCounter? counter = null;
-            AwSet<Value>? aw = null;
-            RwSet<Value>? rw = null;
-            EwFlag? ew = null;
-            DwFlag? dw = null;
-            CrdtMap? map = null;
-            for (int k = 0; k < kinds; k++)
+            reader.ReadStartArray();
+            string entryName = reader.ReadText();
+            // Consecutive entries with the same name are the kinds of one field.
+            if (name is not null && entryName != name)
             {
-                switch (FieldKinds.Parse(reader.ReadText()))
-                {
-                    case FieldKind.Lww:
-                        reader.ReadStartArray();
-                        var time = HlcTimestamp.FromRaw(reader.ReadInt64());
-                        long replica = reader.ReadInt64();
-                        int index = (int)reader.ReadInt64();
-                        bool present = reader.ReadBoolean();
-                        Value? value = present ? ValueCbor.Read(reader) : ReadNullAs(reader);
-                        reader.ReadEndArray();
-                        lww = LwwRegister<Value>.FromParts(new LwwStamp(time, replica < 0 ? null! : names[replica], index), present, value);
-                        break;
-                    case FieldKind.MvReg:
-                        reader.ReadStartArray();
-                        int entries = reader.ReadStartArray();
-                        var mvEntries = new List<KeyValuePair<Dot, Value>>(entries);
-                        for (int e = 0; e < entries; e++)
-                        {
-                            reader.ReadStartArray();
-                            var dot = ReadDot(reader, names);
-                            mvEntries.Add(new(dot, ValueCbor.Read(reader)));
-                            reader.ReadEndArray();
-                        }
-                        reader.ReadEndArray();
-                        mv = MvRegister<Value>.FromParts(mvEntries, ReadVector(reader, names));
-                        reader.ReadEndArray();
-                        break;
-                    case FieldKind.Counter:
-                        reader.ReadStartArray();
-                        var totals = ReadTotals(reader, names);
-                        var resetBase = ReadTotals(reader, names);
-                        reader.ReadEndArray();
-                        counter = PnCounter.FromParts(totals, resetBase);
-                        break;
-                    case FieldKind.AwSet:
-                        reader.ReadStartArray();
-                        int awCount = reader.ReadStartArray();
-                        var awEntries = new List<KeyValuePair<Value, DotSet>>(awCount);
-                        for (int e = 0; e < awCount; e++)
-                        {
-                            reader.ReadStartArray();
-                            var element = ValueCbor.Read(reader);
-                            awEntries.Add(new(element, ReadDots(reader, names)));
-                            reader.ReadEndArray();
-                        }
-                        reader.ReadEndArray();
-                        aw = AwSet<Value>.FromParts(awEntries, ReadVector(reader, names));
-                        reader.ReadEndArray();
-                        break;
-                    case FieldKind.RwSet:
-                        reader.ReadStartArray();
-                        int rwCount = reader.ReadStartArray();
-                        var rwEntries = new List<(Value, DotSet, DotSet)>(rwCount);
-                        for (int e = 0; e < rwCount; e++)
-                        {
-                            reader.ReadStartArray();
-                            var element = ValueCbor.Read(reader);
-                            var adds = ReadDots(reader, names);
-                            var removes = ReadDots(reader, names);
-                            rwEntries.Add((element, adds, removes));
-                            reader.ReadEndArray();
-                        }
-                        reader.ReadEndArray();
-                        rw = RwSet<Value>.FromParts(rwEntries, ReadVector(reader, names));
-                        reader.ReadEndArray();
-                        break;
-                    case FieldKind.FlagEw:
-                        ew = ReadEwFlag(reader, names);
-                        break;
-                    case FieldKind.FlagDw:
-                        reader.ReadStartArray();
-                        var enables = ReadDots(reader, names);
-                        var disables = ReadDots(reader, names);
-                        dw = DwFlag.FromParts(enables, disables, ReadVector(reader, names));
-                        reader.ReadEndArray();
-                        break;
-                    case FieldKind.Map:
-                        map = ReadMap(reader, names);
-                        break;
-                }
+                fields.Add(new(name, parts.ToField()));
+                parts = new FieldParts();
             }
-            reader.ReadEndMap();
-            fields.Add(new(name, CrdtField.FromParts(lww, mv, counter, aw, rw, ew, dw, map)));
+            name = entryName;
+            ReadKind(reader, names, parts);
+            reader.ReadEndArray();
         }
-        reader.ReadEndMap();
+        if (name is not null) fields.Add(new(name, parts.ToField()));
+        reader.ReadEndArray();
         return CrdtMap.FromParts(fields);
+    }
+
+    private sealed class FieldParts
+    {
+        public LwwRegister<Value>? Lww;
+        public MvRegister<Value>? MvReg;
+        public PnCounter? Counter;
+        public AwSet<Value>? AwSet;
+        public RwSet<Value>? RwSet;
+        public EwFlag? FlagEw;
+        public DwFlag? FlagDw;
+        public CrdtMap? Map;
+
+        public CrdtField ToField() => CrdtField.FromParts(Lww, MvReg, Counter, AwSet, RwSet, FlagEw, FlagDw, Map);
+    }
+
+    private static void ReadKind(DagCborReader reader, string[] names, FieldParts parts)
+    {
+        switch ((FieldKind)reader.ReadInt64())
+        {
+            case FieldKind.Lww:
+                reader.ReadStartArray();
+                var time = HlcTimestamp.FromRaw(reader.ReadInt64());
+                long replica = reader.ReadInt64();
+                int index = (int)reader.ReadInt64();
+                bool present = reader.ReadBoolean();
+                Value? value = present ? ValueCbor.Read(reader) : ReadNullAs(reader);
+                reader.ReadEndArray();
+                parts.Lww = LwwRegister<Value>.FromParts(new LwwStamp(time, replica < 0 ? null! : names[replica], index), present, value);
+                break;
+            case FieldKind.MvReg:
+                reader.ReadStartArray();
+                int entries = reader.ReadStartArray();
+                var mvEntries = new List<KeyValuePair<Dot, Value>>(entries);
+                for (int e = 0; e < entries; e++)
+                {
+                    reader.ReadStartArray();
+                    var dot = ReadDot(reader, names);
+                    mvEntries.Add(new(dot, ValueCbor.Read(reader)));
+                    reader.ReadEndArray();
+                }
+                reader.ReadEndArray();
+                parts.MvReg = MvRegister<Value>.FromParts(mvEntries, ReadVector(reader, names));
+                reader.ReadEndArray();
+                break;
+            case FieldKind.Counter:
+                reader.ReadStartArray();
+                var totals = ReadTotals(reader, names);
+                var resetBase = ReadTotals(reader, names);
+                reader.ReadEndArray();
+                parts.Counter = PnCounter.FromParts(totals, resetBase);
+                break;
+            case FieldKind.AwSet:
+                reader.ReadStartArray();
+                int awCount = reader.ReadStartArray();
+                var awEntries = new List<KeyValuePair<Value, DotSet>>(awCount);
+                for (int e = 0; e < awCount; e++)
+                {
+                    reader.ReadStartArray();
+                    var element = ValueCbor.Read(reader);
+                    awEntries.Add(new(element, ReadDots(reader, names)));
+                    reader.ReadEndArray();
+                }
+                reader.ReadEndArray();
+                parts.AwSet = AwSet<Value>.FromParts(awEntries, ReadVector(reader, names));
+                reader.ReadEndArray();
+                break;
+            case FieldKind.RwSet:
+                reader.ReadStartArray();
+                int rwCount = reader.ReadStartArray();
+                var rwEntries = new List<(Value, DotSet, DotSet)>(rwCount);
+                for (int e = 0; e < rwCount; e++)
+                {
+                    reader.ReadStartArray();
+                    var element = ValueCbor.Read(reader);
+                    var adds = ReadDots(reader, names);
+                    var removes = ReadDots(reader, names);
+                    rwEntries.Add((element, adds, removes));
+                    reader.ReadEndArray();
+                }
+                reader.ReadEndArray();
+                parts.RwSet = RwSet<Value>.FromParts(rwEntries, ReadVector(reader, names));
+                reader.ReadEndArray();
+                break;
+            case FieldKind.FlagEw:
+                parts.FlagEw = ReadEwFlag(reader, names);
+                break;
+            case FieldKind.FlagDw:
+                reader.ReadStartArray();
+                var enables = ReadDots(reader, names);
+                var disables = ReadDots(reader, names);
+                parts.FlagDw = DwFlag.FromParts(enables, disables, ReadVector(reader, names));
+                reader.ReadEndArray();
+                break;
+            case FieldKind.Map:
+                parts.Map = ReadMap(reader, names);
+                break;
+            default:
+                throw new CorruptDataException("A stored field has an unknown kind.");
+        }
     }
 
     private static Value? ReadNullAs(DagCborReader reader)

@@ -9,6 +9,7 @@ public sealed class RocksDbStore : IKeyValueStore
     private readonly RocksDb _db;
     private readonly WriteOptions _durable = new WriteOptions().SetSync(true);
     private readonly WriteOptions _buffered = new WriteOptions().SetSync(false);
+    private readonly ReadOptions _read = new();
     private int _disposed;
 
     private RocksDbStore(RocksDb db) => _db = db;
@@ -40,7 +41,7 @@ public sealed class RocksDbStore : IKeyValueStore
 
     public byte[]? Get(ReadOnlySpan<byte> key) => _db.Get(key, null, null);
 
-    public IKeyCursor Scan(ReadOnlySpan<byte> prefix) => new Cursor(_db, prefix, null);
+    public IKeyCursor Scan(ReadOnlySpan<byte> prefix) => new Cursor(_db, prefix, _read);
 
     public void Write(StoreBatch batch, bool durable)
     {
@@ -69,28 +70,24 @@ public sealed class RocksDbStore : IKeyValueStore
         private readonly ReadOptions _read = new ReadOptions().SetSnapshot(snapshot);
 
         public byte[]? Get(ReadOnlySpan<byte> key) => db.Get(key, null, _read);
-        public IKeyCursor Scan(ReadOnlySpan<byte> prefix) => new Cursor(db, prefix, snapshot);
+        public IKeyCursor Scan(ReadOnlySpan<byte> prefix) => new Cursor(db, prefix, _read);
         public void Dispose() => snapshot.Dispose();
     }
 
-    /// <summary>A RocksDB iterator bounded to the prefix, so seeks never leave the range.</summary>
+    /// <summary>A RocksDB iterator confined to a prefix. The prefix is checked here rather than with
+    /// iterate bounds, so one ReadOptions serves every cursor (RocksDbSharp frees them only by finalizer).</summary>
     private sealed class Cursor : IKeyCursor
     {
         private readonly Iterator _iterator;
         private readonly byte[] _prefix;
 
-        public Cursor(RocksDb db, ReadOnlySpan<byte> prefix, RocksDbSharp.Snapshot? snapshot)
+        public Cursor(RocksDb db, ReadOnlySpan<byte> prefix, ReadOptions? read)
         {
             _prefix = prefix.ToArray();
-            var read = new ReadOptions();
-            if (snapshot is not null) read.SetSnapshot(snapshot);
-            if (_prefix.Length > 0) read.SetIterateLowerBound(_prefix);
-            var upper = KeyRange.UpperBound(_prefix);
-            if (upper is not null) read.SetIterateUpperBound(upper);
             _iterator = db.NewIterator(null, read);
         }
 
-        public bool Valid => _iterator.Valid();
+        public bool Valid => _iterator.Valid() && _iterator.GetKeySpan().StartsWith(_prefix);
         public ReadOnlySpan<byte> Key => _iterator.GetKeySpan();
         public ReadOnlySpan<byte> Value => _iterator.GetValueSpan();
 
@@ -106,8 +103,20 @@ public sealed class RocksDbStore : IKeyValueStore
             return Valid;
         }
 
-        public bool SeekToFirst() { _iterator.SeekToFirst(); return Valid; }
-        public bool SeekToLast() { _iterator.SeekToLast(); return Valid; }
+        public bool SeekToFirst() => Seek(_prefix);
+
+        public bool SeekToLast()
+        {
+            var upper = KeyRange.UpperBound(_prefix);
+            if (upper is null) _iterator.SeekToLast();
+            else
+            {
+                _iterator.SeekForPrev(upper);
+                if (_iterator.Valid() && _iterator.GetKeySpan().SequenceEqual(upper)) _iterator.Prev();
+            }
+            return Valid;
+        }
+
         public bool Next() { _iterator.Next(); return Valid; }
         public bool Prev() { _iterator.Prev(); return Valid; }
         public void Dispose() => _iterator.Dispose();

@@ -75,7 +75,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
             _inline.Clear();
             _inline.Add(request);
             Drain(_inline, append: true);
-            Persist(Stage(_inline, previous: null));
+            Persist(Stage(_inline, new Group(previous: null)));
         }
         finally
         {
@@ -101,35 +101,38 @@ internal sealed class CommitPipeline : IAsyncDisposable
         }
     }
 
-    /// <summary>Stages and persists groups until the queue is empty and nothing is in flight.</summary>
+    /// <summary>Stages and persists groups until the queue is empty and nothing is in flight. While a
+    /// group is being persisted, everything that arrives is staged into the next group, which is
+    /// persisted as soon as the first is durable: the slower the disk, the bigger the groups.</summary>
     private async Task LeadAsync(List<PipelineRequest> requests)
     {
-        Group? persisting = null;
+        Group? persisting = null, next = null;
         while (true)
         {
-            if (persisting is not null)
+            if (persisting is null)
             {
-                // Stage more while the disk works, or finish if nothing is waiting.
+                if (_queue.Reader.Count == 0) return;
+                persisting = StartPersisting(Stage(Drain(requests), new Group(previous: null)));
+                continue;
+            }
+            if (!persisting.Persisted!.IsCompleted && (next?.Staged.Count ?? 0) < MaxGroup)
+            {
                 var arrival = _queue.Reader.WaitToReadAsync().AsTask();
-                await Task.WhenAny(persisting.Persisted!, arrival).ConfigureAwait(false);
-                if (!persisting.Persisted!.IsCompleted && arrival.IsCompletedSuccessfully && arrival.Result)
+                await Task.WhenAny(persisting.Persisted, arrival).ConfigureAwait(false);
+                if (!persisting.Persisted.IsCompleted && arrival.IsCompletedSuccessfully && arrival.Result)
                 {
-                    var next = Stage(Drain(requests), persisting);
-                    await persisting.Persisted.ConfigureAwait(false);
-                    if (!persisting.Durable)
-                    {
-                        next.FailAll(new UnavailableException("An earlier write this commit depends on failed."));
-                        persisting = null;
-                        continue;
-                    }
-                    persisting = StartPersisting(next);
+                    Stage(Drain(requests), next ??= new Group(persisting));
                     continue;
                 }
-                await persisting.Persisted.ConfigureAwait(false);
-                persisting = null;
             }
-            if (_queue.Reader.Count == 0) return;
-            persisting = StartPersisting(Stage(Drain(requests), previous: null));
+            await persisting.Persisted.ConfigureAwait(false);
+            if (!persisting.Durable)
+            {
+                next?.FailAll(new UnavailableException("An earlier write this commit depends on failed."));
+                next = null;
+            }
+            persisting = next is null ? null : StartPersisting(next);
+            next = null;
         }
     }
 
@@ -146,11 +149,10 @@ internal sealed class CommitPipeline : IAsyncDisposable
         return group;
     }
 
-    /// <summary>Stages every request of a group against the latest state, which includes the group
-    /// still being persisted (<paramref name="previous"/>).</summary>
-    private Group Stage(List<PipelineRequest> requests, Group? previous)
+    /// <summary>Stages requests into a group, against the latest state: the group's own earlier
+    /// commits and the group still being persisted before it.</summary>
+    private Group Stage(List<PipelineRequest> requests, Group group)
     {
-        var group = new Group(previous);
         foreach (var request in requests)
         {
             try

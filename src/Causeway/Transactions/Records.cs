@@ -6,7 +6,7 @@ using Causeway.Errors;
 namespace Causeway.Transactions;
 
 /// <summary>One version of a document: the state after the commit at <see cref="Position"/>.
-/// Stored as [position, commit, origin, time, op-index, state-bytes].</summary>
+/// Stored as [position, commit, origin, time, op-index, state].</summary>
 internal sealed class VersionRecord
 {
     public required long Position { get; init; }
@@ -30,7 +30,6 @@ internal sealed class VersionRecord
 
     public byte[] Encode(DagCborWriter writer)
     {
-        var state = DocumentStateCodec.Encode(State, writer);
         writer.Reset();
         writer.WriteStartArray(6);
         writer.WriteInt64(Position);
@@ -38,7 +37,7 @@ internal sealed class VersionRecord
         writer.WriteText(Origin);
         writer.WriteInt64(Time.Raw);
         writer.WriteInt64(OpIndex);
-        writer.WriteBytes(state);
+        DocumentStateCodec.Write(writer, State);
         writer.WriteEndArray();
         return writer.Encode();
     }
@@ -54,7 +53,7 @@ internal sealed class VersionRecord
             Origin = r.ReadText(),
             Time = HlcTimestamp.FromRaw(r.ReadInt64()),
             OpIndex = (int)r.ReadInt64(),
-            State = DocumentStateCodec.Decode(r.ReadBytesMemory()),
+            State = DocumentStateCodec.Read(r),
         };
         r.ReadEndArray();
         return record;
