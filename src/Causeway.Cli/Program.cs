@@ -5,6 +5,7 @@ using Causeway.Errors;
 var root = new RootCommand("Causeway: a local-first, geo-replicated document database for .NET.");
 // Help and errors name the tool by its command, whatever the assembly is called.
 root.Subcommands.Add(DemoCommand.Create());
+root.Subcommands.Add(ServeCommand.Create());
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

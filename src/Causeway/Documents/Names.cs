@@ -50,5 +50,6 @@ public static class Names
 
     private static InvalidInputException Invalid(string message) => new(ErrorCodes.InvalidName, message);
 
-    internal static string Clip(string? s) => s is null ? "" : s.Length <= 48 ? s : s[..48] + "…";
+    /// <summary>Shortens a user-supplied string for an error message.</summary>
+    public static string Clip(string? s) => s is null ? "" : s.Length <= 48 ? s : s[..48] + "…";
 }

@@ -35,3 +35,15 @@ public sealed class CorruptDataException(string message, Exception? inner = null
 
 /// <summary>The replica or database is closing.</summary>
 public sealed class UnavailableException(string message) : CausewayException(ErrorCodes.Unavailable, message);
+
+/// <summary>No valid credentials came with the request.</summary>
+public sealed class UnauthorizedException(string message) : CausewayException(ErrorCodes.Unauthorized, message);
+
+/// <summary>The credentials are valid but do not grant what the request needs.</summary>
+public sealed class ForbiddenException(string message) : CausewayException(ErrorCodes.Forbidden, message);
+
+/// <summary>Too much is in flight; the caller should retry after <see cref="RetryAfter"/>.</summary>
+public sealed class RateLimitedException(string message, TimeSpan retryAfter) : CausewayException(ErrorCodes.RateLimited, message)
+{
+    public TimeSpan RetryAfter { get; } = retryAfter;
+}

@@ -27,6 +27,9 @@ public static class ErrorCodes
     public const string RateLimited = "rate_limited";
     public const string Unavailable = "unavailable";
     public const string Corrupt = "corrupt";
+    public const string UnsupportedMediaType = "unsupported_media_type";
+    public const string MethodNotAllowed = "method_not_allowed";
+    public const string Internal = "internal";
 
     /// <summary>The HTTP status a code maps to (API.md, Conventions).</summary>
     public static int HttpStatus(string code) => code switch
@@ -39,7 +42,9 @@ public static class ErrorCodes
         SchemaViolation or ConstraintViolation => 422,
         RateLimited => 429,
         Unavailable => 503,
-        Corrupt => 500,
+        UnsupportedMediaType => 415,
+        MethodNotAllowed => 405,
+        Corrupt or Internal => 500,
         _ => 400,
     };
 }

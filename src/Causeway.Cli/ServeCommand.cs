@@ -1,0 +1,47 @@
+using System.CommandLine;
+using Causeway.Server;
+using Causeway.Server.Access;
+using Microsoft.AspNetCore.Builder;
+using Spectre.Console;
+
+namespace Causeway.Cli;
+
+/// <summary><c>causeway serve</c>: a replica behind the HTTP API. With no arguments it keeps its data
+/// in ./causeway-data and listens on http://127.0.0.1:7480.</summary>
+internal static class ServeCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<string>("--data") { Description = "The replica's folder (store, identity, tokens).", DefaultValueFactory = _ => "causeway-data" };
+        var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => ServerOptions.DefaultUrl };
+        var dev = new Option<bool>("--dev") { Description = "Allow unauthenticated requests from loopback (development only)." };
+        var command = new Command("serve", "Run a Causeway server: the HTTP API over a replica in a folder.") { data, urls, dev };
+        command.SetAction((result, cancellation) => RunAsync(new ServerOptions
+        {
+            DataDirectory = result.GetValue(data)!,
+            Urls = result.GetValue(urls)!,
+            Dev = result.GetValue(dev),
+        }));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ServerOptions options)
+    {
+        foreach (var url in options.Urls.Split(';'))
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                throw new Errors.InvalidInputException(Errors.ErrorCodes.InvalidValue, $"'{url}' is not an http(s) URL for --urls.");
+        var app = await CausewayServer.BuildAsync(options);
+        var replica = (Replica)app.Services.GetService(typeof(Replica))!;
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            AnsiConsole.Write(new Text($"Causeway is listening on {string.Join(", ", app.Urls)}\n", new Style(Color.Green)));
+            AnsiConsole.Write(new Text($"replica  {replica.Did}\n"));
+            AnsiConsole.Write(new Text($"data     {Path.GetFullPath(options.DataDirectory)}\n"));
+            AnsiConsole.Write(new Text($"token    {Path.GetFullPath(Path.Combine(options.DataDirectory, StaticTokens.AdminFile))} (admin), {StaticTokens.ReadFile} (read-only)\n"));
+            if (options.Dev)
+                AnsiConsole.Write(new Text("DEV MODE: requests from loopback need no token. Never use this where others can reach the machine.\n", new Style(Color.Yellow, decoration: Decoration.Bold)));
+        });
+        await app.RunAsync();
+        return 0;
+    }
+}

@@ -1,0 +1,62 @@
+using Causeway.Server.Access;
+using Causeway.Server.Endpoints;
+using Causeway.Server.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Causeway.Server;
+
+/// <summary>Hosts a replica behind the HTTP API of shared/API.md. The host owns the replica and
+/// closes it on shutdown (Ctrl-C, SIGTERM), after in-flight requests finish.</summary>
+public static class CausewayServer
+{
+    /// <summary>Opens the replica in <see cref="ServerOptions.DataDirectory"/>, creating its key and tokens on first start.</summary>
+    public static async Task<WebApplication> BuildAsync(ServerOptions options, Action<WebApplicationBuilder>? configure = null)
+    {
+        Directory.CreateDirectory(options.DataDirectory);
+        var replica = await Replica.OpenAsync(options.DataDirectory);
+        var tokens = StaticTokens.LoadOrCreate(options.DataDirectory, options.Dev);
+        return Build(replica, tokens, options, configure);
+    }
+
+    internal static WebApplication Build(Replica replica, IRequestAuthenticator authenticator, ServerOptions options, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseUrls(options.Urls);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = options.MaxRequestBytes + 1;
+            k.AddServerHeader = false;
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Services.AddSingleton(replica);
+        builder.Services.AddSingleton(authenticator);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<Api>();
+        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Causeway HTTP API";
+            document.Info.Description = "The contract of shared/API.md; see docs/api.md.";
+            return Task.CompletedTask;
+        }));
+        builder.Services.AddHealthChecks();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        app.UseMiddleware<ErrorBoundary>();
+        app.MapOpenApi();
+        app.MapHealthChecks("/health");
+        DatabaseEndpoints.Map(app);
+        DocumentEndpoints.Map(app);
+        LedgerEndpoints.Map(app);
+        app.Lifetime.ApplicationStopped.Register(() => replica.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        return app;
+    }
+}

@@ -1,0 +1,34 @@
+using Causeway.Errors;
+using Causeway.Server.Access;
+using Causeway.Server.Http;
+using Microsoft.AspNetCore.Http;
+
+namespace Causeway.Server.Endpoints;
+
+/// <summary>What every endpoint needs: the replica, who is asking, and the write gate.</summary>
+internal sealed class Api(Replica replica, IRequestAuthenticator authenticator, ServerOptions options)
+{
+    public Replica Replica { get; } = replica;
+    public ServerOptions Options { get; } = options;
+    public WriteGate Writes { get; } = new(options.MaxInFlightWrites);
+
+    /// <summary>The caller, who must be allowed <paramref name="ability"/> on <paramref name="database"/> (401 / 403 otherwise).</summary>
+    public Principal Authorize(HttpContext context, string ability, string? database = null)
+    {
+        var principal = authenticator.Authenticate(context) ?? throw new UnauthorizedException("A valid bearer token is required (Authorization: Bearer TOKEN).");
+        if (!principal.Can(ability, database))
+            throw new ForbiddenException($"This token may not {ability}{(database is null ? "" : $" on '{database}'")}.");
+        return principal;
+    }
+
+    /// <summary>Authorizes, then finds the database (400 for a bad name, 404 when absent).</summary>
+    public Database Database(HttpContext context, string name, string ability)
+    {
+        Documents.Names.Database(name);
+        Authorize(context, ability, name);
+        return Replica.GetDatabase(name);
+    }
+
+    public static ReadPoint? At(HttpContext context)
+        => context.Request.Query.TryGetValue("at", out var at) ? ReadPoint.Parse(at.ToString()) : null;
+}

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using Causeway.Server.Access;
+using Causeway.Server.Http;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Causeway.Server.Endpoints;
+
+/// <summary>Status and databases: GET /v1/status, GET /v1/dbs, PUT|GET|DELETE /v1/dbs/{db}.</summary>
+internal static class DatabaseEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/status", (HttpContext context, Api api) =>
+        {
+            var principal = api.Authorize(context, Ability.DocRead);
+            return JsonResponse.WriteAsync(context, 200, w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("replica", api.Replica.Did);
+                w.WriteString("version", typeof(Replica).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
+                w.WriteStartArray("databases");
+                foreach (var name in api.Replica.ListDatabases().Where(principal.Sees)) w.WriteStringValue(name);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            });
+        }).WithSummary("The replica's identity, version and databases.");
+
+        app.MapGet("/v1/dbs", async (HttpContext context, Api api) =>
+        {
+            var principal = api.Authorize(context, Ability.DocRead);
+            var infos = new List<DatabaseInfo>();
+            foreach (var name in api.Replica.ListDatabases().Where(principal.Sees))
+                if (api.Replica.TryGetDatabase(name) is { } db) infos.Add(await db.InfoAsync());
+            await JsonResponse.WriteAsync(context, 200, w =>
+            {
+                w.WriteStartObject();
+                w.WriteStartArray("databases");
+                foreach (var info in infos) WriteInfo(w, info);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            });
+        }).WithSummary("The databases visible to the token.");
+
+        app.MapPut("/v1/dbs/{db}", async (HttpContext context, Api api, string db) =>
+        {
+            Documents.Names.Database(db);
+            api.Authorize(context, Ability.DbCreate, db);
+            var created = await api.Replica.CreateDatabaseAsync(db, context.RequestAborted);
+            var info = await created.InfoAsync();
+            await JsonResponse.WriteAsync(context, StatusCodes.Status201Created, w => WriteInfo(w, info));
+        }).WithSummary("Create a database (201; 409 if it exists; a dotted name needs its parent).");
+
+        app.MapGet("/v1/dbs/{db}", async (HttpContext context, Api api, string db) =>
+        {
+            var info = await api.Database(context, db, Ability.DocRead).InfoAsync();
+            await JsonResponse.WriteAsync(context, 200, w => WriteInfo(w, info));
+        }).WithSummary("A database's documents, commits, position, heads and clock.");
+
+        app.MapDelete("/v1/dbs/{db}", async (HttpContext context, Api api, string db) =>
+        {
+            Documents.Names.Database(db);
+            api.Authorize(context, Ability.DbAdmin, db);
+            api.Replica.GetDatabase(db);
+            await api.Replica.DropDatabaseAsync(db, context.RequestAborted);
+            await JsonResponse.WriteAsync(context, 200, w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("name", db);
+                w.WriteBoolean("dropped", true);
+                w.WriteEndObject();
+            });
+        }).WithSummary("Drop a database and every database below it.");
+    }
+
+    public static void WriteInfo(Utf8JsonWriter w, DatabaseInfo info)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", info.Name);
+        w.WriteNumber("documents", info.Documents);
+        w.WriteNumber("commits", info.Commits);
+        w.WriteNumber("position", info.Position);
+        w.WriteStartArray("heads");
+        foreach (var head in info.Heads) w.WriteStringValue(head.ToString());
+        w.WriteEndArray();
+        w.WriteStartObject("clock");
+        foreach (var (origin, seq) in info.Clock) w.WriteNumber(origin, seq);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+}

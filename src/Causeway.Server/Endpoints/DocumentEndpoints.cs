@@ -1,0 +1,184 @@
+using System.Text.Json;
+using Causeway.Documents;
+using Causeway.Errors;
+using Causeway.Server.Access;
+using Causeway.Server.Http;
+using Causeway.Values;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Causeway.Server.Endpoints;
+
+/// <summary>Documents: PUT, POST, GET, PATCH, DELETE and history.</summary>
+internal static class DocumentEndpoints
+{
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapPut("/v1/dbs/{db}/docs/{coll}/{id}", async (HttpContext context, Api api, string db, string coll, string id) =>
+        {
+            var database = api.Database(context, db, Ability.DocWrite);
+            CheckNames(coll, id);
+            var document = await JsonBody.ReadValueAsync(context, api.Options.MaxRequestBytes);
+            using var lease = api.Writes.Enter();
+            bool existed = await database.GetAsync(coll, id) is not null;
+            var result = await database.PutAsync(coll, id, document, context.RequestAborted);
+            await JsonResponse.WriteResultAsync(context, result, existed ? StatusCodes.Status200OK : StatusCodes.Status201Created);
+        }).Accepts<JsonElement>("application/json").WithSummary("Create or replace a document from a JSON object.");
+
+        app.MapPost("/v1/dbs/{db}/docs/{coll}", async (HttpContext context, Api api, string db, string coll) =>
+        {
+            var database = api.Database(context, db, Ability.DocWrite);
+            Names.Collection(coll);
+            var document = await JsonBody.ReadValueAsync(context, api.Options.MaxRequestBytes);
+            using var lease = api.Writes.Enter();
+            var (id, result) = await database.CreateAsync(coll, document, context.RequestAborted);
+            context.Response.Headers.Location = $"/v1/dbs/{db}/docs/{coll}/{id}";
+            await JsonResponse.WriteResultAsync(context, result, StatusCodes.Status201Created, id);
+        }).Accepts<JsonElement>("application/json").WithSummary("Create a document with a generated id; answers _id too.");
+
+        app.MapGet("/v1/dbs/{db}/docs/{coll}/{id}", async (HttpContext context, Api api, string db, string coll, string id) =>
+        {
+            var database = api.Database(context, db, Ability.DocRead);
+            CheckNames(coll, id);
+            var document = await database.GetAsync(coll, id, Api.At(context)) ?? throw new NotFoundException($"Document {coll}/{id} does not exist{(context.Request.Query.ContainsKey("at") ? " at that point" : "")}.");
+            await JsonResponse.WriteAsync(context, 200, document.WriteJson);
+        }).WithSummary("Read a document (404 when absent or deleted); ?at= reads the past.");
+
+        app.MapPatch("/v1/dbs/{db}/docs/{coll}/{id}", async (HttpContext context, Api api, string db, string coll, string id) =>
+        {
+            var database = api.Database(context, db, Ability.DocWrite);
+            CheckNames(coll, id);
+            var body = await JsonBody.ReadElementAsync(context, api.Options.MaxRequestBytes);
+            var ops = FieldOps(body);
+            using var lease = api.Writes.Enter();
+            var result = await database.PatchAsync(coll, id, ops, context.RequestAborted);
+            await JsonResponse.WriteResultAsync(context, result);
+        }).Accepts<JsonElement>("application/json").WithSummary("Apply field operations: { \"ops\": [ FIELD-OP, .. ] }.");
+
+        app.MapDelete("/v1/dbs/{db}/docs/{coll}/{id}", async (HttpContext context, Api api, string db, string coll, string id) =>
+        {
+            var database = api.Database(context, db, Ability.DocDelete);
+            CheckNames(coll, id);
+            using var lease = api.Writes.Enter();
+            var result = await database.DeleteAsync(coll, id, context.RequestAborted);
+            await JsonResponse.WriteResultAsync(context, result);
+        }).WithSummary("Delete a document.");
+
+        app.MapGet("/v1/dbs/{db}/docs/{coll}/{id}/history", async (HttpContext context, Api api, string db, string coll, string id) =>
+        {
+            var database = api.Database(context, db, Ability.HistoryRead);
+            CheckNames(coll, id);
+            var versions = await database.HistoryAsync(coll, id, Api.At(context));
+            await JsonResponse.WriteAsync(context, 200, w =>
+            {
+                w.WriteStartObject();
+                w.WriteStartArray("versions");
+                foreach (var v in versions)
+                {
+                    w.WriteStartObject();
+                    w.WriteNumber("position", v.Position);
+                    w.WriteString("commit", v.Commit.ToString());
+                    w.WriteString("origin", v.Origin);
+                    w.WriteString("time", ValueJson.FormatTime(v.Time));
+                    w.WriteBoolean("deleted", v.Deleted);
+                    w.WriteStartArray("changes");
+                    foreach (var change in v.Changes)
+                    {
+                        w.WriteStartObject();
+                        w.WriteString("op", change.Op);
+                        if (change.Path is not null) w.WriteString("path", change.Path);
+                        if (change.Value is not null) JsonResponse.WriteValue(w, "value", change.Value);
+                        w.WriteEndObject();
+                    }
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            });
+        }).WithSummary("Every version of a document, oldest first.");
+
+        app.MapPost("/v1/dbs/{db}/tx", async (HttpContext context, Api api, string db) =>
+        {
+            var database = api.Database(context, db, Ability.DocWrite);
+            var body = await JsonBody.ReadElementAsync(context, api.Options.MaxRequestBytes);
+            JsonBody.OnlyMembers(body, "A transaction", "ops");
+            if (!body.TryGetProperty("ops", out var ops) || ops.ValueKind != JsonValueKind.Array || ops.GetArrayLength() == 0)
+                throw new InvalidInputException(ErrorCodes.InvalidOp, "A transaction is { \"ops\": [ TX-OP, .. ] } with at least one operation.");
+            bool deletes = ops.EnumerateArray().Any(op => op.ValueKind == JsonValueKind.Object && op.TryGetProperty("op", out var o) && o.ValueKind == JsonValueKind.String && o.GetString() == "delete");
+            if (deletes) api.Authorize(context, Ability.DocDelete, db);
+            var tx = database.Begin();
+            var created = new List<string>();
+            foreach (var op in ops.EnumerateArray()) ApplyTxOp(tx, op, created);
+            using var lease = api.Writes.Enter();
+            var result = await database.CommitAsync(tx, context.RequestAborted);
+            await JsonResponse.WriteAsync(context, 200, w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("commit", result.Commit.ToString());
+                w.WriteNumber("position", result.Position);
+                w.WriteStartArray("created");
+                foreach (var id in created) w.WriteStringValue(id);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            });
+        }).Accepts<JsonElement>("application/json").WithSummary("Apply { \"ops\": [ TX-OP, .. ] } atomically: all or nothing.");
+    }
+
+    private static void CheckNames(string collection, string id)
+    {
+        Names.Collection(collection);
+        Names.DocumentId(id);
+    }
+
+    private static IReadOnlyList<FieldOp> FieldOps(JsonElement body)
+    {
+        JsonBody.OnlyMembers(body, "A patch", "ops");
+        if (!body.TryGetProperty("ops", out var ops) || ops.ValueKind != JsonValueKind.Array || ops.GetArrayLength() == 0)
+            throw new InvalidInputException(ErrorCodes.InvalidOp, "A patch is { \"ops\": [ FIELD-OP, .. ] } with at least one operation.");
+        return ops.EnumerateArray().Select(ParseFieldOp).ToList();
+    }
+
+    private static FieldOp ParseFieldOp(JsonElement json)
+    {
+        try { return FieldOp.FromJson(json); }
+        catch (InvalidOperationException) { throw new InvalidInputException(ErrorCodes.InvalidJson, "A field operation holds a string that is not valid UTF-16."); }
+    }
+
+    private static void ApplyTxOp(Transactions.Transaction tx, JsonElement op, List<string> created)
+    {
+        if (op.ValueKind != JsonValueKind.Object) throw new InvalidInputException(ErrorCodes.InvalidOp, "Each transaction operation is a JSON object.");
+        string kind = JsonBody.String(op, "op");
+        switch (kind)
+        {
+            case "put":
+                JsonBody.OnlyMembers(op, "'put'", "op", "collection", "id", "doc");
+                tx.Put(JsonBody.String(op, "collection"), JsonBody.String(op, "id"), Document(op));
+                break;
+            case "create":
+                JsonBody.OnlyMembers(op, "'create'", "op", "collection", "doc");
+                created.Add(tx.Create(JsonBody.String(op, "collection"), Document(op)));
+                break;
+            case "update":
+                JsonBody.OnlyMembers(op, "'update'", "op", "collection", "id", "ops");
+                if (!op.TryGetProperty("ops", out var ops) || ops.ValueKind != JsonValueKind.Array || ops.GetArrayLength() == 0)
+                    throw new InvalidInputException(ErrorCodes.InvalidOp, "'update' needs 'ops', a non-empty array of field operations.");
+                tx.Patch(JsonBody.String(op, "collection"), JsonBody.String(op, "id"), ops.EnumerateArray().Select(ParseFieldOp).ToList());
+                break;
+            case "delete":
+                JsonBody.OnlyMembers(op, "'delete'", "op", "collection", "id");
+                tx.Delete(JsonBody.String(op, "collection"), JsonBody.String(op, "id"));
+                break;
+            default:
+                throw new InvalidInputException(ErrorCodes.InvalidOp, $"Unknown transaction operation '{Names.Clip(kind)}'; expected put, create, update or delete.");
+        }
+    }
+
+    private static Value Document(JsonElement op)
+    {
+        if (!op.TryGetProperty("doc", out var doc)) throw new InvalidInputException(ErrorCodes.InvalidOp, "'doc' is required.");
+        if (doc.ValueKind != JsonValueKind.Object) throw new InvalidInputException(ErrorCodes.InvalidJson, "'doc' must be a JSON object.");
+        return ValueJson.FromElement(doc);
+    }
+}

@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Causeway.Encoding;
+using Causeway.Errors;
+using Causeway.Server.Access;
+using Causeway.Server.Http;
+using Causeway.Values;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Causeway.Server.Endpoints;
+
+/// <summary>The ledger: changes (polling and server-sent events), verify, and raw commit blocks.</summary>
+internal static class LedgerEndpoints
+{
+    public const int MaxChangesPage = 10_000;
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v1/dbs/{db}/changes", async (HttpContext context, Api api, string db) =>
+        {
+            var database = api.Database(context, db, Ability.DocRead);
+            long since = QueryLong(context, "since", 0, 0, long.MaxValue);
+            int limit = (int)QueryLong(context, "limit", 1000, 1, MaxChangesPage);
+            string? feed = context.Request.Query["feed"];
+            if (feed is not null && feed != "sse" && feed != "poll")
+                throw new InvalidInputException(ErrorCodes.InvalidOp, $"'feed' is 'poll' (the default) or 'sse', not '{Documents.Names.Clip(feed)}'.");
+            if (since > database.Position) throw new InvalidInputException(ErrorCodes.InvalidCursor, $"'since' {since} is beyond the database's position {database.Position}.");
+
+            if (feed == "sse")
+            {
+                context.Response.StatusCode = 200;
+                context.Response.ContentType = "text/event-stream";
+                context.Response.Headers.CacheControl = "no-cache";
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+                try
+                {
+                    await foreach (var change in database.ChangesAsync(since, follow: true, context.RequestAborted))
+                    {
+                        var json = System.Text.Encoding.UTF8.GetBytes(ChangeJson(change));
+                        await context.Response.WriteAsync($"id: {change.Position}\nevent: change\ndata: ", context.RequestAborted);
+                        await context.Response.Body.WriteAsync(json, context.RequestAborted);
+                        await context.Response.WriteAsync("\n\n", context.RequestAborted);
+                        await context.Response.Body.FlushAsync(context.RequestAborted);
+                    }
+                }
+                catch (OperationCanceledException) { }
+                return;
+            }
+
+            var changes = new List<Change>();
+            await foreach (var change in database.ChangesAsync(since, follow: false, context.RequestAborted))
+            {
+                changes.Add(change);
+                if (changes.Count == limit) break;
+            }
+            await JsonResponse.WriteAsync(context, 200, w =>
+            {
+                w.WriteStartObject();
+                w.WriteStartArray("changes");
+                foreach (var change in changes) WriteChange(w, change);
+                w.WriteEndArray();
+                w.WriteNumber("last", changes.Count > 0 ? changes[^1].Position : since);
+                w.WriteEndObject();
+            });
+        }).WithSummary("Commits after ?since=N (at most ?limit=M); ?feed=sse streams them live.");
+
+        app.MapGet("/v1/dbs/{db}/verify", async (HttpContext context, Api api, string db) =>
+        {
+            var database = api.Database(context, db, Ability.HistoryRead);
+            var report = await database.VerifyAsync(cancellation: context.RequestAborted);
+            await JsonResponse.WriteAsync(context, 200, w =>
+            {
+                w.WriteStartObject();
+                w.WriteBoolean("ok", report.Ok);
+                w.WriteNumber("commits", report.Commits);
+                w.WriteStartArray("problems");
+                foreach (var p in report.Problems)
+                {
+                    w.WriteStartObject();
+                    if (p.Position is { } position) w.WriteNumber("position", position); else w.WriteNull("position");
+                    if (p.Commit is { } commit) w.WriteString("commit", commit.ToString()); else w.WriteNull("commit");
+                    w.WriteString("check", p.Check);
+                    w.WriteString("detail", p.Detail);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+                w.WriteEndObject();
+            });
+        }).WithSummary("Walk the ledger and check every hash, signature, sequence and parent.");
+
+        app.MapGet("/v1/dbs/{db}/commits/{cid}", async (HttpContext context, Api api, string db, string cid) =>
+        {
+            var database = api.Database(context, db, Ability.HistoryRead);
+            if (!Cid.TryParse(cid, out var id)) throw new InvalidInputException(ErrorCodes.InvalidValue, $"'{Documents.Names.Clip(cid)}' is not a CID (base32, 'b…').");
+            var block = database.GetCommitBlock(id) ?? throw new NotFoundException($"Commit {cid} is not in database '{db}'.");
+            string etag = $"\"{id}\"";
+            context.Response.Headers.ETag = etag;
+            context.Response.Headers.CacheControl = "public, max-age=31536000, immutable";
+            if (context.Request.Headers.IfNoneMatch.Contains(etag))
+            {
+                context.Response.StatusCode = StatusCodes.Status304NotModified;
+                return;
+            }
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/vnd.ipld.dag-cbor";
+            context.Response.ContentLength = block.Length;
+            await context.Response.Body.WriteAsync(block, context.RequestAborted);
+        }).WithSummary("A commit's raw DAG-CBOR block; immutable, ETag = CID.");
+    }
+
+    private static long QueryLong(HttpContext context, string name, long fallback, long min, long max)
+    {
+        if (!context.Request.Query.TryGetValue(name, out var text)) return fallback;
+        if (!long.TryParse(text.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out long value) || value < min || value > max)
+            throw new InvalidInputException(name == "since" ? ErrorCodes.InvalidCursor : ErrorCodes.InvalidValue, $"'{name}' must be a whole number from {min} to {max}.");
+        return value;
+    }
+
+    private static void WriteChange(Utf8JsonWriter w, Change change)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("position", change.Position);
+        w.WriteString("commit", change.Commit.ToString());
+        w.WriteString("origin", change.Origin);
+        w.WriteString("time", ValueJson.FormatTime(change.Time));
+        w.WriteStartArray("docs");
+        foreach (var doc in change.Documents)
+        {
+            w.WriteStartObject();
+            w.WriteString("collection", doc.Collection);
+            w.WriteString("id", doc.Id);
+            w.WriteBoolean("deleted", doc.Deleted);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static string ChangeJson(Change change)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream)) WriteChange(writer, change);
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+}

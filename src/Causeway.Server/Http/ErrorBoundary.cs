@@ -1,0 +1,57 @@
+using Causeway.Errors;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Causeway.Server.Http;
+
+/// <summary>Turns every failure into problem+json: Causeway's own errors with their codes, a body
+/// that is too large with 413, anything unexpected with a 500 that says nothing of the internals
+/// (the details go to the log). Empty error responses (unknown route, wrong method) get a body too.</summary>
+internal sealed class ErrorBoundary(RequestDelegate next, ILogger<ErrorBoundary> log)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (CausewayException e)
+        {
+            await Problem.WriteAsync(context, e);
+            return;
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            await Problem.WriteAsync(context, ErrorCodes.TooLarge, "The request body is larger than the server accepts.");
+            return;
+        }
+        catch (BadHttpRequestException e)
+        {
+            await Problem.WriteAsync(context, ErrorCodes.InvalidJson, $"The request could not be read: {e.Message}", e.StatusCode);
+            return;
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+            await Problem.WriteAsync(context, ErrorCodes.Internal, "The server failed to handle the request; it was logged.");
+            return;
+        }
+        if (context.Response.HasStarted || context.Response.ContentLength > 0 || context.Response.ContentType is not null) return;
+        int status = context.Response.StatusCode;
+        if (status < 400) return;
+        var (code, detail) = status switch
+        {
+            StatusCodes.Status404NotFound => (ErrorCodes.NotFound, $"No endpoint at {context.Request.Method} {context.Request.Path}."),
+            StatusCodes.Status405MethodNotAllowed => (ErrorCodes.MethodNotAllowed, $"{context.Request.Method} is not allowed on {context.Request.Path}."),
+            StatusCodes.Status415UnsupportedMediaType => (ErrorCodes.UnsupportedMediaType, $"Send the body as application/json (got '{context.Request.ContentType ?? "none"}')."),
+            StatusCodes.Status413PayloadTooLarge => (ErrorCodes.TooLarge, "The request body is larger than the server accepts."),
+            >= 500 => (ErrorCodes.Internal, "The server failed to handle the request; it was logged."),
+            _ => (ErrorCodes.InvalidJson, "The request could not be read."),
+        };
+        await Problem.WriteAsync(context, code, detail, status);
+    }
+}

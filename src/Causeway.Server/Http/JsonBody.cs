@@ -1,0 +1,74 @@
+using System.Buffers;
+using System.Text.Json;
+using Causeway.Errors;
+using Causeway.Values;
+using Microsoft.AspNetCore.Http;
+
+namespace Causeway.Server.Http;
+
+/// <summary>Reads request bodies: JSON content type only, bounded in size, parsed strictly.</summary>
+internal static class JsonBody
+{
+    private static readonly JsonDocumentOptions Options = new() { MaxDepth = ValueJson.MaxDepth, AllowTrailingCommas = false, CommentHandling = JsonCommentHandling.Disallow };
+
+    public static async Task<byte[]> ReadBytesAsync(HttpContext context, long limit)
+    {
+        var contentType = context.Request.ContentType;
+        if (contentType is null || !IsJson(contentType))
+            throw new CausewayException(ErrorCodes.UnsupportedMediaType, $"Send the body as application/json (got '{contentType ?? "none"}').");
+        if (context.Request.ContentLength > limit)
+            throw new TooLargeException($"The body is {context.Request.ContentLength:N0} bytes; the limit is {limit:N0}.");
+        var buffer = new ArrayBufferWriter<byte>(4096);
+        var body = context.Request.Body;
+        while (true)
+        {
+            var memory = buffer.GetMemory(8192);
+            int read = await body.ReadAsync(memory, context.RequestAborted);
+            if (read == 0) break;
+            buffer.Advance(read);
+            if (buffer.WrittenCount > limit) throw new TooLargeException($"The body is larger than the limit of {limit:N0} bytes.");
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>A JSON document (object or other); malformed JSON is invalid_json with the position.</summary>
+    public static async Task<JsonElement> ReadElementAsync(HttpContext context, long limit)
+    {
+        var bytes = await ReadBytesAsync(context, limit);
+        if (bytes.Length == 0) throw new InvalidInputException(ErrorCodes.InvalidJson, "The body is empty; a JSON object was expected.");
+        try
+        {
+            using var document = JsonDocument.Parse(bytes, Options);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidInputException(ErrorCodes.InvalidJson, $"Malformed JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}.");
+        }
+    }
+
+    public static async Task<Value> ReadValueAsync(HttpContext context, long limit) => ValueJson.Parse(await ReadBytesAsync(context, limit));
+
+    /// <summary>Reads a string member, refusing other types and invalid UTF-16.</summary>
+    public static string String(JsonElement json, string name, string code = ErrorCodes.InvalidOp)
+    {
+        if (!json.TryGetProperty(name, out var member)) throw new InvalidInputException(code, $"'{name}' is required.");
+        if (member.ValueKind != JsonValueKind.String) throw new InvalidInputException(code, $"'{name}' must be a string.");
+        try { return member.GetString()!; }
+        catch (InvalidOperationException) { throw new InvalidInputException(ErrorCodes.InvalidJson, $"'{name}' is not valid UTF-16."); }
+    }
+
+    public static void OnlyMembers(JsonElement json, string what, params string[] allowed)
+    {
+        if (json.ValueKind != JsonValueKind.Object) throw new InvalidInputException(ErrorCodes.InvalidOp, $"{what} must be a JSON object.");
+        foreach (var member in json.EnumerateObject())
+            if (Array.IndexOf(allowed, member.Name) < 0)
+                throw new InvalidInputException(ErrorCodes.InvalidOp, $"{what} does not take '{Documents.Names.Clip(member.Name)}'; it takes {string.Join(", ", allowed)}.");
+    }
+
+    private static bool IsJson(string contentType)
+    {
+        var mediaType = contentType.Split(';')[0].Trim();
+        return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+    }
+}

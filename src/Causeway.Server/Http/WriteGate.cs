@@ -1,0 +1,25 @@
+using Causeway.Errors;
+
+namespace Causeway.Server.Http;
+
+/// <summary>Back-pressure: at most N writes in flight; past that a write is refused at once with
+/// 429 and Retry-After, rather than queued without limit.</summary>
+internal sealed class WriteGate(int limit)
+{
+    private int _inFlight;
+
+    public Lease Enter()
+    {
+        if (Interlocked.Increment(ref _inFlight) > limit)
+        {
+            Interlocked.Decrement(ref _inFlight);
+            throw new RateLimitedException($"More than {limit} writes are in flight; retry shortly.", TimeSpan.FromSeconds(1));
+        }
+        return new Lease(this);
+    }
+
+    public readonly struct Lease(WriteGate gate) : IDisposable
+    {
+        public void Dispose() => Interlocked.Decrement(ref gate._inFlight);
+    }
+}
