@@ -1,0 +1,63 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Causeway.Tests.Support;
+
+namespace Causeway.Tests.EndToEnd;
+
+/// <summary>A real `causeway serve` on loopback: writes acknowledged over HTTP survive SIGKILL; SIGTERM stops it cleanly.</summary>
+public sealed class ServeProcessTests
+{
+    [Fact]
+    public async Task Acknowledged_http_writes_survive_sigkill_and_restart()
+    {
+        using var folder = new TempFolder();
+        var acknowledged = new List<(string Id, string Commit)>();
+        string token;
+        int port = ServerProcess.FreePort();
+        using (var server = await ServerProcess.StartAsync(folder.Path, port))
+        {
+            token = File.ReadAllText(Path.Combine(folder.Path, "admin.token")).Trim();
+            Assert.Contains("did:key:z6Mk", server.Output);
+            using var http = server.Client(token);
+            Assert.Equal(HttpStatusCode.Created, (await http.PutAsync("/v1/dbs/e2e", null)).StatusCode);
+            using var stop = new CancellationTokenSource();
+            var writers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
+            {
+                for (int i = 0; !stop.IsCancellationRequested; i++)
+                {
+                    string id = $"w{w}-{i}";
+                    HttpResponseMessage response;
+                    try { response = await http.PutAsync($"/v1/dbs/e2e/docs/items/{id}", new StringContent($$"""{"w": {{w}}, "i": {{i}}}""", System.Text.Encoding.UTF8, "application/json")); }
+                    catch (HttpRequestException) { return; } // the server was killed mid-request
+                    catch (TaskCanceledException) { return; }
+                    if (response.StatusCode != HttpStatusCode.Created) return;
+                    var commit = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("commit").GetString()!;
+                    lock (acknowledged) acknowledged.Add((id, commit));
+                }
+            })).ToArray();
+            while (true)
+            {
+                lock (acknowledged) if (acknowledged.Count >= 300) break;
+                await Task.Delay(10);
+            }
+            server.KillHard();
+            stop.Cancel();
+            await Task.WhenAll(writers);
+        }
+
+        using (var server = await ServerProcess.StartAsync(folder.Path, port))
+        {
+            using var http = server.Client(token);
+            foreach (var (id, commit) in acknowledged)
+            {
+                var response = await http.GetAsync($"/v1/dbs/e2e/docs/items/{id}");
+                Assert.True(response.StatusCode == HttpStatusCode.OK, $"acknowledged write {id} is missing after SIGKILL");
+                Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/v1/dbs/e2e/commits/{commit}")).StatusCode);
+            }
+            var verify = JsonDocument.Parse(await http.GetStringAsync("/v1/dbs/e2e/verify")).RootElement;
+            Assert.True(verify.GetProperty("ok").GetBoolean(), verify.ToString());
+            Assert.Equal(0, server.Terminate(TimeSpan.FromSeconds(30)));
+        }
+    }
+}
