@@ -166,6 +166,23 @@ public sealed class Database
     /// <summary>True when this database holds the commit.</summary>
     public bool HasCommit(Cid commit) => _reader.Commit(Runtime, commit) is not null;
 
+    /// <summary>Applies commits made elsewhere, in an order that respects causality: each is verified
+    /// (hash, signature, sequence, parents) before anything is applied; commits already held are skipped.
+    /// All of them apply, or none.</summary>
+    public Task<ImportResult> ApplyAsync(IReadOnlyList<RemoteCommit> commits, CancellationToken cancellation = default)
+    {
+        CheckOpen();
+        return _pipeline.ApplyAsync(Runtime, commits, cancellation);
+    }
+
+    /// <summary>Writes this database's ledger as a CARv1 archive (docs/ledger-format.md).</summary>
+    public Task<long> ExportAsync(Stream output, IProgress<long>? progress = null, CancellationToken cancellation = default)
+        => LedgerArchive.ExportAsync(this, output, progress, cancellation);
+
+    /// <summary>Reads a CARv1 archive of a ledger of this database (the same name) and applies its commits.</summary>
+    public Task<ImportResult> ImportAsync(Stream input, IProgress<long>? progress = null, CancellationToken cancellation = default)
+        => LedgerArchive.ImportAsync(this, input, progress, cancellation);
+
     /// <summary>A commit with its operation blocks, as stored (for export and external checks).</summary>
     internal CommitRecord? CommitRecordOf(Cid commit) => _reader.Commit(Runtime, commit);
 

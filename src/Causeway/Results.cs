@@ -94,3 +94,9 @@ public sealed record VerifyProblem(long? Position, Cid? Commit, string Check, st
 
 /// <summary>A database's summary (API.md, GET /v1/dbs/{db}).</summary>
 public sealed record DatabaseInfo(string Name, long Documents, long Commits, long Position, IReadOnlyList<Cid> Heads, IReadOnlyDictionary<string, long> Clock);
+
+/// <summary>A commit made elsewhere, with the blocks of its operations (in the commit's order).</summary>
+public sealed record RemoteCommit(Ledger.Commit Commit, IReadOnlyList<byte[]> OpBlocks);
+
+/// <summary>What applying remote commits did: how many were applied, how many were already here, and the position reached.</summary>
+public sealed record ImportResult(int Applied, int Skipped, long Position);

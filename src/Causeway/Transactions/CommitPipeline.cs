@@ -59,6 +59,16 @@ internal sealed class CommitPipeline : IAsyncDisposable
         return await request.Completion.Task.ConfigureAwait(false);
     }
 
+    /// <summary>Applies commits made elsewhere (an import, later a sync session), in the order given,
+    /// which must respect causality. Each is verified before it is applied; commits already held
+    /// are skipped. All of them apply, or (on the first one that fails a check) none.</summary>
+    public async Task<ImportResult> ApplyAsync(DatabaseRuntime db, IReadOnlyList<RemoteCommit> commits, CancellationToken cancellation = default)
+    {
+        var request = new RemoteRequest(db, commits);
+        if (!TryLeadInline(request)) await EnqueueAsync(request, cancellation).ConfigureAwait(false);
+        return await request.Completion.Task.ConfigureAwait(false);
+    }
+
     /// <summary>Runs a change to the catalog (create or drop a database) in order with commits.</summary>
     public async Task RunCatalogAsync(Func<CatalogStage, Action> stage, CancellationToken cancellation = default)
     {
@@ -162,6 +172,9 @@ internal sealed class CommitPipeline : IAsyncDisposable
                     case CommitRequest commit:
                         group.Staged.Add((request, StageCommit(commit, group)));
                         break;
+                    case RemoteRequest remote:
+                        group.Staged.Add((request, StageRemote(remote, group)));
+                        break;
                     case CatalogRequest change:
                         var fragment = new StoreBatch();
                         group.Catalog.Batch = fragment;
@@ -232,8 +245,76 @@ internal sealed class CommitPipeline : IAsyncDisposable
             changed[i] = new ChangedDocument(writes.Collection, writes.Id, !state.Exists);
             group.Overlay[(db.Id, writes.Collection, writes.Id)] = versions[i];
         }
-        group.Plan.Add(new StagedCommit(db, commit, ops, position, versions, changed));
+        group.Plan.Add(new StagedCommit(db, commit, ops, position, versions, changed, time));
+        group.Committed.Add((db.Id, commit.Id));
         var result = new WriteResult(commit.Id, position);
+        return () => request.Result = result;
+    }
+
+    /// <summary>Verifies and stages commits made elsewhere. Everything is checked before the group
+    /// is touched, against a scratch copy of the database's draft, so a refused import leaves no trace.</summary>
+    private Action StageRemote(RemoteRequest request, Group group)
+    {
+        var db = request.Database;
+        if (db.Dropped) throw new NotFoundException($"Database '{db.Name}' was dropped.");
+        var draft = group.Draft(db);
+        if (draft.Dropped) throw new NotFoundException($"Database '{db.Name}' was dropped.");
+
+        var scratch = new DatabaseDraft(db, draft.ToRecord());
+        var overlay = new Dictionary<(uint, string, string), VersionRecord>();
+        var staged = new List<(StagedCommit Commit, long DocumentDelta)>();
+        var known = new HashSet<Cid>();
+        int skipped = 0;
+        foreach (var remote in request.Commits)
+        {
+            var commit = remote.Commit;
+            string where = $"commit {commit.Id} (seq {commit.Seq} of {commit.Origin})";
+            if (known.Contains(commit.Id) || group.HasStaged(db.Id, commit.Id) || _reader.Commit(db, commit.Id) is not null) { skipped++; continue; }
+            if (commit.Database != db.Name) throw new InvalidCommitException($"{where} belongs to database '{commit.Database}', not '{db.Name}'.");
+            if (commit.Ops.Count != remote.OpBlocks.Count) throw new InvalidCommitException($"{where} links {commit.Ops.Count} operations but {remote.OpBlocks.Count} came with it.");
+            for (int i = 0; i < commit.Ops.Count; i++)
+                if (!commit.Ops[i].HashMatches(remote.OpBlocks[i])) throw new InvalidCommitException($"{where}: operation {i} does not hash to {commit.Ops[i]}.");
+            long expected = scratch.Clock.Get(commit.Origin) + 1;
+            if (commit.Seq != expected) throw new InvalidCommitException($"{where} is out of sequence: {expected} was expected next from that origin.");
+            foreach (var parent in commit.Parents)
+                if (!known.Contains(parent) && !group.HasStaged(db.Id, parent) && _reader.Commit(db, parent) is null)
+                    throw new InvalidCommitException($"{where} names parent {parent}, which is not here (commits must come after their parents).");
+            if (!commit.HasValidSignature()) throw new InvalidCommitException($"{where} does not carry a valid signature of its origin.");
+            var appliedAt = _clock.Observe(commit.Time);
+
+            var context = new EffectContext(commit.Origin, commit.Seq, commit.Time);
+            var ops = new DocumentOp[commit.Ops.Count];
+            var versions = new VersionRecord[ops.Length];
+            var changed = new ChangedDocument[ops.Length];
+            long documentDelta = 0;
+            long position = scratch.Position + 1;
+            for (int i = 0; i < ops.Length; i++)
+            {
+                var op = ops[i] = DocumentOp.Decode(remote.OpBlocks[i], context);
+                var key = (db.Id, op.Collection, op.Id);
+                var previous = overlay.GetValueOrDefault(key) ?? group.Find(key) ?? _reader.Latest(db, op.Collection, op.Id);
+                var state = previous?.State.Clone() ?? new DocumentState();
+                bool existed = state.Exists;
+                foreach (var effect in op.Effects) state.Apply(effect);
+                versions[i] = new VersionRecord { Position = position, Commit = commit.Id, Origin = commit.Origin, Time = commit.Time, OpIndex = i, State = state, SizeEstimate = (previous?.SizeEstimate ?? 0) + op.Block.Length };
+                changed[i] = new ChangedDocument(op.Collection, op.Id, !state.Exists);
+                overlay[key] = versions[i];
+                documentDelta += (state.Exists ? 1 : 0) - (existed ? 1 : 0);
+            }
+            scratch.Add(commit, documentDelta);
+            staged.Add((new StagedCommit(db, commit, ops, position, versions, changed, appliedAt), documentDelta));
+            known.Add(commit.Id);
+        }
+
+        // Every commit passed: now the group takes them.
+        foreach (var (item, documentDelta) in staged)
+        {
+            draft.Add(item.Commit, documentDelta);
+            group.Plan.Add(item);
+            group.Committed.Add((db.Id, item.Commit.Id));
+        }
+        foreach (var (key, record) in overlay) group.Overlay[key] = record;
+        var result = new ImportResult(staged.Count, skipped, draft.Position);
         return () => request.Result = result;
     }
 
@@ -284,7 +365,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
                 var op = staged.Ops[version.OpIndex];
                 batch.Put(StoreLayout.VersionKey(StoreLayout.VersionPrefix(db, op.Collection, op.Id), staged.Position), version.Encode(writer));
             }
-            batch.Put(StoreLayout.PositionKey(db, staged.Position), new PositionRecord(staged.Commit.Id, staged.Commit.Time, staged.Changed).Encode(writer));
+            batch.Put(StoreLayout.PositionKey(db, staged.Position), new PositionRecord(staged.Commit.Id, staged.AppliedAt, staged.Changed).Encode(writer));
         }
         foreach (var draft in group.Drafts.Values)
             if (!draft.Dropped) batch.Put(StoreLayout.StateKey(draft.Runtime.Id), draft.ToRecord().Encode(writer));
@@ -316,6 +397,16 @@ internal sealed class CommitPipeline : IAsyncDisposable
         public override void Succeed() => Completion.TrySetResult(Result!);
     }
 
+    private sealed class RemoteRequest(DatabaseRuntime database, IReadOnlyList<RemoteCommit> commits) : PipelineRequest
+    {
+        public DatabaseRuntime Database { get; } = database;
+        public IReadOnlyList<RemoteCommit> Commits { get; } = commits;
+        public ImportResult? Result { get; set; }
+        public TaskCompletionSource<ImportResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public override void Fail(Exception error) => Completion.TrySetException(error);
+        public override void Succeed() => Completion.TrySetResult(Result!);
+    }
+
     private sealed class CatalogRequest(Func<CatalogStage, Action> stage) : PipelineRequest
     {
         public Func<CatalogStage, Action> Stage { get; } = stage;
@@ -326,7 +417,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
 }
 
 /// <summary>A commit that is staged (encoded, signed, positioned) but whose records are not yet written.</summary>
-internal sealed record StagedCommit(DatabaseRuntime Database, Commit Commit, DocumentOp[] Ops, long Position, VersionRecord[] Versions, ChangedDocument[] Changed);
+internal sealed record StagedCommit(DatabaseRuntime Database, Commit Commit, DocumentOp[] Ops, long Position, VersionRecord[] Versions, ChangedDocument[] Changed, HlcTimestamp AppliedAt);
 
 /// <summary>One group of requests on its way to disk: what it will write, in order (staged
 /// commits and catalog batches), the drafts of the databases it changes, and the document versions
@@ -344,6 +435,11 @@ internal sealed class Group
     public List<object> Plan { get; } = [];
     public Dictionary<DatabaseRuntime, DatabaseDraft> Drafts { get; } = [];
     public Dictionary<(uint, string, string), VersionRecord> Overlay { get; } = [];
+
+    /// <summary>Commits staged in this group, so later ones can name them as parents or skip them as known.</summary>
+    public HashSet<(uint Database, Cid Commit)> Committed { get; } = [];
+
+    public bool HasStaged(uint db, Cid commit) => Committed.Contains((db, commit)) || _previous?.Committed.Contains((db, commit)) == true;
     public List<(CommitPipeline.PipelineRequest Request, Action Publish)> Staged { get; } = [];
     public CatalogStage Catalog { get; }
 

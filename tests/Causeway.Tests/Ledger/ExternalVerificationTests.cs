@@ -72,3 +72,34 @@ public sealed class ExternalVerificationTests
         return JsonDocument.Parse(output).RootElement.Clone();
     }
 }
+
+/// <summary>An exported ledger is a CAR that the standard @ipld/car reader opens, with every block intact.</summary>
+public sealed class ExternalCarTests
+{
+    [Fact]
+    public async Task The_standard_car_reader_reads_an_exported_ledger()
+    {
+        await using var replica = Replica.OpenInMemory();
+        var db = await replica.CreateDatabaseAsync("shop");
+        for (int i = 0; i < 12; i++) await db.PutJsonAsync("c", $"d{i % 4}", $$"""{"i": {{i}}}""");
+        using var car = new MemoryStream();
+        Assert.Equal(12, await db.ExportAsync(car));
+
+        var root = Causeway.Tests.Encoding.RepoRoot.Find();
+        var start = new System.Diagnostics.ProcessStartInfo("node") { WorkingDirectory = Path.Combine(root, "tests", "js"), RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add("read-car.mjs");
+        using var process = System.Diagnostics.Process.Start(start)!;
+        await process.StandardInput.BaseStream.WriteAsync(car.ToArray());
+        process.StandardInput.Close();
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"node failed (run `npm ci --prefix tests/js`): {error}");
+        var result = JsonDocument.Parse(output).RootElement;
+        var info = await db.InfoAsync();
+        Assert.Equal(info.Heads.Select(h => h.ToString()), result.GetProperty("roots").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal(24, result.GetProperty("blocks").GetInt32());
+        Assert.True(result.GetProperty("commits").GetInt32() == 12, output);
+        Assert.Equal(0, result.GetProperty("bad").GetArrayLength());
+    }
+}
