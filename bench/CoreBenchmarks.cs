@@ -41,6 +41,8 @@ internal static class CoreBenchmarks
             double crdt = CrdtOpsPerSecond(smoke ? 20_000 : 5_000_000);
             table.Add("CRDT ops applied/s in memory", Table.Rate(crdt), "target ≥ 2,000,000", $"{crdt / 2_000_000:N2}x");
 
+            await HttpBenchmarks.RunAsync(smoke, table);
+
             table.Print(Console.Out);
             return 0;
         }

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using Causeway.Server;
+using Microsoft.AspNetCore.Builder;
+using Npgsql;
+
+namespace Causeway.Bench;
+
+/// <summary>The server figures of issue 4: durable single-document writes over HTTP on loopback with
+/// 64 concurrent connections (throughput, p50, p99) beside PostgreSQL 15 doing one JSONB INSERT per
+/// request through Npgsql, and document reads over HTTP.</summary>
+internal static class HttpBenchmarks
+{
+    public const int Connections = 64;
+
+    public static async Task RunAsync(bool smoke, Table table)
+    {
+        int writes = smoke ? 200 : 40_000;
+        int reads = smoke ? 500 : 200_000;
+        string document = CoreBenchmarks.DocumentJson();
+
+        var folder = Path.Combine(Path.GetTempPath(), "causeway-bench", Guid.NewGuid().ToString("n"));
+        int port = FreePort();
+        var app = await CausewayServer.BuildAsync(new ServerOptions { DataDirectory = folder, Urls = $"http://127.0.0.1:{port}", MaxInFlightWrites = 4096 });
+        await app.StartAsync();
+        try
+        {
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", File.ReadAllText(Path.Combine(folder, "admin.token")).Trim());
+            (await http.PutAsync("/v1/dbs/bench", null)).EnsureSuccessStatusCode();
+
+            await LoadAsync(smoke ? 50 : 3_000, i => http.PutAsync($"/v1/dbs/bench/docs/warm/w{i}", Json(document)));
+            var write = await LoadAsync(writes, i => http.PutAsync($"/v1/dbs/bench/docs/docs/d{i}", Json(document)));
+            var read = await LoadAsync(reads, i => http.GetAsync($"/v1/dbs/bench/docs/docs/d{(i * 7919) % writes}"));
+
+            var (pg, missing) = PostgresServer.TryStart();
+            Result? postgres = null;
+            if (pg is not null)
+            {
+                using (pg) postgres = await PostgresAsync(pg, writes, document, smoke);
+            }
+            table.Add($"HTTP writes/s, {Connections} connections", Table.Rate(write.PerSecond),
+                postgres is null ? $"PostgreSQL: {missing}" : $"PostgreSQL 15 {Table.Rate(postgres.PerSecond)}; target ≥ 10,000 and ≥ 2x",
+                postgres is null ? "-" : $"{write.PerSecond / postgres.PerSecond:N1}x");
+            table.Add("HTTP write latency p50 / p99 (ms)", $"{write.P50:N1} / {write.P99:N1}",
+                postgres is null ? "-" : $"PostgreSQL {postgres.P50:N1} / {postgres.P99:N1}; target p99 < 20", "-");
+            table.Add($"HTTP reads/s, {Connections} connections", Table.Rate(read.PerSecond), "target ≥ 30,000", $"{read.PerSecond / 30_000:N2}x");
+        }
+        finally
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+            try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    private static async Task<Result> PostgresAsync(PostgresServer pg, int writes, string document, bool smoke)
+    {
+        await using var source = NpgsqlDataSource.Create(pg.ConnectionString);
+        await using (var create = source.CreateCommand("CREATE TABLE docs (id text PRIMARY KEY, body jsonb NOT NULL)")) await create.ExecuteNonQueryAsync();
+        async Task<HttpStatusCode> Insert(string id)
+        {
+            await using var command = source.CreateCommand("INSERT INTO docs (id, body) VALUES ($1, $2::jsonb)");
+            command.Parameters.AddWithValue(id);
+            command.Parameters.AddWithValue(document);
+            await command.ExecuteNonQueryAsync();
+            return HttpStatusCode.OK;
+        }
+        await LoadAsync(smoke ? 50 : 3_000, i => Insert($"warm{i}"));
+        return await LoadAsync(writes, i => Insert($"d{i}"));
+    }
+
+    private sealed record Result(double PerSecond, double P50, double P99);
+
+    private static async Task<Result> LoadAsync(int total, Func<int, Task<HttpResponseMessage>> send)
+        => await LoadAsync(total, async i =>
+        {
+            using var response = await send(i);
+            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"request {i} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            return response.StatusCode;
+        });
+
+    private static async Task<Result> LoadAsync(int total, Func<int, Task<HttpStatusCode>> send)
+    {
+        var latencies = new double[total];
+        int next = -1;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, Connections).Select(_ => Task.Run(async () =>
+        {
+            for (int i = Interlocked.Increment(ref next); i < total; i = Interlocked.Increment(ref next))
+            {
+                long start = Stopwatch.GetTimestamp();
+                await send(i);
+                latencies[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+        })));
+        double seconds = clock.Elapsed.TotalSeconds;
+        Array.Sort(latencies);
+        return new Result(total / seconds, latencies[(int)(total * 0.50)], latencies[Math.Min(total - 1, (int)(total * 0.99))]);
+    }
+
+    private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+
+    private static int FreePort()
+    {
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}
