@@ -30,7 +30,7 @@ public static class CausewayServer
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Limits.MaxRequestBodySize = options.MaxRequestBytes + 1;
+            k.Limits.MaxRequestBodySize = Math.Max(options.MaxRequestBytes, options.MaxImportBytes) + 1;
             k.AddServerHeader = false;
         });
         builder.Logging.ClearProviders();
@@ -56,6 +56,7 @@ public static class CausewayServer
         DatabaseEndpoints.Map(app);
         DocumentEndpoints.Map(app);
         LedgerEndpoints.Map(app);
+        LedgerEndpoints.MapArchive(app, options.MaxImportBytes);
         app.Lifetime.ApplicationStopped.Register(() => replica.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
     }

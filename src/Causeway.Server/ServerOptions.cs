@@ -16,6 +16,9 @@ public sealed class ServerOptions
     /// <summary>Largest request body accepted; larger ones get 413 too_large.</summary>
     public long MaxRequestBytes { get; init; } = 20L << 20;
 
+    /// <summary>Largest ledger archive accepted by POST /v1/dbs/{db}/import.</summary>
+    public long MaxImportBytes { get; init; } = 1L << 30;
+
     /// <summary>Writes in flight beyond this get 429 with Retry-After instead of queueing without limit.</summary>
     public int MaxInFlightWrites { get; init; } = 1024;
 }

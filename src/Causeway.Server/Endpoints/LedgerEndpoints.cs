@@ -111,6 +111,41 @@ internal static class LedgerEndpoints
         }).WithSummary("A commit's raw DAG-CBOR block; immutable, ETag = CID.");
     }
 
+    public const string CarMediaType = "application/vnd.ipld.car";
+
+    public static void MapArchive(IEndpointRouteBuilder app, long maxImportBytes)
+    {
+        app.MapGet("/v1/dbs/{db}/export", async (HttpContext context, Api api, string db) =>
+        {
+            var database = api.Database(context, db, Ability.HistoryRead);
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = CarMediaType;
+            context.Response.Headers.ContentDisposition = $"attachment; filename=\"{db}.car\"";
+            await database.ExportAsync(context.Response.Body, cancellation: context.RequestAborted);
+        }).WithSummary("The database's ledger as a CARv1 archive (roots = heads).");
+
+        app.MapPost("/v1/dbs/{db}/import", async (HttpContext context, Api api, string db) =>
+        {
+            var database = api.Database(context, db, Ability.DocWrite);
+            if (!string.Equals(context.Request.ContentType?.Split(';')[0].Trim(), CarMediaType, StringComparison.OrdinalIgnoreCase))
+                throw new CausewayException(ErrorCodes.UnsupportedMediaType, $"Send the archive as {CarMediaType}.");
+            if (context.Request.ContentLength > maxImportBytes) throw new TooLargeException($"The archive is larger than {maxImportBytes:N0} bytes.");
+            using var lease = api.Writes.Enter();
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+            body.Position = 0;
+            var result = await database.ImportAsync(body, cancellation: context.RequestAborted);
+            await JsonResponse.WriteAsync(context, 200, w =>
+            {
+                w.WriteStartObject();
+                w.WriteNumber("applied", result.Applied);
+                w.WriteNumber("skipped", result.Skipped);
+                w.WriteNumber("position", result.Position);
+                w.WriteEndObject();
+            });
+        }).Accepts<byte[]>(CarMediaType).WithSummary("Apply the commits of a CARv1 archive of this database's ledger (verified, idempotent).");
+    }
+
     private static long QueryLong(HttpContext context, string name, long fallback, long min, long max)
     {
         if (!context.Request.Query.TryGetValue(name, out var text)) return fallback;

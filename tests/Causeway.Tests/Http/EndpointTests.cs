@@ -254,3 +254,37 @@ public sealed class EndpointTests : IAsyncLifetime
             Assert.True(paths.TryGetValue(path, out var methods) && methods.Contains(method), $"{method.ToUpperInvariant()} {path} is missing from the OpenAPI document");
     }
 }
+
+public sealed class ArchiveEndpointTests
+{
+    [Fact]
+    public async Task A_ledger_exported_from_one_server_imports_into_another()
+    {
+        await using var a = await ServerFixture.StartAsync();
+        await using var b = await ServerFixture.StartAsync();
+        await a.Admin.PutAsync("/v1/dbs/shop", null);
+        await b.Admin.PutAsync("/v1/dbs/shop", null);
+        for (int i = 0; i < 5; i++) await a.Admin.PutAsync($"/v1/dbs/shop/docs/c/d{i}", HttpExtensions.Json($$"""{"i": {{i}}}"""));
+
+        var export = await a.Admin.GetAsync("/v1/dbs/shop/export");
+        Assert.Equal("application/vnd.ipld.car", export.Content.Headers.ContentType?.MediaType);
+        var car = await export.Content.ReadAsByteArrayAsync();
+
+        var content = new ByteArrayContent(car);
+        content.Headers.ContentType = new("application/vnd.ipld.car");
+        var result = await (await b.Admin.PostAsync("/v1/dbs/shop/import", content)).JsonAsync();
+        Assert.Equal(5, result.GetProperty("applied").GetInt32());
+        Assert.Equal(4, (await (await b.Admin.GetAsync("/v1/dbs/shop/docs/c/d4")).JsonAsync()).GetProperty("i").GetInt32());
+        Assert.Equal(
+            (await (await a.Admin.GetAsync("/v1/dbs/shop")).JsonAsync()).GetProperty("heads").ToString(),
+            (await (await b.Admin.GetAsync("/v1/dbs/shop")).JsonAsync()).GetProperty("heads").ToString());
+
+        var damaged = (byte[])car.Clone();
+        damaged[^3] ^= 1;
+        var bad = new ByteArrayContent(damaged);
+        bad.Headers.ContentType = new("application/vnd.ipld.car");
+        await (await b.Admin.PostAsync("/v1/dbs/shop/import", bad)).ProblemAsync(400, Causeway.Errors.ErrorCodes.InvalidCbor);
+        await (await b.Admin.PostAsync("/v1/dbs/shop/import", HttpExtensions.Json("{}"))).ProblemAsync(415, Causeway.Errors.ErrorCodes.UnsupportedMediaType);
+        await (await b.Reader.PostAsync("/v1/dbs/shop/import", content)).ProblemAsync(403, Causeway.Errors.ErrorCodes.Forbidden);
+    }
+}
