@@ -1,0 +1,90 @@
+using System.CommandLine;
+using Causeway.Client;
+using Causeway.Errors;
+
+namespace Causeway.Cli;
+
+/// <summary>Where a data command works: a replica folder opened in process (<c>--data</c>), or a
+/// server (<c>--url</c> and <c>--token</c>). Environment variables CAUSEWAY_DATA, CAUSEWAY_URL and
+/// CAUSEWAY_TOKEN fill in what the command line leaves out; with nothing given, ./causeway-data.</summary>
+internal abstract class Target : IAsyncDisposable
+{
+    public abstract Task<IReadOnlyList<string>> ListDatabasesAsync(CancellationToken cancellation);
+    public abstract Task CreateDatabaseAsync(string name, CancellationToken cancellation);
+    public abstract Task DropDatabaseAsync(string name, CancellationToken cancellation);
+    public abstract Task<IDocumentDatabase> DatabaseAsync(string name, CancellationToken cancellation);
+    public abstract Task<long> ExportAsync(string database, Stream output, IProgress<long> progress, CancellationToken cancellation);
+    public abstract Task<ImportResult> ImportAsync(string database, Stream input, IProgress<long> progress, CancellationToken cancellation);
+    public abstract Task<VerifyReport> VerifyAsync(string database, IProgress<long> progress, CancellationToken cancellation);
+    public abstract ValueTask DisposeAsync();
+
+    public static async Task<Target> OpenAsync(TargetOptions options, ParseResult result)
+    {
+        string? url = result.GetValue(options.Url) ?? Environment.GetEnvironmentVariable("CAUSEWAY_URL");
+        string? data = result.GetValue(options.Data);
+        if (url is not null && data is not null) throw new InvalidInputException(ErrorCodes.InvalidValue, "Give either --data or --url, not both.");
+        if (url is not null)
+        {
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+                throw new InvalidInputException(ErrorCodes.InvalidValue, $"'{url}' is not an http(s) URL for --url.");
+            string token = result.GetValue(options.Token) ?? Environment.GetEnvironmentVariable("CAUSEWAY_TOKEN")
+                ?? throw new InvalidInputException(ErrorCodes.InvalidValue, "--url needs --token (or CAUSEWAY_TOKEN): the server's admin.token, for example.");
+            return new RemoteTarget(new CausewayClient(uri, token));
+        }
+        data ??= Environment.GetEnvironmentVariable("CAUSEWAY_DATA") ?? "causeway-data";
+        try
+        {
+            return new EmbeddedTarget(await Replica.OpenAsync(data));
+        }
+        catch (CausewayException e) when (e.Code == ErrorCodes.Unavailable && e.Message.Contains("lock", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new CausewayException(ErrorCodes.Unavailable, $"'{data}' is in use by another process (a running server?); use --url to go through it.");
+        }
+    }
+
+    private sealed class EmbeddedTarget(Replica replica) : Target
+    {
+        public override Task<IReadOnlyList<string>> ListDatabasesAsync(CancellationToken cancellation) => Task.FromResult(replica.ListDatabases());
+        public override Task CreateDatabaseAsync(string name, CancellationToken cancellation) => replica.CreateDatabaseAsync(name, cancellation);
+        public override Task DropDatabaseAsync(string name, CancellationToken cancellation) => replica.DropDatabaseAsync(name, cancellation);
+        public override Task<IDocumentDatabase> DatabaseAsync(string name, CancellationToken cancellation) => Task.FromResult<IDocumentDatabase>(replica.GetDatabase(name));
+        public override Task<long> ExportAsync(string database, Stream output, IProgress<long> progress, CancellationToken cancellation) => replica.GetDatabase(database).ExportAsync(output, progress, cancellation);
+        public override Task<ImportResult> ImportAsync(string database, Stream input, IProgress<long> progress, CancellationToken cancellation) => replica.GetDatabase(database).ImportAsync(input, progress, cancellation);
+        public override Task<VerifyReport> VerifyAsync(string database, IProgress<long> progress, CancellationToken cancellation) => replica.GetDatabase(database).VerifyAsync(progress, cancellation);
+        public override ValueTask DisposeAsync() => replica.DisposeAsync();
+    }
+
+    private sealed class RemoteTarget(CausewayClient client) : Target
+    {
+        public override Task<IReadOnlyList<string>> ListDatabasesAsync(CancellationToken cancellation) => client.ListDatabasesAsync(cancellation);
+        public override Task CreateDatabaseAsync(string name, CancellationToken cancellation) => client.CreateDatabaseAsync(name, cancellation);
+        public override Task DropDatabaseAsync(string name, CancellationToken cancellation) => client.DropDatabaseAsync(name, cancellation);
+        public override Task<IDocumentDatabase> DatabaseAsync(string name, CancellationToken cancellation) => client.GetDatabaseAsync(name, cancellation);
+        public override Task<long> ExportAsync(string database, Stream output, IProgress<long> progress, CancellationToken cancellation) => client.ExportAsync(database, output, cancellation);
+        public override Task<ImportResult> ImportAsync(string database, Stream input, IProgress<long> progress, CancellationToken cancellation) => client.ImportAsync(database, input, cancellation);
+        public override async Task<VerifyReport> VerifyAsync(string database, IProgress<long> progress, CancellationToken cancellation)
+            => await (await client.GetDatabaseAsync(database, cancellation)).VerifyAsync(cancellation);
+        public override ValueTask DisposeAsync()
+        {
+            client.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+}
+
+/// <summary>The options every data command takes.</summary>
+internal sealed class TargetOptions
+{
+    public Option<string?> Data { get; } = new("--data") { Description = "Work on the replica in this folder, in process (default ./causeway-data, or CAUSEWAY_DATA)." };
+    public Option<string?> Url { get; } = new("--url") { Description = "Work through the server at this URL (or CAUSEWAY_URL)." };
+    public Option<string?> Token { get; } = new("--token") { Description = "Bearer token for --url (or CAUSEWAY_TOKEN)." };
+    public Option<bool> Json { get; } = new("--json") { Description = "Print JSON even on a terminal (JSON is the default when the output is piped)." };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(Data);
+        command.Options.Add(Url);
+        command.Options.Add(Token);
+        command.Options.Add(Json);
+    }
+}
