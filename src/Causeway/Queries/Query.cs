@@ -23,6 +23,9 @@ public sealed class Query
     /// <summary>The deepest a predicate may nest (see <see cref="Predicate.Depth"/>).</summary>
     public const int MaxDepth = 32;
 
+    /// <summary>How deeply the JSON text given to <see cref="Parse"/> may nest.</summary>
+    public const int MaxJsonDepth = 1024;
+
     private readonly ImmutableArray<SortKey> _sort;
 
     private Query(string collection, Predicate? filter, ImmutableArray<SortKey> sort, int limit, string? cursor, ReadPoint? readAt)
@@ -85,14 +88,15 @@ public sealed class Query
     /// (invalid_op, invalid_path, invalid_value, invalid_name, invalid_cursor or invalid_at).</summary>
     public static Query FromJson(JsonElement json) => QueryJsonReader.Read(json);
 
-    /// <summary>Parses QUERY from JSON text (invalid_json when it is not JSON).</summary>
+    /// <summary>Parses QUERY from JSON text (invalid_json when it is not JSON, or nests deeper than
+    /// <see cref="MaxJsonDepth"/> levels).</summary>
     public static Query Parse(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 256 });
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = MaxJsonDepth });
         }
         catch (JsonException e)
         {
