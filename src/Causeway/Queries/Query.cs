@@ -108,7 +108,7 @@ public sealed class Query
     internal static Query Create(string collection, Predicate? filter, IEnumerable<SortKey> sort, int limit, string? cursor, ReadPoint? readAt)
         => new(collection, filter, [.. sort], limit, cursor, readAt);
 
-    internal static int CheckLimit(int limit) => limit is >= 1 and <= MaxLimit ? limit
+    private static int CheckLimit(int limit) => limit is >= 1 and <= MaxLimit ? limit
         : throw new InvalidInputException(ErrorCodes.InvalidValue, $"A query's limit is from 1 to {MaxLimit}; got {limit}.");
 
     private static void CheckDepth(Predicate filter)

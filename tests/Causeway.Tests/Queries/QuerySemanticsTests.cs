@@ -1,4 +1,5 @@
 using Causeway.Documents;
+using Causeway.Errors;
 using Causeway.Queries;
 using Causeway.Values;
 
@@ -191,6 +192,9 @@ public sealed class QuerySemanticsTests : IAsyncLifetime
         // Recreated after the delete: back, with only the new fields.
         await db.PutJsonAsync("c", "2", """{"w": 1}""");
         Assert.Equal("2=,3=3,1=10", await Read(null));
+
+        var future = await Assert.ThrowsAsync<InvalidInputException>(() => db.QueryAsync(Query.In("c").At(ReadPoint.AtPosition(db.Position + 1))));
+        Assert.Equal(ErrorCodes.InvalidAt, future.Code);
 
         var json = Query.Parse($$"""{"collection": "c", "at": {{first.Position}}}""");
         Assert.Equal(["1"], (await db.QueryAsync(json)).Documents.Select(d => d.Id));
