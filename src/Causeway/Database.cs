@@ -4,6 +4,7 @@ using Causeway.Documents;
 using Causeway.Encoding;
 using Causeway.Errors;
 using Causeway.Ledger;
+using Causeway.Queries;
 using Causeway.Transactions;
 using Causeway.Values;
 
@@ -114,6 +115,16 @@ public sealed class Database
         return Task.FromResult(ReadDocument(collection, id, _reader.Resolve(Runtime, at)));
     }
 
+    /// <summary>One page of the documents of a collection that meet the query's filter, in its order
+    /// (docs/queries.md). Reads as of the query's <c>at</c> (latest by default), or, when it continues
+    /// from a cursor, at the cursor's position, so every page of one walk sees the same snapshot.</summary>
+    public Task<QueryResult> QueryAsync(Query query, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        CheckOpen();
+        return Task.FromResult(QueryExecutor.Run(this, query, cancellation));
+    }
+
     /// <summary>Every version of a document, oldest first: position, commit, origin, time and what changed.</summary>
     public Task<IReadOnlyList<DocumentVersion>> HistoryAsync(string collection, string id, ReadPoint? at = null)
     {
@@ -197,6 +208,15 @@ public sealed class Database
     }
 
     // ---- helpers shared with Transaction ----
+
+    internal long ResolvePosition(ReadPoint? at) => _reader.Resolve(Runtime, at);
+
+    /// <summary>The live documents of a collection as of <paramref name="position"/>, in id order.</summary>
+    internal IEnumerable<Document> DocumentsAt(string collection, long position)
+    {
+        foreach (var (id, version) in _reader.CollectionAt(Runtime, collection, position))
+            if (version.State.Exists) yield return ToDocument(collection, id, version.Value, version);
+    }
 
     internal VersionRecord? ReadVersion(string collection, string id, long position) => _reader.At(Runtime, collection, id, position);
 

@@ -29,6 +29,43 @@ internal sealed class DocumentReader(IKeyValueStore store, VersionCache cache)
         return cursor.Seek(StoreLayout.VersionKey(prefix, position)) ? VersionRecord.Decode(cursor.Value.ToArray()) : null;
     }
 
+    /// <summary>Every document of a collection as of <paramref name="position"/>, in id order (ordinal):
+    /// for each, its newest version at or below the position, deleted ones included (the caller
+    /// filters). A document's versions sort newest first, so at most one seek finds that version and
+    /// one seek past the document's key prefix skips the rest of its history.</summary>
+    /// <remarks>Every version at or below a published position is in the store before that position
+    /// is published, so the scan sees all of them; later versions are skipped by their position.</remarks>
+    internal IEnumerable<(string Id, VersionRecord Version)> CollectionAt(DatabaseRuntime db, string collection, long position)
+    {
+        var prefix = StoreLayout.CollectionPrefix(db.Id, collection);
+        using var cursor = store.Scan(prefix);
+        bool ok = cursor.SeekToFirst();
+        while (ok)
+        {
+            // A version key is the collection prefix, the id, a 0 byte and 8 bytes of inverted position.
+            var documentPrefix = cursor.Key[..^8].ToArray();
+            if (StoreLayout.VersionPosition(cursor.Key) > position
+                && !(cursor.Seek(StoreLayout.VersionKey(documentPrefix, position)) && cursor.Key.StartsWith(documentPrefix)))
+            {
+                // Every version is newer than the position: the document did not exist yet. The cursor
+                // already stands on the next document (or past the end).
+                ok = cursor.Valid;
+                continue;
+            }
+
+            string id = System.Text.Encoding.ASCII.GetString(documentPrefix, prefix.Length, documentPrefix.Length - prefix.Length - 1);
+            var version = cache.TryGet(db.Id, collection, id, out var cached) && cached.Position <= position
+                ? cached
+                : VersionRecord.Decode(cursor.Value.ToArray());
+
+            yield return (id, version);
+
+            // Past the document's versions: its prefix with the closing 0 raised to 1 (ids hold no byte below '-').
+            documentPrefix[^1] = 1;
+            ok = cursor.Seek(documentPrefix);
+        }
+    }
+
     /// <summary>Every version of a document, oldest first.</summary>
     public IEnumerable<VersionRecord> Versions(DatabaseRuntime db, string collection, string id, long upTo)
     {

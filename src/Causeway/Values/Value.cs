@@ -114,7 +114,8 @@ public abstract class Value : IEquatable<Value>, IComparable<Value>
 
     private protected abstract int CompareSameKind(Value other);
 
-    private static int Rank(ValueKind kind) => kind switch
+    /// <summary>Kinds that compare with each other share a rank (the three number kinds); ranks order the kinds.</summary>
+    internal static int Rank(ValueKind kind) => kind switch
     {
         ValueKind.Null => 0,
         ValueKind.Bool => 1,
@@ -126,7 +127,8 @@ public abstract class Value : IEquatable<Value>, IComparable<Value>
         _ => 7,
     };
 
-    private static int CompareNumbers(Value a, Value b)
+    /// <summary>Compares two numbers of any kinds by value alone (no kind tie-break).</summary>
+    internal static int CompareNumbers(Value a, Value b)
     {
         if (a.Kind == ValueKind.Int && b.Kind == ValueKind.Int) return a.AsInt().CompareTo(b.AsInt());
         if (a.Kind == ValueKind.Double || b.Kind == ValueKind.Double)

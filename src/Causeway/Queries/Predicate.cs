@@ -1,0 +1,124 @@
+using Causeway.Values;
+
+namespace Causeway.Queries;
+
+/// <summary>A condition on a document (docs/queries.md). Build one with <see cref="Pred"/> and
+/// combine with <c>&amp;</c>, <c>|</c> and <c>!</c>, or parse one with <see cref="Query.FromJson"/>.</summary>
+public abstract class Predicate
+{
+    private protected Predicate() { }
+
+    /// <summary>How deeply the predicate nests: 1 for a field condition, one more for each and/or/not around it.</summary>
+    public abstract int Depth { get; }
+
+    public static Predicate operator &(Predicate left, Predicate right) => Pred.And(left, right);
+    public static Predicate operator |(Predicate left, Predicate right) => Pred.Or(left, right);
+    public static Predicate operator !(Predicate operand) => Pred.Not(operand);
+}
+
+/// <summary>The operators of <see cref="ComparisonPredicate"/>; their JSON names are eq, ne, lt, lte, gt, gte.</summary>
+public enum ComparisonOperator { Eq, Ne, Lt, Lte, Gt, Gte }
+
+/// <summary><c>{ "path", "eq" | "ne" | "lt" | "lte" | "gt" | "gte": V }</c>.</summary>
+public sealed class ComparisonPredicate : Predicate
+{
+    internal ComparisonPredicate(QueryPath path, ComparisonOperator op, Value operand)
+    {
+        Path = path;
+        Operator = op;
+        Operand = operand;
+    }
+
+    public QueryPath Path { get; }
+    public ComparisonOperator Operator { get; }
+    public Value Operand { get; }
+    public override int Depth => 1;
+    public override string ToString() => $"{Path} {Operator.ToString().ToLowerInvariant()} {Operand}";
+}
+
+/// <summary><c>{ "path", "in": [V..] }</c>: equal to any of the values.</summary>
+public sealed class InPredicate : Predicate
+{
+    internal InPredicate(QueryPath path, IReadOnlyList<Value> values)
+    {
+        Path = path;
+        Values = values;
+    }
+
+    public QueryPath Path { get; }
+    public IReadOnlyList<Value> Values { get; }
+    public override int Depth => 1;
+    public override string ToString() => $"{Path} in [{string.Join(", ", Values)}]";
+}
+
+/// <summary><c>{ "path", "prefix": "text" }</c>: a string field that starts with the text (ordinal).</summary>
+public sealed class PrefixPredicate : Predicate
+{
+    internal PrefixPredicate(QueryPath path, string prefix)
+    {
+        Path = path;
+        Prefix = prefix;
+    }
+
+    public QueryPath Path { get; }
+    public string Prefix { get; }
+    public override int Depth => 1;
+    public override string ToString() => $"{Path} prefix \"{Prefix}\"";
+}
+
+/// <summary><c>{ "path", "exists": true | false }</c>: the field is present (any value, null included) or absent.</summary>
+public sealed class ExistsPredicate : Predicate
+{
+    internal ExistsPredicate(QueryPath path, bool exists)
+    {
+        Path = path;
+        Exists = exists;
+    }
+
+    public QueryPath Path { get; }
+    public bool Exists { get; }
+    public override int Depth => 1;
+    public override string ToString() => $"{Path} exists {(Exists ? "true" : "false")}";
+}
+
+/// <summary><c>{ "and": [P..] }</c>: every operand holds (true when there are none).</summary>
+public sealed class AndPredicate : Predicate
+{
+    internal AndPredicate(IReadOnlyList<Predicate> operands)
+    {
+        Operands = operands;
+        Depth = 1 + (operands.Count == 0 ? 0 : operands.Max(o => o.Depth));
+    }
+
+    public IReadOnlyList<Predicate> Operands { get; }
+    public override int Depth { get; }
+    public override string ToString() => $"({string.Join(" and ", Operands)})";
+}
+
+/// <summary><c>{ "or": [P..] }</c>: some operand holds (false when there are none).</summary>
+public sealed class OrPredicate : Predicate
+{
+    internal OrPredicate(IReadOnlyList<Predicate> operands)
+    {
+        Operands = operands;
+        Depth = 1 + (operands.Count == 0 ? 0 : operands.Max(o => o.Depth));
+    }
+
+    public IReadOnlyList<Predicate> Operands { get; }
+    public override int Depth { get; }
+    public override string ToString() => $"({string.Join(" or ", Operands)})";
+}
+
+/// <summary><c>{ "not": P }</c>: the operand does not hold.</summary>
+public sealed class NotPredicate : Predicate
+{
+    internal NotPredicate(Predicate operand)
+    {
+        Operand = operand;
+        Depth = 1 + operand.Depth;
+    }
+
+    public Predicate Operand { get; }
+    public override int Depth { get; }
+    public override string ToString() => $"not {Operand}";
+}

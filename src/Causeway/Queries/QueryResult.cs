@@ -1,0 +1,23 @@
+using System.Text.Json;
+
+namespace Causeway.Queries;
+
+/// <summary>One page of a query's result.</summary>
+/// <param name="Documents">The matching documents of this page, in the query's order.</param>
+/// <param name="Next">The cursor for the next page (<see cref="Query.After"/>), or null when this is the last page.</param>
+/// <param name="Position">The snapshot position the query read at; every page of one walk reads at the same one.</param>
+public sealed record QueryResult(IReadOnlyList<Document> Documents, string? Next, long Position)
+{
+    /// <summary>Writes API.md's answer: <c>{ "docs": [..], "next": CURSOR or null }</c>.</summary>
+    public void WriteJson(Utf8JsonWriter writer)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        writer.WriteStartObject();
+        writer.WriteStartArray("docs");
+        foreach (var document in Documents) document.WriteJson(writer);
+        writer.WriteEndArray();
+        if (Next is null) writer.WriteNull("next");
+        else writer.WriteString("next", Next);
+        writer.WriteEndObject();
+    }
+}
