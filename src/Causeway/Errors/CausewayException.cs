@@ -7,6 +7,28 @@ public class CausewayException : Exception
     public CausewayException(string code, string message, Exception? inner = null) : base(message, inner) => Code = code;
 
     public string Code { get; }
+
+    /// <summary>The exception the engine raises for <paramref name="code"/>: the one place that maps a
+    /// code back to a type, so an error that crossed the wire (problem+json) is caught by the same
+    /// <c>catch</c> as the embedded one. Unknown codes become a plain <see cref="CausewayException"/>.</summary>
+    public static CausewayException FromCode(string code, string message, TimeSpan? retryAfter = null) => code switch
+    {
+        ErrorCodes.NotFound => new NotFoundException(message),
+        ErrorCodes.TypeMismatch => new TypeMismatchException(message),
+        ErrorCodes.InvalidCbor => new NonCanonicalCborException(message),
+        ErrorCodes.InvalidJson or ErrorCodes.InvalidName or ErrorCodes.InvalidPath or ErrorCodes.InvalidOp
+            or ErrorCodes.InvalidValue or ErrorCodes.InvalidCursor or ErrorCodes.InvalidAt => new InvalidInputException(code, message),
+        ErrorCodes.AlreadyExists => new AlreadyExistsException(message),
+        ErrorCodes.TooLarge => new TooLargeException(message),
+        ErrorCodes.ClockSkew => new ClockSkewException(message),
+        ErrorCodes.InvalidCommit => new InvalidCommitException(message),
+        ErrorCodes.Corrupt => new CorruptDataException(message),
+        ErrorCodes.Unavailable => new UnavailableException(message),
+        ErrorCodes.Unauthorized => new UnauthorizedException(message),
+        ErrorCodes.Forbidden => new ForbiddenException(message),
+        ErrorCodes.RateLimited => new RateLimitedException(message, retryAfter ?? TimeSpan.FromSeconds(1)),
+        _ => new CausewayException(code, message),
+    };
 }
 
 /// <summary>The caller sent something malformed: a bad name, path, JSON, op, value, cursor or point in time.</summary>
