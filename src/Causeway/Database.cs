@@ -156,6 +156,8 @@ public sealed class Database : IDocumentDatabase
     {
         if (since < 0) throw new InvalidInputException(ErrorCodes.InvalidCursor, "'since' is a position ≥ 0.");
         CheckOpen();
+        // As the HTTP feed answers: a cursor beyond the end came from somewhere else (another database, a restored copy).
+        if (since > Runtime.Position) throw new InvalidInputException(ErrorCodes.InvalidCursor, $"'since' {since} is beyond the database's position {Runtime.Position}.");
         long next = since + 1;
         while (!cancellation.IsCancellationRequested)
         {

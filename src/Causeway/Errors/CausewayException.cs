@@ -55,8 +55,8 @@ public sealed class InvalidCommitException(string message) : CausewayException(E
 /// <summary>Stored data failed an integrity check; the store needs attention, the caller did nothing wrong.</summary>
 public sealed class CorruptDataException(string message, Exception? inner = null) : CausewayException(ErrorCodes.Corrupt, message, inner);
 
-/// <summary>The replica or database is closing.</summary>
-public sealed class UnavailableException(string message) : CausewayException(ErrorCodes.Unavailable, message);
+/// <summary>The replica or database is closing (or, through the HTTP client, the server cannot be reached).</summary>
+public sealed class UnavailableException(string message, Exception? inner = null) : CausewayException(ErrorCodes.Unavailable, message, inner);
 
 /// <summary>No valid credentials came with the request.</summary>
 public sealed class UnauthorizedException(string message) : CausewayException(ErrorCodes.Unauthorized, message);
