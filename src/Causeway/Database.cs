@@ -12,7 +12,7 @@ namespace Causeway;
 
 /// <summary>One database of a replica: documents in collections, written in atomic commits and
 /// readable at any point of its history. Get one from <see cref="Causeway.Replica"/>.</summary>
-public sealed class Database
+public sealed class Database : IDocumentDatabase
 {
     private readonly DocumentReader _reader;
     private readonly CommitPipeline _pipeline;
@@ -85,6 +85,22 @@ public sealed class Database
         return (value, await _pipeline.CommitAsync(Runtime, tx.Close(), cancellation).ConfigureAwait(false));
     }
 
+    /// <summary>Applies the writes <paramref name="build"/> lists as one commit, or none of them (the
+    /// write-only transaction of <see cref="IDocumentDatabase"/>; for reads inside a transaction use
+    /// <see cref="TransactAsync(Func{Transaction, Task}, CancellationToken)"/>). Each write is checked as
+    /// it is listed, so a mistake throws out of <paramref name="build"/> and nothing is written.</summary>
+    /// <remarks>A lambda that fits both this and the interactive overload (a block that ends in a
+    /// throw) binds to the interactive one, as it did before this overload existed.</remarks>
+    public async Task<TransactionResult> TransactAsync(Action<ITransactionBuilder> build, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        var tx = Begin();
+        var builder = new WriteOnlyTransaction(tx);
+        build(builder);
+        var result = await _pipeline.CommitAsync(Runtime, tx.Close(), cancellation).ConfigureAwait(false);
+        return new TransactionResult(result, builder.Created);
+    }
+
     /// <summary>Starts a transaction at the current position; commit it with <see cref="CommitAsync(Transaction, CancellationToken)"/>.</summary>
     public Transaction Begin()
     {
@@ -107,8 +123,9 @@ public sealed class Database
     // ---- reads ----
 
     /// <summary>The document as of <paramref name="at"/> (the latest state by default); null when absent or deleted.</summary>
-    public Task<Document?> GetAsync(string collection, string id, ReadPoint? at = null)
+    public Task<Document?> GetAsync(string collection, string id, ReadPoint? at = null, CancellationToken cancellation = default)
     {
+        cancellation.ThrowIfCancellationRequested();
         Names.Collection(collection);
         Names.DocumentId(id);
         CheckOpen();
@@ -126,8 +143,9 @@ public sealed class Database
     }
 
     /// <summary>Every version of a document, oldest first: position, commit, origin, time and what changed.</summary>
-    public Task<IReadOnlyList<DocumentVersion>> HistoryAsync(string collection, string id, ReadPoint? at = null)
+    public Task<IReadOnlyList<DocumentVersion>> HistoryAsync(string collection, string id, ReadPoint? at = null, CancellationToken cancellation = default)
     {
+        cancellation.ThrowIfCancellationRequested();
         Names.Collection(collection);
         Names.DocumentId(id);
         CheckOpen();
@@ -149,6 +167,8 @@ public sealed class Database
     {
         if (since < 0) throw new InvalidInputException(ErrorCodes.InvalidCursor, "'since' is a position ≥ 0.");
         CheckOpen();
+        // As the HTTP feed answers: a cursor beyond the end came from somewhere else (another database, a restored copy).
+        if (since > Runtime.Position) throw new InvalidInputException(ErrorCodes.InvalidCursor, $"'since' {since} is beyond the database's position {Runtime.Position}.");
         long next = since + 1;
         while (!cancellation.IsCancellationRequested)
         {
@@ -166,8 +186,9 @@ public sealed class Database
         }
     }
 
-    public Task<DatabaseInfo> InfoAsync()
+    public Task<DatabaseInfo> InfoAsync(CancellationToken cancellation = default)
     {
+        cancellation.ThrowIfCancellationRequested();
         CheckOpen();
         var record = Runtime.Record;
         return Task.FromResult(new DatabaseInfo(Name, record.Documents, record.Commits, record.Position, record.Heads,
@@ -207,6 +228,9 @@ public sealed class Database
         return Task.Run(() => new LedgerVerifier(_reader, Runtime).Verify(progress, cancellation), cancellation);
     }
 
+    /// <summary>As <see cref="VerifyAsync(IProgress{long}, CancellationToken)"/>, without progress reports.</summary>
+    public Task<VerifyReport> VerifyAsync(CancellationToken cancellation) => VerifyAsync(null, cancellation);
+
     // ---- helpers shared with Transaction ----
 
     internal long ResolvePosition(ReadPoint? at) => _reader.Resolve(Runtime, at);
@@ -244,6 +268,17 @@ public sealed class Database
         string json => ValueJson.Parse(json),
         _ => ValueJson.Parse(JsonSerializer.SerializeToUtf8Bytes(document)),
     };
+
+    /// <summary>The <see cref="ITransactionBuilder"/> over an embedded transaction: every write is
+    /// checked against the transaction's view as it is listed, like <see cref="Transaction"/>'s own.</summary>
+    private sealed class WriteOnlyTransaction(Transaction tx) : ITransactionBuilder
+    {
+        public List<string> Created { get; } = [];
+        public void Put(string collection, string id, Value document) => tx.Put(collection, id, document);
+        public void Create(string collection, Value document) => Created.Add(tx.Create(collection, document));
+        public void Patch(string collection, string id, params IEnumerable<FieldOp> ops) => tx.Patch(collection, id, ops);
+        public void Delete(string collection, string id) => tx.Delete(collection, id);
+    }
 
     private void CheckOpen()
     {

@@ -28,6 +28,17 @@ public abstract record ReadPoint
         throw new InvalidInputException(ErrorCodes.InvalidAt, $"'{Documents.Names.Clip(text)}' is not a position, a commit CID or an RFC 3339 time.");
     }
 
+    /// <summary>The text of <c>?at=</c> that <see cref="Parse"/> reads back as this point: the position,
+    /// the commit CID, or the time in RFC 3339 UTC with all seven fractional digits (so nothing is
+    /// rounded away). Null for <see cref="Latest"/>, which is sent as no <c>at</c> at all.</summary>
+    public string? ToQueryString() => this switch
+    {
+        PositionPoint p => p.Position.ToString(CultureInfo.InvariantCulture),
+        CommitPoint c => c.Commit.ToString(),
+        TimePoint t => t.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture),
+        _ => null,
+    };
+
     public sealed record LatestPoint : ReadPoint;
     public sealed record PositionPoint(long Position) : ReadPoint;
     public sealed record CommitPoint(Cid Commit) : ReadPoint;

@@ -23,6 +23,19 @@ public sealed class Document
         Origin = origin;
     }
 
+    /// <summary>A document as another <see cref="IDocumentDatabase"/> read it (the HTTP client, a
+    /// cache, a test double). <paramref name="fields"/> is a map of the user's fields only.</summary>
+    public static Document Create(string collection, string id, Value fields, Cid? commit, long position, DateTimeOffset updatedAt, string origin)
+    {
+        Documents.Names.Collection(collection);
+        Documents.Names.DocumentId(id);
+        ArgumentNullException.ThrowIfNull(fields);
+        ArgumentNullException.ThrowIfNull(origin);
+        if (fields.Kind != ValueKind.Map) throw new Errors.InvalidInputException(Errors.ErrorCodes.InvalidJson, "A document's fields are a map.");
+        ArgumentOutOfRangeException.ThrowIfNegative(position);
+        return new Document(collection, id, fields, commit, position, updatedAt, origin);
+    }
+
     public string Collection { get; }
     public string Id { get; }
 

@@ -7,6 +7,28 @@ public class CausewayException : Exception
     public CausewayException(string code, string message, Exception? inner = null) : base(message, inner) => Code = code;
 
     public string Code { get; }
+
+    /// <summary>The exception the engine raises for <paramref name="code"/>: the one place that maps a
+    /// code back to a type, so an error that crossed the wire (problem+json) is caught by the same
+    /// <c>catch</c> as the embedded one. Unknown codes become a plain <see cref="CausewayException"/>.</summary>
+    public static CausewayException FromCode(string code, string message, TimeSpan? retryAfter = null) => code switch
+    {
+        ErrorCodes.NotFound => new NotFoundException(message),
+        ErrorCodes.TypeMismatch => new TypeMismatchException(message),
+        ErrorCodes.InvalidCbor => new NonCanonicalCborException(message),
+        ErrorCodes.InvalidJson or ErrorCodes.InvalidName or ErrorCodes.InvalidPath or ErrorCodes.InvalidOp
+            or ErrorCodes.InvalidValue or ErrorCodes.InvalidCursor or ErrorCodes.InvalidAt => new InvalidInputException(code, message),
+        ErrorCodes.AlreadyExists => new AlreadyExistsException(message),
+        ErrorCodes.TooLarge => new TooLargeException(message),
+        ErrorCodes.ClockSkew => new ClockSkewException(message),
+        ErrorCodes.InvalidCommit => new InvalidCommitException(message),
+        ErrorCodes.Corrupt => new CorruptDataException(message),
+        ErrorCodes.Unavailable => new UnavailableException(message),
+        ErrorCodes.Unauthorized => new UnauthorizedException(message),
+        ErrorCodes.Forbidden => new ForbiddenException(message),
+        ErrorCodes.RateLimited => new RateLimitedException(message, retryAfter ?? TimeSpan.FromSeconds(1)),
+        _ => new CausewayException(code, message),
+    };
 }
 
 /// <summary>The caller sent something malformed: a bad name, path, JSON, op, value, cursor or point in time.</summary>
@@ -33,8 +55,8 @@ public sealed class InvalidCommitException(string message) : CausewayException(E
 /// <summary>Stored data failed an integrity check; the store needs attention, the caller did nothing wrong.</summary>
 public sealed class CorruptDataException(string message, Exception? inner = null) : CausewayException(ErrorCodes.Corrupt, message, inner);
 
-/// <summary>The replica or database is closing.</summary>
-public sealed class UnavailableException(string message) : CausewayException(ErrorCodes.Unavailable, message);
+/// <summary>The replica or database is closing (or, through the HTTP client, the server cannot be reached).</summary>
+public sealed class UnavailableException(string message, Exception? inner = null) : CausewayException(ErrorCodes.Unavailable, message, inner);
 
 /// <summary>No valid credentials came with the request.</summary>
 public sealed class UnauthorizedException(string message) : CausewayException(ErrorCodes.Unauthorized, message);

@@ -1,0 +1,292 @@
+using System.Globalization;
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using Causeway.Documents;
+using Causeway.Errors;
+using Causeway.Values;
+
+namespace Causeway.Client;
+
+/// <summary>A database on a Causeway server, through its HTTP API: the same
+/// <see cref="IDocumentDatabase"/> as the embedded <see cref="Causeway.Database"/>, with the same
+/// exceptions and codes. Get one from <see cref="CausewayClient.Database"/>.</summary>
+/// <remarks>Names are checked here before anything is sent, with the engine's own rules and
+/// messages, so a bad name fails the same way on both sides and never reaches a URL.</remarks>
+public sealed class RemoteDatabase : IDocumentDatabase
+{
+    private readonly CausewayClient _client;
+    private readonly string _path;
+
+    internal RemoteDatabase(CausewayClient client, string name)
+    {
+        _client = client;
+        Name = name;
+        _path = $"v1/dbs/{name}";
+    }
+
+    public string Name { get; }
+
+    public CausewayClient Client => _client;
+
+    // ---- writes ----
+
+    public Task<WriteResult> PutAsync(string collection, string id, Value document, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        return _client.SendAsync(HttpMethod.Put, DocumentPath(collection, id), w => Wire.WriteValue(w, document), Wire.WriteResult, cancellation);
+    }
+
+    public Task<(string Id, WriteResult Result)> CreateAsync(string collection, Value document, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        return _client.SendAsync(HttpMethod.Post, $"{_path}/docs/{Names.Collection(collection)}", w => Wire.WriteValue(w, document),
+            json => (json.GetProperty("_id").GetString()!, Wire.WriteResult(json)), cancellation);
+    }
+
+    public Task<WriteResult> PatchAsync(string collection, string id, params IEnumerable<FieldOp> ops) => PatchAsync(collection, id, ops, CancellationToken.None);
+
+    public Task<WriteResult> PatchAsync(string collection, string id, IEnumerable<FieldOp> ops, CancellationToken cancellation)
+    {
+        var list = CheckOps(ops);
+        return _client.SendAsync(HttpMethod.Patch, DocumentPath(collection, id), w =>
+        {
+            w.WriteStartObject();
+            Wire.WriteFieldOps(w, list);
+            w.WriteEndObject();
+        }, Wire.WriteResult, cancellation);
+    }
+
+    public Task<WriteResult> DeleteAsync(string collection, string id, CancellationToken cancellation = default)
+        => _client.SendAsync(HttpMethod.Delete, DocumentPath(collection, id), null, Wire.WriteResult, cancellation);
+
+    /// <summary>Sends the writes <paramref name="build"/> lists to <c>POST /v1/dbs/{db}/tx</c> in one request;
+    /// the server applies them as one commit or not at all. Names and patches are checked as they are
+    /// listed, the rest (a patch of a missing document, a type mismatch) when the server applies them.</summary>
+    public async Task<TransactionResult> TransactAsync(Action<ITransactionBuilder> build, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(build);
+        var tx = new RemoteTransaction();
+        build(tx);
+        var ops = tx.Close();
+        if (ops.Count == 0) throw new InvalidInputException(ErrorCodes.InvalidOp, "A transaction with no operations makes no commit.");
+        return await _client.SendAsync(HttpMethod.Post, $"{_path}/tx", w =>
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("ops");
+            foreach (var op in ops) op(w);
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }, json => new TransactionResult(Wire.WriteResult(json), Wire.Strings(json.GetProperty("created"))), cancellation).ConfigureAwait(false);
+    }
+
+    // ---- reads ----
+
+    public async Task<Document?> GetAsync(string collection, string id, ReadPoint? at = null, CancellationToken cancellation = default)
+    {
+        string path = DocumentPath(collection, id) + AtQuery(at);
+        try
+        {
+            return await _client.SendAsync(HttpMethod.Get, path, null, Wire.Document, cancellation).ConfigureAwait(false);
+        }
+        catch (NotFoundException)
+        {
+            // 404 says "no such document" and "no such database" alike: the embedded database answers
+            // null for the first and throws for the second, so ask which one it was.
+            await InfoAsync(cancellation).ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    public Task<IReadOnlyList<DocumentVersion>> HistoryAsync(string collection, string id, ReadPoint? at = null, CancellationToken cancellation = default)
+        => _client.SendAsync(HttpMethod.Get, DocumentPath(collection, id) + "/history" + AtQuery(at), null,
+            json => (IReadOnlyList<DocumentVersion>)[.. json.GetProperty("versions").EnumerateArray().Select(Wire.Version)], cancellation);
+
+    /// <summary>Commits after <paramref name="since"/>. Without <paramref name="follow"/>, pages through
+    /// <c>?since=&amp;limit=</c> (<see cref="CausewayClient.ChangesPageSize"/> at a time) until a page comes back
+    /// short. With it, reads the server-sent events of <c>feed=sse</c> as they arrive; if the stream
+    /// breaks it reconnects from the last change it yielded, and it ends when the database is dropped,
+    /// as the embedded feed does.</summary>
+    public IAsyncEnumerable<Change> ChangesAsync(long since = 0, bool follow = false, CancellationToken cancellation = default)
+        => follow ? FollowAsync(since, cancellation) : PollAsync(since, cancellation);
+
+    public Task<DatabaseInfo> InfoAsync(CancellationToken cancellation = default)
+        => _client.SendAsync(HttpMethod.Get, _path, null, Wire.Info, cancellation);
+
+    public Task<VerifyReport> VerifyAsync(CancellationToken cancellation)
+        => _client.SendAsync(HttpMethod.Get, $"{_path}/verify", null, Wire.Verify, cancellation);
+
+    public override string ToString() => $"{Name} at {_client.BaseAddress}";
+
+    // ---- changes ----
+
+    private async IAsyncEnumerable<Change> PollAsync(long since, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        while (true)
+        {
+            int limit = _client.ChangesPageSize;
+            var page = await _client.SendAsync(HttpMethod.Get, ChangesPath(since) + $"&limit={limit}", null,
+                json => (Changes: json.GetProperty("changes").EnumerateArray().Select(Wire.Change).ToList(), Last: json.GetProperty("last").GetInt64()),
+                cancellation).ConfigureAwait(false);
+            foreach (var change in page.Changes) yield return change;
+            if (page.Changes.Count < limit) yield break;
+            since = page.Last;
+        }
+    }
+
+    private async IAsyncEnumerable<Change> FollowAsync(long since, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        while (true)
+        {
+            bool received = false;
+            using (var response = await _client.SendRawAsync(HttpMethod.Get, ChangesPath(since) + "&feed=sse", null, HttpCompletionOption.ResponseHeadersRead, cancellation).ConfigureAwait(false))
+            await using (var stream = await response.Content.ReadAsStreamAsync(cancellation).ConfigureAwait(false))
+            {
+                var events = SseParser.Create(stream).EnumerateAsync(cancellation).GetAsyncEnumerator(cancellation);
+                try
+                {
+                    while (true)
+                    {
+                        SseItem<string> item;
+                        try
+                        {
+                            if (!await events.MoveNextAsync().ConfigureAwait(false)) break;
+                            item = events.Current;
+                        }
+                        catch (Exception e) when (e is IOException or HttpRequestException && !cancellation.IsCancellationRequested)
+                        {
+                            break; // the connection dropped: reconnect below
+                        }
+                        if (item.EventType != "change") continue;
+                        var change = CausewayClient.Read(System.Text.Encoding.UTF8.GetBytes(item.Data), Wire.Change, $"GET /{_path}/changes?feed=sse");
+                        received = true;
+                        since = change.Position;
+                        yield return change;
+                    }
+                }
+                finally
+                {
+                    await events.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+            cancellation.ThrowIfCancellationRequested();
+            // The server ends the stream when the database is dropped (the embedded feed ends then too);
+            // anything else is a broken connection, and the feed picks up where it was.
+            if (!await ExistsAsync(cancellation).ConfigureAwait(false)) yield break;
+            if (!received) await Task.Delay(TimeSpan.FromSeconds(1), cancellation).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> ExistsAsync(CancellationToken cancellation)
+    {
+        try
+        {
+            await InfoAsync(cancellation).ConfigureAwait(false);
+            return true;
+        }
+        catch (NotFoundException)
+        {
+            return false;
+        }
+    }
+
+    private string ChangesPath(long since) => $"{_path}/changes?since={since.ToString(CultureInfo.InvariantCulture)}";
+
+    // ---- helpers ----
+
+    private string DocumentPath(string collection, string id) => $"{_path}/docs/{Names.Collection(collection)}/{Segment(Names.DocumentId(id))}";
+
+    /// <summary>A valid id needs escaping only when it is "." or "..", which a URL would otherwise
+    /// read as "this folder" and "the parent folder".</summary>
+    private static string Segment(string id) => id.All(c => c == '.') ? id.Replace(".", "%2E", StringComparison.Ordinal) : id;
+
+    private static string AtQuery(ReadPoint? at) => at?.ToQueryString() is { } text ? "?at=" + Uri.EscapeDataString(text) : "";
+
+    private static FieldOp[] CheckOps(IEnumerable<FieldOp> ops)
+    {
+        ArgumentNullException.ThrowIfNull(ops);
+        var list = ops.ToArray();
+        if (list.Length == 0) throw new InvalidInputException(ErrorCodes.InvalidOp, "A patch needs at least one field operation.");
+        foreach (var op in list) ArgumentNullException.ThrowIfNull(op, nameof(ops));
+        return list;
+    }
+
+    /// <summary>Collects TX-OPs of API.md; checks names and patches as they are listed, as the embedded transaction does.</summary>
+    private sealed class RemoteTransaction : ITransactionBuilder
+    {
+        private readonly List<Action<Utf8JsonWriter>> _ops = [];
+        private bool _closed;
+
+        public void Put(string collection, string id, Value document)
+        {
+            ArgumentNullException.ThrowIfNull(document);
+            Add(collection, id);
+            _ops.Add(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("op", "put");
+                w.WriteString("collection", collection);
+                w.WriteString("id", id);
+                w.WritePropertyName("doc");
+                Wire.WriteValue(w, document);
+                w.WriteEndObject();
+            });
+        }
+
+        public void Create(string collection, Value document)
+        {
+            ArgumentNullException.ThrowIfNull(document);
+            Add(collection, null);
+            _ops.Add(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("op", "create");
+                w.WriteString("collection", collection);
+                w.WritePropertyName("doc");
+                Wire.WriteValue(w, document);
+                w.WriteEndObject();
+            });
+        }
+
+        public void Patch(string collection, string id, params IEnumerable<FieldOp> ops)
+        {
+            var list = CheckOps(ops);
+            Add(collection, id);
+            _ops.Add(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("op", "update");
+                w.WriteString("collection", collection);
+                w.WriteString("id", id);
+                Wire.WriteFieldOps(w, list);
+                w.WriteEndObject();
+            });
+        }
+
+        public void Delete(string collection, string id)
+        {
+            Add(collection, id);
+            _ops.Add(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("op", "delete");
+                w.WriteString("collection", collection);
+                w.WriteString("id", id);
+                w.WriteEndObject();
+            });
+        }
+
+        public List<Action<Utf8JsonWriter>> Close()
+        {
+            _closed = true;
+            return _ops;
+        }
+
+        private void Add(string collection, string? id)
+        {
+            if (_closed) throw new InvalidOperationException("This transaction has already been committed or abandoned.");
+            Names.Collection(collection);
+            if (id is not null) Names.DocumentId(id);
+        }
+    }
+}

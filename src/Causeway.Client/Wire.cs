@@ -1,0 +1,153 @@
+using System.Globalization;
+using System.Text.Json;
+using Causeway.Documents;
+using Causeway.Encoding;
+using Causeway.Errors;
+using Causeway.Transactions;
+using Causeway.Values;
+
+namespace Causeway.Client;
+
+/// <summary>The JSON shapes of API.md, both ways, with <see cref="Utf8JsonWriter"/> and
+/// <see cref="JsonElement"/> (no reflection). Values go out in the tagged form the server reads
+/// (<c>{"$decimal"}</c>, <c>{"$time"}</c>, <c>{"$bytes"}</c>, doubles with a fraction) so a remote
+/// write stores exactly what the same embedded write stores.</summary>
+internal static class Wire
+{
+    // ---- out ----
+
+    public static void WriteValue(Utf8JsonWriter writer, Value value)
+    {
+        switch (value.Kind)
+        {
+            case ValueKind.Decimal:
+                writer.WriteStartObject();
+                writer.WriteString("$decimal", value.AsDecimal().ToString(CultureInfo.InvariantCulture));
+                writer.WriteEndObject();
+                break;
+            case ValueKind.Timestamp:
+                writer.WriteStartObject();
+                writer.WriteString("$time", ValueJson.FormatTime(value.AsTimestamp()));
+                writer.WriteEndObject();
+                break;
+            case ValueKind.Bytes:
+                writer.WriteStartObject();
+                writer.WriteBase64String("$bytes", value.AsBytes().Span);
+                writer.WriteEndObject();
+                break;
+            case ValueKind.Double:
+                // "34" would come back as an integer; "34.0" stays a double.
+                string text = value.AsDouble().ToString("R", CultureInfo.InvariantCulture);
+                if (text.AsSpan().IndexOfAny('.', 'E', 'e') < 0) text += ".0";
+                writer.WriteRawValue(text, skipInputValidation: true);
+                break;
+            case ValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in value.AsArray()) WriteValue(writer, item);
+                writer.WriteEndArray();
+                break;
+            case ValueKind.Map:
+                writer.WriteStartObject();
+                foreach (var (key, item) in value.AsMap())
+                {
+                    writer.WritePropertyName(key);
+                    WriteValue(writer, item);
+                }
+                writer.WriteEndObject();
+                break;
+            default:
+                ValueJson.Write(writer, value);
+                break;
+        }
+    }
+
+    public static void WriteFieldOp(Utf8JsonWriter writer, FieldOp op)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("op", FieldOp.WireName(op.Kind));
+        writer.WriteString("path", op.Path.Text);
+        if (op.Kind == FieldOpKind.Increment) writer.WriteNumber("by", op.By);
+        if (op.Value is not null)
+        {
+            writer.WritePropertyName("value");
+            WriteValue(writer, op.Value);
+        }
+        writer.WriteEndObject();
+    }
+
+    public static void WriteFieldOps(Utf8JsonWriter writer, IReadOnlyList<FieldOp> ops)
+    {
+        writer.WriteStartArray("ops");
+        foreach (var op in ops) WriteFieldOp(writer, op);
+        writer.WriteEndArray();
+    }
+
+    // ---- in ----
+
+    public static WriteResult WriteResult(JsonElement json) => new(ReadCid(json, "commit"), json.GetProperty("position").GetInt64());
+
+    public static Document Document(JsonElement json)
+    {
+        string collection = json.GetProperty("_collection").GetString()!;
+        string id = json.GetProperty("_id").GetString()!;
+        var meta = json.GetProperty("_meta");
+        var commit = meta.TryGetProperty("commit", out var c) && c.ValueKind == JsonValueKind.String ? Cid.Parse(c.GetString()!) : (Cid?)null;
+        var fields = new List<KeyValuePair<string, Value>>();
+        foreach (var member in json.EnumerateObject())
+            if (member.Name is not ("_id" or "_collection" or "_meta"))
+                fields.Add(new(member.Name, ValueJson.FromElement(member.Value)));
+        return Causeway.Document.Create(collection, id, Value.Map(fields), commit, meta.GetProperty("position").GetInt64(),
+            Time(meta, "updatedAt"), meta.GetProperty("origin").GetString()!);
+    }
+
+    public static DocumentVersion Version(JsonElement json)
+    {
+        var changes = new List<FieldChange>();
+        foreach (var change in json.GetProperty("changes").EnumerateArray())
+            changes.Add(new FieldChange(change.GetProperty("op").GetString()!,
+                change.TryGetProperty("path", out var path) ? path.GetString() : null,
+                change.TryGetProperty("value", out var value) ? ValueJson.FromElement(value) : null));
+        return new DocumentVersion(json.GetProperty("position").GetInt64(), ReadCid(json, "commit"), json.GetProperty("origin").GetString()!,
+            Time(json, "time"), json.GetProperty("deleted").GetBoolean(), changes);
+    }
+
+    public static Change Change(JsonElement json)
+    {
+        var docs = new List<ChangedDocument>();
+        foreach (var doc in json.GetProperty("docs").EnumerateArray())
+            docs.Add(new ChangedDocument(doc.GetProperty("collection").GetString()!, doc.GetProperty("id").GetString()!, doc.GetProperty("deleted").GetBoolean()));
+        return new Change(json.GetProperty("position").GetInt64(), ReadCid(json, "commit"), json.GetProperty("origin").GetString()!, Time(json, "time"), docs);
+    }
+
+    public static DatabaseInfo Info(JsonElement json)
+    {
+        var heads = json.GetProperty("heads").EnumerateArray().Select(h => Cid.Parse(h.GetString()!)).ToList();
+        var clock = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var entry in json.GetProperty("clock").EnumerateObject()) clock[entry.Name] = entry.Value.GetInt64();
+        return new DatabaseInfo(json.GetProperty("name").GetString()!, json.GetProperty("documents").GetInt64(), json.GetProperty("commits").GetInt64(),
+            json.GetProperty("position").GetInt64(), heads, clock);
+    }
+
+    public static VerifyReport Verify(JsonElement json)
+    {
+        var problems = new List<VerifyProblem>();
+        foreach (var p in json.GetProperty("problems").EnumerateArray())
+            problems.Add(new VerifyProblem(
+                p.TryGetProperty("position", out var position) && position.ValueKind == JsonValueKind.Number ? position.GetInt64() : null,
+                p.TryGetProperty("commit", out var commit) && commit.ValueKind == JsonValueKind.String ? Cid.Parse(commit.GetString()!) : null,
+                p.GetProperty("check").GetString()!, p.GetProperty("detail").GetString()!));
+        return new VerifyReport(json.GetProperty("ok").GetBoolean(), json.GetProperty("commits").GetInt64(), problems);
+    }
+
+    public static IReadOnlyList<string> Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
+
+    private static Cid ReadCid(JsonElement json, string name) => Cid.Parse(json.GetProperty(name).GetString()!);
+
+    private static DateTimeOffset Time(JsonElement json, string name)
+    {
+        string text = json.GetProperty(name).GetString()!;
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
+            ? time
+            : throw new CausewayException(ErrorCodes.Internal, $"The server sent '{Names.Clip(text)}' as '{name}', which is not an RFC 3339 time.");
+    }
+}

@@ -1,0 +1,87 @@
+using Causeway.Documents;
+using Causeway.Values;
+
+namespace Causeway;
+
+/// <summary>What an application does with one database, whether it runs in process
+/// (<see cref="Database"/>) or behind a Causeway server (<c>Causeway.Client.RemoteDatabase</c>).
+/// Both sides raise the same exceptions with the same <see cref="Errors.CausewayException.Code"/>,
+/// so switching from embedded to remote changes only how the database is opened.</summary>
+/// <remarks>Interactive transactions (reading inside a transaction and deciding what to write) are
+/// embedded-only: see <see cref="Database.TransactAsync(Func{Transactions.Transaction, Task}, CancellationToken)"/>.
+/// Here a transaction is a list of writes, applied all or nothing (<see cref="TransactAsync"/>).</remarks>
+public interface IDocumentDatabase
+{
+    string Name { get; }
+
+    /// <summary>Creates or replaces a document (a map; <c>_id</c>, <c>_collection</c> and <c>_meta</c> are ignored).</summary>
+    Task<WriteResult> PutAsync(string collection, string id, Value document, CancellationToken cancellation = default);
+
+    /// <summary>Creates a document with a generated id.</summary>
+    Task<(string Id, WriteResult Result)> CreateAsync(string collection, Value document, CancellationToken cancellation = default);
+
+    /// <summary>The document as of <paramref name="at"/> (the latest state by default); null when absent or deleted.</summary>
+    Task<Document?> GetAsync(string collection, string id, ReadPoint? at = null, CancellationToken cancellation = default);
+
+    /// <summary>Applies field operations to an existing document (not_found if it is absent or deleted).</summary>
+    Task<WriteResult> PatchAsync(string collection, string id, IEnumerable<FieldOp> ops, CancellationToken cancellation);
+
+    /// <summary>As <see cref="PatchAsync(string, string, IEnumerable{FieldOp}, CancellationToken)"/>, without cancellation.</summary>
+    Task<WriteResult> PatchAsync(string collection, string id, params IEnumerable<FieldOp> ops) => PatchAsync(collection, id, ops, CancellationToken.None);
+
+    /// <summary>Deletes a document (not_found if it is absent or already deleted).</summary>
+    Task<WriteResult> DeleteAsync(string collection, string id, CancellationToken cancellation = default);
+
+    /// <summary>Every version of a document up to <paramref name="at"/>, oldest first (empty when it never existed).</summary>
+    Task<IReadOnlyList<DocumentVersion>> HistoryAsync(string collection, string id, ReadPoint? at = null, CancellationToken cancellation = default);
+
+    /// <summary>Applies the writes <paramref name="build"/> lists as one commit, or none of them. The
+    /// builder only collects writes: reads inside a transaction are embedded-only.</summary>
+    Task<TransactionResult> TransactAsync(Action<ITransactionBuilder> build, CancellationToken cancellation = default);
+
+    /// <summary>Commits applied after position <paramref name="since"/>, in position order. With
+    /// <paramref name="follow"/>, keeps waiting for new commits until cancelled (or the database is dropped).</summary>
+    IAsyncEnumerable<Change> ChangesAsync(long since = 0, bool follow = false, CancellationToken cancellation = default);
+
+    /// <summary>Documents, commits, position, heads and clock.</summary>
+    Task<DatabaseInfo> InfoAsync(CancellationToken cancellation = default);
+
+    /// <summary>Walks the whole ledger and checks every hash, signature, sequence and parent.</summary>
+    Task<VerifyReport> VerifyAsync(CancellationToken cancellation);
+}
+
+/// <summary>The writes of a transaction made with <see cref="IDocumentDatabase.TransactAsync"/>: the
+/// same operations as the HTTP transaction endpoint (put, create, update, delete).</summary>
+public interface ITransactionBuilder
+{
+    void Put(string collection, string id, Value document);
+
+    /// <summary>Creates a document with a generated id; the ids come back, in order, in
+    /// <see cref="TransactionResult.Created"/>. Give the id yourself with <see cref="Put"/> when
+    /// another write of the same transaction has to refer to it.</summary>
+    void Create(string collection, Value document);
+
+    void Patch(string collection, string id, params IEnumerable<FieldOp> ops);
+
+    void Delete(string collection, string id);
+}
+
+/// <summary>What a transaction answers: its commit and position, and the ids it generated for
+/// <see cref="ITransactionBuilder.Create"/>, in order.</summary>
+public sealed record TransactionResult(WriteResult Result, IReadOnlyList<string> Created)
+{
+    public Encoding.Cid Commit => Result.Commit;
+    public long Position => Result.Position;
+}
+
+/// <summary>Conveniences over <see cref="IDocumentDatabase"/> that work the same on every implementation.</summary>
+public static class DocumentDatabaseExtensions
+{
+    /// <summary>Creates or replaces a document from JSON text.</summary>
+    public static Task<WriteResult> PutJsonAsync(this IDocumentDatabase database, string collection, string id, string json, CancellationToken cancellation = default)
+        => database.PutAsync(collection, id, ValueJson.Parse(json), cancellation);
+
+    /// <summary>Creates or replaces a document from any object System.Text.Json can serialize (including JsonNode and JsonElement).</summary>
+    public static Task<WriteResult> PutAsync<T>(this IDocumentDatabase database, string collection, string id, T document, CancellationToken cancellation = default)
+        => database.PutAsync(collection, id, Database.ToValue(document), cancellation);
+}
