@@ -6,6 +6,14 @@ var root = new RootCommand("Causeway: a local-first, geo-replicated document dat
 // Help and errors name the tool by its command, whatever the assembly is called.
 root.Subcommands.Add(DemoCommand.Create());
 root.Subcommands.Add(ServeCommand.Create());
+root.Subcommands.Add(Causeway.Cli.Commands.DbCommands.Create());
+root.Subcommands.Add(Causeway.Cli.Commands.DocCommands.Create());
+root.Subcommands.Add(Causeway.Cli.Commands.DocCommands.Transaction());
+root.Subcommands.Add(Causeway.Cli.Commands.DocCommands.Query());
+root.Subcommands.Add(Causeway.Cli.Commands.LedgerCommands.Changes());
+root.Subcommands.Add(Causeway.Cli.Commands.LedgerCommands.Verify());
+root.Subcommands.Add(Causeway.Cli.Commands.LedgerCommands.Export());
+root.Subcommands.Add(Causeway.Cli.Commands.LedgerCommands.Import());
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
@@ -15,10 +23,20 @@ if (parsed.Errors.Count > 0)
 }
 try
 {
-    return await parsed.InvokeAsync();
+    // Errors are ours to report: one line, no stack trace.
+    return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
 }
 catch (CausewayException e)
 {
     Console.Error.WriteLine($"causeway: {e.Message} [{e.Code}]");
-    return e is InvalidInputException or NotFoundException or AlreadyExistsException ? 2 : 1;
+    return e is InvalidInputException ? 2 : 1;
+}
+catch (OperationCanceledException)
+{
+    return 130;
+}
+catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+{
+    Console.Error.WriteLine($"causeway: {e.Message}");
+    return e is System.Text.Json.JsonException ? 2 : 1;
 }

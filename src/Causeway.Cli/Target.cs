@@ -60,7 +60,11 @@ internal abstract class Target : IAsyncDisposable
         public override Task CreateDatabaseAsync(string name, CancellationToken cancellation) => client.CreateDatabaseAsync(name, cancellation);
         public override Task DropDatabaseAsync(string name, CancellationToken cancellation) => client.DropDatabaseAsync(name, cancellation);
         public override Task<IDocumentDatabase> DatabaseAsync(string name, CancellationToken cancellation) => client.GetDatabaseAsync(name, cancellation);
-        public override Task<long> ExportAsync(string database, Stream output, IProgress<long> progress, CancellationToken cancellation) => client.ExportAsync(database, output, cancellation);
+        public override async Task<long> ExportAsync(string database, Stream output, IProgress<long> progress, CancellationToken cancellation)
+        {
+            await client.ExportAsync(database, output, cancellation);
+            return (await (await client.GetDatabaseAsync(database, cancellation)).InfoAsync(cancellation)).Commits;
+        }
         public override Task<ImportResult> ImportAsync(string database, Stream input, IProgress<long> progress, CancellationToken cancellation) => client.ImportAsync(database, input, cancellation);
         public override async Task<VerifyReport> VerifyAsync(string database, IProgress<long> progress, CancellationToken cancellation)
             => await (await client.GetDatabaseAsync(database, cancellation)).VerifyAsync(cancellation);

@@ -14,7 +14,7 @@ namespace Causeway.Client;
 /// IDocumentDatabase shop = client.Database("shop");
 /// await shop.PutJsonAsync("orders", "o-1", """{ "total": 12 }""");
 /// </code></example>
-public sealed class CausewayClient : IDisposable
+public sealed partial class CausewayClient : IDisposable
 {
     /// <summary>The most changes one page of the polling feed may ask for (the server's limit).</summary>
     public const int MaxChangesPageSize = 10_000;
@@ -126,11 +126,15 @@ public sealed class CausewayClient : IDisposable
     }
 
     /// <summary>Sends a request and answers the successful response, unread (for streams); the caller disposes it.</summary>
-    internal async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, Action<Utf8JsonWriter>? body, HttpCompletionOption completion, CancellationToken cancellation)
+    internal Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, Action<Utf8JsonWriter>? body, HttpCompletionOption completion, CancellationToken cancellation)
+        => SendContentAsync(method, path, body is null ? null : JsonContent(body), completion, cancellation);
+
+    /// <summary>Sends a request with any body and answers the successful response, unread; the caller disposes it.</summary>
+    internal async Task<HttpResponseMessage> SendContentAsync(HttpMethod method, string path, HttpContent? content, HttpCompletionOption completion, CancellationToken cancellation)
     {
         using var request = new HttpRequestMessage(method, new Uri(_base, path));
         if (_authorization is not null) request.Headers.Authorization = _authorization;
-        if (body is not null) request.Content = JsonContent(body);
+        request.Content = content;
         HttpResponseMessage response;
         try
         {

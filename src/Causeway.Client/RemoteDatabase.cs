@@ -82,6 +82,14 @@ public sealed class RemoteDatabase : IDocumentDatabase
 
     // ---- reads ----
 
+    public Task<Queries.QueryResult> QueryAsync(Queries.Query query, CancellationToken cancellation = default)
+        => _client.SendAsync(HttpMethod.Post, $"v1/dbs/{Name}/query", query.WriteJson, json =>
+        {
+            var docs = json.GetProperty("docs").EnumerateArray().Select(Wire.Document).ToList();
+            var next = json.GetProperty("next");
+            return new Queries.QueryResult(docs, next.ValueKind == System.Text.Json.JsonValueKind.Null ? null : next.GetString(), -1);
+        }, cancellation);
+
     public async Task<Document?> GetAsync(string collection, string id, ReadPoint? at = null, CancellationToken cancellation = default)
     {
         string path = DocumentPath(collection, id) + AtQuery(at);

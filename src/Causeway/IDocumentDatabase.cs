@@ -43,6 +43,10 @@ public interface IDocumentDatabase
     /// <paramref name="follow"/>, keeps waiting for new commits until cancelled (or the database is dropped).</summary>
     IAsyncEnumerable<Change> ChangesAsync(long since = 0, bool follow = false, CancellationToken cancellation = default);
 
+    /// <summary>One page of documents matching <paramref name="query"/> (docs/queries.md); follow
+    /// <see cref="Queries.QueryResult.Next"/> with <see cref="Queries.Query.After"/> for the next page.</summary>
+    Task<Queries.QueryResult> QueryAsync(Queries.Query query, CancellationToken cancellation = default);
+
     /// <summary>Documents, commits, position, heads and clock.</summary>
     Task<DatabaseInfo> InfoAsync(CancellationToken cancellation = default);
 

@@ -87,17 +87,87 @@ public sealed class Document
 }
 
 /// <summary>One version in a document's history.</summary>
-public sealed record DocumentVersion(long Position, Cid Commit, string Origin, DateTimeOffset Time, bool Deleted, IReadOnlyList<FieldChange> Changes);
+public sealed record DocumentVersion(long Position, Cid Commit, string Origin, DateTimeOffset Time, bool Deleted, IReadOnlyList<FieldChange> Changes)
+{
+    /// <summary><c>{ position, commit, origin, time, deleted, changes: [{ op, path?, value? }] }</c></summary>
+    public void WriteJson(Utf8JsonWriter w)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("position", Position);
+        w.WriteString("commit", Commit.ToString());
+        w.WriteString("origin", Origin);
+        w.WriteString("time", ValueJson.FormatTime(Time));
+        w.WriteBoolean("deleted", Deleted);
+        w.WriteStartArray("changes");
+        foreach (var change in Changes)
+        {
+            w.WriteStartObject();
+            w.WriteString("op", change.Op);
+            if (change.Path is not null) w.WriteString("path", change.Path);
+            if (change.Value is not null)
+            {
+                w.WritePropertyName("value");
+                ValueJson.Write(w, change.Value);
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+}
 
 /// <summary>One thing a commit did to a document: <c>create</c>, <c>update</c>, <c>delete</c>, or a field
 /// operation (<c>set</c>, <c>unset</c>, <c>increment</c>, <c>add</c>, <c>remove</c>, <c>enable</c>, <c>disable</c>) with its path and value.</summary>
 public sealed record FieldChange(string Op, string? Path = null, Value? Value = null);
 
 /// <summary>One entry of the changes feed: a commit and the documents it touched.</summary>
-public sealed record Change(long Position, Cid Commit, string Origin, DateTimeOffset Time, IReadOnlyList<ChangedDocument> Documents);
+public sealed record Change(long Position, Cid Commit, string Origin, DateTimeOffset Time, IReadOnlyList<ChangedDocument> Documents)
+{
+    /// <summary><c>{ position, commit, origin, time, docs: [{ collection, id, deleted }] }</c></summary>
+    public void WriteJson(Utf8JsonWriter w)
+    {
+        w.WriteStartObject();
+        w.WriteNumber("position", Position);
+        w.WriteString("commit", Commit.ToString());
+        w.WriteString("origin", Origin);
+        w.WriteString("time", ValueJson.FormatTime(Time));
+        w.WriteStartArray("docs");
+        foreach (var doc in Documents)
+        {
+            w.WriteStartObject();
+            w.WriteString("collection", doc.Collection);
+            w.WriteString("id", doc.Id);
+            w.WriteBoolean("deleted", doc.Deleted);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+}
 
 /// <summary>The outcome of walking a database's ledger.</summary>
-public sealed record VerifyReport(bool Ok, long Commits, IReadOnlyList<VerifyProblem> Problems);
+public sealed record VerifyReport(bool Ok, long Commits, IReadOnlyList<VerifyProblem> Problems)
+{
+    /// <summary><c>{ ok, commits, problems: [{ position, commit, check, detail }] }</c></summary>
+    public void WriteJson(Utf8JsonWriter w)
+    {
+        w.WriteStartObject();
+        w.WriteBoolean("ok", Ok);
+        w.WriteNumber("commits", Commits);
+        w.WriteStartArray("problems");
+        foreach (var p in Problems)
+        {
+            w.WriteStartObject();
+            if (p.Position is { } position) w.WriteNumber("position", position); else w.WriteNull("position");
+            if (p.Commit is { } commit) w.WriteString("commit", commit.ToString()); else w.WriteNull("commit");
+            w.WriteString("check", p.Check);
+            w.WriteString("detail", p.Detail);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+}
 
 /// <summary>A failed check: which commit (and position), which check, and what was found.</summary>
 public sealed record VerifyProblem(long? Position, Cid? Commit, string Check, string Detail)
@@ -106,7 +176,25 @@ public sealed record VerifyProblem(long? Position, Cid? Commit, string Check, st
 }
 
 /// <summary>A database's summary (API.md, GET /v1/dbs/{db}).</summary>
-public sealed record DatabaseInfo(string Name, long Documents, long Commits, long Position, IReadOnlyList<Cid> Heads, IReadOnlyDictionary<string, long> Clock);
+public sealed record DatabaseInfo(string Name, long Documents, long Commits, long Position, IReadOnlyList<Cid> Heads, IReadOnlyDictionary<string, long> Clock)
+{
+    /// <summary><c>{ name, documents, commits, position, heads: [CID], clock: { DID: seq } }</c></summary>
+    public void WriteJson(Utf8JsonWriter w)
+    {
+        w.WriteStartObject();
+        w.WriteString("name", Name);
+        w.WriteNumber("documents", Documents);
+        w.WriteNumber("commits", Commits);
+        w.WriteNumber("position", Position);
+        w.WriteStartArray("heads");
+        foreach (var head in Heads) w.WriteStringValue(head.ToString());
+        w.WriteEndArray();
+        w.WriteStartObject("clock");
+        foreach (var (origin, seq) in Clock) w.WriteNumber(origin, seq);
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+}
 
 /// <summary>A commit made elsewhere, with the blocks of its operations (in the commit's order).</summary>
 public sealed record RemoteCommit(Ledger.Commit Commit, IReadOnlyList<byte[]> OpBlocks);

@@ -74,19 +74,5 @@ internal static class DatabaseEndpoints
         }).WithSummary("Drop a database and every database below it.");
     }
 
-    public static void WriteInfo(Utf8JsonWriter w, DatabaseInfo info)
-    {
-        w.WriteStartObject();
-        w.WriteString("name", info.Name);
-        w.WriteNumber("documents", info.Documents);
-        w.WriteNumber("commits", info.Commits);
-        w.WriteNumber("position", info.Position);
-        w.WriteStartArray("heads");
-        foreach (var head in info.Heads) w.WriteStringValue(head.ToString());
-        w.WriteEndArray();
-        w.WriteStartObject("clock");
-        foreach (var (origin, seq) in info.Clock) w.WriteNumber(origin, seq);
-        w.WriteEndObject();
-        w.WriteEndObject();
-    }
+    public static void WriteInfo(Utf8JsonWriter w, DatabaseInfo info) => info.WriteJson(w);
 }

@@ -74,30 +74,20 @@ internal static class DocumentEndpoints
             {
                 w.WriteStartObject();
                 w.WriteStartArray("versions");
-                foreach (var v in versions)
-                {
-                    w.WriteStartObject();
-                    w.WriteNumber("position", v.Position);
-                    w.WriteString("commit", v.Commit.ToString());
-                    w.WriteString("origin", v.Origin);
-                    w.WriteString("time", ValueJson.FormatTime(v.Time));
-                    w.WriteBoolean("deleted", v.Deleted);
-                    w.WriteStartArray("changes");
-                    foreach (var change in v.Changes)
-                    {
-                        w.WriteStartObject();
-                        w.WriteString("op", change.Op);
-                        if (change.Path is not null) w.WriteString("path", change.Path);
-                        if (change.Value is not null) JsonResponse.WriteValue(w, "value", change.Value);
-                        w.WriteEndObject();
-                    }
-                    w.WriteEndArray();
-                    w.WriteEndObject();
-                }
+                foreach (var v in versions) v.WriteJson(w);
                 w.WriteEndArray();
                 w.WriteEndObject();
             });
         }).WithSummary("Every version of a document, oldest first.");
+
+        app.MapPost("/v1/dbs/{db}/query", async (HttpContext context, Api api, string db) =>
+        {
+            var database = api.Database(context, db, Ability.DocRead);
+            var bytes = await JsonBody.ReadBytesAsync(context, api.Options.MaxRequestBytes);
+            var query = Queries.Query.Parse(System.Text.Encoding.UTF8.GetString(bytes));
+            var result = await database.QueryAsync(query, context.RequestAborted);
+            await JsonResponse.WriteAsync(context, 200, result.WriteJson);
+        }).Accepts<JsonElement>("application/json").WithSummary("QUERY → { \"docs\": [..], \"next\": CURSOR or null } (docs/queries.md).");
 
         app.MapPost("/v1/dbs/{db}/tx", async (HttpContext context, Api api, string db) =>
         {

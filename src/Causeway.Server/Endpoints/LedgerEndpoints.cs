@@ -71,24 +71,7 @@ internal static class LedgerEndpoints
         {
             var database = api.Database(context, db, Ability.HistoryRead);
             var report = await database.VerifyAsync(cancellation: context.RequestAborted);
-            await JsonResponse.WriteAsync(context, 200, w =>
-            {
-                w.WriteStartObject();
-                w.WriteBoolean("ok", report.Ok);
-                w.WriteNumber("commits", report.Commits);
-                w.WriteStartArray("problems");
-                foreach (var p in report.Problems)
-                {
-                    w.WriteStartObject();
-                    if (p.Position is { } position) w.WriteNumber("position", position); else w.WriteNull("position");
-                    if (p.Commit is { } commit) w.WriteString("commit", commit.ToString()); else w.WriteNull("commit");
-                    w.WriteString("check", p.Check);
-                    w.WriteString("detail", p.Detail);
-                    w.WriteEndObject();
-                }
-                w.WriteEndArray();
-                w.WriteEndObject();
-            });
+            await JsonResponse.WriteAsync(context, 200, report.WriteJson);
         }).WithSummary("Walk the ledger and check every hash, signature, sequence and parent.");
 
         app.MapGet("/v1/dbs/{db}/commits/{cid}", async (HttpContext context, Api api, string db, string cid) =>
@@ -154,25 +137,7 @@ internal static class LedgerEndpoints
         return value;
     }
 
-    private static void WriteChange(Utf8JsonWriter w, Change change)
-    {
-        w.WriteStartObject();
-        w.WriteNumber("position", change.Position);
-        w.WriteString("commit", change.Commit.ToString());
-        w.WriteString("origin", change.Origin);
-        w.WriteString("time", ValueJson.FormatTime(change.Time));
-        w.WriteStartArray("docs");
-        foreach (var doc in change.Documents)
-        {
-            w.WriteStartObject();
-            w.WriteString("collection", doc.Collection);
-            w.WriteString("id", doc.Id);
-            w.WriteBoolean("deleted", doc.Deleted);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteEndObject();
-    }
+    private static void WriteChange(Utf8JsonWriter w, Change change) => change.WriteJson(w);
 
     private static string ChangeJson(Change change)
     {

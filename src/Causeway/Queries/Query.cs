@@ -88,6 +88,9 @@ public sealed class Query
     /// (invalid_op, invalid_path, invalid_value, invalid_name, invalid_cursor or invalid_at).</summary>
     public static Query FromJson(JsonElement json) => QueryJsonReader.Read(json);
 
+    /// <summary>Writes the query in API.md's QUERY form (what <see cref="FromJson"/> reads).</summary>
+    public void WriteJson(Utf8JsonWriter writer) => QueryJsonWriter.Write(writer, this);
+
     /// <summary>Parses QUERY from JSON text (invalid_json when it is not JSON, or nests deeper than
     /// <see cref="MaxJsonDepth"/> levels).</summary>
     public static Query Parse(string json)

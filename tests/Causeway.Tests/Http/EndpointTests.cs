@@ -288,3 +288,30 @@ public sealed class ArchiveEndpointTests
         await (await b.Reader.PostAsync("/v1/dbs/shop/import", content)).ProblemAsync(403, Causeway.Errors.ErrorCodes.Forbidden);
     }
 }
+
+public sealed class QueryEndpointTests
+{
+    [Fact]
+    public async Task Queries_filter_order_and_page_with_cursors()
+    {
+        await using var server = await ServerFixture.StartAsync();
+        await server.Admin.PutAsync("/v1/dbs/shop", null);
+        for (int i = 0; i < 7; i++)
+            await server.Admin.PutAsync($"/v1/dbs/shop/docs/orders/o{i}", HttpExtensions.Json($$"""{"total": {{i * 10}}, "status": "{{(i % 2 == 0 ? "paid" : "new")}}"}"""));
+        var ids = new List<string>();
+        string? cursor = null;
+        do
+        {
+            string after = cursor is null ? "" : $", \"after\": \"{cursor}\"";
+            var page = await (await server.Admin.PostAsync("/v1/dbs/shop/query", HttpExtensions.Json(
+                $$"""{"collection": "orders", "where": {"and": [{"path": "status", "eq": "paid"}, {"path": "total", "gte": 10}]}, "orderBy": [{"path": "total", "desc": true}], "limit": 2{{after}}}"""))).JsonAsync();
+            ids.AddRange(page.GetProperty("docs").EnumerateArray().Select(d => d.GetProperty("_id").GetString()!));
+            cursor = page.GetProperty("next").ValueKind == System.Text.Json.JsonValueKind.Null ? null : page.GetProperty("next").GetString();
+        } while (cursor is not null);
+        Assert.Equal(["o6", "o4", "o2"], ids);
+
+        await (await server.Admin.PostAsync("/v1/dbs/shop/query", HttpExtensions.Json("""{"collection": "orders", "where": {"path": "total", "between": 1}}"""))).ProblemAsync(400, Causeway.Errors.ErrorCodes.InvalidOp);
+        await (await server.Admin.PostAsync("/v1/dbs/shop/query", HttpExtensions.Json("""{"collection": "orders", "after": "garbage"}"""))).ProblemAsync(400, Causeway.Errors.ErrorCodes.InvalidCursor);
+        await (await server.Admin.PostAsync("/v1/dbs/shop/query", HttpExtensions.Json("""{"collection": "bad name"}"""))).ProblemAsync(400, Causeway.Errors.ErrorCodes.InvalidName);
+    }
+}

@@ -1,0 +1,166 @@
+using System.CommandLine;
+using System.Text.Json;
+using Causeway.Documents;
+using Causeway.Errors;
+using Causeway.Values;
+
+namespace Causeway.Cli.Commands;
+
+/// <summary><c>causeway doc put|get|patch|delete|history</c>, <c>causeway tx</c> and <c>causeway query</c>.</summary>
+internal static class DocCommands
+{
+    public static Command Create()
+    {
+        var doc = new Command("doc", "Write and read documents.");
+        doc.Subcommands.Add(Make("put", "Create or replace a document from a JSON object.", withJson: true, async (db, coll, id, json, at, output, ct) =>
+        {
+            var result = await db.PutAsync(coll, id!, ValueJson.Parse(json!), ct);
+            WriteResult(output, result);
+        }));
+        doc.Subcommands.Add(Make("get", "Read a document (optionally --at a position, commit or time).", withJson: false, async (db, coll, id, _, at, output, ct) =>
+        {
+            var document = await db.GetAsync(coll, id!, at, ct) ?? throw new NotFoundException($"Document {coll}/{id} does not exist.");
+            output.WriteJson(document.WriteJson);
+        }));
+        doc.Subcommands.Add(Make("patch", "Apply field operations: a JSON array of FIELD-OPs, or { \"ops\": [..] }.", withJson: true, async (db, coll, id, json, _, output, ct) =>
+        {
+            var result = await db.PatchAsync(coll, id!, FieldOps(json!), ct);
+            WriteResult(output, result);
+        }));
+        doc.Subcommands.Add(Make("delete", "Delete a document.", withJson: false, async (db, coll, id, _, _, output, ct) =>
+            WriteResult(output, await db.DeleteAsync(coll, id!, ct))));
+        doc.Subcommands.Add(Make("history", "Every version of a document, oldest first.", withJson: false, async (db, coll, id, _, at, output, ct) =>
+        {
+            var versions = await db.HistoryAsync(coll, id!, at, ct);
+            if (output.Json) output.WriteJson(w => { w.WriteStartArray(); foreach (var v in versions) v.WriteJson(w); w.WriteEndArray(); });
+            else output.Table(["position", "commit", "time", "deleted", "changes"], versions.Select(v => new[]
+            {
+                v.Position.ToString(), v.Commit.ToString(), ValueJson.FormatTime(v.Time), v.Deleted ? "yes" : "",
+                string.Join(", ", v.Changes.Select(c => c.Path is null ? c.Op : $"{c.Op} {c.Path}{(c.Value is null ? "" : "=" + c.Value)}")),
+            }));
+        }));
+        return doc;
+    }
+
+    public static Command Transaction()
+    {
+        var options = new TargetOptions();
+        var database = new Argument<string>("database");
+        var json = new Argument<string?>("ops") { Description = "{ \"ops\": [ TX-OP, .. ] } or the array alone (else --file or standard input).", Arity = ArgumentArity.ZeroOrOne };
+        var file = Input.FileOption();
+        var command = new Command("tx", "Apply put/create/update/delete operations atomically: all or nothing.") { database, json, file };
+        options.AddTo(command);
+        command.SetAction(async (result, ct) =>
+        {
+            var body = JsonDocument.Parse(Input.Json(result.GetValue(json), result.GetValue(file), "transaction")).RootElement;
+            var ops = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("ops", out var inner) ? inner : body;
+            if (ops.ValueKind != JsonValueKind.Array) throw new InvalidInputException(ErrorCodes.InvalidOp, "A transaction is a JSON array of TX-OPs, or { \"ops\": [..] }.");
+            await using var target = await Target.OpenAsync(options, result);
+            var db = await target.DatabaseAsync(result.GetValue(database)!, ct);
+            var outcome = await db.TransactAsync(tx =>
+            {
+                foreach (var op in ops.EnumerateArray()) TxOp(tx, op);
+            }, ct);
+            var output = Output.For(result, options);
+            if (output.Json) output.WriteJson(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("commit", outcome.Commit.ToString());
+                w.WriteNumber("position", outcome.Position);
+                w.WriteStartArray("created");
+                foreach (var id in outcome.Created) w.WriteStringValue(id);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            });
+            else output.Line($"commit {outcome.Commit} at position {outcome.Position}{(outcome.Created.Count > 0 ? "; created " + string.Join(", ", outcome.Created) : "")}");
+            return 0;
+        });
+        return command;
+    }
+
+    public static Command Query()
+    {
+        var options = new TargetOptions();
+        var database = new Argument<string>("database");
+        var json = new Argument<string?>("query") { Description = "QUERY as JSON (else --file or standard input); see docs/queries.md.", Arity = ArgumentArity.ZeroOrOne };
+        var file = Input.FileOption();
+        var command = new Command("query", "Find documents: filters, ordering, limit and cursors.") { database, json, file };
+        options.AddTo(command);
+        command.SetAction(async (result, ct) =>
+        {
+            var query = Queries.Query.Parse(Input.Json(result.GetValue(json), result.GetValue(file), "query"));
+            await using var target = await Target.OpenAsync(options, result);
+            var db = await target.DatabaseAsync(result.GetValue(database)!, ct);
+            var page = await db.QueryAsync(query, ct);
+            var output = Output.For(result, options);
+            if (output.Json) output.WriteJson(page.WriteJson);
+            else
+            {
+                output.Table(["_id", "fields"], page.Documents.Select(d => new[] { d.Id, d.Fields.ToString() }));
+                if (page.Next is not null) output.Line($"more: add \"after\": \"{page.Next}\"");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static void WriteResult(Output output, WriteResult result)
+    {
+        if (output.Json) output.WriteJson(w => { w.WriteStartObject(); w.WriteString("commit", result.Commit.ToString()); w.WriteNumber("position", result.Position); w.WriteEndObject(); });
+        else output.Line($"commit {result.Commit} at position {result.Position}");
+    }
+
+    private static IReadOnlyList<FieldOp> FieldOps(string json)
+    {
+        JsonElement body;
+        try { body = JsonDocument.Parse(json).RootElement; }
+        catch (JsonException e) { throw new InvalidInputException(ErrorCodes.InvalidJson, $"The operations are not valid JSON: {e.Message}"); }
+        var ops = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("ops", out var inner) ? inner : body;
+        if (ops.ValueKind != JsonValueKind.Array || ops.GetArrayLength() == 0) throw new InvalidInputException(ErrorCodes.InvalidOp, "Give a non-empty JSON array of field operations, or { \"ops\": [..] }.");
+        return [.. ops.EnumerateArray().Select(FieldOp.FromJson)];
+    }
+
+    private static void TxOp(ITransactionBuilder tx, JsonElement op)
+    {
+        if (op.ValueKind != JsonValueKind.Object || !op.TryGetProperty("op", out var kind) || kind.ValueKind != JsonValueKind.String)
+            throw new InvalidInputException(ErrorCodes.InvalidOp, "Each transaction operation is an object with \"op\".");
+        string Str(string name) => op.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new InvalidInputException(ErrorCodes.InvalidOp, $"'{kind.GetString()}' needs '{name}'.");
+        Value Doc() => op.TryGetProperty("doc", out var d) && d.ValueKind == JsonValueKind.Object ? ValueJson.FromElement(d) : throw new InvalidInputException(ErrorCodes.InvalidOp, $"'{kind.GetString()}' needs 'doc', an object.");
+        switch (kind.GetString())
+        {
+            case "put": tx.Put(Str("collection"), Str("id"), Doc()); break;
+            case "create": tx.Create(Str("collection"), Doc()); break;
+            case "update": tx.Patch(Str("collection"), Str("id"), FieldOps(op.GetProperty("ops").GetRawText())); break;
+            case "delete": tx.Delete(Str("collection"), Str("id")); break;
+            default: throw new InvalidInputException(ErrorCodes.InvalidOp, $"Unknown transaction operation '{Names.Clip(kind.GetString())}'; expected put, create, update or delete.");
+        }
+    }
+
+    private delegate Task DocAction(IDocumentDatabase db, string collection, string? id, string? json, ReadPoint? at, Output output, CancellationToken cancellation);
+
+    private static Command Make(string name, string description, bool withJson, DocAction run)
+    {
+        var options = new TargetOptions();
+        var database = new Argument<string>("database");
+        var collection = new Argument<string>("collection");
+        var id = new Argument<string>("id");
+        var json = new Argument<string?>("json") { Description = "The JSON (else --file or standard input).", Arity = ArgumentArity.ZeroOrOne };
+        var file = Input.FileOption();
+        var at = new Option<string?>("--at") { Description = "Read the past: a position, a commit CID or an RFC 3339 time." };
+        var command = new Command(name, description) { database, collection, id };
+        if (withJson) { command.Arguments.Add(json); command.Options.Add(file); }
+        else command.Options.Add(at);
+        options.AddTo(command);
+        command.SetAction(async (result, ct) =>
+        {
+            string? body = withJson ? Input.Json(result.GetValue(json), result.GetValue(file), "document") : null;
+            if (body is not null) ValueJson.Parse(body); // malformed JSON is the caller's mistake: say so before touching any store
+            var point = result.GetValue(at) is { } text ? ReadPoint.Parse(text) : null;
+            await using var target = await Target.OpenAsync(options, result);
+            var db = await target.DatabaseAsync(result.GetValue(database)!, ct);
+            await run(db, result.GetValue(collection)!, result.GetValue(id), body, point, Output.For(result, options), ct);
+            return 0;
+        });
+        return command;
+    }
+}

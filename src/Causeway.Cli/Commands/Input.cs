@@ -1,0 +1,23 @@
+using System.CommandLine;
+using Causeway.Errors;
+
+namespace Causeway.Cli.Commands;
+
+/// <summary>JSON given on the command line, in a file (--file), or on standard input.</summary>
+internal static class Input
+{
+    public static Option<string?> FileOption() => new("--file", "-f") { Description = "Read the JSON from this file ('-' for standard input)." };
+
+    public static string Json(string? inline, string? file, string what)
+    {
+        if (inline is not null && file is not null) throw new InvalidInputException(ErrorCodes.InvalidValue, $"Give the {what} inline or with --file, not both.");
+        if (inline is not null) return inline;
+        if (file is not null && file != "-")
+        {
+            if (!File.Exists(file)) throw new InvalidInputException(ErrorCodes.InvalidValue, $"No file '{file}'.");
+            return File.ReadAllText(file);
+        }
+        if (file is null && !Console.IsInputRedirected) throw new InvalidInputException(ErrorCodes.InvalidValue, $"Give the {what} as an argument, with --file, or on standard input.");
+        return Console.In.ReadToEnd();
+    }
+}

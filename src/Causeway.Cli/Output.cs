@@ -1,0 +1,36 @@
+using System.Text.Json;
+using Spectre.Console;
+
+namespace Causeway.Cli;
+
+/// <summary>How results are printed: JSON when the output is piped (or --json), tables and
+/// readable lines on a terminal. User data is always written as plain text, never as markup.</summary>
+internal sealed class Output(bool json)
+{
+    public bool Json { get; } = json || Console.IsOutputRedirected;
+
+    public static Output For(System.CommandLine.ParseResult result, TargetOptions options) => new(result.GetValue(options.Json));
+
+    /// <summary>Writes one JSON value on its own line.</summary>
+    public void WriteJson(Action<Utf8JsonWriter> write)
+    {
+        using var stdout = Console.OpenStandardOutput();
+        using (var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = !Console.IsOutputRedirected, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            write(writer);
+        stdout.Write("\n"u8);
+    }
+
+    public void Line(string text)
+    {
+        if (Json) return;
+        AnsiConsole.Write(new Text(text + "\n"));
+    }
+
+    public void Table(string[] columns, IEnumerable<string[]> rows)
+    {
+        var table = new Table();
+        foreach (var column in columns) table.AddColumn(new TableColumn(new Text(column)));
+        foreach (var row in rows) table.AddRow(row.Select(cell => new Text(cell)).ToArray());
+        AnsiConsole.Write(table);
+    }
+}

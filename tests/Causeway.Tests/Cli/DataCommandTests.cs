@@ -1,0 +1,94 @@
+using System.Text.Json;
+using Causeway.Tests.Support;
+
+namespace Causeway.Tests.Cli;
+
+/// <summary>The data commands, on a folder and through a real server, as processes.</summary>
+public sealed class DataCommandTests
+{
+    private static async Task<JsonElement> Ok(string[] args, string? stdin = null, IDictionary<string, string>? environment = null)
+    {
+        var (exit, output, error) = await CliProcess.RunAsync(args, stdin, environment);
+        Assert.True(exit == 0, $"causeway {string.Join(' ', args)} exited {exit}: {error}");
+        Assert.Equal("", error);
+        return JsonDocument.Parse(output).RootElement.Clone();
+    }
+
+    [Fact]
+    public async Task Commands_work_on_a_data_folder_and_piped_output_is_json()
+    {
+        using var folder = new TempFolder();
+        using var other = new TempFolder();
+        string[] D(params string[] args) => [.. args, "--data", folder.Path];
+        Assert.Equal("shop", (await Ok(D("db", "create", "shop"))).GetProperty("name").GetString());
+        await Ok(D("doc", "put", "shop", "orders", "o1", """{"total": 5, "status": "paid"}"""));
+        await Ok(D("doc", "put", "shop", "orders", "o2"), stdin: """{"total": 7, "status": "new"}""");
+        await Ok(D("doc", "patch", "shop", "orders", "o1", """[{"op": "increment", "path": "n", "by": 3}]"""));
+        var doc = await Ok(D("doc", "get", "shop", "orders", "o1"));
+        Assert.Equal(3, doc.GetProperty("n").GetInt64());
+        Assert.Equal(5, (await Ok(D("doc", "get", "shop", "orders", "o1", "--at", "1"))).GetProperty("total").GetInt64());
+        var found = await Ok(D("query", "shop", """{"collection": "orders", "where": {"path": "status", "eq": "paid"}}"""));
+        Assert.Equal(["o1"], found.GetProperty("docs").EnumerateArray().Select(d => d.GetProperty("_id").GetString()));
+        var tx = await Ok(D("tx", "shop", """[{"op": "create", "collection": "orders", "doc": {"total": 1}}, {"op": "delete", "collection": "orders", "id": "o2"}]"""));
+        Assert.Equal(4, tx.GetProperty("position").GetInt64());
+        Assert.Equal(2, (await Ok(D("doc", "history", "shop", "orders", "o1"))).GetArrayLength());
+        Assert.True((await Ok(D("verify", "shop"))).GetProperty("ok").GetBoolean());
+        var (_, changes, _) = await CliProcess.RunAsync(D("changes", "shop"));
+        Assert.Equal(4, changes.Trim().Split('\n').Length);
+
+        string car = Path.Combine(other.Path, "shop.car");
+        var (exportExit, _, exportError) = await CliProcess.RunAsync(D("export", "shop", car));
+        Assert.True(exportExit == 0, exportError);
+        string[] O(params string[] args) => [.. args, "--data", Path.Combine(other.Path, "replica")];
+        await Ok(O("db", "create", "shop"));
+        var imported = await Ok(O("import", "shop", car));
+        Assert.Equal(4, imported.GetProperty("applied").GetInt32());
+        Assert.Equal(3, (await Ok(O("doc", "get", "shop", "orders", "o1"))).GetProperty("n").GetInt64());
+    }
+
+    [Fact]
+    public async Task Commands_work_through_a_server_with_url_and_token_or_environment()
+    {
+        using var folder = new TempFolder();
+        using var server = await ServerProcess.StartAsync(folder.Path);
+        string token = File.ReadAllText(Path.Combine(folder.Path, "admin.token")).Trim();
+        string[] R(params string[] args) => [.. args, "--url", server.Url, "--token", token];
+        await Ok(R("db", "create", "shop"));
+        await Ok(R("doc", "put", "shop", "c", "d", """{"v": 1}"""));
+        var environment = new Dictionary<string, string> { ["CAUSEWAY_URL"] = server.Url, ["CAUSEWAY_TOKEN"] = token };
+        await Ok(["doc", "patch", "shop", "c", "d", """{"ops": [{"op": "set", "path": "v", "value": 2}]}"""], environment: environment);
+        Assert.Equal(2, (await Ok(["doc", "get", "shop", "c", "d"], environment: environment)).GetProperty("v").GetInt64());
+        Assert.Equal(["shop"], (await Ok(R("db", "list"))).EnumerateArray().Select(e => e.GetString()));
+        Assert.True((await Ok(R("verify", "shop"))).GetProperty("ok").GetBoolean());
+
+        // The server's folder is locked while it runs: the CLI says to go through the server.
+        var (exit, _, error) = await CliProcess.RunAsync(["db", "list", "--data", folder.Path]);
+        Assert.Equal(1, exit);
+        Assert.Contains("use --url", error);
+        (exit, _, error) = await CliProcess.RunAsync(["doc", "get", "shop", "c", "d", "--url", server.Url, "--token", "wrong"]);
+        Assert.Equal(1, exit);
+        Assert.Contains("[unauthorized]", error);
+    }
+
+    [Theory]
+    [InlineData("doc get")]
+    [InlineData("doc put shop c")]
+    [InlineData("db create Bad_Name! --data DATA")]
+    [InlineData("doc put shop c d {\"a\":tru --data DATA")]
+    [InlineData("tx shop [{\"op\": --data DATA")]
+    [InlineData("doc get shop c d --at yesterday --data DATA")]
+    [InlineData("query shop {\"collection\":\"c\",\"limit\":0} --data DATA")]
+    [InlineData("db list --url ftp://x --token t")]
+    [InlineData("db list --url http://127.0.0.1:9")]
+    [InlineData("nonsense")]
+    public async Task Bad_arguments_are_one_line_on_stderr_and_exit_code_2(string command)
+    {
+        using var folder = new TempFolder();
+        var args = command.Split(' ').Select(a => a == "DATA" ? folder.Path : a).ToArray();
+        var (exit, output, error) = await CliProcess.RunAsync(args);
+        Assert.True(exit == 2, $"'{command}' exited {exit}: {error}");
+        Assert.Equal("", output);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.DoesNotContain("   at ", error);
+    }
+}
