@@ -248,7 +248,8 @@ public sealed class EndpointTests : IAsyncLifetime
             ("/v1/status", "get"), ("/v1/dbs", "get"), ("/v1/dbs/{db}", "put"), ("/v1/dbs/{db}", "get"), ("/v1/dbs/{db}", "delete"),
             ("/v1/dbs/{db}/docs/{coll}/{id}", "put"), ("/v1/dbs/{db}/docs/{coll}", "post"), ("/v1/dbs/{db}/docs/{coll}/{id}", "get"),
             ("/v1/dbs/{db}/docs/{coll}/{id}", "patch"), ("/v1/dbs/{db}/docs/{coll}/{id}", "delete"), ("/v1/dbs/{db}/docs/{coll}/{id}/history", "get"),
-            ("/v1/dbs/{db}/tx", "post"), ("/v1/dbs/{db}/changes", "get"), ("/v1/dbs/{db}/verify", "get"), ("/v1/dbs/{db}/commits/{cid}", "get"),
+            ("/v1/dbs/{db}/tx", "post"), ("/v1/dbs/{db}/query", "post"), ("/v1/dbs/{db}/changes", "get"), ("/v1/dbs/{db}/verify", "get"),
+            ("/v1/dbs/{db}/commits/{cid}", "get"), ("/v1/dbs/{db}/export", "get"), ("/v1/dbs/{db}/import", "post"),
         };
         foreach (var (path, method) in expected)
             Assert.True(paths.TryGetValue(path, out var methods) && methods.Contains(method), $"{method.ToUpperInvariant()} {path} is missing from the OpenAPI document");
