@@ -190,7 +190,9 @@ public sealed class RemoteDatabase : IDocumentDatabase
         }
     }
 
-    private string ChangesPath(long since) => $"{_path}/changes?since={since.ToString(CultureInfo.InvariantCulture)}";
+    private string ChangesPath(long since) => since >= 0
+        ? $"{_path}/changes?since={since.ToString(CultureInfo.InvariantCulture)}"
+        : throw new InvalidInputException(ErrorCodes.InvalidCursor, "'since' is a position ≥ 0."); // the engine's words; the server's differ
 
     // ---- helpers ----
 
