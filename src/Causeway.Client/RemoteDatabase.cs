@@ -113,7 +113,7 @@ public sealed class RemoteDatabase : IDocumentDatabase
     public Task<DatabaseInfo> InfoAsync(CancellationToken cancellation = default)
         => _client.SendAsync(HttpMethod.Get, _path, null, Wire.Info, cancellation);
 
-    public Task<VerifyReport> VerifyAsync(CancellationToken cancellation)
+    public Task<VerifyReport> VerifyAsync(CancellationToken cancellation = default)
         => _client.SendAsync(HttpMethod.Get, $"{_path}/verify", null, Wire.Verify, cancellation);
 
     public override string ToString() => $"{Name} at {_client.BaseAddress}";

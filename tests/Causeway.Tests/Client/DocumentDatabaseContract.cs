@@ -320,7 +320,7 @@ public abstract class DocumentDatabaseContract : IAsyncLifetime
         Assert.Equal([last.Commit], info.Heads);
         Assert.Equal(3, Assert.Single(info.Clock).Value);
 
-        var report = await Db.VerifyAsync(CancellationToken.None);
+        var report = await Db.VerifyAsync();
         Assert.True(report.Ok);
         Assert.Equal(3, report.Commits);
         Assert.Empty(report.Problems);
