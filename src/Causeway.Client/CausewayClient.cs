@@ -37,7 +37,7 @@ public sealed partial class CausewayClient : IDisposable
     /// request carries it as a bearer token, otherwise the client's own headers are sent as they are.
     /// The HttpClient stays yours: disposing this client does not dispose it.</summary>
     public CausewayClient(HttpClient http, string? token = null)
-        : this(http, owns: false, http?.BaseAddress ?? throw new ArgumentException("The HttpClient needs a BaseAddress (the server's URL).", nameof(http)), token)
+        : this(http ?? throw new ArgumentNullException(nameof(http)), owns: false, http.BaseAddress ?? throw new ArgumentException("The HttpClient needs a BaseAddress (the server's URL).", nameof(http)), token)
     {
     }
 

@@ -121,7 +121,7 @@ public sealed class RemoteDatabase : IDocumentDatabase
     public Task<DatabaseInfo> InfoAsync(CancellationToken cancellation = default)
         => _client.SendAsync(HttpMethod.Get, _path, null, Wire.Info, cancellation);
 
-    public Task<VerifyReport> VerifyAsync(CancellationToken cancellation)
+    public Task<VerifyReport> VerifyAsync(CancellationToken cancellation = default)
         => _client.SendAsync(HttpMethod.Get, $"{_path}/verify", null, Wire.Verify, cancellation);
 
     public override string ToString() => $"{Name} at {_client.BaseAddress}";
@@ -198,15 +198,20 @@ public sealed class RemoteDatabase : IDocumentDatabase
         }
     }
 
-    private string ChangesPath(long since) => $"{_path}/changes?since={since.ToString(CultureInfo.InvariantCulture)}";
+    private string ChangesPath(long since) => since >= 0
+        ? $"{_path}/changes?since={since.ToString(CultureInfo.InvariantCulture)}"
+        : throw new InvalidInputException(ErrorCodes.InvalidCursor, "'since' is a position ≥ 0."); // the engine's words; the server's differ
 
     // ---- helpers ----
 
     private string DocumentPath(string collection, string id) => $"{_path}/docs/{Names.Collection(collection)}/{Segment(Names.DocumentId(id))}";
 
-    /// <summary>A valid id needs escaping only when it is "." or "..", which a URL would otherwise
-    /// read as "this folder" and "the parent folder".</summary>
-    private static string Segment(string id) => id.All(c => c == '.') ? id.Replace(".", "%2E", StringComparison.Ordinal) : id;
+    /// <summary>A valid name is safe in a URL path as it is, except the ids "." and "..": a URL reads
+    /// them as "this folder" and "the parent folder" (RFC 3986 dot segments; escaped as %2E they are
+    /// still removed, by System.Uri here and by Kestrel on the server), so no URL can name them.</summary>
+    private static string Segment(string id) => id is "." or ".."
+        ? throw new InvalidInputException(ErrorCodes.InvalidName, $"Document id '{id}' cannot be used over HTTP: a URL reads it as a relative path segment.")
+        : id;
 
     private static string AtQuery(ReadPoint? at) => at?.ToQueryString() is { } text ? "?at=" + Uri.EscapeDataString(text) : "";
 

@@ -51,7 +51,7 @@ public interface IDocumentDatabase
     Task<DatabaseInfo> InfoAsync(CancellationToken cancellation = default);
 
     /// <summary>Walks the whole ledger and checks every hash, signature, sequence and parent.</summary>
-    Task<VerifyReport> VerifyAsync(CancellationToken cancellation);
+    Task<VerifyReport> VerifyAsync(CancellationToken cancellation = default);
 }
 
 /// <summary>The writes of a transaction made with <see cref="IDocumentDatabase.TransactAsync"/>: the

@@ -13,11 +13,15 @@ namespace Causeway.Tests.Http;
 public sealed class ServerFixture : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly HttpMessageHandler _handler;
 
     private ServerFixture(WebApplication app, StaticTokensForTests tokens)
     {
         _app = app;
         var handler = app.GetTestServer().CreateHandler();
+        _handler = handler;
+        AdminToken = tokens.Admin;
+        ReadToken = tokens.Read;
         Anonymous = new HttpClient(handler) { BaseAddress = new Uri("http://localhost") };
         Admin = new HttpClient(handler) { BaseAddress = new Uri("http://localhost") };
         Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Admin);
@@ -30,6 +34,14 @@ public sealed class ServerFixture : IAsyncDisposable
     public HttpClient Admin { get; }
     public HttpClient Reader { get; }
     public Replica Replica { get; }
+    public string AdminToken { get; }
+    public string ReadToken { get; }
+
+    /// <summary>A new HttpClient on the in-process server with no credentials of its own (pass a token to the client that uses it).</summary>
+    public HttpClient CreateHttpClient() => new(_handler, disposeHandler: false) { BaseAddress = new Uri("http://localhost") };
+
+    /// <summary>A typed client on the in-process server, with the admin token unless told otherwise.</summary>
+    public Causeway.Client.CausewayClient CreateClient(string? token = null) => new(CreateHttpClient(), token ?? AdminToken);
 
     public static async Task<ServerFixture> StartAsync(ServerOptions? options = null)
     {

@@ -1,0 +1,434 @@
+using Causeway.Documents;
+using Causeway.Encoding;
+using Causeway.Errors;
+using Causeway.Values;
+
+namespace Causeway.Tests.Client;
+
+/// <summary>What every <see cref="IDocumentDatabase"/> does, written once and run against the
+/// embedded <see cref="Database"/> (<see cref="EmbeddedDatabaseTests"/>) and against
+/// <see cref="Causeway.Client.RemoteDatabase"/> talking to an in-process server
+/// (<see cref="RemoteDatabaseTests"/>). Each test starts with an empty database "shop".</summary>
+public abstract class DocumentDatabaseContract : IAsyncLifetime
+{
+    protected IDocumentDatabase Db { get; private set; } = null!;
+
+    /// <summary>Creates a database (already_exists when it does).</summary>
+    protected abstract Task<IDocumentDatabase> CreateDatabaseAsync(string name);
+
+    protected abstract Task DropDatabaseAsync(string name);
+
+    protected abstract Task StartAsync();
+
+    protected abstract Task StopAsync();
+
+    public async Task InitializeAsync()
+    {
+        await StartAsync();
+        Db = await CreateDatabaseAsync("shop");
+    }
+
+    public Task DisposeAsync() => StopAsync();
+
+    private static Value Json(string json) => ValueJson.Parse(json);
+
+    // ---- documents ----
+
+    [Fact]
+    public async Task Put_then_get_gives_the_fields_and_where_they_came_from()
+    {
+        var fields = Json("""{"total": 12, "price": 2.5, "paid": true, "name": "Ünïcode ✓", "ship": {"city": "Oslo", "zip": "0150"}, "lines": [1, "two", {"three": 3}]}""");
+        var write = await Db.PutAsync("orders", "o-1", fields);
+        Assert.Equal(1, write.Position);
+
+        var doc = await Db.GetAsync("orders", "o-1");
+        Assert.NotNull(doc);
+        Assert.Equal(fields, doc.Fields);
+        Assert.Equal("orders", doc.Collection);
+        Assert.Equal("o-1", doc.Id);
+        Assert.Equal(write.Commit, doc.Commit);
+        Assert.Equal(write.Position, doc.Position);
+        Assert.Equal(Assert.Single((await Db.InfoAsync()).Clock).Key, doc.Origin);
+        Assert.True(doc.UpdatedAt > DateTimeOffset.UtcNow.AddMinutes(-5) && doc.UpdatedAt < DateTimeOffset.UtcNow.AddMinutes(5), $"updatedAt {doc.UpdatedAt:O}");
+        Assert.Equal(12, doc["total"]!.AsInt());
+
+        // Replacing keeps only the new fields; the reserved ones of a read are accepted and dropped.
+        var replaced = await Db.PutAsync("orders", "o-1", Json("""{"total": 13, "_id": "o-1", "_collection": "orders", "_meta": {"position": 1}}"""));
+        Assert.Equal(2, replaced.Position);
+        Assert.Equal(Json("""{"total": 13}"""), (await Db.GetAsync("orders", "o-1"))!.Fields);
+        Assert.Null(await Db.GetAsync("orders", "o-2"));
+        Assert.Null(await Db.GetAsync("other", "o-1"));
+    }
+
+    [Fact]
+    public async Task Ids_may_use_every_allowed_character()
+    {
+        foreach (var id in new[] { "a:b@c.d_e-f", "...", ".x", "x..", "A-Z_0.9", "did:key:z6Mk@host", new string('x', 256) })
+        {
+            await Db.PutAsync("c", id, Json($$"""{"id": "{{id}}"}"""));
+            Assert.Equal(id, (await Db.GetAsync("c", id))!["id"]!.AsString());
+            Assert.Single(await Db.HistoryAsync("c", id));
+        }
+        Assert.Equal(7, (await Db.InfoAsync()).Documents);
+    }
+
+    [Fact]
+    public async Task Create_generates_an_id()
+    {
+        var (id, write) = await Db.CreateAsync("orders", Json("""{"total": 1}"""));
+        Assert.True(Guid.TryParse(id, out _), id);
+        var doc = await Db.GetAsync("orders", id);
+        Assert.Equal(write.Commit, doc!.Commit);
+        Assert.Equal(1, doc["total"]!.AsInt());
+        var (other, _) = await Db.CreateAsync("orders", Json("""{"total": 2}"""));
+        Assert.NotEqual(id, other);
+    }
+
+    [Fact]
+    public async Task Patch_applies_field_operations()
+    {
+        await Db.PutAsync("p", "1", Json("""{"name": "lamp", "ship": {"city": "Oslo"}}"""));
+        var write = await Db.PatchAsync("p", "1", FieldOp.Set("ship.city", Value.String("Bergen")), FieldOp.Increment("sold", 5),
+            FieldOp.Add("tags", Value.String("sale")), FieldOp.Add("tags", Value.String("new")), FieldOp.Enable("live"), FieldOp.Unset("name"));
+        Assert.Equal(2, write.Position);
+        await Db.PatchAsync("p", "1", [FieldOp.Increment("sold", -2), FieldOp.Remove("tags", Value.String("new"))], CancellationToken.None);
+        var doc = await Db.GetAsync("p", "1");
+        Assert.Equal(Json("""{"ship": {"city": "Bergen"}, "sold": 3, "tags": ["sale"], "live": true}"""), doc!.Fields);
+        Assert.Equal(3, doc.Position);
+    }
+
+    [Fact]
+    public async Task Delete_removes_and_a_second_delete_is_not_found()
+    {
+        await Db.PutAsync("c", "d", Json("""{"a": 1}"""));
+        var write = await Db.DeleteAsync("c", "d");
+        Assert.Equal(2, write.Position);
+        Assert.Null(await Db.GetAsync("c", "d"));
+        var e = await Assert.ThrowsAsync<NotFoundException>(() => Db.DeleteAsync("c", "d"));
+        Assert.Equal(ErrorCodes.NotFound, e.Code);
+        var history = await Db.HistoryAsync("c", "d");
+        Assert.Equal([false, true], history.Select(v => v.Deleted));
+        // A deleted document can be put again.
+        await Db.PutAsync("c", "d", Json("""{"a": 2}"""));
+        Assert.Equal(2, (await Db.GetAsync("c", "d"))!["a"]!.AsInt());
+    }
+
+    // ---- history and the past ----
+
+    [Fact]
+    public async Task History_is_oldest_first_and_at_reads_the_past_by_position_commit_and_time()
+    {
+        var w1 = await Db.PutAsync("c", "d", Json("""{"v": 1}"""));
+        var t1 = (await Db.GetAsync("c", "d"))!.UpdatedAt;
+        await Task.Delay(30); // reads at a time resolve to the millisecond
+        await Db.PutAsync("other", "x", Json("""{"unrelated": true}"""));
+        var w2 = await Db.PatchAsync("c", "d", FieldOp.Set("v", Value.Int(2)), FieldOp.Increment("n", 1));
+        var w3 = await Db.PutAsync("c", "d", Json("""{"v": 3}"""));
+
+        var history = await Db.HistoryAsync("c", "d");
+        Assert.Equal([w1.Position, w2.Position, w3.Position], history.Select(v => v.Position));
+        Assert.Equal([w1.Commit, w2.Commit, w3.Commit], history.Select(v => v.Commit));
+        Assert.All(history, v => Assert.False(v.Deleted));
+        Assert.Equal(t1, history[0].Time);
+        Assert.Contains(new FieldChange("set", "v", Value.Int(2)), history[1].Changes);
+        Assert.Contains(history[1].Changes, c => c.Op == "increment" && c.Path == "n");
+
+        Assert.Equal(1, (await Db.GetAsync("c", "d", ReadPoint.AtPosition(w1.Position)))!["v"]!.AsInt());
+        Assert.Equal(1, (await Db.GetAsync("c", "d", ReadPoint.AtPosition(w2.Position - 1)))!["v"]!.AsInt());
+        Assert.Equal(2, (await Db.GetAsync("c", "d", ReadPoint.AtCommit(w2.Commit)))!["v"]!.AsInt());
+        Assert.Equal(1, (await Db.GetAsync("c", "d", ReadPoint.AtTime(t1)))!["v"]!.AsInt());
+        Assert.Equal(3, (await Db.GetAsync("c", "d", ReadPoint.Latest))!["v"]!.AsInt());
+        Assert.Null(await Db.GetAsync("c", "d", ReadPoint.AtPosition(0)));
+        Assert.Null(await Db.GetAsync("c", "d", ReadPoint.AtTime(new DateTimeOffset(2000, 1, 1, 0, 0, 0, TimeSpan.Zero))));
+        var past = await Db.GetAsync("c", "d", ReadPoint.AtCommit(w1.Commit));
+        Assert.Equal(w1.Commit, past!.Commit);
+        Assert.Equal(w1.Position, past.Position);
+
+        Assert.Equal(2, (await Db.HistoryAsync("c", "d", ReadPoint.AtCommit(w2.Commit))).Count);
+        Assert.Empty(await Db.HistoryAsync("c", "never"));
+    }
+
+    // ---- transactions ----
+
+    [Fact]
+    public async Task A_transaction_is_one_commit_with_the_created_ids()
+    {
+        await Db.PutAsync("acct", "a", Json("""{"balance": 10}"""));
+        await Db.PutAsync("acct", "old", Json("""{"balance": 0}"""));
+        long before = (await Db.InfoAsync()).Position;
+
+        var result = await Db.TransactAsync(tx =>
+        {
+            tx.Patch("acct", "a", FieldOp.Set("balance", Value.Int(6)));
+            tx.Put("acct", "b", Json("""{"balance": 4}"""));
+            tx.Create("log", Json("""{"what": "moved 4"}"""));
+            tx.Create("log", Json("""{"what": "closed old"}"""));
+            tx.Delete("acct", "old");
+        });
+
+        Assert.Equal(before + 1, result.Position);
+        Assert.Equal(2, result.Created.Count);
+        Assert.Equal(6, (await Db.GetAsync("acct", "a"))!["balance"]!.AsInt());
+        Assert.Equal(result.Commit, (await Db.GetAsync("acct", "b"))!.Commit);
+        Assert.Equal("moved 4", (await Db.GetAsync("log", result.Created[0]))!["what"]!.AsString());
+        Assert.Equal("closed old", (await Db.GetAsync("log", result.Created[1]))!["what"]!.AsString());
+        Assert.Null(await Db.GetAsync("acct", "old"));
+        var change = Assert.Single(await Db.ChangesAsync(before).ToListAsync());
+        Assert.Equal(5, change.Documents.Count);
+        Assert.Contains(change.Documents, d => d is { Collection: "acct", Id: "old", Deleted: true });
+    }
+
+    [Fact]
+    public async Task A_failed_transaction_writes_nothing()
+    {
+        await Db.PutAsync("c", "keep", Json("""{"v": 1}"""));
+        await Db.PatchAsync("c", "keep", FieldOp.Add("tags", Value.String("x")));
+        var before = await Db.InfoAsync();
+
+        var missing = await Assert.ThrowsAsync<NotFoundException>(() => Db.TransactAsync(tx =>
+        {
+            tx.Patch("c", "keep", FieldOp.Set("v", Value.Int(2)));
+            tx.Put("c", "new", Json("""{"x": 1}"""));
+            tx.Create("c", Json("""{"x": 2}"""));
+            tx.Patch("c", "missing", FieldOp.Set("v", Value.Int(3)));
+        }));
+        Assert.Equal(ErrorCodes.NotFound, missing.Code);
+        var mismatch = await Assert.ThrowsAsync<TypeMismatchException>(() => Db.TransactAsync(tx =>
+        {
+            tx.Put("c", "new", Json("""{"x": 1}"""));
+            tx.Patch("c", "keep", FieldOp.Increment("tags", 1));
+        }));
+        Assert.Equal(ErrorCodes.TypeMismatch, mismatch.Code);
+        var badName = await Assert.ThrowsAsync<InvalidInputException>(() => Db.TransactAsync(tx =>
+        {
+            tx.Put("c", "new", Json("""{"x": 1}"""));
+            tx.Delete("c", "no spaces");
+        }));
+        Assert.Equal(ErrorCodes.InvalidName, badName.Code);
+        var empty = await Assert.ThrowsAsync<InvalidInputException>(() => Db.TransactAsync(_ => { }));
+        Assert.Equal(ErrorCodes.InvalidOp, empty.Code);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => Db.TransactAsync(tx =>
+        {
+            tx.Put("c", "new", Json("""{"x": 1}"""));
+            throw new InvalidOperationException("the application changed its mind");
+        }));
+
+        var after = await Db.InfoAsync();
+        Assert.Equal(before.Position, after.Position);
+        Assert.Equal(before.Heads, after.Heads);
+        Assert.Equal(before.Documents, after.Documents);
+        Assert.Equal(1, (await Db.GetAsync("c", "keep"))!["v"]!.AsInt());
+        Assert.Null(await Db.GetAsync("c", "new"));
+        Assert.Empty(await Db.HistoryAsync("c", "new"));
+    }
+
+    // ---- changes ----
+
+    [Fact]
+    public async Task Changes_list_every_commit_after_a_position()
+    {
+        for (int i = 1; i <= 7; i++) await Db.PutAsync("c", $"d{i}", Json($$"""{"i": {{i}}}"""));
+        await Db.DeleteAsync("c", "d1");
+
+        var all = await Db.ChangesAsync().ToListAsync();
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long)i), all.Select(c => c.Position));
+        Assert.Equal(new ChangedDocumentView("c", "d3", false), View(all[2]));
+        Assert.Equal(new ChangedDocumentView("c", "d1", true), View(all[7]));
+        var info = await Db.InfoAsync();
+        Assert.Equal(all[^1].Commit, Assert.Single(info.Heads));
+        Assert.All(all, c => Assert.Equal(info.Clock.Keys.Single(), c.Origin));
+
+        var tail = await Db.ChangesAsync(since: 5).ToListAsync();
+        Assert.Equal([6L, 7L, 8L], tail.Select(c => c.Position));
+        Assert.Equal(all[5], tail[0], ChangeComparer.Instance);
+        Assert.Empty(await Db.ChangesAsync(since: 8).ToListAsync());
+
+        var beyond = await Assert.ThrowsAsync<InvalidInputException>(async () => await Db.ChangesAsync(since: 9).ToListAsync());
+        Assert.Equal(ErrorCodes.InvalidCursor, beyond.Code);
+        var negative = await Assert.ThrowsAsync<InvalidInputException>(async () => await Db.ChangesAsync(since: -1).ToListAsync());
+        Assert.Equal(ErrorCodes.InvalidCursor, negative.Code);
+    }
+
+    [Fact]
+    public async Task Following_changes_replays_then_yields_new_commits_as_they_arrive()
+    {
+        await Db.PutAsync("c", "before", Json("""{"n": 0}"""));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var received = new List<Change>();
+        var firstSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var reader = Task.Run(async () =>
+        {
+            await foreach (var change in Db.ChangesAsync(since: 0, follow: true, cts.Token))
+            {
+                received.Add(change);
+                firstSeen.TrySetResult();
+                if (received.Count == 4) break;
+            }
+        });
+        await firstSeen.Task.WaitAsync(cts.Token);
+        await Db.PutAsync("c", "live-1", Json("""{"n": 1}"""));
+        await Db.PatchAsync("c", "live-1", FieldOp.Set("n", Value.Int(2)));
+        await Db.TransactAsync(tx => { tx.Put("c", "live-2", Json("""{"n": 2}""")); tx.Delete("c", "before"); });
+        await reader.WaitAsync(cts.Token);
+
+        Assert.Equal([1L, 2L, 3L, 4L], received.Select(c => c.Position));
+        Assert.Equal(["before", "live-1", "live-1", "live-2"], received.Select(c => c.Documents[0].Id));
+        Assert.Equal(2, received[3].Documents.Count);
+        Assert.Equal(await Db.ChangesAsync().ToListAsync(), received, ChangeComparer.Instance);
+    }
+
+    [Fact]
+    public async Task Following_stops_when_cancelled_and_ends_when_the_database_is_dropped()
+    {
+        using (var cts = new CancellationTokenSource())
+        {
+            var waiting = Task.Run(async () => { await foreach (var _ in Db.ChangesAsync(0, follow: true, cts.Token)) { } });
+            await Task.Delay(100);
+            Assert.False(waiting.IsCompleted);
+            cts.Cancel();
+            try { await waiting.WaitAsync(TimeSpan.FromSeconds(10)); }
+            catch (OperationCanceledException) { }
+        }
+
+        var scratch = await CreateDatabaseAsync("scratch");
+        await scratch.PutAsync("c", "d", Json("""{"a": 1}"""));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var seen = new List<long>();
+        var following = Task.Run(async () => { await foreach (var change in scratch.ChangesAsync(0, follow: true, timeout.Token)) seen.Add(change.Position); });
+        await Task.Delay(200);
+        await DropDatabaseAsync("scratch");
+        await following.WaitAsync(timeout.Token);
+        Assert.Equal([1L], seen);
+    }
+
+    // ---- info and verify ----
+
+    [Fact]
+    public async Task Info_and_verify()
+    {
+        var empty = await Db.InfoAsync();
+        Assert.Equal("shop", empty.Name);
+        Assert.Equal("shop", Db.Name);
+        Assert.Equal((0L, 0L, 0L), (empty.Documents, empty.Commits, empty.Position));
+        Assert.Empty(empty.Heads);
+
+        await Db.PutAsync("c", "a", Json("""{"a": 1}"""));
+        await Db.PutAsync("c", "b", Json("""{"b": 1}"""));
+        var last = await Db.DeleteAsync("c", "a");
+        var info = await Db.InfoAsync();
+        Assert.Equal((1L, 3L, 3L), (info.Documents, info.Commits, info.Position));
+        Assert.Equal([last.Commit], info.Heads);
+        Assert.Equal(3, Assert.Single(info.Clock).Value);
+
+        var report = await Db.VerifyAsync();
+        Assert.True(report.Ok);
+        Assert.Equal(3, report.Commits);
+        Assert.Empty(report.Problems);
+    }
+
+    // ---- errors: the same type and code on both sides ----
+
+    [Fact]
+    public async Task Not_found()
+    {
+        await Db.PutAsync("c", "d", Json("""{"a": 1}"""));
+        await AssertError<NotFoundException>(ErrorCodes.NotFound, () => Db.PatchAsync("c", "missing", FieldOp.Set("a", Value.Int(1))));
+        await AssertError<NotFoundException>(ErrorCodes.NotFound, () => Db.DeleteAsync("c", "missing"));
+        await AssertError<NotFoundException>(ErrorCodes.NotFound, () => Db.DeleteAsync("missing", "d"));
+
+        var gone = await CreateDatabaseAsync("gone");
+        await gone.PutAsync("c", "d", Json("""{"a": 1}"""));
+        await DropDatabaseAsync("gone");
+        await AssertError<NotFoundException>(ErrorCodes.NotFound, () => gone.GetAsync("c", "d"));
+        await AssertError<NotFoundException>(ErrorCodes.NotFound, () => gone.PutAsync("c", "d", Json("{}")));
+        await AssertError<NotFoundException>(ErrorCodes.NotFound, () => gone.HistoryAsync("c", "d"));
+        await AssertError<NotFoundException>(ErrorCodes.NotFound, () => gone.InfoAsync());
+        await AssertError<NotFoundException>(ErrorCodes.NotFound, () => gone.TransactAsync(tx => tx.Put("c", "e", Json("{}"))));
+        await AssertError<NotFoundException>(ErrorCodes.NotFound, async () => await gone.ChangesAsync().ToListAsync());
+    }
+
+    [Fact]
+    public async Task Type_mismatch()
+    {
+        await Db.PutAsync("p", "1", Json("""{"name": "lamp", "n": 1}"""));
+        await Db.PatchAsync("p", "1", FieldOp.Add("tags", Value.String("a")));
+        await AssertError<TypeMismatchException>(ErrorCodes.TypeMismatch, () => Db.PatchAsync("p", "1", FieldOp.Increment("tags", 1)));
+        await AssertError<TypeMismatchException>(ErrorCodes.TypeMismatch, () => Db.PatchAsync("p", "1", FieldOp.Set("n.deeper", Value.Int(2))));
+        await AssertError<TypeMismatchException>(ErrorCodes.TypeMismatch, () => Db.PatchAsync("p", "1", FieldOp.Add("name", Value.Int(2))));
+        Assert.Equal(2, (await Db.InfoAsync()).Position);
+    }
+
+    [Fact]
+    public async Task Invalid_name()
+    {
+        await AssertError<InvalidInputException>(ErrorCodes.InvalidName, () => Db.PutAsync("no spaces", "d", Json("{}")));
+        await AssertError<InvalidInputException>(ErrorCodes.InvalidName, () => Db.PutAsync("c", "a/b", Json("{}")));
+        await AssertError<InvalidInputException>(ErrorCodes.InvalidName, () => Db.PutAsync("c", "", Json("{}")));
+        await AssertError<InvalidInputException>(ErrorCodes.InvalidName, () => Db.GetAsync("c", "q?x=1"));
+        await AssertError<InvalidInputException>(ErrorCodes.InvalidName, () => Db.GetAsync("c", new string('x', 257)));
+        await AssertError<InvalidInputException>(ErrorCodes.InvalidName, () => Db.CreateAsync("c/d", Json("{}")));
+        await AssertError<InvalidInputException>(ErrorCodes.InvalidName, () => Db.PatchAsync("c", "#", FieldOp.Set("a", Value.Int(1))));
+        await AssertError<InvalidInputException>(ErrorCodes.InvalidName, () => Db.DeleteAsync("..", "d"));
+        await AssertError<InvalidInputException>(ErrorCodes.InvalidName, () => Db.HistoryAsync("c", "%2F"));
+        await AssertError<InvalidInputException>(ErrorCodes.InvalidName, () => CreateDatabaseAsync("Shop"));
+        await AssertError<InvalidInputException>(ErrorCodes.InvalidName, () => CreateDatabaseAsync("a..b"));
+        Assert.Equal(0, (await Db.InfoAsync()).Position);
+    }
+
+    [Fact]
+    public async Task Invalid_at()
+    {
+        var write = await Db.PutAsync("c", "d", Json("""{"a": 1}"""));
+        await AssertError<InvalidInputException>(ErrorCodes.InvalidAt, () => Db.GetAsync("c", "d", ReadPoint.AtPosition(2)));
+        await AssertError<InvalidInputException>(ErrorCodes.InvalidAt, () => Db.HistoryAsync("c", "d", ReadPoint.AtPosition(long.MaxValue)));
+        var elsewhere = Cid.ForDagCbor([0xa0]);
+        Assert.NotEqual(write.Commit, elsewhere);
+        await AssertError<InvalidInputException>(ErrorCodes.InvalidAt, () => Db.GetAsync("c", "d", ReadPoint.AtCommit(elsewhere)));
+        await AssertError<InvalidInputException>(ErrorCodes.InvalidAt, () => Db.HistoryAsync("c", "d", ReadPoint.AtCommit(elsewhere)));
+    }
+
+    [Fact]
+    public async Task Already_exists()
+    {
+        await AssertError<AlreadyExistsException>(ErrorCodes.AlreadyExists, () => CreateDatabaseAsync("shop"));
+        await CreateDatabaseAsync("shop.eu");
+        await AssertError<AlreadyExistsException>(ErrorCodes.AlreadyExists, () => CreateDatabaseAsync("shop.eu"));
+        await AssertError<NotFoundException>(ErrorCodes.NotFound, () => CreateDatabaseAsync("nowhere.eu"));
+    }
+
+    [Fact]
+    public async Task Invalid_op_and_invalid_json()
+    {
+        await Db.PutAsync("c", "d", Json("""{"a": 1}"""));
+        await AssertError<InvalidInputException>(ErrorCodes.InvalidOp, () => Db.PatchAsync("c", "d", Array.Empty<FieldOp>(), CancellationToken.None));
+        await AssertError<InvalidInputException>(ErrorCodes.InvalidJson, () => Db.PutAsync("c", "d", Value.Int(5)));
+        await AssertError<InvalidInputException>(ErrorCodes.InvalidJson, () => Db.CreateAsync("c", Value.Array([Value.Int(1)])));
+        await AssertError<InvalidInputException>(ErrorCodes.InvalidPath, () => Db.PutAsync("c", "d", Value.Map([new("a", Value.Map([new("", Value.Int(1))]))])));
+        Assert.Equal(1, (await Db.InfoAsync()).Position);
+    }
+
+    protected static async Task<T> AssertError<T>(string code, Func<Task> call) where T : CausewayException
+    {
+        var e = await Assert.ThrowsAsync<T>(call);
+        Assert.Equal(code, e.Code);
+        Assert.False(string.IsNullOrWhiteSpace(e.Message));
+        return e;
+    }
+
+    private sealed record ChangedDocumentView(string Collection, string Id, bool Deleted);
+
+    private static ChangedDocumentView View(Change change)
+    {
+        var doc = Assert.Single(change.Documents);
+        return new(doc.Collection, doc.Id, doc.Deleted);
+    }
+
+    /// <summary>Changes by value (the record holds a list, which records compare by reference).</summary>
+    private sealed class ChangeComparer : IEqualityComparer<Change>
+    {
+        public static readonly ChangeComparer Instance = new();
+        public bool Equals(Change? x, Change? y) => x is not null && y is not null && x.Position == y.Position && x.Commit == y.Commit
+            && x.Origin == y.Origin && x.Time == y.Time && x.Documents.SequenceEqual(y.Documents);
+        public int GetHashCode(Change obj) => obj.Position.GetHashCode();
+    }
+}

@@ -1,0 +1,76 @@
+using Causeway.Client;
+using Causeway.Documents;
+using Causeway.Encoding;
+using Causeway.Errors;
+using Causeway.Tests.Http;
+using Causeway.Values;
+
+namespace Causeway.Tests.Client;
+
+/// <summary>The same failing call on an embedded database and on a remote one, side by side: the
+/// exception type, the code and the message (the one line meant for a person) are the same.</summary>
+public sealed class SameErrorsOnBothSidesTests : IAsyncLifetime
+{
+    private Replica _replica = null!;
+    private ServerFixture _server = null!;
+    private CausewayClient _client = null!;
+    private IDocumentDatabase _embedded = null!;
+    private IDocumentDatabase _remote = null!;
+
+    public async Task InitializeAsync()
+    {
+        _replica = Replica.OpenInMemory();
+        _server = await ServerFixture.StartAsync();
+        _client = _server.CreateClient();
+        _embedded = await _replica.CreateDatabaseAsync("shop");
+        _remote = await _client.CreateDatabaseAsync("shop");
+        foreach (var db in new[] { _embedded, _remote })
+        {
+            await db.PutJsonAsync("p", "1", """{"name": "lamp", "n": 1}""");
+            await db.PatchAsync("p", "1", FieldOp.Add("tags", Value.String("a")));
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _server.DisposeAsync();
+        await _replica.DisposeAsync();
+    }
+
+    public static TheoryData<string> Calls => [.. FailingCalls.Keys];
+
+    private static readonly Dictionary<string, Func<IDocumentDatabase, Task>> FailingCalls = new()
+    {
+        ["patch a missing document"] = db => db.PatchAsync("p", "missing", FieldOp.Set("a", Value.Int(1))),
+        ["delete a missing document"] = db => db.DeleteAsync("p", "missing"),
+        ["increment a set"] = db => db.PatchAsync("p", "1", FieldOp.Increment("tags", 1)),
+        ["set below a plain value"] = db => db.PatchAsync("p", "1", FieldOp.Set("n.deeper", Value.Int(2))),
+        ["add to a plain value"] = db => db.PatchAsync("p", "1", FieldOp.Add("name", Value.Int(2))),
+        ["bad collection"] = db => db.PutAsync("no spaces", "d", Value.EmptyMap),
+        ["bad id"] = db => db.GetAsync("p", "a/b"),
+        ["too long id"] = db => db.HistoryAsync("p", new string('x', 257)),
+        ["position in the future"] = db => db.GetAsync("p", "1", ReadPoint.AtPosition(99)),
+        ["commit not in the database"] = db => db.HistoryAsync("p", "1", ReadPoint.AtCommit(Cid.ForDagCbor([0xa0]))),
+        ["empty patch"] = db => db.PatchAsync("p", "1", Array.Empty<FieldOp>(), CancellationToken.None),
+        ["document that is not an object"] = db => db.PutAsync("p", "2", Value.Int(5)),
+        ["empty field name"] = db => db.PutAsync("p", "2", Value.Map([new("a", Value.Map([new("", Value.Int(1))]))])),
+        ["empty transaction"] = db => db.TransactAsync(_ => { }),
+        ["transaction patching a missing document"] = db => db.TransactAsync(tx => { tx.Put("p", "3", Value.EmptyMap); tx.Patch("p", "missing", FieldOp.Set("a", Value.Int(1))); }),
+        ["transaction with a type mismatch"] = db => db.TransactAsync(tx => tx.Patch("p", "1", FieldOp.Increment("name", 1))),
+        ["changes beyond the end"] = async db => await db.ChangesAsync(since: 99).ToListAsync(),
+        ["changes before the start"] = async db => await db.ChangesAsync(since: -1).ToListAsync(),
+    };
+
+    [Theory]
+    [MemberData(nameof(Calls))]
+    public async Task Same_type_code_and_message(string call)
+    {
+        var embedded = await Assert.ThrowsAnyAsync<CausewayException>(() => FailingCalls[call](_embedded));
+        var remote = await Assert.ThrowsAnyAsync<CausewayException>(() => FailingCalls[call](_remote));
+        Assert.Equal(embedded.GetType(), remote.GetType());
+        Assert.Equal(embedded.Code, remote.Code);
+        Assert.Equal(embedded.Message, remote.Message);
+        Assert.Equal((await _embedded.InfoAsync()).Position, (await _remote.InfoAsync()).Position);
+    }
+}
