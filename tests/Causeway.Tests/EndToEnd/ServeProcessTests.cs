@@ -36,6 +36,13 @@ public sealed class ServeProcessTests
                     lock (acknowledged) acknowledged.Add((id, commit));
                 }
             })).ToArray();
+            // The typed client and the CLI write too, acknowledged like the rest.
+            using var client = new Causeway.Client.CausewayClient(new Uri(server.Url), token);
+            var viaClient = await client.Database("e2e").PutAsync("items", "via-client", Causeway.Values.Value.Map([new("by", Causeway.Values.Value.String("client"))]));
+            lock (acknowledged) acknowledged.Add(("via-client", viaClient.Commit.ToString()));
+            var (exit, cliOutput, cliError) = await CliProcess.RunAsync(["doc", "put", "e2e", "items", "via-cli", """{"by": "cli"}""", "--url", server.Url, "--token", token]);
+            Assert.True(exit == 0, cliError);
+            lock (acknowledged) acknowledged.Add(("via-cli", JsonDocument.Parse(cliOutput).RootElement.GetProperty("commit").GetString()!));
             while (true)
             {
                 lock (acknowledged) if (acknowledged.Count >= 300) break;
@@ -55,6 +62,9 @@ public sealed class ServeProcessTests
                 Assert.True(response.StatusCode == HttpStatusCode.OK, $"acknowledged write {id} is missing after SIGKILL");
                 Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"/v1/dbs/e2e/commits/{commit}")).StatusCode);
             }
+            using var client = new Causeway.Client.CausewayClient(new Uri(server.Url), token);
+            Assert.Equal("cli", (await client.Database("e2e").GetAsync("items", "via-cli"))!["by"]!.AsString());
+            Assert.Equal("client", (await client.Database("e2e").GetAsync("items", "via-client"))!["by"]!.AsString());
             var verify = JsonDocument.Parse(await http.GetStringAsync("/v1/dbs/e2e/verify")).RootElement;
             Assert.True(verify.GetProperty("ok").GetBoolean(), verify.ToString());
             Assert.Equal(0, server.Terminate(TimeSpan.FromSeconds(30)));
