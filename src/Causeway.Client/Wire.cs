@@ -16,50 +16,8 @@ internal static class Wire
 {
     // ---- out ----
 
-    public static void WriteValue(Utf8JsonWriter writer, Value value)
-    {
-        switch (value.Kind)
-        {
-            case ValueKind.Decimal:
-                writer.WriteStartObject();
-                writer.WriteString("$decimal", value.AsDecimal().ToString(CultureInfo.InvariantCulture));
-                writer.WriteEndObject();
-                break;
-            case ValueKind.Timestamp:
-                writer.WriteStartObject();
-                writer.WriteString("$time", ValueJson.FormatTime(value.AsTimestamp()));
-                writer.WriteEndObject();
-                break;
-            case ValueKind.Bytes:
-                writer.WriteStartObject();
-                writer.WriteBase64String("$bytes", value.AsBytes().Span);
-                writer.WriteEndObject();
-                break;
-            case ValueKind.Double:
-                // "34" would come back as an integer; "34.0" stays a double.
-                string text = value.AsDouble().ToString("R", CultureInfo.InvariantCulture);
-                if (text.AsSpan().IndexOfAny('.', 'E', 'e') < 0) text += ".0";
-                writer.WriteRawValue(text, skipInputValidation: true);
-                break;
-            case ValueKind.Array:
-                writer.WriteStartArray();
-                foreach (var item in value.AsArray()) WriteValue(writer, item);
-                writer.WriteEndArray();
-                break;
-            case ValueKind.Map:
-                writer.WriteStartObject();
-                foreach (var (key, item) in value.AsMap())
-                {
-                    writer.WritePropertyName(key);
-                    WriteValue(writer, item);
-                }
-                writer.WriteEndObject();
-                break;
-            default:
-                ValueJson.Write(writer, value);
-                break;
-        }
-    }
+    /// <summary>Values go out in the typed form, so every kind arrives as itself.</summary>
+    public static void WriteValue(Utf8JsonWriter writer, Value value) => ValueJson.Write(writer, value, typed: true);
 
     public static void WriteFieldOp(Utf8JsonWriter writer, FieldOp op)
     {

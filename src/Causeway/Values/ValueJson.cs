@@ -104,21 +104,34 @@ public static class ValueJson
         }
     }
 
-    public static void Write(Utf8JsonWriter writer, Value value)
+    /// <summary>Writes a value as JSON. Plain (the default, API.md's answers): a decimal is a string,
+    /// a timestamp an RFC 3339 string, bytes base64. <paramref name="typed"/> keeps every kind for a
+    /// reader that parses it back (<see cref="Parse(ReadOnlySpan{byte})"/>): the one-key <c>$decimal</c>,
+    /// <c>$time</c> and <c>$bytes</c> objects, and doubles that always show a fraction or exponent.</summary>
+    public static void Write(Utf8JsonWriter writer, Value value, bool typed = false)
     {
         switch (value.Kind)
         {
             case ValueKind.Null: writer.WriteNullValue(); break;
             case ValueKind.Bool: writer.WriteBooleanValue(value.AsBool()); break;
             case ValueKind.Int: writer.WriteNumberValue(value.AsInt()); break;
+            case ValueKind.Double when typed:
+                // "34" would come back as an integer; "34.0" stays a double.
+                string text = value.AsDouble().ToString("R", CultureInfo.InvariantCulture);
+                if (text.AsSpan().IndexOfAny('.', 'E', 'e') < 0) text += ".0";
+                writer.WriteRawValue(text, skipInputValidation: true);
+                break;
             case ValueKind.Double: writer.WriteNumberValue(value.AsDouble()); break;
+            case ValueKind.Decimal when typed: WriteTagged(writer, "$decimal", value.AsDecimal().ToString(CultureInfo.InvariantCulture)); break;
             case ValueKind.Decimal: writer.WriteStringValue(value.AsDecimal().ToString(CultureInfo.InvariantCulture)); break;
             case ValueKind.String: writer.WriteStringValue(value.AsString()); break;
+            case ValueKind.Bytes when typed: WriteTagged(writer, "$bytes", Convert.ToBase64String(value.AsBytes().Span)); break;
             case ValueKind.Bytes: writer.WriteBase64StringValue(value.AsBytes().Span); break;
+            case ValueKind.Timestamp when typed: WriteTagged(writer, "$time", FormatTime(value.AsTimestamp())); break;
             case ValueKind.Timestamp: writer.WriteStringValue(FormatTime(value.AsTimestamp())); break;
             case ValueKind.Array:
                 writer.WriteStartArray();
-                foreach (var item in value.AsArray()) Write(writer, item);
+                foreach (var item in value.AsArray()) Write(writer, item, typed);
                 writer.WriteEndArray();
                 break;
             case ValueKind.Map:
@@ -126,11 +139,18 @@ public static class ValueJson
                 foreach (var (key, item) in value.AsMap())
                 {
                     writer.WritePropertyName(key);
-                    Write(writer, item);
+                    Write(writer, item, typed);
                 }
                 writer.WriteEndObject();
                 break;
         }
+    }
+
+    private static void WriteTagged(Utf8JsonWriter writer, string tag, string text)
+    {
+        writer.WriteStartObject();
+        writer.WriteString(tag, text);
+        writer.WriteEndObject();
     }
 
     public static string FormatTime(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
