@@ -36,14 +36,41 @@ internal static class JsonBody
     {
         var bytes = await ReadBytesAsync(context, limit);
         if (bytes.Length == 0) throw new InvalidInputException(ErrorCodes.InvalidJson, "The body is empty; a JSON object was expected.");
+        JsonElement root;
         try
         {
             using var document = JsonDocument.Parse(bytes, Options);
-            return document.RootElement.Clone();
+            root = document.RootElement.Clone();
         }
         catch (JsonException e)
         {
             throw new InvalidInputException(ErrorCodes.InvalidJson, $"Malformed JSON at line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}.");
+        }
+        // The parser leaves strings undecoded: invalid UTF-8 or an unpaired surrogate escape ("\ud800")
+        // would surface later as an InvalidOperationException wherever a name or string is read (a 500).
+        try { CheckStrings(root); }
+        catch (InvalidOperationException) { throw new InvalidInputException(ErrorCodes.InvalidJson, "The body holds a string or member name that is not valid UTF-8 or has an unpaired surrogate escape."); }
+        return root;
+    }
+
+    /// <summary>Decodes every string and member name once, so that reading them later cannot fail.</summary>
+    private static void CheckStrings(JsonElement element)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                element.GetString();
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray()) CheckStrings(item);
+                break;
+            case JsonValueKind.Object:
+                foreach (var member in element.EnumerateObject())
+                {
+                    _ = member.Name;
+                    CheckStrings(member.Value);
+                }
+                break;
         }
     }
 

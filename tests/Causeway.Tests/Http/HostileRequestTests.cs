@@ -1,0 +1,1632 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Reflection;
+using System.Text;
+using System.Text.Json;
+using Causeway.Errors;
+using Xunit.Abstractions;
+
+namespace Causeway.Tests.Http;
+
+/// <summary>The hostile-input test of the HTTP server: at least 10,000 generated malformed or
+/// hostile requests over every endpoint. Each answer must not be a 5xx; an error must be
+/// problem+json whose <c>status</c> matches the HTTP status; a 2xx only where the request turned
+/// out valid; and no rejected request may move the target database's heads or position.
+/// The generator is seeded: the seed is printed in every failure and CAUSEWAY_FUZZ_SEED replays it.</summary>
+public sealed class HostileRequestTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    public const int RequestCount = 10_000;
+    public const string SeedVariable = "CAUSEWAY_FUZZ_SEED";
+    private const int MaxReportedFailures = 40;
+
+    private static readonly HashSet<string> KnownCodes = typeof(ErrorCodes)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.IsLiteral && f.FieldType == typeof(string))
+        .Select(f => (string)f.GetRawConstantValue()!)
+        .ToHashSet();
+
+    private ServerFixture _server = null!;
+    private HttpClient Client => _server.Anonymous;
+    private string _adminToken = "";
+    private string _readToken = "";
+
+    public async Task InitializeAsync()
+    {
+        _server = await ServerFixture.StartAsync();
+        _adminToken = _server.Admin.DefaultRequestHeaders.Authorization!.Parameter!;
+        _readToken = _server.Reader.DefaultRequestHeaders.Authorization!.Parameter!;
+        (await _server.Admin.PutAsync($"/v1/dbs/{HostileGenerator.Target}", null)).EnsureSuccessStatusCode();
+        // Documents whose fields have every common kind, so type mismatches and valid edits both occur.
+        for (int i = 1; i <= HostileGenerator.SeededDocuments; i++)
+        {
+            string path = $"/v1/dbs/{HostileGenerator.Target}/docs/items/d{i}";
+            (await _server.Admin.PutAsync(path, HttpExtensions.Json($"{{\"n\": {i}, \"s\": \"text {i}\", \"nested\": {{\"x\": 1.5, \"y\": null}}}}"))).EnsureSuccessStatusCode();
+            (await _server.Admin.PatchAsync(path, HttpExtensions.Json("""{"ops": [{"op": "increment", "path": "count", "by": 3}, {"op": "add", "path": "tags", "value": "a"}, {"op": "enable", "path": "flag"}]}"""))).EnsureSuccessStatusCode();
+        }
+        (await _server.Admin.PostAsync($"/v1/dbs/{HostileGenerator.Target}/tx", HttpExtensions.Json("""{"ops": [{"op": "put", "collection": "orders", "id": "o-1", "doc": {"total": 12}}, {"op": "create", "collection": "orders", "doc": {"total": 1}}]}"""))).EnsureSuccessStatusCode();
+        (await _server.Admin.PutAsync("/v1/dbs/s0", null)).EnsureSuccessStatusCode();
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task Ten_thousand_hostile_requests_never_get_a_5xx_always_get_problem_json_and_never_move_the_heads()
+    {
+        int seed = Seed();
+        output.WriteLine($"{SeedVariable}={seed} (set it to replay this run)");
+        var clock = Stopwatch.StartNew();
+        var state = new FuzzState();
+        var expected = await ReadTargetAsync($"seed={seed}: the seeding");
+        state.Update(expected);
+        var generator = new HostileGenerator(seed, _adminToken, _readToken, state);
+
+        var failures = new List<string>();
+        int failureCount = 0;
+        var byEndpoint = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        var byStatus = new SortedDictionary<int, int>();
+        var byEndpointStatus = new Dictionary<string, SortedDictionary<int, int>>();
+        var byFamily = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        int accepted = 0, rejected = 0, headChecks = 0, bigBodies = 0;
+
+        void Fail(int index, HostileRequest request, string what)
+        {
+            failureCount++;
+            if (failures.Count < MaxReportedFailures)
+                failures.Add($"seed={seed} request #{index} {request.Describe()}: {what}");
+        }
+
+        for (int i = 0; i < RequestCount; i++)
+        {
+            var request = generator.Next();
+            byEndpoint[request.Endpoint] = byEndpoint.GetValueOrDefault(request.Endpoint) + 1;
+            var parts = request.Family.Split('+');
+            byFamily[parts[0]] = byFamily.GetValueOrDefault(parts[0]) + 1;
+            foreach (var modifier in parts.Skip(1)) byFamily["+" + modifier] = byFamily.GetValueOrDefault("+" + modifier) + 1;
+            if (request.Body is { Length: > 1 << 20 }) bigBodies++;
+
+            var answer = await SendAsync(request);
+            if (answer.Error is not null)
+            {
+                Fail(i, request, answer.Error);
+                byStatus[0] = byStatus.GetValueOrDefault(0) + 1;
+                continue;
+            }
+            int status = answer.Status;
+            byStatus[status] = byStatus.GetValueOrDefault(status) + 1;
+            var statuses = byEndpointStatus.TryGetValue(request.Endpoint, out var known) ? known : byEndpointStatus[request.Endpoint] = new();
+            statuses[status] = statuses.GetValueOrDefault(status) + 1;
+            foreach (var problem in CheckAnswer(request, answer)) Fail(i, request, problem);
+
+            bool ok = status is >= 200 and < 300;
+            if (ok) accepted++; else rejected++;
+
+            if (ok && request.IsWrite && request.TouchesTarget)
+            {
+                // An accepted write to the target legitimately moves its heads: take the new ones.
+                var now = await ReadTargetAsync($"seed={seed} request #{i} {request.Describe()} ({status})");
+                if (now.Position < expected.Position)
+                    Fail(i, request, $"an accepted write moved the position back from {expected.Position} to {now.Position}");
+                expected = now;
+                state.Update(now);
+                headChecks++;
+            }
+            else if (request.IsWrite || i % 50 == 49)
+            {
+                var now = await ReadTargetAsync($"seed={seed} request #{i} {request.Describe()} ({status})");
+                headChecks++;
+                if (!now.SameAs(expected))
+                {
+                    Fail(i, request, $"the target's state changed from {expected} to {now} though the request was {(ok ? $"accepted ({status}) but did not touch the target" : $"rejected ({status})")}");
+                    expected = now;
+                    state.Update(now);
+                }
+            }
+        }
+
+        clock.Stop();
+        // The ledger the rejected requests left behind is still whole.
+        var verify = await (await _server.Admin.GetAsync($"/v1/dbs/{HostileGenerator.Target}/verify")).JsonAsync();
+        if (!verify.GetProperty("ok").GetBoolean())
+        {
+            failureCount++;
+            failures.Add($"seed={seed}: after all requests the target's ledger does not verify: {verify}");
+        }
+        int sent = byEndpoint.Values.Sum();
+        output.WriteLine($"{sent} requests in {clock.Elapsed.TotalSeconds:F1} s ({accepted} accepted, {rejected} rejected, {headChecks} head checks, {bigBodies} bodies over 1 MB)");
+        output.WriteLine("by endpoint:");
+        foreach (var (endpoint, n) in byEndpoint)
+        {
+            var statuses = byEndpointStatus.GetValueOrDefault(endpoint) ?? [];
+            output.WriteLine($"  {n,6}  {endpoint,-45} {string.Join(" ", statuses.Select(s => $"{s.Key}×{s.Value}"))}");
+        }
+        output.WriteLine("by status:");
+        foreach (var (status, n) in byStatus) output.WriteLine($"  {n,6}  {(status == 0 ? "no answer" : status.ToString(CultureInfo.InvariantCulture))}");
+        output.WriteLine("by family (and +modifiers applied on top):");
+        foreach (var (family, n) in byFamily) output.WriteLine($"  {n,6}  {family}");
+        output.WriteLine($"target at the end: {expected}");
+
+        Assert.True(failureCount == 0, $"seed={seed} ({SeedVariable}={seed} replays it): {failureCount} failures, the first {failures.Count}:\n" + string.Join("\n", failures));
+        Assert.True(sent >= RequestCount, $"seed={seed}: only {sent} requests were sent");
+        foreach (var endpoint in HostileGenerator.Endpoints)
+            Assert.True(byEndpoint.GetValueOrDefault(endpoint) >= 50, $"seed={seed}: {endpoint} got only {byEndpoint.GetValueOrDefault(endpoint)} requests");
+        Assert.True(rejected > sent * 3 / 4, $"seed={seed}: only {rejected} of {sent} requests were rejected; the generator makes too many valid ones");
+        Assert.True(accepted > 0, $"seed={seed}: no request was accepted; the valid-looking ones are not reaching the server");
+    }
+
+    private static int Seed()
+    {
+        var text = Environment.GetEnvironmentVariable(SeedVariable);
+        if (string.IsNullOrWhiteSpace(text)) return Random.Shared.Next();
+        return int.Parse(text.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture);
+    }
+
+    private sealed record Answer(int Status, string? MediaType, byte[] Body, string? WwwAuthenticate, string? Error);
+
+    private async Task<Answer> SendAsync(HostileRequest request)
+    {
+        using var message = new HttpRequestMessage(new HttpMethod(request.Method), new Uri("http://localhost" + request.Target));
+        if (request.Body is not null)
+        {
+            HttpContent content = request.UnknownLength ? new UnsizedContent(request.Body) : new ByteArrayContent(request.Body);
+            if (request.ContentType is not null) content.Headers.TryAddWithoutValidation("Content-Type", request.ContentType);
+            message.Content = content;
+        }
+        if (request.Authorization is not null) message.Headers.TryAddWithoutValidation("Authorization", request.Authorization);
+        foreach (var (name, value) in request.Headers) message.Headers.TryAddWithoutValidation(name, value);
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            // A stream (feed=sse) that was wrongly accepted never ends: read its headers only, then hang up.
+            using var response = await Client.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+            string? mediaType = response.Content.Headers.ContentType?.MediaType;
+            byte[] body = mediaType == "text/event-stream" ? [] : await response.Content.ReadAsByteArrayAsync(timeout.Token);
+            return new Answer((int)response.StatusCode, mediaType, body, response.Headers.WwwAuthenticate.ToString(), null);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            return new Answer(0, null, [], null, "no answer within 30 s");
+        }
+        catch (Exception e)
+        {
+            // The in-process server hands exceptions that escaped the pipeline to the client: a 500 over a socket.
+            return new Answer(0, null, [], null, $"the server failed: {e.GetType().Name}: {e.Message} {e.InnerException?.GetType().Name} {e.InnerException?.Message}");
+        }
+    }
+
+    private static IEnumerable<string> CheckAnswer(HostileRequest request, Answer answer)
+    {
+        int status = answer.Status;
+        string excerpt = Excerpt(answer.Body);
+        if (status >= 500) yield return $"got {status}: {excerpt}";
+        if (status >= 400)
+        {
+            if (answer.MediaType != "application/problem+json")
+                yield return $"got {status} with content type '{answer.MediaType ?? "none"}', not application/problem+json: {excerpt}";
+            else if (request.Method == "HEAD")
+            {
+                // A HEAD answer has no body to check.
+            }
+            else
+            {
+                JsonElement problem = default;
+                string? parseError = null;
+                try { problem = JsonDocument.Parse(answer.Body).RootElement.Clone(); }
+                catch (JsonException e) { parseError = e.Message; }
+                if (parseError is not null) yield return $"got {status} with a problem body that is not JSON ({parseError}): {excerpt}";
+                else if (problem.ValueKind != JsonValueKind.Object) yield return $"got {status} with a problem body that is not an object: {excerpt}";
+                else
+                {
+                    if (!problem.TryGetProperty("code", out var code) || code.ValueKind != JsonValueKind.String || !KnownCodes.Contains(code.GetString()!))
+                        yield return $"got {status} without a known 'code': {excerpt}";
+                    else if (ErrorCodes.HttpStatus(code.GetString()!) != status)
+                        yield return $"got {status} with code '{code.GetString()}', which API.md maps to {ErrorCodes.HttpStatus(code.GetString()!)}: {excerpt}";
+                    if (!problem.TryGetProperty("status", out var s) || s.ValueKind != JsonValueKind.Number || !s.TryGetInt32(out int n) || n != status)
+                        yield return $"got {status} with a problem 'status' that differs: {excerpt}";
+                    if (!problem.TryGetProperty("detail", out var detail) || detail.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(detail.GetString()))
+                        yield return $"got {status} without a 'detail': {excerpt}";
+                    if (status == 401 && code.ValueKind == JsonValueKind.String && code.GetString() != ErrorCodes.Unauthorized)
+                        yield return $"got 401 with code '{code.GetString()}'";
+                }
+            }
+            if (status == 401 && answer.WwwAuthenticate != "Bearer")
+                yield return "a 401 without 'WWW-Authenticate: Bearer'";
+        }
+        else if (status is >= 200 and < 300)
+        {
+            if (request.MustReject) yield return $"accepted ({status}) though it is invalid ({request.Why}): {excerpt}";
+            if (answer.MediaType == "application/json")
+            {
+                string? parseError = null;
+                try { using var _ = JsonDocument.Parse(answer.Body); }
+                catch (JsonException e) { parseError = e.Message; }
+                if (parseError is not null) yield return $"accepted ({status}) with a body that is not JSON ({parseError}): {excerpt}";
+            }
+        }
+        else if (status != 304)
+        {
+            yield return $"got an unexpected status {status}: {excerpt}";
+        }
+        if (request.ExpectStatus is { } expected && status != expected && !(request.Allow415First && status == 415))
+            yield return $"expected {expected} ({request.Why}), got {status}: {excerpt}";
+    }
+
+    private static string Excerpt(byte[] body)
+    {
+        string text = System.Text.Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 400));
+        return body.Length > 400 ? text + $"… ({body.Length} bytes)" : text;
+    }
+
+    private async Task<TargetState> ReadTargetAsync(string after)
+    {
+        var response = await _server.Admin.GetAsync($"/v1/dbs/{HostileGenerator.Target}");
+        var json = await response.JsonAsync();
+        Assert.True(response.IsSuccessStatusCode, $"the target database is gone after {after}: {json}");
+        return new TargetState(
+            json.GetProperty("position").GetInt64(),
+            json.GetProperty("documents").GetInt64(),
+            json.GetProperty("heads").EnumerateArray().Select(h => h.GetString()!).ToArray());
+    }
+}
+
+/// <summary>A body sent without Content-Length.</summary>
+internal sealed class UnsizedContent(byte[] bytes) : HttpContent
+{
+    protected override Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context) => stream.WriteAsync(bytes, 0, bytes.Length);
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = 0;
+        return false;
+    }
+}
+
+/// <summary>What the heads check compares: position, document count and heads of the target database.</summary>
+internal sealed record TargetState(long Position, long Documents, string[] Heads)
+{
+    public bool SameAs(TargetState other) => Position == other.Position && Documents == other.Documents && Heads.SequenceEqual(other.Heads);
+    public override string ToString() => $"position {Position}, {Documents} documents, heads [{string.Join(", ", Heads)}]";
+}
+
+/// <summary>What the generator may know of the server: the target's position and heads (real CIDs).</summary>
+internal sealed class FuzzState
+{
+    public long Position { get; private set; }
+    public List<string> Cids { get; } = [];
+
+    public void Update(TargetState state)
+    {
+        Position = state.Position;
+        foreach (var head in state.Heads)
+            if (!Cids.Contains(head)) Cids.Add(head);
+    }
+}
+
+/// <summary>One generated request. <see cref="MustReject"/> marks requests that are invalid for sure
+/// (a 2xx is then a bug); <see cref="ExpectStatus"/> pins the status where only one is right.</summary>
+internal sealed record HostileRequest(
+    string Endpoint,
+    string Family,
+    string Method,
+    string Target,
+    byte[]? Body,
+    string? ContentType,
+    string? Authorization,
+    IReadOnlyList<(string Name, string Value)> Headers,
+    bool IsWrite,
+    bool TouchesTarget,
+    bool MustReject,
+    int? ExpectStatus,
+    bool Allow415First,
+    bool UnknownLength,
+    string Why)
+{
+    public string Describe()
+    {
+        string body = Body is null ? "no body" : Body.Length > 160
+            ? $"{Body.Length} bytes: {Printable(Body.AsSpan(0, 120))}…"
+            : $"{Printable(Body)}";
+        string target = Target.Length > 200 ? Target[..200] + $"… ({Target.Length} chars)" : Target;
+        string auth = Authorization is null ? "none" : Authorization.Length > 60 ? Authorization[..60] + "…" : Authorization;
+        return $"[{Family}] {Method} {target} (content-type: {ContentType ?? "none"}; authorization: {auth}) {body}";
+    }
+
+    private static string Printable(ReadOnlySpan<byte> bytes)
+    {
+        var text = new StringBuilder();
+        foreach (byte b in bytes) text.Append(b is >= 0x20 and < 0x7F ? (char)b : $"\\x{b:X2}");
+        return text.ToString();
+    }
+}
+
+/// <summary>The seeded generator of hostile requests.</summary>
+internal sealed class HostileGenerator
+{
+    public const string Target = "target";
+    public const int SeededDocuments = 6;
+
+    public const string Status = "GET /v1/status";
+    public const string ListDbs = "GET /v1/dbs";
+    public const string PutDb = "PUT /v1/dbs/{db}";
+    public const string GetDb = "GET /v1/dbs/{db}";
+    public const string DeleteDb = "DELETE /v1/dbs/{db}";
+    public const string PutDoc = "PUT /v1/dbs/{db}/docs/{coll}/{id}";
+    public const string PostDoc = "POST /v1/dbs/{db}/docs/{coll}";
+    public const string GetDoc = "GET /v1/dbs/{db}/docs/{coll}/{id}";
+    public const string PatchDoc = "PATCH /v1/dbs/{db}/docs/{coll}/{id}";
+    public const string DeleteDoc = "DELETE /v1/dbs/{db}/docs/{coll}/{id}";
+    public const string History = "GET /v1/dbs/{db}/docs/{coll}/{id}/history";
+    public const string Tx = "POST /v1/dbs/{db}/tx";
+    public const string Changes = "GET /v1/dbs/{db}/changes";
+    public const string Verify = "GET /v1/dbs/{db}/verify";
+    public const string Commit = "GET /v1/dbs/{db}/commits/{cid}";
+    public const string UnknownRoute = "unknown route";
+    public const string WrongMethod = "wrong method";
+
+    public static readonly string[] Endpoints = [Status, ListDbs, PutDb, GetDb, DeleteDb, PutDoc, PostDoc, GetDoc, PatchDoc, DeleteDoc, History, Tx, Changes, Verify, Commit, UnknownRoute, WrongMethod];
+
+    private static readonly (string Endpoint, int Weight)[] Weights =
+    [
+        (Status, 3), (ListDbs, 3), (PutDb, 4), (GetDb, 4), (DeleteDb, 3),
+        (PutDoc, 13), (PostDoc, 7), (GetDoc, 6), (PatchDoc, 15), (DeleteDoc, 4), (History, 4),
+        (Tx, 15), (Changes, 6), (Verify, 2), (Commit, 5), (UnknownRoute, 3), (WrongMethod, 3),
+    ];
+
+    /// <summary>Error messages quote names clipped to 40-48 characters: with an odd prefix the cut falls inside a surrogate pair.</summary>
+    private static readonly string EmojiRun = "a" + string.Concat(Enumerable.Repeat("😀", 40));
+    private static readonly string EmojiRunJson = "a" + string.Concat(Enumerable.Repeat("\\ud83d\\ude00", 40));
+
+    private readonly Random _rng;
+    private readonly string _admin;
+    private readonly string _reader;
+    private readonly FuzzState _state;
+    private int _hugeBudget = 30;      // bodies of 1-3 MB
+    private int _oversizeBudget = 2;   // bodies over the 20 MB limit
+
+    public HostileGenerator(int seed, string adminToken, string readToken, FuzzState state)
+    {
+        _rng = new Random(seed);
+        _admin = adminToken;
+        _reader = readToken;
+        _state = state;
+    }
+
+    // ------------------------------------------------------------------ the request being built
+
+    private sealed class Draft
+    {
+        public string Endpoint = "";
+        public string Family = "";
+        public string Method = "GET";
+        public string Path = "/";
+        public string Query = "";
+        public byte[]? Body;
+        public string? ContentType;
+        public string? Authorization;
+        public readonly List<(string, string)> Headers = [];
+        public bool Mapped = true;         // the route and method exist
+        public bool NamesValid = true;     // the database name in the path is valid
+        public bool TouchesTarget;
+        public bool MustReject;
+        public int? ExpectStatus;
+        public bool Allow415First;
+        public bool UnknownLength;         // sent without Content-Length, so the server must count as it reads         // the routing refuses a non-JSON content type before the endpoint runs
+        public readonly List<string> Why = [];
+        public bool ForbidAdmin;           // a DELETE of the target itself: never with a working token
+
+        public void Reject(string why)
+        {
+            MustReject = true;
+            Why.Add(why);
+        }
+    }
+
+    public HostileRequest Next()
+    {
+        var d = new Draft { Authorization = "Bearer " + _admin };
+        string endpoint = PickWeighted();
+        d.Endpoint = endpoint;
+        switch (endpoint)
+        {
+            case Status: StatusRequest(d); break;
+            case ListDbs: ListRequest(d); break;
+            case PutDb: PutDbRequest(d); break;
+            case GetDb: GetDbRequest(d); break;
+            case DeleteDb: DeleteDbRequest(d); break;
+            case PutDoc: PutDocRequest(d); break;
+            case PostDoc: PostDocRequest(d); break;
+            case GetDoc: GetDocRequest(d, history: false); break;
+            case History: GetDocRequest(d, history: true); break;
+            case PatchDoc: PatchRequest(d); break;
+            case DeleteDoc: DeleteDocRequest(d); break;
+            case Tx: TxRequest(d); break;
+            case Changes: ChangesRequest(d); break;
+            case Verify: VerifyRequest(d); break;
+            case Commit: CommitRequest(d); break;
+            case UnknownRoute: UnknownRouteRequest(d); break;
+            default: WrongMethodRequest(d); break;
+        }
+        NoteDotSegments(d);
+        CrossCutting(d);
+        bool write = d.Method is not ("GET" or "HEAD" or "OPTIONS" or "TRACE");
+        return new HostileRequest(d.Endpoint, d.Family, d.Method, d.Path + d.Query, d.Body, d.ContentType, d.Authorization,
+            d.Headers, write, d.TouchesTarget, d.MustReject, d.ExpectStatus, d.Allow415First, d.UnknownLength, string.Join("; ", d.Why));
+    }
+
+    private string PickWeighted()
+    {
+        int total = Weights.Sum(w => w.Weight);
+        int roll = _rng.Next(total);
+        foreach (var (endpoint, weight) in Weights)
+        {
+            if (roll < weight) return endpoint;
+            roll -= weight;
+        }
+        return Weights[^1].Endpoint;
+    }
+
+    // ------------------------------------------------------------------ endpoints
+
+    private void StatusRequest(Draft d)
+    {
+        d.Path = Pick("/v1/status", "/v1/status", "/v1/status", "/v1/status/", "/V1/Status");
+        d.Family = "status";
+        if (Chance(0.3)) BodyOnRead(d);
+        if (Chance(0.3)) d.Query = GarbageQuery();
+    }
+
+    private void ListRequest(Draft d)
+    {
+        d.Path = Pick("/v1/dbs", "/v1/dbs", "/v1/dbs/");
+        d.Family = "list";
+        if (Chance(0.3)) BodyOnRead(d);
+        if (Chance(0.3)) d.Query = GarbageQuery();
+    }
+
+    private static readonly string[] ScratchDatabases = ["s0", "s1", "s2", "s3", "s1.k", "s2.k.j", "target.k1", "target.k2"];
+
+    private void PutDbRequest(Draft d)
+    {
+        d.Method = "PUT";
+        var (segment, valid, _) = Database(targetShare: 0.2, scratchShare: 0.4);
+        d.NamesValid = valid;
+        d.Path = $"/v1/dbs/{segment}";
+        d.Family = valid ? "create-db" : "create-db/bad-name";
+        if (!valid) d.Reject("bad database name");
+        if (segment == Target) d.Reject("the target exists");
+        if (Chance(0.3)) { d.Body = Utf8(Pick("{}", "{\"name\": \"x\"}", "garbage", "[1,2")); d.ContentType = Pick("application/json", "text/plain", null); }
+    }
+
+    private void GetDbRequest(Draft d)
+    {
+        var (segment, valid, _) = Database(targetShare: 0.6, scratchShare: 0.1);
+        d.NamesValid = valid;
+        d.Path = $"/v1/dbs/{segment}";
+        d.Family = valid ? "db-info" : "db-info/bad-name";
+        if (!valid) d.Reject("bad database name");
+        if (Chance(0.3)) BodyOnRead(d);
+        if (Chance(0.2)) d.Query = GarbageQuery();
+    }
+
+    private void DeleteDbRequest(Draft d)
+    {
+        d.Method = "DELETE";
+        int roll = _rng.Next(10);
+        if (roll < 3)
+        {
+            // The target itself, but never with a token that may drop it.
+            d.Path = $"/v1/dbs/{Target}";
+            d.ForbidAdmin = true;
+            d.TouchesTarget = true;
+            if (Chance(0.5)) { d.Authorization = "Bearer " + _reader; d.ExpectStatus = 403; d.Reject("a read token may not drop"); d.Family = "drop-db/read-token"; }
+            else { d.Authorization = BogusAuthorization(); d.ExpectStatus = 401; d.Reject("no valid token"); d.Family = "drop-db/bad-token"; }
+        }
+        else
+        {
+            var (segment, valid, _) = Database(targetShare: 0, scratchShare: 0.5);
+            d.NamesValid = valid;
+            d.Path = $"/v1/dbs/{segment}";
+            d.Family = valid ? "drop-db" : "drop-db/bad-name";
+            if (!valid) d.Reject("bad database name");
+        }
+        if (Chance(0.2)) { d.Body = Utf8("{\"force\": true}"); d.ContentType = "application/json"; }
+    }
+
+    private void PutDocRequest(Draft d)
+    {
+        d.Method = "PUT";
+        DocPath(d, withId: true);
+        DocumentBody(d);
+    }
+
+    private void PostDocRequest(Draft d)
+    {
+        d.Method = "POST";
+        DocPath(d, withId: false);
+        DocumentBody(d);
+    }
+
+    private void GetDocRequest(Draft d, bool history)
+    {
+        DocPath(d, withId: true);
+        if (history) d.Path += "/history";
+        d.Family = history ? "history" : "read-doc";
+        if (Chance(0.45)) AtQuery(d);
+        if (Chance(0.15)) BodyOnRead(d);
+    }
+
+    private void DeleteDocRequest(Draft d)
+    {
+        d.Method = "DELETE";
+        DocPath(d, withId: true, deleting: true);
+        d.Family = "delete-doc";
+        if (Chance(0.15)) { d.Body = Utf8("{\"ops\": []}"); d.ContentType = "application/json"; d.Family = "delete-doc/body"; }
+    }
+
+    private void PatchRequest(Draft d)
+    {
+        d.Method = "PATCH";
+        DocPath(d, withId: true);
+        PatchBody(d);
+    }
+
+    private void TxRequest(Draft d)
+    {
+        d.Method = "POST";
+        var (segment, valid, target) = Database(targetShare: 0.88, scratchShare: 0.02);
+        d.NamesValid = valid;
+        d.TouchesTarget = target;
+        d.Path = $"/v1/dbs/{segment}/tx";
+        if (!valid) d.Reject("bad database name");
+        TxBody(d);
+    }
+
+    private void ChangesRequest(Draft d)
+    {
+        var (segment, valid, _) = Database(targetShare: 0.85, scratchShare: 0.03);
+        d.NamesValid = valid;
+        if (!valid) d.Reject("bad database name");
+        d.Path = $"/v1/dbs/{segment}/changes";
+        d.Family = "changes";
+        long position = _state.Position;
+        var parameters = new List<string>();
+        bool bad = false;
+        void Bad(string p, string why) { parameters.Add(p); bad = true; d.Reject(why); }
+
+        int roll = _rng.Next(10);
+        if (roll < 2)
+        {
+            // Valid, cheap: near the end, small pages.
+            parameters.Add($"since={Math.Max(0, position - _rng.Next(5))}");
+            if (Chance(0.5)) parameters.Add($"limit={_rng.Next(1, 20)}");
+            if (Chance(0.3)) parameters.Add("feed=poll");
+            d.Family = "changes/valid";
+        }
+        else
+        {
+            int n = _rng.Next(1, 3);
+            for (int k = 0; k < n; k++)
+            {
+                switch (_rng.Next(3))
+                {
+                    case 0:
+                        string since = Pick("-1", "abc", "1.0", "%201", "+1", "99999999999999999999", "9223372036854775808", (position + 1).ToString(CultureInfo.InvariantCulture),
+                            (position + 1000).ToString(CultureInfo.InvariantCulture), "", "0x1", "%EF%BC%91", "1e3", "%00", "NaN", "-0", "0%2C1", new string('9', 400));
+                        Bad($"since={since}", "bad 'since'");
+                        break;
+                    case 1:
+                        Bad($"limit={Pick("0", "-1", "10001", "abc", "", "1.5", "99999999999999999999", "%201", "1e2", "%00", "2147483648")}", "bad 'limit'");
+                        break;
+                    default:
+                        Bad($"feed={Pick("SSE", "", "stream", "poll%20", "sse%00", "longpoll", "Poll", "sse,poll", "%F0%9F%98%80", Escape(EmojiRun))}", "bad 'feed'");
+                        break;
+                }
+            }
+            // A stream would start only if the rest were valid. (Not next to another 'feed': the server joins
+            // repeated values with commas and drops empty ones, so "feed=&feed=sse" is a valid "sse".)
+            if (Chance(0.25) && !parameters.Any(p => p.StartsWith("feed=", StringComparison.Ordinal))) parameters.Add("feed=sse");
+            d.Family = "changes/bad-params";
+        }
+        if (Chance(0.1)) { parameters.Add("since=0"); parameters.Add("since=1"); if (!bad) d.Reject("two values of 'since'"); d.Family = "changes/repeated"; }
+        Shuffle(parameters);
+        d.Query = "?" + string.Join("&", parameters);
+        if (Chance(0.1)) BodyOnRead(d);
+    }
+
+    private void VerifyRequest(Draft d)
+    {
+        // Verifying walks the whole ledger: most of these are refused before that.
+        int roll = _rng.Next(10);
+        if (roll < 2)
+        {
+            d.Path = $"/v1/dbs/{Target}/verify";
+            d.Family = "verify";
+        }
+        else if (roll < 5)
+        {
+            d.Path = $"/v1/dbs/{Target}/verify";
+            d.Authorization = BogusAuthorization();
+            d.ExpectStatus = 401;
+            d.Reject("no valid token");
+            d.Family = "verify/bad-token";
+            d.ForbidAdmin = true;
+        }
+        else
+        {
+            var (segment, valid, _) = Database(targetShare: 0, scratchShare: 0.3);
+            d.NamesValid = valid;
+            if (!valid) d.Reject("bad database name");
+            d.Path = $"/v1/dbs/{segment}/verify";
+            d.Family = valid ? "verify/other-db" : "verify/bad-name";
+        }
+        if (Chance(0.2)) BodyOnRead(d);
+        if (Chance(0.2)) d.Query = GarbageQuery();
+    }
+
+    private void CommitRequest(Draft d)
+    {
+        var (segment, valid, _) = Database(targetShare: 0.85, scratchShare: 0.05);
+        d.NamesValid = valid;
+        if (!valid) d.Reject("bad database name");
+        string known = _state.Cids.Count > 0 ? _state.Cids[_rng.Next(_state.Cids.Count)] : "bafyreigbtj4x7ip5legnfznufuopl4sg4knzc2cof6duas4b3q2fy6swua";
+        string cid;
+        int roll = _rng.Next(12);
+        if (roll < 2)
+        {
+            cid = known;
+            d.Family = "commit/known";
+            if (Chance(0.3)) d.Headers.Add(("If-None-Match", $"\"{known}\""));
+        }
+        else
+        {
+            d.Family = "commit/bad-cid";
+            d.Reject("not a commit of this database");
+            cid = _rng.Next(17) switch
+            {
+                16 => Escape(EmojiRun),
+                0 => "not-a-cid",
+                1 => "b",
+                2 => "bafy",
+                3 => "bafyrei" + new string('!', 10),
+                4 => "QmYwAPJzv5CZsnA625s3Xf2nemtYgPpHdWEz79ojWnPbdG",
+                5 => "zdj7WhuEjrB52m1BisYCtmjH1hSKa7yZ3jEZ9JcXaFRD51wVz",
+                6 => "b" + new string('a', _rng.Next(100, 20_000)),
+                7 => "%09",
+                8 => Escape("bäfy😀"),
+                9 => known + "x",
+                10 => known[..^1],
+                11 => Flip(known),
+                12 => "bafyrei" + new string('a', 52),
+                13 => "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy", // a raw-block CID, not a commit
+                14 => Escape(known + "\u0001"),
+                _ => "%2F" + known,
+            };
+        }
+        d.Path = $"/v1/dbs/{segment}/commits/{cid}";
+        if (Chance(0.15)) BodyOnRead(d);
+        if (Chance(0.1)) d.Query = "?at=" + Pick("1", "x", known);
+    }
+
+    private void UnknownRouteRequest(Draft d)
+    {
+        d.Mapped = false;
+        d.Family = "unknown-route";
+        d.Method = Pick("GET", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
+        d.Path = Pick(
+            "/", "/v1", "/v1/", "/v2/status", "/v1/statuses", "/v1/dbs/target/docs", "/v1/dbs/target/docs/items/d1/history/x",
+            "/v1/dbs/target/query", "/v1/dbs/target/schema", "/v1/dbs/target/replicate", "/v1/dbs/target/peers", "/v1/tokens",
+            "/v1/dbs/target/functions/f", "/v1/dbs/target/functions/f/call", "/v1/dbs/target/docs/items/d1/x/y/z", "/v1/%01",
+            "/v1/dbs/target/commits", "/v1/dbs/target/changes/x", "/v1/dbs/target/verify/x", "/v1/dbs/target/tx/x",
+            "/.env", "/%2e%2e/%2e%2e/etc/passwd", "/v1/dbs//docs/items/d1", "/v1/dbs/target/docs//d1", "/v1/dbs/target//items/d1",
+            "/v1/dbs/target/doc/items/d1", "/v1/db/target", "/" + new string('x', 5000), "/v1/" + Escape("数据库"), "/v1/dbs/target/docs/items/d1/history/",
+            "/%F0%9F%98%80", "/v1/%FF%FE");
+        if (d.Path == "/v1/dbs/target/docs/items/d1/history/" && d.Method == "GET") { d.Mapped = true; d.Family = "unknown-route/trailing-slash"; }
+        else d.Reject("no such route");
+        if (Chance(0.3)) { d.Body = Utf8(Pick("{}", "{\"ops\": [{\"op\": \"delete\"}]}", "<xml/>")); d.ContentType = Pick("application/json", "application/xml"); }
+    }
+
+    private void WrongMethodRequest(Draft d)
+    {
+        d.Mapped = false;
+        d.Family = "wrong-method";
+        string cid = _state.Cids.Count > 0 ? _state.Cids[0] : "b";
+        (d.Method, d.Path) = _rng.Next(21) switch
+        {
+            0 => ("POST", "/v1/status"),
+            1 => ("PUT", "/v1/status"),
+            2 => ("DELETE", "/v1/status"),
+            3 => ("POST", "/v1/dbs"),
+            4 => ("PATCH", $"/v1/dbs/{Target}"),
+            5 => ("POST", $"/v1/dbs/{Target}"),
+            6 => ("GET", $"/v1/dbs/{Target}/tx"),
+            7 => ("PUT", $"/v1/dbs/{Target}/tx"),
+            8 => ("POST", $"/v1/dbs/{Target}/docs/items/d1"),
+            9 => ("PUT", $"/v1/dbs/{Target}/docs/items"),
+            10 => ("GET", $"/v1/dbs/{Target}/docs/items"),
+            11 => ("POST", $"/v1/dbs/{Target}/changes"),
+            12 => ("DELETE", $"/v1/dbs/{Target}/verify"),
+            13 => ("POST", $"/v1/dbs/{Target}/commits/{cid}"),
+            14 => ("HEAD", "/v1/status"),
+            15 => ("OPTIONS", "/v1/dbs"),
+            16 => ("FOO", $"/v1/dbs/{Target}"),
+            17 => ("TRACE", "/v1/status"),
+            18 => ("PATCH", $"/v1/dbs/{Target}/docs/items/d1/history"),
+            19 => ("PROPFIND", $"/v1/dbs/{Target}/docs/items/d1"),
+            _ => ("DELETE", $"/v1/dbs/{Target}/changes"),
+        };
+        d.Reject("wrong method");
+        d.ExpectStatus = 405;
+        if (Chance(0.4))
+        {
+            d.Body = Utf8(Pick("{\"ops\": [{\"op\": \"put\", \"collection\": \"items\", \"id\": \"d1\", \"doc\": {}}]}", "{}", "{\"n\": 1}"));
+            d.ContentType = "application/json";
+        }
+    }
+
+    // ------------------------------------------------------------------ names and paths
+
+    /// <summary>A database segment for a path: the target, a scratch database, one that does not exist, or a bad name.</summary>
+    private (string Segment, bool Valid, bool IsTarget) Database(double targetShare, double scratchShare)
+    {
+        double roll = _rng.NextDouble();
+        if (roll < targetShare) return (Target, true, true);
+        if (roll < targetShare + scratchShare) return (Pick(ScratchDatabases), true, false);
+        if (roll < targetShare + scratchShare + 0.05) return (Pick("nope", "target.none", "zz-1", "a.b", "x" + new string('y', 63)), true, false);
+        string bad = _rng.Next(23) switch
+        {
+            22 => Escape(EmojiRun),
+            0 => "Target",
+            1 => "tar%20get",
+            2 => "a..b",
+            3 => ".target",
+            4 => "target.",
+            5 => new string('a', 65),
+            6 => "a.b.c.d.e.f.g.h.i",
+            7 => "target%2Fx",
+            8 => "%2E%2E",
+            9 => Escape("tärget"),
+            10 => Escape("数据库"),
+            11 => "%F0%9F%98%80",
+            12 => "target%01",
+            13 => "target;x",
+            14 => "%FF",
+            15 => "%ED%A0%80",
+            16 => new string('b', _rng.Next(300, 5000)),
+            17 => "target%0A",
+            18 => "t*",
+            19 => Escape("target\u200b"),
+            20 => "target.%2E",
+            _ => "TARGET",
+        };
+        return (bad, false, false);
+    }
+
+    /// <summary>System.Uri resolves "%2E%2E" segments before sending, so such a request lands on another route.</summary>
+    private static void NoteDotSegments(Draft d)
+    {
+        if (!d.Path.Contains("/%2E%2E", StringComparison.Ordinal)) return;
+        d.Mapped = false;
+        if (d.ExpectStatus == 413) d.ExpectStatus = null;
+    }
+
+    /// <summary>Fills the path of a document endpoint; bad collection names and ids make the request a sure rejection.</summary>
+    private void DocPath(Draft d, bool withId, bool deleting = false)
+    {
+        var (segment, valid, target) = Database(targetShare: 0.86, scratchShare: 0.02);
+        d.NamesValid = valid;
+        d.TouchesTarget = target;
+        if (!valid) d.Reject("bad database name");
+        string collection;
+        if (Chance(0.86)) collection = Pick("items", "items", "items", "orders", "new_coll", "A-b_9");
+        else
+        {
+            d.Reject("bad collection name");
+            collection = _rng.Next(14) switch
+            {
+                13 => Escape(EmojiRun),
+                0 => "a.b",
+                1 => "a%20b",
+                2 => new string('c', 65),
+                3 => "col%2Fx",
+                4 => "%2E%2E",
+                5 => Escape("kölle"),
+                6 => "%24x",
+                7 => "a:b",
+                8 => "a@b",
+                9 => "%7F",
+                10 => "x%FF",
+                11 => Escape("😀"),
+                _ => new string('c', _rng.Next(1000, 10_000)),
+            };
+        }
+        string path = $"/v1/dbs/{segment}/docs/{collection}";
+        if (withId)
+        {
+            string id;
+            double roll = _rng.NextDouble();
+            if (roll < 0.6) id = deleting && Chance(0.85) ? $"t{_rng.Next(100)}" : $"d{_rng.Next(1, SeededDocuments + 1)}";
+            else if (roll < 0.72) id = $"n{_rng.Next(1000)}";
+            else if (roll < 0.8) id = Pick("%2E%2E", "a:b@c", "-", "_", "A.B", new string('i', 256), "o-1", "a.b.c");
+            else
+            {
+                d.Reject("bad document id");
+                id = _rng.Next(12) switch
+                {
+                    11 => Escape(EmojiRun),
+                    0 => new string('i', 257),
+                    1 => "a%2Fb",
+                    2 => "a%20b",
+                    3 => Escape("é"),
+                    4 => Escape("😀"),
+                    5 => "a%23b",
+                    6 => "a%3Fb",
+                    7 => "a+b",
+                    8 => "a%01",
+                    9 => "a%FFb",
+                    _ => new string('i', _rng.Next(1000, 20_000)),
+                };
+            }
+            path += "/" + id;
+        }
+        d.Path = path;
+        NoteDotSegments(d);
+    }
+
+    private static readonly string[] BadFieldNames =
+    [
+        "", ".", "a.", ".a", "a..b", "$x", "a.$x", "_top", "_", "__proto__x", "a\\u0001b", "a\\nb", "a\\u007fb", "a\\u0085b", "\\u0000",
+        "a\\u0000b", "$decimal", "a.\\t", "$" + EmojiRun, "a.." + EmojiRunJson,
+    ];
+
+    private static readonly string[] OddButValidFieldNames =
+    [
+        "a._x", "é", "😀", "a b", "\\u200b", "\\uffff", "\\ud83d\\ude00", "a-b", "constructor", "__proto__", "toString", "0", "-1", "a.0.b",
+    ];
+
+    /// <summary>A field path (as JSON string content): bad for sure, or odd but valid.</summary>
+    private (string Text, bool Bad) FieldPath()
+    {
+        double roll = _rng.NextDouble();
+        if (roll < 0.55) return (Pick(BadFieldNames), true);
+        if (roll < 0.65) return (new string('f', 300), true);
+        if (roll < 0.72) return (string.Join('.', Enumerable.Repeat("a", 33)), true);
+        if (roll < 0.76) return (new string('f', 256), false);
+        return (Pick(OddButValidFieldNames), false);
+    }
+
+    // ------------------------------------------------------------------ bodies
+
+    private void DocumentBody(Draft d)
+    {
+        d.ContentType = "application/json";
+        int roll = _rng.Next(100);
+        if (roll < 8)
+        {
+            d.Family = "doc/valid";
+            d.Body = Utf8(ValidDoc());
+        }
+        else if (roll < 33)
+        {
+            var (body, family) = Break(ValidDoc());
+            d.Body = body;
+            d.Family = "doc/broken-json/" + family;
+            d.Reject("broken JSON");
+        }
+        else if (roll < 40)
+        {
+            int depth = Pick(65, 100, 1_000, 10_000);
+            d.Body = Utf8("{\"v\": " + Deep(depth, closed: Chance(0.8)) + "}");
+            d.Family = "doc/deep";
+            d.Reject("nested deeper than 64");
+        }
+        else if (roll < 48)
+        {
+            HugeDocument(d);
+        }
+        else if (roll < 58)
+        {
+            var (name, bad) = FieldPath();
+            bool nested = Chance(0.3);
+            string key = name;
+            d.Body = Utf8(nested ? $"{{\"outer\": {{\"{key}\": 1}}}}" : $"{{\"{key}\": 1, \"n\": 2}}");
+            d.Family = bad ? "doc/bad-key" : "doc/odd-key";
+            // Under the top level, '_x' is allowed; every other bad name stays bad.
+            if (bad && !(nested && key is "_top" or "_" or "__proto__x")) d.Reject("bad field name");
+        }
+        else if (roll < 63)
+        {
+            var (text, bad) = Pick(
+                ("{\"v\": {\"$decimal\": \"abc\"}}", true), ("{\"v\": {\"$decimal\": 1.5}}", true), ("{\"v\": {\"$time\": 5}}", true),
+                ("{\"v\": {\"$time\": \"yesterday\"}}", true), ("{\"v\": {\"$time\": \"2026-01-02\"}}", true), ("{\"v\": {\"$bytes\": \"!!\"}}", true),
+                ("{\"v\": {\"$unknown\": \"x\"}}", true), ("{\"v\": {\"$decimal\": \"" + EmojiRun + "\"}}", true), ("{\"v\": {\"$" + EmojiRun + "\": \"x\"}}", true), ("{\"v\": {\"$decimal\": \"1" + new string('0', 400) + "\"}}", true),
+                ("{\"v\": {\"$decimal\": \"1.50\"}}", false), ("{\"v\": {\"$time\": \"2026-01-02T03:04:05Z\"}}", false), ("{\"v\": {\"$bytes\": \"AAEC\"}}", false),
+                ("{\"v\": {\"$decimal\": \"1.5\", \"x\": 1}}", true), ("{\"v\": {\"$time\": \"9999-12-31T23:59:59-14:00\"}}", false),
+                ("{\"$decimal\": \"1\"}", true), ("{\"v\": {\"$bytes\": \"" + new string('A', 4001) + "\"}}", true));
+            d.Body = Utf8(text);
+            d.Family = bad ? "doc/bad-typed-value" : "doc/typed-value";
+            if (bad) d.Reject("bad typed value");
+        }
+        else if (roll < 69)
+        {
+            d.Body = Utf8(Pick("[]", "[1,2]", "1", "\"s\"", "null", "true", "[{\"n\": 1}]", "-0", "1e400"));
+            d.Family = "doc/not-an-object";
+            d.Reject("a document is an object");
+        }
+        else if (roll < 78)
+        {
+            UnicodeDocument(d);
+        }
+        else if (roll < 82)
+        {
+            d.Body = Utf8(Pick("", " ", "\n\t", "\r\n"));
+            d.Family = "doc/empty";
+            d.Reject("empty body");
+        }
+        else if (roll < 90)
+        {
+            var (value, bad, family) = HostileNumber();
+            d.Body = Utf8($"{{\"v\": {value}, \"n\": 1}}");
+            d.Family = "doc/number/" + family;
+            if (bad) d.Reject("not a number JSON allows or one out of range");
+        }
+        else if (roll < 95)
+        {
+            d.Body = Utf8(Pick("{\"n\": 1, \"n\": 2}", "{\"a\": {\"b\": 1, \"b\": {\"c\": 2}}}", "{\"_id\": \"other\", \"n\": 1}", "{\"_meta\": {\"commit\": \"x\"}, \"_collection\": \"zz\"}",
+                "{}", "{\"a\": [[], {}, [[]], null]}", "{\"a\": " + Deep(40, closed: true) + "}"));
+            d.Family = "doc/subtle";
+        }
+        else
+        {
+            d.Body = Utf8(ValidDoc());
+            d.Family = "doc/valid";
+        }
+        ContentTypeMutation(d, 0.12);
+    }
+
+    private void HugeDocument(Draft d)
+    {
+        bool huge = _hugeBudget > 0 && Chance(0.08);
+        if (huge) _hugeBudget--;
+        if (_oversizeBudget > 0 && Chance(0.03))
+        {
+            _oversizeBudget--;
+            d.Body = Utf8("{\"v\": \"" + new string('a', 21 << 20) + "\"}");
+            d.Family = "doc/huge/over-limit";
+            if (Chance(0.5)) { d.UnknownLength = true; d.Family += "+no-length"; }
+            if (d.NamesValid && d.Mapped && !d.MustReject) d.ExpectStatus = 413;
+            d.Reject("over the 20 MB limit");
+            return;
+        }
+        int size = huge ? _rng.Next(1 << 20, 3 << 20) : _rng.Next(1_000, 200_000);
+        switch (_rng.Next(6))
+        {
+            case 0:
+                d.Body = Utf8("{\"" + new string('k', size) + "\": 1}");
+                d.Family = "doc/huge/key";
+                d.Reject("field name over 256 characters");
+                break;
+            case 1:
+                d.Body = Utf8("{\"v\": \"" + new string('a', size) + "\"");
+                d.Family = "doc/huge/string-truncated";
+                d.Reject("unbalanced");
+                break;
+            case 2:
+                d.Body = Utf8("{\"v\": \"" + HugeUnicode(size / 4) + "\"} x");
+                d.Family = "doc/huge/unicode-trailing-garbage";
+                d.Reject("trailing garbage");
+                break;
+            case 3:
+                d.Body = Utf8("{\"v\": " + new string('9', Math.Min(size, 500_000)) + "}");
+                d.Family = "doc/huge/number";
+                d.Reject("a number out of range");
+                break;
+            case 4:
+                d.Body = Utf8("{\"v\": [" + string.Join(",", Enumerable.Repeat("1e400", Math.Min(size / 6, 100_000))) + "]}");
+                d.Family = "doc/huge/array-of-1e400";
+                d.Reject("numbers out of range");
+                break;
+            default:
+                // Big but valid: a large value is allowed.
+                d.Body = Utf8("{\"v\": \"" + new string('a', huge ? size / 3 : size) + "\"}");
+                d.Family = "doc/huge/valid";
+                break;
+        }
+    }
+
+    private void UnicodeDocument(Draft d)
+    {
+        switch (_rng.Next(12))
+        {
+            case 0: d.Body = Utf8("{\"v\": \"\\ud800\"}"); d.Reject("lone surrogate"); d.Family = "doc/unicode/lone-high"; break;
+            case 1: d.Body = Utf8("{\"v\": \"x\\udc00y\"}"); d.Reject("lone surrogate"); d.Family = "doc/unicode/lone-low"; break;
+            case 2: d.Body = Utf8("{\"\\ud800\": 1}"); d.Reject("lone surrogate in a key"); d.Family = "doc/unicode/lone-key"; break;
+            case 3: d.Body = Bytes("{\"v\": \"a", new byte[] { 0xFF }, "b\"}"); d.Reject("invalid UTF-8"); d.Family = "doc/unicode/invalid-utf8"; break;
+            case 4: d.Body = Bytes("{\"v\": \"", new byte[] { 0xC0, 0x80 }, "\"}"); d.Reject("overlong UTF-8"); d.Family = "doc/unicode/overlong"; break;
+            case 5: d.Body = Bytes("{\"v\": \"", new byte[] { 0xED, 0xA0, 0x80 }, "\"}"); d.Reject("encoded surrogate"); d.Family = "doc/unicode/encoded-surrogate"; break;
+            case 6: d.Body = Bytes("{\"", new byte[] { 0xE2, 0x82 }, "\": 1}"); d.Reject("truncated UTF-8 in a key"); d.Family = "doc/unicode/truncated-key"; break;
+            case 7: d.Body = Bytes(new byte[] { 0xEF, 0xBB, 0xBF }, ValidDoc()); d.Family = "doc/unicode/bom"; break;
+            case 8: d.Body = System.Text.Encoding.Unicode.GetBytes(ValidDoc()); d.ContentType = "application/json; charset=utf-16"; d.Reject("UTF-16 body"); d.Family = "doc/unicode/utf16"; break;
+            case 9: d.Body = Utf8("{\"v\": \"\\u0000\\uffff\\ufeff\\u202e\\ud83d\\ude00\", \"\\u202e\": 1, \"😀\": \"é\"}"); d.Family = "doc/unicode/valid-edge"; break;
+            case 10: d.Body = Bytes("{\"v\": \"a", new byte[] { 0x01 }, "\"}"); d.Reject("raw control character"); d.Family = "doc/unicode/raw-control"; break;
+            default: d.Body = Bytes("{\"v", new byte[] { 0xF4, 0x90, 0x80, 0x80 }, "\": 1}"); d.Reject("code point above U+10FFFF"); d.Family = "doc/unicode/beyond-10ffff"; break;
+        }
+    }
+
+    private void PatchBody(Draft d)
+    {
+        d.ContentType = "application/json";
+        int roll = _rng.Next(100);
+        if (roll < 10)
+        {
+            d.Family = "patch/valid";
+            d.Body = Utf8($"{{\"ops\": [{ValidFieldOp()}]}}");
+        }
+        else if (roll < 28)
+        {
+            var (body, family) = Break($"{{\"ops\": [{ValidFieldOp()}, {ValidFieldOp()}]}}");
+            d.Body = body;
+            d.Family = "patch/broken-json/" + family;
+            d.Reject("broken JSON");
+        }
+        else if (roll < 38)
+        {
+            var (text, bad) = Pick(
+                ($"{{\"ops\": [{ValidFieldOp()}], \"extra\": 1}}", true),
+                ($"{{\"ops\": [{ValidFieldOp()}], \"ops2\": []}}", true),
+                ("{\"ops\": [{\"op\": \"set\", \"path\": \"n\", \"value\": 1, \"by\": 2}]}", true),
+                ("{\"ops\": [{\"op\": \"unset\", \"path\": \"s\", \"value\": 1}]}", true),
+                ("{\"ops\": [{\"op\": \"increment\", \"path\": \"count\", \"by\": 1, \"value\": 1}]}", true),
+                ("{\"ops\": [{\"op\": \"enable\", \"path\": \"flag\", \"when\": \"now\"}]}", true),
+                ($"{{\"OPS\": [{ValidFieldOp()}]}}", true),
+                ($"{{\"Ops\": [{ValidFieldOp()}]}}", true),
+                ($"{{\"ops\": [{ValidFieldOp()}], \"\\ud800\": 1}}", true),
+                ($"{{\"ops\": [{ValidFieldOp()}], \"\\u006fps\": []}}", false), // an escaped duplicate of 'ops'
+                ("{\"ops\": [{\"op\": \"set\", \"path\": \"n\", \"value\": 1, \"\\ud800\": 2}]}", true));
+            d.Body = Utf8(text);
+            d.Family = "patch/unknown-member";
+            if (bad) d.Reject("unknown member");
+        }
+        else if (roll < 46)
+        {
+            string op = Pick("explode", "SET", "Set", "", " set", "set\\u0000", "increment ", "inc", "merge", "push", "delete", "replace", "$set", "sét", "\\ud800", "null", new string('o', 10_000), EmojiRun, EmojiRunJson);
+            d.Body = Utf8($"{{\"ops\": [{{\"op\": \"{op}\", \"path\": \"n\", \"value\": 1}}]}}");
+            d.Family = "patch/unknown-op";
+            d.Reject("unknown op");
+        }
+        else if (roll < 62)
+        {
+            d.Body = Utf8(Pick(
+                "[]", "\"ops\"", "{\"ops\": {}}", "{\"ops\": \"set\"}", "{\"ops\": null}", "{\"ops\": 1}", "{\"ops\": []}", "{\"ops\": [1]}",
+                "{\"ops\": [null]}", "{\"ops\": [[]]}", "{\"ops\": [\"set\"]}", "{\"ops\": [{\"op\": 1, \"path\": \"a\", \"value\": 1}]}",
+                "{\"ops\": [{\"op\": \"set\", \"path\": 1, \"value\": 1}]}", "{\"ops\": [{\"op\": \"set\", \"path\": [\"a\"], \"value\": 1}]}",
+                "{\"ops\": [{\"op\": \"set\", \"path\": null, \"value\": 1}]}", "{\"ops\": [{\"op\": \"set\", \"path\": \"a\"}]}",
+                "{\"ops\": [{\"path\": \"a\", \"value\": 1}]}", "{\"ops\": [{\"op\": \"set\", \"value\": 1}]}",
+                "{\"ops\": [{\"op\": \"increment\", \"path\": \"count\", \"by\": \"1\"}]}", "{\"ops\": [{\"op\": \"increment\", \"path\": \"count\", \"by\": 1.5}]}",
+                "{\"ops\": [{\"op\": \"increment\", \"path\": \"count\", \"by\": true}]}", "{\"ops\": [{\"op\": \"increment\", \"path\": \"count\", \"by\": null}]}",
+                "{\"ops\": [{\"op\": \"increment\", \"path\": \"count\", \"by\": 1e400}]}", "{\"ops\": [{\"op\": \"increment\", \"path\": \"count\", \"by\": " + new string('9', 400) + "}]}",
+                "{\"ops\": [{\"op\": \"increment\", \"path\": \"count\", \"by\": 9223372036854775808}]}", "{\"ops\": [{\"op\": \"increment\", \"path\": \"count\", \"by\": []}]}",
+                "{\"ops\": [{\"op\": \"increment\", \"path\": \"count\", \"by\": {}}]}", "{\"ops\": [{\"op\": \"increment\", \"path\": \"count\"}]}",
+                "{\"ops\": [{\"op\": \"increment\", \"path\": \"count\", \"by\": 1e2}]}", "{\"ops\": [{\"op\": \"set\", \"path\": \"n\", \"value\": 1}, 7]}",
+                "{\"op\": \"set\", \"path\": \"n\", \"value\": 1}", "{\"ops\": [{\"op\": \"set\", \"path\": \"a\", \"value\": 1e400}]}",
+                "{\"ops\": [{\"op\": \"add\", \"path\": \"tags\", \"value\": {\"$time\": 1}}]}", "{\"ops\": [{\"op\": \"set\", \"path\": \"a\", \"value\": NaN}]}"));
+            d.Family = "patch/wrong-types";
+            d.Reject("wrong types");
+        }
+        else if (roll < 74)
+        {
+            var (path, bad) = FieldPath();
+            string op = Pick("set", "unset", "increment", "add", "remove", "enable", "disable");
+            string extra = op switch { "set" or "add" or "remove" => ", \"value\": 1", "increment" => ", \"by\": 1", _ => "" };
+            d.Body = Utf8($"{{\"ops\": [{{\"op\": \"{op}\", \"path\": \"{path}\"{extra}}}]}}");
+            d.Family = bad ? "patch/bad-path" : "patch/odd-path";
+            if (bad) d.Reject("bad field path");
+        }
+        else if (roll < 80)
+        {
+            // Kinds that do not fit the field (state-dependent, so not a sure rejection).
+            d.Body = Utf8(Pick(
+                "{\"ops\": [{\"op\": \"increment\", \"path\": \"n\", \"by\": 1}]}", "{\"ops\": [{\"op\": \"add\", \"path\": \"count\", \"value\": 1}]}",
+                "{\"ops\": [{\"op\": \"enable\", \"path\": \"tags\"}]}", "{\"ops\": [{\"op\": \"increment\", \"path\": \"flag\", \"by\": 1}]}",
+                "{\"ops\": [{\"op\": \"set\", \"path\": \"count.x\", \"value\": 1}]}", "{\"ops\": [{\"op\": \"remove\", \"path\": \"s\", \"value\": 1}]}",
+                "{\"ops\": [{\"op\": \"set\", \"path\": \"n.deeper\", \"value\": 1}]}", "{\"ops\": [{\"op\": \"increment\", \"path\": \"nested\", \"by\": 1}]}"));
+            d.Family = "patch/type-mismatch";
+        }
+        else if (roll < 86)
+        {
+            int depth = Pick(65, 100, 1_000, 10_000);
+            bool inValue = Chance(0.5);
+            d.Body = Utf8(inValue
+                ? "{\"ops\": [{\"op\": \"set\", \"path\": \"v\", \"value\": " + Deep(depth, closed: Chance(0.8)) + "}]}"
+                : "{\"ops\": " + Deep(depth, closed: Chance(0.8)) + "}");
+            d.Family = "patch/deep";
+            d.Reject("nested deeper than 64");
+        }
+        else if (roll < 92)
+        {
+            var (value, bad, family) = HostileValue();
+            d.Body = Bytes("{\"ops\": [{\"op\": \"set\", \"path\": \"v\", \"value\": ", value, "}]}");
+            d.Family = "patch/value/" + family;
+            if (bad) d.Reject("hostile value");
+        }
+        else if (roll < 95)
+        {
+            d.Body = Utf8(Pick("", " ", "{}", "null"));
+            d.Family = "patch/empty";
+            d.Reject("no ops");
+        }
+        else
+        {
+            bool huge = _hugeBudget > 0 && Chance(0.1);
+            if (huge) _hugeBudget--;
+            int size = huge ? _rng.Next(1 << 20, 3 << 20) : _rng.Next(1_000, 100_000);
+            d.Body = Utf8(Pick(
+                $"{{\"ops\": [{{\"op\": \"set\", \"path\": \"{new string('p', size)}\", \"value\": 1}}]}}",
+                $"{{\"ops\": [{string.Join(", ", Enumerable.Repeat("{\"op\": \"increment\", \"path\": \"count\", \"by\": 1}", Math.Min(size / 50, 5_000)))}, 0]}}"));
+            d.Family = huge ? "patch/huge/multi-mb" : "patch/huge";
+            d.Reject("over-long path or a bad last op");
+        }
+        ContentTypeMutation(d, 0.1);
+    }
+
+    private void TxBody(Draft d)
+    {
+        d.ContentType = "application/json";
+        int roll = _rng.Next(100);
+        if (roll < 9)
+        {
+            d.Family = "tx/valid";
+            d.Body = Utf8($"{{\"ops\": [{string.Join(", ", Enumerable.Range(0, _rng.Next(1, 4)).Select(_ => ValidTxOp()))}]}}");
+        }
+        else if (roll < 25)
+        {
+            var (body, family) = Break($"{{\"ops\": [{ValidTxOp()}, {ValidTxOp()}]}}");
+            d.Body = body;
+            d.Family = "tx/broken-json/" + family;
+            d.Reject("broken JSON");
+        }
+        else if (roll < 37)
+        {
+            // Valid operations, then one that must fail: nothing of it may be written.
+            string bad = Pick(
+                "{\"op\": \"update\", \"collection\": \"items\", \"id\": \"zz-missing\", \"ops\": [{\"op\": \"set\", \"path\": \"a\", \"value\": 1}]}",
+                "{\"op\": \"frobnicate\"}", "{\"op\": \"" + EmojiRun + "\"}", "{\"op\": \"put\", \"collection\": \"items\", \"id\": \"d1\", \"doc\": {\"$x\": 1}}",
+                "{\"op\": \"put\", \"collection\": \"items\", \"id\": \"d1\", \"doc\": []}", "{\"op\": \"delete\", \"collection\": \"items\"}",
+                "{\"op\": \"create\", \"collection\": \"a b\", \"doc\": {}}", "{\"op\": \"update\", \"collection\": \"items\", \"id\": \"d1\", \"ops\": [{\"op\": \"boom\", \"path\": \"a\"}]}",
+                "{\"op\": \"update\", \"collection\": \"items\", \"id\": \"d1\", \"ops\": [{\"op\": \"set\", \"path\": \"a..b\", \"value\": 1}]}",
+                "{\"op\": \"put\", \"collection\": \"items\", \"id\": \"d1\", \"doc\": {}, \"extra\": true}",
+                "{\"op\": \"delete\", \"collection\": \"items\", \"id\": \"" + new string('i', 257) + "\"}",
+                "17", "null", "[]");
+            var ops = Enumerable.Range(0, _rng.Next(1, 4)).Select(_ => ValidTxOp()).ToList();
+            ops.Insert(_rng.Next(ops.Count + 1), bad);
+            d.Body = Utf8($"{{\"ops\": [{string.Join(", ", ops)}]}}");
+            d.Family = "tx/all-or-nothing";
+            d.Reject("one operation is invalid");
+        }
+        else if (roll < 55)
+        {
+            d.Body = Utf8(Pick(
+                "{\"ops\": {}}", "{\"ops\": \"put\"}", "{\"ops\": null}", "{\"ops\": []}", "{}", "[]", "{\"ops\": [1]}", "{\"ops\": [[]]}",
+                "{\"ops\": [{\"op\": \"put\"}]}", "{\"ops\": [{\"op\": \"put\", \"collection\": \"items\", \"id\": \"d1\"}]}",
+                "{\"ops\": [{\"op\": \"put\", \"collection\": \"items\", \"id\": \"d1\", \"doc\": []}]}", "{\"ops\": [{\"op\": \"put\", \"collection\": \"items\", \"id\": \"d1\", \"doc\": \"x\"}]}",
+                "{\"ops\": [{\"op\": \"put\", \"collection\": \"items\", \"id\": \"d1\", \"doc\": 1}]}", "{\"ops\": [{\"op\": \"put\", \"collection\": \"items\", \"id\": \"d1\", \"doc\": null}]}",
+                "{\"ops\": [{\"op\": \"put\", \"collection\": 1, \"id\": \"d1\", \"doc\": {}}]}", "{\"ops\": [{\"op\": \"put\", \"collection\": \"items\", \"id\": 1, \"doc\": {}}]}",
+                "{\"ops\": [{\"op\": \"put\", \"collection\": \"items\", \"id\": null, \"doc\": {}}]}", "{\"ops\": [{\"op\": \"create\", \"collection\": \"items\", \"id\": \"x\", \"doc\": {}}]}",
+                "{\"ops\": [{\"op\": \"update\", \"collection\": \"items\", \"id\": \"d1\", \"ops\": {}}]}", "{\"ops\": [{\"op\": \"update\", \"collection\": \"items\", \"id\": \"d1\", \"ops\": []}]}",
+                "{\"ops\": [{\"op\": \"update\", \"collection\": \"items\", \"id\": \"d1\"}]}", "{\"ops\": [{\"op\": \"update\", \"collection\": \"items\", \"id\": \"d1\", \"ops\": [1]}]}",
+                "{\"ops\": [{\"op\": \"delete\", \"collection\": \"items\", \"id\": \"d1\", \"doc\": {}}]}", "{\"ops\": [{\"op\": \"PUT\", \"collection\": \"items\", \"id\": \"d1\", \"doc\": {}}]}",
+                "{\"ops\": [{\"op\": 1}]}", "{\"ops\": [{\"collection\": \"items\", \"id\": \"d1\"}]}", "{\"ops\": [{\"op\": \"delete\"}]}",
+                "{\"ops\": [{\"op\": \"delete\", \"collection\": [\"items\"], \"id\": \"d1\"}]}", "{\"ops\": [{\"op\": \"\\ud800\", \"collection\": \"items\", \"id\": \"d1\"}]}",
+                "{\"ops\": [{\"op\": \"delete\", \"collection\": \"items\", \"id\": \"\\udc00\"}]}", "{\"ops\": [{\"op\": \"put\", \"\\ud800\": 1}]}",
+                "{\"ops\": [{\"op\": \"put\", \"collection\": \"items\", \"id\": \"d1\", \"doc\": {}}], \"atomic\": true}", "{\"ops\": [], \"ops\": []}",
+                "{\"\\ud800\": [], \"ops\": [{\"op\": \"delete\", \"collection\": \"items\", \"id\": \"d1\"}]}", "{\"ops\": [{\"op\": \"delete\", \"collection\": \"items\", \"id\": \"d1\", \"\\udfff\": 0}]}"));
+            d.Family = "tx/wrong-types";
+            d.Reject("wrong types or members");
+        }
+        else if (roll < 64)
+        {
+            string op = Pick("put", "create", "update", "delete");
+            string collection = Pick("a b", "", new string('c', 65), "a.b", "a/b", "é", "😀", "\\u0000", "$x", EmojiRun, "items");
+            string id = Pick("", new string('i', 257), "a/b", "a b", "é", "\\ud83d\\ude00", "\\n", "d1", "a#b", EmojiRunJson);
+            bool bad = collection != "items" || id != "d1";
+            d.Body = Utf8(op switch
+            {
+                "put" => $"{{\"ops\": [{{\"op\": \"put\", \"collection\": \"{collection}\", \"id\": \"{id}\", \"doc\": {{\"n\": 1}}}}]}}",
+                "create" => $"{{\"ops\": [{{\"op\": \"create\", \"collection\": \"{collection}\", \"doc\": {{\"n\": 1}}}}]}}",
+                "update" => $"{{\"ops\": [{{\"op\": \"update\", \"collection\": \"{collection}\", \"id\": \"{id}\", \"ops\": [{{\"op\": \"set\", \"path\": \"n\", \"value\": 2}}]}}]}}",
+                _ => $"{{\"ops\": [{{\"op\": \"delete\", \"collection\": \"{collection}\", \"id\": \"{id}\"}}]}}",
+            });
+            if (op == "create") bad = collection != "items";
+            d.Family = bad ? "tx/bad-names" : "tx/names";
+            if (bad) d.Reject("bad collection or id");
+        }
+        else if (roll < 70)
+        {
+            int depth = Pick(65, 100, 1_000, 10_000);
+            d.Body = Utf8(Pick(
+                "{\"ops\": [{\"op\": \"put\", \"collection\": \"items\", \"id\": \"d1\", \"doc\": {\"v\": " + Deep(depth, closed: Chance(0.8)) + "}}]}",
+                "{\"ops\": " + Deep(depth, closed: Chance(0.8)) + "}"));
+            d.Family = "tx/deep";
+            d.Reject("nested deeper than 64");
+        }
+        else if (roll < 78)
+        {
+            var (value, bad, family) = HostileValue();
+            d.Body = Bytes("{\"ops\": [{\"op\": \"put\", \"collection\": \"items\", \"id\": \"n1\", \"doc\": {\"v\": ", value, "}}]}");
+            d.Family = "tx/value/" + family;
+            if (bad) d.Reject("hostile value");
+        }
+        else if (roll < 84)
+        {
+            var (path, bad) = FieldPath();
+            d.Body = Utf8(Chance(0.5)
+                ? $"{{\"ops\": [{{\"op\": \"put\", \"collection\": \"items\", \"id\": \"n2\", \"doc\": {{\"{path}\": 1}}}}]}}"
+                : $"{{\"ops\": [{{\"op\": \"update\", \"collection\": \"items\", \"id\": \"d2\", \"ops\": [{{\"op\": \"set\", \"path\": \"{path}\", \"value\": 1}}]}}]}}");
+            d.Family = bad ? "tx/bad-path" : "tx/odd-path";
+            if (bad) d.Reject("bad field name");
+        }
+        else if (roll < 88)
+        {
+            d.Body = Utf8(Pick("", " ", "null", "0"));
+            d.Family = "tx/empty";
+            d.Reject("no ops");
+        }
+        else if (roll < 93)
+        {
+            bool huge = _hugeBudget > 0 && Chance(0.15);
+            if (huge) _hugeBudget--;
+            int size = huge ? _rng.Next(1 << 20, 3 << 20) : _rng.Next(1_000, 100_000);
+            d.Body = Utf8(_rng.Next(4) switch
+            {
+                0 => $"{{\"ops\": [{{\"op\": \"put\", \"collection\": \"items\", \"id\": \"{new string('i', size)}\", \"doc\": {{}}}}]}}",
+                1 => $"{{\"ops\": [{{\"op\": \"put\", \"collection\": \"{new string('c', size)}\", \"id\": \"d1\", \"doc\": {{}}}}]}}",
+                2 => $"{{\"ops\": [{{\"op\": \"{new string('o', size)}\"}}]}}",
+                _ => $"{{\"ops\": [{string.Join(", ", Enumerable.Range(0, Math.Min(size / 80, 2_000)).Select(k => $"{{\"op\": \"put\", \"collection\": \"items\", \"id\": \"bulk{k}\", \"doc\": {{\"k\": {k}}}}}"))}, {{\"op\": \"nope\"}}]}}",
+            });
+            d.Family = huge ? "tx/huge/multi-mb" : "tx/huge";
+            d.Reject("over-long name or a bad last op");
+        }
+        else
+        {
+            UnicodeDocument(d);
+            var doc = d.Body!;
+            string family = d.Family;
+            d.Body = Bytes("{\"ops\": [{\"op\": \"put\", \"collection\": \"items\", \"id\": \"n3\", \"doc\": ", doc, "}]}");
+            d.Family = "tx/" + family[4..];
+            if (family.EndsWith("/bom", StringComparison.Ordinal) || family.EndsWith("/utf16", StringComparison.Ordinal)) d.Reject("a BOM or UTF-16 inside the body");
+        }
+        ContentTypeMutation(d, 0.1);
+    }
+
+    // ------------------------------------------------------------------ valid building blocks
+
+    private string ValidDoc()
+    {
+        var members = new List<string> { $"\"n\": {_rng.Next(-1000, 1000)}" };
+        if (Chance(0.7)) members.Add($"\"s\": \"{Pick("alpha", "beta", "gamma delta", "x")}\"");
+        if (Chance(0.5)) members.Add("\"tags\": [\"a\", \"b\"]");
+        if (Chance(0.5)) members.Add($"\"nested\": {{\"x\": {_rng.Next(100)}.5, \"y\": null, \"z\": true}}");
+        if (Chance(0.2)) members.Add("\"when\": {\"$time\": \"2026-01-02T03:04:05Z\"}");
+        return "{" + string.Join(", ", members) + "}";
+    }
+
+    private string ValidFieldOp() => _rng.Next(9) switch
+    {
+        0 => $"{{\"op\": \"set\", \"path\": \"n\", \"value\": {_rng.Next(100)}}}",
+        1 => "{\"op\": \"set\", \"path\": \"nested.x\", \"value\": \"s\"}",
+        2 => "{\"op\": \"unset\", \"path\": \"s\"}",
+        3 => $"{{\"op\": \"increment\", \"path\": \"count\", \"by\": {_rng.Next(-5, 6)}}}",
+        4 => "{\"op\": \"add\", \"path\": \"tags\", \"value\": \"v\"}",
+        5 => "{\"op\": \"remove\", \"path\": \"tags\", \"value\": \"a\"}",
+        6 => "{\"op\": \"enable\", \"path\": \"flag\"}",
+        7 => "{\"op\": \"disable\", \"path\": \"flag\"}",
+        _ => "{\"op\": \"set\", \"path\": \"extra.deep\", \"value\": [1, {\"a\": null}]}",
+    };
+
+    private string ValidTxOp() => _rng.Next(5) switch
+    {
+        0 => $"{{\"op\": \"put\", \"collection\": \"items\", \"id\": \"d{_rng.Next(1, SeededDocuments + 1)}\", \"doc\": {ValidDoc()}}}",
+        1 => $"{{\"op\": \"create\", \"collection\": \"orders\", \"doc\": {ValidDoc()}}}",
+        2 => $"{{\"op\": \"update\", \"collection\": \"items\", \"id\": \"d{_rng.Next(1, SeededDocuments + 1)}\", \"ops\": [{ValidFieldOp()}]}}",
+        3 => $"{{\"op\": \"put\", \"collection\": \"items\", \"id\": \"t{_rng.Next(100)}\", \"doc\": {ValidDoc()}}}",
+        _ => $"{{\"op\": \"delete\", \"collection\": \"items\", \"id\": \"t{_rng.Next(100)}\"}}",
+    };
+
+    // ------------------------------------------------------------------ mutations
+
+    /// <summary>Breaks a valid JSON object text so that it is certainly not valid JSON.</summary>
+    private (byte[] Body, string Family) Break(string json)
+    {
+        switch (_rng.Next(13))
+        {
+            case 0: return (Utf8(json[.._rng.Next(1, json.Length)]), "truncated");
+            case 1: return (Utf8(Pick("{", "[", "{\"a\":") + json), "unbalanced-open");
+            case 2: return (Utf8(json + Pick("}", "]", "}}}")), "unbalanced-close");
+            case 3: return (Utf8(json + Pick(" x", ",", "{}", " null", "\"", " {\"ops\": []}")), "trailing-garbage");
+            case 4: return (Bytes(json, new byte[] { 0x00 }), "trailing-nul");
+            case 5: return (Utf8(json.Insert(1, Pick("/* c */", "// c\n", "# c\n"))), "comment");
+            case 6: return (Utf8(json.Replace('"', '\'')), "single-quotes");
+            case 7: return (Utf8(json[..^1] + ", \"nan\": " + Pick("NaN", "Infinity", "-Infinity", "nan", "inf", "undefined") + "}"), "nan-infinity");
+            case 8: return (Utf8(json[..^1] + ",}"), "trailing-comma");
+            case 9:
+            {
+                int quote = NthStringStart(json);
+                return (Bytes(json[..(quote + 1)], new byte[] { Pick<byte>(0xFF, 0xFE, 0xC0, 0x80, 0xF5) }, json[(quote + 1)..]), "invalid-utf8");
+            }
+            case 10:
+            {
+                int quote = NthStringStart(json);
+                return (Utf8(json.Insert(quote + 1, Pick("\\ud800", "\\udfff", "\\ud800\\u0041", "\\udc00\\ud800"))), "lone-surrogate");
+            }
+            case 11:
+            {
+                int quote = NthStringStart(json);
+                return (Bytes(json[..(quote + 1)], new byte[] { Pick<byte>(0x01, 0x0A, 0x1F, 0x00) }, json[(quote + 1)..]), "raw-control-char");
+            }
+            default:
+            {
+                int quote = NthStringStart(json);
+                return (Utf8(json.Insert(quote + 1, Pick("\\x41", "\\u12x", "\\uZZZZ", "\\'", "\\a"))), "bad-escape");
+            }
+        }
+    }
+
+    /// <summary>The index of the opening quote of a random string (key or value) of a JSON text without escaped quotes.</summary>
+    private int NthStringStart(string json)
+    {
+        var starts = new List<int>();
+        bool inside = false;
+        for (int i = 0; i < json.Length; i++)
+        {
+            if (json[i] == '\\') { i++; continue; }
+            if (json[i] != '"') continue;
+            if (!inside) starts.Add(i);
+            inside = !inside;
+        }
+        return starts[_rng.Next(starts.Count)];
+    }
+
+    private string Deep(int depth, bool closed)
+    {
+        var text = new StringBuilder(depth * 8);
+        int kind = _rng.Next(3);
+        var closers = new Stack<char>();
+        for (int i = 0; i < depth; i++)
+        {
+            bool array = kind == 0 || (kind == 2 && i % 2 == 0);
+            text.Append(array ? "[" : "{\"a\":");
+            closers.Push(array ? ']' : '}');
+        }
+        text.Append('1');
+        if (closed) while (closers.Count > 0) text.Append(closers.Pop());
+        return text.ToString();
+    }
+
+    private (string Text, bool Bad, string Family) HostileNumber() => _rng.Next(16) switch
+    {
+        0 => ("1e400", true, "overflow"),
+        1 => ("-1e400", true, "overflow"),
+        2 => ("1" + new string('0', 400), true, "400-digits"),
+        3 => ("-" + new string('9', 400), true, "400-digits"),
+        4 => ("-0", false, "negative-zero"),
+        5 => ("1e-400", false, "underflow"),
+        6 => ("0." + new string('0', 500) + "1", false, "underflow"),
+        7 => ("9223372036854775808", false, "past-int64"),
+        8 => ("-9223372036854775809", false, "past-int64"),
+        9 => ("1E+99999999999999999999", true, "huge-exponent"),
+        10 => ("1.7976931348623157e309", true, "past-double"),
+        11 => (Pick("01", "+1", ".5", "1.", "0x10", "1e", "--1", "1_000", "Infinity", "NaN"), true, "not-json"),
+        12 => (new string('1', 300), false, "300-digits"),
+        13 => ("1.7976931348623157e308", false, "double-max"),
+        14 => ("4.9e-324", false, "double-min"),
+        _ => ("123456789012345678901234567890", false, "past-int64"),
+    };
+
+    /// <summary>A hostile JSON value for a field: numbers, strings, nesting and bytes.</summary>
+    private (byte[] Value, bool Bad, string Family) HostileValue()
+    {
+        int roll = _rng.Next(10);
+        if (roll < 4)
+        {
+            var (text, bad, family) = HostileNumber();
+            return (Utf8(text), bad, "number/" + family);
+        }
+        return roll switch
+        {
+            4 => (Utf8("\"\\ud800\""), true, "lone-surrogate"),
+            5 => (Bytes("\"", new byte[] { 0xFF, 0xFE }, "\""), true, "invalid-utf8"),
+            6 => (Utf8("'single'"), true, "single-quoted"),
+            7 => (Utf8(Pick("{\"$decimal\": \"x\"}", "{\"$bytes\": 1}", "{\"$what\": \"\"}", "{\"a.b\": 1}", "{\"$x\": 1, \"y\": 2}")), true, "bad-nested"),
+            8 => (Utf8(Pick("undefined", "True", "nul", "-", "[1,]", "{,}", "\"unterminated")), true, "not-json"),
+            _ => (Utf8("\"" + new string('s', _rng.Next(1_000, 50_000)) + "\""), false, "long-string"),
+        };
+    }
+
+    private static readonly string[] AcceptedContentTypes =
+    [
+        "application/json; charset=utf-8", "application/json;charset=UTF-8", "APPLICATION/JSON", "application/problem+json",
+        "application/json-patch+json", "application/merge-patch+json", "application/json; charset=latin1", "application/json; foo=bar",
+        " application/json ", "application/json;", "application/vnd.causeway+json", "application/json; charset=\"utf-8\"",
+    ];
+
+    private static readonly string[] RefusedContentTypes =
+    [
+        "text/plain", "application/xml", "text/xml", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded", "text/json",
+        "application/jsonx", "json", "application/", "*/*", "application/octet-stream", "application/cbor", "application/json5",
+        "text/plain; charset=utf-8; application/json", "application/x-json", "application/javascript", "text/html",
+    ];
+
+    private void ContentTypeMutation(Draft d, double probability)
+    {
+        if (!Chance(probability)) return;
+        int roll = _rng.Next(10);
+        if (roll < 3)
+        {
+            d.ContentType = Pick(AcceptedContentTypes);
+            d.Family += "+ct-variant";
+        }
+        else if (roll < 5)
+        {
+            d.ContentType = null;
+            d.Family += "+no-content-type";
+            d.Allow415First = true;
+            if (d.ExpectStatus == 413) d.ExpectStatus = 415;
+            d.Reject("no content type");
+        }
+        else
+        {
+            d.ContentType = Pick(RefusedContentTypes);
+            d.Family += "+wrong-content-type";
+            d.Allow415First = true;
+            if (d.ExpectStatus == 413) d.ExpectStatus = 415;
+            d.Reject("not a JSON content type");
+        }
+    }
+
+    private void BodyOnRead(Draft d)
+    {
+        d.Body = _rng.Next(4) switch
+        {
+            0 => Utf8("{\"ops\": [{\"op\": \"delete\", \"collection\": \"items\", \"id\": \"d1\"}]}"),
+            1 => Utf8("{{{{"),
+            2 => Bytes(new byte[] { 0xFF, 0xFE, 0x00 }),
+            _ => Utf8(new string('x', _rng.Next(10, 10_000))),
+        };
+        d.ContentType = Pick("application/json", "text/plain", null);
+        d.Family += "+body-on-read";
+    }
+
+    private string GarbageQuery() => Pick(
+        "?x=1", "?%00=%00", "?a=" + new string('q', 10_000), "?at=1", "?since=-1", "?=", "?&&&", "?a=%FF", "?" + Escape("ключ") + "=1", "?limit=abc&feed=sse");
+
+    private void AtQuery(Draft d)
+    {
+        long position = _state.Position;
+        string known = _state.Cids.Count > 0 ? _state.Cids[_rng.Next(_state.Cids.Count)] : "b";
+        int roll = _rng.Next(10);
+        if (roll < 3)
+        {
+            d.Query = "?at=" + Pick("0", "1", position.ToString(CultureInfo.InvariantCulture), known, "2000-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59.9999999Z",
+                "1970-01-01T00:00:00Z", "1969-12-31T23:59:59Z", "1900-01-01T00:00:00%2B14:00", "2026-02-30T00:00:00Z",
+                "2020-01-01T00%3A00%3A00%2B14%3A00", Escape(DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture)));
+            d.Family += "+at";
+        }
+        else
+        {
+            d.Query = Pick(
+                "?at=", "?at", "?at=%20", "?at=yesterday", "?at=-1", "?at=%2B1", "?at=1.5", "?at=0x10", "?at=99999999999999999999",
+                $"?at={position + 1}", $"?at={position + 1_000_000}", "?at=b", "?at=bafy", "?at=bafyreiaaaa", "?at=" + known.ToUpperInvariant(),
+                "?at=2020-13-45T00:00:00Z", "?at=T", "?at=now", "?at=%00", "?at=1e3", "?at=%EF%BC%91", "?at=1&at=2",
+                "?at=" + Flip(known), "?at=" + new string('9', 5_000), "?at=0001-01-01T00:00:00-01:00", "?at=" + known + "x",
+                "?at=%F0%9F%98%80", "?at=%FF", "?at=" + Escape(EmojiRun));
+            d.Family += "+bad-at";
+            if (d.Query is not ("?at=0001-01-01T00:00:00-01:00")) d.Reject("bad 'at'");
+        }
+    }
+
+    // ------------------------------------------------------------------ authorization
+
+    private string? BogusAuthorization() => _rng.Next(14) switch
+    {
+        0 => null,
+        1 => "",
+        2 => "Bearer",
+        3 => "Bearer ",
+        4 => "Bearer cw_not-a-token",
+        5 => "Basic " + Convert.ToBase64String(Utf8("admin:admin")),
+        6 => "Token " + _admin,
+        7 => "Bearer " + _admin + "x",
+        8 => "Bearer " + _admin[..^1],
+        9 => "Bearer " + _admin + "é",
+        10 => "Bearer " + new string('A', 8_000),
+        11 => "Bearer:" + _admin,
+        12 => "Bearer " + _admin.ToUpperInvariant(),
+        _ => _admin,
+    };
+
+    private void CrossCutting(Draft d)
+    {
+        if (d.Body is not null && !d.UnknownLength && Chance(0.04)) { d.UnknownLength = true; d.Family += "+no-length"; }
+        if (d.ForbidAdmin) return;
+        double roll = _rng.NextDouble();
+        if (roll < 0.06)
+        {
+            d.Authorization = BogusAuthorization();
+            d.Family += "+bad-token";
+            d.Reject("no valid token");
+            // Names are checked first, routes before that; with both right, only 401 is right.
+            if (d.Mapped && d.NamesValid) d.ExpectStatus = 401;
+        }
+        else if (roll < 0.09 && d.Method is "PUT" or "POST" or "PATCH" or "DELETE")
+        {
+            d.Authorization = "Bearer " + _reader;
+            d.Family += "+read-token";
+            d.Reject("a read token may not write");
+            if (d.Mapped && d.NamesValid) d.ExpectStatus = 403;
+        }
+        else if (roll < 0.11)
+        {
+            // Spellings of the admin token that are still valid.
+            d.Authorization = Pick("bearer " + _admin, "BEARER " + _admin, "Bearer   " + _admin + "  ");
+            d.Family += "+token-spelling";
+        }
+        else if (roll < 0.14)
+        {
+            d.Headers.Add(Pick(("Content-Encoding", "gzip"), ("Accept", "application/xml"), ("X-HTTP-Method-Override", "DELETE"), ("If-None-Match", "*"),
+                ("Accept-Charset", "utf-16"), ("X-Forwarded-For", "127.0.0.1"), ("Range", "bytes=0-1")));
+            d.Family += "+odd-header";
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private bool Chance(double p) => _rng.NextDouble() < p;
+
+    private T Pick<T>(params T[] items) => items[_rng.Next(items.Length)];
+
+    private void Shuffle<T>(List<T> items)
+    {
+        for (int i = items.Count - 1; i > 0; i--)
+        {
+            int j = _rng.Next(i + 1);
+            (items[i], items[j]) = (items[j], items[i]);
+        }
+    }
+
+    private string Flip(string cid)
+    {
+        if (cid.Length < 10) return cid + "a";
+        int i = _rng.Next(8, cid.Length);
+        char c = cid[i] == 'a' ? 'b' : 'a';
+        return cid[..i] + c + cid[(i + 1)..];
+    }
+
+    private static string HugeUnicode(int count)
+    {
+        var text = new StringBuilder(count * 3);
+        for (int i = 0; i < count; i++) text.Append((i % 3) switch { 0 => "é", 1 => "😀", _ => "\\u0041" });
+        return text.ToString();
+    }
+
+    /// <summary>Percent-encodes the UTF-8 of <paramref name="text"/> except unreserved characters.</summary>
+    private static string Escape(string text)
+    {
+        var result = new StringBuilder();
+        foreach (byte b in System.Text.Encoding.UTF8.GetBytes(text))
+        {
+            char c = (char)b;
+            if (char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '~') result.Append(c);
+            else result.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+        }
+        return result.ToString();
+    }
+
+    private static byte[] Utf8(string text) => System.Text.Encoding.UTF8.GetBytes(text);
+
+    private static byte[] Bytes(params object[] parts)
+    {
+        var result = new List<byte>();
+        foreach (var part in parts)
+            result.AddRange(part switch { string s => Utf8(s), byte[] b => b, _ => throw new ArgumentException("strings or bytes") });
+        return [.. result];
+    }
+}
