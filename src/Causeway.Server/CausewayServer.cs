@@ -26,6 +26,10 @@ public static class CausewayServer
 
     internal static WebApplication Build(Replica replica, IRequestAuthenticator authenticator, ServerOptions options, Action<WebApplicationBuilder>? configure = null)
     {
+        // Engine reads are synchronous RocksDB calls; more threads up front keep a burst of requests
+        // from waiting on the pool's slow growth on a small machine.
+        ThreadPool.GetMinThreads(out int workers, out int io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 64), io);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(options.Urls);
         builder.WebHost.ConfigureKestrel(k =>

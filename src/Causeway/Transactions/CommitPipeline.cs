@@ -40,6 +40,10 @@ internal sealed class CommitPipeline : IAsyncDisposable
     private readonly List<PipelineRequest> _inline = new(MaxGroup);
     private volatile bool _closed;
 
+    // Persisting blocks on fsync; it gets a thread of its own rather than holding a pool thread,
+    // which on a small machine would starve the requests the pool also serves.
+    private readonly DedicatedThread _persister = new("causeway-persist");
+
     public CommitPipeline(IKeyValueStore store, ReplicaIdentity identity, HybridLogicalClock clock, VersionCache cache, DocumentReader reader)
     {
         _store = store;
@@ -155,7 +159,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
 
     private Group StartPersisting(Group group)
     {
-        group.Persisted = group.Staged.Count == 0 ? Task.CompletedTask : Task.Run(() => Persist(group));
+        group.Persisted = group.Staged.Count == 0 ? Task.CompletedTask : _persister.Run(() => Persist(group));
         return group;
     }
 
@@ -379,6 +383,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
         await _loop.ConfigureAwait(false);
         await _gate.WaitAsync().ConfigureAwait(false); // an inline leader finishes its group
         _gate.Release();
+        _persister.Dispose();
     }
 
     internal abstract class PipelineRequest
