@@ -448,6 +448,7 @@ internal sealed class HostileGenerator
         }
         NoteDotSegments(d);
         CrossCutting(d);
+        NeverDropTheTarget(d);
         bool write = d.Method is not ("GET" or "HEAD" or "OPTIONS" or "TRACE");
         return new HostileRequest(d.Endpoint, d.Family, d.Method, d.Path + d.Query, d.Body, d.ContentType, d.Authorization,
             d.Headers, write, d.TouchesTarget, d.MustReject, d.ExpectStatus, d.Allow415First, d.UnknownLength, string.Join("; ", d.Why));
@@ -801,12 +802,31 @@ internal sealed class HostileGenerator
         return (bad, false, false);
     }
 
-    /// <summary>System.Uri resolves "%2E%2E" segments before sending, so such a request lands on another route.</summary>
+    /// <summary>System.Uri resolves "%2E%2E" segments before sending, so such a request lands on another
+    /// route: a shorter one, which for a read may well exist (".../docs/%2E%2E/%2E%2E" is GET /v1/dbs/).</summary>
     private static void NoteDotSegments(Draft d)
     {
         if (!d.Path.Contains("/%2E%2E", StringComparison.Ordinal)) return;
         d.Mapped = false;
         if (d.ExpectStatus == 413) d.ExpectStatus = null;
+        if (d.Method == "GET")
+        {
+            d.MustReject = false;
+            d.Why.Add("a read that may land on another route");
+        }
+    }
+
+    /// <summary>Whatever the generator does, never send a working DELETE of the target itself.</summary>
+    private void NeverDropTheTarget(Draft d)
+    {
+        if (d.Method != "DELETE") return;
+        string resolved = new Uri("http://localhost" + d.Path).AbsolutePath.TrimEnd('/');
+        if (!resolved.Equals($"/v1/dbs/{Target}", StringComparison.Ordinal)) return;
+        if (d.Authorization is { } auth && auth.Trim().EndsWith(_admin, StringComparison.Ordinal) && auth.Trim().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            d.Authorization = "Bearer " + _reader;
+            d.Reject("a read token may not drop");
+        }
     }
 
     /// <summary>Fills the path of a document endpoint; bad collection names and ids make the request a sure rejection.</summary>
@@ -993,7 +1013,8 @@ internal sealed class HostileGenerator
             d.Body = Utf8("{\"v\": \"" + new string('a', 21 << 20) + "\"}");
             d.Family = "doc/huge/over-limit";
             if (Chance(0.5)) { d.UnknownLength = true; d.Family += "+no-length"; }
-            if (d.NamesValid && d.Mapped && !d.MustReject) d.ExpectStatus = 413;
+            // Only on the target, which surely exists (a scratch database may be absent: 404 comes first).
+            if (d.TouchesTarget && d.Mapped && !d.MustReject) d.ExpectStatus = 413;
             d.Reject("over the 20 MB limit");
             return;
         }
