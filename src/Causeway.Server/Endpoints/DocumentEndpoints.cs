@@ -83,8 +83,8 @@ internal static class DocumentEndpoints
         app.MapPost("/v1/dbs/{db}/query", async (HttpContext context, Api api, string db) =>
         {
             var database = api.Database(context, db, Ability.DocRead);
-            var bytes = await JsonBody.ReadBytesAsync(context, api.Options.MaxRequestBytes);
-            var query = Queries.Query.Parse(System.Text.Encoding.UTF8.GetString(bytes));
+            // The same validated reader as every body (undecodable strings are invalid_json).
+            var query = Queries.Query.FromJson(await JsonBody.ReadElementAsync(context, api.Options.MaxRequestBytes));
             var result = await database.QueryAsync(query, context.RequestAborted);
             await JsonResponse.WriteAsync(context, 200, result.WriteJson);
         }).Accepts<JsonElement>("application/json").WithSummary("QUERY → { \"docs\": [..], \"next\": CURSOR or null } (docs/queries.md).");

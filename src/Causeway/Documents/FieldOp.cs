@@ -51,6 +51,12 @@ public sealed record FieldOp
     /// missing or extra members are invalid_op.</summary>
     public static FieldOp FromJson(JsonElement json)
     {
+        try { return Read(json); }
+        catch (InvalidOperationException e) { throw new InvalidInputException(ErrorCodes.InvalidJson, "A field operation holds a string that is not valid UTF-8 or UTF-16.", e); }
+    }
+
+    private static FieldOp Read(JsonElement json)
+    {
         if (json.ValueKind != JsonValueKind.Object) throw InvalidOp("Each field operation is a JSON object like {\"op\": \"set\", \"path\": \"a\", \"value\": 1}.");
         string op = RequiredString(json, "op");
         string path = RequiredString(json, "path");

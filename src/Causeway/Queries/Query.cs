@@ -86,7 +86,11 @@ public sealed class Query
 
     /// <summary>Parses API.md's QUERY object. Anything malformed is an <see cref="InvalidInputException"/>
     /// (invalid_op, invalid_path, invalid_value, invalid_name, invalid_cursor or invalid_at).</summary>
-    public static Query FromJson(JsonElement json) => QueryJsonReader.Read(json);
+    public static Query FromJson(JsonElement json)
+    {
+        try { return QueryJsonReader.Read(json); }
+        catch (InvalidOperationException e) { throw new InvalidInputException(ErrorCodes.InvalidJson, "The query holds a string that is not valid UTF-8 or UTF-16.", e); }
+    }
 
     /// <summary>Writes the query in API.md's QUERY form (what <see cref="FromJson"/> reads).</summary>
     public void WriteJson(Utf8JsonWriter writer) => QueryJsonWriter.Write(writer, this);

@@ -35,7 +35,11 @@ public static class ValueJson
         }
     }
 
-    public static Value FromElement(JsonElement element) => Parse(System.Text.Encoding.UTF8.GetBytes(element.GetRawText()));
+    public static Value FromElement(JsonElement element)
+    {
+        try { return Parse(System.Text.Encoding.UTF8.GetBytes(element.GetRawText())); }
+        catch (InvalidOperationException e) { throw new InvalidInputException(ErrorCodes.InvalidJson, "A JSON string is not valid UTF-8 or UTF-16.", e); }
+    }
 
     private static Value Read(ref Utf8JsonReader reader)
     {

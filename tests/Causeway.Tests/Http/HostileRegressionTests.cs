@@ -67,3 +67,16 @@ public sealed class HostileRegressionTests : IAsyncLifetime
         Assert.Equal(1, doc.GetProperty("😀").GetInt32());
     }
 }
+
+public sealed class QueryRegressionTests
+{
+    [Fact]
+    public async Task A_query_with_an_undecodable_member_name_is_invalid_json_not_500()
+    {
+        await using var server = await ServerFixture.StartAsync();
+        await server.Admin.PutAsync("/v1/dbs/db", null);
+        var response = await server.Admin.PostAsync("/v1/dbs/db/query", HttpExtensions.Json("{\"collection\": \"c\", \"\\udfff\": 5}"));
+        await response.ProblemAsync(400, Causeway.Errors.ErrorCodes.InvalidJson);
+        Assert.Throws<Causeway.Errors.InvalidInputException>(() => Causeway.Queries.Query.Parse("{\"collection\": \"c\", \"\\udfff\": 5}"));
+    }
+}

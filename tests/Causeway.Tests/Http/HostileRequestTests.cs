@@ -360,16 +360,19 @@ internal sealed class HostileGenerator
     public const string Changes = "GET /v1/dbs/{db}/changes";
     public const string Verify = "GET /v1/dbs/{db}/verify";
     public const string Commit = "GET /v1/dbs/{db}/commits/{cid}";
+    public const string QueryDocs = "POST /v1/dbs/{db}/query";
+    public const string Export = "GET /v1/dbs/{db}/export";
+    public const string Import = "POST /v1/dbs/{db}/import";
     public const string UnknownRoute = "unknown route";
     public const string WrongMethod = "wrong method";
 
-    public static readonly string[] Endpoints = [Status, ListDbs, PutDb, GetDb, DeleteDb, PutDoc, PostDoc, GetDoc, PatchDoc, DeleteDoc, History, Tx, Changes, Verify, Commit, UnknownRoute, WrongMethod];
+    public static readonly string[] Endpoints = [Status, ListDbs, PutDb, GetDb, DeleteDb, PutDoc, PostDoc, GetDoc, PatchDoc, DeleteDoc, History, Tx, Changes, Verify, Commit, QueryDocs, Export, Import, UnknownRoute, WrongMethod];
 
     private static readonly (string Endpoint, int Weight)[] Weights =
     [
         (Status, 3), (ListDbs, 3), (PutDb, 4), (GetDb, 4), (DeleteDb, 3),
         (PutDoc, 13), (PostDoc, 7), (GetDoc, 6), (PatchDoc, 15), (DeleteDoc, 4), (History, 4),
-        (Tx, 15), (Changes, 6), (Verify, 2), (Commit, 5), (UnknownRoute, 3), (WrongMethod, 3),
+        (Tx, 15), (Changes, 6), (Verify, 2), (Commit, 5), (QueryDocs, 9), (Export, 2), (Import, 4), (UnknownRoute, 3), (WrongMethod, 3),
     ];
 
     /// <summary>Error messages quote names clipped to 40-48 characters: with an odd prefix the cut falls inside a surrogate pair.</summary>
@@ -443,6 +446,9 @@ internal sealed class HostileGenerator
             case Changes: ChangesRequest(d); break;
             case Verify: VerifyRequest(d); break;
             case Commit: CommitRequest(d); break;
+            case QueryDocs: QueryRequest(d); break;
+            case Export: ExportRequest(d); break;
+            case Import: ImportRequest(d); break;
             case UnknownRoute: UnknownRouteRequest(d); break;
             default: WrongMethodRequest(d); break;
         }
@@ -632,6 +638,170 @@ internal sealed class HostileGenerator
         Shuffle(parameters);
         d.Query = "?" + string.Join("&", parameters);
         if (Chance(0.1)) BodyOnRead(d);
+    }
+
+    private void QueryRequest(Draft d)
+    {
+        var (segment, valid, isTarget) = Database(targetShare: 0.85, scratchShare: 0.05);
+        d.NamesValid = valid;
+        if (!valid) d.Reject("bad database name");
+        d.Method = "POST";
+        d.Path = $"/v1/dbs/{segment}/query";
+        d.ContentType = "application/json";
+        string collection = Pick("orders", "items", "nothing-here");
+        int roll = _rng.Next(12);
+        switch (roll)
+        {
+            case 0:
+            case 1:
+                string path = Pick("total", "a.b", "_id", "tags"), op = Pick("eq", "ne", "lt", "gte", "in", "prefix", "exists");
+                string operand = Pick("1", "\"x\"", "[1, \"a\"]", "true", "null"), desc = Pick("true", "false");
+                d.Body = Utf8("{\"collection\": \"" + collection + "\", \"where\": {\"path\": \"" + path + "\", \"" + op + "\": " + operand
+                    + "}, \"orderBy\": [{\"path\": \"total\", \"desc\": " + desc + "}], \"limit\": " + _rng.Next(1, 50) + "}");
+                d.Family = "query/plausible";
+                break;
+            case 2:
+                d.Body = Break($$"""{"collection": "{{collection}}", "limit": 5}""").Body;
+                d.Reject("malformed JSON");
+                d.Family = "query/broken-json";
+                break;
+            case 3:
+                d.Body = Utf8("{\"collection\": \"" + collection + "\", \"where\": {\"path\": \"total\", \"" + Pick("between", "like", "regex", "EQ") + "\": 1}}");
+                d.Reject("unknown operator");
+                d.Family = "query/unknown-operator";
+                break;
+            case 4:
+                d.Body = Utf8("{\"collection\": \"" + collection + "\", \"where\": {\"path\": \"total\", \"eq\": 1, \"gt\": 2}}");
+                d.Reject("two operators");
+                d.Family = "query/two-operators";
+                break;
+            case 5:
+                d.Body = Utf8("{\"collection\": \"" + collection + "\", \"limit\": " + Pick("0", "-1", "1001", "1e9", "\"5\"", "1.5") + "}");
+                d.Reject("bad limit");
+                d.Family = "query/bad-limit";
+                break;
+            case 6:
+                d.Body = Utf8($$"""{"collection": "{{collection}}", "after": "{{Pick("garbage", "", "AAAA", "gqFwAQ", new string('z', 500), "%00")}}"}""");
+                d.Reject("bad cursor");
+                d.Family = "query/bad-cursor";
+                break;
+            case 7:
+                d.Body = Utf8("{\"collection\": \"" + collection + "\", \"where\": " + string.Concat(Enumerable.Repeat("{\"not\": ", 40))
+                    + "{\"path\": \"a\", \"exists\": true}" + new string('}', 40) + "}");
+                d.Reject("predicate nested deeper than 32");
+                d.Family = "query/deep";
+                break;
+            case 8:
+                d.Body = Utf8($$"""{"collection": "{{Pick("bad name", "", "a/b", EmojiRun)}}"}""");
+                d.Reject("bad collection");
+                d.Family = "query/bad-collection";
+                break;
+            case 9:
+                d.Body = Utf8("{\"collection\": \"" + collection + "\", \"where\": {\"path\": \"" + Pick("a..b", "$x", "", "_meta.x") + "\", \"eq\": 1}}");
+                d.Reject("bad path");
+                d.Family = "query/bad-path";
+                break;
+            case 10:
+                d.Body = Utf8($$"""{"collection": "{{collection}}", "at": "{{Pick("yesterday", "99999999", "bafybad", "-1")}}"}""");
+                d.Reject("bad at");
+                d.Family = "query/bad-at";
+                break;
+            default:
+                d.Body = Utf8($$"""{"collection": "{{collection}}", "unknown": 1, "where": []}""");
+                d.Reject("unknown member, where not an object");
+                d.Family = "query/shape";
+                break;
+        }
+        ContentTypeMutation(d, 0.1);
+        if (isTarget) d.TouchesTarget = true;
+    }
+
+    private void ExportRequest(Draft d)
+    {
+        int roll = _rng.Next(10);
+        if (roll < 3)
+        {
+            d.Path = $"/v1/dbs/{Target}/export";
+            d.Family = "export";
+        }
+        else if (roll < 6)
+        {
+            d.Path = $"/v1/dbs/{Target}/export";
+            d.Authorization = BogusAuthorization();
+            d.ExpectStatus = 401;
+            d.Reject("no valid token");
+            d.Family = "export/bad-token";
+            d.ForbidAdmin = true;
+        }
+        else
+        {
+            var (segment, valid, _) = Database(targetShare: 0, scratchShare: 0.3);
+            d.NamesValid = valid;
+            if (!valid) d.Reject("bad database name");
+            d.Path = $"/v1/dbs/{segment}/export";
+            d.Family = valid ? "export/other-db" : "export/bad-name";
+        }
+        if (Chance(0.2)) d.Query = GarbageQuery();
+    }
+
+    private void ImportRequest(Draft d)
+    {
+        var (segment, valid, isTarget) = Database(targetShare: 0.85, scratchShare: 0.05);
+        d.NamesValid = valid;
+        if (!valid) d.Reject("bad database name");
+        d.Method = "POST";
+        d.Path = $"/v1/dbs/{segment}/import";
+        d.ContentType = "application/vnd.ipld.car";
+        d.TouchesTarget = isTarget;
+        switch (_rng.Next(7))
+        {
+            case 0:
+                // A valid, empty archive: { roots: [], version: 1 } and no blocks; applies nothing.
+                d.Body = [0x11, 0xA2, 0x65, .. "roots"u8, 0x80, 0x67, .. "version"u8, 0x01];
+                d.Family = "import/empty";
+                break;
+            case 1:
+                d.Body = new byte[_rng.Next(1, 4096)];
+                _rng.NextBytes(d.Body);
+                d.Reject("random bytes");
+                d.Family = "import/random";
+                break;
+            case 2:
+                d.Body = [0x11, 0xA2, 0x65, .. "roots"u8, 0x80, 0x67, .. "version"u8, 0x02];
+                d.Reject("CAR version 2 header");
+                d.Family = "import/version";
+                break;
+            case 3:
+                d.Body = [0x11, 0xA2, 0x65, .. "roots"u8, 0x80, 0x67, .. "version"u8, 0x01, 0x30, 0x01, 0x71, 0x12, 0x20, 0x00, 0x01];
+                d.Reject("truncated section");
+                d.Family = "import/truncated";
+                break;
+            case 4:
+                d.Body = [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F];
+                d.Reject("absurd length");
+                d.Family = "import/length";
+                break;
+            case 5:
+                d.Body = Utf8("{\"roots\": [], \"version\": 1}");
+                d.ContentType = Pick("application/json", "application/vnd.ipld.car", null);
+                d.Reject("JSON is not a CAR");
+                if (d.ContentType != "application/vnd.ipld.car") d.Allow415First = true;
+                d.Family = "import/json";
+                break;
+            default:
+                d.Body = [];
+                d.Reject("empty body");
+                d.Family = "import/empty-body";
+                break;
+        }
+        if (Chance(0.1))
+        {
+            d.Authorization = BogusAuthorization();
+            if (d.NamesValid) d.ExpectStatus = 401; // a bad name is refused (400) before the token is looked at, as everywhere
+            d.Reject("no valid token");
+            d.Family += "/bad-token";
+            d.ForbidAdmin = true;
+        }
     }
 
     private void VerifyRequest(Draft d)
@@ -1577,7 +1747,7 @@ internal sealed class HostileGenerator
             // Names are checked first, routes before that; with both right, only 401 is right.
             if (d.Mapped && d.NamesValid) d.ExpectStatus = 401;
         }
-        else if (roll < 0.09 && d.Method is "PUT" or "POST" or "PATCH" or "DELETE")
+        else if (roll < 0.09 && d.Method is "PUT" or "POST" or "PATCH" or "DELETE" && d.Endpoint != QueryDocs)
         {
             d.Authorization = "Bearer " + _reader;
             d.Family += "+read-token";
