@@ -55,6 +55,8 @@ public static class CausewayServer
 
         var app = builder.Build();
         app.UseMiddleware<ErrorBoundary>();
+        app.UseMiddleware<Authentication>();
+        app.UseRouting();
         app.MapOpenApi();
         app.MapHealthChecks("/health");
         DatabaseEndpoints.Map(app);

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http;
 namespace Causeway.Server.Endpoints;
 
 /// <summary>What every endpoint needs: the replica, who is asking, and the write gate.</summary>
-internal sealed class Api(Replica replica, IRequestAuthenticator authenticator, ServerOptions options)
+internal sealed class Api(Replica replica, ServerOptions options)
 {
     public Replica Replica { get; } = replica;
     public ServerOptions Options { get; } = options;
@@ -15,7 +15,7 @@ internal sealed class Api(Replica replica, IRequestAuthenticator authenticator, 
     /// <summary>The caller, who must be allowed <paramref name="ability"/> on <paramref name="database"/> (401 / 403 otherwise).</summary>
     public Principal Authorize(HttpContext context, string ability, string? database = null)
     {
-        var principal = authenticator.Authenticate(context) ?? throw new UnauthorizedException("A valid bearer token is required (Authorization: Bearer TOKEN).");
+        var principal = Authentication.PrincipalOf(context);
         if (!principal.Can(ability, database))
             throw new ForbiddenException($"This token may not {ability}{(database is null ? "" : $" on '{database}'")}.");
         return principal;

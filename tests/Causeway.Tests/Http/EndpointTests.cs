@@ -34,6 +34,12 @@ public sealed class EndpointTests : IAsyncLifetime
         await (await _server.Reader.PutAsync("/v1/dbs/shop/docs/c/x", HttpExtensions.Json("{}"))).ProblemAsync(403, ErrorCodes.Forbidden);
         await (await _server.Reader.PutAsync("/v1/dbs/other", null)).ProblemAsync(403, ErrorCodes.Forbidden);
         await (await _server.Reader.DeleteAsync("/v1/dbs/shop")).ProblemAsync(403, ErrorCodes.Forbidden);
+
+        // Credentials come first: whatever else is wrong with a request, without a token it is 401.
+        await (await _server.Anonymous.PutAsync("/v1/dbs/shop/docs/c/x", new StringContent("hi", System.Text.Encoding.UTF8, "text/plain"))).ProblemAsync(401, ErrorCodes.Unauthorized);
+        await (await _server.Anonymous.PostAsync("/v1/status", null)).ProblemAsync(401, ErrorCodes.Unauthorized);
+        await (await _server.Anonymous.GetAsync("/v1/dbs/Bad%20Name")).ProblemAsync(401, ErrorCodes.Unauthorized);
+        Assert.Equal(HttpStatusCode.OK, (await _server.Anonymous.GetAsync("/health")).StatusCode);
     }
 
     [Fact]

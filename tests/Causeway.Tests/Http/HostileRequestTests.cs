@@ -455,6 +455,7 @@ internal sealed class HostileGenerator
         NoteDotSegments(d);
         CrossCutting(d);
         NeverDropTheTarget(d);
+        CredentialsFirst(d);
         bool write = d.Method is not ("GET" or "HEAD" or "OPTIONS" or "TRACE");
         return new HostileRequest(d.Endpoint, d.Family, d.Method, d.Path + d.Query, d.Body, d.ContentType, d.Authorization,
             d.Headers, write, d.TouchesTarget, d.MustReject, d.ExpectStatus, d.Allow415First, d.UnknownLength, string.Join("; ", d.Why));
@@ -1733,6 +1734,21 @@ internal sealed class HostileGenerator
         12 => "Bearer " + _admin.ToUpperInvariant(),
         _ => _admin,
     };
+
+    /// <summary>The server authenticates every /v1 request before routing: without a real token the
+    /// answer is 401, whatever else is wrong (route, method, content type, names).</summary>
+    private void CredentialsFirst(Draft d)
+    {
+        // As the server reads it: the scheme in any case, then the token, surrounding spaces ignored.
+        string? presented = d.Authorization is { } a && a.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? a["Bearer ".Length..].Trim() : null;
+        bool real = presented == _admin || presented == _reader;
+        if (real) return;
+        if (d.Path.Contains("/.", StringComparison.Ordinal) || d.Path.Contains("%2e", StringComparison.OrdinalIgnoreCase)) return;
+        if (!new Microsoft.AspNetCore.Http.PathString(d.Path).StartsWithSegments("/v1")) return;
+        d.ExpectStatus = 401;
+        d.Allow415First = false;
+        d.Reject("no valid token");
+    }
 
     private void CrossCutting(Draft d)
     {

@@ -1,0 +1,25 @@
+using Causeway.Errors;
+using Causeway.Server.Access;
+using Microsoft.AspNetCore.Http;
+
+namespace Causeway.Server.Http;
+
+/// <summary>Authenticates every API request before routing looks at it, so a request without valid
+/// credentials gets 401 whatever else is wrong with it (API.md). Endpoints then only ask the
+/// principal for abilities (403).</summary>
+internal sealed class Authentication(RequestDelegate next, IRequestAuthenticator authenticator)
+{
+    private const string PrincipalKey = "causeway.principal";
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        if (!context.Request.Path.StartsWithSegments("/v1")) return next(context);
+        var principal = authenticator.Authenticate(context) ?? throw new UnauthorizedException("A valid bearer token is required (Authorization: Bearer TOKEN).");
+        context.Items[PrincipalKey] = principal;
+        return next(context);
+    }
+
+    public static Principal PrincipalOf(HttpContext context)
+        => context.Items.TryGetValue(PrincipalKey, out var principal) && principal is Principal p ? p
+            : throw new UnauthorizedException("A valid bearer token is required (Authorization: Bearer TOKEN).");
+}
