@@ -204,14 +204,8 @@ public sealed class RemoteDatabase : IDocumentDatabase
 
     // ---- helpers ----
 
-    private string DocumentPath(string collection, string id) => $"{_path}/docs/{Names.Collection(collection)}/{Segment(Names.DocumentId(id))}";
-
-    /// <summary>A valid name is safe in a URL path as it is, except the ids "." and "..": a URL reads
-    /// them as "this folder" and "the parent folder" (RFC 3986 dot segments; escaped as %2E they are
-    /// still removed, by System.Uri here and by Kestrel on the server), so no URL can name them.</summary>
-    private static string Segment(string id) => id is "." or ".."
-        ? throw new InvalidInputException(ErrorCodes.InvalidName, $"Document id '{id}' cannot be used over HTTP: a URL reads it as a relative path segment.")
-        : id;
+    /// <summary>Valid names are safe in a URL path as they are (the engine refuses the ids "." and "..").</summary>
+    private string DocumentPath(string collection, string id) => $"{_path}/docs/{Names.Collection(collection)}/{Names.DocumentId(id)}";
 
     private static string AtQuery(ReadPoint? at) => at?.ToQueryString() is { } text ? "?at=" + Uri.EscapeDataString(text) : "";
 

@@ -40,9 +40,12 @@ public static class Names
         return name;
     }
 
-    /// <summary>Document ids: 1-256 characters of [A-Za-z0-9_.:@-].</summary>
+    /// <summary>Document ids: 1-256 characters of [A-Za-z0-9_.:@-], except "." and "..", which no URL
+    /// can name (HTTP stacks resolve them as path segments).</summary>
     public static string DocumentId(string? id)
     {
+        if (id is "." or "..")
+            throw Invalid($"Document id '{id}' is reserved: '.' and '..' cannot be addressed in a URL.");
         if (string.IsNullOrEmpty(id) || id.Length > MaxDocumentIdLength || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or ':' or '@' or '-'))
             throw Invalid($"Document id '{Clip(id)}' is invalid: use 1-{MaxDocumentIdLength} characters of A-Z, a-z, 0-9, '_', '.', ':', '@' or '-'.");
         return id;
