@@ -37,7 +37,7 @@ internal static class DatabaseEndpoints
             {
                 w.WriteStartObject();
                 w.WriteStartArray("databases");
-                foreach (var info in infos) WriteInfo(w, info);
+                foreach (var info in infos) info.WriteJson(w);
                 w.WriteEndArray();
                 w.WriteEndObject();
             });
@@ -49,13 +49,13 @@ internal static class DatabaseEndpoints
             api.Authorize(context, Ability.DbCreate, db);
             var created = await api.Replica.CreateDatabaseAsync(db, context.RequestAborted);
             var info = await created.InfoAsync();
-            await JsonResponse.WriteAsync(context, StatusCodes.Status201Created, w => WriteInfo(w, info));
+            await JsonResponse.WriteAsync(context, StatusCodes.Status201Created, info.WriteJson);
         }).WithSummary("Create a database (201; 409 if it exists; a dotted name needs its parent).");
 
         app.MapGet("/v1/dbs/{db}", async (HttpContext context, Api api, string db) =>
         {
             var info = await api.Database(context, db, Ability.DocRead).InfoAsync();
-            await JsonResponse.WriteAsync(context, 200, w => WriteInfo(w, info));
+            await JsonResponse.WriteAsync(context, 200, info.WriteJson);
         }).WithSummary("A database's documents, commits, position, heads and clock.");
 
         app.MapDelete("/v1/dbs/{db}", async (HttpContext context, Api api, string db) =>
@@ -73,6 +73,4 @@ internal static class DatabaseEndpoints
             });
         }).WithSummary("Drop a database and every database below it.");
     }
-
-    public static void WriteInfo(Utf8JsonWriter w, DatabaseInfo info) => info.WriteJson(w);
 }

@@ -18,6 +18,4 @@ public static class KeyRange
         }
         return null;
     }
-
-    public static int Compare(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b) => a.SequenceCompareTo(b);
 }

@@ -28,12 +28,6 @@ public sealed class StoreBatch
         return this;
     }
 
-    public void Clear()
-    {
-        _operations.Clear();
-        Size = 0;
-    }
-
     private StoreBatch Add(Operation operation)
     {
         _operations.Add(operation);

@@ -26,8 +26,6 @@ public sealed class Transaction
     /// <summary>The position this transaction reads at.</summary>
     public long Snapshot { get; }
 
-    public bool IsEmpty => _order.Count == 0;
-
     public Task<Document?> GetAsync(string collection, string id)
     {
         Names.Collection(collection);
