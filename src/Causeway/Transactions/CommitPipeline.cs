@@ -159,6 +159,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
 
     private Group StartPersisting(Group group)
     {
+        group.StagingDone();
         group.Persisted = group.Staged.Count == 0 ? Task.CompletedTask : _persister.Run(() => Persist(group));
         return group;
     }
@@ -429,7 +430,7 @@ internal sealed record StagedCommit(DatabaseRuntime Database, Commit Commit, Doc
 /// it makes, which the next group, staged on top of it, reads.</summary>
 internal sealed class Group
 {
-    private readonly Group? _previous;
+    private Group? _previous;
 
     public Group(Group? previous)
     {
@@ -464,6 +465,14 @@ internal sealed class Group
 
     public VersionRecord? Find((uint, string, string) key) => Overlay.GetValueOrDefault(key) ?? _previous?.Overlay.GetValueOrDefault(key);
 
+    /// <summary>Once staged, a group no longer needs the one before it (which is durable by the time
+    /// this one is written); letting go keeps a busy pipeline from holding every group it ever made.</summary>
+    public void StagingDone()
+    {
+        _previous = null;
+        Catalog.StagingDone();
+    }
+
     public void FailAll(Exception error)
     {
         foreach (var (request, _) in Staged) request.Fail(error);
@@ -477,12 +486,16 @@ internal sealed record DocumentWrites(string Collection, string Id, IReadOnlyLis
 /// dropped databases so later commits in the same group fail.</summary>
 internal sealed class CatalogStage(Group group, CatalogStage? previous)
 {
+    private CatalogStage? _previous = previous;
+
     private readonly HashSet<string> _creating = new(StringComparer.Ordinal);
 
     public StoreBatch Batch { get; set; } = new();
 
     /// <summary>True when a database of this name is being created by this group or the one before it (not yet visible).</summary>
-    public bool IsBeingCreated(string name) => _creating.Contains(name) || previous?.IsBeingCreated(name) == true;
+    public bool IsBeingCreated(string name) => _creating.Contains(name) || _previous?.IsBeingCreated(name) == true;
+
+    public void StagingDone() => _previous = null;
 
     public void Creating(string name) => _creating.Add(name);
 
