@@ -92,3 +92,25 @@ public sealed class DataCommandTests
         Assert.DoesNotContain("   at ", error);
     }
 }
+
+/// <summary>On a terminal (a real pseudo-terminal from `script`), lists and summaries are tables.</summary>
+public sealed class TerminalOutputTests
+{
+    [Fact]
+    public async Task On_a_terminal_the_output_is_a_table()
+    {
+        using var folder = new TempFolder();
+        var (exit, _, error) = await CliProcess.RunAsync(["db", "create", "shop", "--data", folder.Path]);
+        Assert.True(exit == 0, error);
+        string cli = $"dotnet {Path.Combine(AppContext.BaseDirectory, "Causeway.Cli.dll")} db info shop --data {folder.Path}";
+        var start = new System.Diagnostics.ProcessStartInfo("script") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-qec", cli, "/dev/null" }) start.ArgumentList.Add(arg);
+        using var process = System.Diagnostics.Process.Start(start)!;
+        string output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.Equal(0, process.ExitCode);
+        Assert.Contains("│ name │", output);
+        Assert.Contains("│ shop │", output);
+        Assert.DoesNotContain("{\"name\"", output);
+    }
+}

@@ -71,3 +71,36 @@ public sealed class ServeProcessTests
         }
     }
 }
+
+public sealed class DevModeTests
+{
+    [Fact]
+    public async Task Dev_mode_lets_loopback_in_without_a_token_and_says_so_loudly()
+    {
+        using var folder = new TempFolder();
+        using var server = await ServerProcess.StartAsync(folder.Path, dev: true);
+        using var anonymous = new HttpClient { BaseAddress = new Uri(server.Url) };
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/v1/status")).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await anonymous.PutAsync("/v1/dbs/dev", null)).StatusCode);
+        Assert.Contains("DEV MODE", server.Output);
+        // A wrong token is still refused: dev mode only waives a missing one.
+        var wrong = new HttpRequestMessage(HttpMethod.Get, "/v1/status");
+        wrong.Headers.Authorization = new("Bearer", "nope");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.SendAsync(wrong)).StatusCode);
+    }
+
+    [Fact]
+    public void Dev_mode_never_waives_the_token_for_other_machines()
+    {
+        using var folder = new TempFolder();
+        var tokens = Causeway.Server.Access.StaticTokens.LoadOrCreate(folder.Path, dev: true);
+        var remote = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        remote.Connection.RemoteIpAddress = IPAddress.Parse("10.1.2.3");
+        Assert.Null(tokens.Authenticate(remote));
+        var local = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        local.Connection.RemoteIpAddress = IPAddress.IPv6Loopback;
+        Assert.NotNull(tokens.Authenticate(local));
+        var notDev = Causeway.Server.Access.StaticTokens.LoadOrCreate(folder.Path, dev: false);
+        Assert.Null(notDev.Authenticate(local));
+    }
+}
