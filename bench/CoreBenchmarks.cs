@@ -58,7 +58,8 @@ internal static class CoreBenchmarks
         try
         {
             double rate = await CausewayCommitsPerSecondAsync(folder, writers, perWriter, DocumentJson());
-            Console.WriteLine($"{writers} writers × {perWriter}: {Table.Rate(rate)} durable commits/s");
+            var l = _lastLatencies;
+            Console.WriteLine($"{writers} writers × {perWriter}: {Table.Rate(rate)} durable commits/s; latency p50 {l[l.Length / 2]:N1} ms, p99 {l[(int)(l.Length * 0.99)]:N1} ms, max {l[^1]:N1} ms");
             return 0;
         }
         finally
@@ -71,6 +72,9 @@ internal static class CoreBenchmarks
     internal static string DocumentJson() =>
         """{"customer": "c-1042", "status": "paid", "total": 129.95, "currency": "EUR", "items": [{"sku": "A-77", "qty": 2}, {"sku": "B-12", "qty": 1}], "note": "leave at the door, ring twice", "ship": {"city": "Lisbon", "zip": "1100-148"}}""";
 
+    /// <summary>Latencies (ms) of the last commits run, for the commits mode's percentiles.</summary>
+    private static double[] _lastLatencies = [];
+
     private static async Task<double> CausewayCommitsPerSecondAsync(string folder, int writers, int commitsPerWriter, string json)
     {
         var document = ValueJson.Parse(json);
@@ -79,12 +83,21 @@ internal static class CoreBenchmarks
         // Warm up as a running server would be: the JIT's optimized tiers and RocksDB's files.
         var warm = Stopwatch.StartNew();
         for (int i = 0; i < 300 || (!Smoke && warm.Elapsed < WarmUp); i++) await db.PutAsync("warmup", $"w{i}", document);
+        var latencies = new double[writers * commitsPerWriter];
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
         {
-            for (int i = 0; i < commitsPerWriter; i++) await db.PutAsync("docs", $"w{w}-{i}", document);
+            for (int i = 0; i < commitsPerWriter; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                await db.PutAsync("docs", $"w{w}-{i}", document);
+                latencies[w * commitsPerWriter + i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
         })));
-        return writers * commitsPerWriter / clock.Elapsed.TotalSeconds;
+        double rate = writers * commitsPerWriter / clock.Elapsed.TotalSeconds;
+        Array.Sort(latencies);
+        _lastLatencies = latencies;
+        return rate;
     }
 
     private static async Task<(double Reads, double Verify, int Cores)> ReadAndVerifyAsync(string folder, int reads)
