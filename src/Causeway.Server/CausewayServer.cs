@@ -38,7 +38,11 @@ public static class CausewayServer
             k.AddServerHeader = false;
         });
         builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        // Structured: JSON lines when the output goes to a file or a collector, one readable line on a terminal.
+        if (Console.IsOutputRedirected)
+            builder.Logging.AddJsonConsole(o => { o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ"; o.UseUtcTimestamp = true; });
+        else
+            builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(replica);
         builder.Services.AddSingleton(authenticator);
@@ -54,6 +58,9 @@ public static class CausewayServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Causeway.Server");
+        app.Lifetime.ApplicationStarted.Register(() => log.LogInformation("Replica {Did} serving {Databases} databases on {Urls}", replica.Did, replica.ListDatabases().Count, string.Join(", ", app.Urls)));
+        app.Lifetime.ApplicationStopping.Register(() => log.LogInformation("Stopping: finishing requests in flight, then closing the replica"));
         app.UseMiddleware<ErrorBoundary>();
         app.UseMiddleware<Authentication>();
         app.UseRouting();

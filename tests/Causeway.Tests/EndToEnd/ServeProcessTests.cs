@@ -83,6 +83,9 @@ public sealed class DevModeTests
         Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/v1/status")).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await anonymous.PutAsync("/v1/dbs/dev", null)).StatusCode);
         Assert.Contains("DEV MODE", server.Output);
+        // Logs are structured: with the output redirected, each log entry is a JSON line.
+        Assert.Contains(server.Output.Split('\n'), line => line.StartsWith('{')
+            && JsonDocument.Parse(line).RootElement.GetProperty("Category").GetString() == "Causeway.Server");
         // A wrong token is still refused: dev mode only waives a missing one.
         var wrong = new HttpRequestMessage(HttpMethod.Get, "/v1/status");
         wrong.Headers.Authorization = new("Bearer", "nope");
