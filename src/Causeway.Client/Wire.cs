@@ -19,24 +19,10 @@ internal static class Wire
     /// <summary>Values go out in the typed form, so every kind arrives as itself.</summary>
     public static void WriteValue(Utf8JsonWriter writer, Value value) => ValueJson.Write(writer, value, typed: true);
 
-    public static void WriteFieldOp(Utf8JsonWriter writer, FieldOp op)
-    {
-        writer.WriteStartObject();
-        writer.WriteString("op", FieldOp.WireName(op.Kind));
-        writer.WriteString("path", op.Path.Text);
-        if (op.Kind == FieldOpKind.Increment) writer.WriteNumber("by", op.By);
-        if (op.Value is not null)
-        {
-            writer.WritePropertyName("value");
-            WriteValue(writer, op.Value);
-        }
-        writer.WriteEndObject();
-    }
-
     public static void WriteFieldOps(Utf8JsonWriter writer, IReadOnlyList<FieldOp> ops)
     {
         writer.WriteStartArray("ops");
-        foreach (var op in ops) WriteFieldOp(writer, op);
+        foreach (var op in ops) op.WriteJson(writer, typed: true);
         writer.WriteEndArray();
     }
 

@@ -52,14 +52,12 @@ internal static class DocCommands
         options.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
-            var body = JsonDocument.Parse(Input.Json(result.GetValue(json), result.GetValue(file), "transaction")).RootElement;
-            var ops = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("ops", out var inner) ? inner : body;
-            if (ops.ValueKind != JsonValueKind.Array) throw new InvalidInputException(ErrorCodes.InvalidOp, "A transaction is a JSON array of TX-OPs, or { \"ops\": [..] }.");
+            var ops = OpsOf(Input.Json(result.GetValue(json), result.GetValue(file), "transaction"), "A transaction", "TX-OP");
             await using var target = await Target.OpenAsync(options, result);
             var db = await target.DatabaseAsync(result.GetValue(database)!, ct);
             var outcome = await db.TransactAsync(tx =>
             {
-                foreach (var op in ops.EnumerateArray()) TxOp(tx, op);
+                foreach (var op in ops.EnumerateArray()) OperationJson.ApplyTxOp(tx, op);
             }, ct);
             var output = Output.For(result, options);
             if (output.Json) output.WriteJson(w =>
@@ -110,30 +108,20 @@ internal static class DocCommands
         else output.Line($"commit {result.Commit} at position {result.Position}");
     }
 
-    private static IReadOnlyList<FieldOp> FieldOps(string json)
+    private static IReadOnlyList<FieldOp> FieldOps(string json) => OperationJson.FieldOps(OpsOf(json, "A patch", "FIELD-OP"));
+
+    /// <summary>The operations, given as the array alone or as API.md's { "ops": [..] } body.</summary>
+    private static JsonElement OpsOf(string json, string what, string itemName)
     {
         JsonElement body;
         try { body = JsonDocument.Parse(json).RootElement; }
         catch (JsonException e) { throw new InvalidInputException(ErrorCodes.InvalidJson, $"The operations are not valid JSON: {e.Message}"); }
-        var ops = body.ValueKind == JsonValueKind.Object && body.TryGetProperty("ops", out var inner) ? inner : body;
-        if (ops.ValueKind != JsonValueKind.Array || ops.GetArrayLength() == 0) throw new InvalidInputException(ErrorCodes.InvalidOp, "Give a non-empty JSON array of field operations, or { \"ops\": [..] }.");
-        return [.. ops.EnumerateArray().Select(FieldOp.FromJson)];
-    }
-
-    private static void TxOp(ITransactionBuilder tx, JsonElement op)
-    {
-        if (op.ValueKind != JsonValueKind.Object || !op.TryGetProperty("op", out var kind) || kind.ValueKind != JsonValueKind.String)
-            throw new InvalidInputException(ErrorCodes.InvalidOp, "Each transaction operation is an object with \"op\".");
-        string Str(string name) => op.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : throw new InvalidInputException(ErrorCodes.InvalidOp, $"'{kind.GetString()}' needs '{name}'.");
-        Value Doc() => op.TryGetProperty("doc", out var d) && d.ValueKind == JsonValueKind.Object ? ValueJson.FromElement(d) : throw new InvalidInputException(ErrorCodes.InvalidOp, $"'{kind.GetString()}' needs 'doc', an object.");
-        switch (kind.GetString())
+        if (body.ValueKind == JsonValueKind.Array)
         {
-            case "put": tx.Put(Str("collection"), Str("id"), Doc()); break;
-            case "create": tx.Create(Str("collection"), Doc()); break;
-            case "update": tx.Patch(Str("collection"), Str("id"), FieldOps(op.GetProperty("ops").GetRawText())); break;
-            case "delete": tx.Delete(Str("collection"), Str("id")); break;
-            default: throw new InvalidInputException(ErrorCodes.InvalidOp, $"Unknown transaction operation '{Names.Clip(kind.GetString())}'; expected put, create, update or delete.");
+            if (body.GetArrayLength() == 0) throw new InvalidInputException(ErrorCodes.InvalidOp, $"{what} needs at least one {itemName}.");
+            return body;
         }
+        return OperationJson.OpsOf(body, what, itemName);
     }
 
     private delegate Task DocAction(IDocumentDatabase db, string collection, string? id, string? json, ReadPoint? at, Output output, CancellationToken cancellation);

@@ -50,7 +50,7 @@ internal static class DocumentEndpoints
             var database = api.Database(context, db, Ability.DocWrite);
             CheckNames(coll, id);
             var body = await JsonBody.ReadElementAsync(context, api.Options.MaxRequestBytes);
-            var ops = FieldOps(body);
+            var ops = OperationJson.FieldOps(OperationJson.OpsOf(body, "A patch", "FIELD-OP"));
             using var lease = api.Writes.Enter();
             var result = await database.PatchAsync(coll, id, ops, context.RequestAborted);
             await JsonResponse.WriteResultAsync(context, result);
@@ -93,23 +93,20 @@ internal static class DocumentEndpoints
         {
             var database = api.Database(context, db, Ability.DocWrite);
             var body = await JsonBody.ReadElementAsync(context, api.Options.MaxRequestBytes);
-            JsonBody.OnlyMembers(body, "A transaction", "ops");
-            if (!body.TryGetProperty("ops", out var ops) || ops.ValueKind != JsonValueKind.Array || ops.GetArrayLength() == 0)
-                throw new InvalidInputException(ErrorCodes.InvalidOp, "A transaction is { \"ops\": [ TX-OP, .. ] } with at least one operation.");
-            bool deletes = ops.EnumerateArray().Any(op => op.ValueKind == JsonValueKind.Object && op.TryGetProperty("op", out var o) && o.ValueKind == JsonValueKind.String && o.GetString() == "delete");
-            if (deletes) api.Authorize(context, Ability.DocDelete, db);
-            var tx = database.Begin();
-            var created = new List<string>();
-            foreach (var op in ops.EnumerateArray()) ApplyTxOp(tx, op, created);
+            var ops = OperationJson.OpsOf(body, "A transaction", "TX-OP");
+            if (ops.EnumerateArray().Any(OperationJson.IsDelete)) api.Authorize(context, Ability.DocDelete, db);
             using var lease = api.Writes.Enter();
-            var result = await database.CommitAsync(tx, context.RequestAborted);
+            var result = await database.TransactAsync(tx =>
+            {
+                foreach (var op in ops.EnumerateArray()) OperationJson.ApplyTxOp(tx, op);
+            }, context.RequestAborted);
             await JsonResponse.WriteAsync(context, 200, w =>
             {
                 w.WriteStartObject();
                 w.WriteString("commit", result.Commit.ToString());
                 w.WriteNumber("position", result.Position);
                 w.WriteStartArray("created");
-                foreach (var id in created) w.WriteStringValue(id);
+                foreach (var id in result.Created) w.WriteStringValue(id);
                 w.WriteEndArray();
                 w.WriteEndObject();
             });
@@ -120,55 +117,5 @@ internal static class DocumentEndpoints
     {
         Names.Collection(collection);
         Names.DocumentId(id);
-    }
-
-    private static IReadOnlyList<FieldOp> FieldOps(JsonElement body)
-    {
-        JsonBody.OnlyMembers(body, "A patch", "ops");
-        if (!body.TryGetProperty("ops", out var ops) || ops.ValueKind != JsonValueKind.Array || ops.GetArrayLength() == 0)
-            throw new InvalidInputException(ErrorCodes.InvalidOp, "A patch is { \"ops\": [ FIELD-OP, .. ] } with at least one operation.");
-        return ops.EnumerateArray().Select(ParseFieldOp).ToList();
-    }
-
-    private static FieldOp ParseFieldOp(JsonElement json)
-    {
-        try { return FieldOp.FromJson(json); }
-        catch (InvalidOperationException) { throw new InvalidInputException(ErrorCodes.InvalidJson, "A field operation holds a string that is not valid UTF-16."); }
-    }
-
-    private static void ApplyTxOp(Transactions.Transaction tx, JsonElement op, List<string> created)
-    {
-        if (op.ValueKind != JsonValueKind.Object) throw new InvalidInputException(ErrorCodes.InvalidOp, "Each transaction operation is a JSON object.");
-        string kind = JsonBody.String(op, "op");
-        switch (kind)
-        {
-            case "put":
-                JsonBody.OnlyMembers(op, "'put'", "op", "collection", "id", "doc");
-                tx.Put(JsonBody.String(op, "collection"), JsonBody.String(op, "id"), Document(op));
-                break;
-            case "create":
-                JsonBody.OnlyMembers(op, "'create'", "op", "collection", "doc");
-                created.Add(tx.Create(JsonBody.String(op, "collection"), Document(op)));
-                break;
-            case "update":
-                JsonBody.OnlyMembers(op, "'update'", "op", "collection", "id", "ops");
-                if (!op.TryGetProperty("ops", out var ops) || ops.ValueKind != JsonValueKind.Array || ops.GetArrayLength() == 0)
-                    throw new InvalidInputException(ErrorCodes.InvalidOp, "'update' needs 'ops', a non-empty array of field operations.");
-                tx.Patch(JsonBody.String(op, "collection"), JsonBody.String(op, "id"), ops.EnumerateArray().Select(ParseFieldOp).ToList());
-                break;
-            case "delete":
-                JsonBody.OnlyMembers(op, "'delete'", "op", "collection", "id");
-                tx.Delete(JsonBody.String(op, "collection"), JsonBody.String(op, "id"));
-                break;
-            default:
-                throw new InvalidInputException(ErrorCodes.InvalidOp, $"Unknown transaction operation '{Names.Clip(kind)}'; expected put, create, update or delete.");
-        }
-    }
-
-    private static Value Document(JsonElement op)
-    {
-        if (!op.TryGetProperty("doc", out var doc)) throw new InvalidInputException(ErrorCodes.InvalidOp, "'doc' is required.");
-        if (doc.ValueKind != JsonValueKind.Object) throw new InvalidInputException(ErrorCodes.InvalidJson, "'doc' must be a JSON object.");
-        return ValueJson.FromElement(doc);
     }
 }

@@ -76,23 +76,6 @@ internal static class JsonBody
 
     public static async Task<Value> ReadValueAsync(HttpContext context, long limit) => ValueJson.Parse(await ReadBytesAsync(context, limit));
 
-    /// <summary>Reads a string member, refusing other types and invalid UTF-16.</summary>
-    public static string String(JsonElement json, string name, string code = ErrorCodes.InvalidOp)
-    {
-        if (!json.TryGetProperty(name, out var member)) throw new InvalidInputException(code, $"'{name}' is required.");
-        if (member.ValueKind != JsonValueKind.String) throw new InvalidInputException(code, $"'{name}' must be a string.");
-        try { return member.GetString()!; }
-        catch (InvalidOperationException) { throw new InvalidInputException(ErrorCodes.InvalidJson, $"'{name}' is not valid UTF-16."); }
-    }
-
-    public static void OnlyMembers(JsonElement json, string what, params string[] allowed)
-    {
-        if (json.ValueKind != JsonValueKind.Object) throw new InvalidInputException(ErrorCodes.InvalidOp, $"{what} must be a JSON object.");
-        foreach (var member in json.EnumerateObject())
-            if (Array.IndexOf(allowed, member.Name) < 0)
-                throw new InvalidInputException(ErrorCodes.InvalidOp, $"{what} does not take '{Documents.Names.Clip(member.Name)}'; it takes {string.Join(", ", allowed)}.");
-    }
-
     private static bool IsJson(string contentType)
     {
         var mediaType = contentType.Split(';')[0].Trim();

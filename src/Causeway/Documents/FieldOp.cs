@@ -86,7 +86,8 @@ public sealed record FieldOp
         }
     }
 
-    public void WriteJson(Utf8JsonWriter writer)
+    /// <summary>Writes the FIELD-OP; <paramref name="typed"/> keeps every value kind (see <see cref="ValueJson.Write"/>).</summary>
+    public void WriteJson(Utf8JsonWriter writer, bool typed = false)
     {
         writer.WriteStartObject();
         writer.WriteString("op", WireName(Kind));
@@ -95,7 +96,7 @@ public sealed record FieldOp
         if (Value is not null)
         {
             writer.WritePropertyName("value");
-            ValueJson.Write(writer, Value);
+            ValueJson.Write(writer, Value, typed);
         }
         writer.WriteEndObject();
     }
