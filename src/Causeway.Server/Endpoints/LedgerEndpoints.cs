@@ -39,7 +39,7 @@ internal static class LedgerEndpoints
                 {
                     await foreach (var change in database.ChangesAsync(since, follow: true, context.RequestAborted))
                     {
-                        var json = System.Text.Encoding.UTF8.GetBytes(ChangeJson(change));
+                        var json = ChangeJson(change);
                         await context.Response.WriteAsync($"id: {change.Position}\nevent: change\ndata: ", context.RequestAborted);
                         await context.Response.Body.WriteAsync(json, context.RequestAborted);
                         await context.Response.WriteAsync("\n\n", context.RequestAborted);
@@ -60,7 +60,7 @@ internal static class LedgerEndpoints
             {
                 w.WriteStartObject();
                 w.WriteStartArray("changes");
-                foreach (var change in changes) WriteChange(w, change);
+                foreach (var change in changes) change.WriteJson(w);
                 w.WriteEndArray();
                 w.WriteNumber("last", changes.Count > 0 ? changes[^1].Position : since);
                 w.WriteEndObject();
@@ -137,12 +137,11 @@ internal static class LedgerEndpoints
         return value;
     }
 
-    private static void WriteChange(Utf8JsonWriter w, Change change) => change.WriteJson(w);
-
-    private static string ChangeJson(Change change)
+    /// <summary>One change as UTF-8 JSON, for an SSE data line.</summary>
+    private static byte[] ChangeJson(Change change)
     {
         using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream)) WriteChange(writer, change);
-        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+        using (var writer = new Utf8JsonWriter(stream, Json.WriterOptions)) change.WriteJson(writer);
+        return stream.ToArray();
     }
 }
