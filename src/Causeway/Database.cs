@@ -12,7 +12,7 @@ namespace Causeway;
 
 /// <summary>One database of a replica: documents in collections, written in atomic commits and
 /// readable at any point of its history. Get one from <see cref="Causeway.Replica"/>.</summary>
-public sealed class Database : IDocumentDatabase
+public sealed partial class Database : IDocumentDatabase
 {
     private readonly DocumentReader _reader;
     private readonly CommitPipeline _pipeline;
@@ -217,6 +217,11 @@ public sealed class Database : IDocumentDatabase
 
     /// <summary>A commit with its operation blocks, as stored (for export and external checks).</summary>
     internal CommitRecord? CommitRecordOf(Cid commit) => _reader.Commit(Runtime, commit);
+
+    /// <summary>Where the commit <paramref name="seq"/> of <paramref name="origin"/> was applied here, if it was.</summary>
+    internal long? PositionOf(string origin, long seq) => _reader.PositionOf(Runtime, origin, seq);
+
+    internal PositionRecord? PositionEntry(long position) => _reader.PositionEntry(Runtime, position);
 
     /// <summary>The raw DAG-CBOR block of a commit, or null.</summary>
     public byte[]? GetCommitBlock(Cid commit) => _reader.Commit(Runtime, commit)?.Block;

@@ -58,6 +58,8 @@ public sealed class Replica : IAsyncDisposable
     /// <summary>This replica's did:key: the name its commits are signed under.</summary>
     public string Did => _identity.Did;
 
+    internal ReplicaIdentity Identity => _identity;
+
     /// <summary>The replica's folder, or null for an in-memory replica.</summary>
     public string? Folder { get; }
 
@@ -152,6 +154,7 @@ public sealed class Replica : IAsyncDisposable
                 {
                     _databases.TryRemove(db.Name, out _);
                     db.Runtime.MarkDropped();
+                    _ = db.Peers.StopAllAsync();
                     _cache.RemoveDatabase(db.Runtime.Id);
                 }
             };
@@ -166,6 +169,7 @@ public sealed class Replica : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        foreach (var db in _databases.Values) await db.Peers.StopAllAsync().ConfigureAwait(false);
         await _pipeline.DisposeAsync().ConfigureAwait(false);
         _store.Dispose();
         _identity.Dispose();

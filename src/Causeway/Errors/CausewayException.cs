@@ -26,6 +26,8 @@ public class CausewayException : Exception
         ErrorCodes.Unavailable => new UnavailableException(message),
         ErrorCodes.Unauthorized => new UnauthorizedException(message),
         ErrorCodes.Forbidden => new ForbiddenException(message),
+        ErrorCodes.SyncRefused => new SyncRefusedException(message),
+        ErrorCodes.PeerUnavailable => new PeerUnavailableException(message),
         ErrorCodes.RateLimited => new RateLimitedException(message, retryAfter ?? TimeSpan.FromSeconds(1)),
         _ => new CausewayException(code, message),
     };
@@ -69,3 +71,9 @@ public sealed class RateLimitedException(string message, TimeSpan retryAfter) : 
 {
     public TimeSpan RetryAfter { get; } = retryAfter;
 }
+
+/// <summary>A sync session was ended because one side broke the protocol or refused the other.</summary>
+public sealed class SyncRefusedException(string message) : CausewayException(ErrorCodes.SyncRefused, message);
+
+/// <summary>The peer of a sync session could not be reached, or went away before the session finished.</summary>
+public sealed class PeerUnavailableException(string message, Exception? inner = null) : CausewayException(ErrorCodes.PeerUnavailable, message, inner);

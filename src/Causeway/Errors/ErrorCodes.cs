@@ -30,6 +30,8 @@ public static class ErrorCodes
     public const string UnsupportedMediaType = "unsupported_media_type";
     public const string MethodNotAllowed = "method_not_allowed";
     public const string Internal = "internal";
+    public const string SyncRefused = "sync_refused";
+    public const string PeerUnavailable = "peer_unavailable";
 
     /// <summary>The HTTP status a code maps to (API.md, Conventions).</summary>
     public static int HttpStatus(string code) => code switch
@@ -40,6 +42,7 @@ public static class ErrorCodes
         AlreadyExists or InsufficientRights or ReservationUnavailable => 409,
         TooLarge => 413,
         SchemaViolation or ConstraintViolation => 422,
+        SyncRefused or PeerUnavailable => 424,
         RateLimited => 429,
         Unavailable => 503,
         UnsupportedMediaType => 415,

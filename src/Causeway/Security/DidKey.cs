@@ -43,6 +43,13 @@ public static class DidKey
         return imported;
     });
 
+    /// <summary>Whether <paramref name="did"/> names an Ed25519 key.</summary>
+    public static bool IsValid(string did)
+    {
+        try { ToPublicKey(did); return true; }
+        catch (InvalidInputException) { return false; }
+    }
+
     /// <summary>True when <paramref name="signature"/> is <paramref name="did"/>'s Ed25519 signature of <paramref name="data"/>.</summary>
     public static bool Verify(string did, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
     {

@@ -284,7 +284,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
             foreach (var parent in commit.Parents)
                 if (!known.Contains(parent) && !group.HasStaged(db.Id, parent) && _reader.Commit(db, parent) is null)
                     throw new InvalidCommitException($"{where} names parent {parent}, which is not here (commits must come after their parents).");
-            if (!commit.HasValidSignature()) throw new InvalidCommitException($"{where} does not carry a valid signature of its origin.");
+            if (!remote.SignatureVerified && !commit.HasValidSignature()) throw new InvalidCommitException($"{where} does not carry a valid signature of its origin.");
             var appliedAt = _clock.Observe(commit.Time);
 
             var context = new EffectContext(commit.Origin, commit.Seq, commit.Time);
@@ -371,6 +371,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
                 batch.Put(StoreLayout.VersionKey(StoreLayout.VersionPrefix(db, op.Collection, op.Id), staged.Position), version.Encode(writer));
             }
             batch.Put(StoreLayout.PositionKey(db, staged.Position), new PositionRecord(staged.Commit.Id, staged.AppliedAt, staged.Changed).Encode(writer));
+            batch.Put(StoreLayout.OriginKey(db, staged.Commit.Origin, staged.Commit.Seq), StoreLayout.EncodePosition(staged.Position));
         }
         foreach (var draft in group.Drafts.Values)
             if (!draft.Dropped) batch.Put(StoreLayout.StateKey(draft.Runtime.Id), draft.ToRecord().Encode(writer));

@@ -82,6 +82,10 @@ internal sealed class DocumentReader(IKeyValueStore store, VersionCache cache)
     public PositionRecord? PositionEntry(DatabaseRuntime db, long position)
         => store.Get(StoreLayout.PositionKey(db.Id, position)) is { } bytes ? PositionRecord.Decode(bytes) : null;
 
+    /// <summary>Where the commit <paramref name="seq"/> of <paramref name="origin"/> was applied, if it was.</summary>
+    public long? PositionOf(DatabaseRuntime db, string origin, long seq)
+        => store.Get(StoreLayout.OriginKey(db.Id, origin, seq)) is { Length: 8 } bytes ? StoreLayout.DecodePosition(bytes) : null;
+
     /// <summary>Turns a read point into a position no later than what is published.</summary>
     public long Resolve(DatabaseRuntime db, ReadPoint? at)
     {

@@ -12,6 +12,7 @@ namespace Causeway.Transactions;
 /// D id m                             database state: position, heads, clock, counts
 /// D id c CID                         commit record: commit block, op blocks, position
 /// D id p position                    position → commit CID, apply time, documents touched
+/// D id s origin 0 seq                origin's commit seq → position (where sync resumes a peer)
 /// D id d coll 0 docid 0 ~position    document version (inverted position: newest first)
 /// </code></summary>
 internal static class StoreLayout
@@ -48,6 +49,22 @@ internal static class StoreLayout
     }
 
     public static long PositionOf(ReadOnlySpan<byte> positionKey) => BinaryPrimitives.ReadInt64BigEndian(positionKey[^8..]);
+
+    public static byte[] OriginKey(uint db, string origin, long seq)
+    {
+        var key = Concat(DatabasePrefix(db), "s"u8.ToArray(), System.Text.Encoding.ASCII.GetBytes(origin), Zero, new byte[8]);
+        BinaryPrimitives.WriteInt64BigEndian(key.AsSpan(key.Length - 8), seq);
+        return key;
+    }
+
+    public static byte[] EncodePosition(long position)
+    {
+        var value = new byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(value, position);
+        return value;
+    }
+
+    public static long DecodePosition(ReadOnlySpan<byte> value) => BinaryPrimitives.ReadInt64BigEndian(value);
 
     public static byte[] DocumentsPrefix(uint db) => Concat(DatabasePrefix(db), "d"u8.ToArray());
 

@@ -1,0 +1,74 @@
+using Causeway.Errors;
+
+namespace Causeway.Replication;
+
+/// <summary>A continuous session this replica keeps open to a peer: it connects, syncs, and when the
+/// link breaks for any reason it reconnects with exponential backoff (250 ms doubling to 30 s, with
+/// jitter), resuming from version vectors. Disposing it ends the link.</summary>
+public sealed class PeerLink : IAsyncDisposable
+{
+    private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(30);
+
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _run;
+    private readonly PeerEntry _entry;
+    private readonly PeerTable _table;
+
+    internal PeerLink(Database database, Func<CancellationToken, Task<ISyncChannel>> connect, string remote, SyncDirection direction, SyncOptions? options)
+    {
+        _table = database.Peers;
+        _entry = _table.Add(remote, "outbound", direction, SyncMode.Continuous, this);
+        Id = _entry.Id;
+        _run = Task.Run(() => RunAsync(database, connect, direction, options ?? SyncOptions.Default));
+    }
+
+    /// <summary>The session's id in the peers list.</summary>
+    public string Id { get; }
+
+    public PeerStatus Status => _entry.Status();
+
+    private async Task RunAsync(Database database, Func<CancellationToken, Task<ISyncChannel>> connect, SyncDirection direction, SyncOptions options)
+    {
+        int failures = 0;
+        while (!_stop.IsCancellationRequested)
+        {
+            _entry.State = "connecting";
+            _entry.Attempts++;
+            try
+            {
+                var channel = await connect(_stop.Token).ConfigureAwait(false);
+                var session = new SyncSession(database, SyncRole.Initiator, direction != SyncDirection.Pull, direction != SyncDirection.Push, options);
+                _entry.Session = session;
+                await SyncConnection.RunAsync(session, channel, SyncMode.Continuous, s =>
+                {
+                    if (!s.Established) return;
+                    _entry.State = "live";
+                    failures = 0;
+                }, _stop.Token).ConfigureAwait(false);
+                if (_stop.IsCancellationRequested) break;
+            }
+            catch (OperationCanceledException) when (_stop.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e) when (e is CausewayException or OperationCanceledException)
+            {
+                _entry.LastError = e.Message;
+            }
+            _entry.State = "backing-off";
+            var delay = TimeSpan.FromMilliseconds(Math.Min(MaxDelay.TotalMilliseconds, FirstDelay.TotalMilliseconds * Math.Pow(2, failures++)) * (0.5 + Random.Shared.NextDouble() / 2));
+            try { await Task.Delay(delay, _stop.Token).ConfigureAwait(false); }
+            catch (OperationCanceledException) { break; }
+        }
+        _entry.State = "stopped";
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stop.IsCancellationRequested) _stop.Cancel();
+        await _run.ConfigureAwait(false);
+        _table.Remove(_entry);
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,62 @@
+using System.Collections.Concurrent;
+using Causeway.Errors;
+
+namespace Causeway.Replication;
+
+/// <summary>One sync session as the peers list shows it. <see cref="Ahead"/>: commits this replica
+/// holds that the peer has not acknowledged; <see cref="Behind"/>: commits the peer holds that this
+/// replica has not applied.</summary>
+public sealed record PeerStatus(
+    string Id, string Remote, string? PeerDid, string Role, SyncDirection Direction, SyncMode Mode, string State,
+    long Ahead, long Behind, long Sent, long Applied, int Attempts, DateTimeOffset Since, string? LastError);
+
+/// <summary>The sessions of one database: the ones this replica opened and the ones it accepted.</summary>
+public sealed class PeerTable
+{
+    private readonly ConcurrentDictionary<string, PeerEntry> _entries = new(StringComparer.Ordinal);
+    private int _next;
+
+    public IReadOnlyList<PeerStatus> List() => [.. _entries.Values.Select(e => e.Status()).OrderBy(s => s.Since).ThenBy(s => s.Id, StringComparer.Ordinal)];
+
+    internal PeerEntry Add(string remote, string role, SyncDirection direction, SyncMode mode, PeerLink? link = null)
+    {
+        var entry = new PeerEntry($"s{Interlocked.Increment(ref _next)}", remote, role, direction, mode, link);
+        _entries[entry.Id] = entry;
+        return entry;
+    }
+
+    internal void Remove(PeerEntry entry) => _entries.TryRemove(entry.Id, out _);
+
+    /// <summary>Stops a continuous link this replica opened.</summary>
+    public async Task StopAsync(string id)
+    {
+        if (!_entries.TryGetValue(id, out var entry)) throw new NotFoundException($"There is no sync session '{Documents.Names.Clip(id)}'.");
+        if (entry.Link is null) throw new InvalidInputException(ErrorCodes.InvalidValue, $"Session '{id}' is not a continuous link this replica opened; only those can be stopped here.");
+        await entry.Link.DisposeAsync().ConfigureAwait(false);
+    }
+
+    internal async Task StopAllAsync()
+    {
+        foreach (var entry in _entries.Values.ToList())
+            if (entry.Link is not null) await entry.Link.DisposeAsync().ConfigureAwait(false);
+    }
+}
+
+internal sealed class PeerEntry(string id, string remote, string role, SyncDirection direction, SyncMode mode, PeerLink? link)
+{
+    public string Id { get; } = id;
+    public PeerLink? Link { get; } = link;
+    public DateTimeOffset Since { get; } = DateTimeOffset.UtcNow;
+    public volatile SyncSession? Session;
+    public volatile string State = "connecting";
+    public volatile string? LastError;
+    public int Attempts;
+
+    public PeerStatus Status()
+    {
+        var session = Session;
+        return new PeerStatus(Id, remote, session?.PeerDid, role, direction, mode, State,
+            session?.Established == true ? session.PeerLacks : 0, session?.Established == true ? session.Lacks : 0,
+            session?.CommitsSent ?? 0, session?.CommitsApplied ?? 0, Attempts, Since, LastError);
+    }
+}

@@ -1,0 +1,132 @@
+using System.Net.WebSockets;
+using System.Threading.Channels;
+using Causeway.Errors;
+
+namespace Causeway.Replication;
+
+/// <summary>A reliable, ordered, two-way pipe of whole frames between two replicas. Disposing it
+/// closes it; the peer then reads the end of the stream.</summary>
+public interface ISyncChannel : IAsyncDisposable
+{
+    /// <summary>Where the other end is, for the peers list ("in-process", a URL, an address).</summary>
+    string Remote { get; }
+
+    ValueTask SendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellation);
+
+    /// <summary>The next frame, or null once the peer closed the channel.</summary>
+    ValueTask<byte[]?> ReceiveAsync(CancellationToken cancellation);
+}
+
+/// <summary>Two replicas in one process: each end writes into the other's bounded queue.</summary>
+public sealed class InProcessChannel : ISyncChannel
+{
+    private readonly Channel<byte[]> _inbox;
+    private readonly Channel<byte[]> _outbox;
+
+    private InProcessChannel(Channel<byte[]> inbox, Channel<byte[]> outbox, string remote)
+    {
+        _inbox = inbox;
+        _outbox = outbox;
+        Remote = remote;
+    }
+
+    public string Remote { get; }
+
+    public static (InProcessChannel A, InProcessChannel B) CreatePair(string nameOfA = "in-process", string nameOfB = "in-process")
+    {
+        var toA = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
+        var toB = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
+        return (new InProcessChannel(toA, toB, nameOfB), new InProcessChannel(toB, toA, nameOfA));
+    }
+
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellation)
+    {
+        try
+        {
+            await _outbox.Writer.WriteAsync(frame.ToArray(), cancellation).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException e)
+        {
+            throw new PeerUnavailableException("The in-process peer closed the channel.", e);
+        }
+    }
+
+    public async ValueTask<byte[]?> ReceiveAsync(CancellationToken cancellation)
+    {
+        while (await _inbox.Reader.WaitToReadAsync(cancellation).ConfigureAwait(false))
+            if (_inbox.Reader.TryRead(out var frame)) return frame;
+        return null;
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _outbox.Writer.TryComplete();
+        _inbox.Writer.TryComplete();
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>Frames as binary WebSocket messages; a message larger than <see cref="SyncFrame.MaxBytes"/>
+/// is refused while it arrives, so an endless message cannot exhaust memory.</summary>
+public sealed class WebSocketChannel(WebSocket socket, string remote) : ISyncChannel
+{
+    private byte[] _buffer = new byte[64 * 1024];
+
+    public string Remote { get; } = remote;
+
+    public WebSocket Socket => socket;
+
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellation)
+    {
+        try
+        {
+            await socket.SendAsync(frame, WebSocketMessageType.Binary, endOfMessage: true, cancellation).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WebSocketException or IOException or ObjectDisposedException)
+        {
+            throw new PeerUnavailableException($"The connection to {Remote} broke: {e.Message}", e);
+        }
+    }
+
+    public async ValueTask<byte[]?> ReceiveAsync(CancellationToken cancellation)
+    {
+        int length = 0;
+        try
+        {
+            while (true)
+            {
+                if (length == _buffer.Length)
+                {
+                    if (_buffer.Length >= SyncFrame.MaxBytes) throw new SyncRefusedException($"The peer sent a frame over the limit of {SyncFrame.MaxBytes} bytes.");
+                    Array.Resize(ref _buffer, Math.Min(_buffer.Length * 2, SyncFrame.MaxBytes));
+                }
+                var result = await socket.ReceiveAsync(_buffer.AsMemory(length), cancellation).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close) return null;
+                if (result.MessageType != WebSocketMessageType.Binary) throw new SyncRefusedException("The peer sent a text message; sync frames are binary.");
+                length += result.Count;
+                if (result.EndOfMessage) return _buffer.AsSpan(0, length).ToArray();
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or IOException)
+        {
+            throw new PeerUnavailableException($"The connection to {Remote} broke: {e.Message}", e);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", timeout.Token).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The peer is gone already; there is nothing left to close politely.
+        }
+        socket.Dispose();
+    }
+}

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Causeway.Clocks;
+using Causeway.Encoding;
+using Causeway.Errors;
+
+namespace Causeway.Replication;
+
+/// <summary>Which way commits flow, seen from the replica that opens the session.</summary>
+public enum SyncDirection { Pull, Push, Both }
+
+/// <summary>Once: until both sides have what the other held at the start. Continuous: stays live.</summary>
+public enum SyncMode { Once, Continuous }
+
+/// <summary>What one session did.</summary>
+public sealed record SyncResult(string PeerDid, long Applied, long Sent, long Skipped, long BytesSent, long BytesReceived, long Position, VersionVector Clock, TimeSpan Elapsed);
+
+/// <summary>Runs a <see cref="SyncSession"/> over a real <see cref="ISyncChannel"/>: one loop feeds
+/// it the peer's frames, wakes it when the database changes or the retransmit timer is due, and
+/// writes what it answers. A refusal, either side's, is sent as an error frame and ends the session.</summary>
+public static class SyncConnection
+{
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Runs until a once-session has caught up, the peer closes, or <paramref name="cancellation"/> fires
+    /// (which ends the session cleanly). Errors are <see cref="CausewayException"/>s.</summary>
+    public static async Task<SyncResult> RunAsync(SyncSession session, ISyncChannel channel, SyncMode mode, Action<SyncSession>? progress = null, CancellationToken cancellation = default)
+    {
+        var clock = Stopwatch.StartNew();
+        long Now() => clock.ElapsedMilliseconds;
+        var writer = new DagCborWriter(64 * 1024);
+        long bytesSent = 0, bytesReceived = 0;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        var inbox = Channel.CreateBounded<byte[]?>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
+        var reading = ReadAsync(channel, inbox.Writer, stop.Token);
+
+        async Task SendAsync(IReadOnlyList<SyncFrame> frames)
+        {
+            foreach (var frame in frames)
+            {
+                var bytes = SyncFrameCodec.Encode(frame, writer);
+                bytesSent += bytes.Length;
+                await channel.SendAsync(bytes, stop.Token).ConfigureAwait(false);
+            }
+        }
+
+        bool closedByPeer = false;
+        try
+        {
+            await SendAsync(session.Open(Now())).ConfigureAwait(false);
+            while (!stop.IsCancellationRequested)
+            {
+                var changed = session.Database.Runtime.Changed;
+                while (inbox.Reader.TryRead(out var bytes))
+                {
+                    if (bytes is null) { closedByPeer = true; break; }
+                    bytesReceived += bytes.Length;
+                    var frame = SyncFrameCodec.Decode(bytes);
+                    await SendAsync(await session.ReceiveAsync(frame, Now(), stop.Token).ConfigureAwait(false)).ConfigureAwait(false);
+                }
+                if (closedByPeer) break;
+                await SendAsync(await session.PumpAsync(Now(), stop.Token).ConfigureAwait(false)).ConfigureAwait(false);
+                progress?.Invoke(session);
+                if (mode == SyncMode.Once && session.Role == SyncRole.Initiator && session.CaughtUp) break;
+                var arrival = inbox.Reader.WaitToReadAsync(stop.Token).AsTask();
+                await Task.WhenAny(arrival, changed, Task.Delay(Tick, stop.Token)).ConfigureAwait(false);
+                if (arrival.IsCompleted && !await arrival.ConfigureAwait(false)) { closedByPeer = true; break; }
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            // The caller stopped the session: a clean end.
+        }
+        catch (CausewayException error) when (error is not PeerUnavailableException && !session.EndedByPeer)
+        {
+            // Tell the peer why before hanging up (best effort: it may be the one that broke the link).
+            try { await channel.SendAsync(SyncFrameCodec.Encode(new ErrorFrame(error.Code, error.Message)), CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false); }
+            catch (Exception) { /* the peer is gone; the error below is what matters */ }
+            throw;
+        }
+        finally
+        {
+            stop.Cancel();
+            await channel.DisposeAsync().ConfigureAwait(false);
+            try { await reading.ConfigureAwait(false); } catch (Exception) { /* the reader ends with the channel */ }
+        }
+        if (closedByPeer && session.Role == SyncRole.Initiator && !(mode == SyncMode.Once && session.CaughtUp))
+            throw new PeerUnavailableException(session.Established ? $"{channel.Remote} closed the session before it finished." : $"{channel.Remote} closed the connection during the handshake.");
+        var record = session.Database.Runtime.Record;
+        return new SyncResult(session.PeerDid ?? "", session.CommitsApplied, session.CommitsSent, session.CommitsSkipped, bytesSent, bytesReceived, record.Position, record.Clock.Clone(), clock.Elapsed);
+    }
+
+    private static async Task ReadAsync(ISyncChannel channel, ChannelWriter<byte[]?> inbox, CancellationToken cancellation)
+    {
+        try
+        {
+            while (true)
+            {
+                var frame = await channel.ReceiveAsync(cancellation).ConfigureAwait(false);
+                await inbox.WriteAsync(frame, cancellation).ConfigureAwait(false);
+                if (frame is null) return;
+            }
+        }
+        catch (OperationCanceledException) { inbox.TryComplete(); }
+        catch (Exception e) { inbox.TryComplete(e); }
+    }
+}

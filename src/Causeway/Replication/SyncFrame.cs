@@ -1,0 +1,205 @@
+using Causeway.Clocks;
+using Causeway.Encoding;
+using Causeway.Errors;
+
+namespace Causeway.Replication;
+
+/// <summary>One message of the sync protocol. Every frame is a DAG-CBOR array whose first item
+/// names its type; docs/sync-protocol.md is the exact specification.</summary>
+public abstract record SyncFrame
+{
+    public const int ProtocolVersion = 1;
+
+    /// <summary>Frames above this size are refused before they are read: the largest document (16 MiB)
+    /// with its commit fits in one frame with room to spare.</summary>
+    public const int MaxBytes = 40 << 20;
+}
+
+/// <summary>Opens a session: who I am, what I hold, whether I will send and whether I want to receive.</summary>
+public sealed record HelloFrame(int Version, string Database, string Replica, byte[] Nonce, VersionVector Clock, bool Sends, bool Wants, Subscription Holds) : SyncFrame;
+
+/// <summary>The sender's signature over the peer's nonce: it holds the key of the DID it named.</summary>
+public sealed record ProofFrame(byte[] Signature) : SyncFrame;
+
+/// <summary>Commits in causal order, each with the blocks of its operations.</summary>
+public sealed record CommitsFrame(IReadOnlyList<ShippedCommit> Commits) : SyncFrame;
+
+/// <summary>The receiver's clock after applying what it got: the sender's flow control and resume point.</summary>
+public sealed record AckFrame(VersionVector Clock) : SyncFrame;
+
+/// <summary>Everything the sender held when it reached the end of its backlog has been sent; its clock then.</summary>
+public sealed record ReadyFrame(VersionVector Clock) : SyncFrame;
+
+/// <summary>The session ends: why, with a stable code.</summary>
+public sealed record ErrorFrame(string Code, string Message) : SyncFrame;
+
+/// <summary>A commit block and its operation blocks, in the commit's order.</summary>
+public sealed record ShippedCommit(byte[] Block, IReadOnlyList<byte[]> OpBlocks)
+{
+    public int ByteSize => Block.Length + OpBlocks.Sum(o => o.Length);
+}
+
+/// <summary>Encodes and decodes frames. Decoding refuses anything not shaped exactly like a frame,
+/// with <see cref="SyncRefusedException"/>, so a garbage frame ends the session and nothing else.</summary>
+public static class SyncFrameCodec
+{
+    public static byte[] Encode(SyncFrame frame, DagCborWriter? scratch = null)
+    {
+        var w = scratch ?? new DagCborWriter();
+        w.Reset();
+        switch (frame)
+        {
+            case HelloFrame h:
+                w.WriteStartArray(9);
+                w.WriteText("hello");
+                w.WriteInt64(h.Version);
+                w.WriteText(h.Database);
+                w.WriteText(h.Replica);
+                w.WriteBytes(h.Nonce);
+                WriteClock(w, h.Clock);
+                w.WriteBoolean(h.Sends);
+                w.WriteBoolean(h.Wants);
+                h.Holds.Write(w);
+                break;
+            case ProofFrame p:
+                w.WriteStartArray(2);
+                w.WriteText("proof");
+                w.WriteBytes(p.Signature);
+                break;
+            case CommitsFrame c:
+                w.WriteStartArray(2);
+                w.WriteText("commits");
+                w.WriteStartArray(c.Commits.Count);
+                foreach (var commit in c.Commits)
+                {
+                    w.WriteStartArray(2);
+                    w.WriteBytes(commit.Block);
+                    w.WriteStartArray(commit.OpBlocks.Count);
+                    foreach (var op in commit.OpBlocks) w.WriteBytes(op);
+                    w.WriteEndArray();
+                    w.WriteEndArray();
+                }
+                w.WriteEndArray();
+                break;
+            case AckFrame a:
+                w.WriteStartArray(2);
+                w.WriteText("ack");
+                WriteClock(w, a.Clock);
+                break;
+            case ReadyFrame r:
+                w.WriteStartArray(2);
+                w.WriteText("ready");
+                WriteClock(w, r.Clock);
+                break;
+            case ErrorFrame e:
+                w.WriteStartArray(3);
+                w.WriteText("error");
+                w.WriteText(e.Code);
+                w.WriteText(e.Message);
+                break;
+            default:
+                throw new ArgumentException($"Unknown frame {frame.GetType().Name}.", nameof(frame));
+        }
+        w.WriteEndArray();
+        return w.Encode();
+    }
+
+    public static SyncFrame Decode(ReadOnlyMemory<byte> bytes)
+    {
+        if (bytes.Length > SyncFrame.MaxBytes) throw Refuse($"a frame of {bytes.Length} bytes is over the limit of {SyncFrame.MaxBytes}");
+        try
+        {
+            var r = new DagCborReader(bytes);
+            int n = r.ReadStartArray();
+            if (n < 1) throw Refuse("an empty frame");
+            string type = r.ReadText();
+            SyncFrame frame = (type, n) switch
+            {
+                ("hello", 9) => new HelloFrame((int)r.ReadInt64(), r.ReadText(), r.ReadText(), r.ReadBytes(), ReadClock(r), r.ReadBoolean(), r.ReadBoolean(), Subscription.Read(r)),
+                ("proof", 2) => new ProofFrame(r.ReadBytes()),
+                ("commits", 2) => new CommitsFrame(ReadCommits(r)),
+                ("ack", 2) => new AckFrame(ReadClock(r)),
+                ("ready", 2) => new ReadyFrame(ReadClock(r)),
+                ("error", 3) => new ErrorFrame(r.ReadText(), r.ReadText()),
+                _ => throw Refuse($"an unknown frame '{Documents.Names.Clip(type)}' with {n} items"),
+            };
+            r.ReadEndArray();
+            r.ReadEnd();
+            return frame;
+        }
+        catch (SyncRefusedException) { throw; }
+        catch (Exception e) when (e is CausewayException or InvalidOperationException or FormatException or OverflowException or ArgumentException)
+        {
+            throw Refuse($"a frame that does not decode ({e.Message})");
+        }
+    }
+
+    /// <summary>What a replica signs to prove it holds its key: the peer's fresh nonce, bound to the database and the signer.</summary>
+    public static byte[] ProofPayload(string database, byte[] peerNonce, string signer)
+    {
+        var w = new DagCborWriter();
+        w.WriteStartArray(4);
+        w.WriteText("causeway-sync/1");
+        w.WriteText(database);
+        w.WriteBytes(peerNonce);
+        w.WriteText(signer);
+        w.WriteEndArray();
+        return w.Encode();
+    }
+
+    private static IReadOnlyList<ShippedCommit> ReadCommits(DagCborReader r)
+    {
+        int n = r.ReadStartArray();
+        var commits = new ShippedCommit[n];
+        for (int i = 0; i < n; i++)
+        {
+            if (r.ReadStartArray() != 2) throw Refuse("a shipped commit is not [block, [operation blocks]]");
+            var block = r.ReadBytes();
+            int m = r.ReadStartArray();
+            var ops = new byte[m][];
+            for (int j = 0; j < m; j++) ops[j] = r.ReadBytes();
+            r.ReadEndArray();
+            r.ReadEndArray();
+            commits[i] = new ShippedCommit(block, ops);
+        }
+        r.ReadEndArray();
+        return commits;
+    }
+
+    /// <summary>A clock travels as [[did, seq]…], sorted by DID, each seq ≥ 1.</summary>
+    internal static void WriteClock(DagCborWriter w, VersionVector clock)
+    {
+        var entries = clock.Entries.OrderBy(e => e.Key, StringComparer.Ordinal).ToList();
+        w.WriteStartArray(entries.Count);
+        foreach (var (did, seq) in entries)
+        {
+            w.WriteStartArray(2);
+            w.WriteText(did);
+            w.WriteInt64(seq);
+            w.WriteEndArray();
+        }
+        w.WriteEndArray();
+    }
+
+    internal static VersionVector ReadClock(DagCborReader r)
+    {
+        int n = r.ReadStartArray();
+        var clock = new VersionVector();
+        string? previous = null;
+        for (int i = 0; i < n; i++)
+        {
+            if (r.ReadStartArray() != 2) throw Refuse("a clock entry is not [did, seq]");
+            string did = r.ReadText();
+            long seq = r.ReadInt64();
+            r.ReadEndArray();
+            if (seq < 1) throw Refuse("a clock entry has a seq below 1");
+            if (previous is not null && string.CompareOrdinal(previous, did) >= 0) throw Refuse("clock entries are not sorted and distinct");
+            clock.Set(did, seq);
+            previous = did;
+        }
+        r.ReadEndArray();
+        return clock;
+    }
+
+    private static SyncRefusedException Refuse(string what) => new($"The peer sent {what}.");
+}
