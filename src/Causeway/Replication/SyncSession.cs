@@ -356,7 +356,7 @@ public sealed class SyncSession
             CommitsSkipped += result.Skipped;
             _uselessFrames = 0;
         }
-        else if (fresh.Count > 0 && ++_uselessFrames > _options.MaxUselessFrames)
+        else if (_pending.Count > 0 && frame.Commits.Count > 0 && ++_uselessFrames > _options.MaxUselessFrames)
         {
             throw Refuse($"{_uselessFrames} frames in a row of commits whose parents never came");
         }
