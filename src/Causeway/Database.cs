@@ -149,13 +149,14 @@ public sealed partial class Database : IDocumentDatabase
         Names.Collection(collection);
         Names.DocumentId(id);
         CheckOpen();
+        CheckHeld(collection, id);
         long upTo = _reader.Resolve(Runtime, at);
         var versions = new List<DocumentVersion>();
         foreach (var version in _reader.Versions(Runtime, collection, id, upTo))
         {
             var record = _reader.Commit(Runtime, version.Commit) ?? throw new CorruptDataException($"Commit {version.Commit} of {collection}/{id} is missing.");
             var commit = Ledger.Commit.Decode(record.Block);
-            var op = DocumentOp.Decode(record.OpBlocks[version.OpIndex], new EffectContext(commit.Origin, commit.Seq, commit.Time));
+            var op = DocumentOp.Decode(record.OpBlocks[version.OpIndex] ?? throw new CorruptDataException($"Commit {version.Commit} lacks the operation on {collection}/{id}."), new EffectContext(commit.Origin, commit.Seq, commit.Time));
             versions.Add(new DocumentVersion(version.Position, version.Commit, version.Origin, version.Time.ToDateTimeOffset(), !version.State.Exists, ChangeDescription.Describe(op.Effects)));
         }
         return Task.FromResult<IReadOnlyList<DocumentVersion>>(versions);
@@ -192,7 +193,17 @@ public sealed partial class Database : IDocumentDatabase
         CheckOpen();
         var record = Runtime.Record;
         return Task.FromResult(new DatabaseInfo(Name, record.Documents, record.Commits, record.Position, record.Heads,
-            record.Clock.Entries.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal)));
+            record.Clock.Entries.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal),
+            record.Holds.IsEverything ? null : [.. record.Holds.Selectors!.Select(s => s.ToString())]));
+    }
+
+    /// <summary>What this replica holds of the database: everything, or (a partial replica) some collections.</summary>
+    public Replication.Subscription Holds => Runtime.Record.Holds;
+
+    private void CheckHeld(string collection, string id)
+    {
+        var holds = Holds;
+        if (!holds.Matches(collection, id)) throw NotHeldException.For(Name, holds, collection, id);
     }
 
     /// <summary>True when this database holds the commit.</summary>
@@ -243,14 +254,20 @@ public sealed partial class Database : IDocumentDatabase
     /// <summary>The live documents of a collection as of <paramref name="position"/>, in id order.</summary>
     internal IEnumerable<Document> DocumentsAt(string collection, long position)
     {
+        if (!Holds.HoldsWhole(collection)) throw NotHeldException.For(Name, Holds, collection, null);
         foreach (var (id, version) in _reader.CollectionAt(Runtime, collection, position))
             if (version.State.Exists) yield return ToDocument(collection, id, version.Value, version);
     }
 
-    internal VersionRecord? ReadVersion(string collection, string id, long position) => _reader.At(Runtime, collection, id, position);
+    internal VersionRecord? ReadVersion(string collection, string id, long position)
+    {
+        CheckHeld(collection, id);
+        return _reader.At(Runtime, collection, id, position);
+    }
 
     internal Document? ReadDocument(string collection, string id, long position)
     {
+        CheckHeld(collection, id);
         var version = _reader.At(Runtime, collection, id, position);
         return version is null || !version.State.Exists ? null : ToDocument(collection, id, version.Value, version);
     }

@@ -92,8 +92,14 @@ public sealed class Replica : IAsyncDisposable
         => new(store, identity, options ?? new(), null);
 
     /// <summary>Creates a database. A dotted name (acme.shop) needs its parent (acme) to exist.</summary>
-    public async Task<Database> CreateDatabaseAsync(string name, CancellationToken cancellation = default)
+    public Task<Database> CreateDatabaseAsync(string name, CancellationToken cancellation = default)
+        => CreateDatabaseAsync(name, Replication.Subscription.Everything, cancellation);
+
+    /// <summary>Creates a database that holds only what <paramref name="holds"/> selects: a partial
+    /// replica, filled by sync with projections of commits (docs/sync-protocol.md).</summary>
+    public async Task<Database> CreateDatabaseAsync(string name, Replication.Subscription holds, CancellationToken cancellation = default)
     {
+        ArgumentNullException.ThrowIfNull(holds);
         Names.Database(name);
         CheckOpen();
         Database? created = null;
@@ -108,7 +114,9 @@ public sealed class Replica : IAsyncDisposable
             var next = new byte[4];
             BinaryPrimitives.WriteUInt32BigEndian(next, _nextDatabaseId);
             stage.Batch.Put(StoreLayout.CatalogKey(name), idBytes).Put(StoreLayout.ReplicaKey, next);
-            var runtime = new DatabaseRuntime(id, name, DatabaseRecord.Empty);
+            var record = DatabaseRecord.Empty with { Holds = holds };
+            if (!holds.IsEverything) stage.Batch.Put(StoreLayout.StateKey(id), record.Encode(new Encoding.DagCborWriter()));
+            var runtime = new DatabaseRuntime(id, name, record);
             created = new Database(this, runtime, _reader, _pipeline);
             stage.Creating(name);
             return () => _databases[name] = created;

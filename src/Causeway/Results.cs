@@ -176,9 +176,10 @@ public sealed record VerifyProblem(long? Position, Cid? Commit, string Check, st
 }
 
 /// <summary>A database's summary (API.md, GET /v1/dbs/{db}).</summary>
-public sealed record DatabaseInfo(string Name, long Documents, long Commits, long Position, IReadOnlyList<Cid> Heads, IReadOnlyDictionary<string, long> Clock)
+public sealed record DatabaseInfo(string Name, long Documents, long Commits, long Position, IReadOnlyList<Cid> Heads, IReadOnlyDictionary<string, long> Clock, IReadOnlyList<string>? Holds = null)
 {
-    /// <summary><c>{ name, documents, commits, position, heads: [CID], clock: { DID: seq } }</c></summary>
+    /// <summary><c>{ name, documents, commits, position, heads: [CID], clock: { DID: seq } }</c>, and on a
+    /// partial replica <c>holds: ["collection" | "collection/idPrefix", …]</c>.</summary>
     public void WriteJson(Utf8JsonWriter w)
     {
         w.WriteStartObject();
@@ -192,12 +193,19 @@ public sealed record DatabaseInfo(string Name, long Documents, long Commits, lon
         w.WriteStartObject("clock");
         foreach (var (origin, seq) in Clock) w.WriteNumber(origin, seq);
         w.WriteEndObject();
+        if (Holds is not null)
+        {
+            w.WriteStartArray("holds");
+            foreach (var h in Holds) w.WriteStringValue(h);
+            w.WriteEndArray();
+        }
         w.WriteEndObject();
     }
 }
 
-/// <summary>A commit made elsewhere, with the blocks of its operations (in the commit's order).</summary>
-public sealed record RemoteCommit(Ledger.Commit Commit, IReadOnlyList<byte[]> OpBlocks)
+/// <summary>A commit made elsewhere, with the blocks of its operations (in the commit's order).
+/// A projection (partial replication) has null for the operations it leaves out.</summary>
+public sealed record RemoteCommit(Ledger.Commit Commit, IReadOnlyList<byte[]?> OpBlocks)
 {
     /// <summary>Set by sync, which checks signatures in parallel before handing commits over.</summary>
     internal bool SignatureVerified { get; init; }

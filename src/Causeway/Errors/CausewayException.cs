@@ -27,6 +27,7 @@ public class CausewayException : Exception
         ErrorCodes.Unauthorized => new UnauthorizedException(message),
         ErrorCodes.Forbidden => new ForbiddenException(message),
         ErrorCodes.SyncRefused => new SyncRefusedException(message),
+        ErrorCodes.NotHeld => new NotHeldException(message),
         ErrorCodes.PeerUnavailable => new PeerUnavailableException(message),
         ErrorCodes.RateLimited => new RateLimitedException(message, retryAfter ?? TimeSpan.FromSeconds(1)),
         _ => new CausewayException(code, message),
@@ -77,3 +78,10 @@ public sealed class SyncRefusedException(string message) : CausewayException(Err
 
 /// <summary>The peer of a sync session could not be reached, or went away before the session finished.</summary>
 public sealed class PeerUnavailableException(string message, Exception? inner = null) : CausewayException(ErrorCodes.PeerUnavailable, message, inner);
+
+/// <summary>A partial replica was asked to read or write documents outside what it holds.</summary>
+public sealed class NotHeldException(string message) : CausewayException(ErrorCodes.NotHeld, message)
+{
+    internal static NotHeldException For(string database, Replication.Subscription holds, string collection, string? id)
+        => new($"This replica holds only {holds} of database '{database}', not {(id is null ? $"all of collection '{collection}'" : $"{collection}/{id}")}: ask a replica that holds it.");
+}

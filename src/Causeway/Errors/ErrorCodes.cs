@@ -31,6 +31,7 @@ public static class ErrorCodes
     public const string MethodNotAllowed = "method_not_allowed";
     public const string Internal = "internal";
     public const string SyncRefused = "sync_refused";
+    public const string NotHeld = "not_held";
     public const string PeerUnavailable = "peer_unavailable";
 
     /// <summary>The HTTP status a code maps to (API.md, Conventions).</summary>
@@ -39,7 +40,7 @@ public static class ErrorCodes
         Unauthorized => 401,
         Forbidden => 403,
         NotFound => 404,
-        AlreadyExists or InsufficientRights or ReservationUnavailable => 409,
+        AlreadyExists or InsufficientRights or ReservationUnavailable or NotHeld => 409,
         TooLarge => 413,
         SchemaViolation or ConstraintViolation => 422,
         SyncRefused or PeerUnavailable => 424,

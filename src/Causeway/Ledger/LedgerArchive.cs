@@ -23,7 +23,8 @@ public static class LedgerArchive
             if (change.Position > info.Position) break;
             var record = database.CommitRecordOf(change.Commit) ?? throw new CorruptDataException($"Commit {change.Commit} is missing.");
             var commit = Commit.Decode(record.Block);
-            for (int i = 0; i < commit.Ops.Count; i++) await car.WriteBlockAsync(commit.Ops[i], record.OpBlocks[i], cancellation);
+            for (int i = 0; i < commit.Ops.Count; i++)
+                if (record.OpBlocks[i] is { } block) await car.WriteBlockAsync(commit.Ops[i], block, cancellation);
             await car.WriteBlockAsync(commit.Id, record.Block, cancellation);
             commits++;
             progress?.Report(commits);

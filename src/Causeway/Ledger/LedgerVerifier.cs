@@ -84,8 +84,14 @@ internal sealed class LedgerVerifier(DocumentReader reader, DatabaseRuntime db)
                 var context = new EffectContext(commit.Origin, commit.Seq, commit.Time);
                 for (int i = 0; i < commit.Ops.Count; i++)
                 {
-                    if (!commit.Ops[i].HashMatches(record.OpBlocks[i])) { Problem(position, id, "operation-hash", $"operation {i} does not hash to {commit.Ops[i]}"); continue; }
-                    try { DocumentOp.Decode(record.OpBlocks[i], context); }
+                    if (record.OpBlocks[i] is not { } block)
+                    {
+                        // A partial replica keeps only the operations it holds; a full one keeps them all.
+                        if (db.Record.Holds.IsEverything) Problem(position, id, "operations", $"operation {i} is missing");
+                        continue;
+                    }
+                    if (!commit.Ops[i].HashMatches(block)) { Problem(position, id, "operation-hash", $"operation {i} does not hash to {commit.Ops[i]}"); continue; }
+                    try { DocumentOp.Decode(block, context); }
                     catch (CausewayException e) { Problem(position, id, "operation", $"operation {i}: {e.Message}"); }
                 }
             }

@@ -33,6 +33,9 @@ public sealed class Subscription : IEquatable<Subscription>
     public bool Matches(string collection, string id)
         => Selectors is null || Selectors.Any(s => s.Collection == collection && (s.IdPrefix is null || id.StartsWith(s.IdPrefix, StringComparison.Ordinal)));
 
+    /// <summary>Whether every document of <paramref name="collection"/> is selected.</summary>
+    public bool HoldsWhole(string collection) => Selectors is null || Selectors.Any(s => s.Collection == collection && s.IdPrefix is null);
+
     /// <summary>Whether every document <paramref name="other"/> selects, this selects too.</summary>
     public bool Covers(Subscription other)
     {
@@ -81,12 +84,14 @@ public sealed class Subscription : IEquatable<Subscription>
 
     public override int GetHashCode() => Selectors is null ? 0 : Selectors.Aggregate(17, (h, s) => h * 31 + s.GetHashCode());
 
-    public override string ToString() => Selectors is null ? "*" : string.Join(",", Selectors.Select(s => s.IdPrefix is null ? s.Collection : $"{s.Collection}/{s.IdPrefix}*"));
+    public override string ToString() => Selectors is null ? "every collection" : string.Join(", ", Selectors);
 }
 
 /// <summary>A collection, optionally narrowed to ids that start with a prefix.</summary>
 public sealed record CollectionSelector(string Collection, string? IdPrefix = null)
 {
+    public override string ToString() => IdPrefix is null ? Collection : $"{Collection}/{IdPrefix}";
+
     /// <summary>Parses "orders" or "orders/eu-" (ids starting with "eu-").</summary>
     public static CollectionSelector Parse(string text)
     {

@@ -33,10 +33,11 @@ public sealed record ReadyFrame(VersionVector Clock) : SyncFrame;
 /// <summary>The session ends: why, with a stable code.</summary>
 public sealed record ErrorFrame(string Code, string Message) : SyncFrame;
 
-/// <summary>A commit block and its operation blocks, in the commit's order.</summary>
-public sealed record ShippedCommit(byte[] Block, IReadOnlyList<byte[]> OpBlocks)
+/// <summary>A commit block and its operation blocks, in the commit's order. A projection has null
+/// for the operations the receiver does not hold.</summary>
+public sealed record ShippedCommit(byte[] Block, IReadOnlyList<byte[]?> OpBlocks)
 {
-    public int ByteSize => Block.Length + OpBlocks.Sum(o => o.Length);
+    public int ByteSize => Block.Length + OpBlocks.Sum(o => o?.Length ?? 0);
 }
 
 /// <summary>Encodes and decodes frames. Decoding refuses anything not shaped exactly like a frame,
@@ -75,7 +76,8 @@ public static class SyncFrameCodec
                     w.WriteStartArray(2);
                     w.WriteBytes(commit.Block);
                     w.WriteStartArray(commit.OpBlocks.Count);
-                    foreach (var op in commit.OpBlocks) w.WriteBytes(op);
+                    foreach (var op in commit.OpBlocks)
+                        if (op is null) w.WriteNull(); else w.WriteBytes(op);
                     w.WriteEndArray();
                     w.WriteEndArray();
                 }
@@ -156,8 +158,12 @@ public static class SyncFrameCodec
             if (r.ReadStartArray() != 2) throw Refuse("a shipped commit is not [block, [operation blocks]]");
             var block = r.ReadBytes();
             int m = r.ReadStartArray();
-            var ops = new byte[m][];
-            for (int j = 0; j < m; j++) ops[j] = r.ReadBytes();
+            var ops = new byte[]?[m];
+            for (int j = 0; j < m; j++)
+            {
+                if (r.PeekKind() == DagCborKind.Null) r.ReadNull();
+                else ops[j] = r.ReadBytes();
+            }
             r.ReadEndArray();
             r.ReadEndArray();
             commits[i] = new ShippedCommit(block, ops);

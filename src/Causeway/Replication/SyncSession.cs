@@ -227,7 +227,7 @@ public sealed class SyncSession
             var (origin, seq) = (decoded.Origin, decoded.Seq);
             _cursor++;
             if (_peerHas.Get(origin) >= seq) continue;
-            var shipped = new ShippedCommit(stored.Block, stored.OpBlocks);
+            var shipped = new ShippedCommit(stored.Block, ShippedOps(decoded, stored, record.Holds));
             if (batch.Count > 0 && (batch.Count >= _options.BatchCommits || batchBytes + shipped.ByteSize > _options.BatchBytes))
             {
                 frames.Add(new CommitsFrame(batch));
@@ -251,7 +251,28 @@ public sealed class SyncSession
         return frames;
     }
 
-    private HelloFrame Hello() => new(SyncFrame.ProtocolVersion, _db.Name, _db.Replica.Did, _nonce, _db.Runtime.Record.Clock.Clone(), Sends, Wants, Subscription.Everything);
+    private HelloFrame Hello()
+    {
+        var record = _db.Runtime.Record;
+        return new(SyncFrame.ProtocolVersion, _db.Name, _db.Replica.Did, _nonce, record.Clock.Clone(), Sends, Wants, record.Holds);
+    }
+
+    /// <summary>What the peer is shipped of a stored commit: all of it, or (for a partial peer, or when this
+    /// replica holds only part of it) the operations the peer holds, null for the rest.</summary>
+    private IReadOnlyList<byte[]?> ShippedOps(Commit commit, Transactions.CommitRecord stored, Subscription local)
+    {
+        var peer = _peerHello!.Holds;
+        if (peer.IsEverything && stored.IsWhole) return stored.OpBlocks;
+        // Our missing operations are outside what we hold; they are outside what the peer holds only if we hold all it does.
+        if (!stored.IsWhole && !local.Covers(peer))
+            throw new SyncRefusedException($"Replica {_db.Replica.Did} holds commit {commit.Id} only in part ({local}) and the peer needs it whole ({peer}): sync it with a replica that holds everything it needs first.");
+        var context = new EffectContext(commit.Origin, commit.Seq, commit.Time);
+        var projected = new byte[]?[stored.OpBlocks.Count];
+        for (int i = 0; i < projected.Length; i++)
+            if (stored.OpBlocks[i] is { } block && DocumentOp.Decode(block, context) is var op && peer.Matches(op.Collection, op.Id))
+                projected[i] = block;
+        return projected;
+    }
 
     private IReadOnlyList<SyncFrame> OnHello(HelloFrame hello, long now)
     {
@@ -266,7 +287,6 @@ public sealed class SyncSession
         if (!DidKey.IsValid(hello.Replica)) throw Refuse($"a hello from '{Documents.Names.Clip(hello.Replica)}', which is not a did:key");
         if (hello.Replica == _db.Replica.Did) throw Refuse("a hello from this very replica: a replica does not sync with itself");
         if (hello.Nonce.Length != 16) throw Refuse("a nonce that is not 16 bytes");
-        if (!hello.Holds.IsEverything) throw Refuse("a hello from a partial replica, which this replica cannot serve from or to yet");
         if (Role == SyncRole.Acceptor)
         {
             if (hello.Sends && !_permission.MayPush) throw new ForbiddenException($"The token may not write database '{_db.Name}', so the peer may not push to it.");
@@ -368,7 +388,7 @@ public sealed class SyncSession
     {
         var commit = remote.Commit;
         for (int j = 0; j < commit.Ops.Count; j++)
-            if (!commit.Ops[j].HashMatches(remote.OpBlocks[j])) throw new InvalidCommitException($"Commit {commit.Id}: operation {j} does not hash to {commit.Ops[j]}.");
+            if (remote.OpBlocks[j] is { } block && !commit.Ops[j].HashMatches(block)) throw new InvalidCommitException($"Commit {commit.Id}: operation {j} does not hash to {commit.Ops[j]}.");
         if (!commit.HasValidSignature()) throw new InvalidCommitException($"Commit {commit.Id} (seq {commit.Seq} of {commit.Origin}) does not carry a valid signature of its origin.");
         return remote with { SignatureVerified = true };
     }

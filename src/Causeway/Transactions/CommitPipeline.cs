@@ -213,6 +213,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
         for (int i = 0; i < ops.Length; i++)
         {
             var writes = request.Writes[i];
+            if (!draft.Holds.Matches(writes.Collection, writes.Id)) throw NotHeldException.For(db.Name, draft.Holds, writes.Collection, writes.Id);
             var previous = group.Find((db.Id, writes.Collection, writes.Id)) ?? _reader.Latest(db, writes.Collection, writes.Id);
             var state = previous?.State.Clone() ?? new DocumentState();
             bool existed = state.Exists;
@@ -278,7 +279,16 @@ internal sealed class CommitPipeline : IAsyncDisposable
             if (commit.Database != db.Name) throw new InvalidCommitException($"{where} belongs to database '{commit.Database}', not '{db.Name}'.");
             if (commit.Ops.Count != remote.OpBlocks.Count) throw new InvalidCommitException($"{where} links {commit.Ops.Count} operations but {remote.OpBlocks.Count} came with it.");
             for (int i = 0; i < commit.Ops.Count; i++)
-                if (!commit.Ops[i].HashMatches(remote.OpBlocks[i])) throw new InvalidCommitException($"{where}: operation {i} does not hash to {commit.Ops[i]}.");
+            {
+                var block = remote.OpBlocks[i];
+                if (block is null)
+                {
+                    // A projection: only a partial replica takes one, and it never needs what was left out.
+                    if (draft.Holds.IsEverything) throw new InvalidCommitException($"{where} lacks operation {i}: this replica holds every collection, so it takes whole commits only.");
+                    continue;
+                }
+                if (!commit.Ops[i].HashMatches(block)) throw new InvalidCommitException($"{where}: operation {i} does not hash to {commit.Ops[i]}.");
+            }
             long expected = scratch.Clock.Get(commit.Origin) + 1;
             if (commit.Seq != expected) throw new InvalidCommitException($"{where} is out of sequence: {expected} was expected next from that origin.");
             foreach (var parent in commit.Parents)
@@ -288,26 +298,30 @@ internal sealed class CommitPipeline : IAsyncDisposable
             var appliedAt = _clock.Observe(commit.Time);
 
             var context = new EffectContext(commit.Origin, commit.Seq, commit.Time);
-            var ops = new DocumentOp[commit.Ops.Count];
-            var versions = new VersionRecord[ops.Length];
-            var changed = new ChangedDocument[ops.Length];
+            var ops = new DocumentOp?[commit.Ops.Count];
+            var versions = new List<VersionRecord>(ops.Length);
+            var changed = new List<ChangedDocument>(ops.Length);
             long documentDelta = 0;
             long position = scratch.Position + 1;
             for (int i = 0; i < ops.Length; i++)
             {
-                var op = ops[i] = DocumentOp.Decode(remote.OpBlocks[i], context);
+                if (remote.OpBlocks[i] is not { } block) continue;
+                var op = DocumentOp.Decode(block, context);
+                if (!draft.Holds.Matches(op.Collection, op.Id)) continue;   // outside what a partial replica holds
+                ops[i] = op;
                 var key = (db.Id, op.Collection, op.Id);
                 var previous = overlay.GetValueOrDefault(key) ?? group.Find(key) ?? _reader.Latest(db, op.Collection, op.Id);
                 var state = previous?.State.Clone() ?? new DocumentState();
                 bool existed = state.Exists;
                 foreach (var effect in op.Effects) state.Apply(effect);
-                versions[i] = new VersionRecord { Position = position, Commit = commit.Id, Origin = commit.Origin, Time = commit.Time, OpIndex = i, State = state, SizeEstimate = (previous?.SizeEstimate ?? 0) + op.Block.Length };
-                changed[i] = new ChangedDocument(op.Collection, op.Id, !state.Exists);
-                overlay[key] = versions[i];
+                var version = new VersionRecord { Position = position, Commit = commit.Id, Origin = commit.Origin, Time = commit.Time, OpIndex = i, State = state, SizeEstimate = (previous?.SizeEstimate ?? 0) + op.Block.Length };
+                versions.Add(version);
+                changed.Add(new ChangedDocument(op.Collection, op.Id, !state.Exists));
+                overlay[key] = version;
                 documentDelta += (state.Exists ? 1 : 0) - (existed ? 1 : 0);
             }
             scratch.Add(commit, documentDelta);
-            staged.Add((new StagedCommit(db, commit, ops, position, versions, changed, appliedAt), documentDelta));
+            staged.Add((new StagedCommit(db, commit, ops, position, [.. versions], [.. changed], appliedAt), documentDelta));
             known.Add(commit.Id);
         }
 
@@ -362,12 +376,12 @@ internal sealed class CommitPipeline : IAsyncDisposable
             if (item is StoreBatch fragment) { batch.Append(fragment); continue; }
             var staged = (StagedCommit)item;
             uint db = staged.Database.Id;
-            var opBlocks = new byte[staged.Ops.Length][];
-            for (int i = 0; i < opBlocks.Length; i++) opBlocks[i] = staged.Ops[i].Block;
+            var opBlocks = new byte[]?[staged.Ops.Length];
+            for (int i = 0; i < opBlocks.Length; i++) opBlocks[i] = staged.Ops[i]?.Block;
             batch.Put(StoreLayout.CommitKey(db, staged.Commit.Id.Bytes), new CommitRecord(staged.Commit.Block, opBlocks, staged.Position).Encode(writer));
             foreach (var version in staged.Versions)
             {
-                var op = staged.Ops[version.OpIndex];
+                var op = staged.Ops[version.OpIndex]!;
                 batch.Put(StoreLayout.VersionKey(StoreLayout.VersionPrefix(db, op.Collection, op.Id), staged.Position), version.Encode(writer));
             }
             batch.Put(StoreLayout.PositionKey(db, staged.Position), new PositionRecord(staged.Commit.Id, staged.AppliedAt, staged.Changed).Encode(writer));
@@ -424,7 +438,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
 }
 
 /// <summary>A commit that is staged (encoded, signed, positioned) but whose records are not yet written.</summary>
-internal sealed record StagedCommit(DatabaseRuntime Database, Commit Commit, DocumentOp[] Ops, long Position, VersionRecord[] Versions, ChangedDocument[] Changed, HlcTimestamp AppliedAt);
+internal sealed record StagedCommit(DatabaseRuntime Database, Commit Commit, DocumentOp?[] Ops, long Position, VersionRecord[] Versions, ChangedDocument[] Changed, HlcTimestamp AppliedAt);
 
 /// <summary>One group of requests on its way to disk: what it will write, in order (staged
 /// commits and catalog batches), the drafts of the databases it changes, and the document versions

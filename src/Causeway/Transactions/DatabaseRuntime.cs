@@ -88,6 +88,7 @@ internal sealed class DatabaseDraft(DatabaseRuntime runtime, DatabaseRecord star
     public HashSet<Cid> Heads { get; } = [.. start.Heads];
     public VersionVector Clock { get; } = start.Clock.Clone();
     public bool Dropped { get; set; }
+    public Replication.Subscription Holds { get; } = start.Holds;
 
     /// <summary>Accounts for a commit applied at the next position.</summary>
     public long Add(Commit commit, long documentDelta)
@@ -106,6 +107,6 @@ internal sealed class DatabaseDraft(DatabaseRuntime runtime, DatabaseRecord star
     {
         var heads = Heads.ToArray();
         Array.Sort(heads);
-        return new DatabaseRecord(Position, Commits, Documents, LastTime, heads, Clock.Clone());
+        return new DatabaseRecord(Position, Commits, Documents, LastTime, heads, Clock.Clone(), Holds);
     }
 }

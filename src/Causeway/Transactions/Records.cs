@@ -2,6 +2,7 @@ using Causeway.Clocks;
 using Causeway.Documents;
 using Causeway.Encoding;
 using Causeway.Errors;
+using Causeway.Replication;
 
 namespace Causeway.Transactions;
 
@@ -60,16 +61,21 @@ internal sealed class VersionRecord
     });
 }
 
-/// <summary>A commit as stored: its block, its operation blocks and where it was applied.</summary>
-internal sealed record CommitRecord(byte[] Block, IReadOnlyList<byte[]> OpBlocks, long Position)
+/// <summary>A commit as stored: its block, its operation blocks and where it was applied. A partial
+/// replica stores null for an operation outside what it holds (the commit still verifies: it signs
+/// the operations' hashes).</summary>
+internal sealed record CommitRecord(byte[] Block, IReadOnlyList<byte[]?> OpBlocks, long Position)
 {
+    public bool IsWhole => OpBlocks.All(o => o is not null);
+
     public byte[] Encode(DagCborWriter writer)
     {
         writer.Reset();
         writer.WriteStartArray(3);
         writer.WriteBytes(Block);
         writer.WriteStartArray(OpBlocks.Count);
-        foreach (var op in OpBlocks) writer.WriteBytes(op);
+        foreach (var op in OpBlocks)
+            if (op is null) writer.WriteNull(); else writer.WriteBytes(op);
         writer.WriteEndArray();
         writer.WriteInt64(Position);
         writer.WriteEndArray();
@@ -81,8 +87,12 @@ internal sealed record CommitRecord(byte[] Block, IReadOnlyList<byte[]> OpBlocks
         r.ReadStartArray();
         var block = r.ReadBytes();
         int n = r.ReadStartArray();
-        var ops = new byte[n][];
-        for (int i = 0; i < n; i++) ops[i] = r.ReadBytes();
+        var ops = new byte[]?[n];
+        for (int i = 0; i < n; i++)
+        {
+            if (r.PeekKind() == DagCborKind.Null) r.ReadNull();
+            else ops[i] = r.ReadBytes();
+        }
         r.ReadEndArray();
         long position = r.ReadInt64();
         r.ReadEndArray();
@@ -136,15 +146,16 @@ internal sealed record PositionRecord(Cid Commit, HlcTimestamp AppliedAt, IReadO
 }
 
 /// <summary>A database's durable summary, rewritten with every batch that touches it:
-/// [position, commits, documents, last time, [heads], [[origin, seq]…]].</summary>
-internal sealed record DatabaseRecord(long Position, long Commits, long Documents, HlcTimestamp LastTime, IReadOnlyList<Cid> Heads, VersionVector Clock)
+/// [position, commits, documents, last time, [heads], [[origin, seq]…]], and for a partial replica
+/// what it holds as a 7th item.</summary>
+internal sealed record DatabaseRecord(long Position, long Commits, long Documents, HlcTimestamp LastTime, IReadOnlyList<Cid> Heads, VersionVector Clock, Subscription Holds)
 {
-    public static DatabaseRecord Empty => new(0, 0, 0, HlcTimestamp.Zero, [], new VersionVector());
+    public static DatabaseRecord Empty => new(0, 0, 0, HlcTimestamp.Zero, [], new VersionVector(), Subscription.Everything);
 
     public byte[] Encode(DagCborWriter writer)
     {
         writer.Reset();
-        writer.WriteStartArray(6);
+        writer.WriteStartArray(Holds.IsEverything ? 6 : 7);
         writer.WriteInt64(Position);
         writer.WriteInt64(Commits);
         writer.WriteInt64(Documents);
@@ -161,13 +172,14 @@ internal sealed record DatabaseRecord(long Position, long Commits, long Document
             writer.WriteEndArray();
         }
         writer.WriteEndArray();
+        if (!Holds.IsEverything) Holds.Write(writer);
         writer.WriteEndArray();
         return writer.Encode();
     }
 
     public static DatabaseRecord Decode(ReadOnlyMemory<byte> bytes) => Stored.Decode(bytes, r =>
     {
-        r.ReadStartArray();
+        int items = r.ReadStartArray();
         long position = r.ReadInt64(), commits = r.ReadInt64(), documents = r.ReadInt64();
         var last = HlcTimestamp.FromRaw(r.ReadInt64());
         int n = r.ReadStartArray();
@@ -183,8 +195,9 @@ internal sealed record DatabaseRecord(long Position, long Commits, long Document
             r.ReadEndArray();
         }
         r.ReadEndArray();
+        var holds = items == 7 ? Subscription.Read(r) : Subscription.Everything;
         r.ReadEndArray();
-        return new DatabaseRecord(position, commits, documents, last, heads, clock);
+        return new DatabaseRecord(position, commits, documents, last, heads, clock, holds);
     });
 }
 

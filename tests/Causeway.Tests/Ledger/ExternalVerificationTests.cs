@@ -31,14 +31,14 @@ public sealed class ExternalVerificationTests
         foreach (var result in commits)
         {
             var record = db.CommitRecordOf(result.Commit)!;
-            entries.Add(new { cid = result.Commit.ToString(), block = Convert.ToHexString(record.Block), ops = record.OpBlocks.Select(Convert.ToHexString).ToArray() });
+            entries.Add(new { cid = result.Commit.ToString(), block = Convert.ToHexString(record.Block), ops = record.OpBlocks.Select(b => Convert.ToHexString(b!)).ToArray() });
         }
         // A forged copy of the last commit: one byte of its signature flipped, re-addressed.
         var last = db.CommitRecordOf(commits[^1].Commit)!;
         var forged = (byte[])last.Block.Clone();
         int sigAt = IndexOf(forged, "sig"u8.ToArray()) + 5;
         forged[sigAt] ^= 1;
-        entries.Add(new { cid = Cid.ForDagCbor(forged).ToString(), block = Convert.ToHexString(forged), ops = last.OpBlocks.Select(Convert.ToHexString).ToArray() });
+        entries.Add(new { cid = Cid.ForDagCbor(forged).ToString(), block = Convert.ToHexString(forged), ops = last.OpBlocks.Select(b => Convert.ToHexString(b!)).ToArray() });
 
         var results = RunNode("verify-ledger.mjs", JsonSerializer.Serialize(entries));
         Assert.Equal(4, results.GetArrayLength());

@@ -63,7 +63,7 @@ public sealed class TamperTests : IDisposable
         {
             var key = StoreLayout.CommitKey(DatabaseId(store), target.Commit.Bytes);
             var record = CommitRecord.Decode(store.Get(key)!);
-            var op = (byte[])record.OpBlocks[0].Clone();
+            var op = (byte[])record.OpBlocks[0]!.Clone();
             op[^2] ^= 0x20;
             store.Write(new StoreBatch().Put(key, (record with { OpBlocks = [op] }).Encode(new DagCborWriter())), durable: true);
         }

@@ -82,7 +82,7 @@ public sealed class HostilePeerTests : IAsyncLifetime
     {
         var heads = (await _db.InfoAsync()).Heads;
         var commits = SourceCommits();
-        var tampered = commits[0].OpBlocks[0].ToArray();
+        var tampered = commits[0].OpBlocks[0]!.ToArray();
         tampered[^1] ^= 0x01;
         var (error, answers) = await AttackAsync(end => end.SendAsync(new CommitsFrame([commits[0] with { OpBlocks = [tampered] }])));
         Assert.Equal(ErrorCodes.InvalidCommit, error.Code);
