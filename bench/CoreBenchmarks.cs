@@ -42,6 +42,7 @@ internal static class CoreBenchmarks
             table.Add("CRDT ops applied/s in memory", Table.Rate(crdt), "target ≥ 2,000,000", $"{crdt / 2_000_000:N2}x");
 
             await HttpBenchmarks.RunAsync(smoke, table);
+            await SyncBenchmarks.RunAsync(smoke, table);
 
             table.Print(Console.Out);
             return 0;

@@ -110,7 +110,7 @@ internal static class HttpBenchmarks
 
     private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
         listener.Start();

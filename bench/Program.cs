@@ -4,6 +4,7 @@
 //   dotnet run -c Release --project bench -- --smoke      every benchmark on tiny sizes (CI)
 //   dotnet run -c Release --project bench -- soak [--rounds 100]   SIGKILL durability soak
 //   dotnet run -c Release --project bench -- http       the server figures only (HTTP beside PostgreSQL)
+//   dotnet run -c Release --project bench -- sync       the replication figures only (two servers on loopback)
 //   dotnet run -c Release --project bench -- commits [--writers 64] [--per-writer 1000]   Causeway commits only (for profiling)
 using Causeway.Bench;
 
@@ -18,6 +19,7 @@ try
         "all" => await CoreBenchmarks.RunAsync(smoke),
         "soak" => await DurabilitySoak.RunAsync(OptionInt(arguments, "--rounds", smoke ? 2 : 100)),
         "http" => await HttpBenchmarks.RunAloneAsync(smoke),
+        "sync" => await SyncBenchmarks.RunAloneAsync(smoke),
         "commits" => await CoreBenchmarks.CommitsOnlyAsync(OptionInt(arguments, "--writers", 64), OptionInt(arguments, "--per-writer", smoke ? 3 : 1000)),
         _ => Usage($"unknown mode '{mode}'"),
     };
@@ -38,6 +40,6 @@ static int OptionInt(List<string> arguments, string name, int fallback)
 
 static int Usage(string problem)
 {
-    Console.Error.WriteLine($"bench: {problem}. Usage: bench [all|http|soak|commits] [--smoke] [--rounds N] [--writers N] [--per-writer N]");
+    Console.Error.WriteLine($"bench: {problem}. Usage: bench [all|http|sync|soak|commits] [--smoke] [--rounds N] [--writers N] [--per-writer N]");
     return 2;
 }

@@ -207,7 +207,7 @@ public sealed partial class Database : IDocumentDatabase
     }
 
     /// <summary>True when this database holds the commit.</summary>
-    public bool HasCommit(Cid commit) => _reader.Commit(Runtime, commit) is not null;
+    public bool HasCommit(Cid commit) => _reader.HasCommit(Runtime, commit);
 
     /// <summary>Applies commits made elsewhere, in an order that respects causality: each is verified
     /// (hash, signature, sequence, parents) before anything is applied; commits already held are skipped.

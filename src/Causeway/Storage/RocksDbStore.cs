@@ -22,7 +22,7 @@ public sealed class RocksDbStore : IKeyValueStore
         var table = new BlockBasedTableOptions()
             .SetBlockCache(Cache.CreateLru((ulong)blockCacheBytes))
             .SetFilterPolicy(BloomFilterPolicy.Create(10, false))
-            .SetCacheIndexAndFilterBlocks(true)
+            .SetCacheIndexAndFilterBlocks(false)
             .SetFormatVersion(5);
         var options = new DbOptions()
             .SetCreateIfMissing(true)

@@ -275,7 +275,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
         {
             var commit = remote.Commit;
             string where = $"commit {commit.Id} (seq {commit.Seq} of {commit.Origin})";
-            if (known.Contains(commit.Id) || group.HasStaged(db.Id, commit.Id) || _reader.Commit(db, commit.Id) is not null) { skipped++; continue; }
+            if (known.Contains(commit.Id) || group.HasStaged(db.Id, commit.Id) || _reader.HasCommit(db, commit.Id)) { skipped++; continue; }
             if (commit.Database != db.Name) throw new InvalidCommitException($"{where} belongs to database '{commit.Database}', not '{db.Name}'.");
             if (commit.Ops.Count != remote.OpBlocks.Count) throw new InvalidCommitException($"{where} links {commit.Ops.Count} operations but {remote.OpBlocks.Count} came with it.");
             for (int i = 0; i < commit.Ops.Count; i++)
@@ -292,7 +292,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
             long expected = scratch.Clock.Get(commit.Origin) + 1;
             if (commit.Seq != expected) throw new InvalidCommitException($"{where} is out of sequence: {expected} was expected next from that origin.");
             foreach (var parent in commit.Parents)
-                if (!known.Contains(parent) && !group.HasStaged(db.Id, parent) && _reader.Commit(db, parent) is null)
+                if (!known.Contains(parent) && !group.HasStaged(db.Id, parent) && !_reader.HasCommit(db, parent))
                     throw new InvalidCommitException($"{where} names parent {parent}, which is not here (commits must come after their parents).");
             if (!remote.SignatureVerified && !commit.HasValidSignature()) throw new InvalidCommitException($"{where} does not carry a valid signature of its origin.");
             var appliedAt = _clock.Observe(commit.Time);

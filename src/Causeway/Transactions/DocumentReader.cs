@@ -76,6 +76,9 @@ internal sealed class DocumentReader(IKeyValueStore store, VersionCache cache)
         }
     }
 
+    /// <summary>Whether the commit is here, without decoding its record.</summary>
+    public bool HasCommit(DatabaseRuntime db, Cid commit) => store.Get(StoreLayout.CommitKey(db.Id, commit.Bytes)) is not null;
+
     public CommitRecord? Commit(DatabaseRuntime db, Cid commit)
         => store.Get(StoreLayout.CommitKey(db.Id, commit.Bytes)) is { } bytes ? CommitRecord.Decode(bytes) : null;
 
