@@ -82,6 +82,49 @@ public sealed class SyncTests
     }
 
     [Fact]
+    public async Task Push_gives_without_taking()
+    {
+        var r = await ReplicasAsync(2);
+        await r[0].Db.PutAsync("a", "x", Value.Map([new("v", Value.Int(1))]));
+        await r[1].Db.PutAsync("a", "y", Value.Map([new("v", Value.Int(2))]));
+
+        var pushed = await r[0].Db.SyncWithAsync(r[1].Db, SyncDirection.Push);
+        Assert.Equal(1, pushed.Sent);
+        Assert.Equal(0, pushed.Applied);
+        Assert.NotNull(await r[1].Db.GetAsync("a", "x"));
+        Assert.Null(await r[0].Db.GetAsync("a", "y"));
+        foreach (var (replica, _) in r) await replica.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_continuous_link_reconnects_after_the_connection_breaks_and_resumes_from_clocks()
+    {
+        var r = await ReplicasAsync(2);
+        var channels = new List<InProcessChannel>();
+        await using var link = r[0].Db.Replicate(ct =>
+        {
+            var (here, there) = InProcessChannel.CreatePair();
+            lock (channels) channels.Add(here);
+            _ = r[1].Db.AcceptSyncAsync(there, SyncPermission.All, cancellation: ct).ContinueWith(t => { _ = t.Exception; }, TaskScheduler.Default);
+            return Task.FromResult<ISyncChannel>(here);
+        }, "flaky");
+        await r[0].Db.PutAsync("a", "before", Value.Map([]));
+        await WaitUntilAsync(async () => await r[1].Db.GetAsync("a", "before") is not null);
+
+        // Break the connection under the link; it comes back by itself and carries on.
+        InProcessChannel first;
+        lock (channels) first = channels[0];
+        await first.DisposeAsync();
+        await r[0].Db.PutAsync("a", "after", Value.Map([]));
+        await r[1].Db.PutAsync("a", "other-way", Value.Map([]));
+        await WaitUntilAsync(async () => await r[1].Db.GetAsync("a", "after") is not null && await r[0].Db.GetAsync("a", "other-way") is not null);
+        Assert.True(link.Status.Attempts >= 2);
+        Assert.NotNull(link.Status.LastError);
+        Assert.Equal((await r[0].Db.InfoAsync()).Heads, (await r[1].Db.InfoAsync()).Heads);
+        foreach (var (replica, _) in r) await replica.DisposeAsync();
+    }
+
+    [Fact]
     public async Task A_database_name_mismatch_is_refused_on_both_sides()
     {
         var one = Replica.OpenInMemory();
