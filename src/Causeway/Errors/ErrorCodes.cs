@@ -33,6 +33,9 @@ public static class ErrorCodes
     public const string SyncRefused = "sync_refused";
     public const string PeerUnavailable = "peer_unavailable";
 
+    /// <summary>A plain HTTP request to an endpoint that only speaks WebSocket (the sync endpoint).</summary>
+    public const string WebSocketRequired = "websocket_required";
+
     /// <summary>The HTTP status a code maps to (API.md, Conventions).</summary>
     public static int HttpStatus(string code) => code switch
     {
