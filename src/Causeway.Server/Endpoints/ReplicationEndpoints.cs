@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Causeway.Documents;
 using Causeway.Errors;
@@ -19,9 +18,6 @@ namespace Causeway.Server.Endpoints;
 /// AcceptSyncAsync, Replicate); these endpoints only authorize, dial and report.</summary>
 internal static class ReplicationEndpoints
 {
-    /// <summary>How long a continuous replicate request waits for its first session to go live before answering 202 anyway.</summary>
-    private static readonly TimeSpan FirstSessionWait = TimeSpan.FromSeconds(10);
-
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/v1/dbs/{db}/sync", async (HttpContext context, Api api, string db) =>
@@ -66,76 +62,22 @@ internal static class ReplicationEndpoints
             Names.Database(db);
             api.Authorize(context, Ability.DocWrite, db);
             var request = ReplicateRequest.FromJson(await JsonBody.ReadElementAsync(context, api.Options.MaxRequestBytes));
-            var database = api.Replica.TryGetDatabase(db);
-            if (database is null)
-            {
-                if (request.Direction != SyncDirection.Pull)
-                    throw new NotFoundException($"Database '{db}' does not exist; only a pull creates it (direction 'pull').");
-                api.Authorize(context, Ability.DbCreate, db);
-                if (Names.ParentDatabase(db) is { } parent && api.Replica.TryGetDatabase(parent) is null)
-                    throw new NotFoundException($"Database '{db}' needs its parent '{parent}', which does not exist.");
-            }
-            if (request.Mode == SyncMode.Continuous && database?.Peers.List().FirstOrDefault(p => p.Role == "outbound" && p.Mode == SyncMode.Continuous && p.Remote == request.Remote) is { } running)
-                throw new AlreadyExistsException($"Database '{db}' already replicates continuously with {request.Remote} (session {running.Id}); DELETE /v1/dbs/{db}/peers/{running.Id} stops it.");
-
+            if (request.Direction == SyncDirection.Pull && api.Replica.TryGetDatabase(db) is null) api.Authorize(context, Ability.DbCreate, db);
             var lifetime = context.RequestServices.GetRequiredService<IHostApplicationLifetime>();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
-            var channel = await DialAsync(request, db, stop.Token);
-            bool created = false;
-            try
-            {
-                if (database is null)
-                {
-                    try
-                    {
-                        database = await api.Replica.CreateDatabaseAsync(db, stop.Token);
-                        created = true;
-                    }
-                    catch (AlreadyExistsException)
-                    {
-                        database = api.Replica.GetDatabase(db); // created by a request running alongside
-                    }
-                }
-            }
-            catch
-            {
-                await channel.DisposeAsync();
-                throw;
-            }
-
+            // The peer's own refusals (its 401, 403, 404) come back as 424 sync_refused: they are not this server's answer.
             if (request.Mode == SyncMode.Once)
             {
-                SyncResult result;
-                try
-                {
-                    result = await database.SyncAsync(channel, request.Direction, SyncMode.Once, cancellation: stop.Token);
-                }
-                catch (CausewayException e)
-                {
-                    await DropIfUnusedAsync(api.Replica, database, created);
-                    throw PeerError(e, request);
-                }
+                var result = await api.Replica.SyncWithServerAsync(db, request.Peer, request.Token, request.Direction, cancellation: stop.Token);
                 if (lifetime.ApplicationStopping.IsCancellationRequested)
                     throw new UnavailableException($"The server is stopping; the sync with {request.Remote} ended before it finished.");
                 await JsonResponse.WriteAsync(context, 200, w => result.WriteJson(w, db));
-                return;
             }
-
-            // Continuous: the first connection is the one just dialed, so a wrong URL or token fails this
-            // request; after that the link re-dials by itself (with backoff) until stopped.
-            ISyncChannel? dialed = channel;
-            var link = database.Replicate(cancellation => Interlocked.Exchange(ref dialed, null) is { } first
-                ? Task.FromResult(first)
-                : SyncDialer.ConnectAsync(request.Peer, db, request.Token, cancellation), request.Remote, request.Direction);
-            var status = await FirstSessionAsync(link, stop.Token);
-            if (status.State != "live" && status.LastError is { } error)
+            else
             {
-                await link.DisposeAsync();
-                if (Interlocked.Exchange(ref dialed, null) is { } unused) await unused.DisposeAsync();
-                await DropIfUnusedAsync(api.Replica, database, created);
-                throw new SyncRefusedException($"The session with {request.Remote} failed: {error}");
+                var link = await api.Replica.ReplicateWithServerAsync(db, request.Peer, request.Token, request.Direction, stop.Token);
+                await JsonResponse.WriteAsync(context, StatusCodes.Status202Accepted, w => link.Status.WriteJson(w, db));
             }
-            await JsonResponse.WriteAsync(context, StatusCodes.Status202Accepted, w => status.WriteJson(w));
         }).Accepts<JsonElement>("application/json")
           .WithSummary("Sync with a peer server: { \"peer\": URL, \"token\", \"mode\": \"once\"|\"continuous\", \"direction\": \"pull\"|\"push\"|\"both\" }; once answers the counts, continuous 202 and the session.");
 
@@ -165,48 +107,6 @@ internal static class ReplicationEndpoints
                 w.WriteEndObject();
             });
         }).WithSummary("Stop a continuous replication this server opened (404 for an unknown session).");
-    }
-
-    private static async Task<ISyncChannel> DialAsync(ReplicateRequest request, string db, CancellationToken cancellation)
-    {
-        try
-        {
-            return await SyncDialer.ConnectAsync(request.Peer, db, request.Token, cancellation);
-        }
-        catch (CausewayException e)
-        {
-            throw PeerError(e, request);
-        }
-    }
-
-    /// <summary>Waits until the link's first session is live, has failed, or <see cref="FirstSessionWait"/> passed.</summary>
-    private static async Task<PeerStatus> FirstSessionAsync(PeerLink link, CancellationToken cancellation)
-    {
-        var clock = Stopwatch.StartNew();
-        while (true)
-        {
-            var status = link.Status;
-            if (status.State == "live" || status.LastError is not null || clock.Elapsed > FirstSessionWait || cancellation.IsCancellationRequested) return status;
-            try { await Task.Delay(10, cancellation); }
-            catch (OperationCanceledException) { }
-        }
-    }
-
-    /// <summary>What the peer said must not look like this server's own answer to the caller: the peer
-    /// refusing our token is not the caller's 401. Such errors become 424 sync_refused, with the peer's reason.</summary>
-    private static CausewayException PeerError(CausewayException error, ReplicateRequest request) => error switch
-    {
-        PeerUnavailableException or SyncRefusedException or UnavailableException => error,
-        _ when error.Code is ErrorCodes.Corrupt or ErrorCodes.Internal => error,
-        _ => new SyncRefusedException($"The sync with {request.Remote} was refused: {error.Message} [{error.Code}]"),
-    };
-
-    /// <summary>A pull that created the database and then failed leaves nothing behind.</summary>
-    private static async Task DropIfUnusedAsync(Replica replica, Database database, bool created)
-    {
-        if (!created || database.Position != 0) return;
-        try { await replica.DropDatabaseAsync(database.Name); }
-        catch (CausewayException) { /* gone already, or the replica is closing */ }
     }
 }
 
