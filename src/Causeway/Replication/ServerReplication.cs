@@ -113,7 +113,7 @@ public static class ServerReplication
     {
         PeerUnavailableException or SyncRefusedException or UnavailableException => error,
         _ when error.Code is ErrorCodes.Corrupt or ErrorCodes.Internal => error,
-        _ => new SyncRefusedException($"{context}{error.Message} [{error.Code}]"),
+        _ => new SyncRefusedException($"{context}{error.Message}"),
     };
 
     private static async Task DropIfUnusedAsync(Replica replica, Database database, bool created)
