@@ -14,11 +14,15 @@ root.Subcommands.Add(Causeway.Cli.Commands.LedgerCommands.Changes());
 root.Subcommands.Add(Causeway.Cli.Commands.LedgerCommands.Verify());
 root.Subcommands.Add(Causeway.Cli.Commands.LedgerCommands.Export());
 root.Subcommands.Add(Causeway.Cli.Commands.LedgerCommands.Import());
+root.Subcommands.Add(Causeway.Cli.Commands.SyncCommands.Sync());
+root.Subcommands.Add(Causeway.Cli.Commands.SyncCommands.Peers());
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
-    Console.Error.WriteLine($"causeway: {parsed.Errors[0].Message} (see 'causeway --help')");
+    // One line, whatever the parser's message looks like (a list of allowed values spans several).
+    string message = string.Join(' ', parsed.Errors[0].Message.Split(['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    Console.Error.WriteLine($"causeway: {message} (see 'causeway --help')");
     return 2;
 }
 try

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Causeway.Documents;
 using Causeway.Encoding;
 using Causeway.Errors;
+using Causeway.Replication;
 using Causeway.Transactions;
 using Causeway.Values;
 
@@ -82,6 +83,30 @@ internal static class Wire
                 p.GetProperty("check").GetString()!, p.GetProperty("detail").GetString()!));
         return new VerifyReport(json.GetProperty("ok").GetBoolean(), json.GetProperty("commits").GetInt64(), problems);
     }
+
+    public static SyncResult SyncResult(JsonElement json)
+    {
+        var clock = new Clocks.VersionVector();
+        if (json.TryGetProperty("clock", out var entries))
+            foreach (var entry in entries.EnumerateObject()) clock.Set(entry.Name, entry.Value.GetInt64());
+        return new SyncResult(json.GetProperty("peer").GetString()!, json.GetProperty("applied").GetInt64(), json.GetProperty("sent").GetInt64(),
+            json.GetProperty("skipped").GetInt64(), json.GetProperty("bytesSent").GetInt64(), json.GetProperty("bytesReceived").GetInt64(),
+            json.GetProperty("position").GetInt64(), clock, TimeSpan.FromMilliseconds(json.GetProperty("elapsedMs").GetInt64()));
+    }
+
+    public static PeerStatus PeerStatus(JsonElement json)
+    {
+        string direction = json.GetProperty("direction").GetString()!, mode = json.GetProperty("mode").GetString()!;
+        if (!SyncJson.TryParseDirection(direction, out var syncDirection) || !SyncJson.TryParseMode(mode, out var syncMode))
+            throw new CausewayException(ErrorCodes.Internal, $"The server sent a peer with direction '{Names.Clip(direction)}' and mode '{Names.Clip(mode)}'.");
+        return new PeerStatus(json.GetProperty("id").GetString()!, json.GetProperty("remote").GetString()!, OptionalString(json, "peerDid"),
+            json.GetProperty("role").GetString()!, syncDirection, syncMode, json.GetProperty("state").GetString()!,
+            json.GetProperty("ahead").GetInt64(), json.GetProperty("behind").GetInt64(), json.GetProperty("sent").GetInt64(), json.GetProperty("applied").GetInt64(),
+            json.GetProperty("attempts").GetInt32(), Time(json, "since"), OptionalString(json, "lastError"));
+    }
+
+    private static string? OptionalString(JsonElement json, string name)
+        => json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     public static IReadOnlyList<string> Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
 

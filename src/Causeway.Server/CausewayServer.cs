@@ -63,6 +63,9 @@ public static class CausewayServer
         app.Lifetime.ApplicationStopping.Register(() => log.LogInformation("Stopping: finishing requests in flight, then closing the replica"));
         app.UseMiddleware<ErrorBoundary>();
         app.UseMiddleware<Authentication>();
+        // Sync sessions (GET /v1/dbs/{db}/sync): pings keep idle links open through proxies and
+        // notice a peer that vanished without closing.
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(10), KeepAliveTimeout = TimeSpan.FromSeconds(20) });
         app.UseRouting();
         app.MapOpenApi();
         app.MapHealthChecks("/health");
@@ -70,6 +73,7 @@ public static class CausewayServer
         DocumentEndpoints.Map(app);
         LedgerEndpoints.Map(app);
         LedgerEndpoints.MapArchive(app, options.MaxImportBytes);
+        ReplicationEndpoints.Map(app);
         app.Lifetime.ApplicationStopped.Register(() => replica.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
     }

@@ -40,6 +40,7 @@ internal static class Problem
         413 => "Payload too large",
         415 => "Unsupported media type",
         422 => "Unprocessable entity",
+        424 => "Failed dependency",
         429 => "Too many requests",
         503 => "Service unavailable",
         _ => "Error",

@@ -34,6 +34,9 @@ public static class ErrorCodes
     public const string NotHeld = "not_held";
     public const string PeerUnavailable = "peer_unavailable";
 
+    /// <summary>A plain HTTP request to an endpoint that only speaks WebSocket (the sync endpoint).</summary>
+    public const string WebSocketRequired = "websocket_required";
+
     /// <summary>The HTTP status a code maps to (API.md, Conventions).</summary>
     public static int HttpStatus(string code) => code switch
     {

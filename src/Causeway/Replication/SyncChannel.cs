@@ -67,10 +67,19 @@ public sealed class InProcessChannel : ISyncChannel
 }
 
 /// <summary>Frames as binary WebSocket messages; a message larger than <see cref="SyncFrame.MaxBytes"/>
-/// is refused while it arrives, so an endless message cannot exhaust memory.</summary>
+/// is refused while it arrives, so an endless message cannot exhaust memory. Disposing it ends the
+/// connection with a close handshake, so that the last frames (an error frame, say) reach the peer.</summary>
 public sealed class WebSocketChannel(WebSocket socket, string remote) : ISyncChannel
 {
+    private static readonly TimeSpan CloseWait = TimeSpan.FromSeconds(2);
+
     private byte[] _buffer = new byte[64 * 1024];
+
+    // Cancelling a WebSocket receive aborts the socket, and an aborted socket throws away what is still
+    // on its way in either direction: the error frame just sent, the close. So a receive is never
+    // cancelled itself: the caller stops waiting for it, and DisposeAsync finishes it.
+    private Task<ValueWebSocketReceiveResult>? _receiving;
+    private volatile bool _closing;
 
     public string Remote { get; } = remote;
 
@@ -88,6 +97,7 @@ public sealed class WebSocketChannel(WebSocket socket, string remote) : ISyncCha
         }
     }
 
+    /// <summary>The next frame, or null once the peer closed. After a cancelled call the channel is only good for disposing.</summary>
     public async ValueTask<byte[]?> ReceiveAsync(CancellationToken cancellation)
     {
         int length = 0;
@@ -100,7 +110,12 @@ public sealed class WebSocketChannel(WebSocket socket, string remote) : ISyncCha
                     if (_buffer.Length >= SyncFrame.MaxBytes) throw new SyncRefusedException($"The peer sent a frame over the limit of {SyncFrame.MaxBytes} bytes.");
                     Array.Resize(ref _buffer, Math.Min(_buffer.Length * 2, SyncFrame.MaxBytes));
                 }
-                var result = await socket.ReceiveAsync(_buffer.AsMemory(length), cancellation).ConfigureAwait(false);
+                cancellation.ThrowIfCancellationRequested();
+                if (_closing) throw new OperationCanceledException("The channel is closing.");
+                var receiving = socket.ReceiveAsync(_buffer.AsMemory(length), CancellationToken.None).AsTask();
+                _receiving = receiving;
+                var result = await receiving.WaitAsync(cancellation).ConfigureAwait(false);
+                _receiving = null;
                 if (result.MessageType == WebSocketMessageType.Close) return null;
                 if (result.MessageType != WebSocketMessageType.Binary) throw new SyncRefusedException("The peer sent a text message; sync frames are binary.");
                 length += result.Count;
@@ -115,18 +130,27 @@ public sealed class WebSocketChannel(WebSocket socket, string remote) : ISyncCha
 
     public async ValueTask DisposeAsync()
     {
+        _closing = true;
         try
         {
+            using var timeout = new CancellationTokenSource(CloseWait);
             if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
-            {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
                 await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", timeout.Token).ConfigureAwait(false);
+            // Wait (briefly) for the peer's close: ending on a handshake rather than a reset lets the
+            // peer read everything sent before it.
+            while (socket.State == WebSocketState.CloseSent)
+            {
+                var receiving = Interlocked.Exchange(ref _receiving, null) ?? socket.ReceiveAsync(_buffer.AsMemory(), CancellationToken.None).AsTask();
+                var result = await receiving.WaitAsync(timeout.Token).ConfigureAwait(false);
+                if (result.MessageType == WebSocketMessageType.Close) break;
             }
         }
-        catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
         {
-            // The peer is gone already; there is nothing left to close politely.
+            // The peer is gone already, or did not close in time; there is nothing left to close politely.
         }
         socket.Dispose();
+        if (Interlocked.Exchange(ref _receiving, null) is { } abandoned)
+            _ = abandoned.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 }

@@ -363,16 +363,21 @@ internal sealed class HostileGenerator
     public const string QueryDocs = "POST /v1/dbs/{db}/query";
     public const string Export = "GET /v1/dbs/{db}/export";
     public const string Import = "POST /v1/dbs/{db}/import";
+    public const string Replicate = "POST /v1/dbs/{db}/replicate";
+    public const string Peers = "GET /v1/dbs/{db}/peers";
+    public const string StopPeer = "DELETE /v1/dbs/{db}/peers/{id}";
+    public const string SyncSocket = "GET /v1/dbs/{db}/sync";
     public const string UnknownRoute = "unknown route";
     public const string WrongMethod = "wrong method";
 
-    public static readonly string[] Endpoints = [Status, ListDbs, PutDb, GetDb, DeleteDb, PutDoc, PostDoc, GetDoc, PatchDoc, DeleteDoc, History, Tx, Changes, Verify, Commit, QueryDocs, Export, Import, UnknownRoute, WrongMethod];
+    public static readonly string[] Endpoints = [Status, ListDbs, PutDb, GetDb, DeleteDb, PutDoc, PostDoc, GetDoc, PatchDoc, DeleteDoc, History, Tx, Changes, Verify, Commit, QueryDocs, Export, Import, Replicate, Peers, StopPeer, SyncSocket, UnknownRoute, WrongMethod];
 
     private static readonly (string Endpoint, int Weight)[] Weights =
     [
         (Status, 3), (ListDbs, 3), (PutDb, 4), (GetDb, 4), (DeleteDb, 3),
         (PutDoc, 13), (PostDoc, 7), (GetDoc, 6), (PatchDoc, 15), (DeleteDoc, 4), (History, 4),
-        (Tx, 15), (Changes, 6), (Verify, 2), (Commit, 5), (QueryDocs, 9), (Export, 2), (Import, 4), (UnknownRoute, 3), (WrongMethod, 3),
+        (Tx, 15), (Changes, 6), (Verify, 2), (Commit, 5), (QueryDocs, 9), (Export, 2), (Import, 4),
+        (Replicate, 5), (Peers, 3), (StopPeer, 3), (SyncSocket, 3), (UnknownRoute, 3), (WrongMethod, 3),
     ];
 
     /// <summary>Error messages quote names clipped to 40-48 characters: with an odd prefix the cut falls inside a surrogate pair.</summary>
@@ -449,6 +454,10 @@ internal sealed class HostileGenerator
             case QueryDocs: QueryRequest(d); break;
             case Export: ExportRequest(d); break;
             case Import: ImportRequest(d); break;
+            case Replicate: ReplicateRequest(d); break;
+            case Peers: PeersRequest(d); break;
+            case StopPeer: StopPeerRequest(d); break;
+            case SyncSocket: SyncSocketRequest(d); break;
             case UnknownRoute: UnknownRouteRequest(d); break;
             default: WrongMethodRequest(d); break;
         }
@@ -805,6 +814,115 @@ internal sealed class HostileGenerator
         }
     }
 
+    /// <summary>No peer listens anywhere the generator points, so even a well-formed replicate request is
+    /// refused (424), and a pull into a missing database must leave none behind.</summary>
+    private void ReplicateRequest(Draft d)
+    {
+        var (segment, valid, isTarget) = Database(targetShare: 0.8, scratchShare: 0.1);
+        d.NamesValid = valid;
+        if (!valid) d.Reject("bad database name");
+        d.Method = "POST";
+        d.Path = $"/v1/dbs/{segment}/replicate";
+        d.ContentType = "application/json";
+        d.TouchesTarget = isTarget;
+        d.Reject("no peer is reachable");
+        string peer = Pick("http://127.0.0.1:1", "http://127.0.0.1:1/", "ws://127.0.0.1:1", "https://127.0.0.1:1/base/");
+        string mode = Pick("\"once\"", "\"continuous\"");
+        string direction = Pick("\"pull\"", "\"push\"", "\"both\"");
+        string wellFormed = $"{{\"peer\": \"{peer}\", \"token\": \"t\", \"mode\": {mode}, \"direction\": {direction}}}";
+        switch (_rng.Next(12))
+        {
+            case 0 or 1:
+                d.Body = Utf8(wellFormed);
+                d.Family = "replicate/unreachable";
+                break;
+            case 2:
+                (d.Body, string broken) = Break(wellFormed);
+                d.Family = "replicate/broken-json-" + broken;
+                break;
+            case 3:
+                d.Body = Utf8(Pick("[]", "\"x\"", "null", "1", "{}", "{\"peer\": null}", "{\"token\": \"t\"}"));
+                d.Family = "replicate/shape";
+                break;
+            case 4:
+                d.Body = Utf8($"{{\"peer\": {Pick("1", "true", "[]", "{}", "\"\"", "\"not a url\"", "\"ftp://127.0.0.1/\"", "\"/relative\"", "\"http://\"", "\"http://u:p@127.0.0.1:1\"", "\"http://127.0.0.1:1/?token=x\"", "\"http://127.0.0.1:1/#f\"", "\"" + new string('h', 5000) + "\"", "\"" + EmojiRunJson + "\"")}}}");
+                d.Family = "replicate/bad-peer";
+                break;
+            case 5:
+                d.Body = Utf8($"{{\"peer\": \"{peer}\", \"token\": {Pick("1", "\"\"", "[]", "\"a\\u0000b\"", "\"a\\nb\"", "false")}}}");
+                d.Family = "replicate/bad-token";
+                break;
+            case 6:
+                d.Body = Utf8($"{{\"peer\": \"{peer}\", \"mode\": {Pick("\"Once\"", "\"always\"", "1", "null", "\"\"", "[\"once\"]")}, \"direction\": {Pick("\"PULL\"", "\"up\"", "2", "\"both \"", "{}", direction)}}}");
+                d.Family = "replicate/bad-mode-or-direction";
+                break;
+            case 7:
+                d.Body = Utf8($"{{\"peer\": \"{peer}\", \"collections\": {Pick("[\"items\"]", "[\"bad name\"]", "[1]", "\"items\"", "{}", "[null]", "[\"" + EmojiRunJson + "\"]")}}}");
+                d.Family = "replicate/collections";
+                break;
+            case 8:
+                d.Body = Utf8($"{{\"peer\": \"{peer}\", {Pick("\"extra\": 1", "\"Peer\": \"x\"", "\"peer\": \"http://127.0.0.1:2\"", "\"\": 0", "\"" + EmojiRunJson + "\": 1")}}}");
+                d.Family = "replicate/members";
+                break;
+            case 9:
+                d.Body = Utf8(wellFormed.Replace("\"peer\": \"", "\"peer\": \"\\ud800"));
+                d.Family = "replicate/lone-surrogate";
+                break;
+            case 10:
+                d.Body = Utf8("{\"peer\": \"" + peer + "\", \"token\": \"" + new string('t', _rng.Next(1_000, 100_000)) + "\"}");
+                d.Family = "replicate/long-token";
+                break;
+            default:
+                d.Body = Utf8(Deep(_rng.Next(10, 2000), closed: Chance(0.5)));
+                d.Family = "replicate/deep";
+                break;
+        }
+        ContentTypeMutation(d, 0.1);
+    }
+
+    private void PeersRequest(Draft d)
+    {
+        var (segment, valid, _) = Database(targetShare: 0.85, scratchShare: 0.05);
+        d.NamesValid = valid;
+        if (!valid) d.Reject("bad database name");
+        d.Path = $"/v1/dbs/{segment}/peers";
+        d.Family = valid ? "peers" : "peers/bad-name";
+        if (Chance(0.2)) BodyOnRead(d);
+        if (Chance(0.2)) d.Query = GarbageQuery();
+    }
+
+    private void StopPeerRequest(Draft d)
+    {
+        var (segment, valid, isTarget) = Database(targetShare: 0.85, scratchShare: 0.05);
+        d.NamesValid = valid;
+        if (!valid) d.Reject("bad database name");
+        d.Method = "DELETE";
+        d.TouchesTarget = isTarget;
+        d.Path = $"/v1/dbs/{segment}/peers/{Pick("s1", "s0", "s999999999999999999999", "x", "%01", "%FF", "%2F", Escape(EmojiRun), new string('s', 3000), "s1%0A")}";
+        d.Reject("no such session");
+        d.Family = "stop-peer";
+        if (Chance(0.2)) BodyOnRead(d);
+    }
+
+    private void SyncSocketRequest(Draft d)
+    {
+        var (segment, valid, _) = Database(targetShare: 0.85, scratchShare: 0.05);
+        d.NamesValid = valid;
+        if (!valid) d.Reject("bad database name");
+        d.Path = $"/v1/dbs/{segment}/sync";
+        d.Reject("not a WebSocket");
+        d.Family = "sync";
+        if (Chance(0.4))
+        {
+            d.Headers.Add(("Upgrade", Pick("websocket", "WebSocket", "h2c", "")));
+            d.Headers.Add(("Sec-WebSocket-Version", Pick("13", "8", "x")));
+            d.Headers.Add(("Sec-WebSocket-Key", Pick("dGhlIHNhbXBsZSBub25jZQ==", "", "x")));
+            d.Family = "sync/upgrade-headers";
+        }
+        if (Chance(0.2)) BodyOnRead(d);
+        if (Chance(0.2)) d.Query = GarbageQuery();
+    }
+
     private void VerifyRequest(Draft d)
     {
         // Verifying walks the whole ledger: most of these are refused before that.
@@ -886,7 +1004,8 @@ internal sealed class HostileGenerator
         d.Method = Pick("GET", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
         d.Path = Pick(
             "/", "/v1", "/v1/", "/v2/status", "/v1/statuses", "/v1/dbs/target/docs", "/v1/dbs/target/docs/items/d1/history/x",
-            "/v1/dbs/target/query", "/v1/dbs/target/schema", "/v1/dbs/target/replicate", "/v1/dbs/target/peers", "/v1/tokens",
+            "/v1/dbs/target/query", "/v1/dbs/target/schema", "/v1/dbs/target/replicate/x", "/v1/dbs/target/peers/s1/x", "/v1/tokens",
+            "/v1/dbs/target/sync/x",
             "/v1/dbs/target/functions/f", "/v1/dbs/target/functions/f/call", "/v1/dbs/target/docs/items/d1/x/y/z", "/v1/%01",
             "/v1/dbs/target/commits", "/v1/dbs/target/changes/x", "/v1/dbs/target/verify/x", "/v1/dbs/target/tx/x",
             "/.env", "/%2e%2e/%2e%2e/etc/passwd", "/v1/dbs//docs/items/d1", "/v1/dbs/target/docs//d1", "/v1/dbs/target//items/d1",

@@ -15,20 +15,23 @@ public sealed class ServerFixture : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly HttpMessageHandler _handler;
 
-    private ServerFixture(WebApplication app, StaticTokensForTests tokens)
+    private ServerFixture(WebApplication app, StaticTokensForTests tokens, HttpMessageHandler handler, Uri url)
     {
         _app = app;
-        var handler = app.GetTestServer().CreateHandler();
         _handler = handler;
+        Url = url;
         AdminToken = tokens.Admin;
         ReadToken = tokens.Read;
-        Anonymous = new HttpClient(handler) { BaseAddress = new Uri("http://localhost") };
-        Admin = new HttpClient(handler) { BaseAddress = new Uri("http://localhost") };
+        Anonymous = new HttpClient(handler, disposeHandler: false) { BaseAddress = url };
+        Admin = new HttpClient(handler, disposeHandler: false) { BaseAddress = url };
         Admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Admin);
-        Reader = new HttpClient(handler) { BaseAddress = new Uri("http://localhost") };
+        Reader = new HttpClient(handler, disposeHandler: false) { BaseAddress = url };
         Reader.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Read);
         Replica = (Replica)app.Services.GetService(typeof(Replica))!;
     }
+
+    /// <summary>Where the server answers: http://localhost in memory, or a real loopback port.</summary>
+    public Uri Url { get; }
 
     public HttpClient Anonymous { get; }
     public HttpClient Admin { get; }
@@ -38,25 +41,40 @@ public sealed class ServerFixture : IAsyncDisposable
     public string ReadToken { get; }
 
     /// <summary>A new HttpClient on the in-process server with no credentials of its own (pass a token to the client that uses it).</summary>
-    public HttpClient CreateHttpClient() => new(_handler, disposeHandler: false) { BaseAddress = new Uri("http://localhost") };
+    public HttpClient CreateHttpClient() => new(_handler, disposeHandler: false) { BaseAddress = Url };
 
     /// <summary>A typed client on the in-process server, with the admin token unless told otherwise.</summary>
     public Causeway.Client.CausewayClient CreateClient(string? token = null) => new(CreateHttpClient(), token ?? AdminToken);
 
     public static async Task<ServerFixture> StartAsync(ServerOptions? options = null)
     {
+        var (app, tokens) = Build(options ?? new ServerOptions(), b => b.WebHost.UseTestServer());
+        await app.StartAsync();
+        return new ServerFixture(app, tokens, app.GetTestServer().CreateHandler(), new Uri("http://localhost"));
+    }
+
+    /// <summary>The same server on real Kestrel at a free loopback port: what WebSockets between two servers need.</summary>
+    public static async Task<ServerFixture> StartOnLoopbackAsync()
+    {
+        var (app, tokens) = Build(new ServerOptions { Urls = "http://127.0.0.1:0" }, null);
+        await app.StartAsync();
+        return new ServerFixture(app, tokens, new SocketsHttpHandler(), new Uri(app.Urls.First()));
+    }
+
+    private static (WebApplication App, StaticTokensForTests Tokens) Build(ServerOptions options, Action<WebApplicationBuilder>? configure)
+    {
         var folder = Path.Combine(Path.GetTempPath(), "causeway-tests", Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(folder);
         var tokens = StaticTokens.LoadOrCreate(folder, dev: false);
-        var app = CausewayServer.Build(Replica.OpenInMemory(), tokens, options ?? new ServerOptions(), b => b.WebHost.UseTestServer());
-        await app.StartAsync();
-        return new ServerFixture(app, new StaticTokensForTests(tokens.AdminToken, tokens.ReadToken));
+        var app = CausewayServer.Build(Replica.OpenInMemory(), tokens, options, configure);
+        return (app, new StaticTokensForTests(tokens.AdminToken, tokens.ReadToken));
     }
 
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        _handler.Dispose();
     }
 
     private sealed record StaticTokensForTests(string Admin, string Read);
