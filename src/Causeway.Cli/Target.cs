@@ -23,10 +23,10 @@ internal abstract class Target : IAsyncDisposable
 
     /// <summary>Syncs once with the same database on a peer server (a pull creates it here if missing).
     /// <paramref name="progress"/> sees the session as it goes, in process only.</summary>
-    public abstract Task<SyncResult> SyncAsync(string database, Uri peer, string? peerToken, SyncDirection direction, Action<SyncSession>? progress, CancellationToken cancellation);
+    public abstract Task<SyncResult> SyncAsync(string database, Uri peer, string? peerToken, SyncDirection direction, Subscription? holds, Action<SyncSession>? progress, CancellationToken cancellation);
 
     /// <summary>Starts a continuous link with a peer server; answers it once its first session is live.</summary>
-    public abstract Task<PeerStatus> ReplicateContinuouslyAsync(string database, Uri peer, string? peerToken, SyncDirection direction, CancellationToken cancellation);
+    public abstract Task<PeerStatus> ReplicateContinuouslyAsync(string database, Uri peer, string? peerToken, SyncDirection direction, Subscription? holds, CancellationToken cancellation);
 
     public abstract Task<IReadOnlyList<PeerStatus>> PeersAsync(string database, CancellationToken cancellation);
 
@@ -69,10 +69,10 @@ internal abstract class Target : IAsyncDisposable
         public override Task<ImportResult> ImportAsync(string database, Stream input, IProgress<long> progress, CancellationToken cancellation) => replica.GetDatabase(database).ImportAsync(input, progress, cancellation);
         public override Task<VerifyReport> VerifyAsync(string database, IProgress<long> progress, CancellationToken cancellation) => replica.GetDatabase(database).VerifyAsync(progress, cancellation);
         public override bool InProcess => true;
-        public override Task<SyncResult> SyncAsync(string database, Uri peer, string? peerToken, SyncDirection direction, Action<SyncSession>? progress, CancellationToken cancellation)
-            => replica.SyncWithServerAsync(database, peer, peerToken, direction, progress, cancellation);
-        public override async Task<PeerStatus> ReplicateContinuouslyAsync(string database, Uri peer, string? peerToken, SyncDirection direction, CancellationToken cancellation)
-            => (await replica.ReplicateWithServerAsync(database, peer, peerToken, direction, cancellation)).Status; // the replica stops it when disposed
+        public override Task<SyncResult> SyncAsync(string database, Uri peer, string? peerToken, SyncDirection direction, Subscription? holds, Action<SyncSession>? progress, CancellationToken cancellation)
+            => replica.SyncWithServerAsync(database, peer, peerToken, direction, progress, cancellation, holds);
+        public override async Task<PeerStatus> ReplicateContinuouslyAsync(string database, Uri peer, string? peerToken, SyncDirection direction, Subscription? holds, CancellationToken cancellation)
+            => (await replica.ReplicateWithServerAsync(database, peer, peerToken, direction, cancellation, holds)).Status; // the replica stops it when disposed
         public override Task<IReadOnlyList<PeerStatus>> PeersAsync(string database, CancellationToken cancellation) => Task.FromResult(replica.GetDatabase(database).Peers.List());
         public override Task StopPeerAsync(string database, string id, CancellationToken cancellation) => replica.GetDatabase(database).Peers.StopAsync(id);
         public override ValueTask DisposeAsync() => replica.DisposeAsync();
@@ -93,10 +93,10 @@ internal abstract class Target : IAsyncDisposable
         public override async Task<VerifyReport> VerifyAsync(string database, IProgress<long> progress, CancellationToken cancellation)
             => await (await client.GetDatabaseAsync(database, cancellation)).VerifyAsync(cancellation);
         public override bool InProcess => false;
-        public override Task<SyncResult> SyncAsync(string database, Uri peer, string? peerToken, SyncDirection direction, Action<SyncSession>? progress, CancellationToken cancellation)
-            => client.ReplicateAsync(database, peer, peerToken, direction, cancellation);
-        public override Task<PeerStatus> ReplicateContinuouslyAsync(string database, Uri peer, string? peerToken, SyncDirection direction, CancellationToken cancellation)
-            => client.ReplicateContinuouslyAsync(database, peer, peerToken, direction, cancellation);
+        public override Task<SyncResult> SyncAsync(string database, Uri peer, string? peerToken, SyncDirection direction, Subscription? holds, Action<SyncSession>? progress, CancellationToken cancellation)
+            => client.ReplicateAsync(database, peer, peerToken, direction, holds, cancellation);
+        public override Task<PeerStatus> ReplicateContinuouslyAsync(string database, Uri peer, string? peerToken, SyncDirection direction, Subscription? holds, CancellationToken cancellation)
+            => client.ReplicateContinuouslyAsync(database, peer, peerToken, direction, holds, cancellation);
         public override Task<IReadOnlyList<PeerStatus>> PeersAsync(string database, CancellationToken cancellation) => client.PeersAsync(database, cancellation);
         public override Task StopPeerAsync(string database, string id, CancellationToken cancellation) => client.StopPeerAsync(database, id, cancellation);
         public override ValueTask DisposeAsync()

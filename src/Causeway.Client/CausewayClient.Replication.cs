@@ -14,16 +14,17 @@ public sealed partial class CausewayClient
     /// <see cref="SyncRefusedException"/> (424), with the peer's reason.</summary>
     /// <remarks>The request lasts as long as the sync; a large first sync may need a longer
     /// <see cref="HttpClient.Timeout"/> than the default 100 s.</remarks>
-    public Task<SyncResult> ReplicateAsync(string database, Uri peer, string? peerToken, SyncDirection direction = SyncDirection.Both, CancellationToken cancellation = default)
-        => SendAsync(HttpMethod.Post, $"v1/dbs/{Names.Database(database)}/replicate", w => WriteReplicate(w, peer, peerToken, SyncMode.Once, direction),
+    /// <param name="collections">Makes the server's database a partial replica holding only these (when a pull creates it).</param>
+    public Task<SyncResult> ReplicateAsync(string database, Uri peer, string? peerToken, SyncDirection direction = SyncDirection.Both, Subscription? collections = null, CancellationToken cancellation = default)
+        => SendAsync(HttpMethod.Post, $"v1/dbs/{Names.Database(database)}/replicate", w => WriteReplicate(w, peer, peerToken, SyncMode.Once, direction, collections),
             Wire.SyncResult, cancellation);
 
     /// <summary>Asks the server to keep <paramref name="database"/> in sync with the peer server at
     /// <paramref name="peer"/>, re-dialing with backoff whenever the link breaks, until
     /// <see cref="StopPeerAsync"/> or the server stops. Answers the link as the peers list shows it
     /// (once its first session is live). A link to the same peer already running is <see cref="AlreadyExistsException"/>.</summary>
-    public Task<PeerStatus> ReplicateContinuouslyAsync(string database, Uri peer, string? peerToken, SyncDirection direction = SyncDirection.Both, CancellationToken cancellation = default)
-        => SendAsync(HttpMethod.Post, $"v1/dbs/{Names.Database(database)}/replicate", w => WriteReplicate(w, peer, peerToken, SyncMode.Continuous, direction),
+    public Task<PeerStatus> ReplicateContinuouslyAsync(string database, Uri peer, string? peerToken, SyncDirection direction = SyncDirection.Both, Subscription? collections = null, CancellationToken cancellation = default)
+        => SendAsync(HttpMethod.Post, $"v1/dbs/{Names.Database(database)}/replicate", w => WriteReplicate(w, peer, peerToken, SyncMode.Continuous, direction, collections),
             Wire.PeerStatus, cancellation);
 
     /// <summary>The sync sessions of <paramref name="database"/> on the server: those it opened and those peers opened to it.</summary>
@@ -38,7 +39,7 @@ public sealed partial class CausewayClient
         return SendAsync(HttpMethod.Delete, $"v1/dbs/{Names.Database(database)}/peers/{Uri.EscapeDataString(id)}", null, _ => true, cancellation);
     }
 
-    private static void WriteReplicate(Utf8JsonWriter w, Uri peer, string? peerToken, SyncMode mode, SyncDirection direction)
+    private static void WriteReplicate(Utf8JsonWriter w, Uri peer, string? peerToken, SyncMode mode, SyncDirection direction, Subscription? collections)
     {
         ArgumentNullException.ThrowIfNull(peer);
         if (!peer.IsAbsoluteUri) throw new InvalidInputException(ErrorCodes.InvalidValue, $"The peer '{peer}' must be an absolute http(s) URL.");
@@ -47,6 +48,12 @@ public sealed partial class CausewayClient
         if (peerToken is not null) w.WriteString("token", peerToken);
         w.WriteString("mode", mode.ToJsonName());
         w.WriteString("direction", direction.ToJsonName());
+        if (collections is { IsEverything: false })
+        {
+            w.WriteStartArray("collections");
+            foreach (var selector in collections.Selectors!) w.WriteStringValue(selector.ToString());
+            w.WriteEndArray();
+        }
         w.WriteEndObject();
     }
 }

@@ -20,13 +20,18 @@ internal static class SyncCommands
         var direction = new Option<string>("--direction") { Description = "pull (take the peer's commits), push (give ours) or both.", DefaultValueFactory = _ => "both" };
         direction.AcceptOnlyFromAmong("pull", "push", "both");
         var continuous = new Option<bool>("--continuous") { Description = "Stay in sync: on a folder until Ctrl-C, through a server until stopped there (causeway peers)." };
-        var command = new Command("sync", "Sync databases with a peer server: once (the default) or continuously.") { peer, peerToken, database, direction, continuous };
+        var collections = new Option<string?>("--collections") { Description = "Hold only these collections here (a partial replica), comma-separated; 'orders/eu-' narrows to ids starting with 'eu-'. Set when a pull creates the database." };
+        var command = new Command("sync", "Sync databases with a peer server: once (the default) or continuously.") { peer, peerToken, database, direction, continuous, collections };
         options.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
             var peerUrl = PeerUrl(result.GetValue(peer)!);
             string? token = result.GetValue(peerToken) ?? Environment.GetEnvironmentVariable(PeerTokenVariable);
             SyncJson.TryParseDirection(result.GetValue(direction), out var way);
+            var holds = result.GetValue(collections) is { } list
+                ? Subscription.Of(list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(CollectionSelector.Parse))
+                : null;
+            if (holds is not null && result.GetValue(database) is null) throw new InvalidInputException(ErrorCodes.InvalidValue, "--collections needs --db: it sets what one database holds.");
             await using var target = await Target.OpenAsync(options, result);
             var output = Output.For(result, options);
             var names = await DatabasesAsync(target, result.GetValue(database), ct);
@@ -35,7 +40,7 @@ internal static class SyncCommands
             {
                 foreach (var name in names)
                 {
-                    var synced = await WithProgress(output, target.InProcess, name, way, progress => target.SyncAsync(name, peerUrl, token, way, progress, ct));
+                    var synced = await WithProgress(output, target.InProcess, name, way, progress => target.SyncAsync(name, peerUrl, token, way, holds, progress, ct));
                     ct.ThrowIfCancellationRequested(); // Ctrl-C ends a sync cleanly, but it did not finish
                     if (output.Json) output.WriteJson(w => synced.WriteJson(w, name));
                     else output.Line($"{name}: {synced.Applied} commits applied, {synced.Sent} sent, {synced.Skipped} already here; with {synced.PeerDid}, now at position {synced.Position} ({synced.Elapsed.TotalSeconds:0.##} s)");
@@ -45,7 +50,7 @@ internal static class SyncCommands
 
             foreach (var name in names)
             {
-                var link = await target.ReplicateContinuouslyAsync(name, peerUrl, token, way, ct);
+                var link = await target.ReplicateContinuouslyAsync(name, peerUrl, token, way, holds, ct);
                 if (output.Json) output.WriteJson(w => link.WriteJson(w, name));
                 else output.Line($"{name}: {link.Id} {link.State} with {link.Remote} ({link.Direction.ToJsonName()}){(target.InProcess ? "" : $"; the server keeps it up until 'causeway peers --db {name} --stop {link.Id}' or until it stops")}");
             }

@@ -68,14 +68,14 @@ internal static class ReplicationEndpoints
             // The peer's own refusals (its 401, 403, 404) come back as 424 sync_refused: they are not this server's answer.
             if (request.Mode == SyncMode.Once)
             {
-                var result = await api.Replica.SyncWithServerAsync(db, request.Peer, request.Token, request.Direction, cancellation: stop.Token);
+                var result = await api.Replica.SyncWithServerAsync(db, request.Peer, request.Token, request.Direction, cancellation: stop.Token, holds: request.Holds);
                 if (lifetime.ApplicationStopping.IsCancellationRequested)
                     throw new UnavailableException($"The server is stopping; the sync with {request.Remote} ended before it finished.");
                 await JsonResponse.WriteAsync(context, 200, w => result.WriteJson(w, db));
             }
             else
             {
-                var link = await api.Replica.ReplicateWithServerAsync(db, request.Peer, request.Token, request.Direction, stop.Token);
+                var link = await api.Replica.ReplicateWithServerAsync(db, request.Peer, request.Token, request.Direction, stop.Token, request.Holds);
                 await JsonResponse.WriteAsync(context, StatusCodes.Status202Accepted, w => link.Status.WriteJson(w, db));
             }
         }).Accepts<JsonElement>("application/json")
@@ -111,7 +111,7 @@ internal static class ReplicationEndpoints
 }
 
 /// <summary>The body of <c>POST /v1/dbs/{db}/replicate</c>, read strictly.</summary>
-internal sealed record ReplicateRequest(Uri Peer, string? Token, SyncMode Mode, SyncDirection Direction)
+internal sealed record ReplicateRequest(Uri Peer, string? Token, SyncMode Mode, SyncDirection Direction, Subscription? Holds)
 {
     private static readonly string[] Members = ["peer", "token", "mode", "direction", "collections"];
 
@@ -147,19 +147,21 @@ internal sealed record ReplicateRequest(Uri Peer, string? Token, SyncMode Mode, 
         if (!SyncJson.TryParseDirection(directionText, out var direction))
             throw new InvalidInputException(ErrorCodes.InvalidValue, $"'direction' is 'pull', 'push' or 'both', not '{Names.Clip(directionText)}'.");
 
+        Subscription? holds = null;
         if (body.TryGetProperty("collections", out var collections) && collections.ValueKind != JsonValueKind.Null)
         {
-            if (collections.ValueKind != JsonValueKind.Array)
-                throw new InvalidInputException(ErrorCodes.InvalidValue, "'collections' is an array of collection names.");
+            const string Shape = "'collections' is a non-empty array of collection names, each optionally narrowed to an id prefix as \"collection/prefix\".";
+            if (collections.ValueKind != JsonValueKind.Array || collections.GetArrayLength() == 0)
+                throw new InvalidInputException(ErrorCodes.InvalidValue, Shape);
+            var selectors = new List<CollectionSelector>();
             foreach (var item in collections.EnumerateArray())
             {
-                if (item.ValueKind != JsonValueKind.String) throw new InvalidInputException(ErrorCodes.InvalidValue, "'collections' is an array of collection names.");
-                Names.Collection(item.GetString());
+                if (item.ValueKind != JsonValueKind.String) throw new InvalidInputException(ErrorCodes.InvalidValue, Shape);
+                selectors.Add(CollectionSelector.Parse(item.GetString()!));
             }
-            if (collections.GetArrayLength() > 0)
-                throw new InvalidInputException(ErrorCodes.InvalidValue, "Partial replication ('collections') is not available on this server yet; leave 'collections' out to replicate the whole database.");
+            holds = Subscription.Of(selectors);
         }
-        return new ReplicateRequest(peer, token, mode, direction);
+        return new ReplicateRequest(peer, token, mode, direction, holds);
     }
 
     /// <summary>An optional string member (null when absent or JSON null); other types are invalid_value.</summary>

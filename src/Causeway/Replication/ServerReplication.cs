@@ -20,9 +20,9 @@ public static class ServerReplication
     /// <summary>Syncs once: until both sides have what the other held. A pull that created the
     /// database and then failed leaves nothing behind.</summary>
     public static async Task<SyncResult> SyncWithServerAsync(this Replica replica, string database, Uri peer, string? token,
-        SyncDirection direction = SyncDirection.Both, Action<SyncSession>? progress = null, CancellationToken cancellation = default)
+        SyncDirection direction = SyncDirection.Both, Action<SyncSession>? progress = null, CancellationToken cancellation = default, Subscription? holds = null)
     {
-        var (db, created, channel) = await OpenAsync(replica, database, peer, token, direction, cancellation).ConfigureAwait(false);
+        var (db, created, channel) = await OpenAsync(replica, database, peer, token, direction, holds, cancellation).ConfigureAwait(false);
         try
         {
             return await db.SyncAsync(channel, direction, SyncMode.Once, null, progress, cancellation).ConfigureAwait(false);
@@ -40,13 +40,13 @@ public static class ServerReplication
     /// fails this call rather than a link that retries for ever; afterwards the link re-dials by itself.
     /// A second link to the same peer is <see cref="AlreadyExistsException"/>.</summary>
     public static async Task<PeerLink> ReplicateWithServerAsync(this Replica replica, string database, Uri peer, string? token,
-        SyncDirection direction = SyncDirection.Both, CancellationToken cancellation = default)
+        SyncDirection direction = SyncDirection.Both, CancellationToken cancellation = default, Subscription? holds = null)
     {
         string remote = peer.AbsoluteUri;
         if (replica.TryGetDatabase(Names.Database(database)) is { } existing
             && existing.Peers.List().FirstOrDefault(p => p.Role == "outbound" && p.Mode == SyncMode.Continuous && p.Remote == remote) is { } running)
             throw new AlreadyExistsException($"Database '{database}' already replicates continuously with {remote} (session {running.Id}).");
-        var (db, created, channel) = await OpenAsync(replica, database, peer, token, direction, cancellation).ConfigureAwait(false);
+        var (db, created, channel) = await OpenAsync(replica, database, peer, token, direction, holds, cancellation).ConfigureAwait(false);
         ISyncChannel? dialed = channel;
         var link = db.Replicate(c => Interlocked.Exchange(ref dialed, null) is { } first
             ? Task.FromResult(first)
@@ -70,12 +70,15 @@ public static class ServerReplication
         return link;
     }
 
-    /// <summary>The local database (created for a pull if missing, once the peer answered) and a channel to the peer's.</summary>
+    /// <summary>The local database (created for a pull if missing, once the peer answered, holding what
+    /// <paramref name="holds"/> selects) and a channel to the peer's.</summary>
     private static async Task<(Database Db, bool Created, ISyncChannel Channel)> OpenAsync(Replica replica, string database, Uri peer, string? token,
-        SyncDirection direction, CancellationToken cancellation)
+        SyncDirection direction, Subscription? holds, CancellationToken cancellation)
     {
         ArgumentNullException.ThrowIfNull(peer);
         var db = replica.TryGetDatabase(Names.Database(database));
+        if (db is not null && holds is not null && !db.Holds.Equals(holds))
+            throw new InvalidInputException(ErrorCodes.InvalidValue, $"Database '{database}' here holds {db.Holds}, not {holds}: what a replica holds is set when it is created.");
         if (db is null)
         {
             if (direction != SyncDirection.Pull) throw new NotFoundException($"Database '{database}' does not exist; only a pull creates it.");
@@ -94,7 +97,7 @@ public static class ServerReplication
         if (db is not null) return (db, false, channel);
         try
         {
-            return (await replica.CreateDatabaseAsync(database, cancellation).ConfigureAwait(false), true, channel);
+            return (await replica.CreateDatabaseAsync(database, holds ?? Subscription.Everything, cancellation).ConfigureAwait(false), true, channel);
         }
         catch (AlreadyExistsException)
         {

@@ -78,6 +78,20 @@ public sealed class SyncCommandTests
         Assert.Contains("--peer", error);
         (exit, _, _) = await CliProcess.RunAsync(L("sync", "--db", "shop"));
         Assert.Equal(2, exit);
+        (exit, _, error) = await CliProcess.RunAsync(L("sync", "--peer", a.Url, "--collections", "c"));
+        Assert.Equal(2, exit);
+        Assert.Contains("--db", error);
+
+        // A partial replica in another folder: only what it holds, and a clear refusal for the rest.
+        using var phone = new TempFolder();
+        string[] P(params string[] args) => [.. args, "--data", phone.Path];
+        await Ok(A("doc", "put", "shop", "other", "x", """{"v": 3}"""));
+        var partial = await Ok(P("sync", "--peer", a.Url, "--peer-token", tokenA, "--db", "shop", "--direction", "pull", "--collections", "c/local"));
+        Assert.True(partial.GetProperty("applied").GetInt64() >= 6);
+        Assert.Equal(3, (await Ok(P("db", "info", "shop"))).GetProperty("documents").GetInt64());
+        (exit, _, error) = await CliProcess.RunAsync(P("doc", "get", "shop", "other", "x"));
+        Assert.Equal(1, exit);
+        Assert.Contains("[not_held]", error);
     }
 
     [Fact]

@@ -109,6 +109,39 @@ public sealed class ReplicationEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pull_with_collections_makes_a_partial_replica_that_says_what_it_does_not_hold()
+    {
+        await _b.Admin.PutAsync("/v1/dbs/shop", null);
+        for (int i = 0; i < 4; i++)
+        {
+            await WriteAsync(_b, "shop", "orders", $"eu-{i}", """{"total": 1}""");
+            await WriteAsync(_b, "shop", "orders", $"us-{i}", """{"total": 2}""");
+            await WriteAsync(_b, "shop", "users", $"u{i}", """{"name": "x"}""");
+        }
+        string body = JsonSerializer.Serialize(new { peer = _b.Url.ToString(), token = _b.AdminToken, direction = "pull", collections = new[] { "orders/eu-" } });
+        var pulled = await Replicate(_a, "shop", body);
+        Assert.True(pulled.StatusCode == HttpStatusCode.OK, await pulled.Content.ReadAsStringAsync());
+        Assert.Equal(12, (await pulled.JsonAsync()).GetProperty("applied").GetInt64());
+
+        var info = await InfoAsync(_a, "shop");
+        Assert.Equal(["orders/eu-"], info.GetProperty("holds").EnumerateArray().Select(h => h.GetString()!).ToArray());
+        Assert.Equal(4, info.GetProperty("documents").GetInt64());
+        Assert.Equal(Heads(await InfoAsync(_b, "shop")), Heads(info));
+        Assert.Equal(HttpStatusCode.OK, (await _a.Admin.GetAsync("/v1/dbs/shop/docs/orders/eu-2")).StatusCode);
+        var missing = await (await _a.Admin.GetAsync("/v1/dbs/shop/docs/users/u1")).ProblemAsync(409, ErrorCodes.NotHeld);
+        Assert.Contains("orders/eu-", missing.GetProperty("detail").GetString());
+        await (await _a.Admin.PutAsync("/v1/dbs/shop/docs/orders/us-9", HttpExtensions.Json("{}"))).ProblemAsync(409, ErrorCodes.NotHeld);
+        Assert.True((await (await _a.Admin.GetAsync("/v1/dbs/shop/verify")).JsonAsync()).GetProperty("ok").GetBoolean());
+
+        // Writes it holds go back to the full replica.
+        await WriteAsync(_a, "shop", "orders", "eu-9", """{"total": 9}""");
+        string both = JsonSerializer.Serialize(new { peer = _b.Url.ToString(), token = _b.AdminToken, collections = new[] { "orders/eu-" } });
+        var pushed = await Replicate(_a, "shop", both);
+        Assert.True(pushed.StatusCode == HttpStatusCode.OK, await pushed.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await _b.Admin.GetAsync("/v1/dbs/shop/docs/orders/eu-9")).StatusCode);
+    }
+
+    [Fact]
     public async Task Continuous_replication_is_listed_live_catches_up_and_stops_on_delete()
     {
         await _a.Admin.PutAsync("/v1/dbs/shop", null);
@@ -229,6 +262,8 @@ public sealed class ReplicationEndpointTests : IAsyncLifetime
             ($$"""{"peer": "{{peer}}", "direction": "PULL"}""", ErrorCodes.InvalidValue),
             ($$"""{"peer": "{{peer}}", "collections": "orders"}""", ErrorCodes.InvalidValue),
             ($$"""{"peer": "{{peer}}", "collections": [1]}""", ErrorCodes.InvalidValue),
+            ($$"""{"peer": "{{peer}}", "collections": []}""", ErrorCodes.InvalidValue),
+            ($$"""{"peer": "{{peer}}", "collections": ["orders/bad prefix"]}""", ErrorCodes.InvalidName),
             ($$"""{"peer": "{{peer}}", "collections": ["bad name"]}""", ErrorCodes.InvalidName),
             ($$"""{"peer": "{{peer}}", "extra": 1}""", ErrorCodes.InvalidValue),
             ($$"""{"peer": "{{peer}}", "peer": "{{peer}}"}""", ErrorCodes.InvalidJson),
@@ -236,8 +271,9 @@ public sealed class ReplicationEndpointTests : IAsyncLifetime
         })
             await (await Replicate(_a, "shop", body)).ProblemAsync(400, code);
 
+        // What a database holds is fixed when it is created: a full one does not become partial.
         var partial = await (await Replicate(_a, "shop", $$"""{"peer": "{{peer}}", "collections": ["orders"]}""")).ProblemAsync(400, ErrorCodes.InvalidValue);
-        Assert.Contains("Partial replication", partial.GetProperty("detail").GetString());
+        Assert.Contains("holds every collection", partial.GetProperty("detail").GetString());
         await (await Replicate(_a, "Bad%20Name", $$"""{"peer": "{{peer}}"}""")).ProblemAsync(400, ErrorCodes.InvalidName);
         await (await _a.Admin.PostAsync("/v1/dbs/shop/replicate", new StringContent($$"""{"peer": "{{peer}}"}""", System.Text.Encoding.UTF8, "text/plain"))).ProblemAsync(415, ErrorCodes.UnsupportedMediaType);
         await (await _a.Reader.PostAsync("/v1/dbs/shop/replicate", HttpExtensions.Json($$"""{"peer": "{{peer}}"}"""))).ProblemAsync(403, ErrorCodes.Forbidden);
