@@ -47,7 +47,7 @@ public sealed class Simulation : IAsyncDisposable
     {
         _options = options;
         _random = new Random(options.Seed);
-        _workload = new Workload(_random, _trail);
+        _workload = new Workload(_random, _trail, options.Trace);
     }
 
     public static async Task<SimulationResult> RunAsync(SimulationOptions options)

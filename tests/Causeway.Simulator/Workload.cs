@@ -11,7 +11,7 @@ namespace Causeway.Simulator;
 /// puts (which diff), deletes, and multi-document transactions. Fields are shared between kinds
 /// on purpose, so concurrent writers give one field several kinds. Most writes are audited
 /// transactions (<see cref="AuditTrail"/>); the rest are single-document writes outside one.</summary>
-public sealed class Workload(Random random, AuditTrail trail)
+public sealed class Workload(Random random, AuditTrail trail, Action<string>? trace = null)
 {
     private static readonly string[] Collections = ["docs", "other"];
     private static readonly string[] Ids = ["a", "b", "c", "d"];
@@ -40,12 +40,20 @@ public sealed class Workload(Random random, AuditTrail trail)
         var (collection, id) = Target();
         try
         {
-            return random.Next(6) switch
+            switch (random.Next(6))
             {
-                0 => (await db.PutAsync(collection, id, RandomDocument())).Commit,
-                1 => (await db.DeleteAsync(collection, id)).Commit,
-                _ => (await db.PatchAsync(collection, id, RandomPatch())).Commit,
-            };
+                case 0:
+                    var document = RandomDocument();
+                    trace?.Invoke($"  put {collection}/{id} {document}");
+                    return (await db.PutAsync(collection, id, document)).Commit;
+                case 1:
+                    trace?.Invoke($"  delete {collection}/{id}");
+                    return (await db.DeleteAsync(collection, id)).Commit;
+                default:
+                    var ops = RandomPatch();
+                    trace?.Invoke($"  patch {collection}/{id} {Describe(ops)}");
+                    return (await db.PatchAsync(collection, id, ops)).Commit;
+            }
         }
         catch (CausewayException e) when (IsRefusal(e))
         {
@@ -70,7 +78,11 @@ public sealed class Workload(Random random, AuditTrail trail)
             for (int i = 1 + random.Next(4); i > 0; i--)
             {
                 try { WriteIn(tx); }
-                catch (CausewayException e) when (IsRefusal(e)) { Refused++; }
+                catch (CausewayException e) when (IsRefusal(e))
+                {
+                    trace?.Invoke($"    refused: {e.Message}");
+                    Refused++;
+                }
             }
             foreach (var doc in audit)
             {
@@ -92,11 +104,25 @@ public sealed class Workload(Random random, AuditTrail trail)
         var (collection, id) = Target();
         switch (random.Next(6))
         {
-            case 0: tx.Put(collection, id, RandomDocument()); break;
-            case 1: tx.Delete(collection, id); break;
-            default: tx.Patch(collection, id, RandomPatch()); break;
+            case 0:
+                var document = RandomDocument();
+                trace?.Invoke($"  tx put {collection}/{id} {document}");
+                tx.Put(collection, id, document);
+                break;
+            case 1:
+                trace?.Invoke($"  tx delete {collection}/{id}");
+                tx.Delete(collection, id);
+                break;
+            default:
+                var ops = RandomPatch();
+                trace?.Invoke($"  tx patch {collection}/{id} {Describe(ops)}");
+                tx.Patch(collection, id, ops);
+                break;
         }
     }
+
+    private static string Describe(FieldOp[] ops)
+        => string.Join(", ", ops.Select(o => $"{FieldOp.WireName(o.Kind)} {o.Path}{(o.Value is null ? "" : " " + o.Value)}{(o.Kind == FieldOpKind.Increment ? " " + o.By : "")}"));
 
     private static bool IsRefusal(CausewayException e) => e.Code is ErrorCodes.NotFound or ErrorCodes.TypeMismatch;
 

@@ -65,6 +65,7 @@ public sealed class SyncSession
     private readonly List<(string Origin, long Seq)> _inFlight = [];
     private long _lastProgressAt;
     private VersionVector? _readyClock;
+    private bool _readyAcknowledged;
 
     // Receiving: commits that arrived before their parents, and the sender's end-of-backlog mark.
     private readonly Dictionary<Cid, RemoteCommit> _pending = [];
@@ -151,7 +152,13 @@ public sealed class SyncSession
             case HelloFrame hello:
                 return OnHello(hello, now);
             case ProofFrame proof:
-                if (_peerHello is null) throw Refuse("a proof before its hello");
+                if (_peerHello is null)
+                {
+                    // The acceptor's proof can overtake its hello on a network that reorders. Drop it: the
+                    // initiator resends its hello until answered, and the answer brings both again.
+                    if (Role == SyncRole.Initiator) return [];
+                    throw Refuse("a proof before its hello");
+                }
                 if (!DidKey.Verify(_peerHello.Replica, SyncFrameCodec.ProofPayload(_db.Name, _nonce, _peerHello.Replica), proof.Signature))
                     throw Refuse($"a proof that does not verify: it does not hold the key of {_peerHello.Replica}");
                 _peerProven = true;
@@ -162,7 +169,14 @@ public sealed class SyncSession
                 throw CausewayException.FromCode(error.Code == ErrorCodes.Internal ? ErrorCodes.SyncRefused : error.Code,
                     $"The peer ended the session: {error.Message}");
         }
-        if (!Established) throw Refuse($"a {frame.GetType().Name} before the handshake finished");
+        if (!Established)
+        {
+            // The peer's hello is here but its proof is late or lost, while the peer, already proven to,
+            // sends on. Drop the frame (its sender resends what goes unacknowledged); PumpAsync repeats
+            // the handshake until the proof comes. Before any hello, though, no honest peer sends this.
+            if (_peerHello is not null) return [];
+            throw Refuse($"a {frame.GetType().Name} before the handshake finished");
+        }
         switch (frame)
         {
             case CommitsFrame commits:
@@ -170,12 +184,20 @@ public sealed class SyncSession
             case AckFrame ack:
                 if (!Sends) return [];
                 OnPeerHas(ack.Clock, now);
+                if (!_readyAcknowledged && _readyClock is not null && ack.Ready is not null && ack.Ready.Dominates(_readyClock))
+                {
+                    _readyAcknowledged = true;
+                    _lastProgressAt = now;
+                }
                 return [];
             case ReadyFrame ready:
                 if (!Wants) throw Refuse("a ready mark although this side receives nothing");
-                _peerReady = ready.Clock;
+                // Merged, not replaced: a resent mark can arrive before an older one that was delayed.
+                var marks = _peerReady?.Clone() ?? new VersionVector();
+                marks.Merge(ready.Clock);
+                _peerReady = marks;
                 _peerHas.Merge(ready.Clock);
-                return [];
+                return [Ack()];
             default:
                 throw Refuse($"an unexpected {frame.GetType().Name}");
         }
@@ -195,16 +217,35 @@ public sealed class SyncSession
         long retransmit = (long)_options.RetransmitAfter.TotalMilliseconds;
         if (!Established)
         {
+            // Frames of the handshake got lost: the initiator says hello again; an acceptor still waiting
+            // for the proof answers again, which makes the initiator prove itself again.
             if (Role == SyncRole.Initiator && now - _helloSentAt >= retransmit)
             {
                 _helloSentAt = now;
                 frames.Add(Hello());
             }
+            else if (Role == SyncRole.Acceptor && _peerHello is not null && now - _helloSentAt >= retransmit)
+            {
+                _helloSentAt = now;
+                frames.AddRange([Hello(), Proof()]);
+            }
             return frames;
+        }
+        if (Wants && _pending.Count > 0)
+        {
+            // What the pending commits waited for may have come through another session meanwhile (or
+            // they did themselves): apply what is ready now and say so, rather than wait for the next
+            // frame from this peer, which may never come if its acks show it nothing is missing.
+            int before = _pending.Count;
+            var ready = ReadyToApply(_db.Runtime.Record.Clock);
+            if (ready.Count > 0) await ApplyAsync(ready, cancellation).ConfigureAwait(false);
+            if (_pending.Count != before) frames.Add(Ack());
         }
         if (!Sends) return frames;
 
-        bool waiting = _inFlight.Count > 0 || (_readyClock is not null && !_peerHas.Dominates(_readyClock));
+        // The ready mark counts as in flight until an ack says it arrived: without it the peer never
+        // knows it has caught up, and holding what the mark says does not mean it got the mark.
+        bool waiting = _inFlight.Count > 0 || (_readyClock is not null && !_readyAcknowledged);
         if (waiting && now - _lastProgressAt >= retransmit)
         {
             // Nothing acknowledged for a while: frames were lost. Start again from what the peer holds.
@@ -244,10 +285,10 @@ public sealed class SyncSession
         if (_readyClock is null && _cursor > record.Position)
         {
             _readyClock = record.Clock.Clone();
+            _readyAcknowledged = false;
             if (_inFlight.Count == 0) _lastProgressAt = now;
             frames.Add(new ReadyFrame(_readyClock));
         }
-        await Task.CompletedTask.ConfigureAwait(false);
         return frames;
     }
 
@@ -280,6 +321,7 @@ public sealed class SyncSession
             if (Wants && !hello.Sends) throw Refuse("a hello that does not send the commits this side pulls");
         }
         _peerHello = hello;
+        _helloSentAt = now;
         _peerHas = hello.Clock.Clone();
         _cursor = StartFor(_peerHas);
         _lastProgressAt = now;
@@ -350,10 +392,7 @@ public sealed class SyncSession
         var ready = ReadyToApply(local);
         if (ready.Count > 0)
         {
-            var result = await _db.ApplyAsync(ready, cancellation).ConfigureAwait(false);
-            foreach (var remote in ready) _pending.Remove(remote.Commit.Id);
-            CommitsApplied += result.Applied;
-            CommitsSkipped += result.Skipped;
+            await ApplyAsync(ready, cancellation).ConfigureAwait(false);
             _uselessFrames = 0;
         }
         else if (fresh.Count > 0 && ++_uselessFrames > _options.MaxUselessFrames)
@@ -361,7 +400,17 @@ public sealed class SyncSession
             throw Refuse($"{_uselessFrames} frames in a row of commits whose parents never came");
         }
         CheckForGaps();
-        return [new AckFrame(_db.Runtime.Record.Clock.Clone())];
+        return [Ack()];
+    }
+
+    private AckFrame Ack() => new(_db.Runtime.Record.Clock.Clone(), _peerReady?.Clone());
+
+    private async Task ApplyAsync(List<RemoteCommit> ready, CancellationToken cancellation)
+    {
+        var result = await _db.ApplyAsync(ready, cancellation).ConfigureAwait(false);
+        foreach (var remote in ready) _pending.Remove(remote.Commit.Id);
+        CommitsApplied += result.Applied;
+        CommitsSkipped += result.Skipped;
     }
 
     private static RemoteCommit Checked(RemoteCommit remote)
