@@ -5,7 +5,7 @@
 //   dotnet run -c Release --project bench -- soak [--rounds 100]   SIGKILL durability soak
 //   dotnet run -c Release --project bench -- http       the server figures only (HTTP beside PostgreSQL)
 //   dotnet run -c Release --project bench -- commits [--writers 64] [--per-writer 1000]   Causeway commits only (for profiling)
-//   dotnet run -c Release --project bench -- simulate [--seeds 10000] [--from 1] [--parallel N] [--trace]   deterministic simulation seeds
+//   dotnet run -c Release --project bench -- simulate [--seeds 10000] [--from 1] [--writes 40] [--parallel N] [--trace]   deterministic simulation seeds
 using Causeway.Bench;
 
 var arguments = args.ToList();
@@ -21,7 +21,7 @@ try
         "http" => await HttpBenchmarks.RunAloneAsync(smoke),
         "commits" => await CoreBenchmarks.CommitsOnlyAsync(OptionInt(arguments, "--writers", 64), OptionInt(arguments, "--per-writer", smoke ? 3 : 1000)),
         "simulate" => await SimulateCommand.RunAsync(OptionInt(arguments, "--seeds", smoke ? 4 : 10_000), OptionInt(arguments, "--from", 1),
-            OptionInt(arguments, "--parallel", Environment.ProcessorCount), arguments.Contains("--trace")),
+            OptionInt(arguments, "--parallel", Environment.ProcessorCount), arguments.Contains("--trace"), OptionInt(arguments, "--writes", Causeway.Simulator.SimulationOptions.DefaultWrites)),
         _ => Usage($"unknown mode '{mode}'"),
     };
 }
@@ -48,6 +48,6 @@ static int OptionInt(List<string> arguments, string name, int fallback)
 
 static int Usage(string problem)
 {
-    Console.Error.WriteLine($"bench: {problem}. Usage: bench [all|http|soak|commits|simulate] [--smoke] [--rounds N] [--writers N] [--per-writer N] [--seeds N] [--from N] [--parallel N] [--trace]");
+    Console.Error.WriteLine($"bench: {problem}. Usage: bench [all|http|soak|commits|simulate] [--smoke] [--rounds N] [--writers N] [--per-writer N] [--seeds N] [--from N] [--writes N] [--parallel N] [--trace]");
     return 2;
 }

@@ -8,11 +8,11 @@ namespace Causeway.Bench;
 /// that replays it; the exit code is then 1.</summary>
 internal static class SimulateCommand
 {
-    public static async Task<int> RunAsync(int seeds, int from, int parallel, bool trace)
+    public static async Task<int> RunAsync(int seeds, int from, int parallel, bool trace, int writes = SimulationOptions.DefaultWrites)
     {
         // A trace is only readable for one seed at a time.
         if (trace) parallel = 1;
-        Console.WriteLine($"Simulating seeds {from}…{from + seeds - 1} ({parallel} at a time, {Environment.ProcessorCount} cores)");
+        Console.WriteLine($"Simulating seeds {from}…{from + seeds - 1}, {writes} writes each ({parallel} at a time, {Environment.ProcessorCount} cores)");
         var clock = Stopwatch.StartNew();
         int done = 0;
         long commits = 0, frames = 0;
@@ -27,7 +27,7 @@ internal static class SimulateCommand
             {
                 try
                 {
-                    var options = SimulationOptions.ForSeed(seed) with { Trace = trace ? Console.WriteLine : null };
+                    var options = SimulationOptions.ForSeed(seed, writes) with { Trace = trace ? Console.WriteLine : null };
                     var result = await Simulation.RunAsync(options);
                     Interlocked.Add(ref commits, result.Commits);
                     Interlocked.Add(ref frames, result.FramesSent);

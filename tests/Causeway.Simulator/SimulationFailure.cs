@@ -34,15 +34,18 @@ public sealed class CheckFailedException(FailureKind kind, string message, Excep
 /// <summary>A failed run: its seed, what failed, and the commands that replay it exactly.</summary>
 public sealed class SimulationFailure(SimulationOptions options, FailureKind kind, string detail, long step, Exception? inner = null)
     : Exception($"Simulation seed {options.Seed} ({options}) failed its {kind.ToString().ToLowerInvariant()} check at step {step}: {detail}\n"
-        + $"  replay: {ReplayCommand(options.Seed)}\n  trace:  {TraceCommand(options.Seed)}", inner)
+        + $"  replay: {ReplayCommand(options)}\n  trace:  {TraceCommand(options)}", inner)
 {
     public int Seed { get; } = options.Seed;
     public FailureKind Kind { get; } = kind;
     public string Detail { get; } = detail;
 
-    public static string ReplayCommand(int seed)
-        => $"CAUSEWAY_SIM_SEED={seed} dotnet test tests/Causeway.Tests -c Release --filter \"FullyQualifiedName~SimulationTests\"";
+    /// <summary>The test command that runs just this seed (with its size, when not the default).</summary>
+    public static string ReplayCommand(SimulationOptions options)
+        => $"CAUSEWAY_SIM_SEED={options.Seed}{(options.Writes == SimulationOptions.DefaultWrites ? "" : $" CAUSEWAY_SIM_WRITES={options.Writes}")}"
+           + " dotnet test tests/Causeway.Tests -c Release --filter \"FullyQualifiedName~SimulationTests\"";
 
-    public static string TraceCommand(int seed)
-        => $"dotnet run -c Release --project bench -- simulate --from {seed} --seeds 1 --trace";
+    /// <summary>The bench command that runs just this seed and prints every event.</summary>
+    public static string TraceCommand(SimulationOptions options)
+        => $"dotnet run -c Release --project bench -- simulate --from {options.Seed} --seeds 1 --writes {options.Writes} --trace";
 }

@@ -26,8 +26,10 @@ public sealed record SimulationOptions
     public int Replicas { get; init; } = 3;
     public Topology Topology { get; init; } = Topology.Mesh;
 
+    public const int DefaultWrites = 40;
+
     /// <summary>Writes the workload makes before the final phase (heal, quiesce, compare).</summary>
-    public int Writes { get; init; } = 40;
+    public int Writes { get; init; } = DefaultWrites;
 
     /// <summary>Chance that a frame is lost, and that it arrives twice.</summary>
     public double DropRate { get; init; }
@@ -54,7 +56,7 @@ public sealed record SimulationOptions
 
     /// <summary>Sizes and fault rates drawn from the seed: 3 to 7 replicas (by seed, so every
     /// 5 consecutive seeds cover all counts), a random topology, calm or hostile networks.</summary>
-    public static SimulationOptions ForSeed(int seed, int writes = 40)
+    public static SimulationOptions ForSeed(int seed, int writes = DefaultWrites)
     {
         var random = new Random(unchecked(seed * 7919 + 17));
         int replicas = 3 + (int)((uint)seed % 5);
@@ -75,8 +77,8 @@ public sealed record SimulationOptions
             Sync = new SyncOptions
             {
                 // Small batches and windows so flow control, the pending buffer and resends all get work.
-                BatchCommits = 1 + random.Next(16),
-                Window = 2 + random.Next(64),
+                BatchCommits = 1 + random.Next(4),
+                Window = 2 + random.Next(512),
                 RetransmitAfter = TimeSpan.FromMilliseconds(200 + random.Next(2000)),
             },
         };

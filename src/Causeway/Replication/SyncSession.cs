@@ -25,7 +25,8 @@ public sealed class SyncOptions
     /// <summary>Without progress for this long, the sender resends from what the peer acknowledged.</summary>
     public TimeSpan RetransmitAfter { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>A peer that floods this many frames in a row while nothing can be applied is cut off.</summary>
+    /// <summary>A peer that floods this many frames in a row while nothing can be applied and the pending
+    /// buffer is full (so what it sends is dropped) is cut off.</summary>
     public int MaxUselessFrames { get; init; } = 64;
 
     public static SyncOptions Default { get; } = new();
@@ -386,18 +387,24 @@ public sealed class SyncSession
         {
             throw first;
         }
+        int dropped = 0;
         foreach (var remote in checkedCommits)
+        {
             if (_pending.Count < _options.MaxPending) _pending[remote.Commit.Id] = remote;
-        
+            else dropped++;
+        }
+
         var ready = ReadyToApply(local);
         if (ready.Count > 0)
         {
             await ApplyAsync(ready, cancellation).ConfigureAwait(false);
             _uselessFrames = 0;
         }
-        else if (fresh.Count > 0 && ++_uselessFrames > _options.MaxUselessFrames)
+        else if (dropped > 0 && ++_uselessFrames > _options.MaxUselessFrames)
         {
-            throw Refuse($"{_uselessFrames} frames in a row of commits whose parents never came");
+            // Only a full buffer counts: after one lost frame an honest sender's whole window can arrive
+            // before the resend, each frame unusable yet, and the window is smaller than the buffer.
+            throw Refuse($"{_uselessFrames} frames in a row of commits whose parents never came, with the pending buffer full");
         }
         CheckForGaps();
         return [Ack()];

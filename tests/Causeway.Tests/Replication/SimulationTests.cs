@@ -13,11 +13,12 @@ public sealed class SimulationTests
     public async Task Every_seed_converges_with_atomic_causal_reads()
     {
         var only = Environment.GetEnvironmentVariable("CAUSEWAY_SIM_SEED");
+        int writes = int.TryParse(Environment.GetEnvironmentVariable("CAUSEWAY_SIM_WRITES"), out int w) ? w : SimulationOptions.DefaultWrites;
         int[] seeds = only is null ? [.. Enumerable.Range(1, Seeds)] : [int.Parse(only)];
         var failures = new System.Collections.Concurrent.ConcurrentBag<SimulationFailure>();
         await Parallel.ForEachAsync(seeds, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (seed, _) =>
         {
-            try { await Simulation.RunAsync(SimulationOptions.ForSeed(seed)); }
+            try { await Simulation.RunAsync(SimulationOptions.ForSeed(seed, writes)); }
             catch (SimulationFailure failure) { failures.Add(failure); }
         });
         // The smallest failing seed, so the report is the same whatever order the seeds ran in.
