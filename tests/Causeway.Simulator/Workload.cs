@@ -40,7 +40,7 @@ public sealed class Workload(Random random, AuditTrail trail, Action<string>? tr
         var (collection, id) = Target();
         try
         {
-            switch (random.Next(6))
+            switch (await ChooseAsync(db.GetAsync(collection, id)))
             {
                 case 0:
                     var document = RandomDocument();
@@ -77,7 +77,7 @@ public sealed class Workload(Random random, AuditTrail trail, Action<string>? tr
             causes = TransactionIds(seen);
             for (int i = 1 + random.Next(4); i > 0; i--)
             {
-                try { WriteIn(tx); }
+                try { await WriteInAsync(tx); }
                 catch (CausewayException e) when (IsRefusal(e))
                 {
                     trace?.Invoke($"    refused: {e.Message}");
@@ -99,10 +99,10 @@ public sealed class Workload(Random random, AuditTrail trail, Action<string>? tr
     public static IReadOnlyList<string> TransactionIds(Document? audit)
         => audit?.Fields.Get(AuditTrail.Field) is { Kind: ValueKind.Array } ids ? [.. ids.AsArray().Select(v => v.AsString())] : [];
 
-    private void WriteIn(Transaction tx)
+    private async Task WriteInAsync(Transaction tx)
     {
         var (collection, id) = Target();
-        switch (random.Next(6))
+        switch (await ChooseAsync(tx.GetAsync(collection, id)))
         {
             case 0:
                 var document = RandomDocument();
@@ -124,22 +124,30 @@ public sealed class Workload(Random random, AuditTrail trail, Action<string>? tr
     private static string Describe(FieldOp[] ops)
         => string.Join(", ", ops.Select(o => $"{FieldOp.WireName(o.Kind)} {o.Path}{(o.Value is null ? "" : " " + o.Value)}{(o.Kind == FieldOpKind.Increment ? " " + o.By : "")}"));
 
+    /// <summary>0 put, 1 delete, else patch: mostly a put where the document is absent (a patch or
+    /// delete of it is refused), so most writes take effect and a few are refused.</summary>
+    private async Task<int> ChooseAsync(Task<Document?> read)
+    {
+        bool absent = await read is null;
+        return absent && random.Next(4) != 0 ? 0 : random.Next(6);
+    }
+
     private static bool IsRefusal(CausewayException e) => e.Code is ErrorCodes.NotFound or ErrorCodes.TypeMismatch;
 
     private (string Collection, string Id) Target() => (Pick(Collections), Pick(Ids));
 
     private FieldOp[] RandomPatch() => [.. Enumerable.Range(0, 1 + random.Next(3)).Select(_ => RandomOp())];
 
-    private FieldOp RandomOp() => random.Next(13) switch
+    private FieldOp RandomOp() => random.Next(20) switch
     {
-        0 or 1 => FieldOp.Set(Pick(LwwPaths), Scalar()),
-        2 => FieldOp.Set(Pick(LwwPaths), Value.Map([new("x", Scalar()), new("k", Value.Int(random.Next(3)))])),
-        3 => FieldOp.Unset(Pick(AllPaths)),
-        4 or 5 => FieldOp.Increment(Pick(CounterPaths), random.Next(-5, 10)),
-        6 or 7 => FieldOp.Add(Pick(SetPaths), Element()),
-        8 => FieldOp.Remove(Pick(SetPaths), Element()),
-        9 => FieldOp.Enable(Pick(FlagPaths)),
-        10 => FieldOp.Disable(Pick(FlagPaths)),
+        < 4 => FieldOp.Set(Pick(LwwPaths), Scalar()),
+        4 => FieldOp.Set(Pick(LwwPaths), Value.Map([new("x", Scalar()), new("k", Value.Int(random.Next(3)))])),
+        5 => FieldOp.Unset(Pick(AllPaths)),
+        < 9 => FieldOp.Increment(Pick(CounterPaths), random.Next(-5, 10)),
+        < 12 => FieldOp.Add(Pick(SetPaths), Element()),
+        < 14 => FieldOp.Remove(Pick(SetPaths), Element()),
+        < 16 => FieldOp.Enable(Pick(FlagPaths)),
+        < 18 => FieldOp.Disable(Pick(FlagPaths)),
         // Any operation on any path: mostly refused, but after an unset it gives a field a new kind.
         _ => random.Next(4) switch
         {
