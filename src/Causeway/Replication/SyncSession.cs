@@ -124,7 +124,9 @@ public sealed class SyncSession
             if (!Established) return false;
             var local = _db.Runtime.Record.Clock;
             bool received = !Wants || (_peerReady is not null && local.Dominates(_peerReady) && _pending.Count == 0);
-            bool delivered = !Sends || (_readyClock is not null && _peerHas.Dominates(_readyClock));
+            // The peer must also have said it got the ready mark: it needs it to finish, and its ack
+            // of the mark is then the last frame it sends, so a once-initiator never closes on it.
+            bool delivered = !Sends || (_readyClock is not null && _readyAcknowledged && _peerHas.Dominates(_readyClock));
             return received && delivered;
         }
     }
