@@ -66,6 +66,7 @@ public sealed class SyncSessionTests : IAsyncLifetime
         Assert.Equal(2, acceptor.Database.Position);
         await DeliverAsync(acceptor, await DeliverAsync(initiator, await acceptor.PumpAsync(13), 14), 15); // its own ready goes the other way
         Assert.False(acceptor.CaughtUp);
+        Assert.False(initiator.CaughtUp); // the peer holds all it sent, but has not said it got the mark
 
         // The acceptor holds everything the mark says, yet without the mark it never knows: resent.
         var resent = await initiator.PumpAsync(13 + Retransmit);
