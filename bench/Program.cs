@@ -6,6 +6,7 @@
 //   dotnet run -c Release --project bench -- http       the server figures only (HTTP beside PostgreSQL)
 //   dotnet run -c Release --project bench -- sync       the replication figures only (two servers on loopback)
 //   dotnet run -c Release --project bench -- commits [--writers 64] [--per-writer 1000]   Causeway commits only (for profiling)
+//   dotnet run -c Release --project bench -- simulate [--seeds 10000] [--from 1] [--writes 40] [--parallel N] [--trace]   deterministic simulation seeds
 using Causeway.Bench;
 
 var arguments = args.ToList();
@@ -16,17 +17,26 @@ try
 {
     return mode switch
     {
-        "all" => await CoreBenchmarks.RunAsync(smoke),
+        "all" => await AllAsync(smoke),
         "soak" => await DurabilitySoak.RunAsync(OptionInt(arguments, "--rounds", smoke ? 2 : 100)),
         "http" => await HttpBenchmarks.RunAloneAsync(smoke),
         "sync" => await SyncBenchmarks.RunAloneAsync(smoke),
         "commits" => await CoreBenchmarks.CommitsOnlyAsync(OptionInt(arguments, "--writers", 64), OptionInt(arguments, "--per-writer", smoke ? 3 : 1000)),
+        "simulate" => await SimulateCommand.RunAsync(OptionInt(arguments, "--seeds", smoke ? 4 : 10_000), OptionInt(arguments, "--from", 1),
+            OptionInt(arguments, "--parallel", Environment.ProcessorCount), arguments.Contains("--trace"), OptionInt(arguments, "--writes", Causeway.Simulator.SimulationOptions.DefaultWrites)),
         _ => Usage($"unknown mode '{mode}'"),
     };
 }
 catch (ArgumentException e)
 {
     return Usage(e.Message);
+}
+
+static async Task<int> AllAsync(bool smoke)
+{
+    int code = await CoreBenchmarks.RunAsync(smoke);
+    // Smoke mode runs a few simulation seeds too, so the simulate mode never rots.
+    return code != 0 || !smoke ? code : await SimulateCommand.RunAsync(4, 1, Environment.ProcessorCount, trace: false);
 }
 
 static int OptionInt(List<string> arguments, string name, int fallback)
@@ -40,6 +50,6 @@ static int OptionInt(List<string> arguments, string name, int fallback)
 
 static int Usage(string problem)
 {
-    Console.Error.WriteLine($"bench: {problem}. Usage: bench [all|http|sync|soak|commits] [--smoke] [--rounds N] [--writers N] [--per-writer N]");
+    Console.Error.WriteLine($"bench: {problem}. Usage: bench [all|http|sync|soak|commits|simulate] [--smoke] [--rounds N] [--writers N] [--per-writer N] [--seeds N] [--from N] [--writes N] [--parallel N] [--trace]");
     return 2;
 }

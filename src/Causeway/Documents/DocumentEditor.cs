@@ -16,13 +16,17 @@ public sealed class DocumentEditor
     private readonly DocumentState _state;
     private readonly EffectContext _context;
     private readonly List<CrdtOp> _effects = [];
+    private readonly int _firstIndex;
     private bool _enabled;
 
     /// <param name="state">Edited in place: pass a clone when the edit may be abandoned.</param>
-    public DocumentEditor(DocumentState state, EffectContext context)
+    /// <param name="firstIndex">The effects this commit already made on the document with other
+    /// editors: stamps go on from there, so a later write never ties with an earlier one.</param>
+    public DocumentEditor(DocumentState state, EffectContext context, int firstIndex = 0)
     {
         _state = state;
         _context = context;
+        _firstIndex = firstIndex;
     }
 
     public DocumentState State => _state;
@@ -152,18 +156,20 @@ public sealed class DocumentEditor
             if (field!.ToValue() == value) return;
             Unset(path);
         }
-        Emit(_state.Fields.PrepareAssign(path, _context.Stamp(_effects.Count), value));
+        Emit(_state.Fields.PrepareAssign(path, Stamp(), value));
     }
 
     private void Unset(ImmutableArray<string> path)
     {
         if (_state.Fields.FieldAt(path) is null) return;
-        foreach (var op in _state.Fields.PrepareUnset(path, _context.Stamp(_effects.Count), _context.Dot))
+        foreach (var op in _state.Fields.PrepareUnset(path, Stamp(), _context.Dot))
         {
             // Each clear gets the stamp of its own position in the operation, as the wire form implies.
-            Emit(op.Inner is LwwClear ? op with { Inner = new LwwClear(_context.Stamp(_effects.Count)) } : op);
+            Emit(op.Inner is LwwClear ? op with { Inner = new LwwClear(Stamp()) } : op);
         }
     }
+
+    private LwwStamp Stamp() => _context.Stamp(_firstIndex + _effects.Count);
 
     private void Touch()
     {

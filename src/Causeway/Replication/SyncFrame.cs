@@ -24,8 +24,10 @@ public sealed record ProofFrame(byte[] Signature) : SyncFrame;
 /// <summary>Commits in causal order, each with the blocks of its operations.</summary>
 public sealed record CommitsFrame(IReadOnlyList<ShippedCommit> Commits) : SyncFrame;
 
-/// <summary>The receiver's clock after applying what it got: the sender's flow control and resume point.</summary>
-public sealed record AckFrame(VersionVector Clock) : SyncFrame;
+/// <summary>The receiver's clock after applying what it got: the sender's flow control and resume point.
+/// <paramref name="Ready"/> is the latest ready mark the receiver got from the sender, if any: a ready
+/// can be lost like any frame, and this is how its sender learns that it arrived.</summary>
+public sealed record AckFrame(VersionVector Clock, VersionVector? Ready = null) : SyncFrame;
 
 /// <summary>Everything the sender held when it reached the end of its backlog has been sent; its clock then.</summary>
 public sealed record ReadyFrame(VersionVector Clock) : SyncFrame;
@@ -84,9 +86,10 @@ public static class SyncFrameCodec
                 w.WriteEndArray();
                 break;
             case AckFrame a:
-                w.WriteStartArray(2);
+                w.WriteStartArray(a.Ready is null ? 2 : 3);
                 w.WriteText("ack");
                 WriteClock(w, a.Clock);
+                if (a.Ready is not null) WriteClock(w, a.Ready);
                 break;
             case ReadyFrame r:
                 w.WriteStartArray(2);
@@ -121,6 +124,7 @@ public static class SyncFrameCodec
                 ("proof", 2) => new ProofFrame(r.ReadBytes()),
                 ("commits", 2) => new CommitsFrame(ReadCommits(r)),
                 ("ack", 2) => new AckFrame(ReadClock(r)),
+                ("ack", 3) => new AckFrame(ReadClock(r), ReadClock(r)),
                 ("ready", 2) => new ReadyFrame(ReadClock(r)),
                 ("error", 3) => new ErrorFrame(r.ReadText(), r.ReadText()),
                 _ => throw Refuse($"an unknown frame '{Documents.Names.Clip(type)}' with {n} items"),

@@ -25,7 +25,8 @@ public sealed class SyncOptions
     /// <summary>Without progress for this long, the sender resends from what the peer acknowledged.</summary>
     public TimeSpan RetransmitAfter { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>A peer that floods this many frames in a row while nothing can be applied is cut off.</summary>
+    /// <summary>A peer that floods this many frames in a row while nothing can be applied and the pending
+    /// buffer is full (so what it sends is dropped) is cut off.</summary>
     public int MaxUselessFrames { get; init; } = 64;
 
     public static SyncOptions Default { get; } = new();
@@ -65,6 +66,7 @@ public sealed class SyncSession
     private readonly List<(string Origin, long Seq)> _inFlight = [];
     private long _lastProgressAt;
     private VersionVector? _readyClock;
+    private bool _readyAcknowledged;
 
     // Receiving: commits that arrived before their parents, and the sender's end-of-backlog mark.
     private readonly Dictionary<Cid, RemoteCommit> _pending = [];
@@ -122,7 +124,9 @@ public sealed class SyncSession
             if (!Established) return false;
             var local = _db.Runtime.Record.Clock;
             bool received = !Wants || (_peerReady is not null && local.Dominates(_peerReady) && _pending.Count == 0);
-            bool delivered = !Sends || (_readyClock is not null && _peerHas.Dominates(_readyClock));
+            // The peer must also have said it got the ready mark: it needs it to finish, and its ack
+            // of the mark is then the last frame it sends, so a once-initiator never closes on it.
+            bool delivered = !Sends || (_readyClock is not null && _readyAcknowledged && _peerHas.Dominates(_readyClock));
             return received && delivered;
         }
     }
@@ -151,7 +155,13 @@ public sealed class SyncSession
             case HelloFrame hello:
                 return OnHello(hello, now);
             case ProofFrame proof:
-                if (_peerHello is null) throw Refuse("a proof before its hello");
+                if (_peerHello is null)
+                {
+                    // The acceptor's proof can overtake its hello on a network that reorders. Drop it: the
+                    // initiator resends its hello until answered, and the answer brings both again.
+                    if (Role == SyncRole.Initiator) return [];
+                    throw Refuse("a proof before its hello");
+                }
                 if (!DidKey.Verify(_peerHello.Replica, SyncFrameCodec.ProofPayload(_db.Name, _nonce, _peerHello.Replica), proof.Signature))
                     throw Refuse($"a proof that does not verify: it does not hold the key of {_peerHello.Replica}");
                 _peerProven = true;
@@ -162,7 +172,14 @@ public sealed class SyncSession
                 throw CausewayException.FromCode(error.Code == ErrorCodes.Internal ? ErrorCodes.SyncRefused : error.Code,
                     $"The peer ended the session: {error.Message}");
         }
-        if (!Established) throw Refuse($"a {frame.GetType().Name} before the handshake finished");
+        if (!Established)
+        {
+            // The peer's hello is here but its proof is late or lost, while the peer, already proven to,
+            // sends on. Drop the frame (its sender resends what goes unacknowledged); PumpAsync repeats
+            // the handshake until the proof comes. Before any hello, though, no honest peer sends this.
+            if (_peerHello is not null) return [];
+            throw Refuse($"a {frame.GetType().Name} before the handshake finished");
+        }
         switch (frame)
         {
             case CommitsFrame commits:
@@ -170,12 +187,20 @@ public sealed class SyncSession
             case AckFrame ack:
                 if (!Sends) return [];
                 OnPeerHas(ack.Clock, now);
+                if (!_readyAcknowledged && _readyClock is not null && ack.Ready is not null && ack.Ready.Dominates(_readyClock))
+                {
+                    _readyAcknowledged = true;
+                    _lastProgressAt = now;
+                }
                 return [];
             case ReadyFrame ready:
                 if (!Wants) throw Refuse("a ready mark although this side receives nothing");
-                _peerReady = ready.Clock;
+                // Merged, not replaced: a resent mark can arrive before an older one that was delayed.
+                var marks = _peerReady?.Clone() ?? new VersionVector();
+                marks.Merge(ready.Clock);
+                _peerReady = marks;
                 _peerHas.Merge(ready.Clock);
-                return [];
+                return [Ack()];
             default:
                 throw Refuse($"an unexpected {frame.GetType().Name}");
         }
@@ -195,16 +220,35 @@ public sealed class SyncSession
         long retransmit = (long)_options.RetransmitAfter.TotalMilliseconds;
         if (!Established)
         {
+            // Frames of the handshake got lost: the initiator says hello again; an acceptor still waiting
+            // for the proof answers again, which makes the initiator prove itself again.
             if (Role == SyncRole.Initiator && now - _helloSentAt >= retransmit)
             {
                 _helloSentAt = now;
                 frames.Add(Hello());
             }
+            else if (Role == SyncRole.Acceptor && _peerHello is not null && now - _helloSentAt >= retransmit)
+            {
+                _helloSentAt = now;
+                frames.AddRange([Hello(), Proof()]);
+            }
             return frames;
+        }
+        if (Wants && _pending.Count > 0)
+        {
+            // What the pending commits waited for may have come through another session meanwhile (or
+            // they did themselves): apply what is ready now and say so, rather than wait for the next
+            // frame from this peer, which may never come if its acks show it nothing is missing.
+            int before = _pending.Count;
+            var ready = ReadyToApply(_db.Runtime.Record.Clock);
+            if (ready.Count > 0) await ApplyAsync(ready, cancellation).ConfigureAwait(false);
+            if (_pending.Count != before) frames.Add(Ack());
         }
         if (!Sends) return frames;
 
-        bool waiting = _inFlight.Count > 0 || (_readyClock is not null && !_peerHas.Dominates(_readyClock));
+        // The ready mark counts as in flight until an ack says it arrived: without it the peer never
+        // knows it has caught up, and holding what the mark says does not mean it got the mark.
+        bool waiting = _inFlight.Count > 0 || (_readyClock is not null && !_readyAcknowledged);
         if (waiting && now - _lastProgressAt >= retransmit)
         {
             // Nothing acknowledged for a while: frames were lost. Start again from what the peer holds.
@@ -244,10 +288,10 @@ public sealed class SyncSession
         if (_readyClock is null && _cursor > record.Position)
         {
             _readyClock = record.Clock.Clone();
+            _readyAcknowledged = false;
             if (_inFlight.Count == 0) _lastProgressAt = now;
             frames.Add(new ReadyFrame(_readyClock));
         }
-        await Task.CompletedTask.ConfigureAwait(false);
         return frames;
     }
 
@@ -300,6 +344,7 @@ public sealed class SyncSession
             if (Wants && !hello.Sends) throw Refuse("a hello that does not send the commits this side pulls");
         }
         _peerHello = hello;
+        _helloSentAt = now;
         _peerHas = hello.Clock.Clone();
         _cursor = StartFor(_peerHas);
         _lastProgressAt = now;
@@ -364,24 +409,37 @@ public sealed class SyncSession
         {
             throw first;
         }
+        int dropped = 0;
         foreach (var remote in checkedCommits)
+        {
             if (_pending.Count < _options.MaxPending) _pending[remote.Commit.Id] = remote;
-        
+            else dropped++;
+        }
+
         var ready = ReadyToApply(local);
         if (ready.Count > 0)
         {
-            var result = await _db.ApplyAsync(ready, cancellation).ConfigureAwait(false);
-            foreach (var remote in ready) _pending.Remove(remote.Commit.Id);
-            CommitsApplied += result.Applied;
-            CommitsSkipped += result.Skipped;
+            await ApplyAsync(ready, cancellation).ConfigureAwait(false);
             _uselessFrames = 0;
         }
-        else if (_pending.Count > 0 && frame.Commits.Count > 0 && ++_uselessFrames > _options.MaxUselessFrames)
+        else if (dropped > 0 && ++_uselessFrames > _options.MaxUselessFrames)
         {
-            throw Refuse($"{_uselessFrames} frames in a row of commits whose parents never came");
+            // Only a full buffer counts: after one lost frame an honest sender's whole window can arrive
+            // before the resend, each frame unusable yet, and the window is smaller than the buffer.
+            throw Refuse($"{_uselessFrames} frames in a row of commits whose parents never came, with the pending buffer full");
         }
         CheckForGaps();
-        return [new AckFrame(_db.Runtime.Record.Clock.Clone())];
+        return [Ack()];
+    }
+
+    private AckFrame Ack() => new(_db.Runtime.Record.Clock.Clone(), _peerReady?.Clone());
+
+    private async Task ApplyAsync(List<RemoteCommit> ready, CancellationToken cancellation)
+    {
+        var result = await _db.ApplyAsync(ready, cancellation).ConfigureAwait(false);
+        foreach (var remote in ready) _pending.Remove(remote.Commit.Id);
+        CommitsApplied += result.Applied;
+        CommitsSkipped += result.Skipped;
     }
 
     private static RemoteCommit Checked(RemoteCommit remote)

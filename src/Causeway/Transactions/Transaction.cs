@@ -76,10 +76,12 @@ public sealed class Transaction
         // Try the intent on a copy of this transaction's view; keep it only if it applies.
         var trial = pending.State.Clone();
         var preview = new EffectContext(_database.Replica.Did, long.MaxValue, Clocks.HlcTimestamp.MaxValue);
-        var editor = new DocumentEditor(trial, preview);
+        // Stamps continue after the document's earlier intents, as in the commit's one editor per document.
+        var editor = new DocumentEditor(trial, preview, pending.Effects);
         editor.Apply(intent, $"{collection}/{id}");
         if (!_pending.ContainsKey(key)) { _pending[key] = pending; _order.Add(key); }
         pending.State = trial;
+        pending.Effects += editor.Effects.Count;
         pending.Intents.Add(intent);
     }
 
@@ -88,5 +90,6 @@ public sealed class Transaction
         public DocumentState State { get; set; } = state;
         public VersionRecord? Base { get; } = @base;
         public List<DocumentIntent> Intents { get; } = [];
+        public int Effects { get; set; }
     }
 }

@@ -104,6 +104,27 @@ public sealed class DatabaseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_transaction_sees_its_later_writes_to_a_document_win_as_the_commit_will()
+    {
+        // Found by the simulator (seed 1255): each write in a transaction was previewed by an editor of
+        // its own, so its LWW stamps restarted at index 0 and tied with the earlier writes' stamps, which
+        // a present value wins. The view then kept a value the commit clears, and accepted a patch the
+        // commit refuses.
+        await _db.PutJsonAsync("d", "x", """{"keep": 1}""");
+        var refused = await Assert.ThrowsAsync<TypeMismatchException>(() => _db.TransactAsync(async tx =>
+        {
+            tx.Patch("d", "x", FieldOp.Set("a", Value.Int(1)), FieldOp.Set("m.deep", Value.Map([new("k", Value.Int(0))])));
+            tx.Patch("d", "x", FieldOp.Unset("a"), FieldOp.Set("m", Value.String("flat")));
+            var view = await tx.GetAsync("d", "x");
+            Assert.Null(view!["a"]);
+            Assert.Equal("flat", view["m"]!.AsString());
+            tx.Patch("d", "x", FieldOp.Enable("m.flag")); // 'm' is a plain value now: refused here, at the call
+        }));
+        Assert.Contains("'m' is a lww", refused.Message);
+        Assert.Null((await _db.GetAsync("d", "x"))!["a"]);
+    }
+
+    [Fact]
     public async Task A_failed_transaction_leaves_no_trace_not_even_in_history()
     {
         await _db.PutJsonAsync("c", "keep", """{"v": 1}""");

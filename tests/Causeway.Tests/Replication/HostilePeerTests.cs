@@ -52,10 +52,10 @@ public sealed class HostilePeerTests : IAsyncLifetime
 
     /// <summary>Opens a session with the victim as a peer that pushes, sends <paramref name="attack"/>,
     /// and returns the victim's error and the frames it answered.</summary>
-    private async Task<(CausewayException Error, List<SyncFrame> Answers)> AttackAsync(Func<HostileEnd, Task> attack)
+    private async Task<(CausewayException Error, List<SyncFrame> Answers)> AttackAsync(Func<HostileEnd, Task> attack, SyncOptions? options = null)
     {
         var (theirs, ours) = InProcessChannel.CreatePair("victim", "hostile");
-        var accepting = _db.AcceptSyncAsync(theirs, SyncPermission.All);
+        var accepting = _db.AcceptSyncAsync(theirs, SyncPermission.All, options);
         var end = new HostileEnd(ours, _hostile, _db.Name);
         await end.HandshakeAsync();
         await attack(end);
@@ -167,13 +167,24 @@ public sealed class HostilePeerTests : IAsyncLifetime
     public async Task An_endless_stream_of_commits_that_never_become_applicable_is_cut_off()
     {
         var heads = (await _db.InfoAsync()).Heads;
-        var source = SourceCommits();
-        // Commits 2 and 3 of the source, never commit 1: they wait for a parent that never comes.
+        var op = SourceCommits()[0];
+        // The hostile's own commits 2, 3, 4…, each on the one before, never commit 1: every one waits
+        // for a parent that never comes, until the pending buffer is full and the peer is cut off.
+        var options = new SyncOptions { MaxPending = 32, MaxUselessFrames = 4 };
+        var parent = Commit.Create("shop", _hostile, 1, HlcTimestamp.FromParts(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 0), [], Commit.Decode(op.Block).Ops);
         var (error, _) = await AttackAsync(async end =>
         {
-            for (int i = 0; i < 200 && !end.Closed; i++)
-                await end.SendAsync(new CommitsFrame([source[1], source[2]]));
-        });
+            for (int seq = 2; seq < 2_000 && !end.Closed; seq += 8)
+            {
+                var frame = new List<ShippedCommit>();
+                for (int k = seq; k < seq + 8; k++)
+                {
+                    parent = Commit.Create("shop", _hostile, k, HlcTimestamp.FromParts(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), k), [parent.Id], parent.Ops);
+                    frame.Add(new ShippedCommit(parent.Block, op.OpBlocks));
+                }
+                await end.SendAsync(new CommitsFrame(frame));
+            }
+        }, options);
         Assert.Equal(ErrorCodes.SyncRefused, error.Code);
         Assert.Contains("parents never came", error.Message);
         await AssertUntouchedAndServingAsync(heads);

@@ -1,0 +1,74 @@
+using Causeway.Security;
+using Causeway.Storage;
+
+namespace Causeway.Simulator;
+
+/// <summary>One replica of the run: a <see cref="Replica"/> over its own <see cref="MemoryStore"/>,
+/// with a key drawn from the seed and a physical clock that is virtual time plus a fixed skew.
+/// A crash disposes the replica and nothing more; a restart opens a new one over the same store
+/// object, so what was committed survives and nothing else does.</summary>
+public sealed class SimulatedReplica : IAsyncDisposable
+{
+    public const string DatabaseName = "sim";
+
+    private readonly MemoryStore _store = new();
+    private readonly byte[] _key;
+    private readonly ReplicaOptions _options;
+    private Replica? _replica;
+    private Database? _database;
+
+    private SimulatedReplica(int index, byte[] key, ReplicaOptions options)
+    {
+        Index = index;
+        _key = key;
+        _options = options;
+        using var identity = ReplicaIdentity.FromSeed(key);
+        Did = identity.Did;
+    }
+
+    public int Index { get; }
+    public string Did { get; }
+    public bool Up => _replica is not null;
+    public int Crashes { get; private set; }
+
+    public Database Database => _database ?? throw new InvalidOperationException($"replica {Index} is down");
+
+    /// <summary>Starts with a cache of <paramref name="documentCache"/> entries: a tiny one makes reads
+    /// go to the store, a big one serves them from memory; both must read the same.</summary>
+    public static async Task<SimulatedReplica> StartAsync(int index, Random random, Func<long> now, int maxSkew, int documentCache)
+    {
+        var key = new byte[32];
+        random.NextBytes(key);
+        long skew = random.Next(-maxSkew, maxSkew + 1);
+        var options = new ReplicaOptions { PhysicalClock = () => now() + skew, DocumentCacheCapacity = documentCache };
+        var replica = new SimulatedReplica(index, key, options);
+        replica.Open();
+        replica._database = await replica._replica!.CreateDatabaseAsync(DatabaseName);
+        return replica;
+    }
+
+    public async Task CrashAsync()
+    {
+        var replica = _replica ?? throw new InvalidOperationException($"replica {Index} is already down");
+        _replica = null;
+        _database = null;
+        Crashes++;
+        await replica.DisposeAsync();
+    }
+
+    public void Restart()
+    {
+        if (_replica is not null) throw new InvalidOperationException($"replica {Index} is up");
+        Open();
+        _database = _replica!.GetDatabase(DatabaseName);
+    }
+
+    private void Open() => _replica = Replica.Open(_store, ReplicaIdentity.FromSeed(_key), _options);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_replica is not null) await _replica.DisposeAsync();
+        _replica = null;
+        _database = null;
+    }
+}

@@ -1,0 +1,315 @@
+using Causeway.Encoding;
+using Causeway.Errors;
+using Causeway.Ledger;
+using Causeway.Replication;
+using Causeway.Values;
+
+namespace Causeway.Simulator;
+
+/// <summary>What a run did; equal for two runs of one seed.</summary>
+public sealed record SimulationResult(int Seed, int Replicas, Topology Topology, long Steps, int Writes, long Commits, int Transactions,
+    long FramesSent, long FramesDropped, int Crashes, long VirtualMillis, string Fingerprint);
+
+/// <summary>One seeded run: replicas syncing one database over a simulated network, driven by one
+/// event loop on one logical thread in virtual time. Each step draws the next event from the seeded
+/// random (deliver a frame whose time has come, pump a session, write, advance time, check a read
+/// snapshot, break or mend something) and awaits it fully before the next, so a seed replays
+/// exactly. Then everything is healed, the run settles until nothing moves, and the replicas must
+/// agree. Any failed check is a <see cref="SimulationFailure"/> naming the seed.</summary>
+public sealed class Simulation : IAsyncDisposable
+{
+    /// <summary>Virtual time starts at 2026-01-01 (ms since the Unix epoch).</summary>
+    private const long Epoch = 1_767_225_600_000;
+
+    /// <summary>Rounds (deliver everything due, pump every session, advance time) the final phase may take.</summary>
+    private const int MaxSettleRounds = 5_000;
+
+    private readonly SimulationOptions _options;
+    private readonly Random _random;
+    private readonly AuditTrail _trail = new();
+    private readonly Workload _workload;
+    private readonly List<SimulatedReplica> _replicas = [];
+    private readonly DagCborWriter _scratch = new(4096);
+    private SimulatedNetwork _network = null!;
+    private SessionPair?[] _sessions = [];
+    private long _now = Epoch;
+    private long _step;
+    private int _writes;
+    private Cid? _lost;
+
+    /// <summary>Both ends of one link's sync: the initiator's session and the acceptor's.</summary>
+    private sealed record SessionPair(SyncSession Initiator, SyncSession Acceptor)
+    {
+        public SyncSession Side(bool acceptor) => acceptor ? Acceptor : Initiator;
+    }
+
+    private Simulation(SimulationOptions options)
+    {
+        _options = options;
+        _random = new Random(options.Seed);
+        _workload = new Workload(_random, _trail, options.Trace);
+    }
+
+    public static async Task<SimulationResult> RunAsync(SimulationOptions options)
+    {
+        var simulation = new Simulation(options);
+        try
+        {
+            return await simulation.RunCoreAsync();
+        }
+        catch (CheckFailedException e)
+        {
+            throw new SimulationFailure(options, e.Kind, e.Message, simulation._step, e.InnerException);
+        }
+        catch (Exception e) when (e is not SimulationFailure)
+        {
+            throw new SimulationFailure(options, FailureKind.Unexpected, e.ToString(), simulation._step, e);
+        }
+        finally
+        {
+            await simulation.DisposeAsync();
+        }
+    }
+
+    private async Task<SimulationResult> RunCoreAsync()
+    {
+        for (int i = 0; i < _options.Replicas; i++)
+            _replicas.Add(await SimulatedReplica.StartAsync(i, _random, () => _now, _options.MaxClockSkew, _options.DocumentCacheCapacity));
+        _network = new SimulatedNetwork(_random, _options, SimulatedNetwork.Wire(_options.Topology, _options.Replicas, _random, _options.MaxLatency));
+        _sessions = new SessionPair?[_network.Links.Count];
+        foreach (var link in _network.Links) Open(link);
+
+        while (_writes < _options.Writes)
+        {
+            _step++;
+            if (_random.Next(100) < _options.FaultPercent)
+            {
+                await FaultAsync();
+                continue;
+            }
+            int roll = _random.Next(100);
+            if (roll < 40) { if (!await DeliverAsync()) AdvanceTime(); }
+            else if (roll < 62) await PumpAsync(_network.Links[_random.Next(_network.Links.Count)], acceptorSide: _random.Next(2) == 0);
+            else if (roll < 78) await WriteAsync();
+            else if (roll < 92) AdvanceTime();
+            else await CheckSnapshotAsync();
+        }
+        await SettleAsync();
+
+        var dbs = _replicas.Select(r => r.Database).ToList();
+        foreach (var db in dbs) await InvariantChecks.CheckSnapshotAsync(db, _trail, _random);
+        await InvariantChecks.CheckConvergedAsync(dbs, _trail);
+        var info = await dbs[0].InfoAsync();
+        return new SimulationResult(_options.Seed, _options.Replicas, _options.Topology, _step, _writes, info.Commits, _trail.Transactions.Count,
+            _network.Sent, _network.Dropped, _replicas.Sum(r => r.Crashes), _now - Epoch, await InvariantChecks.FingerprintAsync(dbs[0]));
+    }
+
+    /// <summary>Heals every partition, restarts every replica, reopens every session pair and stops
+    /// faults; then rounds of delivering, pumping and advancing time until nothing moves.</summary>
+    private async Task SettleAsync()
+    {
+        Trace("settle: heal everything");
+        foreach (var replica in _replicas)
+            if (!replica.Up) Restart(replica);
+        foreach (var link in _network.Links)
+        {
+            link.Partitioned = false;
+            if (_sessions[link.Index] is null) Open(link);
+        }
+        if (_options.Breakage == Breakage.LoseOneCommit)
+        {
+            // A commit nothing will depend on, which the network then loses forever.
+            _lost = (await _replicas[0].Database.PutAsync("docs", "lost", Value.Map([new("lost", Value.True)]))).Commit;
+        }
+        for (int round = 0; !Quiescent(); round++)
+        {
+            _step++;
+            if (round == MaxSettleRounds)
+            {
+                await InvariantChecks.CheckConvergedAsync([.. _replicas.Select(r => r.Database)], _trail);
+                throw new CheckFailedException(FailureKind.Quiescence, $"the replicas agree, but after {MaxSettleRounds} rounds {Unsettled()}");
+            }
+            while (await DeliverAsync()) { }
+            var sides = _network.Links.SelectMany(l => new[] { (l, false), (l, true) }).ToArray();
+            _random.Shuffle(sides);
+            foreach (var (link, acceptor) in sides) await PumpAsync(link, acceptor);
+            _now = _network.NextDueAt ?? _now + Math.Max(1, (long)_options.Sync.RetransmitAfter.TotalMilliseconds / 2);
+        }
+        Trace($"settled at {_now - Epoch} ms");
+    }
+
+    /// <summary>Nothing on the wire, every session caught up and knowing its peer lacks nothing, every clock equal.</summary>
+    private bool Quiescent()
+    {
+        if (_network.InFlightCount > 0) return false;
+        foreach (var pair in _sessions)
+            if (pair is null || !Settled(pair.Initiator) || !Settled(pair.Acceptor)) return false;
+        var clock = _replicas[0].Database.Runtime.Record.Clock;
+        return _replicas.All(r => r.Database.Runtime.Record.Clock.Equals(clock));
+    }
+
+    private static bool Settled(SyncSession session) => session.CaughtUp && session.PeerLacks == 0 && session.Lacks == 0;
+
+    private string Unsettled()
+    {
+        var stuck = _network.Links.Where(l => _sessions[l.Index] is not { } p || !Settled(p.Initiator) || !Settled(p.Acceptor))
+            .Select(l => _sessions[l.Index] is { } p ? $"{l}: initiator {State(p.Initiator)}, acceptor {State(p.Acceptor)}" : $"{l}: closed");
+        return $"{_network.InFlightCount} frames are in flight and these sessions have not settled: {string.Join("; ", stuck)}";
+        static string State(SyncSession s) => $"established {s.Established}, caught up {s.CaughtUp}, peer lacks {s.PeerLacks}, lacks {s.Lacks}";
+    }
+
+    // ---- events ----
+
+    private async Task<bool> DeliverAsync()
+    {
+        if (!_network.TryTakeDue(_now, out var link, out var wire)) return false;
+        if (_sessions[link.Index] is not { } pair || link.Partitioned)
+        {
+            Trace($"lost on {link}");
+            return true;
+        }
+        var session = pair.Side(wire.ToAcceptor);
+        int to = wire.ToAcceptor ? link.Acceptor : link.Initiator;
+        SyncFrame? frame = null;
+        try
+        {
+            frame = SyncFrameCodec.Decode(wire.Bytes);
+            if (_lost is { } lost && frame is CommitsFrame commits)
+                frame = new CommitsFrame([.. commits.Commits.Where(c => Commit.Decode(c.Block).Id != lost)]);
+            Trace($"deliver {Describe(frame)} on {link} to {to}");
+            Send(link, !wire.ToAcceptor, await session.ReceiveAsync(frame, _now));
+        }
+        catch (CausewayException e)
+        {
+            throw new CheckFailedException(FailureKind.Session, $"replica {to} refused {(frame is null ? "a frame" : Describe(frame))} on {link}: {e.Message}", e);
+        }
+        return true;
+    }
+
+    private async Task PumpAsync(SimulatedLink link, bool acceptorSide)
+    {
+        if (_sessions[link.Index] is not { } pair) return;
+        IReadOnlyList<SyncFrame> frames;
+        try { frames = await pair.Side(acceptorSide).PumpAsync(_now); }
+        catch (CausewayException e)
+        {
+            throw new CheckFailedException(FailureKind.Session, $"replica {(acceptorSide ? link.Acceptor : link.Initiator)} failed to pump {link}: {e.Message}", e);
+        }
+        if (frames.Count > 0) Trace($"pump {link} at {(acceptorSide ? link.Acceptor : link.Initiator)}: {string.Join(", ", frames.Select(Describe))}");
+        Send(link, toAcceptor: !acceptorSide, frames);
+    }
+
+    private async Task WriteAsync()
+    {
+        _writes++;
+        if (UpReplica() is not { } replica) return;
+        var commit = await _workload.WriteAsync(replica.Database, replica.Index);
+        Trace($"write at {replica.Index}: {(commit is null ? "refused" : $"position {replica.Database.Position}")}");
+    }
+
+    private async Task CheckSnapshotAsync()
+    {
+        if (UpReplica() is not { } replica) return;
+        Trace($"check a snapshot at {replica.Index}");
+        await InvariantChecks.CheckSnapshotAsync(replica.Database, _trail, _random, torn: _options.Breakage == Breakage.TornReads);
+    }
+
+    private void AdvanceTime()
+    {
+        long? due = _network.NextDueAt;
+        int roll = _random.Next(10);
+        if (roll < 6 && due > _now) _now = due.Value;
+        else if (roll < 9) _now += 1 + _random.Next(100);
+        else _now += (long)_options.Sync.RetransmitAfter.TotalMilliseconds + _random.Next(100);
+        Trace($"time {_now - Epoch}");
+    }
+
+    /// <summary>Toggles one thing: a link's partition, a session pair, or a replica (crash or restart).</summary>
+    private async Task FaultAsync()
+    {
+        var link = _network.Links[_random.Next(_network.Links.Count)];
+        switch (_random.Next(3))
+        {
+            case 0:
+                link.Partitioned = !link.Partitioned;
+                Trace($"{(link.Partitioned ? "partition" : "heal")} {link}");
+                break;
+            case 1:
+                if (_sessions[link.Index] is not null) Close(link);
+                else if (_replicas[link.Initiator].Up && _replicas[link.Acceptor].Up) Open(link);
+                break;
+            default:
+                var replica = _replicas[_random.Next(_replicas.Count)];
+                if (!replica.Up) Restart(replica);
+                else
+                {
+                    await CrashAsync(replica);
+                    if (_random.Next(3) == 0) Restart(replica);
+                }
+                break;
+        }
+    }
+
+    // ---- sessions, replicas ----
+
+    private void Open(SimulatedLink link)
+    {
+        var initiator = new SyncSession(_replicas[link.Initiator].Database, SyncRole.Initiator, sends: true, wants: true, _options.Sync);
+        var acceptor = new SyncSession(_replicas[link.Acceptor].Database, SyncRole.Acceptor, sends: false, wants: false, _options.Sync, SyncPermission.All);
+        _sessions[link.Index] = new SessionPair(initiator, acceptor);
+        Trace($"open {link}");
+        Send(link, toAcceptor: true, initiator.Open(_now));
+    }
+
+    private void Close(SimulatedLink link)
+    {
+        _sessions[link.Index] = null;
+        _network.Clear(link);
+        Trace($"close {link}");
+    }
+
+    /// <summary>Its session pairs go, with what they had on the wire; the replica is disposed and nothing more.</summary>
+    private async Task CrashAsync(SimulatedReplica replica)
+    {
+        foreach (var link in _network.Links)
+            if (link.Touches(replica.Index) && _sessions[link.Index] is not null) Close(link);
+        Trace($"crash {replica.Index}");
+        await replica.CrashAsync();
+    }
+
+    /// <summary>A new replica over the same store; it reconnects to every peer that is up.</summary>
+    private void Restart(SimulatedReplica replica)
+    {
+        replica.Restart();
+        Trace($"restart {replica.Index} at position {replica.Database.Position}");
+        foreach (var link in _network.Links)
+            if (link.Touches(replica.Index) && _sessions[link.Index] is null && _replicas[link.Initiator].Up && _replicas[link.Acceptor].Up) Open(link);
+    }
+
+    private SimulatedReplica? UpReplica()
+    {
+        var up = _replicas.Where(r => r.Up).ToList();
+        return up.Count == 0 ? null : up[_random.Next(up.Count)];
+    }
+
+    private void Send(SimulatedLink link, bool toAcceptor, IReadOnlyList<SyncFrame> frames)
+    {
+        foreach (var frame in frames) _network.Send(link, toAcceptor, SyncFrameCodec.Encode(frame, _scratch), _now);
+    }
+
+    private void Trace(string line) => _options.Trace?.Invoke($"[{_step}] {line}");
+
+    private static string Describe(SyncFrame frame) => frame switch
+    {
+        CommitsFrame c => $"commits×{c.Commits.Count}",
+        AckFrame a => $"ack {a.Clock.Entries.Sum(e => e.Value)}",
+        ReadyFrame r => $"ready {r.Clock.Entries.Sum(e => e.Value)}",
+        ErrorFrame e => $"error {e.Code}",
+        _ => frame.GetType().Name.Replace("Frame", "").ToLowerInvariant(),
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var replica in _replicas) await replica.DisposeAsync();
+    }
+}

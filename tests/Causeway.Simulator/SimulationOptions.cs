@@ -1,0 +1,90 @@
+using Causeway.Replication;
+
+namespace Causeway.Simulator;
+
+/// <summary>Which pairs of replicas hold a sync session. In a star or a chain most replicas never
+/// talk to each other, so commits reach them only relayed by replicas that did not author them.</summary>
+public enum Topology { Mesh, Star, Chain, Ring }
+
+/// <summary>Deliberate damage, so a test can prove the checks catch it. Never set outside such tests.</summary>
+public enum Breakage
+{
+    None,
+
+    /// <summary>One commit made at the end is stripped from every frame that carries it, forever.</summary>
+    LoseOneCommit,
+
+    /// <summary>Snapshot checks read each audit document at its own random position instead of one.</summary>
+    TornReads,
+}
+
+/// <summary>Everything one run depends on. <see cref="ForSeed"/> derives it all from the seed, so a
+/// seed alone names a run.</summary>
+public sealed record SimulationOptions
+{
+    public required int Seed { get; init; }
+    public int Replicas { get; init; } = 3;
+    public Topology Topology { get; init; } = Topology.Mesh;
+
+    public const int DefaultWrites = 40;
+
+    /// <summary>Writes the workload makes before the final phase (heal, quiesce, compare).</summary>
+    public int Writes { get; init; } = DefaultWrites;
+
+    /// <summary>Chance that a frame is lost, and that it arrives twice.</summary>
+    public double DropRate { get; init; }
+    public double DuplicateRate { get; init; }
+
+    /// <summary>Base one-way latency of a link is drawn from [1, MaxLatency] ms; each frame adds up to Jitter ms,
+    /// so frames overtake each other.</summary>
+    public int MaxLatency { get; init; } = 20;
+    public int Jitter { get; init; } = 20;
+
+    /// <summary>Percent of steps that break or mend something: partition or heal a link, close or
+    /// reopen a session pair, crash or restart a replica.</summary>
+    public int FaultPercent { get; init; }
+
+    /// <summary>Largest difference between a replica's physical clock and virtual time (ms).</summary>
+    public int MaxClockSkew { get; init; } = 500;
+
+    public int DocumentCacheCapacity { get; init; } = 1024;
+    public SyncOptions Sync { get; init; } = SyncOptions.Default;
+    public Breakage Breakage { get; init; }
+
+    /// <summary>Receives a line per event (replay with --trace to see what a seed did).</summary>
+    public Action<string>? Trace { get; init; }
+
+    /// <summary>Sizes and fault rates drawn from the seed: 3 to 7 replicas (by seed, so every
+    /// 5 consecutive seeds cover all counts), a random topology, calm or hostile networks.</summary>
+    public static SimulationOptions ForSeed(int seed, int writes = DefaultWrites)
+    {
+        var random = new Random(unchecked(seed * 7919 + 17));
+        int replicas = 3 + (int)((uint)seed % 5);
+        bool calm = random.Next(4) == 0;
+        return new SimulationOptions
+        {
+            Seed = seed,
+            Replicas = replicas,
+            Topology = (Topology)random.Next(4),
+            Writes = writes,
+            DropRate = calm ? 0 : random.NextDouble() * 0.15,
+            DuplicateRate = calm ? 0 : random.NextDouble() * 0.1,
+            MaxLatency = 1 + random.Next(50),
+            Jitter = random.Next(100),
+            FaultPercent = calm ? 0 : 1 + random.Next(8),
+            MaxClockSkew = random.Next(2000),
+            DocumentCacheCapacity = random.Next(2) == 0 ? 4 : 10_000,
+            Sync = new SyncOptions
+            {
+                // Small batches and windows so flow control, the pending buffer and resends all get work.
+                BatchCommits = 1 + random.Next(4),
+                Window = 2 + random.Next(512),
+                RetransmitAfter = TimeSpan.FromMilliseconds(200 + random.Next(2000)),
+            },
+        };
+    }
+
+    public override string ToString()
+        => $"{Replicas} replicas, {Topology.ToString().ToLowerInvariant()}, {Writes} writes, drop {DropRate:P0}, dup {DuplicateRate:P0}, faults {FaultPercent}%"
+           + (Breakage == Breakage.None ? "" : $", breakage {Breakage}");
+}
