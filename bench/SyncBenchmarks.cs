@@ -8,6 +8,7 @@ using Causeway.Server;
 using Causeway.Values;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace Causeway.Bench;
 
@@ -157,7 +158,8 @@ internal static class SyncBenchmarks
     {
         var folder = Path.Combine(Path.GetTempPath(), "causeway-bench", Guid.NewGuid().ToString("n"));
         int port = HttpBenchmarks.FreePort();
-        var app = await CausewayServer.BuildAsync(new ServerOptions { DataDirectory = folder, Urls = $"http://127.0.0.1:{port}" });
+        var app = await CausewayServer.BuildAsync(new ServerOptions { DataDirectory = folder, Urls = $"http://127.0.0.1:{port}" },
+            builder => builder.Logging.AddFilter("Causeway", LogLevel.Warning));   // no session log lines between the figures
         await app.StartAsync();
         return new Server(app, folder, new Uri($"http://127.0.0.1:{port}"), app.Services.GetRequiredService<Replica>(), File.ReadAllText(Path.Combine(folder, "admin.token")).Trim());
     }
