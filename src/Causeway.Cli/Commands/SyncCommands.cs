@@ -52,7 +52,7 @@ internal static class SyncCommands
             {
                 var link = await target.ReplicateContinuouslyAsync(name, peerUrl, token, way, holds, ct);
                 if (output.Json) output.WriteJson(w => link.WriteJson(w, name));
-                else output.Line($"{name}: {link.Id} {link.State} with {link.Remote} ({link.Direction.ToJsonName()}){(target.InProcess ? "" : $"; the server keeps it up until 'causeway peers --db {name} --stop {link.Id}' or until it stops")}");
+                else output.Line($"{name}: {link.Id} {link.State} with {link.Remote} ({link.Direction.ToJsonName()}){(target.InProcess ? "" : $"; the server keeps it up until 'causeway peers --db {name} --stop {link.Id}', across its restarts")}");
             }
             if (!target.InProcess) return 0;
 

@@ -10,6 +10,9 @@ internal sealed class Api(Replica replica, ServerOptions options)
 {
     public Replica Replica { get; } = replica;
     public ServerOptions Options { get; } = options;
+
+    /// <summary>The continuous links to reopen after a restart.</summary>
+    public Replication.StoredLinks Links { get; } = new(options.DataDirectory);
     public WriteGate Writes { get; } = new(options.MaxInFlightWrites);
 
     /// <summary>The caller, who must be allowed <paramref name="ability"/> on <paramref name="database"/> (401 / 403 otherwise).</summary>

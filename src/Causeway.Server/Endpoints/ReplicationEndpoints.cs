@@ -76,6 +76,16 @@ internal static class ReplicationEndpoints
             else
             {
                 var link = await api.Replica.ReplicateWithServerAsync(db, request.Peer, request.Token, request.Direction, stop.Token, request.Holds);
+                try
+                {
+                    api.Links.Remember(db, request.Peer, request.Token, request.Direction);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // The link is up; only reopening it after a restart is lost. Say so where an operator looks.
+                    context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Causeway.Server.Sync")
+                        .LogWarning("Continuous replication of {Database} with {Peer} runs, but cannot be remembered for restarts: {Error}", db, request.Remote, e.Message);
+                }
                 await JsonResponse.WriteAsync(context, StatusCodes.Status202Accepted, w => link.Status.WriteJson(w, db));
             }
         }).Accepts<JsonElement>("application/json")
@@ -98,7 +108,9 @@ internal static class ReplicationEndpoints
         app.MapDelete("/v1/dbs/{db}/peers/{id}", async (HttpContext context, Api api, string db, string id) =>
         {
             var database = api.Database(context, db, Ability.DocWrite);
+            string? remote = database.Peers.List().FirstOrDefault(p => p.Id == id)?.Remote;
             await database.Peers.StopAsync(id);
+            if (remote is not null) api.Links.Forget(db, remote);
             await JsonResponse.WriteAsync(context, 200, w =>
             {
                 w.WriteStartObject();

@@ -66,7 +66,11 @@ public sealed class ServerFixture : IAsyncDisposable
         var folder = Path.Combine(Path.GetTempPath(), "causeway-tests", Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(folder);
         var tokens = StaticTokens.LoadOrCreate(folder, dev: false);
-        var app = CausewayServer.Build(Replica.OpenInMemory(), tokens, options, configure);
+        var app = CausewayServer.Build(Replica.OpenInMemory(), tokens, new ServerOptions
+        {
+            DataDirectory = folder, Urls = options.Urls, Dev = options.Dev, MaxRequestBytes = options.MaxRequestBytes,
+            MaxImportBytes = options.MaxImportBytes, MaxInFlightWrites = options.MaxInFlightWrites,
+        }, configure);
         return (app, new StaticTokensForTests(tokens.AdminToken, tokens.ReadToken));
     }
 
