@@ -55,7 +55,11 @@ internal sealed class PeerEntry(string id, string remote, string role, SyncDirec
     public PeerStatus Status()
     {
         var session = Session;
-        return new PeerStatus(Id, remote, session?.PeerDid, role, direction, mode, State,
+        // An accepted session learns its direction from the peer's hello; it is said from this side too.
+        var shown = session is { Role: SyncRole.Acceptor, Established: true }
+            ? session.Sends && session.Wants ? SyncDirection.Both : session.Sends ? SyncDirection.Push : SyncDirection.Pull
+            : direction;
+        return new PeerStatus(Id, remote, session?.PeerDid, role, shown, mode, State,
             session?.Established == true ? session.PeerLacks : 0, session?.Established == true ? session.Lacks : 0,
             session?.CommitsSent ?? 0, session?.CommitsApplied ?? 0, Attempts, Since, LastError);
     }

@@ -51,6 +51,12 @@ public sealed class SyncTests
 
         var pulled = await r[0].Db.SyncWithAsync(r[1].Db, SyncDirection.Pull);
         Assert.Equal(1, pulled.Applied);
+        // Seen from the replica that accepted it, a pull is a push.
+        await using (var link = r[0].Db.Replicate(r[1].Db, SyncDirection.Pull))
+        {
+            await WaitUntilAsync(() => Task.FromResult(r[1].Db.Peers.List().Any(p => p.Role == "inbound" && p.State == "live")));
+            Assert.Equal(SyncDirection.Push, r[1].Db.Peers.List().Single(p => p.Role == "inbound").Direction);
+        }
         Assert.Equal(0, pulled.Sent);
         Assert.NotNull(await r[0].Db.GetAsync("a", "y"));
         Assert.Null(await r[1].Db.GetAsync("a", "x"));
@@ -77,7 +83,7 @@ public sealed class SyncTests
         var relayed = await r[2].Db.HistoryAsync("a", "from-0");
         Assert.All(relayed, v => Assert.Equal(r[0].Replica.Did, v.Origin));
         Assert.Contains(r[0].Db.Peers.List(), p => p.Role == "outbound" && p.State == "live");
-        Assert.Equal(2, r[1].Db.Peers.List().Count(p => p.Role == "inbound"));
+        Assert.Equal(2, r[1].Db.Peers.List().Count(p => p.Role == "inbound" && p.Direction == SyncDirection.Both));
         foreach (var (replica, _) in r) await replica.DisposeAsync();
     }
 
