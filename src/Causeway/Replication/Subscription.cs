@@ -59,6 +59,8 @@ public sealed class Subscription : IEquatable<Subscription>
         w.WriteEndArray();
     }
 
+    /// <summary>Reads the encoded form; a bad shape is <see cref="InvalidInputException"/>, which a frame
+    /// decoder turns into a refusal and a stored-record decoder into corruption.</summary>
     internal static Subscription Read(DagCborReader r)
     {
         if (r.PeekKind() == DagCborKind.Null) { r.ReadNull(); return Everything; }
@@ -66,7 +68,7 @@ public sealed class Subscription : IEquatable<Subscription>
         var selectors = new CollectionSelector[n];
         for (int i = 0; i < n; i++)
         {
-            if (r.ReadStartArray() != 2) throw new SyncRefusedException("The peer sent a subscription entry that is not [collection, prefix].");
+            if (r.ReadStartArray() != 2) throw new InvalidInputException(ErrorCodes.InvalidCbor, "A subscription entry is not [collection, prefix].");
             string collection = r.ReadText();
             string? prefix = null;
             if (r.PeekKind() == DagCborKind.Null) r.ReadNull(); else prefix = r.ReadText();
