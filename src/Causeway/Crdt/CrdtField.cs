@@ -17,13 +17,14 @@ public sealed class CrdtField : IEquatable<CrdtField>
     public EwFlag? FlagEw { get; private set; }
     public DwFlag? FlagDw { get; private set; }
     public CrdtMap? Map { get; private set; }
+    public BCounter? BCounter { get; private set; }
 
     /// <summary>Rebuilds a field from its CRDTs (for decoding); the field takes ownership of them.</summary>
     public static CrdtField FromParts(
         LwwRegister<Value>? lww = null, MvRegister<Value>? mvReg = null, PnCounter? counter = null,
         AwSet<Value>? awSet = null, RwSet<Value>? rwSet = null, EwFlag? flagEw = null, DwFlag? flagDw = null,
-        CrdtMap? map = null) =>
-        new() { Lww = lww, MvReg = mvReg, Counter = counter, AwSet = awSet, RwSet = rwSet, FlagEw = flagEw, FlagDw = flagDw, Map = map };
+        CrdtMap? map = null, BCounter? bCounter = null) =>
+        new() { Lww = lww, MvReg = mvReg, Counter = counter, AwSet = awSet, RwSet = rwSet, FlagEw = flagEw, FlagDw = flagDw, Map = map, BCounter = bCounter };
 
     /// <summary>Whether a CRDT of <paramref name="kind"/> exists in the slot (present or not).</summary>
     public bool Has(FieldKind kind) => kind switch
@@ -36,6 +37,7 @@ public sealed class CrdtField : IEquatable<CrdtField>
         FieldKind.FlagEw => FlagEw is not null,
         FieldKind.FlagDw => FlagDw is not null,
         FieldKind.Map => Map is not null,
+        FieldKind.BCounter => BCounter is not null,
         _ => false,
     };
 
@@ -50,22 +52,23 @@ public sealed class CrdtField : IEquatable<CrdtField>
         FieldKind.FlagEw => FlagEw is { IsPresent: true },
         FieldKind.FlagDw => FlagDw is { IsPresent: true },
         FieldKind.Map => Map is { IsPresent: true },
+        FieldKind.BCounter => BCounter is { IsPresent: true },
         _ => false,
     };
 
-    /// <summary>The kinds that exist in the slot, in enum order.</summary>
+    /// <summary>The kinds that exist in the slot, in enum order (the stored encoding lists them so).</summary>
     public IReadOnlyList<FieldKind> Kinds
     {
         get
         {
             var kinds = new List<FieldKind>(1);
-            for (var k = FieldKind.Lww; k <= FieldKind.Map; k++)
+            for (var k = FieldKind.Lww; k <= FieldKind.BCounter; k++) // BCounter is the last kind
                 if (Has(k)) kinds.Add(k);
             return kinds;
         }
     }
 
-    /// <summary>The present kind of highest precedence (Map &gt; Counter &gt; AwSet &gt; RwSet &gt;
+    /// <summary>The present kind of highest precedence (Map &gt; BCounter &gt; Counter &gt; AwSet &gt; RwSet &gt;
     /// MvReg &gt; FlagEw &gt; FlagDw &gt; Lww), or null when the field is absent.</summary>
     public FieldKind? VisibleKind
     {
@@ -84,6 +87,7 @@ public sealed class CrdtField : IEquatable<CrdtField>
     public Value? ToValue() => VisibleKind switch
     {
         FieldKind.Map => Map!.ToValue(),
+        FieldKind.BCounter => Value.Int(BCounter!.Value),
         FieldKind.Counter => Value.Int(Counter!.Value),
         FieldKind.AwSet => Value.Array(AwSet!.Elements),
         FieldKind.RwSet => Value.Array(RwSet!.Elements),
@@ -107,6 +111,8 @@ public sealed class CrdtField : IEquatable<CrdtField>
             case MvClear c: (MvReg ??= new()).Apply(c); break;
             case CounterIncrement i: (Counter ??= new()).Apply(i); break;
             case CounterReset r: (Counter ??= new()).Apply(r); break;
+            case BCounterIncrement i: (BCounter ??= new()).Apply(i); break;
+            case BCounterTransfer t: (BCounter ??= new()).Apply(t); break;
             case AwAdd<Value> a: (AwSet ??= new()).Apply(a); break;
             case AwRemove<Value> r: (AwSet ??= new()).Apply(r); break;
             case AwClear c: (AwSet ??= new()).Apply(c); break;
@@ -123,7 +129,7 @@ public sealed class CrdtField : IEquatable<CrdtField>
     }
 
     internal static bool IsFieldOp(CrdtOp op) => op is LwwAssign<Value> or LwwClear or MvAssign<Value> or MvClear
-        or CounterIncrement or CounterReset or AwAdd<Value> or AwRemove<Value> or AwClear
+        or CounterIncrement or CounterReset or BCounterIncrement or BCounterTransfer or AwAdd<Value> or AwRemove<Value> or AwClear
         or RwAdd<Value> or RwRemove<Value> or RwClear or EwEnable or EwDisable or DwEnable or DwDisable or DwReset;
 
     /// <summary>Per kind: merge if both have it, copy if only <paramref name="other"/> has it.</summary>
@@ -139,6 +145,7 @@ public sealed class CrdtField : IEquatable<CrdtField>
         if (other.FlagEw is { } ew) { if (FlagEw is null) FlagEw = ew.Clone(); else FlagEw.Merge(ew); }
         if (other.FlagDw is { } dw) { if (FlagDw is null) FlagDw = dw.Clone(); else FlagDw.Merge(dw); }
         if (other.Map is { } map) { if (Map is null) Map = map.Clone(); else Map.Merge(map); }
+        if (other.BCounter is { } bc) { if (BCounter is null) BCounter = bc.Clone(); else BCounter.Merge(bc); }
     }
 
     public CrdtField Clone() => new()
@@ -151,6 +158,7 @@ public sealed class CrdtField : IEquatable<CrdtField>
         FlagEw = FlagEw?.Clone(),
         FlagDw = FlagDw?.Clone(),
         Map = Map?.Clone(),
+        BCounter = BCounter?.Clone(),
     };
 
     public bool Equals(CrdtField? other) =>
@@ -162,7 +170,8 @@ public sealed class CrdtField : IEquatable<CrdtField>
         && Same(RwSet, other.RwSet, static (a, b) => a.Equals(b))
         && Same(FlagEw, other.FlagEw, static (a, b) => a.Equals(b))
         && Same(FlagDw, other.FlagDw, static (a, b) => a.Equals(b))
-        && Same(Map, other.Map, static (a, b) => a.Equals(b));
+        && Same(Map, other.Map, static (a, b) => a.Equals(b))
+        && Same(BCounter, other.BCounter, static (a, b) => a.Equals(b));
 
     public override string ToString()
     {
@@ -175,11 +184,15 @@ public sealed class CrdtField : IEquatable<CrdtField>
         if (FlagEw is not null) parts.Add("flag_ew " + FlagEw);
         if (FlagDw is not null) parts.Add("flag_dw " + FlagDw);
         if (Map is not null) parts.Add("map " + Map);
+        if (BCounter is not null) parts.Add("bcounter " + BCounter);
         return string.Join(" | ", parts);
     }
 
     /// <summary>Appends the ops that unset this field: for each kind in the slot that holds
-    /// anything, its clear/reset of everything observed; nested maps recursively.</summary>
+    /// anything, its clear/reset of everything observed; nested maps recursively. A bounded
+    /// counter is left alone: it has no reset, because a reset would move the value without any
+    /// replica spending rights, so the bounds would no longer hold (callers must refuse to unset
+    /// one).</summary>
     internal void PrepareUnset(ImmutableArray<string> path, LwwStamp stamp, List<MapOp> ops)
     {
         if (Lww is not null) ops.Add(new(path, Lww.PrepareClear(stamp)));
@@ -189,6 +202,7 @@ public sealed class CrdtField : IEquatable<CrdtField>
         if (RwSet is { HasDots: true }) ops.Add(new(path, RwSet.PrepareClear()));
         if (FlagEw is { IsPresent: true }) ops.Add(new(path, FlagEw.PrepareDisable()));
         if (FlagDw is { HasDots: true }) ops.Add(new(path, FlagDw.PrepareReset()));
+        // BCounter: no op (see the summary).
         if (Map is not null)
             foreach (var (name, field) in Map.SortedFields)
                 field.PrepareUnset(path.Add(name), stamp, ops);

@@ -81,10 +81,10 @@ public sealed class CrdtMap : IEquatable<CrdtMap>
     /// <summary>The visible value at <paramref name="path"/>, or null when absent.</summary>
     public Value? ValueAt(IReadOnlyList<string> path) => FieldAt(path)?.ToValue();
 
-    /// <summary>The visible fields as a <see cref="Value"/> map: counter → Int, sets → Array in
+    /// <summary>The visible fields as a <see cref="Value"/> map: counter and bcounter → Int, sets → Array in
     /// element order, mvreg → Array of its values in dot order, flags → true, lww → its value,
     /// nested map → Map. A field holding several kinds shows the one of highest precedence
-    /// (Map &gt; Counter &gt; AwSet &gt; RwSet &gt; MvReg &gt; FlagEw &gt; FlagDw &gt; Lww).</summary>
+    /// (Map &gt; BCounter &gt; Counter &gt; AwSet &gt; RwSet &gt; MvReg &gt; FlagEw &gt; FlagDw &gt; Lww).</summary>
     public Value ToValue()
     {
         var entries = new List<KeyValuePair<string, Value>>(_fields.Count);
@@ -172,6 +172,18 @@ public sealed class CrdtMap : IEquatable<CrdtMap>
     public MapOp PrepareIncrement(IReadOnlyList<string> path, string replica, long by) =>
         new(ToPath(path), (FieldAt(path)?.Counter ?? new()).PrepareIncrement(replica, by));
 
+    /// <summary>An increment of a bcounter field by the writer's replica; throws
+    /// <see cref="InvalidInputException"/> (invalid_value) on 64-bit overflow. Rights are the
+    /// caller's to check.</summary>
+    public MapOp PrepareBCounterIncrement(IReadOnlyList<string> path, string replica, long by) =>
+        new(ToPath(path), (FieldAt(path)?.BCounter ?? new()).PrepareIncrement(replica, by));
+
+    /// <summary>A transfer of bcounter rights from the writer's replica; throws
+    /// <see cref="InvalidInputException"/> (invalid_value) for a non-positive amount, a transfer to
+    /// oneself or 64-bit overflow. Rights are the caller's to check.</summary>
+    public MapOp PrepareBCounterTransfer(IReadOnlyList<string> path, string from, string to, BoundSide side, long amount) =>
+        new(ToPath(path), (FieldAt(path)?.BCounter ?? new()).PrepareTransfer(from, to, side, amount));
+
     public MapOp PrepareAwAdd(IReadOnlyList<string> path, Value element, Dot dot)
     {
         ArgumentNullException.ThrowIfNull(element);
@@ -211,7 +223,8 @@ public sealed class CrdtMap : IEquatable<CrdtMap>
     /// <summary><c>unset</c>: for every kind that exists at <paramref name="path"/>, its
     /// clear/reset of everything observed (lww: a clear with <paramref name="stamp"/>, which beats
     /// older unseen writes; the others remove only what was observed, so concurrent writes
-    /// survive), recursing into nested maps (fields in name order). Empty when nothing is there.
+    /// survive), recursing into nested maps (fields in name order). A bcounter has no reset and
+    /// gets no op. Empty when nothing is there.
     /// <paramref name="dot"/> (the commit's dot) is unused by today's kinds: every reset is a
     /// pure observed-remove; it is part of the signature for kinds that will need one.</summary>
     public IReadOnlyList<MapOp> PrepareUnset(IReadOnlyList<string> path, LwwStamp stamp, Dot dot)

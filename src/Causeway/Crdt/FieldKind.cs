@@ -1,7 +1,8 @@
 namespace Causeway.Crdt;
 
 /// <summary>The CRDT kinds a document field can be (DESIGN.md, Data model). Wire names:
-/// <see cref="FieldKinds.ToWireName"/>.</summary>
+/// <see cref="FieldKinds.ToWireName"/>. Stored document states encode a kind by its number, so a
+/// new kind goes at the end.</summary>
 public enum FieldKind : byte
 {
     Lww,
@@ -12,4 +13,5 @@ public enum FieldKind : byte
     FlagEw,
     FlagDw,
     Map,
+    BCounter,
 }

@@ -3,14 +3,14 @@ using Causeway.Errors;
 namespace Causeway.Crdt;
 
 /// <summary>Wire names of <see cref="FieldKind"/> ("lww", "mvreg", "counter", "awset", "rwset",
-/// "flag_ew", "flag_dw", "map") and the precedence used when one field holds several kinds.</summary>
+/// "flag_ew", "flag_dw", "map", "bcounter") and the precedence used when one field holds several kinds.</summary>
 public static class FieldKinds
 {
     /// <summary>When concurrent writes leave several kinds in one field, the visible one is the
     /// first present kind in this order (docs/crdts.md explains why).</summary>
     public static ReadOnlySpan<FieldKind> Precedence =>
     [
-        FieldKind.Map, FieldKind.Counter, FieldKind.AwSet, FieldKind.RwSet,
+        FieldKind.Map, FieldKind.BCounter, FieldKind.Counter, FieldKind.AwSet, FieldKind.RwSet,
         FieldKind.MvReg, FieldKind.FlagEw, FieldKind.FlagDw, FieldKind.Lww,
     ];
 
@@ -24,6 +24,7 @@ public static class FieldKinds
         FieldKind.FlagEw => "flag_ew",
         FieldKind.FlagDw => "flag_dw",
         FieldKind.Map => "map",
+        FieldKind.BCounter => "bcounter",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown field kind."),
     };
 
@@ -39,6 +40,7 @@ public static class FieldKinds
             case "flag_ew": kind = FieldKind.FlagEw; return true;
             case "flag_dw": kind = FieldKind.FlagDw; return true;
             case "map": kind = FieldKind.Map; return true;
+            case "bcounter": kind = FieldKind.BCounter; return true;
             default: kind = default; return false;
         }
     }
@@ -48,5 +50,5 @@ public static class FieldKinds
     public static FieldKind Parse(string? name) =>
         TryParse(name, out var kind) ? kind
         : throw new InvalidInputException(ErrorCodes.InvalidValue,
-            $"Unknown field kind '{name}'; expected one of lww, mvreg, counter, awset, rwset, flag_ew, flag_dw, map.");
+            $"Unknown field kind '{name}'; expected one of lww, mvreg, counter, awset, rwset, flag_ew, flag_dw, map, bcounter.");
 }

@@ -1,5 +1,3 @@
-using System.Collections.Immutable;
-using System.Runtime.InteropServices;
 using Causeway.Errors;
 
 namespace Causeway.Crdt;
@@ -11,18 +9,12 @@ namespace Causeway.Crdt;
 /// Mutable; not thread-safe.</summary>
 public sealed class PnCounter : IEquatable<PnCounter>
 {
-    private struct Pn
-    {
-        public long P;
-        public long N;
-    }
+    private readonly ReplicaTotalsTable _totals;
+    private readonly ReplicaTotalsTable _base;
 
-    private readonly Dictionary<string, Pn> _totals;
-    private readonly Dictionary<string, Pn> _base;
+    public PnCounter() : this(new(), new()) { }
 
-    public PnCounter() : this(new(StringComparer.Ordinal), new(StringComparer.Ordinal)) { }
-
-    private PnCounter(Dictionary<string, Pn> totals, Dictionary<string, Pn> @base)
+    private PnCounter(ReplicaTotalsTable totals, ReplicaTotalsTable @base)
     {
         _totals = totals;
         _base = @base;
@@ -34,53 +26,26 @@ public sealed class PnCounter : IEquatable<PnCounter>
         ArgumentNullException.ThrowIfNull(totals);
         ArgumentNullException.ThrowIfNull(resetBase);
         var counter = new PnCounter();
-        foreach (var t in totals) MaxInto(counter._totals, t);
-        foreach (var t in resetBase) MaxInto(counter._base, t);
+        foreach (var t in totals) counter._totals.MaxInto(t);
+        foreach (var t in resetBase) counter._base.MaxInto(t);
         return counter;
     }
 
     /// <summary>Every replica's totals, sorted by replica.</summary>
-    public IReadOnlyList<ReplicaTotals> Totals => Sorted(_totals);
+    public IReadOnlyList<ReplicaTotals> Totals => _totals.Sorted();
 
     /// <summary>Every replica's reset base, sorted by replica.</summary>
-    public IReadOnlyList<ReplicaTotals> ResetBase => Sorted(_base);
+    public IReadOnlyList<ReplicaTotals> ResetBase => _base.Sorted();
 
     /// <summary>The exact value (it can leave the 64-bit range only through concurrent increments).</summary>
-    public Int128 ExactValue
-    {
-        get
-        {
-            Int128 sum = 0;
-            foreach (var (_, t) in _totals) sum += (Int128)t.P - t.N;
-            foreach (var (_, b) in _base) sum -= (Int128)b.P - b.N;
-            return sum;
-        }
-    }
+    public Int128 ExactValue => _totals.Sum - _base.Sum;
 
     /// <summary>The value, clamped to the 64-bit range (see <see cref="ExactValue"/>).</summary>
-    public long Value
-    {
-        get
-        {
-            var v = ExactValue;
-            return v > long.MaxValue ? long.MaxValue : v < long.MinValue ? long.MinValue : (long)v;
-        }
-    }
+    public long Value => ReplicaTotalsTable.Clamp(ExactValue);
 
     /// <summary>Whether some replica's totals exceed its reset base (false when never
     /// incremented or everything was reset).</summary>
-    public bool IsPresent
-    {
-        get
-        {
-            foreach (var (replica, t) in _totals)
-            {
-                _base.TryGetValue(replica, out var b);
-                if (t.P > b.P || t.N > b.N) return true;
-            }
-            return false;
-        }
-    }
+    public bool IsPresent => _totals.AnyAbove(_base);
 
     /// <summary>An increment by <paramref name="by"/> (negative = decrement) from
     /// <paramref name="replica"/> (the writer's replica). Throws <see cref="InvalidInputException"/>
@@ -88,45 +53,18 @@ public sealed class PnCounter : IEquatable<PnCounter>
     /// An increment by 0 changes nothing (it does not make an unset counter present).</summary>
     public CounterIncrement PrepareIncrement(string replica, long by)
     {
-        ArgumentNullException.ThrowIfNull(replica);
-        _totals.TryGetValue(replica, out var t);
-        var value = ExactValue + by;
-        bool overflow = by == long.MinValue
-            || value > long.MaxValue || value < long.MinValue
-            || (by > 0 && t.P > long.MaxValue - by)
-            || (by < 0 && t.N > long.MaxValue + by);
-        if (overflow)
-            throw new InvalidInputException(ErrorCodes.InvalidValue,
-                $"Incrementing the counter (value {ExactValue}) by {by} overflows a 64-bit integer.");
+        _totals.CheckIncrement(replica, by, ExactValue);
         return new(replica, by);
     }
 
     /// <summary>A reset (unset) of everything observed so far.</summary>
-    public CounterReset PrepareReset() => new([.. Sorted(_totals)]);
+    public CounterReset PrepareReset() => new(_totals.Sorted());
 
-    public void Apply(CounterIncrement op)
-    {
-        long by = op.By;
-        if (by == 0) return;
-        if (by == long.MinValue) throw Overflow(op.Replica);
-        ref var t = ref CollectionsMarshal.GetValueRefOrAddDefault(_totals, op.Replica, out _);
-        if (by > 0)
-        {
-            long p = t.P + by;
-            if (p < 0) throw Overflow(op.Replica);
-            t.P = p;
-        }
-        else
-        {
-            long n = t.N - by;
-            if (n < 0) throw Overflow(op.Replica);
-            t.N = n;
-        }
-    }
+    public void Apply(CounterIncrement op) => _totals.Add(op.Replica, op.By);
 
     public void Apply(CounterReset op)
     {
-        foreach (var t in op.Observed.AsSpan()) MaxInto(_base, t);
+        foreach (var t in op.Observed.AsSpan()) _base.MaxInto(t);
     }
 
     public void Apply(CrdtOp op)
@@ -144,45 +82,14 @@ public sealed class PnCounter : IEquatable<PnCounter>
     {
         ArgumentNullException.ThrowIfNull(other);
         if (ReferenceEquals(other, this)) return;
-        foreach (var (replica, t) in other._totals) MaxInto(_totals, new(replica, t.P, t.N));
-        foreach (var (replica, b) in other._base) MaxInto(_base, new(replica, b.P, b.N));
+        _totals.Merge(other._totals);
+        _base.Merge(other._base);
     }
 
-    public PnCounter Clone() => new(new(_totals, StringComparer.Ordinal), new(_base, StringComparer.Ordinal));
+    public PnCounter Clone() => new(_totals.Clone(), _base.Clone());
 
     public bool Equals(PnCounter? other) =>
-        other is not null && SameMap(_totals, other._totals) && SameMap(_base, other._base);
+        other is not null && _totals.SameAs(other._totals) && _base.SameAs(other._base);
 
     public override string ToString() => $"{ExactValue} (totals {string.Join(", ", Totals)}; base {string.Join(", ", ResetBase)})";
-
-    private static InvalidInputException Overflow(string replica) =>
-        new(ErrorCodes.InvalidValue, $"Counter totals of replica '{replica}' overflow a 64-bit integer.");
-
-    private static void MaxInto(Dictionary<string, Pn> map, ReplicaTotals t)
-    {
-        ArgumentNullException.ThrowIfNull(t.Replica);
-        if (t.P < 0 || t.N < 0) throw new ArgumentOutOfRangeException(nameof(t), "Counter totals are never negative.");
-        if (t.P == 0 && t.N == 0) return; // zero totals are the same as none and are never stored
-        ref var e = ref CollectionsMarshal.GetValueRefOrAddDefault(map, t.Replica, out _);
-        if (t.P > e.P) e.P = t.P;
-        if (t.N > e.N) e.N = t.N;
-    }
-
-    private static ImmutableArray<ReplicaTotals> Sorted(Dictionary<string, Pn> map)
-    {
-        if (map.Count == 0) return [];
-        var result = new ReplicaTotals[map.Count];
-        int i = 0;
-        foreach (var (replica, t) in map) result[i++] = new(replica, t.P, t.N);
-        Array.Sort(result, (a, b) => string.CompareOrdinal(a.Replica, b.Replica));
-        return ImmutableArray.Create(result);
-    }
-
-    private static bool SameMap(Dictionary<string, Pn> a, Dictionary<string, Pn> b)
-    {
-        if (a.Count != b.Count) return false;
-        foreach (var (replica, t) in a)
-            if (!b.TryGetValue(replica, out var u) || u.P != t.P || u.N != t.N) return false;
-        return true;
-    }
 }

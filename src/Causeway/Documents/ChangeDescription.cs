@@ -22,6 +22,11 @@ internal static class ChangeDescription
                         LwwAssign<Value> a => new FieldChange("set", path, a.Value),
                         MvAssign<Value> a => new FieldChange("set", path, a.Value),
                         CounterIncrement i => new FieldChange("increment", path, Value.Int(i.By)),
+                        BCounterIncrement i => new FieldChange("increment", path, Value.Int(i.By)),
+                        BCounterTransfer t => new FieldChange("transfer", path, Value.Map([
+                            new("to", Value.String(t.To)),
+                            new("side", Value.String(t.Side == BoundSide.Lower ? "lower" : "upper")),
+                            new("amount", Value.Int(t.Amount))])),
                         AwAdd<Value> a => new FieldChange("add", path, a.Element),
                         RwAdd<Value> a => new FieldChange("add", path, a.Element),
                         AwRemove<Value> r => new FieldChange("remove", path, r.Element),

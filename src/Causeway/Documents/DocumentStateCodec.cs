@@ -12,7 +12,8 @@ namespace Causeway.Documents;
 /// index. Fields are arrays in name order rather than maps, so no canonical key sort is needed:
 /// <code>[ [did…], live: [dots, context], fields: [[name, kind, state]…] ]</code>
 /// A dot is [replica-index, seq]; a version vector is [[replica-index, seq]…]. A field holding
-/// several kinds (after concurrent writes of different kinds) has one entry per kind.</summary>
+/// several kinds (after concurrent writes of different kinds) has one entry per kind, in
+/// <see cref="FieldKind"/> order; kind is the enum's number.</summary>
 public static class DocumentStateCodec
 {
     public static byte[] Encode(DocumentState state, DagCborWriter? scratch = null)
@@ -101,6 +102,7 @@ public static class DocumentStateCodec
                 if (field.RwSet is { } rw) { foreach (var (_, adds, removes) in rw.Entries) { AddDots(seen, adds); AddDots(seen, removes); } AddVector(seen, rw.Context); }
                 if (field.FlagEw is { } ew) AddFlag(seen, ew.Dots, ew.Context);
                 if (field.FlagDw is { } dw) { AddDots(seen, dw.Enables); AddFlag(seen, dw.Disables, dw.Context); }
+                if (field.BCounter is { } bc) { foreach (var t in bc.Totals) seen.Add(t.Replica); foreach (var t in bc.Transfers) { seen.Add(t.From); seen.Add(t.To); } }
                 if (field.Map is { } nested) AddMap(seen, nested);
             }
         }
@@ -214,6 +216,25 @@ public static class DocumentStateCodec
                     case FieldKind.Map:
                         WriteMap(w, field.Map!, r);
                         break;
+                    case FieldKind.BCounter:
+                        // [totals, [[from, to, side, amount]…]]; the rows come sorted by from, to, side.
+                        var bc = field.BCounter!;
+                        var transfers = bc.Transfers;
+                        w.WriteStartArray(2);
+                        WriteTotals(w, bc.Totals, r);
+                        w.WriteStartArray(transfers.Count);
+                        foreach (var t in transfers)
+                        {
+                            w.WriteStartArray(4);
+                            w.WriteInt64(r[t.From]);
+                            w.WriteInt64(r[t.To]);
+                            w.WriteInt64((long)t.Side);
+                            w.WriteInt64(t.Amount);
+                            w.WriteEndArray();
+                        }
+                        w.WriteEndArray();
+                        w.WriteEndArray();
+                        break;
                 }
                 w.WriteEndArray();
             }
@@ -256,8 +277,9 @@ public static class DocumentStateCodec
         public EwFlag? FlagEw;
         public DwFlag? FlagDw;
         public CrdtMap? Map;
+        public BCounter? BCounter;
 
-        public CrdtField ToField() => CrdtField.FromParts(Lww, MvReg, Counter, AwSet, RwSet, FlagEw, FlagDw, Map);
+        public CrdtField ToField() => CrdtField.FromParts(Lww, MvReg, Counter, AwSet, RwSet, FlagEw, FlagDw, Map, BCounter);
     }
 
     private static void ReadKind(DagCborReader reader, string[] names, FieldParts parts)
@@ -340,6 +362,25 @@ public static class DocumentStateCodec
                 break;
             case FieldKind.Map:
                 parts.Map = ReadMap(reader, names);
+                break;
+            case FieldKind.BCounter:
+                reader.ReadStartArray();
+                var bTotals = ReadTotals(reader, names);
+                int rows = reader.ReadStartArray();
+                var transfers = new List<RightsTransfer>(rows);
+                for (int e = 0; e < rows; e++)
+                {
+                    reader.ReadStartArray();
+                    string from = names[reader.ReadInt64()], to = names[reader.ReadInt64()];
+                    long side = reader.ReadInt64();
+                    // Checked before the cast: a byte enum would wrap 256 to Lower.
+                    if (side is not ((long)BoundSide.Lower or (long)BoundSide.Upper)) throw new CorruptDataException("A stored bcounter transfer has an unknown side.");
+                    transfers.Add(new RightsTransfer(from, to, (BoundSide)side, reader.ReadInt64()));
+                    reader.ReadEndArray();
+                }
+                reader.ReadEndArray();
+                reader.ReadEndArray();
+                parts.BCounter = BCounter.FromParts(bTotals, transfers);
                 break;
             default:
                 throw new CorruptDataException("A stored field has an unknown kind.");

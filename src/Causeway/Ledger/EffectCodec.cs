@@ -47,6 +47,12 @@ internal static class EffectCodec
                         }
                         w.WriteEndArray();
                         break;
+                    case BCounterIncrement op:
+                        Expect(op.Replica == context.Origin, "bcounter replica");
+                        Start(w, "binc", path, 1); w.WriteInt64(op.By); break;
+                    case BCounterTransfer op:
+                        Expect(op.From == context.Origin, "bcounter transfer's giving replica");
+                        Start(w, "bxfer", path, 3); w.WriteText(op.To); w.WriteInt64((long)op.Side); w.WriteInt64(op.Amount); break;
                     case AwAdd<Value> op:
                         Expect(op.Dot == context.Dot, "awset dot");
                         Start(w, "aw+", path, 2); ValueCbor.Write(w, op.Element); WriteDots(w, op.Observed); break;
@@ -106,6 +112,8 @@ internal static class EffectCodec
                 "mvclear" => Arity(n, 3, name, () => new MvClear(ReadDots(r))),
                 "inc" => Arity(n, 3, name, () => new CounterIncrement(context.Origin, r.ReadInt64())),
                 "reset" => Arity(n, 3, name, () => new CounterReset(ReadTotals(r))),
+                "binc" => Arity(n, 3, name, () => ReadBCounterIncrement(r, context.Origin)),
+                "bxfer" => Arity(n, 5, name, () => ReadBCounterTransfer(r, context.Origin)),
                 "aw+" => Arity(n, 4, name, () => new AwAdd<Value>(ValueCbor.Read(r), context.Dot, ReadDots(r))),
                 "aw-" => Arity(n, 4, name, () => new AwRemove<Value>(ValueCbor.Read(r), ReadDots(r))),
                 "awclear" => Arity(n, 3, name, () => new AwClear(ReadDots(r))),
@@ -191,6 +199,24 @@ internal static class EffectCodec
         }
         r.ReadEndArray();
         return totals.MoveToImmutable();
+    }
+
+    private static BCounterIncrement ReadBCounterIncrement(DagCborReader r, string origin)
+    {
+        long by = r.ReadInt64();
+        if (by == long.MinValue) throw Invalid("a bcounter increment cannot be the most negative 64-bit integer");
+        return new(origin, by);
+    }
+
+    private static BCounterTransfer ReadBCounterTransfer(DagCborReader r, string origin)
+    {
+        string to = r.ReadText();
+        long side = r.ReadInt64();
+        long amount = r.ReadInt64();
+        if (side is not ((long)BoundSide.Lower or (long)BoundSide.Upper)) throw Invalid($"a bcounter transfer's side is 0 (lower) or 1 (upper), not {side}");
+        if (amount <= 0) throw Invalid($"a bcounter transfer's amount must be positive, not {amount}");
+        if (to == origin) throw Invalid("a replica cannot transfer bcounter rights to itself");
+        return new(origin, to, (BoundSide)side, amount);
     }
 
     private static void Arity(int n, int expected, string name)

@@ -150,12 +150,13 @@ public class ConvergenceTests
             f.RwSet is { } rw ? RwSet<Value>.FromParts(rw.Entries, rw.Context) : null,
             f.FlagEw is { } ew ? EwFlag.FromParts(ew.Dots, ew.Context) : null,
             f.FlagDw is { } dw ? DwFlag.FromParts(dw.Enables, dw.Disables, dw.Context) : null,
-            f.Map is { } m ? CrdtMap.FromParts(m.SortedFields.Select(e => KeyValuePair.Create(e.Key, RebuildField(e.Value)))) : null);
+            f.Map is { } m ? CrdtMap.FromParts(m.SortedFields.Select(e => KeyValuePair.Create(e.Key, RebuildField(e.Value)))) : null,
+            f.BCounter is { } bc ? BCounter.FromParts(bc.Totals, bc.Transfers) : null);
 
         public override IEnumerable<CrdtOp> Prepare(CrdtMap s, CommitContext ctx, Random rnd)
         {
             var path = Paths[rnd.Next(Paths.Length)];
-            return rnd.Next(12) switch
+            return rnd.Next(14) switch
             {
                 0 => [s.PrepareAssign(path, ctx.NextStamp(), Small(rnd))],
                 1 => [s.PrepareMvAssign(path, ctx.Dot, Small(rnd))],
@@ -168,6 +169,8 @@ public class ConvergenceTests
                 8 => [s.PrepareEwDisable(path)],
                 9 => [s.PrepareDwEnable(path, ctx.Dot)],
                 10 => [s.PrepareDwDisable(path, ctx.Dot)],
+                11 => [s.PrepareBCounterIncrement(path, ctx.Replica, rnd.Next(-2, 3))],
+                12 => [s.PrepareBCounterTransfer(path, ctx.Replica, ctx.Replica + "'", (BoundSide)rnd.Next(2), rnd.Next(1, 3))],
                 _ => s.PrepareUnset(rnd.Next(3) == 0 ? ["m"] : path, ctx.NextStamp(), ctx.Dot),
             };
         }

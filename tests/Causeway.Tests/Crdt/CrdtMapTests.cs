@@ -66,9 +66,11 @@ public class CrdtMapTests
     public void Precedence_and_wire_names_are_fixed()
     {
         Assert.Equal(
-            [FieldKind.Map, FieldKind.Counter, FieldKind.AwSet, FieldKind.RwSet, FieldKind.MvReg, FieldKind.FlagEw, FieldKind.FlagDw, FieldKind.Lww],
+            [FieldKind.Map, FieldKind.BCounter, FieldKind.Counter, FieldKind.AwSet, FieldKind.RwSet, FieldKind.MvReg, FieldKind.FlagEw, FieldKind.FlagDw, FieldKind.Lww],
             FieldKinds.Precedence.ToArray());
-        string[] names = ["lww", "mvreg", "counter", "awset", "rwset", "flag_ew", "flag_dw", "map"];
+        // Stored states encode a kind by its number: these must never move.
+        string[] names = ["lww", "mvreg", "counter", "awset", "rwset", "flag_ew", "flag_dw", "map", "bcounter"];
+        Assert.Equal(names.Length, Enum.GetValues<FieldKind>().Length); // a new kind needs a name and a place here
         for (int i = 0; i < names.Length; i++)
         {
             Assert.Equal(names[i], ((FieldKind)i).ToWireName());
