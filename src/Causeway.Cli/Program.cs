@@ -10,6 +10,7 @@ root.Subcommands.Add(Causeway.Cli.Commands.DbCommands.Create());
 root.Subcommands.Add(Causeway.Cli.Commands.DocCommands.Create());
 root.Subcommands.Add(Causeway.Cli.Commands.DocCommands.Transaction());
 root.Subcommands.Add(Causeway.Cli.Commands.DocCommands.Query());
+root.Subcommands.Add(Causeway.Cli.Commands.SchemaCommands.Schema());
 root.Subcommands.Add(Causeway.Cli.Commands.LedgerCommands.Changes());
 root.Subcommands.Add(Causeway.Cli.Commands.LedgerCommands.Verify());
 root.Subcommands.Add(Causeway.Cli.Commands.LedgerCommands.Export());

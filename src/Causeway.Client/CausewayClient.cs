@@ -134,6 +134,8 @@ public sealed partial class CausewayClient : IDisposable
     {
         using var request = new HttpRequestMessage(method, new Uri(_base, path));
         if (_authorization is not null) request.Headers.Authorization = _authorization;
+        // Database.WaitingForRights works the same against a server: it becomes Prefer: wait=N.
+        if (Causeway.Database.RightsWaitInScope is { } wait) request.Headers.TryAddWithoutValidation("Prefer", $"wait={(int)Math.Ceiling(wait.TotalSeconds)}");
         request.Content = content;
         HttpResponseMessage response;
         try

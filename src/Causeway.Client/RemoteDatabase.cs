@@ -124,6 +124,15 @@ public sealed class RemoteDatabase : IDocumentDatabase
     public Task<VerifyReport> VerifyAsync(CancellationToken cancellation = default)
         => _client.SendAsync(HttpMethod.Get, $"{_path}/verify", null, Wire.Verify, cancellation);
 
+    public Task<SchemaInfo> SetSchemaAsync(Schemas.Schema schema, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        return _client.SendAsync(HttpMethod.Put, $"{_path}/schema", w => Schemas.SchemaJson.Write(w, schema), Schemas.SchemaInfoJson.Read, cancellation);
+    }
+
+    public Task<SchemaInfo> GetSchemaAsync(CancellationToken cancellation = default)
+        => _client.SendAsync(HttpMethod.Get, $"{_path}/schema", null, Schemas.SchemaInfoJson.Read, cancellation);
+
     public override string ToString() => $"{Name} at {_client.BaseAddress}";
 
     // ---- changes ----

@@ -63,6 +63,7 @@ public static class CausewayServer
         app.Lifetime.ApplicationStopping.Register(() => log.LogInformation("Stopping: finishing requests in flight, then closing the replica"));
         app.UseMiddleware<ErrorBoundary>();
         app.UseMiddleware<Authentication>();
+        app.UseMiddleware<WaitPreference>();
         // Sync sessions (GET /v1/dbs/{db}/sync): pings keep idle links open through proxies and
         // notice a peer that vanished without closing.
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(10), KeepAliveTimeout = TimeSpan.FromSeconds(20) });
@@ -71,6 +72,7 @@ public static class CausewayServer
         app.MapHealthChecks("/health");
         DatabaseEndpoints.Map(app);
         DocumentEndpoints.Map(app);
+        SchemaEndpoints.Map(app);
         LedgerEndpoints.Map(app);
         LedgerEndpoints.MapArchive(app, options.MaxImportBytes);
         ReplicationEndpoints.Map(app);

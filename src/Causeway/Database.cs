@@ -5,6 +5,7 @@ using Causeway.Encoding;
 using Causeway.Errors;
 using Causeway.Ledger;
 using Causeway.Queries;
+using Causeway.Schemas;
 using Causeway.Transactions;
 using Causeway.Values;
 
@@ -23,6 +24,18 @@ public sealed partial class Database : IDocumentDatabase
         Runtime = runtime;
         _reader = reader;
         _pipeline = pipeline;
+        runtime.Schemas.Published(reader.Latest(runtime, SystemCollections.Schema, SystemCollections.SchemaDocument));
+        Reservations = new Invariants.Reservations(this);
+    }
+
+    /// <summary>What this database asks its peers for, and grants them (rights, reservations).</summary>
+    public Invariants.Reservations Reservations { get; }
+
+    /// <summary>A write the engine makes for itself (a grant, a reservation), through the same pipeline and checks.</summary>
+    internal Task<WriteResult> CommitSystemAsync(string collection, string id, DocumentIntent intent, CancellationToken cancellation)
+    {
+        CheckOpen();
+        return _pipeline.CommitAsync(Runtime, [new DocumentWrites(collection, id, [intent])], cancellation);
     }
 
     public Replica Replica { get; }
@@ -46,11 +59,14 @@ public sealed partial class Database : IDocumentDatabase
     public Task<WriteResult> PutJsonAsync(string collection, string id, string json, CancellationToken cancellation = default)
         => PutAsync(collection, id, ValueJson.Parse(json), cancellation);
 
-    /// <summary>Creates a document with a generated id (UUIDv7).</summary>
+    /// <summary>Creates a document with an id made as its collection's schema says (UUIDv7 by default).</summary>
     public async Task<(string Id, WriteResult Result)> CreateAsync(string collection, Value document, CancellationToken cancellation = default)
     {
-        string id = Guid.CreateVersion7().ToString();
-        return (id, await PutAsync(collection, id, document, cancellation).ConfigureAwait(false));
+        SystemCollections.CheckWritable(Names.Collection(collection));
+        CheckOpen();
+        var checkedDocument = CheckDocument(document);
+        string id = await NewIdAsync(collection, cancellation).ConfigureAwait(false);
+        return (id, await CommitAsync(Single(collection, id, new DocumentIntent.Create(checkedDocument)), cancellation).ConfigureAwait(false));
     }
 
     /// <summary>Applies field operations to an existing document (not_found if it is absent or deleted).</summary>
@@ -74,7 +90,7 @@ public sealed partial class Database : IDocumentDatabase
     {
         var tx = Begin();
         await body(tx).ConfigureAwait(false);
-        return await _pipeline.CommitAsync(Runtime, tx.Close(), cancellation).ConfigureAwait(false);
+        return await CommitWritesAsync(tx.Close(), cancellation).ConfigureAwait(false);
     }
 
     /// <summary>As <see cref="TransactAsync(Func{Transaction, Task}, CancellationToken)"/>, returning what the body returns.</summary>
@@ -82,7 +98,7 @@ public sealed partial class Database : IDocumentDatabase
     {
         var tx = Begin();
         var value = await body(tx).ConfigureAwait(false);
-        return (value, await _pipeline.CommitAsync(Runtime, tx.Close(), cancellation).ConfigureAwait(false));
+        return (value, await CommitWritesAsync(tx.Close(), cancellation).ConfigureAwait(false));
     }
 
     /// <summary>Applies the writes <paramref name="build"/> lists as one commit, or none of them (the
@@ -97,7 +113,7 @@ public sealed partial class Database : IDocumentDatabase
         var tx = Begin();
         var builder = new WriteOnlyTransaction(tx);
         build(builder);
-        var result = await _pipeline.CommitAsync(Runtime, tx.Close(), cancellation).ConfigureAwait(false);
+        var result = await CommitWritesAsync(tx.Close(), cancellation).ConfigureAwait(false);
         return new TransactionResult(result, builder.Created);
     }
 
@@ -109,16 +125,16 @@ public sealed partial class Database : IDocumentDatabase
     }
 
     public Task<WriteResult> CommitAsync(Transaction transaction, CancellationToken cancellation = default)
-        => _pipeline.CommitAsync(Runtime, transaction.Close(), cancellation);
+        => CommitWritesAsync(transaction.Close(), cancellation);
 
     private Task<WriteResult> CommitAsync(DocumentWrites writes, CancellationToken cancellation)
     {
         CheckOpen();
-        return _pipeline.CommitAsync(Runtime, [writes], cancellation);
+        return CommitWritesAsync([writes], cancellation);
     }
 
     private static DocumentWrites Single(string collection, string id, DocumentIntent intent)
-        => new(Names.Collection(collection), Names.DocumentId(id), [intent]);
+        => new(SystemCollections.CheckWritable(Names.Collection(collection)), Names.DocumentId(id), [intent]);
 
     // ---- reads ----
 
@@ -256,7 +272,7 @@ public sealed partial class Database : IDocumentDatabase
     {
         if (!Holds.HoldsWhole(collection)) throw NotHeldException.For(Name, Holds, collection, null);
         foreach (var (id, version) in _reader.CollectionAt(Runtime, collection, position))
-            if (version.State.Exists) yield return ToDocument(collection, id, version.Value, version);
+            if (Visible(collection, version, position)) yield return ToDocument(collection, id, version.Value, version);
     }
 
     internal VersionRecord? ReadVersion(string collection, string id, long position)
@@ -269,7 +285,7 @@ public sealed partial class Database : IDocumentDatabase
     {
         CheckHeld(collection, id);
         var version = _reader.At(Runtime, collection, id, position);
-        return version is null || !version.State.Exists ? null : ToDocument(collection, id, version.Value, version);
+        return version is null || !Visible(collection, version, position) ? null : ToDocument(collection, id, version.Value, version);
     }
 
     internal Document ToDocument(string collection, string id, Value fields, VersionRecord? version)

@@ -52,6 +52,13 @@ public interface IDocumentDatabase
 
     /// <summary>Walks the whole ledger and checks every hash, signature, sequence and parent.</summary>
     Task<VerifyReport> VerifyAsync(CancellationToken cancellation = default);
+
+    /// <summary>Sets the schema (docs/invariants.md): answers the analysis and the stored documents
+    /// that break it; a constraint that cannot be guaranteed is refused (schema_violation).</summary>
+    Task<SchemaInfo> SetSchemaAsync(Schemas.Schema schema, CancellationToken cancellation = default);
+
+    /// <summary>The schema in force, its analysis and the stored documents that break it.</summary>
+    Task<SchemaInfo> GetSchemaAsync(CancellationToken cancellation = default);
 }
 
 /// <summary>The writes of a transaction made with <see cref="IDocumentDatabase.TransactAsync"/>: the

@@ -65,6 +65,14 @@ public sealed class Replica : IAsyncDisposable
 
     internal HybridLogicalClock Clock { get; }
 
+    /// <summary>This replica's tag, carried by the ids it generates.</summary>
+    internal Schemas.ReplicaTag Tag => _tag ??= Schemas.ReplicaTag.Of(Did);
+    private Schemas.ReplicaTag? _tag;
+
+    /// <summary>The UUIDv7 source of <c>"id": "uuid"</c> collections.</summary>
+    internal Schemas.UuidIds Uuids => LazyInitializer.EnsureInitialized(ref _uuids, () => new Schemas.UuidIds(Did));
+    private Schemas.UuidIds? _uuids;
+
     /// <summary>Opens (or creates) a replica in <paramref name="folder"/>: its key in identity.key,
     /// its data in RocksDB under store/.</summary>
     public static Task<Replica> OpenAsync(string folder, ReplicaOptions? options = null)

@@ -3,6 +3,7 @@ using Causeway.Clocks;
 using Causeway.Crdt;
 using Causeway.Errors;
 using Causeway.Ledger;
+using Causeway.Schemas;
 using Causeway.Values;
 
 namespace Causeway.Documents;
@@ -17,16 +18,21 @@ public sealed class DocumentEditor
     private readonly EffectContext _context;
     private readonly List<CrdtOp> _effects = [];
     private readonly int _firstIndex;
+    private readonly CollectionRules? _rules;
+    private readonly HashSet<string> _written = new(StringComparer.Ordinal);
     private bool _enabled;
 
     /// <param name="state">Edited in place: pass a clone when the edit may be abandoned.</param>
     /// <param name="firstIndex">The effects this commit already made on the document with other
     /// editors: stamps go on from there, so a later write never ties with an earlier one.</param>
-    public DocumentEditor(DocumentState state, EffectContext context, int firstIndex = 0)
+    /// <param name="rules">The collection's schema, if it has one: declared kinds decide what a
+    /// plain value becomes, and a check's fields are written as one group.</param>
+    public DocumentEditor(DocumentState state, EffectContext context, int firstIndex = 0, CollectionRules? rules = null)
     {
         _state = state;
         _context = context;
         _firstIndex = firstIndex;
+        _rules = rules;
     }
 
     public DocumentState State => _state;
@@ -37,6 +43,10 @@ public sealed class DocumentEditor
         switch (intent)
         {
             case DocumentIntent.Put put: Put(put.Document); break;
+            case DocumentIntent.Create create:
+                if (_state.Exists || _state.Live.Context.Count > 0) throw new AlreadyExistsException($"Document {describe} already exists; a generated id was used twice.");
+                Put(create.Document);
+                break;
             case DocumentIntent.Patch patch:
                 if (!_state.Exists) throw new NotFoundException($"Document {describe} does not exist.");
                 Patch(patch.Ops);
@@ -46,6 +56,35 @@ public sealed class DocumentEditor
                 Emit(_state.Live.PrepareDisable());
                 _enabled = false;
                 break;
+            case DocumentIntent.TransferRights transfer:
+                if (_state.Fields.FieldAt(transfer.Path.Split('.'))?.BCounter is null) throw new NotFoundException($"{describe} has no bounded counter '{transfer.Path}'.");
+                Emit(_state.Fields.PrepareBCounterTransfer(transfer.Path.Split('.'), _context.Origin, transfer.To, transfer.Side, transfer.Amount));
+                break;
+            case DocumentIntent.Touch:
+                if (!_state.Exists) throw new NotFoundException($"Document {describe} does not exist.");
+                Touch();
+                break;
+        }
+        if (_rules is not null) WriteGroups();
+    }
+
+    /// <summary>A check's fields are one atomic group: when a write changes any of them, every other
+    /// one is written again with the same commit's stamp, so per-field last-writer-wins picks the
+    /// same (checked) write for all of them.</summary>
+    private void WriteGroups()
+    {
+        foreach (var group in _rules!.AtomicGroups)
+        {
+            if (!group.Overlaps(_written)) continue;
+            foreach (var path in group.Order(StringComparer.Ordinal))
+            {
+                if (_written.Contains(path)) continue;
+                var segments = path.Split('.').ToImmutableArray();
+                var field = _state.Fields.FieldAt(segments);
+                if (field?.Lww is { IsPresent: true } lww) Emit(_state.Fields.PrepareAssign(segments, Stamp(), lww.Value!));
+                else if (field?.Lww is { } cleared) Emit(new MapOp(segments, cleared.PrepareClear(Stamp())));
+                _written.Add(path);
+            }
         }
     }
 
@@ -64,6 +103,12 @@ public sealed class DocumentEditor
             var path = op.Path.Segments.ToImmutableArray();
             CheckParents(path, op.Path);
             var kind = _state.Fields.KindAt(path);
+            if (_rules?.Field(op.Path.Text) is { } rule)
+            {
+                CheckDeclared(rule, op);
+                if (op.Kind == FieldOpKind.Set) { AssignValue(path, op.Value!); continue; }
+                kind ??= rule.CrdtKind;
+            }
             switch (op.Kind)
             {
                 case FieldOpKind.Set:
@@ -73,6 +118,9 @@ public sealed class DocumentEditor
                     break;
                 case FieldOpKind.Unset:
                     Unset(path);
+                    break;
+                case FieldOpKind.Increment when kind == FieldKind.BCounter:
+                    if (op.By != 0) Emit(_state.Fields.PrepareBCounterIncrement(path, _context.Origin, op.By)); // throws on overflow
                     break;
                 case FieldOpKind.Increment:
                     if (kind is not (null or FieldKind.Counter)) throw Mismatch(op, kind.Value, "only a counter can be incremented");
@@ -109,6 +157,78 @@ public sealed class DocumentEditor
         }
     }
 
+    /// <summary>An operation on a declared field must fit its kind (schema_violation otherwise).</summary>
+    private static void CheckDeclared(FieldRule rule, FieldOp op)
+    {
+        bool fits = op.Kind switch
+        {
+            FieldOpKind.Set => true, // a plain value becomes the declared kind's change (AssignDeclared)
+            FieldOpKind.Unset => !rule.Required && !rule.IsBounded,
+            FieldOpKind.Increment => rule.Kind is "counter" or FieldRule.BCounterKind,
+            FieldOpKind.Add or FieldOpKind.Remove => rule.Kind is "awset" or "rwset",
+            _ => rule.Kind is "flag_ew" or "flag_dw",
+        };
+        if (fits) return;
+        string why = op.Kind == FieldOpKind.Unset
+            ? (rule.Required ? "it is required" : "a bounded counter's rights cannot be reset")
+            : $"it is declared {rule.Kind}";
+        throw new SchemaViolationException($"Cannot {FieldOp.WireName(op.Kind)} '{op.Path}': {why}.");
+    }
+
+    /// <summary>A plain value written to a field declared with a non-register kind becomes that
+    /// kind's change: a number moves a counter by the difference, an array adds and removes set
+    /// elements, a boolean enables or disables a flag.</summary>
+    private void AssignDeclared(ImmutableArray<string> path, FieldRule rule, Value value)
+    {
+        string name = string.Join('.', path);
+        var field = _state.Fields.FieldAt(path);
+        switch (rule.Kind)
+        {
+            case "counter" or FieldRule.BCounterKind:
+                if (value.Kind != ValueKind.Int) throw new SchemaViolationException($"'{name}' is a {rule.Kind}: it takes a whole number, not {Describe(value)}.");
+                bool bounded = rule.IsBounded;
+                Int128 delta = (Int128)value.AsInt() - (bounded ? field?.BCounter?.ExactValue ?? 0 : field?.Counter?.ExactValue ?? 0);
+                if (delta > long.MaxValue || delta <= long.MinValue) throw new InvalidInputException(ErrorCodes.InvalidValue, $"Moving '{name}' to {value.AsInt()} overflows a 64-bit integer.");
+                long by = (long)delta;
+                if (by != 0) Emit(bounded ? _state.Fields.PrepareBCounterIncrement(path, _context.Origin, by) : _state.Fields.PrepareIncrement(path, _context.Origin, by));
+                break;
+            case "awset" or "rwset":
+                if (value.Kind != ValueKind.Array) throw new SchemaViolationException($"'{name}' is a {rule.Kind}: it takes an array, not {Describe(value)}.");
+                var wanted = value.AsArray().ToHashSet();
+                var present = (rule.Kind == "awset" ? field?.AwSet?.Elements : field?.RwSet?.Elements) ?? [];
+                foreach (var element in present.Where(e => !wanted.Contains(e)).ToList())
+                    Emit(rule.Kind == "awset" ? _state.Fields.PrepareAwRemove(path, element) : _state.Fields.PrepareRwRemove(path, element, _context.Dot));
+                foreach (var element in value.AsArray().Distinct().Where(e => !present.Contains(e)).ToList())
+                    Emit(rule.Kind == "awset" ? _state.Fields.PrepareAwAdd(path, element, _context.Dot) : _state.Fields.PrepareRwAdd(path, element, _context.Dot));
+                break;
+            case "flag_ew" or "flag_dw":
+                if (value.Kind != ValueKind.Bool) throw new SchemaViolationException($"'{name}' is a {rule.Kind}: it takes true or false, not {Describe(value)}.");
+                bool on = rule.Kind == "flag_ew" ? field?.FlagEw?.Value == true : field?.FlagDw?.Value == true;
+                if (on == value.AsBool()) break;
+                if (rule.Kind == "flag_ew") Emit(value.AsBool() ? _state.Fields.PrepareEwEnable(path, _context.Dot) : _state.Fields.PrepareEwDisable(path));
+                else Emit(value.AsBool() ? _state.Fields.PrepareDwEnable(path, _context.Dot) : _state.Fields.PrepareDwDisable(path, _context.Dot));
+                break;
+            case "mvreg":
+                var values = field?.MvReg?.Values ?? [];
+                if (values.Count == 1 && values[0] == value) break;
+                Emit(_state.Fields.PrepareMvAssign(path, _context.Dot, value));
+                break;
+            default:
+                throw new SchemaViolationException($"'{name}' is a {rule.Kind}: a plain value cannot be written to it.");
+        }
+    }
+
+    private static string Describe(Value value) => value.Kind switch
+    {
+        ValueKind.Null => "null",
+        ValueKind.Bool => "a boolean",
+        ValueKind.Int or ValueKind.Double or ValueKind.Decimal => "a number",
+        ValueKind.String => "a string",
+        ValueKind.Array => "an array",
+        ValueKind.Map => "an object",
+        _ => value.Kind.ToString().ToLowerInvariant(),
+    };
+
     /// <summary>Every enclosing field of a path must be an object (or absent, and then it is created).</summary>
     private void CheckParents(ImmutableArray<string> path, FieldPath text)
     {
@@ -139,6 +259,11 @@ public sealed class DocumentEditor
 
     private void AssignValue(ImmutableArray<string> path, Value value)
     {
+        if (_rules?.Field(string.Join('.', path)) is { Kind: not ("lww" or "map") } rule)
+        {
+            AssignDeclared(path, rule, value);
+            return;
+        }
         var field = _state.Fields.FieldAt(path);
         var kind = field?.VisibleKind;
         if (value.Kind == ValueKind.Map)
@@ -157,11 +282,13 @@ public sealed class DocumentEditor
             Unset(path);
         }
         Emit(_state.Fields.PrepareAssign(path, Stamp(), value));
+        if (_rules is not null) _written.Add(string.Join('.', path));
     }
 
     private void Unset(ImmutableArray<string> path)
     {
         if (_state.Fields.FieldAt(path) is null) return;
+        if (_rules is not null) _written.Add(string.Join('.', path));
         foreach (var op in _state.Fields.PrepareUnset(path, Stamp(), _context.Dot))
         {
             // Each clear gets the stamp of its own position in the operation, as the wire form implies.

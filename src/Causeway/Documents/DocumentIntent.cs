@@ -11,9 +11,20 @@ public abstract record DocumentIntent
     /// <summary>Create or replace the document with these fields.</summary>
     public sealed record Put(Value Document) : DocumentIntent;
 
+    /// <summary>Create a document under an id the database generated: never replaces one.</summary>
+    public sealed record Create(Value Document) : DocumentIntent;
+
     /// <summary>Apply field operations to an existing document.</summary>
     public sealed record Patch(IReadOnlyList<FieldOp> Ops) : DocumentIntent;
 
     /// <summary>Delete the document (its fields stay, hidden, for a concurrent update to restore).</summary>
     public sealed record Delete : DocumentIntent;
+
+    /// <summary>Keep an existing document alive against a concurrent delete without changing its
+    /// fields (an add-wins reference to it was written).</summary>
+    public sealed record Touch : DocumentIntent;
+
+    /// <summary>Hand <paramref name="Amount"/> of this replica's rights over a bounded counter to
+    /// another replica (a grant, or proactive rebalancing).</summary>
+    public sealed record TransferRights(string Path, string To, Crdt.BoundSide Side, long Amount) : DocumentIntent;
 }

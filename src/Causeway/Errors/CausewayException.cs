@@ -29,6 +29,10 @@ public class CausewayException : Exception
         ErrorCodes.SyncRefused => new SyncRefusedException(message),
         ErrorCodes.NotHeld => new NotHeldException(message),
         ErrorCodes.PeerUnavailable => new PeerUnavailableException(message),
+        ErrorCodes.SchemaViolation => new SchemaViolationException(message),
+        ErrorCodes.ConstraintViolation => new ConstraintViolationException(message),
+        ErrorCodes.InsufficientRights => new InsufficientRightsException(message),
+        ErrorCodes.ReservationUnavailable => new ReservationUnavailableException(message),
         ErrorCodes.RateLimited => new RateLimitedException(message, retryAfter ?? TimeSpan.FromSeconds(1)),
         _ => new CausewayException(code, message),
     };
@@ -85,3 +89,23 @@ public sealed class NotHeldException(string message) : CausewayException(ErrorCo
     internal static NotHeldException For(string database, Replication.Subscription holds, string collection, string? id)
         => new($"This replica holds only {holds} of database '{database}', not {(id is null ? $"all of collection '{collection}'" : $"{collection}/{id}")}: ask a replica that holds it.");
 }
+
+/// <summary>A document does not fit its collection's schema (a field of the wrong kind or type, a
+/// required field missing), or a schema was refused because a constraint in it cannot be guaranteed.</summary>
+public sealed class SchemaViolationException(string message) : CausewayException(ErrorCodes.SchemaViolation, message);
+
+/// <summary>A write would break a declared constraint: a check, a reference, a unique value.</summary>
+public sealed class ConstraintViolationException(string message) : CausewayException(ErrorCodes.ConstraintViolation, message);
+
+/// <summary>A bounded counter change needs more rights than this replica holds (a transfer has been asked for).</summary>
+public sealed class InsufficientRightsException(string message) : CausewayException(ErrorCodes.InsufficientRights, message)
+{
+    /// <summary>What was short (absent when the error came over the wire): the counter and how many rights more it needed.</summary>
+    public RightsShortage? Shortage { get; init; }
+}
+
+/// <summary>A bounded counter a write needed more rights over: how many more, on which side.</summary>
+public sealed record RightsShortage(string Collection, string Id, string Path, Crdt.BoundSide Side, long Missing);
+
+/// <summary>A unique value or a block of ids belongs to another replica that cannot be reached now.</summary>
+public sealed class ReservationUnavailableException(string message) : CausewayException(ErrorCodes.ReservationUnavailable, message);

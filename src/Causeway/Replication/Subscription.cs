@@ -30,11 +30,13 @@ public sealed class Subscription : IEquatable<Subscription>
         return new Subscription(list);
     }
 
+    /// <summary>Every replica holds the system collections (schema, reservations, sequences): the
+    /// rules it enforces must be complete wherever it writes.</summary>
     public bool Matches(string collection, string id)
-        => Selectors is null || Selectors.Any(s => s.Collection == collection && (s.IdPrefix is null || id.StartsWith(s.IdPrefix, StringComparison.Ordinal)));
+        => Selectors is null || Schemas.SystemCollections.IsSystem(collection) || Selectors.Any(s => s.Collection == collection && (s.IdPrefix is null || id.StartsWith(s.IdPrefix, StringComparison.Ordinal)));
 
     /// <summary>Whether every document of <paramref name="collection"/> is selected.</summary>
-    public bool HoldsWhole(string collection) => Selectors is null || Selectors.Any(s => s.Collection == collection && s.IdPrefix is null);
+    public bool HoldsWhole(string collection) => Selectors is null || Schemas.SystemCollections.IsSystem(collection) || Selectors.Any(s => s.Collection == collection && s.IdPrefix is null);
 
     /// <summary>Whether every document <paramref name="other"/> selects, this selects too.</summary>
     public bool Covers(Subscription other)

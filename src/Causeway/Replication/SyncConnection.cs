@@ -63,7 +63,7 @@ public static class SyncConnection
                 progress?.Invoke(session);
                 if (mode == SyncMode.Once && session.Role == SyncRole.Initiator && session.CaughtUp) break;
                 var arrival = inbox.Reader.WaitToReadAsync(stop.Token).AsTask();
-                await Task.WhenAny(arrival, changed, Task.Delay(Tick, stop.Token)).ConfigureAwait(false);
+                await Task.WhenAny(arrival, changed, session.Outgoing, Task.Delay(Tick, stop.Token)).ConfigureAwait(false);
                 if (arrival.IsCompleted && !await arrival.ConfigureAwait(false)) { closedByPeer = true; break; }
             }
         }
@@ -80,6 +80,7 @@ public static class SyncConnection
         }
         finally
         {
+            session.Close();
             stop.Cancel();
             await channel.DisposeAsync().ConfigureAwait(false);
             try { await reading.ConfigureAwait(false); } catch (Exception) { /* the reader ends with the channel */ }

@@ -35,6 +35,33 @@ public sealed record ReadyFrame(VersionVector Clock) : SyncFrame;
 /// <summary>The session ends: why, with a stable code.</summary>
 public sealed record ErrorFrame(string Code, string Message) : SyncFrame;
 
+/// <summary>Asks the peer for something only one replica may hold at a time (DESIGN.md, Invariants):
+/// rights over a bounded counter, a unique value, a block of sequence numbers. The peer answers with
+/// an <see cref="AnswerFrame"/> of the same <paramref name="Id"/>; what it grants arrives as a commit.</summary>
+public sealed record AskFrame(long Id, Reservation What) : SyncFrame;
+
+/// <summary>The answer to an <see cref="AskFrame"/>: how much was granted (0 when nothing) and the
+/// commit that grants it, or why not (a stable error code).</summary>
+public sealed record AnswerFrame(long Id, long Granted, Cid? Commit, string? Code, string Detail) : SyncFrame;
+
+/// <summary>What one replica asks another for. <see cref="Kind"/> is "rights" (a counter's
+/// <see cref="Path"/> and <see cref="Side"/>), "value" (the unique value whose reservation is the
+/// document <see cref="Id"/> of _reservations, for the document named in <see cref="Path"/>), or
+/// "block" (sequence numbers for <see cref="Collection"/>).</summary>
+public sealed record Reservation(string Kind, string Collection, string Id, string Path, Crdt.BoundSide Side, long Amount)
+{
+    public const string Rights = "rights";
+    public const string Value = "value";
+    public const string Block = "block";
+
+    public override string ToString() => Kind switch
+    {
+        Rights => $"{Amount} {(Side == Crdt.BoundSide.Lower ? "lower" : "upper")} rights over {Collection}/{Id}.{Path}",
+        Block => $"a block of {Amount} ids of {Collection}",
+        _ => $"the reservation {Collection}/{Id}",
+    };
+}
+
 /// <summary>A commit block and its operation blocks, in the commit's order. A projection has null
 /// for the operations the receiver does not hold.</summary>
 public sealed record ShippedCommit(byte[] Block, IReadOnlyList<byte[]?> OpBlocks)
@@ -96,6 +123,26 @@ public static class SyncFrameCodec
                 w.WriteText("ready");
                 WriteClock(w, r.Clock);
                 break;
+            case AskFrame a:
+                w.WriteStartArray(8);
+                w.WriteText("ask");
+                w.WriteInt64(a.Id);
+                w.WriteText(a.What.Kind);
+                w.WriteText(a.What.Collection);
+                w.WriteText(a.What.Id);
+                w.WriteText(a.What.Path);
+                w.WriteInt64((long)a.What.Side);
+                w.WriteInt64(a.What.Amount);
+                break;
+            case AnswerFrame a:
+                w.WriteStartArray(6);
+                w.WriteText("answer");
+                w.WriteInt64(a.Id);
+                w.WriteInt64(a.Granted);
+                if (a.Commit is { } cid) w.WriteLink(cid); else w.WriteNull();
+                if (a.Code is null) w.WriteNull(); else w.WriteText(a.Code);
+                w.WriteText(a.Detail);
+                break;
             case ErrorFrame e:
                 w.WriteStartArray(3);
                 w.WriteText("error");
@@ -127,6 +174,8 @@ public static class SyncFrameCodec
                 ("ack", 3) => new AckFrame(ReadClock(r), ReadClock(r)),
                 ("ready", 2) => new ReadyFrame(ReadClock(r)),
                 ("error", 3) => new ErrorFrame(r.ReadText(), r.ReadText()),
+                ("ask", 8) => ReadAsk(r),
+                ("answer", 6) => new AnswerFrame(r.ReadInt64(), r.ReadInt64(), ReadOptional(r, r.ReadLink), ReadOptional(r, r.ReadText), r.ReadText()),
                 _ => throw Refuse($"an unknown frame '{Documents.Names.Clip(type)}' with {n} items"),
             };
             r.ReadEndArray();
@@ -151,6 +200,31 @@ public static class SyncFrameCodec
         w.WriteText(signer);
         w.WriteEndArray();
         return w.Encode();
+    }
+
+    private static AskFrame ReadAsk(DagCborReader r)
+    {
+        long id = r.ReadInt64();
+        string kind = r.ReadText(), collection = r.ReadText(), doc = r.ReadText(), path = r.ReadText();
+        long side = r.ReadInt64(), amount = r.ReadInt64();
+        if (kind is not (Reservation.Rights or Reservation.Value or Reservation.Block)) throw Refuse($"an ask for an unknown kind '{Documents.Names.Clip(kind)}'");
+        if (side is not (0 or 1)) throw Refuse("an ask with a side other than 0 or 1");
+        if (amount < 1) throw Refuse("an ask for less than 1");
+        return new AskFrame(id, new Reservation(kind, collection, doc, path, (Crdt.BoundSide)side, amount));
+    }
+
+    private static T? ReadOptional<T>(DagCborReader r, Func<T> read) where T : class
+    {
+        if (r.PeekKind() != DagCborKind.Null) return read();
+        r.ReadNull();
+        return null;
+    }
+
+    private static Cid? ReadOptional(DagCborReader r, Func<Cid> read)
+    {
+        if (r.PeekKind() != DagCborKind.Null) return read();
+        r.ReadNull();
+        return null;
     }
 
     private static IReadOnlyList<ShippedCommit> ReadCommits(DagCborReader r)

@@ -166,6 +166,7 @@ public sealed class SyncSession
                     throw Refuse($"a proof that does not verify: it does not hold the key of {_peerHello.Replica}");
                 _peerProven = true;
                 _lastProgressAt = now;
+                _db.Reservations.Attach(this);
                 return [];
             case ErrorFrame error:
                 EndedByPeer = true;
@@ -193,6 +194,11 @@ public sealed class SyncSession
                     _lastProgressAt = now;
                 }
                 return [];
+            case AskFrame ask:
+                return [await _db.Reservations.AnswerAsync(this, ask, cancellation).ConfigureAwait(false)];
+            case AnswerFrame answer:
+                _db.Reservations.Answered(this, answer);
+                return [];
             case ReadyFrame ready:
                 if (!Wants) throw Refuse("a ready mark although this side receives nothing");
                 // Merged, not replaced: a resent mark can arrive before an older one that was delayed.
@@ -214,9 +220,32 @@ public sealed class SyncSession
         finally { _published = _peerHas.Clone(); }
     }
 
+    /// <summary>Queues a frame of the reservation exchange (an ask) for the next <see cref="PumpAsync"/>;
+    /// safe from any thread.</summary>
+    public void Send(SyncFrame frame)
+    {
+        _outbox.Enqueue(frame);
+        _outboxSignal.TrySetResult();
+    }
+
+    /// <summary>Completes when <see cref="Send"/> queued something: the driver wakes to pump it out.</summary>
+    public Task Outgoing => _outboxSignal.Task;
+
+    /// <summary>The session is over: this replica stops asking its peer for anything.</summary>
+    public void Close() => _db.Reservations.Detach(this);
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<SyncFrame> _outbox = new();
+    private TaskCompletionSource _outboxSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     private async Task<IReadOnlyList<SyncFrame>> PumpCoreAsync(long now, CancellationToken cancellation)
     {
         var frames = new List<SyncFrame>();
+        if (Established)
+        {
+            // Reset before draining: a frame queued meanwhile signals the new one, never a stale one.
+            if (_outboxSignal.Task.IsCompleted) _outboxSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            while (_outbox.TryDequeue(out var queued)) frames.Add(queued);
+        }
         long retransmit = (long)_options.RetransmitAfter.TotalMilliseconds;
         if (!Established)
         {

@@ -3,7 +3,9 @@ using Causeway.Clocks;
 using Causeway.Documents;
 using Causeway.Encoding;
 using Causeway.Errors;
+using Causeway.Invariants;
 using Causeway.Ledger;
+using Causeway.Schemas;
 using Causeway.Security;
 using Causeway.Storage;
 
@@ -206,34 +208,45 @@ internal sealed class CommitPipeline : IAsyncDisposable
         var time = _clock.Now();
         long seq = draft.Clock.Get(_identity.Did) + 1;
         var context = new EffectContext(_identity.Did, seq, time);
-        var ops = new DocumentOp[request.Writes.Count];
-        var states = new (DocumentWrites Writes, DocumentState State, long Size)[request.Writes.Count];
-        long documentDelta = 0;
+        VersionRecord? Latest(string collection, string id) => group.Find((db.Id, collection, id)) ?? _reader.Latest(db, collection, id);
+        var schema = (group.Find((db.Id, SystemCollections.Schema, SystemCollections.SchemaDocument)) is { } stagedSchema
+            ? db.Schemas.Of(stagedSchema) : db.Schemas.Latest).Schema;
+        var staged = new StagedDocuments(Latest, context, schema);
+        foreach (var writes in request.Writes)
+        {
+            if (!draft.Holds.Matches(writes.Collection, writes.Id)) throw NotHeldException.For(db.Name, draft.Holds, writes.Collection, writes.Id);
+            staged.Edit(writes.Collection, writes.Id, writes.Intents);
+        }
+        if (schema.Collections.Count > 0)
+            ReferenceRules.Enforce(staged, collection =>
+            {
+                if (!draft.Holds.HoldsWhole(collection)) throw NotHeldException.For(db.Name, draft.Holds, collection, null);
+                return LatestOf(db, collection, group);
+            });
+        if (schema.Collections.Count > 0) BoundRules.Enforce(staged, _identity.Did);
 
+        var ops = new DocumentOp[staged.Entries.Count];
+        var states = new (StagedDocuments.Entry Entry, long Size)[ops.Length];
+        long documentDelta = 0;
         for (int i = 0; i < ops.Length; i++)
         {
-            var writes = request.Writes[i];
-            if (!draft.Holds.Matches(writes.Collection, writes.Id)) throw NotHeldException.For(db.Name, draft.Holds, writes.Collection, writes.Id);
-            var previous = group.Find((db.Id, writes.Collection, writes.Id)) ?? _reader.Latest(db, writes.Collection, writes.Id);
-            var state = previous?.State.Clone() ?? new DocumentState();
-            bool existed = state.Exists;
-            var editor = new DocumentEditor(state, context);
-            foreach (var intent in writes.Intents) editor.Apply(intent, $"{writes.Collection}/{writes.Id}");
-            var op = DocumentOp.Create(writes.Collection, writes.Id, editor.Effects, context, _stageScratch);
+            var entry = staged.Entries[i];
+            if (!draft.Holds.Matches(entry.Collection, entry.Id)) throw NotHeldException.For(db.Name, draft.Holds, entry.Collection, entry.Id);
+            var op = DocumentOp.Create(entry.Collection, entry.Id, entry.Editor.Effects, context, _stageScratch);
             if (op.Block.Length > MaxDocumentBytes)
-                throw new TooLargeException($"The change to {writes.Collection}/{writes.Id} encodes to {op.Block.Length:N0} bytes; the limit is {MaxDocumentBytes:N0}.");
+                throw new TooLargeException($"The change to {entry.Collection}/{entry.Id} encodes to {op.Block.Length:N0} bytes; the limit is {MaxDocumentBytes:N0}.");
             // A document only grows by what its operations add, so the exact size is needed only
             // when this running estimate passes the limit.
-            long size = (previous?.SizeEstimate ?? 0) + op.Block.Length;
+            long size = (entry.Previous?.SizeEstimate ?? 0) + op.Block.Length;
             if (size > MaxDocumentBytes)
             {
-                size = ValueCbor.Encode(state.ToValue()).Length;
+                size = ValueCbor.Encode(entry.State.ToValue()).Length;
                 if (size > MaxDocumentBytes)
-                    throw new TooLargeException($"Document {writes.Collection}/{writes.Id} would be {size:N0} bytes; the limit is {MaxDocumentBytes:N0}.");
+                    throw new TooLargeException($"Document {entry.Collection}/{entry.Id} would be {size:N0} bytes; the limit is {MaxDocumentBytes:N0}.");
             }
             ops[i] = op;
-            states[i] = (writes, state, size);
-            documentDelta += (state.Exists ? 1 : 0) - (existed ? 1 : 0);
+            states[i] = (entry, size);
+            documentDelta += (entry.State.Exists ? 1 : 0) - (entry.Existed ? 1 : 0);
         }
 
         var cids = new Cid[ops.Length];
@@ -246,15 +259,25 @@ internal sealed class CommitPipeline : IAsyncDisposable
         var changed = new ChangedDocument[states.Length];
         for (int i = 0; i < states.Length; i++)
         {
-            var (writes, state, size) = states[i];
-            versions[i] = new VersionRecord { Position = position, Commit = commit.Id, Origin = commit.Origin, Time = time, OpIndex = i, State = state, SizeEstimate = size };
-            changed[i] = new ChangedDocument(writes.Collection, writes.Id, !state.Exists);
-            group.Overlay[(db.Id, writes.Collection, writes.Id)] = versions[i];
+            var (entry, size) = states[i];
+            versions[i] = new VersionRecord { Position = position, Commit = commit.Id, Origin = commit.Origin, Time = time, OpIndex = i, State = entry.State, SizeEstimate = size };
+            changed[i] = new ChangedDocument(entry.Collection, entry.Id, !entry.State.Exists);
+            group.Overlay[(db.Id, entry.Collection, entry.Id)] = versions[i];
         }
         group.Plan.Add(new StagedCommit(db, commit, ops, position, versions, changed, time));
         group.Committed.Add((db.Id, commit.Id));
         var result = new WriteResult(commit.Id, position);
         return () => request.Result = result;
+    }
+
+    /// <summary>The newest state of every document of a collection the pipeline can see: stored, or
+    /// staged in this group or the one being persisted before it.</summary>
+    private IEnumerable<(string Id, DocumentState State)> LatestOf(DatabaseRuntime db, string collection, Group group)
+    {
+        var staged = group.InCollection(db.Id, collection);
+        foreach (var (id, version) in _reader.CollectionAt(db, collection, long.MaxValue))
+            if (!staged.ContainsKey(id)) yield return (id, version.State);
+        foreach (var (id, version) in staged) yield return (id, version.State);
     }
 
     /// <summary>Verifies and stages commits made elsewhere. Everything is checked before the group
@@ -314,6 +337,12 @@ internal sealed class CommitPipeline : IAsyncDisposable
                 var state = previous?.State.Clone() ?? new DocumentState();
                 bool existed = state.Exists;
                 foreach (var effect in op.Effects) state.Apply(effect);
+                if (op.Collection == SystemCollections.Schema && state.Exists)
+                {
+                    // Only the engine writes the schema; one no replica could read would stop every write here.
+                    try { SchemaVersion.FromDocument(state.ToValue(), commit.Id, position); }
+                    catch (CorruptDataException e) { throw new InvalidCommitException($"{where} stores a schema this replica cannot read: {e.Message}"); }
+                }
                 var version = new VersionRecord { Position = position, Commit = commit.Id, Origin = commit.Origin, Time = commit.Time, OpIndex = i, State = state, SizeEstimate = (previous?.SizeEstimate ?? 0) + op.Block.Length };
                 versions.Add(version);
                 changed.Add(new ChangedDocument(op.Collection, op.Id, !state.Exists));
@@ -356,7 +385,11 @@ internal sealed class CommitPipeline : IAsyncDisposable
             draft.Runtime.Publish(draft.ToRecord(), () =>
             {
                 foreach (var ((db, collection, id), record) in group.Overlay)
-                    if (db == draft.Runtime.Id) _cache.Put(db, collection, id, record);
+                {
+                    if (db != draft.Runtime.Id) continue;
+                    _cache.Put(db, collection, id, record);
+                    if (collection == SystemCollections.Schema && id == SystemCollections.SchemaDocument) draft.Runtime.Schemas.Published(record);
+                }
             });
         }
         group.Durable = true;
@@ -476,6 +509,17 @@ internal sealed class Group
         draft = before is null ? db.StartDraft() : new DatabaseDraft(db, before.ToRecord()) { Dropped = before.Dropped };
         Drafts[db] = draft;
         return draft;
+    }
+
+    /// <summary>The versions this group and the one before it staged in a collection (this group's win).</summary>
+    public Dictionary<string, VersionRecord> InCollection(uint db, string collection)
+    {
+        var result = new Dictionary<string, VersionRecord>(StringComparer.Ordinal);
+        foreach (var overlay in new[] { _previous?.Overlay, Overlay })
+            if (overlay is not null)
+                foreach (var ((d, c, id), record) in overlay)
+                    if (d == db && c == collection) result[id] = record;
+        return result;
     }
 
     public VersionRecord? Find((uint, string, string) key) => Overlay.GetValueOrDefault(key) ?? _previous?.Overlay.GetValueOrDefault(key);

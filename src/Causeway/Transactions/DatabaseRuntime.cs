@@ -24,6 +24,9 @@ internal sealed class DatabaseRuntime
     public uint Id { get; }
     public string Name { get; }
 
+    /// <summary>The parsed schema versions this database was last asked for.</summary>
+    public SchemaCache Schemas { get; } = new();
+
     /// <summary>Readers and publishers of this database's versions serialize on this lock.</summary>
     public Lock PublishLock { get; } = new();
 

@@ -39,11 +39,13 @@ public sealed class Transaction
 
     public void Put<T>(string collection, string id, T document) => Put(collection, id, Database.ToValue(document));
 
-    /// <summary>Creates a document with a generated id (UUIDv7) and returns the id.</summary>
+    /// <summary>Creates a document with an id made as its collection's schema says (UUIDv7 by default) and returns the id.</summary>
     public string Create(string collection, Value document)
     {
-        string id = Guid.CreateVersion7().ToString();
-        Put(collection, id, document);
+        Schemas.SystemCollections.CheckWritable(Names.Collection(collection));
+        var checkedDocument = Database.CheckDocument(document);
+        string id = _database.NewIdAsync(collection, CancellationToken.None).GetAwaiter().GetResult();
+        Add(collection, id, new DocumentIntent.Create(checkedDocument));
         return id;
     }
 
@@ -65,7 +67,7 @@ public sealed class Transaction
     private void Add(string collection, string id, DocumentIntent intent)
     {
         if (_closed) throw new InvalidOperationException("This transaction has already been committed or abandoned.");
-        Names.Collection(collection);
+        Schemas.SystemCollections.CheckWritable(Names.Collection(collection));
         Names.DocumentId(id);
         var key = (collection, id);
         if (!_pending.TryGetValue(key, out var pending))
@@ -77,7 +79,7 @@ public sealed class Transaction
         var trial = pending.State.Clone();
         var preview = new EffectContext(_database.Replica.Did, long.MaxValue, Clocks.HlcTimestamp.MaxValue);
         // Stamps continue after the document's earlier intents, as in the commit's one editor per document.
-        var editor = new DocumentEditor(trial, preview, pending.Effects);
+        var editor = new DocumentEditor(trial, preview, pending.Effects, _database.SchemaAt(Snapshot).Schema.For(collection));
         editor.Apply(intent, $"{collection}/{id}");
         if (!_pending.ContainsKey(key)) { _pending[key] = pending; _order.Add(key); }
         pending.State = trial;

@@ -201,7 +201,7 @@ public sealed class CausewayClientTests : IAsyncLifetime
     [InlineData(404, "text/plain", "nothing", typeof(NotFoundException), ErrorCodes.NotFound)]
     [InlineData(418, "text/plain", "teapot", typeof(CausewayException), "http_418")]
     [InlineData(500, "application/problem+json", """{"code": "internal", "detail": "it broke"}""", typeof(CausewayException), ErrorCodes.Internal)]
-    [InlineData(422, "application/problem+json", """{"code": "schema_violation", "detail": "price is required"}""", typeof(CausewayException), ErrorCodes.SchemaViolation)]
+    [InlineData(422, "application/problem+json", """{"code": "schema_violation", "detail": "price is required"}""", typeof(SchemaViolationException), ErrorCodes.SchemaViolation)]
     [InlineData(400, "application/problem+json", "not json at all", typeof(CausewayException), "http_400")]
     [InlineData(200, "application/json", """{"unexpected": true}""", typeof(CausewayException), ErrorCodes.Internal)]
     public async Task Answers_that_are_not_what_the_api_promises_still_become_causeway_exceptions(int status, string type, string body, Type expected, string code)

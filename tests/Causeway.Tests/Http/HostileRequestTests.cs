@@ -1004,7 +1004,7 @@ internal sealed class HostileGenerator
         d.Method = Pick("GET", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
         d.Path = Pick(
             "/", "/v1", "/v1/", "/v2/status", "/v1/statuses", "/v1/dbs/target/docs", "/v1/dbs/target/docs/items/d1/history/x",
-            "/v1/dbs/target/query", "/v1/dbs/target/schema", "/v1/dbs/target/replicate/x", "/v1/dbs/target/peers/s1/x", "/v1/tokens",
+            "/v1/dbs/target/query", "/v1/dbs/target/schema/x", "/v1/dbs/target/replicate/x", "/v1/dbs/target/peers/s1/x", "/v1/tokens",
             "/v1/dbs/target/sync/x",
             "/v1/dbs/target/functions/f", "/v1/dbs/target/functions/f/call", "/v1/dbs/target/docs/items/d1/x/y/z", "/v1/%01",
             "/v1/dbs/target/commits", "/v1/dbs/target/changes/x", "/v1/dbs/target/verify/x", "/v1/dbs/target/tx/x",

@@ -1,0 +1,62 @@
+using Causeway.Errors;
+using Causeway.Invariants;
+using Causeway.Replication;
+using Causeway.Transactions;
+
+namespace Causeway;
+
+/// <summary>Writes that spend rights over bounded counters: when this replica holds too few, it asks
+/// its peers for a transfer, and either fails fast (insufficient_rights) or, inside
+/// <see cref="WaitingForRights"/>, waits for the grant and tries again until the timeout.</summary>
+public sealed partial class Database
+{
+    private static readonly AsyncLocal<TimeSpan?> RightsWait = new();
+
+    /// <summary>Within the returned scope (dispose it to leave), a write short of rights waits up to
+    /// <paramref name="timeout"/> for a transfer from a peer instead of failing at once.</summary>
+    public static IDisposable WaitingForRights(TimeSpan timeout)
+    {
+        if (timeout < TimeSpan.Zero || timeout > TimeSpan.FromMinutes(5))
+            throw new InvalidInputException(ErrorCodes.InvalidValue, "A wait for rights is between 0 and 5 minutes.");
+        var previous = RightsWait.Value;
+        RightsWait.Value = timeout;
+        return new Scope(() => RightsWait.Value = previous);
+    }
+
+    /// <summary>The wait <see cref="WaitingForRights"/> set for the current flow, if any (the HTTP client sends it on).</summary>
+    public static TimeSpan? RightsWaitInScope => RightsWait.Value;
+
+    private sealed class Scope(Action leave) : IDisposable
+    {
+        public void Dispose() => leave();
+    }
+
+    /// <summary>The one way user writes reach the pipeline.</summary>
+    private async Task<WriteResult> CommitWritesAsync(IReadOnlyList<DocumentWrites> writes, CancellationToken cancellation)
+    {
+        var wait = RightsWait.Value;
+        var deadline = wait is { } w ? DateTime.UtcNow + w : DateTime.UtcNow;
+        while (true)
+        {
+            try
+            {
+                return await _pipeline.CommitAsync(Runtime, writes, cancellation).ConfigureAwait(false);
+            }
+            catch (InsufficientRightsException e) when (e.Shortage is { } shortage)
+            {
+                var what = new Reservation(Reservation.Rights, shortage.Collection, shortage.Id, shortage.Path, shortage.Side, shortage.Missing);
+                var remaining = deadline - DateTime.UtcNow;
+                // Ask even when not waiting: the next write may find the rights here.
+                var ask = Reservations.AskAsync(what, remaining > Invariants.Reservations.RelayTimeout ? remaining : Invariants.Reservations.RelayTimeout);
+                if (remaining <= TimeSpan.Zero) throw;
+                var outcome = await ask.ConfigureAwait(false);
+                if (!outcome.IsGranted)
+                {
+                    if (DateTime.UtcNow >= deadline) throw;
+                    // Refused for now (every peer short too): try again a little later, until the deadline.
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(50, Math.Max(1, (deadline - DateTime.UtcNow).TotalMilliseconds))), cancellation).ConfigureAwait(false);
+                }
+            }
+        }
+    }
+}

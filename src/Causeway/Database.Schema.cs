@@ -1,0 +1,112 @@
+using Causeway.Documents;
+using Causeway.Errors;
+using Causeway.Invariants;
+using Causeway.Schemas;
+using Causeway.Transactions;
+
+namespace Causeway;
+
+/// <summary>A database's schema: declared kinds and constraints (docs/invariants.md).</summary>
+public sealed partial class Database
+{
+    private readonly SemaphoreSlim _schemaWriter = new(1, 1);
+
+    /// <summary>Analyzes <paramref name="schema"/> and, if every constraint in it can be guaranteed,
+    /// stores it as the next version (a commit of <c>_schema/current</c>, replicated like data). A
+    /// constraint that cannot be guaranteed is refused (schema_violation) and nothing is written.
+    /// Documents already stored that break the new schema are listed in the answer, not changed.</summary>
+    public async Task<SchemaInfo> SetSchemaAsync(Schema schema, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(schema);
+        CheckOpen();
+        var analysis = SchemaAnalyzer.Analyze(schema);
+        await _schemaWriter.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            var current = Runtime.Schemas.Latest;
+            var stored = schema with { Home = schema.Home ?? current.Schema.Home ?? Replica.Did };
+            var writes = new DocumentWrites(SystemCollections.Schema, SystemCollections.SchemaDocument,
+                [new DocumentIntent.Put(SchemaVersion.ToDocument(stored, current.Version + 1))]);
+            var result = await _pipeline.CommitAsync(Runtime, [writes], cancellation).ConfigureAwait(false);
+            var version = new SchemaVersion(stored, current.Version + 1, result.Commit, result.Position);
+            return new SchemaInfo(version, analysis, Violations(stored, result.Position, cancellation));
+        }
+        finally
+        {
+            _schemaWriter.Release();
+        }
+    }
+
+    /// <summary>The schema in force (empty, version 0, when none was ever set), its analysis and the
+    /// stored documents that break it.</summary>
+    public Task<SchemaInfo> GetSchemaAsync(CancellationToken cancellation = default)
+    {
+        CheckOpen();
+        long position = Runtime.Position;
+        var version = SchemaAt(position);
+        return Task.FromResult(new SchemaInfo(version, SchemaAnalyzer.Analyze(version.Schema), Violations(version.Schema, position, cancellation)));
+    }
+
+    /// <summary>The schema as of <paramref name="position"/>.</summary>
+    internal SchemaVersion SchemaAt(long position)
+    {
+        var latest = Runtime.Schemas.Latest;
+        if (latest.Commit is null || position >= latest.Position) return latest.Position <= position ? latest : SchemaVersion.None;
+        return Runtime.Schemas.Of(_reader.At(Runtime, SystemCollections.Schema, SystemCollections.SchemaDocument, position));
+    }
+
+    /// <summary>Whether a stored document can be seen under the schema: it exists, and every parent it
+    /// names through a remove-wins reference can be seen too.</summary>
+    private bool Visible(string collection, VersionRecord version, long position)
+    {
+        if (!version.State.Exists) return false;
+        var schema = SchemaAt(position).Schema;
+        return !Visibility.DependsOnParents(schema, collection)
+            || Visibility.IsVisible(schema, collection, version.State, (c, id) => Holds.Matches(c, id) ? _reader.At(Runtime, c, id, position)?.State : null);
+    }
+
+    /// <summary>Stored documents that break <paramref name="schema"/>, at most <see cref="MaxViolations"/>.</summary>
+    private IReadOnlyList<SchemaViolation> Violations(Schema schema, long position, CancellationToken cancellation)
+    {
+        var found = new List<SchemaViolation>();
+        foreach (var rules in schema.Collections.Values.OrderBy(c => c.Name, StringComparer.Ordinal))
+        {
+            if (!Holds.HoldsWhole(rules.Name)) continue;
+            foreach (var (id, version) in _reader.CollectionAt(Runtime, rules.Name, position))
+            {
+                cancellation.ThrowIfCancellationRequested();
+                if (!version.State.Exists) continue;
+                foreach (var (constraint, problem, _) in DocumentRules.Problems(rules, version.State))
+                    found.Add(new SchemaViolation(rules.Name, id, constraint, problem));
+                foreach (var field in rules.Fields.Values)
+                {
+                    if (field.References is not { } parent || Visibility.ReferenceOf(version.State, field) is not { } parentId) continue;
+                    if (!Holds.Matches(parent, parentId)) continue;
+                    var target = _reader.At(Runtime, parent, parentId, position);
+                    if (target is null || !Visible(parent, target, position))
+                        found.Add(new SchemaViolation(rules.Name, id, $"{field.Path} → {parent}", $"'{field.Path}' names {parent}/{parentId}, which does not exist"));
+                }
+                if (found.Count >= MaxViolations) return found;
+            }
+        }
+        return found;
+    }
+
+    /// <summary>A new document id for <paramref name="collection"/>, made as its schema says.</summary>
+    internal ValueTask<string> NewIdAsync(string collection, CancellationToken cancellation) => SchemaAt(Runtime.Position).Schema.For(collection)?.Id switch
+    {
+        IdGeneration.Uuid => ValueTask.FromResult(Replica.Uuids.Next()),
+        IdGeneration.Ordered => ValueTask.FromResult(OrderedIds.For(Replica.Clock.Now(), Replica.Tag, 0)),
+        IdGeneration.Sequence => throw new ReservationUnavailableException($"Collection '{collection}' numbers its documents from blocks of the home replica, and this replica has none left."),
+        _ => ValueTask.FromResult(Guid.CreateVersion7().ToString()),
+    };
+
+    /// <summary>How many violations a schema answer lists at most.</summary>
+    public const int MaxViolations = 1000;
+}
+
+/// <summary>A schema version with its analysis and the stored documents that break it.</summary>
+public sealed record SchemaInfo(SchemaVersion Version, SchemaAnalysis Analysis, IReadOnlyList<SchemaViolation> Violations)
+{
+    public Schema Schema => Version.Schema;
+}

@@ -1,0 +1,91 @@
+using Causeway.Crdt;
+using Causeway.Documents;
+using Causeway.Errors;
+using Causeway.Schemas;
+using Causeway.Values;
+
+namespace Causeway.Invariants;
+
+/// <summary>The rules of a schema that one document's own state must meet: declared kinds and
+/// types, required fields, and checks. Pure; used on every write (throwing) and to list the stored
+/// documents that break a new schema (collecting).</summary>
+public static class DocumentRules
+{
+    /// <summary>Throws the first problem: schema_violation for kinds, types and required fields,
+    /// constraint_violation for a failed check.</summary>
+    public static void Enforce(CollectionRules rules, DocumentState state, string describe)
+    {
+        foreach (var (constraint, problem, isCheck) in Problems(rules, state))
+            throw isCheck
+                ? new ConstraintViolationException($"{describe} breaks check '{constraint}': {problem}.")
+                : new SchemaViolationException($"{describe}: {problem}.");
+    }
+
+    /// <summary>Every problem of a live document against its collection's rules (none for a deleted one).</summary>
+    public static IEnumerable<(string Constraint, string Problem, bool IsCheck)> Problems(CollectionRules rules, DocumentState state)
+    {
+        if (!state.Exists) yield break;
+        foreach (var rule in rules.Fields.Values)
+        {
+            var field = state.Fields.FieldAt(rule.Path.Split('.'));
+            var kind = field?.VisibleKind;
+            if (kind is null)
+            {
+                if (rule.Required) yield return (rule.Path, $"'{rule.Path}' is required", false);
+                continue;
+            }
+            string? declared = rule.IsBounded ? "bcounter" : rule.Kind;
+            string actual = KindName(field!, kind.Value);
+            if (actual != declared)
+            {
+                yield return (rule.Path, $"'{rule.Path}' is declared {declared} but holds a {actual}", false);
+                continue;
+            }
+            if (rule.Type is { } type)
+                foreach (var value in Values(field!, kind.Value))
+                    if (!Fits(value, type))
+                    {
+                        yield return (rule.Path, $"'{rule.Path}' must be {Article(type)}, not {value}", false);
+                        break;
+                    }
+            if (rule.References is not null && field!.Lww?.Value is { Kind: not (ValueKind.String or ValueKind.Null) } notId)
+                yield return (rule.Path, $"'{rule.Path}' references {rule.References}: it holds a document id (a string), not {notId}", false);
+        }
+        foreach (var check in rules.Checks)
+        {
+            if (check.Expression.Allows(path => state.Fields.ValueAt(path.Split('.')))) continue;
+            var values = check.Expression.Fields.Select(p => $"{p} = {state.Fields.ValueAt(p.Split('.'))?.ToString() ?? "absent"}");
+            yield return (check.Name, $"'{check.Expression.Text}' is false for {string.Join(", ", values)}", true);
+        }
+    }
+
+    /// <summary>The kind name as a schema writes it (a bounded counter is a kind of its own there).</summary>
+    private static string KindName(CrdtField field, FieldKind kind) => kind.ToWireName();
+
+    private static IEnumerable<Value> Values(CrdtField field, FieldKind kind) => kind switch
+    {
+        FieldKind.Lww => field.Lww!.Value is { } v && !v.IsNull ? [v] : [],
+        FieldKind.MvReg => field.MvReg!.Values,
+        FieldKind.AwSet => field.AwSet!.Elements,
+        FieldKind.RwSet => field.RwSet!.Elements,
+        _ => [],
+    };
+
+    private static bool Fits(Value value, Schemas.ValueType type) => type switch
+    {
+        Schemas.ValueType.String => value.Kind == ValueKind.String,
+        Schemas.ValueType.Number => value.IsNumber,
+        Schemas.ValueType.Integer => value.Kind == ValueKind.Int,
+        Schemas.ValueType.Boolean => value.Kind == ValueKind.Bool,
+        Schemas.ValueType.Timestamp => value.Kind == ValueKind.Timestamp,
+        Schemas.ValueType.Bytes => value.Kind == ValueKind.Bytes,
+        Schemas.ValueType.Array => value.Kind == ValueKind.Array,
+        _ => value.Kind == ValueKind.Map,
+    };
+
+    private static string Article(Schemas.ValueType type) => type switch
+    {
+        Schemas.ValueType.Integer or Schemas.ValueType.Array or Schemas.ValueType.Object => "an " + type.ToString().ToLowerInvariant(),
+        _ => "a " + type.ToString().ToLowerInvariant(),
+    };
+}

@@ -1,0 +1,60 @@
+using Causeway.Documents;
+using Causeway.Errors;
+using Causeway.Schemas;
+using Causeway.Transactions;
+
+namespace Causeway.Invariants;
+
+/// <summary>Keeps references from dangling, inside one local commit (DESIGN.md, Invariants):
+/// a child names a visible parent; an add-wins child touches its parent, so a concurrent delete of
+/// the parent is undone; deleting a parent that live add-wins children still name is refused; deleting
+/// a parent deletes its live remove-wins children (cascade), and concurrent ones vanish by
+/// <see cref="Visibility"/>. Then every written document is checked against its own rules.</summary>
+internal static class ReferenceRules
+{
+    /// <param name="collection">The latest live and deleted documents of a collection (a parent's possible children).</param>
+    public static void Enforce(StagedDocuments staged, Func<string, IEnumerable<(string Id, DocumentState State)>> collection)
+    {
+        var schema = staged.Schema;
+        // What the transaction itself wrote is checked, never cascaded away behind its back.
+        int written = staged.Entries.Count;
+        // Entries grow while this runs (touches, cascades); each is looked at once.
+        for (int i = 0; i < staged.Entries.Count; i++)
+        {
+            var entry = staged.Entries[i];
+            string describe = $"{entry.Collection}/{entry.Id}";
+            if (entry.State.Exists && schema.For(entry.Collection) is { } rules)
+            {
+                foreach (var field in rules.Fields.Values)
+                {
+                    if (field.References is not { } parent || Visibility.ReferenceOf(entry.State, field) is not { } parentId) continue;
+                    if (!Visibility.IsVisible(schema, parent, staged.StateOf(parent, parentId), staged.StateOf))
+                        throw new ConstraintViolationException($"{describe}: '{field.Path}' names {parent}/{parentId}, which does not exist.");
+                    if (field.Policy == ReferencePolicy.AddWins) staged.Edit(parent, parentId, [new DocumentIntent.Touch()]);
+                }
+            }
+            if (entry.Existed && !entry.State.Exists) Deleted(staged, entry, collection, written);
+        }
+        foreach (var entry in staged.Entries)
+            if (schema.For(entry.Collection) is { } rules) DocumentRules.Enforce(rules, entry.State, $"{entry.Collection}/{entry.Id}");
+    }
+
+    private static void Deleted(StagedDocuments staged, StagedDocuments.Entry parent, Func<string, IEnumerable<(string Id, DocumentState State)>> collection, int written)
+    {
+        foreach (var (child, field) in staged.Schema.ReferencesTo(parent.Collection))
+        {
+            var candidates = collection(child.Name).Select(c => c.Id)
+                .Concat(staged.Entries.Where(e => e.Collection == child.Name).Select(e => e.Id))
+                .Distinct(StringComparer.Ordinal).ToList();
+            foreach (var id in candidates)
+            {
+                if (staged.StateOf(child.Name, id) is not { } state) continue;
+                if (!state.Exists || Visibility.ReferenceOf(state, field) != parent.Id) continue;
+                if (field.Policy == ReferencePolicy.AddWins)
+                    throw new ConstraintViolationException($"Cannot delete {parent.Collection}/{parent.Id}: {child.Name}/{id} still names it in '{field.Path}' (add-wins reference); delete or repoint it first.");
+                if (staged.Find(child.Name, id) is { } own && staged.Entries.IndexOf(own) < written) continue;   // refused when its turn comes
+                staged.Edit(child.Name, id, [new DocumentIntent.Delete()]);
+            }
+        }
+    }
+}

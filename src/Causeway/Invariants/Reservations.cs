@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using Causeway.Crdt;
+using Causeway.Documents;
+using Causeway.Encoding;
+using Causeway.Errors;
+using Causeway.Replication;
+using Causeway.Schemas;
+
+namespace Causeway.Invariants;
+
+/// <summary>What one database asks its peers for and grants them: rights over bounded counters
+/// (and, through the same exchange, unique values and id blocks). Asks travel on the sync sessions
+/// as <see cref="AskFrame"/>s; a grant is an ordinary commit of the granting replica (a rights
+/// transfer), so it is signed, replicated and verifiable like any other write.</summary>
+public sealed class Reservations
+{
+    private readonly Database _db;
+    private readonly ConcurrentDictionary<SyncSession, byte> _sessions = new();
+    private readonly ConcurrentDictionary<long, PendingAsk> _pending = new();
+    private readonly ConcurrentDictionary<Reservation, Task<AskOutcome>> _inFlight = new();
+    private long _nextId;
+
+    internal Reservations(Database db) => _db = db;
+
+    /// <summary>Asks answered with a grant, and asks that found no peer to answer (for benchmarks and tests).</summary>
+    public long Asked => Interlocked.Read(ref _asked);
+    public long Granted => Interlocked.Read(ref _granted);
+    private long _asked, _granted;
+
+    internal void Attach(SyncSession session) => _sessions.TryAdd(session, 0);
+
+    internal void Detach(SyncSession session)
+    {
+        _sessions.TryRemove(session, out _);
+        foreach (var (_, ask) in _pending)
+            lock (ask)
+                if (ask.Waiting.Remove(session) && ask.Waiting.Count == 0) ask.Complete(AskOutcome.Refused(ErrorCodes.ReservationUnavailable, "every peer asked went away"));
+    }
+
+    /// <summary>Asks every connected peer that sends commits here for <paramref name="what"/>; completes
+    /// when one grant has been applied here, or when every peer asked has refused, or at
+    /// <paramref name="timeout"/>. Concurrent asks for the same thing share one.</summary>
+    public Task<AskOutcome> AskAsync(Reservation what, TimeSpan timeout, SyncSession? except = null)
+        => _inFlight.GetOrAdd(what, w =>
+        {
+            var task = AskCoreAsync(w, timeout, except);
+            task.ContinueWith(_ => _inFlight.TryRemove(new KeyValuePair<Reservation, Task<AskOutcome>>(w, task)), TaskScheduler.Default);
+            return task;
+        });
+
+    private async Task<AskOutcome> AskCoreAsync(Reservation what, TimeSpan timeout, SyncSession? except)
+    {
+        var peers = _sessions.Keys.Where(s => s != except && s.Established && s.Wants).ToList();
+        if (peers.Count == 0) return AskOutcome.Refused(ErrorCodes.ReservationUnavailable, "no peer that could grant it is connected");
+        Interlocked.Increment(ref _asked);
+        long id = Interlocked.Increment(ref _nextId);
+        var ask = new PendingAsk([.. peers]);
+        _pending[id] = ask;
+        try
+        {
+            foreach (var peer in peers) peer.Send(new AskFrame(id, what));
+            using var expiry = new CancellationTokenSource(timeout);
+            AskOutcome outcome;
+            try { outcome = await ask.Outcome.WaitAsync(expiry.Token).ConfigureAwait(false); }
+            catch (OperationCanceledException) { return AskOutcome.Refused(ErrorCodes.ReservationUnavailable, $"no peer answered within {timeout.TotalMilliseconds:0} ms"); }
+            if (outcome.Commit is not { } commit) return outcome;
+            // The grant is a commit of the peer's: the ask is answered once it is applied here.
+            while (!_db.HasCommit(commit))
+            {
+                var changed = _db.Runtime.Changed;
+                if (_db.HasCommit(commit)) break;
+                try { await changed.WaitAsync(expiry.Token).ConfigureAwait(false); }
+                catch (OperationCanceledException) { return AskOutcome.Refused(ErrorCodes.ReservationUnavailable, $"the grant {commit} did not arrive within {timeout.TotalMilliseconds:0} ms"); }
+            }
+            Interlocked.Increment(ref _granted);
+            return outcome;
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>A peer's answer to one of this replica's asks.</summary>
+    internal void Answered(SyncSession from, AnswerFrame answer)
+    {
+        if (!_pending.TryGetValue(answer.Id, out var ask)) return;   // late, or for an ask already settled
+        if (answer.Granted > 0 && answer.Commit is not null) { ask.Complete(new AskOutcome(answer.Granted, answer.Commit, null, answer.Detail)); return; }
+        lock (ask)
+        {
+            ask.Waiting.Remove(from);
+            ask.LastRefusal = answer;
+            if (ask.Waiting.Count == 0) ask.Complete(AskOutcome.Refused(answer.Code ?? ErrorCodes.ReservationUnavailable, answer.Detail));
+        }
+    }
+
+    /// <summary>Answers a peer's ask: grants what this replica can spare by a commit, or says why not.
+    /// A replica that holds too little asks its own other peers first (a relay toward the holder).</summary>
+    internal async Task<AnswerFrame> AnswerAsync(SyncSession from, AskFrame ask, CancellationToken cancellation)
+    {
+        var what = ask.What;
+        try
+        {
+            if (what.Kind != Reservation.Rights)
+                return new AnswerFrame(ask.Id, 0, null, ErrorCodes.ReservationUnavailable, $"this replica does not grant {what}");
+            var (granted, commit) = await GrantRightsAsync(from, what, cancellation).ConfigureAwait(false);
+            return granted > 0
+                ? new AnswerFrame(ask.Id, granted, commit, null, $"granted {granted}")
+                : new AnswerFrame(ask.Id, 0, null, ErrorCodes.InsufficientRights, $"this replica holds none of {what} to spare");
+        }
+        catch (CausewayException e)
+        {
+            return new AnswerFrame(ask.Id, 0, null, e.Code, e.Message);
+        }
+    }
+
+    private async Task<(long Granted, Cid? Commit)> GrantRightsAsync(SyncSession from, Reservation what, CancellationToken cancellation)
+    {
+        if (from.PeerDid is not { } peer) return (0, null);
+        var (rule, held) = RightsHeld(what);
+        if (rule is null) return (0, null);
+        if (held < what.Amount)
+        {
+            // Too little here: ask the other peers on the asker's behalf (once), then grant what came.
+            await AskAsync(what with { Amount = (long)Int128.Min(long.MaxValue, what.Amount - Int128.Max(held, 0)) }, RelayTimeout, except: from).ConfigureAwait(false);
+            (_, held) = RightsHeld(what);
+        }
+        if (held <= 0) return (0, null);
+        // Hand over what was asked, and half of what is left besides: the asker is where rights are
+        // being spent, and a generous grant saves the next ask.
+        Int128 grant = Int128.Min(held, what.Amount + (held - what.Amount) / 2);
+        long amount = (long)Int128.Min(grant, long.MaxValue);
+        var result = await _db.CommitSystemAsync(what.Collection, what.Id, new DocumentIntent.TransferRights(what.Path, peer, what.Side, amount), cancellation).ConfigureAwait(false);
+        return (amount, result.Commit);
+    }
+
+    /// <summary>How long a replica relaying an ask waits for its own peers.</summary>
+    public static readonly TimeSpan RelayTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>The rights this replica holds now over the counter an ask names (its rule, or null if it names none).</summary>
+    internal (FieldRule? Rule, Int128 Held) RightsHeld(Reservation what)
+    {
+        var schema = _db.SchemaAt(_db.Position).Schema;
+        var rule = schema.For(what.Collection)?.Field(what.Path);
+        if (rule is not { IsBounded: true } || !_db.Holds.Matches(what.Collection, what.Id)) return (null, 0);
+        var counter = _db.ReadVersion(what.Collection, what.Id, _db.Position)?.State.Fields.FieldAt(what.Path.Split('.'))?.BCounter;
+        var home = schema.Home;
+        Int128 held = counter is null
+            ? (_db.Replica.Did != home ? 0 : what.Side == BoundSide.Lower ? -(Int128)(rule.Min ?? 0) : rule.Max ?? 0)
+            : BoundRules.Held(counter, _db.Replica.Did, home, what.Side, rule.Min, rule.Max);
+        return (rule, held);
+    }
+
+    private sealed class PendingAsk(HashSet<SyncSession> waiting)
+    {
+        private readonly TaskCompletionSource<AskOutcome> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public HashSet<SyncSession> Waiting { get; } = waiting;
+        public AnswerFrame? LastRefusal { get; set; }
+        public Task<AskOutcome> Outcome => _outcome.Task;
+        public void Complete(AskOutcome outcome) => _outcome.TrySetResult(outcome);
+    }
+}
+
+/// <summary>How an ask ended: granted (an amount and the granting commit, applied here) or refused with a code.</summary>
+public sealed record AskOutcome(long Granted, Cid? Commit, string? Code, string Detail)
+{
+    public bool IsGranted => Granted > 0;
+    public static AskOutcome Refused(string code, string detail) => new(0, null, code, detail);
+}

@@ -1,0 +1,45 @@
+using Causeway.Crdt;
+
+namespace Causeway.Schemas;
+
+/// <summary>What a schema says of one field: its CRDT kind, the type of its values, whether it is
+/// required, what it references, and (bcounter) its bounds.</summary>
+public sealed record FieldRule
+{
+    public required string Path { get; init; }
+
+    /// <summary>The CRDT kind; <c>bcounter</c> is <see cref="IsBounded"/> over a counter.</summary>
+    public required string Kind { get; init; }
+    public ValueType? Type { get; init; }
+    public bool Required { get; init; }
+
+    /// <summary>The collection whose document ids this field holds.</summary>
+    public string? References { get; init; }
+    public ReferencePolicy Policy { get; init; } = ReferencePolicy.AddWins;
+
+    public long? Min { get; init; }
+    public long? Max { get; init; }
+
+    public bool IsBounded => Kind == BCounterKind;
+
+    public const string BCounterKind = "bcounter";
+
+    /// <summary>The kind as the CRDT layer knows it (null for bcounter until that kind exists there).</summary>
+    public FieldKind? CrdtKind => FieldKinds.TryParse(Kind, out var kind) ? kind : null;
+
+    public static readonly string[] Kinds = ["lww", "mvreg", "counter", "bcounter", "awset", "rwset", "flag_ew", "flag_dw", "map"];
+}
+
+/// <summary>What happens to a reference when its target is deleted concurrently with a write of the
+/// referring document (DESIGN.md, Invariants).</summary>
+public enum ReferencePolicy
+{
+    /// <summary>Writing the child touches the parent's existence flag, so a concurrent delete is undone.</summary>
+    AddWins,
+
+    /// <summary>A child is visible only while its parent is (cascade, evaluated on converged state).</summary>
+    RemoveWins,
+}
+
+/// <summary>The types a field's values may be declared to have.</summary>
+public enum ValueType { String, Number, Integer, Boolean, Timestamp, Bytes, Array, Object }

@@ -1,0 +1,350 @@
+using System.Text.Json;
+using Causeway.Documents;
+using Causeway.Errors;
+
+namespace Causeway.Schemas;
+
+/// <summary>Reads and writes the SCHEMA document of API.md. Reading is strict: an unknown member, a
+/// wrong type or an unknown kind is invalid_value naming where, so a typo never silently weakens a
+/// constraint. Writing is canonical (collections and fields in name order), so equal schemas
+/// encode alike.</summary>
+public static class SchemaJson
+{
+    public static Schema Parse(string json)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            return Read(doc.RootElement);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidInputException(ErrorCodes.InvalidJson, $"The schema is not valid JSON: {e.Message}");
+        }
+    }
+
+    public static Schema Read(JsonElement json)
+    {
+        Expect(json, JsonValueKind.Object, "The schema");
+        Only(json, "the schema", "collections", "home", "analysis", "version", "commit", "position", "violations");
+        string? home = null;
+        if (json.TryGetProperty("home", out var h) && h.ValueKind != JsonValueKind.Null)
+        {
+            Expect(h, JsonValueKind.String, "'home'");
+            home = h.GetString()!;
+            if (!Security.DidKey.IsValid(home)) throw Invalid($"'home' must be a replica's did:key, not '{Names.Clip(home)}'.");
+        }
+        if (!json.TryGetProperty("collections", out var collections)) throw Invalid("The schema needs 'collections', an object of collection name → rules.");
+        Expect(collections, JsonValueKind.Object, "'collections'");
+        var result = new Dictionary<string, CollectionRules>(StringComparer.Ordinal);
+        foreach (var c in collections.EnumerateObject())
+        {
+            string name = c.Name;
+            try { Names.Collection(name); }
+            catch (InvalidInputException e) { throw Invalid($"In 'collections': {e.Message}"); }
+            if (SystemCollections.IsSystem(name)) throw Invalid($"Collection '{name}' is reserved (names starting with '_' belong to Causeway).");
+            if (!result.TryAdd(name, ReadCollection(name, c.Value))) throw Invalid($"Collection '{name}' appears twice.");
+        }
+        return new Schema { Collections = result, Home = home };
+    }
+
+    private static CollectionRules ReadCollection(string name, JsonElement json)
+    {
+        string where = $"collection '{name}'";
+        Expect(json, JsonValueKind.Object, where);
+        Only(json, where, "id", "fields", "unique", "checks");
+        var id = IdGeneration.Client;
+        if (json.TryGetProperty("id", out var idJson))
+        {
+            Expect(idJson, JsonValueKind.String, $"'id' of {where}");
+            id = idJson.GetString() switch
+            {
+                "client" => IdGeneration.Client,
+                "uuid" => IdGeneration.Uuid,
+                "sequence" => IdGeneration.Sequence,
+                "ordered" => IdGeneration.Ordered,
+                var other => throw Invalid($"'id' of {where} is '{Names.Clip(other)}'; expected client, uuid, sequence or ordered."),
+            };
+        }
+        var fields = new Dictionary<string, FieldRule>(StringComparer.Ordinal);
+        if (json.TryGetProperty("fields", out var fieldsJson))
+        {
+            Expect(fieldsJson, JsonValueKind.Object, $"'fields' of {where}");
+            foreach (var f in fieldsJson.EnumerateObject())
+            {
+                try { FieldPath.Parse(f.Name); }
+                catch (InvalidInputException e) { throw Invalid($"Field '{Names.Clip(f.Name)}' of {where}: {e.Message}"); }
+                if (!fields.TryAdd(f.Name, ReadField(f.Name, f.Value, where))) throw Invalid($"Field '{f.Name}' of {where} appears twice.");
+            }
+        }
+        var unique = new List<IReadOnlyList<string>>();
+        if (json.TryGetProperty("unique", out var uniqueJson))
+        {
+            Expect(uniqueJson, JsonValueKind.Array, $"'unique' of {where}");
+            foreach (var tuple in uniqueJson.EnumerateArray())
+            {
+                Expect(tuple, JsonValueKind.Array, $"each entry of 'unique' of {where} (a list of field names)");
+                var paths = new List<string>();
+                foreach (var p in tuple.EnumerateArray())
+                {
+                    Expect(p, JsonValueKind.String, $"a field of 'unique' of {where}");
+                    string path = p.GetString()!;
+                    if (!fields.ContainsKey(path)) throw Invalid($"'unique' of {where} names '{Names.Clip(path)}', which is not a declared field.");
+                    if (paths.Contains(path)) throw Invalid($"'unique' of {where} names '{path}' twice in one entry.");
+                    paths.Add(path);
+                }
+                if (paths.Count == 0) throw Invalid($"An entry of 'unique' of {where} is empty.");
+                unique.Add(paths);
+            }
+        }
+        var checks = new List<CheckRule>();
+        if (json.TryGetProperty("checks", out var checksJson))
+        {
+            Expect(checksJson, JsonValueKind.Array, $"'checks' of {where}");
+            foreach (var check in checksJson.EnumerateArray())
+            {
+                Expect(check, JsonValueKind.Object, $"each check of {where}");
+                Only(check, $"a check of {where}", "name", "expr");
+                string checkName = RequiredString(check, "name", $"a check of {where}");
+                if (checkName.Length is 0 or > 64) throw Invalid($"A check of {where} needs a name of 1-64 characters.");
+                if (checks.Any(c => c.Name == checkName)) throw Invalid($"Check '{checkName}' of {where} appears twice.");
+                string expr = RequiredString(check, "expr", $"check '{checkName}' of {where}");
+                CheckExpression parsed;
+                try { parsed = CheckExpression.Parse(expr); }
+                catch (InvalidInputException e) { throw Invalid($"Check '{checkName}' of {where}: {e.Message}"); }
+                checks.Add(new CheckRule(checkName, parsed));
+            }
+        }
+        return new CollectionRules { Name = name, Id = id, Fields = fields, Unique = unique, Checks = checks, AtomicGroups = Groups(checks) };
+    }
+
+    /// <summary>Checks that share a field share a group: the union of their fields is written together.</summary>
+    private static IReadOnlyList<IReadOnlySet<string>> Groups(List<CheckRule> checks)
+    {
+        var groups = new List<HashSet<string>>();
+        foreach (var check in checks)
+        {
+            var group = new HashSet<string>(check.Expression.Fields, StringComparer.Ordinal);
+            foreach (var other in groups.Where(g => g.Overlaps(group)).ToList())
+            {
+                group.UnionWith(other);
+                groups.Remove(other);
+            }
+            if (group.Count > 0) groups.Add(group);
+        }
+        return groups;
+    }
+
+    private static FieldRule ReadField(string path, JsonElement json, string collection)
+    {
+        string where = $"field '{path}' of {collection}";
+        Expect(json, JsonValueKind.Object, where);
+        Only(json, where, "kind", "type", "required", "references", "policy", "min", "max");
+        string kind = json.TryGetProperty("kind", out var k) ? ExpectString(k, $"'kind' of {where}") : "lww";
+        if (!FieldRule.Kinds.Contains(kind)) throw Invalid($"'kind' of {where} is '{Names.Clip(kind)}'; expected one of {string.Join(", ", FieldRule.Kinds)}.");
+        ValueType? type = null;
+        if (json.TryGetProperty("type", out var t))
+        {
+            type = ExpectString(t, $"'type' of {where}") switch
+            {
+                "string" => ValueType.String,
+                "number" => ValueType.Number,
+                "integer" => ValueType.Integer,
+                "boolean" => ValueType.Boolean,
+                "timestamp" => ValueType.Timestamp,
+                "bytes" => ValueType.Bytes,
+                "array" => ValueType.Array,
+                "object" => ValueType.Object,
+                var other => throw Invalid($"'type' of {where} is '{Names.Clip(other)}'; expected string, number, integer, boolean, timestamp, bytes, array or object."),
+            };
+        }
+        bool required = false;
+        if (json.TryGetProperty("required", out var r))
+        {
+            if (r.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) throw Invalid($"'required' of {where} must be true or false.");
+            required = r.GetBoolean();
+        }
+        string? references = null;
+        if (json.TryGetProperty("references", out var refJson))
+        {
+            references = ExpectString(refJson, $"'references' of {where}");
+            try { Names.Collection(references); }
+            catch (InvalidInputException e) { throw Invalid($"'references' of {where}: {e.Message}"); }
+        }
+        var policy = ReferencePolicy.AddWins;
+        if (json.TryGetProperty("policy", out var p))
+        {
+            if (references is null) throw Invalid($"'policy' of {where} applies only to a field with 'references'.");
+            policy = ExpectString(p, $"'policy' of {where}") switch
+            {
+                "add-wins" => ReferencePolicy.AddWins,
+                "remove-wins" => ReferencePolicy.RemoveWins,
+                var other => throw Invalid($"'policy' of {where} is '{Names.Clip(other)}'; expected add-wins or remove-wins."),
+            };
+        }
+        long? min = Bound(json, "min", where), max = Bound(json, "max", where);
+        return new FieldRule { Path = path, Kind = kind, Type = type, Required = required, References = references, Policy = policy, Min = min, Max = max };
+    }
+
+    private static long? Bound(JsonElement json, string name, string where)
+    {
+        if (!json.TryGetProperty(name, out var b) || b.ValueKind == JsonValueKind.Null) return null;
+        if (b.ValueKind != JsonValueKind.Number || !b.TryGetInt64(out long value)) throw Invalid($"'{name}' of {where} must be a whole number.");
+        return value;
+    }
+
+    /// <summary>The schema as canonical JSON (without analysis).</summary>
+    public static void Write(Utf8JsonWriter w, Schema schema)
+    {
+        w.WriteStartObject();
+        if (schema.Home is not null) w.WriteString("home", schema.Home);
+        w.WriteStartObject("collections");
+        foreach (var c in schema.Collections.Values.OrderBy(c => c.Name, StringComparer.Ordinal))
+        {
+            w.WriteStartObject(c.Name);
+            if (c.Id != IdGeneration.Client) w.WriteString("id", c.Id.ToString().ToLowerInvariant());
+            w.WriteStartObject("fields");
+            foreach (var f in c.Fields.Values.OrderBy(f => f.Path, StringComparer.Ordinal))
+            {
+                w.WriteStartObject(f.Path);
+                w.WriteString("kind", f.Kind);
+                if (f.Type is { } type) w.WriteString("type", type.ToString().ToLowerInvariant());
+                if (f.Required) w.WriteBoolean("required", true);
+                if (f.References is not null)
+                {
+                    w.WriteString("references", f.References);
+                    w.WriteString("policy", f.Policy == ReferencePolicy.AddWins ? "add-wins" : "remove-wins");
+                }
+                if (f.Min is { } min) w.WriteNumber("min", min);
+                if (f.Max is { } max) w.WriteNumber("max", max);
+                w.WriteEndObject();
+            }
+            w.WriteEndObject();
+            if (c.Unique.Count > 0)
+            {
+                w.WriteStartArray("unique");
+                foreach (var tuple in c.Unique)
+                {
+                    w.WriteStartArray();
+                    foreach (var path in tuple) w.WriteStringValue(path);
+                    w.WriteEndArray();
+                }
+                w.WriteEndArray();
+            }
+            if (c.Checks.Count > 0)
+            {
+                w.WriteStartArray("checks");
+                foreach (var check in c.Checks)
+                {
+                    w.WriteStartObject();
+                    w.WriteString("name", check.Name);
+                    w.WriteString("expr", check.Expression.Text);
+                    w.WriteEndObject();
+                }
+                w.WriteEndArray();
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+        w.WriteEndObject();
+    }
+
+    public static string ToJson(Schema schema)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new Utf8JsonWriter(buffer)) Write(w, schema);
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void Expect(JsonElement json, JsonValueKind kind, string what)
+    {
+        if (json.ValueKind != kind)
+            throw Invalid($"{Capital(what)} must be {(kind switch { JsonValueKind.Object => "an object", JsonValueKind.Array => "an array", _ => "a string" })}.");
+    }
+
+    private static string ExpectString(JsonElement json, string what)
+    {
+        Expect(json, JsonValueKind.String, what);
+        return json.GetString()!;
+    }
+
+    private static string RequiredString(JsonElement json, string name, string where)
+    {
+        if (!json.TryGetProperty(name, out var value)) throw Invalid($"{Capital(where)} needs '{name}'.");
+        return ExpectString(value, $"'{name}' of {where}");
+    }
+
+    private static void Only(JsonElement json, string where, params string[] allowed)
+    {
+        foreach (var member in json.EnumerateObject())
+            if (Array.IndexOf(allowed, member.Name) < 0)
+                throw Invalid($"{Capital(where)} has an unknown member '{Names.Clip(member.Name)}'; it takes {string.Join(", ", allowed.Where(a => a is not ("analysis" or "version" or "commit" or "position" or "violations")))}.");
+    }
+
+    private static string Capital(string s) => s.Length == 0 ? s : char.ToUpperInvariant(s[0]) + s[1..];
+
+    private static InvalidInputException Invalid(string message) => new(ErrorCodes.InvalidValue, message);
+}
+
+/// <summary>The answer of <c>PUT|GET /v1/dbs/{db}/schema</c>: the schema, its version, the analysis
+/// and the stored documents that break it.</summary>
+public static class SchemaInfoJson
+{
+    public static void Write(Utf8JsonWriter w, SchemaInfo info)
+    {
+        using var schema = JsonDocument.Parse(SchemaJson.ToJson(info.Schema));
+        w.WriteStartObject();
+        foreach (var member in schema.RootElement.EnumerateObject()) member.WriteTo(w);
+        if (!schema.RootElement.TryGetProperty("home", out _)) w.WriteNull("home");
+        w.WriteNumber("version", info.Version.Version);
+        if (info.Version.Commit is { } commit) w.WriteString("commit", commit.ToString()); else w.WriteNull("commit");
+        w.WriteNumber("position", info.Version.Position);
+        w.WriteStartArray("analysis");
+        foreach (var c in info.Analysis.Constraints)
+        {
+            w.WriteStartObject();
+            w.WriteString("collection", c.Collection);
+            w.WriteString("constraint", c.Constraint);
+            w.WriteString("kind", c.Kind);
+            w.WriteString("technique", c.Technique);
+            w.WriteStartArray("coordinates");
+            foreach (var op in c.Coordinates) w.WriteStringValue(op);
+            w.WriteEndArray();
+            w.WriteString("explanation", c.Explanation);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("violations");
+        foreach (var v in info.Violations)
+        {
+            w.WriteStartObject();
+            w.WriteString("collection", v.Collection);
+            w.WriteString("id", v.Id);
+            w.WriteString("constraint", v.Constraint);
+            w.WriteString("problem", v.Problem);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    public static SchemaInfo Read(JsonElement json)
+    {
+        var schema = SchemaJson.Read(json);
+        long version = json.TryGetProperty("version", out var v) && v.TryGetInt64(out long n) ? n : 0;
+        Encoding.Cid? commit = json.TryGetProperty("commit", out var c) && c.ValueKind == JsonValueKind.String ? Encoding.Cid.Parse(c.GetString()!) : null;
+        long position = json.TryGetProperty("position", out var p) && p.TryGetInt64(out long at) ? at : 0;
+        var analysis = new List<ConstraintAnalysis>();
+        if (json.TryGetProperty("analysis", out var a) && a.ValueKind == JsonValueKind.Array)
+            foreach (var e in a.EnumerateArray())
+                analysis.Add(new ConstraintAnalysis(Text(e, "collection"), Text(e, "constraint"), Text(e, "kind"), Text(e, "technique"),
+                    [.. e.GetProperty("coordinates").EnumerateArray().Select(x => x.GetString()!)], Text(e, "explanation")));
+        var violations = new List<SchemaViolation>();
+        if (json.TryGetProperty("violations", out var vs) && vs.ValueKind == JsonValueKind.Array)
+            foreach (var e in vs.EnumerateArray())
+                violations.Add(new SchemaViolation(Text(e, "collection"), Text(e, "id"), Text(e, "constraint"), Text(e, "problem")));
+        return new SchemaInfo(new SchemaVersion(schema, version, commit, position), new SchemaAnalysis(analysis), violations);
+    }
+
+    private static string Text(JsonElement e, string name) => e.GetProperty(name).GetString() ?? "";
+}

@@ -1,0 +1,39 @@
+using Causeway.Documents;
+using Causeway.Ledger;
+using Causeway.Schemas;
+
+namespace Causeway.Transactions;
+
+/// <summary>The documents one local commit changes, while it is being staged: one editor per
+/// document (so stamps never repeat within the commit), in the order they were first written, over
+/// the latest state. Invariants add writes to it (a parent touched, a child cascaded) before the
+/// commit is encoded.</summary>
+internal sealed class StagedDocuments(Func<string, string, VersionRecord?> latest, EffectContext context, Schema schema)
+{
+    private readonly Dictionary<(string, string), Entry> _byKey = [];
+
+    public List<Entry> Entries { get; } = [];
+    public Schema Schema { get; } = schema;
+
+    public Entry Edit(string collection, string id, IEnumerable<DocumentIntent> intents)
+    {
+        if (!_byKey.TryGetValue((collection, id), out var entry))
+        {
+            var previous = latest(collection, id);
+            var state = previous?.State.Clone() ?? new DocumentState();
+            entry = new Entry(collection, id, previous, state, state.Exists, new DocumentEditor(state, context, 0, Schema.For(collection)));
+            _byKey[(collection, id)] = entry;
+            Entries.Add(entry);
+        }
+        foreach (var intent in intents) entry.Editor.Apply(intent, $"{collection}/{id}");
+        return entry;
+    }
+
+    public Entry? Find(string collection, string id) => _byKey.GetValueOrDefault((collection, id));
+
+    /// <summary>The document as this commit leaves it: staged if it writes it, else the latest version.</summary>
+    public DocumentState? StateOf(string collection, string id)
+        => _byKey.TryGetValue((collection, id), out var entry) ? entry.State : latest(collection, id)?.State;
+
+    internal sealed record Entry(string Collection, string Id, VersionRecord? Previous, DocumentState State, bool Existed, DocumentEditor Editor);
+}

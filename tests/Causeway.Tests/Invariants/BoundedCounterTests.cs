@@ -1,0 +1,102 @@
+using Causeway.Crdt;
+using Causeway.Documents;
+using Causeway.Errors;
+using Causeway.Replication;
+
+namespace Causeway.Tests.Invariants;
+
+/// <summary>Bounded counters: each replica spends only the rights it holds, so partitioned replicas
+/// can never together take a balance below its minimum; rights move by transfer on request.</summary>
+public sealed class BoundedCounterTests
+{
+    private const string Players = """
+        { "collections": { "players": { "fields": { "name": { "type": "string" }, "credits": { "kind": "bcounter", "min": 0 } } } } }
+        """;
+
+    private static async Task<TwoReplicas> WithPlayerAsync(long credits)
+    {
+        var pair = await TwoReplicas.StartAsync(Players);
+        await pair.A.PutAsync("players", "p", Doc.Of($$"""{"name": "Ann", "credits": {{credits}}}"""));
+        await pair.SyncAsync();
+        return pair;
+    }
+
+    private static long Credits(Document? doc) => doc!.Fields.Get("credits")!.AsInt();
+
+    [Fact]
+    public async Task Partitioned_replicas_cannot_together_spend_below_the_minimum()
+    {
+        await using var pair = await WithPlayerAsync(100);
+        // A made the credits, so A holds the 100 rights; B holds none and fails fast, changing nothing.
+        await pair.A.PatchAsync("players", "p", FieldOp.Increment("credits", -70));
+        var e = await Assert.ThrowsAsync<InsufficientRightsException>(() => pair.B.PatchAsync("players", "p", FieldOp.Increment("credits", -70)));
+        Assert.Equal(ErrorCodes.InsufficientRights, e.Code);
+        Assert.Equal(new RightsShortage("players", "p", "credits", BoundSide.Lower, 70), e.Shortage);
+        Assert.Equal(100, Credits(await pair.B.GetAsync("players", "p")));
+        await Assert.ThrowsAsync<InsufficientRightsException>(() => pair.A.PatchAsync("players", "p", FieldOp.Increment("credits", -31)));
+
+        await pair.SyncAsync();
+        Assert.Equal(30, Credits(await pair.A.GetAsync("players", "p")));
+        Assert.Equal(30, Credits(await pair.B.GetAsync("players", "p")));
+    }
+
+    [Fact]
+    public async Task Increments_give_rights_to_the_replica_that_makes_them()
+    {
+        await using var pair = await WithPlayerAsync(0);
+        await pair.B.PatchAsync("players", "p", FieldOp.Increment("credits", 5));
+        await pair.B.PatchAsync("players", "p", FieldOp.Increment("credits", -5));
+        await Assert.ThrowsAsync<InsufficientRightsException>(() => pair.B.PatchAsync("players", "p", FieldOp.Increment("credits", -1)));
+        // A whole-document write moves the counter by the difference, and is checked the same way.
+        await Assert.ThrowsAsync<InsufficientRightsException>(() => pair.B.PutAsync("players", "p", Doc.Of("""{"name": "Ann", "credits": -1}""")));
+        var unset = await Assert.ThrowsAsync<SchemaViolationException>(() => pair.B.PatchAsync("players", "p", FieldOp.Unset("credits")));
+        Assert.Contains("rights cannot be reset", unset.Message);
+    }
+
+    [Fact]
+    public async Task A_write_that_waits_gets_rights_transferred_from_a_connected_peer()
+    {
+        await using var pair = await WithPlayerAsync(100);
+        await using var link = pair.A.Replicate(pair.B);
+        await WaitUntilAsync(() => pair.A.Peers.List().Any(p => p.State == "live"));
+
+        // Failing fast still asks: the grant arrives for the next try.
+        await Assert.ThrowsAsync<InsufficientRightsException>(() => pair.B.PatchAsync("players", "p", FieldOp.Increment("credits", -10)));
+        using (Database.WaitingForRights(TimeSpan.FromSeconds(10)))
+            await pair.B.PatchAsync("players", "p", FieldOp.Increment("credits", -40));
+
+        await WaitUntilAsync(async () => Credits(await pair.A.GetAsync("players", "p")) == 60);
+        var (_, heldByB) = pair.B.Reservations.RightsHeld(new Reservation(Reservation.Rights, "players", "p", "credits", BoundSide.Lower, 1));
+        var (_, heldByA) = pair.A.Reservations.RightsHeld(new Reservation(Reservation.Rights, "players", "p", "credits", BoundSide.Lower, 1));
+        Assert.True(heldByB >= 0 && heldByA >= 0);
+        Assert.Equal(60, heldByA + heldByB);   // rights always add up to value − min
+        Assert.True(pair.B.Reservations.Granted >= 1);
+        // The transfer is a signed commit of A's, in both ledgers.
+        var history = await pair.B.HistoryAsync("players", "p");
+        Assert.Contains(history, v => v.Origin == pair.ReplicaA.Did && v.Changes.Any(c => c.Op == "transfer"));
+        Assert.True((await pair.B.VerifyAsync()).Ok);
+    }
+
+    [Fact]
+    public async Task A_wait_without_a_reachable_peer_ends_with_insufficient_rights_at_the_timeout()
+    {
+        await using var pair = await WithPlayerAsync(10);
+        using var scope = Database.WaitingForRights(TimeSpan.FromMilliseconds(300));
+        var started = DateTime.UtcNow;
+        await Assert.ThrowsAsync<InsufficientRightsException>(() => pair.B.PatchAsync("players", "p", FieldOp.Increment("credits", -1)));
+        Assert.True(DateTime.UtcNow - started >= TimeSpan.FromMilliseconds(250));
+        Assert.Equal(10, Credits(await pair.B.GetAsync("players", "p")));
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition) => await WaitUntilAsync(() => Task.FromResult(condition()));
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var until = DateTime.UtcNow.AddSeconds(15);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException("The condition did not come true within 15 s.");
+            await Task.Delay(20);
+        }
+    }
+}
