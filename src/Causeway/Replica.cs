@@ -33,6 +33,7 @@ public sealed class Replica : IAsyncDisposable
     {
         _store = store;
         _identity = identity;
+        Options = options;
         Folder = folder;
         _cache = new VersionCache(options.DocumentCacheCapacity);
         _reader = new DocumentReader(store, _cache);
@@ -54,6 +55,8 @@ public sealed class Replica : IAsyncDisposable
         _pipeline = new CommitPipeline(store, identity, Clock, _cache, _reader);
         foreach (var runtime in runtimes) _databases[runtime.Name] = new Database(this, runtime, _reader, _pipeline);
     }
+
+    internal ReplicaOptions Options { get; }
 
     /// <summary>This replica's did:key: the name its commits are signed under.</summary>
     public string Did => _identity.Did;
@@ -185,7 +188,11 @@ public sealed class Replica : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        foreach (var db in _databases.Values) await db.Peers.StopAllAsync().ConfigureAwait(false);
+        foreach (var db in _databases.Values)
+        {
+            await db.Peers.StopAllAsync().ConfigureAwait(false);
+            await db.Reservations.StopAsync().ConfigureAwait(false);
+        }
         await _pipeline.DisposeAsync().ConfigureAwait(false);
         _store.Dispose();
         _identity.Dispose();

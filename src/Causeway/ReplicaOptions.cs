@@ -8,6 +8,11 @@ public sealed class ReplicaOptions
     /// <summary>How many recently used documents keep their newest version in memory.</summary>
     public int DocumentCacheCapacity { get; init; } = 200_000;
 
+    /// <summary>How often, at most, a database moves rights over bounded counters toward the replicas
+    /// that spend them (proactive rebalancing). Null turns the background rebalancing off; it can
+    /// then be run step by step with <see cref="Invariants.Reservations.RebalanceAsync"/> (the simulator does).</summary>
+    public TimeSpan? RebalanceInterval { get; init; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary>Milliseconds since the Unix epoch; replaceable for simulation.</summary>
     public Func<long> PhysicalClock { get; init; } = () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 }

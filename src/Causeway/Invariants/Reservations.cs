@@ -20,7 +20,111 @@ public sealed class Reservations
     private readonly ConcurrentDictionary<Reservation, Task<AskOutcome>> _inFlight = new();
     private long _nextId;
 
-    internal Reservations(Database db) => _db = db;
+    internal Reservations(Database db)
+    {
+        _db = db;
+        if (db.Replica.Options.RebalanceInterval is { } interval) _rebalancing = RebalanceLoopAsync(interval);
+    }
+
+    // ---- proactive rebalancing ----
+
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task? _rebalancing;
+    private readonly Dictionary<(string Collection, string Id, string Path, BoundSide Side), Dictionary<string, double>> _rates = [];
+
+    /// <summary>Rights this replica handed on by rebalancing, unasked (for benchmarks and tests).</summary>
+    public long Rebalanced => Interlocked.Read(ref _rebalanced);
+    private long _rebalanced;
+
+    /// <summary>How much each earlier spend still weighs when a new one comes: recent spending counts most.</summary>
+    private const double Decay = 0.95;
+
+    /// <summary>Weighs the spending seen since the last call and moves some of this replica's rights
+    /// toward the replicas spending a counter faster than their share of it: each replica's fair share
+    /// of the rights is in proportion to how fast it spends; one holding less than half its share gets,
+    /// from a replica holding more than its own, the difference. Answers how many transfers were made.</summary>
+    public async Task<int> RebalanceAsync(CancellationToken cancellation = default)
+    {
+        var spends = _db.Runtime.Spending.Drain();
+        var touched = new HashSet<(string, string, string, BoundSide)>();
+        lock (_rates)
+        {
+            foreach (var spend in spends)
+            {
+                var key = (spend.Collection, spend.Id, spend.Path, spend.Side);
+                if (!_rates.TryGetValue(key, out var rates)) _rates[key] = rates = new(StringComparer.Ordinal);
+                foreach (var replica in rates.Keys.ToList()) rates[replica] *= Decay;
+                rates[spend.Replica] = rates.GetValueOrDefault(spend.Replica) + spend.Amount;
+                if (spend.Replica != _db.Replica.Did) touched.Add(key);
+            }
+        }
+        int transfers = 0;
+        foreach (var key in touched)
+        {
+            Dictionary<string, double> rates;
+            lock (_rates) rates = new(_rates[key], StringComparer.Ordinal);
+            transfers += await RebalanceAsync(key, rates, cancellation).ConfigureAwait(false);
+        }
+        return transfers;
+    }
+
+    private async Task<int> RebalanceAsync((string Collection, string Id, string Path, BoundSide Side) key, Dictionary<string, double> rates, CancellationToken cancellation)
+    {
+        var what = new Reservation(Reservation.Rights, key.Collection, key.Id, key.Path, key.Side, 1);
+        var (rule, held) = RightsHeld(what);
+        if (rule is null || held <= 0 || (key.Side == BoundSide.Lower ? rule.Min : rule.Max) is null) return 0;
+        var counter = _db.ReadVersion(key.Collection, key.Id, _db.Position)?.State.Fields.FieldAt(key.Path.Split('.'))?.BCounter;
+        if (counter is null) return 0;
+        string me = _db.Replica.Did, home = _db.SchemaAt(_db.Position).Schema.Home ?? me;
+        Int128 Rights(string replica) => BoundRules.Held(counter, replica, home, key.Side, rule.Min, rule.Max);
+        // All rights there are: the counter's distance from its bound.
+        var total = key.Side == BoundSide.Lower ? counter.ExactValue - (rule.Min ?? 0) : (rule.Max ?? 0) - counter.ExactValue;
+        double spent = rates.Values.Sum();
+        if (total <= 0 || spent <= 0) return 0;
+        Int128 Share(string replica) => (Int128)((double)total * rates.GetValueOrDefault(replica) / spent);
+        int transfers = 0;
+        foreach (var (replica, _) in rates.OrderByDescending(r => r.Value))
+        {
+            if (replica == me) continue;
+            Int128 share = Share(replica), theirs = Rights(replica), spare = held - Share(me);
+            if (theirs * 2 >= share || spare <= 0) continue;
+            var amount = (long)Int128.Min(Int128.Min(spare, share - theirs), long.MaxValue);
+            if (amount <= 0) continue;
+            try
+            {
+                await _db.CommitSystemAsync(key.Collection, key.Id, new DocumentIntent.TransferRights(key.Path, replica, key.Side, amount), cancellation).ConfigureAwait(false);
+            }
+            catch (InsufficientRightsException) { break; }   // spent here meanwhile
+            held -= amount;
+            transfers++;
+            Interlocked.Add(ref _rebalanced, amount);
+        }
+        return transfers;
+    }
+
+    private async Task RebalanceLoopAsync(TimeSpan interval)
+    {
+        var stop = _stop.Token;
+        await Task.Yield();
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await _db.Runtime.Spending.Logged.WaitAsync(stop).ConfigureAwait(false);
+                await Task.Delay(interval, stop).ConfigureAwait(false);
+                if (_db.Runtime.Dropped) return;
+                await RebalanceAsync(stop).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) { return; }
+            catch (CausewayException) { /* closing, dropped or short: the next spend tries again */ }
+        }
+    }
+
+    internal async Task StopAsync()
+    {
+        _stop.Cancel();
+        if (_rebalancing is not null) await _rebalancing.ConfigureAwait(false);
+    }
 
     /// <summary>Asks answered with a grant, and asks that found no peer to answer (for benchmarks and tests).</summary>
     public long Asked => Interlocked.Read(ref _asked);

@@ -265,6 +265,8 @@ internal sealed class CommitPipeline : IAsyncDisposable
             group.Overlay[(db.Id, entry.Collection, entry.Id)] = versions[i];
         }
         group.Plan.Add(new StagedCommit(db, commit, ops, position, versions, changed, time));
+        if (schema.Collections.Count > 0)
+            foreach (var entry in staged.Entries) db.Spending.Observe(entry.Collection, entry.Id, entry.Editor.Effects, _identity.Did);
         group.Committed.Add((db.Id, commit.Id));
         var result = new WriteResult(commit.Id, position);
         return () => request.Result = result;
@@ -337,6 +339,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
                 var state = previous?.State.Clone() ?? new DocumentState();
                 bool existed = state.Exists;
                 foreach (var effect in op.Effects) state.Apply(effect);
+                db.Spending.Observe(op.Collection, op.Id, op.Effects, commit.Origin);
                 if (op.Collection == SystemCollections.Schema && state.Exists)
                 {
                     // Only the engine writes the schema; one no replica could read would stop every write here.

@@ -27,6 +27,9 @@ internal sealed class DatabaseRuntime
     /// <summary>The parsed schema versions this database was last asked for.</summary>
     public SchemaCache Schemas { get; } = new();
 
+    /// <summary>Bounded-counter spending seen here, for rebalancing rights.</summary>
+    public Invariants.SpendLog Spending { get; } = new();
+
     /// <summary>Readers and publishers of this database's versions serialize on this lock.</summary>
     public Lock PublishLock { get; } = new();
 

@@ -88,6 +88,35 @@ public sealed class BoundedCounterTests
         Assert.Equal(10, Credits(await pair.B.GetAsync("players", "p")));
     }
 
+    [Fact]
+    public async Task Rebalancing_moves_rights_toward_the_replica_that_spends_them_without_being_asked()
+    {
+        var manual = new ReplicaOptions { RebalanceInterval = null };
+        await using var a = Replica.OpenInMemory(manual);
+        await using var b = Replica.OpenInMemory(manual);
+        var dbA = await a.CreateDatabaseAsync("shop");
+        var dbB = await b.CreateDatabaseAsync("shop");
+        await dbA.SetSchemaAsync(Causeway.Schemas.SchemaJson.Parse(Players));
+        await dbA.PutAsync("players", "p", Doc.Of("""{"name": "Ann", "credits": 1000}"""));
+        await dbA.SyncWithAsync(dbB);
+        // B spends (its own small rights: an increment it made), A sees it and has not spent at all.
+        await dbB.PatchAsync("players", "p", FieldOp.Increment("credits", 3));
+        await dbB.PatchAsync("players", "p", FieldOp.Increment("credits", -3));
+        await dbA.SyncWithAsync(dbB);
+
+        Assert.Equal(0, await dbB.Reservations.RebalanceAsync());   // B holds nothing to hand on
+        Assert.Equal(1, await dbA.Reservations.RebalanceAsync());
+        Assert.True(dbA.Reservations.Rebalanced > 0);
+        await dbA.SyncWithAsync(dbB);
+
+        for (int i = 0; i < 10; i++) await dbB.PatchAsync("players", "p", FieldOp.Increment("credits", -50));
+        Assert.Equal(0, dbB.Reservations.Asked);                     // never had to ask
+        Assert.Equal(500, Credits(await dbB.GetAsync("players", "p")));
+        await dbA.SyncWithAsync(dbB);
+        Assert.Equal(500, Credits(await dbA.GetAsync("players", "p")));
+        Assert.Equal(0, await dbA.Reservations.RebalanceAsync());   // nothing new was spent
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition) => await WaitUntilAsync(() => Task.FromResult(condition()));
 
     private static async Task WaitUntilAsync(Func<Task<bool>> condition)
