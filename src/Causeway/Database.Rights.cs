@@ -36,11 +36,23 @@ public sealed partial class Database
     {
         var wait = RightsWait.Value;
         var deadline = wait is { } w ? DateTime.UtcNow + w : DateTime.UtcNow;
+        int handOvers = 0;
         while (true)
         {
             try
             {
                 return await _pipeline.CommitAsync(Runtime, writes, cancellation).ConfigureAwait(false);
+            }
+            catch (ReservationUnavailableException e) when (e.Needed is { } needed && handOvers++ < 8)
+            {
+                // The holder of a unique value is asked at once, and the write waits for its answer
+                // while it is connected: offline, it fails rather than risk a duplicate.
+                var outcome = await Reservations.AskAsync(needed, ReservationWait).ConfigureAwait(false);
+                if (!outcome.IsGranted)
+                {
+                    if (outcome.Code == ErrorCodes.ConstraintViolation) throw new ConstraintViolationException(outcome.Detail);
+                    throw new ReservationUnavailableException($"{e.Message.TrimEnd('.')}; it could not be had: {outcome.Detail}.");
+                }
             }
             catch (InsufficientRightsException e) when (e.Shortage is { } shortage)
             {

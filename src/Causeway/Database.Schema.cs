@@ -97,9 +97,19 @@ public sealed partial class Database
     {
         IdGeneration.Uuid => ValueTask.FromResult(Replica.Uuids.Next()),
         IdGeneration.Ordered => ValueTask.FromResult(OrderedIds.For(Replica.Clock.Now(), Replica.Tag, 0)),
-        IdGeneration.Sequence => throw new ReservationUnavailableException($"Collection '{collection}' numbers its documents from blocks of the home replica, and this replica has none left."),
+        IdGeneration.Sequence => SequenceIdAsync(collection, cancellation),
         _ => ValueTask.FromResult(Guid.CreateVersion7().ToString()),
     };
+
+    private async ValueTask<string> SequenceIdAsync(string collection, CancellationToken cancellation)
+        => (await Reservations.NextSequenceAsync(collection, ReservationWait, cancellation).ConfigureAwait(false)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>How long a write waits for a peer to hand over a reservation or a block: the scope's
+    /// wait (<see cref="WaitingForRights"/>) if longer, else a few seconds, since the holder is asked
+    /// only while it is connected.</summary>
+    private static TimeSpan ReservationWait => RightsWaitInScope is { } wait && wait > DefaultReservationWait ? wait : DefaultReservationWait;
+
+    private static readonly TimeSpan DefaultReservationWait = TimeSpan.FromSeconds(5);
 
     /// <summary>How many violations a schema answer lists at most.</summary>
     public const int MaxViolations = 1000;

@@ -60,6 +60,22 @@ public sealed class DocumentEditor
                 if (_state.Fields.FieldAt(transfer.Path.Split('.'))?.BCounter is null) throw new NotFoundException($"{describe} has no bounded counter '{transfer.Path}'.");
                 Emit(_state.Fields.PrepareBCounterTransfer(transfer.Path.Split('.'), _context.Origin, transfer.To, transfer.Side, transfer.Amount));
                 break;
+            case DocumentIntent.Clear clear:
+                foreach (var path in clear.Paths) Unset([.. path.Split('.')]);
+                break;
+            case DocumentIntent.HandOver handOver:
+                Touch();
+                Emit(_state.Fields.PrepareAssign(["holder"], Stamp(), Value.String(handOver.To)));
+                break;
+            case DocumentIntent.AllocateBlock block:
+            {
+                Touch();
+                long start = _state.Fields.ValueAt(["next"]) is { Kind: ValueKind.Int } next ? next.AsInt() : 1;
+                if (block.Size < 1 || start > long.MaxValue - block.Size) throw new InvalidInputException(ErrorCodes.InvalidValue, $"The sequence of {describe} has no room for a block of {block.Size}.");
+                Emit(_state.Fields.PrepareAssign(["next"], Stamp(), Value.Int(start + block.Size)));
+                Emit(_state.Fields.PrepareAwAdd(["blocks"], Value.Array([Value.String(block.To), Value.Int(start), Value.Int(block.Size)]), _context.Dot));
+                break;
+            }
             case DocumentIntent.Touch:
                 if (!_state.Exists) throw new NotFoundException($"Document {describe} does not exist.");
                 Touch();

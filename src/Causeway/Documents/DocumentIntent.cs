@@ -24,6 +24,17 @@ public abstract record DocumentIntent
     /// fields (an add-wins reference to it was written).</summary>
     public sealed record Touch : DocumentIntent;
 
+    /// <summary>Unset fields whether or not the document exists (a deleted document's unique values,
+    /// when another document takes them over), without bringing it back.</summary>
+    public sealed record Clear(IReadOnlyList<string> Paths) : DocumentIntent;
+
+    /// <summary>A reservation changes hands: its holder becomes <paramref name="To"/>, who asked for it to
+    /// write <paramref name="ForDocument"/>. Checked by the pipeline: only the holder hands it over.</summary>
+    public sealed record HandOver(string To, string ForDocument) : DocumentIntent;
+
+    /// <summary>The home replica hands <paramref name="To"/> the next <paramref name="Size"/> numbers of a sequence.</summary>
+    public sealed record AllocateBlock(string To, long Size) : DocumentIntent;
+
     /// <summary>Hand <paramref name="Amount"/> of this replica's rights over a bounded counter to
     /// another replica (a grant, or proactive rebalancing).</summary>
     public sealed record TransferRights(string Path, string To, Crdt.BoundSide Side, long Amount) : DocumentIntent;

@@ -51,6 +51,13 @@ public static class Names
         return id;
     }
 
+    /// <summary>True when <paramref name="id"/> is a valid document id.</summary>
+    public static bool IsDocumentId(string? id)
+    {
+        try { DocumentId(id); return true; }
+        catch (InvalidInputException) { return false; }
+    }
+
     private static InvalidInputException Invalid(string message) => new(ErrorCodes.InvalidName, message);
 
     /// <summary>Shortens a user-supplied string for an error message.</summary>

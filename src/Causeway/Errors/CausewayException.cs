@@ -108,4 +108,8 @@ public sealed class InsufficientRightsException(string message) : CausewayExcept
 public sealed record RightsShortage(string Collection, string Id, string Path, Crdt.BoundSide Side, long Missing);
 
 /// <summary>A unique value or a block of ids belongs to another replica that cannot be reached now.</summary>
-public sealed class ReservationUnavailableException(string message) : CausewayException(ErrorCodes.ReservationUnavailable, message);
+public sealed class ReservationUnavailableException(string message) : CausewayException(ErrorCodes.ReservationUnavailable, message)
+{
+    /// <summary>What this replica would have to hold (absent when the error came over the wire).</summary>
+    public Replication.Reservation? Needed { get; init; }
+}

@@ -205,8 +205,8 @@ public sealed class Reservations
         var what = ask.What;
         try
         {
-            if (what.Kind != Reservation.Rights)
-                return new AnswerFrame(ask.Id, 0, null, ErrorCodes.ReservationUnavailable, $"this replica does not grant {what}");
+            if (what.Kind == Reservation.Value) return await HandOverAsync(from, ask, cancellation).ConfigureAwait(false);
+            if (what.Kind == Reservation.Block) return await AllocateAsync(from, ask, cancellation).ConfigureAwait(false);
             var (granted, commit) = await GrantRightsAsync(from, what, cancellation).ConfigureAwait(false);
             return granted > 0
                 ? new AnswerFrame(ask.Id, granted, commit, null, $"granted {granted}")
@@ -237,6 +237,77 @@ public sealed class Reservations
         var result = await _db.CommitSystemAsync(what.Collection, what.Id, new DocumentIntent.TransferRights(what.Path, peer, what.Side, amount), cancellation).ConfigureAwait(false);
         return (amount, result.Commit);
     }
+
+    /// <summary>Hands a unique value's reservation to the asking replica, if this one holds it (or
+    /// can get it from its own peers) and no other live document uses the value.</summary>
+    private async Task<AnswerFrame> HandOverAsync(SyncSession from, AskFrame ask, CancellationToken cancellation)
+    {
+        var what = ask.What;
+        if (from.PeerDid is not { } peer || !Documents.Names.IsDocumentId(what.Id) || !what.Id.StartsWith(what.Collection + ".", StringComparison.Ordinal))
+            return new AnswerFrame(ask.Id, 0, null, ErrorCodes.ReservationUnavailable, $"{what} names no reservation");
+        if (HolderOf(what.Id) != _db.Replica.Did)
+        {
+            var relayed = await AskAsync(what, RelayTimeout, except: from).ConfigureAwait(false);
+            if (!relayed.IsGranted) return new AnswerFrame(ask.Id, 0, null, relayed.Code ?? ErrorCodes.ReservationUnavailable, relayed.Detail);
+        }
+        var result = await _db.CommitSystemAsync(SystemCollections.Reservations, what.Id, new DocumentIntent.HandOver(peer, what.Path), cancellation).ConfigureAwait(false);
+        return new AnswerFrame(ask.Id, 1, result.Commit, null, $"{what.Id} handed over");
+    }
+
+    /// <summary>The replica that holds a reservation now: its holder, or the home replica if it was never used.</summary>
+    internal string HolderOf(string reservationId)
+    {
+        var state = _db.ReadVersion(SystemCollections.Reservations, reservationId, _db.Position)?.State;
+        return state is { Exists: true } && state.Fields.ValueAt([UniqueRules.Holder]) is { Kind: Values.ValueKind.String } holder
+            ? holder.AsString()
+            : _db.SchemaAt(_db.Position).Schema.Home ?? _db.Replica.Did;
+    }
+
+    /// <summary>The home replica allocates a block of a sequence to the asking replica.</summary>
+    private async Task<AnswerFrame> AllocateAsync(SyncSession from, AskFrame ask, CancellationToken cancellation)
+    {
+        var what = ask.What;
+        var schema = _db.SchemaAt(_db.Position).Schema;
+        if (from.PeerDid is not { } peer || schema.For(what.Collection) is not { Id: IdGeneration.Sequence })
+            return new AnswerFrame(ask.Id, 0, null, ErrorCodes.ReservationUnavailable, $"'{Documents.Names.Clip(what.Collection)}' has no sequence");
+        if (schema.Home != _db.Replica.Did)
+            return new AnswerFrame(ask.Id, 0, null, ErrorCodes.ReservationUnavailable, $"only the home replica {schema.Home} hands out blocks of '{what.Collection}'");
+        long size = Math.Clamp(what.Amount, 1, 100_000);
+        var result = await _db.CommitSystemAsync(SystemCollections.Sequences, what.Collection, new DocumentIntent.AllocateBlock(peer, size), cancellation).ConfigureAwait(false);
+        return new AnswerFrame(ask.Id, size, result.Commit, null, $"a block of {size}");
+    }
+
+    // ---- sequence ids ----
+
+    private readonly ConcurrentDictionary<string, SequenceBlocks> _sequences = new(StringComparer.Ordinal);
+
+    /// <summary>The next number of a sequence collection: from this replica's blocks, or from a new
+    /// block (allocated here on the home replica, asked of it elsewhere; reservation_unavailable
+    /// when it cannot be reached within <paramref name="timeout"/>).</summary>
+    internal async Task<long> NextSequenceAsync(string collection, TimeSpan timeout, CancellationToken cancellation)
+    {
+        string me = _db.Replica.Did;
+        var blocks = _sequences.GetOrAdd(collection, c => SequenceRules.Load(SequenceState(c), me));
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            if (blocks.TryNext(out long next)) return next;
+            // Grants may have arrived since the blocks were loaded.
+            foreach (var (start, size) in SequenceRules.Load(SequenceState(collection), me).Blocks) blocks.Grant(start, size);
+            if (blocks.TryNext(out next)) return next;
+            var schema = _db.SchemaAt(_db.Position).Schema;
+            if ((schema.Home ?? me) == me)
+                await _db.CommitSystemAsync(SystemCollections.Sequences, collection, new DocumentIntent.AllocateBlock(me, SequenceRules.BlockSize), cancellation).ConfigureAwait(false);
+            else
+            {
+                var outcome = await AskAsync(new Reservation(Reservation.Block, collection, "", "", BoundSide.Lower, SequenceRules.BlockSize), timeout).ConfigureAwait(false);
+                if (!outcome.IsGranted)
+                    throw new ReservationUnavailableException($"'{collection}' numbers its documents from blocks of the home replica {schema.Home}, and this replica has none left: {outcome.Detail}.");
+            }
+        }
+        throw new ReservationUnavailableException($"No block of '{collection}' could be had.");
+    }
+
+    private Documents.DocumentState? SequenceState(string collection) => _db.ReadVersion(SystemCollections.Sequences, collection, _db.Position)?.State;
 
     /// <summary>How long a replica relaying an ask waits for its own peers.</summary>
     public static readonly TimeSpan RelayTimeout = TimeSpan.FromSeconds(2);

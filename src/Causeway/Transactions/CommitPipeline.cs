@@ -223,7 +223,12 @@ internal sealed class CommitPipeline : IAsyncDisposable
                 if (!draft.Holds.HoldsWhole(collection)) throw NotHeldException.For(db.Name, draft.Holds, collection, null);
                 return LatestOf(db, collection, group);
             });
-        if (schema.Collections.Count > 0) BoundRules.Enforce(staged, _identity.Did);
+        if (schema.Collections.Count > 0)
+        {
+            UniqueRules.Enforce(staged, _identity.Did);
+            SequenceRules.Enforce(staged, _identity.Did);
+            BoundRules.Enforce(staged, _identity.Did);
+        }
 
         var ops = new DocumentOp[staged.Entries.Count];
         var states = new (StagedDocuments.Entry Entry, long Size)[ops.Length];

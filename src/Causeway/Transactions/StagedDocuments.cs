@@ -25,7 +25,11 @@ internal sealed class StagedDocuments(Func<string, string, VersionRecord?> lates
             _byKey[(collection, id)] = entry;
             Entries.Add(entry);
         }
-        foreach (var intent in intents) entry.Editor.Apply(intent, $"{collection}/{id}");
+        foreach (var intent in intents)
+        {
+            entry.Editor.Apply(intent, $"{collection}/{id}");
+            entry.Intents.Add(intent);
+        }
         return entry;
     }
 
@@ -35,5 +39,9 @@ internal sealed class StagedDocuments(Func<string, string, VersionRecord?> lates
     public DocumentState? StateOf(string collection, string id)
         => _byKey.TryGetValue((collection, id), out var entry) ? entry.State : latest(collection, id)?.State;
 
-    internal sealed record Entry(string Collection, string Id, VersionRecord? Previous, DocumentState State, bool Existed, DocumentEditor Editor);
+    internal sealed record Entry(string Collection, string Id, VersionRecord? Previous, DocumentState State, bool Existed, DocumentEditor Editor)
+    {
+        /// <summary>What was asked of the document in this commit, in order.</summary>
+        public List<DocumentIntent> Intents { get; } = [];
+    }
 }

@@ -1,0 +1,109 @@
+using System.Security.Cryptography;
+using Causeway.Documents;
+using Causeway.Errors;
+using Causeway.Replication;
+using Causeway.Schemas;
+using Causeway.Transactions;
+using Causeway.Values;
+
+namespace Causeway.Invariants;
+
+/// <summary>Unique values by reservation (DESIGN.md, Invariants). Each value of a unique field tuple
+/// has a reservation, the document <c>_reservations/{collection}.{tuple}.{hash}</c>: its
+/// <c>holder</c> is the one replica that may give the value to a document (the home replica until
+/// it hands it over), and <c>used_by</c> names the document that has it. Only the holder writes
+/// the reservation, so its writes are ordered, and no two replicas can hand out one value.</summary>
+internal static class UniqueRules
+{
+    public const string Holder = "holder";
+    public const string UsedBy = "used_by";
+
+    public static void Enforce(StagedDocuments staged, string me)
+    {
+        var schema = staged.Schema;
+        string home = schema.Home ?? me;
+        for (int i = 0; i < staged.Entries.Count; i++)
+        {
+            var entry = staged.Entries[i];
+            if (entry.Collection == SystemCollections.Reservations)
+            {
+                foreach (var handOver in entry.Intents.OfType<DocumentIntent.HandOver>()) CheckHandOver(staged, entry, handOver, me, home);
+                continue;
+            }
+            if (!entry.State.Exists || schema.For(entry.Collection) is not { Unique.Count: > 0 } rules) continue;
+            for (int t = 0; t < rules.Unique.Count; t++)
+            {
+                var tuple = rules.Unique[t];
+                if (ValuesOf(entry.State, tuple) is not { } values) continue;
+                // A document keeps what it has: only a new value, or a document (re)appearing, needs the reservation.
+                if (entry.Existed && entry.Previous is { } before && Same(ValuesOf(before.State, tuple), values)) continue;
+                string id = ReservationId(entry.Collection, t, values);
+                var reservation = staged.StateOf(SystemCollections.Reservations, id);
+                string holder = Text(reservation, Holder) ?? home;
+                if (holder != me)
+                    throw new ReservationUnavailableException($"{entry.Collection}/{entry.Id}: the value {Describe(tuple, values)} is reserved by replica {holder}, which has not handed it to this one (it is asked for now).")
+                    {
+                        Needed = new Reservation(Reservation.Value, entry.Collection, id, entry.Id, Crdt.BoundSide.Lower, 1),
+                    };
+                string? usedBy = Text(reservation, UsedBy);
+                if (usedBy is not null && usedBy != entry.Id && staged.StateOf(entry.Collection, usedBy) is { } other && Same(ValuesOf(other, tuple), values))
+                {
+                    if (other.Exists)
+                        throw new ConstraintViolationException($"{entry.Collection}/{entry.Id}: {Describe(tuple, values)} is already used by {entry.Collection}/{usedBy} (unique).");
+                    // A deleted document gives its value up for good: a concurrent write that brings it back finds the value cleared.
+                    staged.Edit(entry.Collection, usedBy, [new DocumentIntent.Clear(tuple)]);
+                }
+                if (usedBy != entry.Id || reservation is not { Exists: true })
+                    staged.Edit(SystemCollections.Reservations, id, [new DocumentIntent.Put(Value.Map([new(Holder, Value.String(me)), new(UsedBy, Value.String(entry.Id))]))]);
+            }
+        }
+    }
+
+    /// <summary>Only the holder hands a reservation over, and not while another live document uses it.</summary>
+    private static void CheckHandOver(StagedDocuments staged, StagedDocuments.Entry entry, DocumentIntent.HandOver handOver, string me, string home)
+    {
+        var before = entry.Previous?.State;
+        string holder = Text(before, Holder) ?? home;
+        if (holder != me) throw new ReservationUnavailableException($"This replica no longer holds {entry.Id}; {holder} does.");
+        if (Text(before, UsedBy) is not { } usedBy || usedBy == handOver.ForDocument) return;
+        var (collection, tuple) = Parse(staged.Schema, entry.Id);
+        if (collection is null || staged.StateOf(collection.Name, usedBy) is not { Exists: true } user) return;
+        if (ValuesOf(user, tuple!) is { } values && ReservationId(collection.Name, collection.Unique.ToList().IndexOf(tuple!), values) == entry.Id)
+            throw new ConstraintViolationException($"{collection.Name}/{handOver.ForDocument}: {Describe(tuple!, values)} is already used by {collection.Name}/{usedBy} (unique).");
+    }
+
+    /// <summary>The collection and field tuple a reservation id is for.</summary>
+    public static (CollectionRules? Collection, IReadOnlyList<string>? Tuple) Parse(Schema schema, string reservationId)
+    {
+        var parts = reservationId.Split('.');
+        if (parts.Length != 3 || schema.For(parts[0]) is not { } rules || !int.TryParse(parts[1], out int t) || t < 0 || t >= rules.Unique.Count) return (null, null);
+        return (rules, rules.Unique[t]);
+    }
+
+    /// <summary>The reservation's id: the collection, the tuple's index and a hash of its values.</summary>
+    public static string ReservationId(string collection, int tuple, IReadOnlyList<Value> values)
+    {
+        var hash = SHA256.HashData(ValueCbor.Encode(Value.Array(values)));
+        return $"{collection}.{tuple}.{Convert.ToHexStringLower(hash.AsSpan(0, 16))}";
+    }
+
+    /// <summary>The tuple's values, or null when one is absent or null (which no uniqueness constrains, as in SQL).</summary>
+    public static IReadOnlyList<Value>? ValuesOf(DocumentState state, IReadOnlyList<string> tuple)
+    {
+        var values = new Value[tuple.Count];
+        for (int i = 0; i < tuple.Count; i++)
+        {
+            if (state.Fields.ValueAt(tuple[i].Split('.')) is not { IsNull: false } value) return null;
+            values[i] = value;
+        }
+        return values;
+    }
+
+    private static bool Same(IReadOnlyList<Value>? a, IReadOnlyList<Value> b) => a is not null && a.SequenceEqual(b);
+
+    private static string? Text(DocumentState? state, string field)
+        => state is { Exists: true } && state.Fields.ValueAt([field]) is { Kind: ValueKind.String } text ? text.AsString() : null;
+
+    public static string Describe(IReadOnlyList<string> tuple, IReadOnlyList<Value> values)
+        => tuple.Count == 1 ? $"{tuple[0]} = {values[0]}" : $"({string.Join(", ", tuple)}) = ({string.Join(", ", values)})";
+}

@@ -1,0 +1,118 @@
+using Causeway.Errors;
+using Causeway.Queries;
+using Causeway.Replication;
+using Causeway.Schemas;
+using Causeway.Tests.Support;
+
+namespace Causeway.Tests.Invariants;
+
+/// <summary>Unique values and sequence ids by reservation: one replica at a time may hand out a value
+/// (or a block of numbers); the others ask it, and fail with reservation_unavailable rather than risk
+/// a duplicate when it cannot be reached.</summary>
+public sealed class UniqueAndSequenceTests
+{
+    private const string Schema = """
+        { "collections": {
+            "players":   { "fields": { "name": { "type": "string", "required": true } }, "unique": [ ["name"] ] },
+            "purchases": { "id": "sequence", "fields": { "note": { "type": "string" } } } } }
+        """;
+
+    private static async Task<int> CountNamedAsync(Database db, string name)
+        => (await db.QueryAsync(Query.In("players").Where(Pred.Eq("name", Causeway.Values.Value.String(name))))).Documents.Count;
+
+    [Fact]
+    public async Task The_home_replica_hands_out_values_and_refuses_a_duplicate()
+    {
+        await using var pair = await TwoReplicas.StartAsync(Schema);
+        await pair.A.PutAsync("players", "p1", Doc.Of("""{"name": "Ann"}"""));
+        var duplicate = await Assert.ThrowsAsync<ConstraintViolationException>(() => pair.A.PutAsync("players", "p2", Doc.Of("""{"name": "Ann"}""")));
+        Assert.Contains("already used by players/p1", duplicate.Message);
+        // Renaming frees the old value; updating other fields of a document keeps its own.
+        await pair.A.PutAsync("players", "p1", Doc.Of("""{"name": "Anna"}"""));
+        await pair.A.PutAsync("players", "p2", Doc.Of("""{"name": "Ann"}"""));
+        await pair.A.PutAsync("players", "p1", Doc.Of("""{"name": "Anna", "level": 2}"""));
+        // A deleted document gives its value up, and keeps no claim if it is brought back.
+        await pair.A.DeleteAsync("players", "p2");
+        await pair.A.PutAsync("players", "p3", Doc.Of("""{"name": "Ann"}"""));
+        Assert.Equal(1, await CountNamedAsync(pair.A, "Ann"));
+    }
+
+    [Fact]
+    public async Task Partitioned_replicas_never_both_use_a_value()
+    {
+        await using var pair = await TwoReplicas.StartAsync(Schema);
+        await pair.A.PutAsync("players", "a", Doc.Of("""{"name": "Cat"}"""));
+        var offline = await Assert.ThrowsAsync<ReservationUnavailableException>(() => pair.B.PutAsync("players", "b", Doc.Of("""{"name": "Cat"}""")));
+        Assert.Equal(ErrorCodes.ReservationUnavailable, offline.Code);
+        await Assert.ThrowsAsync<ReservationUnavailableException>(() => pair.B.PutAsync("players", "b", Doc.Of("""{"name": "Dog"}""")));
+        Assert.Null(await pair.B.GetAsync("players", "b"));
+        await pair.SyncAsync();
+        Assert.Equal(1, await CountNamedAsync(pair.B, "Cat"));
+        Assert.Equal(0, await CountNamedAsync(pair.B, "Dog"));
+    }
+
+    [Fact]
+    public async Task A_connected_replica_gets_the_value_handed_over_and_then_holds_it()
+    {
+        await using var pair = await TwoReplicas.StartAsync(Schema);
+        await using var link = pair.A.Replicate(pair.B);
+        await WaitUntilAsync(() => pair.A.Peers.List().Any(p => p.State == "live"));
+
+        await pair.B.PutAsync("players", "b", Doc.Of("""{"name": "Bob"}"""));          // asked A, which handed "Bob" over
+        var taken = await Assert.ThrowsAsync<ConstraintViolationException>(() => pair.A.PutAsync("players", "a", Doc.Of("""{"name": "Bob"}""")));
+        Assert.Contains("players/b", taken.Message);                                     // A asked B, which uses it
+        await pair.A.PutAsync("players", "a", Doc.Of("""{"name": "Al"}"""));
+        await WaitUntilAsync(async () => await pair.B.GetAsync("players", "a") is not null);
+        Assert.Equal(1, await CountNamedAsync(pair.A, "Bob"));
+        Assert.True((await pair.B.VerifyAsync()).Ok);
+    }
+
+    [Fact]
+    public async Task Sequence_ids_are_dense_blocks_from_the_home_replica_and_survive_restarts()
+    {
+        using var folder = new TempFolder();
+        string pathA = Path.Combine(folder.Path, "a");
+        var options = new ReplicaOptions { RebalanceInterval = null };
+        string[] first;
+        await using (var a = await Replica.OpenAsync(pathA, options))
+        {
+            var db = await a.CreateDatabaseAsync("shop");
+            await db.SetSchemaAsync(SchemaJson.Parse(Schema));
+            first = [(await db.CreateAsync("purchases", Doc.Of("{}"))).Id, (await db.CreateAsync("purchases", Doc.Of("{}"))).Id];
+            var explicitId = await Assert.ThrowsAsync<SchemaViolationException>(() => db.PutAsync("purchases", "77", Doc.Of("{}")));
+            Assert.Contains("generated (sequence)", explicitId.Message);
+        }
+        Assert.Equal(["1", "2"], first);
+
+        await using var reopened = await Replica.OpenAsync(pathA, options);
+        var home = reopened.GetDatabase("shop");
+        Assert.Equal("3", (await home.CreateAsync("purchases", Doc.Of("{}"))).Id);   // never 1 or 2 again
+
+        await using var b = Replica.OpenInMemory(options);
+        var other = await b.CreateDatabaseAsync("shop");
+        await home.SyncWithAsync(other);
+        var unreachable = await Assert.ThrowsAsync<ReservationUnavailableException>(() => other.CreateAsync("purchases", Doc.Of("{}")));
+        Assert.Contains("home replica", unreachable.Message);
+        await using (var link = home.Replicate(other))
+        {
+            await WaitUntilAsync(() => home.Peers.List().Any(p => p.State == "live"));
+            var ids = new List<long>();
+            for (int i = 0; i < 3; i++) ids.Add(long.Parse((await other.CreateAsync("purchases", Doc.Of("{}"))).Id));
+            Assert.Equal([101, 102, 103], ids);                                          // B's block: the next hundred
+        }
+        await home.SyncWithAsync(other);
+        Assert.Equal(6, (await home.QueryAsync(Query.In("purchases"))).Documents.Count);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition) => await WaitUntilAsync(() => Task.FromResult(condition()));
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var until = DateTime.UtcNow.AddSeconds(15);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException("The condition did not come true within 15 s.");
+            await Task.Delay(20);
+        }
+    }
+}
