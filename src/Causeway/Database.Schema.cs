@@ -72,10 +72,20 @@ public sealed partial class Database
         foreach (var rules in schema.Collections.Values.OrderBy(c => c.Name, StringComparer.Ordinal))
         {
             if (!Holds.HoldsWhole(rules.Name)) continue;
+            // The first document with each unique value keeps it; later ones are reported.
+            var firstWith = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var (id, version) in _reader.CollectionAt(Runtime, rules.Name, position))
             {
                 cancellation.ThrowIfCancellationRequested();
                 if (!version.State.Exists) continue;
+                for (int t = 0; t < rules.Unique.Count; t++)
+                {
+                    if (UniqueRules.ValuesOf(version.State, rules.Unique[t]) is not { } values) continue;
+                    string key = UniqueRules.ReservationId(rules.Name, t, values);
+                    if (firstWith.TryGetValue(key, out var first))
+                        found.Add(new SchemaViolation(rules.Name, id, $"unique ({string.Join(", ", rules.Unique[t])})", $"{UniqueRules.Describe(rules.Unique[t], values)} is also used by {rules.Name}/{first}"));
+                    else firstWith[key] = id;
+                }
                 foreach (var (constraint, problem, _) in DocumentRules.Problems(rules, version.State))
                     found.Add(new SchemaViolation(rules.Name, id, constraint, problem));
                 foreach (var field in rules.Fields.Values)

@@ -38,6 +38,20 @@ public sealed class UniqueAndSequenceTests
     }
 
     [Fact]
+    public async Task A_new_unique_constraint_reports_the_duplicates_already_stored()
+    {
+        await using var replica = Replica.OpenInMemory();
+        var db = await replica.CreateDatabaseAsync("shop");
+        await db.PutAsync("players", "a", Doc.Of("""{"name": "Ann"}"""));
+        await db.PutAsync("players", "b", Doc.Of("""{"name": "Ann"}"""));
+        await db.PutAsync("players", "c", Doc.Of("""{"name": "Cy"}"""));
+        var info = await db.SetSchemaAsync(SchemaJson.Parse(Schema));
+        var duplicate = Assert.Single(info.Violations);
+        Assert.Equal("b", duplicate.Id);
+        Assert.Contains("also used by players/a", duplicate.Problem);
+    }
+
+    [Fact]
     public async Task Partitioned_replicas_never_both_use_a_value()
     {
         await using var pair = await TwoReplicas.StartAsync(Schema);
