@@ -102,6 +102,39 @@ public sealed partial class Database
         return found;
     }
 
+    /// <summary>On the home replica: hands <paramref name="replica"/>, in advance, the values of a unique
+    /// tuple of <paramref name="collection"/> whose hash starts with one of <paramref name="shards"/>
+    /// (hex digits, e.g. "0-7" or "08f"), so it can give them to documents without asking anyone.
+    /// Values already used keep their holder.</summary>
+    public async Task<WriteResult> HandOutValueRangeAsync(string collection, IReadOnlyList<string> fields, string shards, string replica, CancellationToken cancellation = default)
+    {
+        CheckOpen();
+        var schema = SchemaAt(Runtime.Position).Schema;
+        var rules = schema.For(Names.Collection(collection)) ?? throw new InvalidInputException(ErrorCodes.InvalidValue, $"The schema declares no collection '{collection}'.");
+        int tuple = rules.Unique.ToList().FindIndex(t => t.SequenceEqual(fields));
+        if (tuple < 0) throw new InvalidInputException(ErrorCodes.InvalidValue, $"'{collection}' has no unique ({string.Join(", ", fields)}).");
+        if (!Security.DidKey.IsValid(replica)) throw new InvalidInputException(ErrorCodes.InvalidValue, $"'{Names.Clip(replica)}' is not a replica's did:key.");
+        return await _pipeline.CommitAsync(Runtime, [new DocumentWrites(SystemCollections.Reservations, UniqueRules.RangesId(collection, tuple),
+            [new DocumentIntent.HandOutRange(replica, ParseShards(shards))])], cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>"0-7", "08f" or "0,1,a-c": hex digits and ranges of them.</summary>
+    internal static IReadOnlyList<char> ParseShards(string text)
+    {
+        var digits = new SortedSet<char>();
+        static bool Hex(char c) => c is >= '0' and <= '9' or >= 'a' and <= 'f';
+        var parts = text.ToLowerInvariant().Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        foreach (var part in parts)
+        {
+            if (part.Length == 3 && part[1] == '-' && Hex(part[0]) && Hex(part[2]) && part[0] <= part[2])
+                for (char c = part[0]; c <= part[2]; c = c == '9' ? 'a' : (char)(c + 1)) digits.Add(c);
+            else if (part.All(Hex)) foreach (char c in part) digits.Add(c);
+            else throw new InvalidInputException(ErrorCodes.InvalidValue, $"Ranges are hex digits and ranges of them, like 0-7 or 08f, not '{Names.Clip(text)}'.");
+        }
+        if (digits.Count == 0) throw new InvalidInputException(ErrorCodes.InvalidValue, "Name at least one range (a hex digit, 0-f).");
+        return [.. digits];
+    }
+
     /// <summary>A new document id for <paramref name="collection"/>, made as its schema says.</summary>
     internal ValueTask<string> NewIdAsync(string collection, CancellationToken cancellation) => SchemaAt(Runtime.Position).Schema.For(collection)?.Id switch
     {

@@ -67,6 +67,11 @@ public sealed class DocumentEditor
                 Touch();
                 Emit(_state.Fields.PrepareAssign(["holder"], Stamp(), Value.String(handOver.To)));
                 break;
+            case DocumentIntent.HandOutRange range:
+                Touch();
+                foreach (char shard in range.Shards)
+                    Emit(_state.Fields.PrepareAssign(["s" + shard], Stamp(), Value.String(range.To)));
+                break;
             case DocumentIntent.AllocateBlock block:
             {
                 Touch();

@@ -32,6 +32,10 @@ public abstract record DocumentIntent
     /// write <paramref name="ForDocument"/>. Checked by the pipeline: only the holder hands it over.</summary>
     public sealed record HandOver(string To, string ForDocument) : DocumentIntent;
 
+    /// <summary>The home replica hands <paramref name="To"/>, in advance, the unique values whose hash
+    /// starts with one of <paramref name="Shards"/> (hex digits): it becomes their default holder.</summary>
+    public sealed record HandOutRange(string To, IReadOnlyList<char> Shards) : DocumentIntent;
+
     /// <summary>The home replica hands <paramref name="To"/> the next <paramref name="Size"/> numbers of a sequence.</summary>
     public sealed record AllocateBlock(string To, long Size) : DocumentIntent;
 

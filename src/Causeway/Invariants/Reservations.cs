@@ -257,10 +257,12 @@ public sealed class Reservations
     /// <summary>The replica that holds a reservation now: its holder, or the home replica if it was never used.</summary>
     internal string HolderOf(string reservationId)
     {
-        var state = _db.ReadVersion(SystemCollections.Reservations, reservationId, _db.Position)?.State;
+        long at = _db.Position;
+        Documents.DocumentState? Lookup(string collection, string id) => _db.ReadVersion(collection, id, at)?.State;
+        var state = Lookup(SystemCollections.Reservations, reservationId);
         return state is { Exists: true } && state.Fields.ValueAt([UniqueRules.Holder]) is { Kind: Values.ValueKind.String } holder
             ? holder.AsString()
-            : _db.SchemaAt(_db.Position).Schema.Home ?? _db.Replica.Did;
+            : UniqueRules.DefaultHolder(Lookup, reservationId, _db.SchemaAt(at).Schema.Home ?? _db.Replica.Did);
     }
 
     /// <summary>The home replica allocates a block of a sequence to the asking replica.</summary>

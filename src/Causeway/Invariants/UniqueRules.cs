@@ -28,6 +28,8 @@ internal static class UniqueRules
             if (entry.Collection == SystemCollections.Reservations)
             {
                 foreach (var handOver in entry.Intents.OfType<DocumentIntent.HandOver>()) CheckHandOver(staged, entry, handOver, me, home);
+                if (entry.Intents.Any(x => x is DocumentIntent.HandOutRange) && me != home)
+                    throw new ReservationUnavailableException($"Only the home replica {home} hands out ranges of unique values.");
                 continue;
             }
             if (!entry.State.Exists || schema.For(entry.Collection) is not { Unique.Count: > 0 } rules) continue;
@@ -39,7 +41,7 @@ internal static class UniqueRules
                 if (entry.Existed && entry.Previous is { } before && Same(ValuesOf(before.State, tuple), values)) continue;
                 string id = ReservationId(entry.Collection, t, values);
                 var reservation = staged.StateOf(SystemCollections.Reservations, id);
-                string holder = Text(reservation, Holder) ?? home;
+                string holder = Text(reservation, Holder) ?? DefaultHolder(staged.StateOf, id, home);
                 if (holder != me)
                     throw new ReservationUnavailableException($"{entry.Collection}/{entry.Id}: the value {Describe(tuple, values)} is reserved by replica {holder}, which has not handed it to this one (it is asked for now).")
                     {
@@ -63,7 +65,7 @@ internal static class UniqueRules
     private static void CheckHandOver(StagedDocuments staged, StagedDocuments.Entry entry, DocumentIntent.HandOver handOver, string me, string home)
     {
         var before = entry.Previous?.State;
-        string holder = Text(before, Holder) ?? home;
+        string holder = Text(before, Holder) ?? DefaultHolder(staged.StateOf, entry.Id, home);
         if (holder != me) throw new ReservationUnavailableException($"This replica no longer holds {entry.Id}; {holder} does.");
         if (Text(before, UsedBy) is not { } usedBy || usedBy == handOver.ForDocument) return;
         var (collection, tuple) = Parse(staged.Schema, entry.Id);
@@ -71,6 +73,24 @@ internal static class UniqueRules
         if (ValuesOf(user, tuple!) is { } values && ReservationId(collection.Name, collection.Unique.ToList().IndexOf(tuple!), values) == entry.Id)
             throw new ConstraintViolationException($"{collection.Name}/{handOver.ForDocument}: {Describe(tuple!, values)} is already used by {collection.Name}/{usedBy} (unique).");
     }
+
+    /// <summary>The replica that holds a value nobody has used yet: the owner of its range, if the
+    /// home handed that range out in advance, else the home.</summary>
+    public static string DefaultHolder(Func<string, string, DocumentState?> lookup, string reservationId, string home)
+    {
+        int last = reservationId.LastIndexOf('.');
+        if (last < 0 || last + 1 >= reservationId.Length) return home;
+        var ranges = lookup(SystemCollections.Reservations, reservationId[..last] + "." + RangesSuffix);
+        return Text(ranges, Shard(reservationId[last + 1])) ?? home;
+    }
+
+    /// <summary>The document listing which replica owns which range of a tuple's values.</summary>
+    public static string RangesId(string collection, int tuple) => $"{collection}.{tuple}.{RangesSuffix}";
+
+    public const string RangesSuffix = "ranges";
+
+    /// <summary>Values are split into 16 ranges by the first hex digit of their hash: the field <c>s0</c>…<c>sf</c>.</summary>
+    public static string Shard(char digit) => "s" + digit;
 
     /// <summary>The collection and field tuple a reservation id is for.</summary>
     public static (CollectionRules? Collection, IReadOnlyList<string>? Tuple) Parse(Schema schema, string reservationId)

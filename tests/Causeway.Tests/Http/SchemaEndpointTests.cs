@@ -117,6 +117,23 @@ public sealed class SchemaEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_home_hands_out_a_range_of_unique_values_over_http()
+    {
+        await SendAsync(_a.Admin, HttpMethod.Put, "/v1/dbs/shop/schema", Invariants.SchemaTests.Exchange);
+        string body = JsonSerializer.Serialize(new { collection = "players", fields = new[] { "name" }, ranges = "0-7", replica = _b.Replica.Did });
+        var (status, result) = await SendAsync(_a.Admin, HttpMethod.Post, "/v1/dbs/shop/reservations", body);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(result.GetProperty("position").GetInt64() > 0);
+        var (bad, problem) = await SendAsync(_a.Admin, HttpMethod.Post, "/v1/dbs/shop/reservations", """{"collection": "players", "fields": ["name"], "ranges": "x", "replica": "did:key:z"}""");
+        Assert.Equal(HttpStatusCode.BadRequest, bad);
+        Assert.Equal("invalid_value", Code(problem));
+        var (extra, _) = await SendAsync(_a.Admin, HttpMethod.Post, "/v1/dbs/shop/reservations", """{"collection": "players", "fields": ["name"], "ranges": "0", "to": "x"}""");
+        Assert.Equal(HttpStatusCode.BadRequest, extra);
+        var (reader, _) = await SendAsync(_a.Reader, HttpMethod.Post, "/v1/dbs/shop/reservations", body);
+        Assert.Equal(HttpStatusCode.Forbidden, reader);
+    }
+
+    [Fact]
     public async Task The_typed_client_sets_and_reads_schemas_and_raises_typed_errors()
     {
         using var client = _a.CreateClient();

@@ -82,6 +82,28 @@ public sealed class UniqueAndSequenceTests
     }
 
     [Fact]
+    public async Task A_range_of_values_handed_out_in_advance_is_used_without_asking()
+    {
+        await using var pair = await TwoReplicas.StartAsync(Schema);
+        var refused = await Assert.ThrowsAsync<ReservationUnavailableException>(() => pair.B.HandOutValueRangeAsync("players", ["name"], "0-f", pair.ReplicaA.Did));
+        Assert.Contains("home replica", refused.Message);
+        await Assert.ThrowsAsync<InvalidInputException>(() => pair.A.HandOutValueRangeAsync("players", ["name"], "g", pair.ReplicaB.Did));
+        await Assert.ThrowsAsync<InvalidInputException>(() => pair.A.HandOutValueRangeAsync("players", ["nick"], "0", pair.ReplicaB.Did));
+        await pair.A.PutAsync("players", "a", Doc.Of("""{"name": "Ann"}"""));
+        await pair.A.HandOutValueRangeAsync("players", ["name"], "0-f", pair.ReplicaB.Did);
+        await pair.SyncAsync();
+
+        // Partitioned again: B gives new names on its own; A no longer can, but keeps the one it used.
+        await pair.B.PutAsync("players", "b", Doc.Of("""{"name": "Bob"}"""));
+        await Assert.ThrowsAsync<ReservationUnavailableException>(() => pair.A.PutAsync("players", "c", Doc.Of("""{"name": "Cy"}""")));
+        await pair.A.PutAsync("players", "a", Doc.Of("""{"name": "Ann", "level": 1}"""));
+        await Assert.ThrowsAsync<ReservationUnavailableException>(() => pair.B.PutAsync("players", "x", Doc.Of("""{"name": "Ann"}""")));
+        await pair.SyncAsync();
+        Assert.Equal(1, await CountNamedAsync(pair.A, "Bob"));
+        Assert.Equal(1, await CountNamedAsync(pair.B, "Ann"));
+    }
+
+    [Fact]
     public async Task Sequence_ids_are_dense_blocks_from_the_home_replica_and_survive_restarts()
     {
         using var folder = new TempFolder();
