@@ -62,7 +62,7 @@ public sealed partial class Database
         if (!version.State.Exists) return false;
         var schema = SchemaAt(position).Schema;
         return !Visibility.DependsOnParents(schema, collection)
-            || Visibility.IsVisible(schema, collection, version.State, (c, id) => Holds.Matches(c, id) ? _reader.At(Runtime, c, id, position)?.State : null);
+            || Visibility.IsVisible(schema, collection, version.State, (c, id) => Holds.Matches(c, id) ? _reader.At(Runtime, c, id, position)?.State : Visibility.Unknown);
     }
 
     /// <summary>Stored documents that break <paramref name="schema"/>, at most <see cref="MaxViolations"/>.</summary>

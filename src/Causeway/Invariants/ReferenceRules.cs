@@ -13,7 +13,8 @@ namespace Causeway.Invariants;
 internal static class ReferenceRules
 {
     /// <param name="collection">The latest live and deleted documents of a collection (a parent's possible children).</param>
-    public static void Enforce(StagedDocuments staged, Func<string, IEnumerable<(string Id, DocumentState State)>> collection)
+    /// <param name="held">Whether this replica holds a document: a partial replica cannot vouch for a parent it does not hold.</param>
+    public static void Enforce(StagedDocuments staged, Func<string, IEnumerable<(string Id, DocumentState State)>> collection, Func<string, string, bool> held)
     {
         var schema = staged.Schema;
         // What the transaction itself wrote is checked, never cascaded away behind its back.
@@ -28,6 +29,8 @@ internal static class ReferenceRules
                 foreach (var field in rules.Fields.Values)
                 {
                     if (field.References is not { } parent || Visibility.ReferenceOf(entry.State, field) is not { } parentId) continue;
+                    if (!held(parent, parentId))
+                        throw new NotHeldException($"{describe}: '{field.Path}' names {parent}/{parentId}, which this partial replica does not hold, so it cannot check or keep that reference; write it on a replica that holds {parent}.");
                     if (!Visibility.IsVisible(schema, parent, staged.StateOf(parent, parentId), staged.StateOf))
                         throw new ConstraintViolationException($"{describe}: '{field.Path}' names {parent}/{parentId}, which does not exist.");
                     if (field.Policy == ReferencePolicy.AddWins) staged.Edit(parent, parentId, [new DocumentIntent.Touch()]);

@@ -24,6 +24,17 @@ public static class Visibility
         return true;
     }
 
+    /// <summary>What a partial replica assumes of a parent it does not hold: that it is there (it
+    /// cannot know otherwise; a replica that holds both decides).</summary>
+    public static DocumentState Unknown { get; } = CreateUnknown();
+
+    private static DocumentState CreateUnknown()
+    {
+        var state = new DocumentState();
+        state.Live.Apply(new Crdt.EwEnable(new Clocks.Dot("unknown", 1), Crdt.DotSet.Empty));
+        return state;
+    }
+
     /// <summary>True when the collection has a remove-wins reference, so reads must check parents.</summary>
     public static bool DependsOnParents(Schema schema, string collection)
         => schema.For(collection)?.Fields.Values.Any(f => f.References is not null && f.Policy == ReferencePolicy.RemoveWins) == true;

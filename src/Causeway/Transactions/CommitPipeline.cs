@@ -222,7 +222,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
             {
                 if (!draft.Holds.HoldsWhole(collection)) throw NotHeldException.For(db.Name, draft.Holds, collection, null);
                 return LatestOf(db, collection, group);
-            });
+            }, draft.Holds.Matches);
         if (schema.Collections.Count > 0)
         {
             UniqueRules.Enforce(staged, _identity.Did);

@@ -105,6 +105,21 @@ public sealed class ReferenceTests
     }
 
     [Fact]
+    public async Task A_partial_replica_shows_children_of_parents_it_does_not_hold_and_refuses_to_vouch_for_them()
+    {
+        await using var pair = await SeededAsync();
+        await pair.A.PutAsync("enrolments", "e", Doc.Of("""{"player": "p", "tournament": "t"}"""));
+        await using var phone = Replica.OpenInMemory();
+        var partial = await phone.CreateDatabaseAsync("shop", Causeway.Replication.Subscription.Of([Causeway.Replication.CollectionSelector.Parse("enrolments")]));
+        await partial.SyncWithAsync(pair.A, Causeway.Replication.SyncDirection.Pull);
+
+        Assert.NotNull(await partial.GetAsync("enrolments", "e"));
+        Assert.Single((await partial.QueryAsync(Query.In("enrolments"))).Documents);
+        var e = await Assert.ThrowsAsync<NotHeldException>(() => partial.PutAsync("enrolments", "e2", Doc.Of("""{"player": "p", "tournament": "t"}""")));
+        Assert.Contains("does not hold", e.Message);
+    }
+
+    [Fact]
     public async Task A_hidden_child_comes_back_if_its_parent_is_restored()
     {
         await using var pair = await SeededAsync();
