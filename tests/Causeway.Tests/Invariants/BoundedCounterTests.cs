@@ -58,14 +58,14 @@ public sealed class BoundedCounterTests
     {
         await using var pair = await WithPlayerAsync(100);
         await using var link = pair.A.Replicate(pair.B);
-        await WaitUntilAsync(() => pair.A.Peers.List().Any(p => p.State == "live"));
+        await Eventually.TrueAsync(() => pair.A.Peers.List().Any(p => p.State == "live"));
 
         // Failing fast still asks: the grant arrives for the next try.
         await Assert.ThrowsAsync<InsufficientRightsException>(() => pair.B.PatchAsync("players", "p", FieldOp.Increment("credits", -10)));
         using (Database.WaitingForRights(TimeSpan.FromSeconds(10)))
             await pair.B.PatchAsync("players", "p", FieldOp.Increment("credits", -40));
 
-        await WaitUntilAsync(async () => Credits(await pair.A.GetAsync("players", "p")) == 60);
+        await Eventually.TrueAsync(async () => Credits(await pair.A.GetAsync("players", "p")) == 60);
         var (_, heldByB) = pair.B.Reservations.RightsHeld(new Reservation(Reservation.Rights, "players", "p", "credits", BoundSide.Lower, 1));
         var (_, heldByA) = pair.A.Reservations.RightsHeld(new Reservation(Reservation.Rights, "players", "p", "credits", BoundSide.Lower, 1));
         Assert.True(heldByB >= 0 && heldByA >= 0);
@@ -115,17 +115,5 @@ public sealed class BoundedCounterTests
         await dbA.SyncWithAsync(dbB);
         Assert.Equal(500, Credits(await dbA.GetAsync("players", "p")));
         Assert.Equal(0, await dbA.Reservations.RebalanceAsync());   // nothing new was spent
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition) => await WaitUntilAsync(() => Task.FromResult(condition()));
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var until = DateTime.UtcNow.AddSeconds(15);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > until) throw new TimeoutException("The condition did not come true within 15 s.");
-            await Task.Delay(20);
-        }
     }
 }

@@ -47,3 +47,19 @@ internal static class Doc
 {
     public static Value Of(string json) => ValueJson.Parse(json);
 }
+
+/// <summary>Waits for something that replication or a grant makes true soon (15 s at most).</summary>
+internal static class Eventually
+{
+    public static Task TrueAsync(Func<bool> condition) => TrueAsync(() => Task.FromResult(condition()));
+
+    public static async Task TrueAsync(Func<Task<bool>> condition)
+    {
+        var until = DateTime.UtcNow.AddSeconds(15);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > until) throw new TimeoutException("The condition did not come true within 15 s.");
+            await Task.Delay(20);
+        }
+    }
+}

@@ -70,13 +70,13 @@ public sealed class UniqueAndSequenceTests
     {
         await using var pair = await TwoReplicas.StartAsync(Schema);
         await using var link = pair.A.Replicate(pair.B);
-        await WaitUntilAsync(() => pair.A.Peers.List().Any(p => p.State == "live"));
+        await Eventually.TrueAsync(() => pair.A.Peers.List().Any(p => p.State == "live"));
 
         await pair.B.PutAsync("players", "b", Doc.Of("""{"name": "Bob"}"""));          // asked A, which handed "Bob" over
         var taken = await Assert.ThrowsAsync<ConstraintViolationException>(() => pair.A.PutAsync("players", "a", Doc.Of("""{"name": "Bob"}""")));
         Assert.Contains("players/b", taken.Message);                                     // A asked B, which uses it
         await pair.A.PutAsync("players", "a", Doc.Of("""{"name": "Al"}"""));
-        await WaitUntilAsync(async () => await pair.B.GetAsync("players", "a") is not null);
+        await Eventually.TrueAsync(async () => await pair.B.GetAsync("players", "a") is not null);
         Assert.Equal(1, await CountNamedAsync(pair.A, "Bob"));
         Assert.True((await pair.B.VerifyAsync()).Ok);
     }
@@ -131,24 +131,12 @@ public sealed class UniqueAndSequenceTests
         Assert.Contains("home replica", unreachable.Message);
         await using (var link = home.Replicate(other))
         {
-            await WaitUntilAsync(() => home.Peers.List().Any(p => p.State == "live"));
+            await Eventually.TrueAsync(() => home.Peers.List().Any(p => p.State == "live"));
             var ids = new List<long>();
             for (int i = 0; i < 3; i++) ids.Add(long.Parse((await other.CreateAsync("purchases", Doc.Of("{}"))).Id));
             Assert.Equal([101, 102, 103], ids);                                          // B's block: the next hundred
         }
         await home.SyncWithAsync(other);
         Assert.Equal(6, (await home.QueryAsync(Query.In("purchases"))).Documents.Count);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition) => await WaitUntilAsync(() => Task.FromResult(condition()));
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition)
-    {
-        var until = DateTime.UtcNow.AddSeconds(15);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > until) throw new TimeoutException("The condition did not come true within 15 s.");
-            await Task.Delay(20);
-        }
     }
 }
