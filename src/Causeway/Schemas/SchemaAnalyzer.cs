@@ -113,36 +113,45 @@ public static class SchemaAnalyzer
         _ => new(c.Name, "id ordered", "id", ConflictFree, [], "Hybrid-clock time, replica tag and index: unique, and ordered after every id the creating replica had seen."),
     };
 
-    /// <summary>A remove-wins chain that loops would make a document's visibility depend on itself.</summary>
+    /// <summary>A remove-wins chain that loops would make a document's visibility depend on itself
+    /// (a depth-first search over remove-wins references: white, on the path, done).</summary>
     private static void CheckCascadeCycles(Schema schema)
     {
-        foreach (var start in schema.Collections.Keys)
+        var state = new Dictionary<string, bool>(StringComparer.Ordinal);   // false: on the path; true: done
+        foreach (var start in schema.Collections.Keys.Order(StringComparer.Ordinal))
         {
-            var seen = new HashSet<string>(StringComparer.Ordinal);
-            var path = new List<string> { start };
-            var current = start;
-            while (true)
+            if (state.ContainsKey(start)) continue;
+            var path = new List<string>();
+            var stack = new Stack<(string Collection, IEnumerator<string> Next)>();
+            state[start] = false;
+            path.Add(start);
+            stack.Push((start, Parents(schema, start).GetEnumerator()));
+            while (stack.Count > 0)
             {
-                var next = schema.For(current)?.Fields.Values.FirstOrDefault(f => f.References is not null && f.Policy == ReferencePolicy.RemoveWins && Reaches(schema, f.References!, start, []));
-                if (next is null) break;
-                path.Add(next.References!);
-                if (next.References == start || !seen.Add(next.References!))
-                    throw Refuse($"Remove-wins references form a cycle ({string.Join(" → ", path)}): a document's visibility would depend on itself. Make one of them add-wins.");
-                current = next.References!;
+                var (collection, next) = stack.Peek();
+                if (!next.MoveNext())
+                {
+                    state[collection] = true;
+                    path.RemoveAt(path.Count - 1);
+                    stack.Pop();
+                    continue;
+                }
+                string parent = next.Current;
+                if (state.TryGetValue(parent, out bool done))
+                {
+                    if (!done)
+                        throw Refuse($"Remove-wins references form a cycle ({string.Join(" → ", path.Skip(path.IndexOf(parent)).Append(parent))}): a document's visibility would depend on itself. Make one of them add-wins.");
+                    continue;
+                }
+                state[parent] = false;
+                path.Add(parent);
+                stack.Push((parent, Parents(schema, parent).GetEnumerator()));
             }
         }
     }
 
-    private static bool Reaches(Schema schema, string from, string target, HashSet<string> visited)
-    {
-        if (from == target) return true;
-        if (!visited.Add(from)) return false;
-        var rules = schema.For(from);
-        if (rules is null) return false;
-        foreach (var f in rules.Fields.Values)
-            if (f.References is not null && f.Policy == ReferencePolicy.RemoveWins && Reaches(schema, f.References, target, visited)) return true;
-        return false;
-    }
+    private static IEnumerable<string> Parents(Schema schema, string collection)
+        => schema.For(collection)?.Fields.Values.Where(f => f.References is not null && f.Policy == ReferencePolicy.RemoveWins).Select(f => f.References!) ?? [];
 
     private static SchemaViolationException Refuse(string reason) => new($"The schema cannot be guaranteed: {reason}");
 }

@@ -10,6 +10,9 @@ namespace Causeway.Schemas;
 /// encode alike.</summary>
 public static class SchemaJson
 {
+    /// <summary>Limits that keep analysis and enforcement cheap and bounded, whatever a request holds.</summary>
+    public const int MaxCollections = 1000, MaxFields = 1000, MaxChecks = 100, MaxUnique = 32;
+
     public static Schema Parse(string json)
     {
         try
@@ -44,6 +47,7 @@ public static class SchemaJson
             catch (InvalidInputException e) { throw Invalid($"In 'collections': {e.Message}"); }
             if (SystemCollections.IsSystem(name)) throw Invalid($"Collection '{name}' is reserved (names starting with '_' belong to Causeway).");
             if (!result.TryAdd(name, ReadCollection(name, c.Value))) throw Invalid($"Collection '{name}' appears twice.");
+            if (result.Count > MaxCollections) throw Invalid($"A schema declares at most {MaxCollections} collections.");
         }
         return new Schema { Collections = result, Home = home };
     }
@@ -75,6 +79,7 @@ public static class SchemaJson
                 try { FieldPath.Parse(f.Name); }
                 catch (InvalidInputException e) { throw Invalid($"Field '{Names.Clip(f.Name)}' of {where}: {e.Message}"); }
                 if (!fields.TryAdd(f.Name, ReadField(f.Name, f.Value, where))) throw Invalid($"Field '{f.Name}' of {where} appears twice.");
+                if (fields.Count > MaxFields) throw Invalid($"A collection declares at most {MaxFields} fields ({where}).");
             }
         }
         var unique = new List<IReadOnlyList<string>>();
@@ -95,6 +100,7 @@ public static class SchemaJson
                 }
                 if (paths.Count == 0) throw Invalid($"An entry of 'unique' of {where} is empty.");
                 unique.Add(paths);
+                if (unique.Count > MaxUnique) throw Invalid($"A collection has at most {MaxUnique} unique constraints ({where}).");
             }
         }
         var checks = new List<CheckRule>();
@@ -113,6 +119,7 @@ public static class SchemaJson
                 try { parsed = CheckExpression.Parse(expr); }
                 catch (InvalidInputException e) { throw Invalid($"Check '{checkName}' of {where}: {e.Message}"); }
                 checks.Add(new CheckRule(checkName, parsed));
+                if (checks.Count > MaxChecks) throw Invalid($"A collection has at most {MaxChecks} checks ({where}).");
             }
         }
         return new CollectionRules { Name = name, Id = id, Fields = fields, Unique = unique, Checks = checks, AtomicGroups = Groups(checks) };

@@ -92,6 +92,23 @@ public sealed class SchemaTests
     }
 
     [Fact]
+    public void Oversized_schemas_are_refused_before_analysis()
+    {
+        var chain = string.Join(", ", Enumerable.Range(0, SchemaJson.MaxCollections + 1).Select(i => $$"""
+            "c{{i}}": { "fields": { "up": { "references": "c{{i + 1}}", "policy": "remove-wins" } } }
+            """));
+        var e = Assert.Throws<InvalidInputException>(() => SchemaJson.Parse("{\"collections\": {" + chain + "}}"));
+        Assert.Contains("at most", e.Message);
+        var fields = string.Join(", ", Enumerable.Range(0, SchemaJson.MaxFields + 1).Select(i => $"\"f{i}\": {{}}"));
+        Assert.Throws<InvalidInputException>(() => SchemaJson.Parse("{\"collections\": {\"c\": {\"fields\": {" + fields + "}}}}"));
+        // A long remove-wins chain within the limits is analyzed without trouble.
+        var ok = string.Join(", ", Enumerable.Range(0, 500).Select(i => $$"""
+            "c{{i}}": { "fields": { "up": { "references": "c{{i + 1}}", "policy": "remove-wins" } } }
+            """));
+        Assert.Equal(500, SchemaAnalyzer.Analyze(SchemaJson.Parse("{\"collections\": {" + ok + "}}")).Constraints.Count);
+    }
+
+    [Fact]
     public async Task A_schema_is_a_versioned_commit_that_replicates_and_is_enforced_on_the_other_side()
     {
         await using var pair = await TwoReplicas.StartAsync();
