@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CsCheck;
 using Causeway.Documents;
 using Causeway.Errors;
 using Causeway.Schemas;
@@ -106,6 +107,27 @@ public sealed class SchemaTests
             "c{{i}}": { "fields": { "up": { "references": "c{{i + 1}}", "policy": "remove-wins" } } }
             """));
         Assert.Equal(500, SchemaAnalyzer.Analyze(SchemaJson.Parse("{\"collections\": {" + ok + "}}")).Constraints.Count);
+    }
+
+    [Fact]
+    public void Mutated_schemas_only_ever_fail_as_invalid_input_or_a_refusal()
+    {
+        // Splice random fragments into the contract example: every outcome is a schema, invalid
+        // input naming where, or a refusal with a reason; never another exception.
+        string[] fragments = ["{", "}", "[", "]", ",", ":", "\"kind\"", "\"bcounter\"", "\"min\"", "-1", "1e400", "null", "true", "\"references\"",
+            "\"policy\"", "\"remove-wins\"", "\"unique\"", "[[]]", "\"checks\"", "\"expr\"", "\"a > \"", "\"_x\"", "\"fields\"", "\"id\"", "\"sequence\"", "\"\\u0000\""];
+        Gen.Int[0, Exchange.Length - 1].Array[1, 4].Select(Gen.Int[0, fragments.Length - 1].Array[1, 4]).Sample((cuts, picks) =>
+        {
+            var text = Exchange;
+            for (int i = 0; i < cuts.Length; i++)
+            {
+                int at = Math.Min(cuts[i], text.Length);
+                text = text[..at] + fragments[picks[i % picks.Length]] + text[at..];
+            }
+            try { SchemaAnalyzer.Analyze(SchemaJson.Parse(text)); }
+            catch (InvalidInputException e) { Assert.Contains(e.Code, new[] { ErrorCodes.InvalidJson, ErrorCodes.InvalidValue }); }
+            catch (SchemaViolationException e) { Assert.StartsWith("The schema cannot be guaranteed", e.Message); }
+        }, iter: 3000);
     }
 
     [Fact]
