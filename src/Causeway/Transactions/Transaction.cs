@@ -40,11 +40,16 @@ public sealed class Transaction
     public void Put<T>(string collection, string id, T document) => Put(collection, id, Database.ToValue(document));
 
     /// <summary>Creates a document with an id made as its collection's schema says (UUIDv7 by default) and returns the id.</summary>
-    public string Create(string collection, Value document)
+    /// <remarks>For a <c>sequence</c> collection this may wait for a block from the home replica; prefer
+    /// <see cref="CreateAsync"/> there.</remarks>
+    public string Create(string collection, Value document) => CreateAsync(collection, document).AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Creates a document with an id made as its collection's schema says and returns the id.</summary>
+    public async ValueTask<string> CreateAsync(string collection, Value document, CancellationToken cancellation = default)
     {
         Schemas.SystemCollections.CheckWritable(Names.Collection(collection));
         var checkedDocument = Database.CheckDocument(document);
-        string id = _database.NewIdAsync(collection, CancellationToken.None).GetAwaiter().GetResult();
+        string id = await _database.NewIdAsync(collection, cancellation).ConfigureAwait(false);
         Add(collection, id, new DocumentIntent.Create(checkedDocument));
         return id;
     }
