@@ -71,7 +71,7 @@ internal static class ExchangeCommand
         Plain($"Purchases: {t.Attempted} attempted, {t.Bought} succeeded, {t.RefusedForRights} refused for rights ({t.Of(Outcome.RightsWaitTimedOut)} of them waits that timed out; {t.RefusedForRightsWhole} while every link was up), "
             + $"{t.RefusedByMarket} refused by the market ({t.Of(Outcome.NotForSale)} not for sale, {t.Of(Outcome.OwnItem)} already theirs, {t.Of(Outcome.TooPoor)} too poor), {t.Of(Outcome.Refused)} refused otherwise.");
         Plain($"Relisted {t.Relisted} times ({t.RelistsRefused} refused); rights transfers: {result.RightsAsked} asked, {result.RightsGranted} granted.");
-        Plain($"Waits for rights end after {Purchase.RightsWait.TotalMilliseconds:0} ms: the longest that timed out took {t.LongestWait.TotalMilliseconds:0} ms; "
+        Plain($"Waits for rights last at most {Purchase.RightsWait.TotalMilliseconds:0} ms: the longest that timed out took {t.LongestWait.TotalMilliseconds:0} ms; "
             + $"{t.Stale} purchases committed after their item had changed hands since they read it.");
         foreach (var g in result.Guarantees)
             Say((g.Holds ? "[green]holds[/]  " : "[red]BROKEN[/] ") + Markup.Escape(g.ToString()));
