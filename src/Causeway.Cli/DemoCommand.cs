@@ -16,6 +16,7 @@ internal static class DemoCommand
         var keep = new Option<bool>("--keep") { Description = "Keep the replica's folder afterwards (it is deleted by default)." };
         var command = new Command("demo", "Open a replica in a temp folder, write, transact, read the past and verify, saying what happens.") { keep };
         command.SetAction((result, cancellation) => RunAsync(result.GetValue(keep), cancellation));
+        command.Subcommands.Add(Demos.ExchangeCommand.Create());
         return command;
     }
 
