@@ -31,14 +31,20 @@ public sealed partial class Database
         public void Dispose() => leave();
     }
 
-    /// <summary>The one way user writes reach the pipeline.</summary>
-    private async Task<WriteResult> CommitWritesAsync(IReadOnlyList<DocumentWrites> writes, CancellationToken cancellation)
+    /// <summary>The one way user writes reach the pipeline: the same writes each attempt.</summary>
+    private Task<WriteResult> CommitWritesAsync(IReadOnlyList<DocumentWrites> writes, CancellationToken cancellation)
+        => CommitWritesAsync(() => Task.FromResult(writes), cancellation);
+
+    /// <summary>Commits what <paramref name="prepare"/> makes, making it again for each attempt after a
+    /// wait for rights or a reservation, so a transaction that reads decides again on what it sees then.</summary>
+    private async Task<WriteResult> CommitWritesAsync(Func<Task<IReadOnlyList<DocumentWrites>>> prepare, CancellationToken cancellation)
     {
         var wait = RightsWait.Value;
         var deadline = wait is { } w ? DateTime.UtcNow + w : DateTime.UtcNow;
         int handOvers = 0;
         while (true)
         {
+            var writes = await prepare().ConfigureAwait(false);
             try
             {
                 return await _pipeline.CommitAsync(Runtime, writes, cancellation).ConfigureAwait(false);
@@ -58,10 +64,15 @@ public sealed partial class Database
             {
                 var what = new Reservation(Reservation.Rights, shortage.Collection, shortage.Id, shortage.Path, shortage.Side, shortage.Missing);
                 var remaining = deadline - DateTime.UtcNow;
-                // Ask even when not waiting: the next write may find the rights here.
-                var ask = Reservations.AskAsync(what, remaining > Invariants.Reservations.RelayTimeout ? remaining : Invariants.Reservations.RelayTimeout);
-                if (remaining <= TimeSpan.Zero) throw;
-                var outcome = await ask.ConfigureAwait(false);
+                if (remaining <= TimeSpan.Zero)
+                {
+                    // Ask even when not waiting: the next write may find the rights here.
+                    _ = Reservations.AskAsync(what, Invariants.Reservations.RelayTimeout);
+                    throw;
+                }
+                AskOutcome outcome;
+                try { outcome = await Reservations.AskAsync(what, remaining).WaitAsync(remaining, cancellation).ConfigureAwait(false); }
+                catch (TimeoutException) { throw e; }
                 if (!outcome.IsGranted)
                 {
                     if (DateTime.UtcNow >= deadline) throw;

@@ -86,19 +86,32 @@ public sealed partial class Database : IDocumentDatabase
 
     /// <summary>Runs <paramref name="body"/> as one transaction: all its writes become one commit,
     /// or, if it throws or a write is refused, nothing is written at all.</summary>
+    /// <remarks>Inside <see cref="WaitingForRights"/>, a commit short of rights (or of a reservation)
+    /// waits for a grant and runs <paramref name="body"/> again on a fresh snapshot, so what it
+    /// decides rests on what it reads then.</remarks>
     public async Task<WriteResult> TransactAsync(Func<Transaction, Task> body, CancellationToken cancellation = default)
     {
-        var tx = Begin();
-        await body(tx).ConfigureAwait(false);
-        return await CommitWritesAsync(tx.Close(), cancellation).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(body);
+        return await CommitWritesAsync(async () =>
+        {
+            var tx = Begin();
+            await body(tx).ConfigureAwait(false);
+            return tx.Close();
+        }, cancellation).ConfigureAwait(false);
     }
 
-    /// <summary>As <see cref="TransactAsync(Func{Transaction, Task}, CancellationToken)"/>, returning what the body returns.</summary>
+    /// <summary>As <see cref="TransactAsync(Func{Transaction, Task}, CancellationToken)"/>, returning what the body returns (from its last run).</summary>
     public async Task<(T Value, WriteResult Result)> TransactAsync<T>(Func<Transaction, Task<T>> body, CancellationToken cancellation = default)
     {
-        var tx = Begin();
-        var value = await body(tx).ConfigureAwait(false);
-        return (value, await CommitWritesAsync(tx.Close(), cancellation).ConfigureAwait(false));
+        ArgumentNullException.ThrowIfNull(body);
+        T value = default!;
+        var result = await CommitWritesAsync(async () =>
+        {
+            var tx = Begin();
+            value = await body(tx).ConfigureAwait(false);
+            return tx.Close();
+        }, cancellation).ConfigureAwait(false);
+        return (value, result);
     }
 
     /// <summary>Applies the writes <paramref name="build"/> lists as one commit, or none of them (the

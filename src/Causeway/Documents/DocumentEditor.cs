@@ -57,7 +57,8 @@ public sealed class DocumentEditor
                 _enabled = false;
                 break;
             case DocumentIntent.TransferRights transfer:
-                if (_state.Fields.FieldAt(transfer.Path.Split('.'))?.BCounter is null) throw new NotFoundException($"{describe} has no bounded counter '{transfer.Path}'.");
+                // The counter may have no state yet: the home replica hands on its initial slack
+                // (of a counter bounded above, say) before anyone wrote the document.
                 Emit(_state.Fields.PrepareBCounterTransfer(transfer.Path.Split('.'), _context.Origin, transfer.To, transfer.Side, transfer.Amount));
                 break;
             case DocumentIntent.Clear clear:

@@ -144,10 +144,12 @@ public sealed class Reservations
     /// <summary>Asks every connected peer that sends commits here for <paramref name="what"/>; completes
     /// when one grant has been applied here, or when every peer asked has refused, or at
     /// <paramref name="timeout"/>. Concurrent asks for the same thing share one.</summary>
+    /// <remarks>A relay (<paramref name="except"/> set: asking on a peer's behalf) never joins an ask
+    /// already in flight, which may be waiting on that very peer.</remarks>
     public Task<AskOutcome> AskAsync(Reservation what, TimeSpan timeout, SyncSession? except = null)
-        => _inFlight.GetOrAdd(what, w =>
+        => except is not null ? AskCoreAsync(what, timeout, except) : _inFlight.GetOrAdd(what, w =>
         {
-            var task = AskCoreAsync(w, timeout, except);
+            var task = AskCoreAsync(w, timeout, null);
             task.ContinueWith(_ => _inFlight.TryRemove(new KeyValuePair<Reservation, Task<AskOutcome>>(w, task)), TaskScheduler.Default);
             return task;
         });

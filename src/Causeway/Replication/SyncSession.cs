@@ -195,7 +195,14 @@ public sealed class SyncSession
                 }
                 return [];
             case AskFrame ask:
-                return [await _db.Reservations.AnswerAsync(this, ask, cancellation).ConfigureAwait(false)];
+            {
+                // Usually answered at once (a grant is one local commit); one that has to be relayed
+                // is answered later, through the outbox, so this session keeps flowing meanwhile.
+                var answering = _db.Reservations.AnswerAsync(this, ask, cancellation);
+                if (answering.IsCompleted) return [await answering.ConfigureAwait(false)];
+                _ = answering.ContinueWith(t => { if (t.IsCompletedSuccessfully) Send(t.Result); }, TaskScheduler.Default);
+                return [];
+            }
             case AnswerFrame answer:
                 _db.Reservations.Answered(this, answer);
                 return [];

@@ -88,6 +88,60 @@ public sealed class BoundedCounterTests
         Assert.Equal(10, Credits(await pair.B.GetAsync("players", "p")));
     }
 
+    /// <summary>Found by the Animal Exchange demo: the home replica must be able to hand on its initial
+    /// upper slack over a counter it has no state for, or no other replica could ever raise it.</summary>
+    [Fact]
+    public async Task The_home_grants_its_initial_upper_rights_over_a_counter_it_holds_no_state_for()
+    {
+        await using var pair = await TwoReplicas.StartAsync("""{ "collections": { "items": { "fields": { "available": { "kind": "bcounter", "min": 0, "max": 1 } } } } }""");
+        await using var link = pair.A.Replicate(pair.B);
+        await Eventually.TrueAsync(() => link.Status.State == "live");
+        using (Database.WaitingForRights(TimeSpan.FromSeconds(10)))
+            await pair.B.PutAsync("items", "i", Doc.Of("""{"available": 1}"""));
+        Assert.Equal(1, (await pair.B.GetAsync("items", "i"))!.Fields.Get("available")!.AsInt());
+        await Assert.ThrowsAsync<InsufficientRightsException>(() => pair.B.PatchAsync("items", "i", FieldOp.Increment("available", 1)));
+    }
+
+    /// <summary>Found by the demo: two replicas short of the same rights, asking each other, each give
+    /// up at their own timeout (neither waits out the other's relay).</summary>
+    [Fact]
+    public async Task Two_replicas_waiting_for_the_same_missing_rights_each_give_up_at_their_timeout()
+    {
+        await using var pair = await WithPlayerAsync(10);
+        await pair.A.PatchAsync("players", "p", FieldOp.Increment("credits", -10));   // no replica holds any rights now
+        await pair.SyncAsync();
+        await using var link = pair.A.Replicate(pair.B);
+        await Eventually.TrueAsync(() => link.Status.State == "live");
+        async Task<TimeSpan> SpendOneAsync(Database db)
+        {
+            using var wait = Database.WaitingForRights(TimeSpan.FromMilliseconds(300));
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            await Assert.ThrowsAsync<InsufficientRightsException>(() => db.PatchAsync("players", "p", FieldOp.Increment("credits", -1)));
+            return clock.Elapsed;
+        }
+        var waits = await Task.WhenAll(SpendOneAsync(pair.A), SpendOneAsync(pair.B));
+        Assert.All(waits, w => Assert.True(w < TimeSpan.FromSeconds(1), $"a 300 ms wait for rights lasted {w.TotalMilliseconds:0} ms"));
+    }
+
+    /// <summary>A transaction that waited for rights decides again on what it reads after the wait.</summary>
+    [Fact]
+    public async Task A_transaction_body_runs_again_after_waiting_for_rights()
+    {
+        await using var pair = await WithPlayerAsync(100);
+        await using var link = pair.A.Replicate(pair.B);
+        await Eventually.TrueAsync(() => link.Status.State == "live");
+        int runs = 0;
+        using (Database.WaitingForRights(TimeSpan.FromSeconds(10)))
+            await pair.B.TransactAsync(async tx =>
+            {
+                runs++;
+                var player = await tx.GetAsync("players", "p");
+                tx.Patch("players", "p", FieldOp.Increment("credits", -10), FieldOp.Set("seen", Causeway.Values.Value.Int(Credits(player))));
+            });
+        Assert.True(runs >= 2, $"{runs} runs");
+        Assert.Equal(90, Credits(await pair.B.GetAsync("players", "p")));
+    }
+
     [Fact]
     public async Task Rebalancing_moves_rights_toward_the_replica_that_spends_them_without_being_asked()
     {
