@@ -21,7 +21,7 @@ internal static class CoreBenchmarks
         try
         {
             Console.WriteLine($"Causeway engine benchmarks ({(smoke ? "smoke: tiny sizes, figures meaningless" : "full")}), {Environment.ProcessorCount} cores");
-            var table = new Table("benchmark", "Causeway", "peer / target", "ratio");
+            var table = Table.Figures();
             string document = DocumentJson();
 
             int single = smoke ? 30 : 2_000;
@@ -43,6 +43,7 @@ internal static class CoreBenchmarks
 
             await HttpBenchmarks.RunAsync(smoke, table);
             await SyncBenchmarks.RunAsync(smoke, table);
+            await InvariantBenchmarks.RunAsync(smoke, table);
 
             table.Print(Console.Out);
             return 0;

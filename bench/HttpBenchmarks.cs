@@ -14,14 +14,6 @@ internal static class HttpBenchmarks
 {
     public const int Connections = 64;
 
-    public static async Task<int> RunAloneAsync(bool smoke)
-    {
-        var table = new Table("benchmark", "Causeway", "peer / target", "ratio");
-        await RunAsync(smoke, table);
-        table.Print(Console.Out);
-        return 0;
-    }
-
     public static async Task RunAsync(bool smoke, Table table)
     {
         int writes = smoke ? 200 : 40_000;

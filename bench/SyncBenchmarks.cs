@@ -18,14 +18,6 @@ namespace Causeway.Bench;
 /// delay under 1,000 writes/s with a continuous link.</summary>
 internal static class SyncBenchmarks
 {
-    public static async Task<int> RunAloneAsync(bool smoke)
-    {
-        var table = new Table("benchmark", "Causeway", "peer / target", "ratio");
-        await RunAsync(smoke, table);
-        table.Print(Console.Out);
-        return 0;
-    }
-
     public static async Task RunAsync(bool smoke, Table table)
     {
         int documents = smoke ? 500 : 100_000;

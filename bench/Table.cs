@@ -16,5 +16,17 @@ internal sealed class Table(params string[] columns)
         foreach (var row in _rows) output.WriteLine(Line(row));
     }
 
+    /// <summary>The table every mode prints: each figure beside its peer or target.</summary>
+    public static Table Figures() => new("benchmark", "Causeway", "peer / target", "ratio");
+
+    /// <summary>Runs one group of benchmarks on its own (a mode of the bench) and prints its table.</summary>
+    public static async Task<int> RunAloneAsync(Func<Table, Task> run)
+    {
+        var table = Figures();
+        await run(table);
+        table.Print(Console.Out);
+        return 0;
+    }
+
     public static string Rate(double perSecond) => perSecond >= 100 ? perSecond.ToString("N0") : perSecond.ToString("N1");
 }
