@@ -86,7 +86,8 @@ public sealed class Reservations
         foreach (var (replica, _) in rates.OrderByDescending(r => r.Value))
         {
             if (replica == me) continue;
-            Int128 share = Share(replica), theirs = Rights(replica), spare = held - Share(me);
+            // Give only from well above one's own share, so two replicas do not hand rights back and forth.
+            Int128 share = Share(replica), theirs = Rights(replica), spare = held - Share(me) * 3 / 2;
             if (theirs * 2 >= share || spare <= 0) continue;
             var amount = (long)Int128.Min(Int128.Min(spare, share - theirs), long.MaxValue);
             if (amount <= 0) continue;
@@ -164,7 +165,7 @@ public sealed class Reservations
         _pending[id] = ask;
         try
         {
-            foreach (var peer in peers) peer.Send(new AskFrame(id, what));
+            foreach (var peer in peers) peer.Send(new AskFrame(id, what, Relayed: except is not null));
             using var expiry = new CancellationTokenSource(timeout);
             AskOutcome outcome;
             try { outcome = await ask.Outcome.WaitAsync(expiry.Token).ConfigureAwait(false); }
@@ -209,7 +210,7 @@ public sealed class Reservations
         {
             if (what.Kind == Reservation.Value) return await HandOverAsync(from, ask, cancellation).ConfigureAwait(false);
             if (what.Kind == Reservation.Block) return await AllocateAsync(from, ask, cancellation).ConfigureAwait(false);
-            var (granted, commit) = await GrantRightsAsync(from, what, cancellation).ConfigureAwait(false);
+            var (granted, commit) = await GrantRightsAsync(from, what, relay: !ask.Relayed, cancellation).ConfigureAwait(false);
             return granted > 0
                 ? new AnswerFrame(ask.Id, granted, commit, null, $"granted {granted}")
                 : new AnswerFrame(ask.Id, 0, null, ErrorCodes.InsufficientRights, $"this replica holds none of {what} to spare");
@@ -220,12 +221,12 @@ public sealed class Reservations
         }
     }
 
-    private async Task<(long Granted, Cid? Commit)> GrantRightsAsync(SyncSession from, Reservation what, CancellationToken cancellation)
+    private async Task<(long Granted, Cid? Commit)> GrantRightsAsync(SyncSession from, Reservation what, bool relay, CancellationToken cancellation)
     {
         if (from.PeerDid is not { } peer) return (0, null);
         var (rule, held) = RightsHeld(what);
         if (rule is null) return (0, null);
-        if (held < what.Amount)
+        if (held < what.Amount && relay)
         {
             // Too little here: ask the other peers on the asker's behalf (once), then grant what came.
             await AskAsync(what with { Amount = (long)Int128.Min(long.MaxValue, what.Amount - Int128.Max(held, 0)) }, RelayTimeout, except: from).ConfigureAwait(false);
@@ -249,6 +250,7 @@ public sealed class Reservations
             return new AnswerFrame(ask.Id, 0, null, ErrorCodes.ReservationUnavailable, $"{what} names no reservation");
         if (HolderOf(what.Id) != _db.Replica.Did)
         {
+            if (ask.Relayed) return new AnswerFrame(ask.Id, 0, null, ErrorCodes.ReservationUnavailable, $"this replica does not hold {what.Id}");
             var relayed = await AskAsync(what, RelayTimeout, except: from).ConfigureAwait(false);
             if (!relayed.IsGranted) return new AnswerFrame(ask.Id, 0, null, relayed.Code ?? ErrorCodes.ReservationUnavailable, relayed.Detail);
         }

@@ -37,8 +37,10 @@ public sealed record ErrorFrame(string Code, string Message) : SyncFrame;
 
 /// <summary>Asks the peer for something only one replica may hold at a time (DESIGN.md, Invariants):
 /// rights over a bounded counter, a unique value, a block of sequence numbers. The peer answers with
-/// an <see cref="AnswerFrame"/> of the same <paramref name="Id"/>; what it grants arrives as a commit.</summary>
-public sealed record AskFrame(long Id, Reservation What) : SyncFrame;
+/// an <see cref="AnswerFrame"/> of the same <paramref name="Id"/>; what it grants arrives as a commit.
+/// <paramref name="Relayed"/>: asked on another replica's behalf; such an ask is never relayed again,
+/// so asks cannot go round a ring of replicas.</summary>
+public sealed record AskFrame(long Id, Reservation What, bool Relayed = false) : SyncFrame;
 
 /// <summary>The answer to an <see cref="AskFrame"/>: how much was granted (0 when nothing) and the
 /// commit that grants it, or why not (a stable error code).</summary>
@@ -124,7 +126,7 @@ public static class SyncFrameCodec
                 WriteClock(w, r.Clock);
                 break;
             case AskFrame a:
-                w.WriteStartArray(8);
+                w.WriteStartArray(a.Relayed ? 9 : 8);
                 w.WriteText("ask");
                 w.WriteInt64(a.Id);
                 w.WriteText(a.What.Kind);
@@ -133,6 +135,7 @@ public static class SyncFrameCodec
                 w.WriteText(a.What.Path);
                 w.WriteInt64((long)a.What.Side);
                 w.WriteInt64(a.What.Amount);
+                if (a.Relayed) w.WriteBoolean(true);
                 break;
             case AnswerFrame a:
                 w.WriteStartArray(6);
@@ -174,7 +177,8 @@ public static class SyncFrameCodec
                 ("ack", 3) => new AckFrame(ReadClock(r), ReadClock(r)),
                 ("ready", 2) => new ReadyFrame(ReadClock(r)),
                 ("error", 3) => new ErrorFrame(r.ReadText(), r.ReadText()),
-                ("ask", 8) => ReadAsk(r),
+                ("ask", 8) => ReadAsk(r, relayedItem: false),
+                ("ask", 9) => ReadAsk(r, relayedItem: true),
                 ("answer", 6) => new AnswerFrame(r.ReadInt64(), r.ReadInt64(), ReadOptional(r, r.ReadLink), ReadOptional(r, r.ReadText), r.ReadText()),
                 _ => throw Refuse($"an unknown frame '{Documents.Names.Clip(type)}' with {n} items"),
             };
@@ -202,7 +206,7 @@ public static class SyncFrameCodec
         return w.Encode();
     }
 
-    private static AskFrame ReadAsk(DagCborReader r)
+    private static AskFrame ReadAsk(DagCborReader r, bool relayedItem)
     {
         long id = r.ReadInt64();
         string kind = r.ReadText(), collection = r.ReadText(), doc = r.ReadText(), path = r.ReadText();
@@ -210,7 +214,8 @@ public static class SyncFrameCodec
         if (kind is not (Reservation.Rights or Reservation.Value or Reservation.Block)) throw Refuse($"an ask for an unknown kind '{Documents.Names.Clip(kind)}'");
         if (side is not (0 or 1)) throw Refuse("an ask with a side other than 0 or 1");
         if (amount < 1) throw Refuse("an ask for less than 1");
-        return new AskFrame(id, new Reservation(kind, collection, doc, path, (Crdt.BoundSide)side, amount));
+        if (relayedItem && !r.ReadBoolean()) throw Refuse("an ask whose relayed mark is false (it is left out instead)");
+        return new AskFrame(id, new Reservation(kind, collection, doc, path, (Crdt.BoundSide)side, amount), relayedItem);
     }
 
     private static T? ReadOptional<T>(DagCborReader r, Func<T> read) where T : class
