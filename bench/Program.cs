@@ -7,7 +7,7 @@
 //   dotnet run -c Release --project bench -- sync       the replication figures only (two servers on loopback)
 //   dotnet run -c Release --project bench -- invariants the invariant figures only (rights requests over three replicas, constrained write latency)
 //   dotnet run -c Release --project bench -- commits [--writers 64] [--per-writer 1000]   Causeway commits only (for profiling)
-//   dotnet run -c Release --project bench -- simulate [--seeds 10000] [--from 1] [--writes 40] [--parallel N] [--trace]   deterministic simulation seeds
+//   dotnet run -c Release --project bench -- simulate [--seeds 10000] [--from 1] [--writes 40] [--parallel N] [--trace] [--keep-going]   deterministic simulation seeds
 using Causeway.Bench;
 
 var arguments = args.ToList();
@@ -25,7 +25,8 @@ try
         "invariants" => await Table.RunAloneAsync(table => InvariantBenchmarks.RunAsync(smoke, table)),
         "commits" => await CoreBenchmarks.CommitsOnlyAsync(OptionInt(arguments, "--writers", 64), OptionInt(arguments, "--per-writer", smoke ? 3 : 1000)),
         "simulate" => await SimulateCommand.RunAsync(OptionInt(arguments, "--seeds", smoke ? 4 : 10_000), OptionInt(arguments, "--from", 1),
-            OptionInt(arguments, "--parallel", Environment.ProcessorCount), arguments.Contains("--trace"), OptionInt(arguments, "--writes", Causeway.Simulator.SimulationOptions.DefaultWrites)),
+            OptionInt(arguments, "--parallel", Environment.ProcessorCount), arguments.Contains("--trace"), OptionInt(arguments, "--writes", Causeway.Simulator.SimulationOptions.DefaultWrites),
+            arguments.Contains("--keep-going")),
         _ => Usage($"unknown mode '{mode}'"),
     };
 }

@@ -5,10 +5,11 @@ namespace Causeway.Bench;
 
 /// <summary>`bench -- simulate`: many seeds of the deterministic simulator (docs/simulation.md), in
 /// parallel, with a progress line. Stops at the first failure and prints its seed and the command
-/// that replays it; the exit code is then 1.</summary>
+/// that replays it; the exit code is then 1. With --keep-going it runs every seed and ends with a
+/// line per failed seed (seed, check, step) and the first failure in full.</summary>
 internal static class SimulateCommand
 {
-    public static async Task<int> RunAsync(int seeds, int from, int parallel, bool trace, int writes = SimulationOptions.DefaultWrites)
+    public static async Task<int> RunAsync(int seeds, int from, int parallel, bool trace, int writes = SimulationOptions.DefaultWrites, bool keepGoing = false)
     {
         // A trace is only readable for one seed at a time.
         if (trace) parallel = 1;
@@ -16,7 +17,9 @@ internal static class SimulateCommand
         var clock = Stopwatch.StartNew();
         int done = 0;
         long commits = 0, frames = 0;
+        var constraints = ConstraintCounts.None;
         SimulationFailure? failure = null;
+        var failures = new List<SimulationFailure>();
         using var stop = new CancellationTokenSource();
         bool live = !Console.IsOutputRedirected && !trace;
         var progress = live ? ReportAsync() : Task.CompletedTask;
@@ -31,12 +34,17 @@ internal static class SimulateCommand
                     var result = await Simulation.RunAsync(options);
                     Interlocked.Add(ref commits, result.Commits);
                     Interlocked.Add(ref frames, result.FramesSent);
+                    lock (stop) constraints += result.Constraints;
                     if (trace) Console.WriteLine($"seed {seed}: {result}");
                 }
                 catch (SimulationFailure e)
                 {
-                    lock (stop) if (failure is null || e.Seed < failure.Seed) failure = e;
-                    await stop.CancelAsync();
+                    lock (stop)
+                    {
+                        if (failure is null || e.Seed < failure.Seed) failure = e;
+                        failures.Add(e);
+                    }
+                    if (!keepGoing) await stop.CancelAsync();
                 }
                 int finished = Interlocked.Increment(ref done);
                 if (!live && !trace && finished % Math.Max(1, seeds / 10) == 0) Console.WriteLine(Line());
@@ -47,9 +55,21 @@ internal static class SimulateCommand
         await progress;
         if (live) Console.WriteLine();
         Console.WriteLine(Line());
+        Console.WriteLine($"constraints: {constraints}");
         if (failure is null) return 0;
+        if (keepGoing)
+        {
+            Console.WriteLine($"{failures.Count} of {seeds} seeds failed:");
+            foreach (var f in failures.OrderBy(f => f.Seed)) Console.WriteLine($"  seed {f.Seed}: {f.Kind.ToString().ToLowerInvariant()}: {Clip(f.Detail)}");
+        }
         Console.Error.WriteLine(failure.Message);
         return 1;
+
+        static string Clip(string text)
+        {
+            text = text.ReplaceLineEndings(" ");
+            return text.Length <= 200 ? text : text[..200] + "…";
+        }
 
         string Line()
         {

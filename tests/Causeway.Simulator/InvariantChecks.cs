@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Causeway.Documents;
 using Causeway.Encoding;
+using Causeway.Schemas;
 
 namespace Causeway.Simulator;
 
@@ -70,7 +71,8 @@ public static class InvariantChecks
                     throw new CheckFailedException(FailureKind.Convergence, $"transaction {tx.Id} (commit {tx.Commit}, replica {tx.Replica}) was acknowledged but {doc} does not show it.");
     }
 
-    /// <summary>SHA-256 over every document the database ever touched, in (collection, id) order:
+    /// <summary>SHA-256 over every document the database ever touched (the schema's collections and
+    /// <c>_schema</c> among them), in (collection, id) order:
     /// whether it exists, its fields as canonical DAG-CBOR, and its CRDT state as stored.</summary>
     public static async Task<string> FingerprintAsync(Database db)
     {
@@ -82,6 +84,8 @@ public static class InvariantChecks
         }));
         await foreach (var change in db.ChangesAsync(0))
             foreach (var doc in change.Documents) documents.Add((doc.Collection, doc.Id));
+        // The schema is a document too (the feed lists it like any other): every replica must hold the same version.
+        documents.Add((SystemCollections.Schema, SystemCollections.SchemaDocument));
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var writer = new DagCborWriter(1024);
         foreach (var (collection, id) in documents)

@@ -1,5 +1,7 @@
+using Causeway.Crdt;
 using Causeway.Encoding;
 using Causeway.Errors;
+using Causeway.Invariants;
 using Causeway.Ledger;
 using Causeway.Replication;
 using Causeway.Values;
@@ -8,7 +10,24 @@ namespace Causeway.Simulator;
 
 /// <summary>What a run did; equal for two runs of one seed.</summary>
 public sealed record SimulationResult(int Seed, int Replicas, Topology Topology, long Steps, int Writes, long Commits, int Transactions,
-    long FramesSent, long FramesDropped, int Crashes, long VirtualMillis, string Fingerprint);
+    long FramesSent, long FramesDropped, int Crashes, long VirtualMillis, string Fingerprint, ConstraintCounts Constraints);
+
+/// <summary>What the constraints did in a run: asks for rights sent (one per peer asked), answers
+/// that granted or refused, writes refused for rights (decrements, and increments past a max),
+/// and writes refused for breaking a check, a reference or a declared type.</summary>
+public sealed record ConstraintCounts(int Writes, long Asks, long Grants, long AskRefusals, long Relays, long Expired, int DecrementsRefused, int IncrementsRefused,
+    int ConstraintRefusals, int SchemaRefusals)
+{
+    public static ConstraintCounts operator +(ConstraintCounts a, ConstraintCounts b) => new(a.Writes + b.Writes, a.Asks + b.Asks, a.Grants + b.Grants,
+        a.AskRefusals + b.AskRefusals, a.Relays + b.Relays, a.Expired + b.Expired, a.DecrementsRefused + b.DecrementsRefused, a.IncrementsRefused + b.IncrementsRefused,
+        a.ConstraintRefusals + b.ConstraintRefusals, a.SchemaRefusals + b.SchemaRefusals);
+
+    public static readonly ConstraintCounts None = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    public override string ToString() => $"{Writes} constrained writes; {Asks} asks sent, answered {Grants} granted, {AskRefusals} refused; "
+        + $"{Relays} answers relayed, {Expired} given up after {Reservations.RelayTimeout.TotalSeconds:0} s; "
+        + $"{DecrementsRefused} decrements and {IncrementsRefused} increments refused for rights; {ConstraintRefusals} constraint and {SchemaRefusals} schema refusals";
+}
 
 /// <summary>One seeded run: replicas syncing one database over a simulated network, driven by one
 /// event loop on one logical thread in virtual time. Each step draws the next event from the seeded
@@ -16,7 +35,7 @@ public sealed record SimulationResult(int Seed, int Replicas, Topology Topology,
 /// snapshot, break or mend something) and awaits it fully before the next, so a seed replays
 /// exactly. Then everything is healed, the run settles until nothing moves, and the replicas must
 /// agree. Any failed check is a <see cref="SimulationFailure"/> naming the seed.</summary>
-public sealed class Simulation : IAsyncDisposable
+public sealed partial class Simulation : IAsyncDisposable
 {
     /// <summary>Virtual time starts at 2026-01-01 (ms since the Unix epoch).</summary>
     private const long Epoch = 1_767_225_600_000;
@@ -28,6 +47,10 @@ public sealed class Simulation : IAsyncDisposable
     private readonly Random _random;
     private readonly AuditTrail _trail = new();
     private readonly Workload _workload;
+    private ConstraintSchema _schema = null!;
+    private ConstraintWorkload _constraints = null!;
+    private Cid _schemaCommit;
+    private long _asks, _grants, _askRefusals;
     private readonly List<SimulatedReplica> _replicas = [];
     private readonly DagCborWriter _scratch = new(4096);
     private SimulatedNetwork _network = null!;
@@ -75,6 +98,7 @@ public sealed class Simulation : IAsyncDisposable
     {
         for (int i = 0; i < _options.Replicas; i++)
             _replicas.Add(await SimulatedReplica.StartAsync(i, _random, () => _now, _options.MaxClockSkew, _options.DocumentCacheCapacity));
+        await SetSchemaAsync(_replicas[_random.Next(_replicas.Count)]);
         _network = new SimulatedNetwork(_random, _options, SimulatedNetwork.Wire(_options.Topology, _options.Replicas, _random, _options.MaxLatency));
         _sessions = new SessionPair?[_network.Links.Count];
         foreach (var link in _network.Links) Open(link);
@@ -82,6 +106,7 @@ public sealed class Simulation : IAsyncDisposable
         while (_writes < _options.Writes)
         {
             _step++;
+            await ExpireStuckAnswersAsync();
             if (_random.Next(100) < _options.FaultPercent)
             {
                 await FaultAsync();
@@ -99,9 +124,54 @@ public sealed class Simulation : IAsyncDisposable
         var dbs = _replicas.Select(r => r.Database).ToList();
         foreach (var db in dbs) await InvariantChecks.CheckSnapshotAsync(db, _trail, _random);
         await InvariantChecks.CheckConvergedAsync(dbs, _trail);
+        foreach (var replica in _replicas)
+        {
+            await CheckConstraintsAsync(replica, replica.Database.Position);
+            await CheckConstraintsAsync(replica, _random.NextInt64(replica.Database.Position + 1));
+        }
         var info = await dbs[0].InfoAsync();
         return new SimulationResult(_options.Seed, _options.Replicas, _options.Topology, _step, _writes, info.Commits, _trail.Transactions.Count,
-            _network.Sent, _network.Dropped, _replicas.Sum(r => r.Crashes), _now - Epoch, await InvariantChecks.FingerprintAsync(dbs[0]));
+            _network.Sent, _network.Dropped, _replicas.Sum(r => r.Crashes), _now - Epoch, await InvariantChecks.FingerprintAsync(dbs[0]), Counts());
+    }
+
+    private ConstraintCounts Counts() => new(_constraints.Writes, _asks, _grants, _askRefusals, _relays, _expired,
+        _constraints.DecrementsRefused, _constraints.Count(WriteOutcome.InsufficientRights) - _constraints.DecrementsRefused,
+        _constraints.Count(WriteOutcome.ConstraintViolation), _constraints.Count(WriteOutcome.SchemaViolation));
+
+    /// <summary>One replica sets the schema before any session opens; the others get it by sync, and
+    /// write to its collections only once they hold it.</summary>
+    private async Task SetSchemaAsync(SimulatedReplica home)
+    {
+        _schema = new ConstraintSchema(_options.CounterMax, home.Did);
+        _constraints = new ConstraintWorkload(_random, _schema, _options.Trace);
+        var info = await home.Database.SetSchemaAsync(_schema.Schema);
+        if (info.Schema.Home != home.Did) throw new CheckFailedException(FailureKind.Unexpected, $"the schema names {info.Schema.Home} its home, not replica {home.Index} that set it");
+        _schemaCommit = info.Version.Commit ?? throw new CheckFailedException(FailureKind.Unexpected, "setting the schema made no commit");
+        Trace($"schema set at {home.Index}{(_schema.Max is { } max ? $", counter max {max}" : "")}");
+        if (_options.Breakage == Breakage.WritesWithoutSchema)
+        {
+            // A replica the schema has not reached yet writes what it forbids.
+            var rogue = _replicas[(home.Index + 1) % _replicas.Count].Database;
+            await rogue.PutAsync(ConstraintSchema.Checked, ConstraintSchema.CheckedIds[0], Value.Map([new(ConstraintSchema.Lo, Value.Int(5)), new(ConstraintSchema.Hi, Value.Int(1))]));
+            await rogue.PutAsync(ConstraintSchema.AddWinsChildren, ConstraintSchema.ChildIds[0], Value.Map([new(ConstraintSchema.Parent, Value.String("nobody"))]));
+        }
+    }
+
+    /// <summary>The constraint checks on one replica at one position.</summary>
+    private async Task CheckConstraintsAsync(SimulatedReplica replica, long position)
+    {
+        var db = replica.Database;
+        string where = $"replica {replica.Index} at position {position}{(position == db.Position ? " (latest)" : $" of {db.Position}")}";
+        await ConstraintChecks.CheckAsync(db, _schema, [.. _replicas.Select(r => r.Did)], position, where,
+            _options.Breakage == Breakage.SpendWithoutRights ? SpendWithoutRights : null);
+    }
+
+    /// <summary>The breakage <see cref="Breakage.SpendWithoutRights"/>: the replica with the fewest rights spends one more than it holds.</summary>
+    private BCounter SpendWithoutRights(BCounter counter)
+    {
+        var (did, held) = _replicas.Select(r => (r.Did, Held: _schema.Rights(counter, r.Did, BoundSide.Lower))).MinBy(r => r.Held);
+        counter.Apply(new BCounterIncrement(did, -(long)(held + 1)));
+        return counter;
     }
 
     /// <summary>Heals every partition, restarts every replica, reopens every session pair and stops
@@ -129,11 +199,12 @@ public sealed class Simulation : IAsyncDisposable
                 await InvariantChecks.CheckConvergedAsync([.. _replicas.Select(r => r.Database)], _trail);
                 throw new CheckFailedException(FailureKind.Quiescence, $"the replicas agree, but after {MaxSettleRounds} rounds {Unsettled()}");
             }
+            await ExpireStuckAnswersAsync();
             while (await DeliverAsync()) { }
             var sides = _network.Links.SelectMany(l => new[] { (l, false), (l, true) }).ToArray();
             _random.Shuffle(sides);
             foreach (var (link, acceptor) in sides) await PumpAsync(link, acceptor);
-            _now = _network.NextDueAt ?? _now + Math.Max(1, (long)_options.Sync.RetransmitAfter.TotalMilliseconds / 2);
+            _now = Math.Max(_now + 1, _network.NextDueAt(Takes) ?? _now + Math.Max(1, (long)_options.Sync.RetransmitAfter.TotalMilliseconds / 2));
         }
         Trace($"settled at {_now - Epoch} ms");
     }
@@ -141,7 +212,7 @@ public sealed class Simulation : IAsyncDisposable
     /// <summary>Nothing on the wire, every session caught up and knowing its peer lacks nothing, every clock equal.</summary>
     private bool Quiescent()
     {
-        if (_network.InFlightCount > 0) return false;
+        if (_network.InFlightCount > 0 || _busy.Count > 0) return false;
         foreach (var pair in _sessions)
             if (pair is null || !Settled(pair.Initiator) || !Settled(pair.Acceptor)) return false;
         var clock = _replicas[0].Database.Runtime.Record.Clock;
@@ -154,7 +225,7 @@ public sealed class Simulation : IAsyncDisposable
     {
         var stuck = _network.Links.Where(l => _sessions[l.Index] is not { } p || !Settled(p.Initiator) || !Settled(p.Acceptor))
             .Select(l => _sessions[l.Index] is { } p ? $"{l}: initiator {State(p.Initiator)}, acceptor {State(p.Acceptor)}" : $"{l}: closed");
-        return $"{_network.InFlightCount} frames are in flight and these sessions have not settled: {string.Join("; ", stuck)}";
+        return $"{_network.InFlightCount} frames are in flight, {_busy.Count} sessions are answering asks, and these sessions have not settled: {string.Join("; ", stuck)}";
         static string State(SyncSession s) => $"established {s.Established}, caught up {s.CaughtUp}, peer lacks {s.PeerLacks}, lacks {s.Lacks}";
     }
 
@@ -162,7 +233,7 @@ public sealed class Simulation : IAsyncDisposable
 
     private async Task<bool> DeliverAsync()
     {
-        if (!_network.TryTakeDue(_now, out var link, out var wire)) return false;
+        if (!_network.TryTakeDue(_now, Takes, out var link, out var wire)) return false;
         if (_sessions[link.Index] is not { } pair || link.Partitioned)
         {
             Trace($"lost on {link}");
@@ -177,34 +248,51 @@ public sealed class Simulation : IAsyncDisposable
             if (_lost is { } lost && frame is CommitsFrame commits)
                 frame = new CommitsFrame([.. commits.Commits.Where(c => Commit.Decode(c.Block).Id != lost)]);
             Trace($"deliver {Describe(frame)} on {link} to {to}");
-            Send(link, !wire.ToAcceptor, await session.ReceiveAsync(frame, _now));
+            var db = _replicas[to].Database;
+            var relay = frame is AskFrame ask ? ReservationsProbe.RelayOf(db, session, ask.What) : null;
+            var receiving = session.ReceiveAsync(frame, _now);
+            if (!receiving.IsCompleted && relay is not null && ReservationsProbe.InFlight(db.Reservations).TryGetValue(relay, out var waitsOn) && !waitsOn.IsCompleted)
+                Answering(pair, link, wire.ToAcceptor, (AskFrame)frame, receiving, waitsOn);
+            else Send(link, !wire.ToAcceptor, await Finished(receiving, $"replica {to} receiving {Describe(frame)} on {link}"));
         }
         catch (CausewayException e)
         {
             throw new CheckFailedException(FailureKind.Session, $"replica {to} refused {(frame is null ? "a frame" : Describe(frame))} on {link}: {e.Message}", e);
         }
+        await QuietAsync();
         return true;
     }
 
     private async Task PumpAsync(SimulatedLink link, bool acceptorSide)
     {
-        if (_sessions[link.Index] is not { } pair) return;
+        if (_sessions[link.Index] is not { } pair || Busy(pair, acceptorSide)) return;
         IReadOnlyList<SyncFrame> frames;
-        try { frames = await pair.Side(acceptorSide).PumpAsync(_now); }
+        try { frames = await Finished(pair.Side(acceptorSide).PumpAsync(_now), $"replica {(acceptorSide ? link.Acceptor : link.Initiator)} pumping {link}"); }
         catch (CausewayException e)
         {
             throw new CheckFailedException(FailureKind.Session, $"replica {(acceptorSide ? link.Acceptor : link.Initiator)} failed to pump {link}: {e.Message}", e);
         }
         if (frames.Count > 0) Trace($"pump {link} at {(acceptorSide ? link.Acceptor : link.Initiator)}: {string.Join(", ", frames.Select(Describe))}");
         Send(link, toAcceptor: !acceptorSide, frames);
+        await QuietAsync();
     }
 
+    /// <summary>A write on a random replica: to the schema's collections (not counted in
+    /// <see cref="SimulationOptions.Writes"/>, so the schemaless workload keeps its size) or to the
+    /// schemaless ones and the audit trail.</summary>
     private async Task WriteAsync()
     {
-        _writes++;
-        if (UpReplica() is not { } replica) return;
-        var commit = await _workload.WriteAsync(replica.Database, replica.Index);
+        if (UpReplica() is not { } replica)
+        {
+            _writes++;
+            return;
+        }
+        var db = replica.Database;
+        bool constrained = db.HasCommit(_schemaCommit) && _random.Next(100) < _options.ConstraintPercent;
+        if (!constrained) _writes++;
+        var commit = constrained ? await _constraints.WriteAsync(db, replica.Index) : await _workload.WriteAsync(db, replica.Index);
         Trace($"write at {replica.Index}: {(commit is null ? "refused" : $"position {replica.Database.Position}")}");
+        await QuietAsync();
     }
 
     private async Task CheckSnapshotAsync()
@@ -212,11 +300,13 @@ public sealed class Simulation : IAsyncDisposable
         if (UpReplica() is not { } replica) return;
         Trace($"check a snapshot at {replica.Index}");
         await InvariantChecks.CheckSnapshotAsync(replica.Database, _trail, _random, torn: _options.Breakage == Breakage.TornReads);
+        long latest = replica.Database.Position;
+        await CheckConstraintsAsync(replica, _random.Next(2) == 0 ? latest : _random.NextInt64(latest + 1));
     }
 
     private void AdvanceTime()
     {
-        long? due = _network.NextDueAt;
+        long? due = _network.NextDueAt(Takes);
         int roll = _random.Next(10);
         if (roll < 6 && due > _now) _now = due.Value;
         else if (roll < 9) _now += 1 + _random.Next(100);
@@ -248,6 +338,7 @@ public sealed class Simulation : IAsyncDisposable
                 }
                 break;
         }
+        await QuietAsync();
     }
 
     // ---- sessions, replicas ----
@@ -261,8 +352,14 @@ public sealed class Simulation : IAsyncDisposable
         Send(link, toAcceptor: true, initiator.Open(_now));
     }
 
+    /// <summary>Both sessions of the pair end: neither replica asks the other for anything any more.</summary>
     private void Close(SimulatedLink link)
     {
+        if (_sessions[link.Index] is { } pair)
+        {
+            pair.Initiator.Close();
+            pair.Acceptor.Close();
+        }
         _sessions[link.Index] = null;
         _network.Clear(link);
         Trace($"close {link}");
@@ -273,6 +370,9 @@ public sealed class Simulation : IAsyncDisposable
     {
         foreach (var link in _network.Links)
             if (link.Touches(replica.Index) && _sessions[link.Index] is not null) Close(link);
+        // Closing its sessions ended the asks it relayed; let what they started finish before it goes.
+        await QuietAsync();
+        Abandon(replica.Index);
         Trace($"crash {replica.Index}");
         await replica.CrashAsync();
     }
@@ -294,7 +394,13 @@ public sealed class Simulation : IAsyncDisposable
 
     private void Send(SimulatedLink link, bool toAcceptor, IReadOnlyList<SyncFrame> frames)
     {
-        foreach (var frame in frames) _network.Send(link, toAcceptor, SyncFrameCodec.Encode(frame, _scratch), _now);
+        foreach (var frame in frames)
+        {
+            if (frame is AskFrame) _asks++;
+            if (frame is AnswerFrame { Granted: > 0 }) _grants++;
+            else if (frame is AnswerFrame) _askRefusals++;
+            _network.Send(link, toAcceptor, SyncFrameCodec.Encode(frame, _scratch), _now, isAsk: frame is AskFrame);
+        }
     }
 
     private void Trace(string line) => _options.Trace?.Invoke($"[{_step}] {line}");
@@ -305,6 +411,8 @@ public sealed class Simulation : IAsyncDisposable
         AckFrame a => $"ack {a.Clock.Entries.Sum(e => e.Value)}",
         ReadyFrame r => $"ready {r.Clock.Entries.Sum(e => e.Value)}",
         ErrorFrame e => $"error {e.Code}",
+        AskFrame a => $"ask #{a.Id} {a.What.Side.ToString().ToLowerInvariant()} {a.What.Amount} of {a.What.Collection}/{a.What.Id}",
+        AnswerFrame a => a.Granted > 0 ? $"answer #{a.Id} granted {a.Granted}" : $"answer #{a.Id} refused ({a.Code})",
         _ => frame.GetType().Name.Replace("Frame", "").ToLowerInvariant(),
     };
 

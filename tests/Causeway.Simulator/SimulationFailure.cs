@@ -21,6 +21,26 @@ public enum FailureKind
     /// <summary>The replicas agree but the sessions never settle (frames keep flowing or a session never catches up).</summary>
     Quiescence,
 
+    /// <summary>A visible bounded counter read outside its bounds.</summary>
+    Bound,
+
+    /// <summary>A replica held negative rights over a bounded counter, or the rights did not add up to what the bound allows.</summary>
+    Rights,
+
+    /// <summary>A visible document broke its collection's check.</summary>
+    Check,
+
+    /// <summary>A visible child named a parent that is not visible (or a delete did not cascade).</summary>
+    Reference,
+
+    /// <summary>A write to a constrained collection ended otherwise than its replica's state says it
+    /// must (accepted though it breaks a constraint, or refused though it keeps them), or a refusal
+    /// changed the replica.</summary>
+    Refusal,
+
+    /// <summary>A session stopped answering: handling a frame waited on something only other sessions or real time could bring.</summary>
+    Stall,
+
     /// <summary>The engine threw where nothing should have.</summary>
     Unexpected,
 }

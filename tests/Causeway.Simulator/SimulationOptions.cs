@@ -16,6 +16,16 @@ public enum Breakage
 
     /// <summary>Snapshot checks read each audit document at its own random position instead of one.</summary>
     TornReads,
+
+    /// <summary>The constraint checks see each bounded counter as if the replica with the fewest rights
+    /// had decremented it by one more than it holds: the state a replica spending without rights would
+    /// leave (the engine refuses that spend, so the simulator forges it in what the checker reads).</summary>
+    SpendWithoutRights,
+
+    /// <summary>Before the schema reaches it, one replica writes a range that breaks the check and a
+    /// child that names no parent: real commits, which the engine accepts since no schema guards them
+    /// there, and which then replicate to every replica, schema or not.</summary>
+    WritesWithoutSchema,
 }
 
 /// <summary>Everything one run depends on. <see cref="ForSeed"/> derives it all from the seed, so a
@@ -28,7 +38,8 @@ public sealed record SimulationOptions
 
     public const int DefaultWrites = 40;
 
-    /// <summary>Writes the workload makes before the final phase (heal, quiesce, compare).</summary>
+    /// <summary>Writes the schemaless workload makes before the final phase (heal, quiesce, compare);
+    /// writes to the schema's collections come on top (<see cref="ConstraintPercent"/>).</summary>
     public int Writes { get; init; } = DefaultWrites;
 
     /// <summary>Chance that a frame is lost, and that it arrives twice.</summary>
@@ -48,6 +59,13 @@ public sealed record SimulationOptions
     public int MaxClockSkew { get; init; } = 500;
 
     public int DocumentCacheCapacity { get; init; } = 1024;
+
+    /// <summary>The upper bound of the schema's bounded counter (its lower one is always 0), on the seeds that have one.</summary>
+    public long? CounterMax { get; init; }
+
+    /// <summary>Percent of writes that go to the collections of the schema (once the writer holds it),
+    /// on top of <see cref="Writes"/>.</summary>
+    public int ConstraintPercent { get; init; } = 40;
     public SyncOptions Sync { get; init; } = SyncOptions.Default;
     public Breakage Breakage { get; init; }
 
@@ -81,6 +99,7 @@ public sealed record SimulationOptions
                 Window = 2 + random.Next(512),
                 RetransmitAfter = TimeSpan.FromMilliseconds(200 + random.Next(2000)),
             },
+            CounterMax = random.Next(3) == 0 ? 8 + random.Next(20) : null,
         };
     }
 

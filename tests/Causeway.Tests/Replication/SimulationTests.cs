@@ -3,7 +3,8 @@ using Causeway.Simulator;
 namespace Causeway.Tests.Replication;
 
 /// <summary>The deterministic simulator (docs/simulation.md): 300 seeds of 3–7 replicas syncing over
-/// a lossy, reordering network with partitions and crashes, every check holding. CAUSEWAY_SIM_SEED=N
+/// a lossy, reordering network with partitions and crashes, under a schema with a bounded counter, a
+/// check and references, every check holding. CAUSEWAY_SIM_SEED=N
 /// replays one seed; a failure prints its seed and the command that replays it.</summary>
 public sealed class SimulationTests
 {
@@ -60,6 +61,53 @@ public sealed class SimulationTests
         }
         Assert.Equal(3, caught.Count);
         Assert.All(caught, kind => Assert.True(kind is FailureKind.Atomicity or FailureKind.Causality, $"caught as {kind}"));
+    }
+
+    /// <summary>The constraint checks bite. A replica spending rights it does not hold is refused by the
+    /// engine, so the simulator forges that state in what the checker reads (Breakage.SpendWithoutRights):
+    /// one replica's rights go below zero, which the rights check (or the bound check) must report.</summary>
+    [Fact]
+    public async Task Spending_without_rights_is_caught_by_the_rights_or_bound_check()
+    {
+        var caught = await CaughtAsync(Breakage.SpendWithoutRights);
+        Assert.All(caught, kind => Assert.True(kind is FailureKind.Rights or FailureKind.Bound, $"caught as {kind}"));
+    }
+
+    /// <summary>A replica the schema has not reached writes a range that breaks the check and a child of
+    /// no parent (Breakage.WritesWithoutSchema): real commits, replicated everywhere, which the check
+    /// and reference checks must report on the replicas that read them.</summary>
+    [Fact]
+    public async Task Writes_made_without_the_schema_are_caught_by_the_check_or_reference_check()
+    {
+        var caught = await CaughtAsync(Breakage.WritesWithoutSchema);
+        Assert.All(caught, kind => Assert.True(kind is FailureKind.Check or FailureKind.Reference, $"caught as {kind}"));
+    }
+
+    /// <summary>A seed whose replicas relay asks for rights, grant them and give up on some (asks finish
+    /// on threads of the pool, which the simulator waits for) still replays exactly.</summary>
+    [Fact]
+    public async Task A_seed_with_relayed_asks_and_grants_replays_exactly()
+    {
+        var (one, traceOne) = await TracedAsync(RelaySeed);
+        var (two, traceTwo) = await TracedAsync(RelaySeed);
+        Assert.Equal(one, two);
+        Assert.Equal(traceOne, traceTwo);
+        Assert.True(one.Constraints.Relays > 0 && one.Constraints.Grants > 0, $"seed {RelaySeed} no longer relays and grants: {one.Constraints}");
+    }
+
+    private const int RelaySeed = 76;
+
+    /// <summary>The kinds of failure of the first three seeds (of 1–30) that <paramref name="breakage"/> makes fail.</summary>
+    private static async Task<List<FailureKind>> CaughtAsync(Breakage breakage)
+    {
+        var caught = new List<FailureKind>();
+        for (int seed = 1; seed <= 30 && caught.Count < 3; seed++)
+        {
+            try { await Simulation.RunAsync(SimulationOptions.ForSeed(seed) with { Breakage = breakage }); }
+            catch (SimulationFailure failure) { caught.Add(failure.Kind); }
+        }
+        Assert.Equal(3, caught.Count);
+        return caught;
     }
 
     private static async Task<(SimulationResult, List<string>)> TracedAsync(int seed)
