@@ -13,6 +13,11 @@ public sealed class ReplicaOptions
     /// then be run step by step with <see cref="Invariants.Reservations.RebalanceAsync"/> (the simulator does).</summary>
     public TimeSpan? RebalanceInterval { get; init; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>Whether a replica asked for rights or a reservation it does not hold asks its own other
+    /// peers on the asker's behalf (one hop) before answering. Off, it answers at once with what it
+    /// has; the simulator turns it off, since a relay waits on real time.</summary>
+    public bool RelayAsks { get; init; } = true;
+
     /// <summary>Milliseconds since the Unix epoch; replaceable for simulation.</summary>
     public Func<long> PhysicalClock { get; init; } = () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
 }

@@ -44,15 +44,16 @@ public sealed class ConstraintWorkload(Random random, ConstraintSchema schema, A
     {
         string id = Pick(BoundedIds);
         var counter = CounterOf(db, id, db.Position);
+        bool exists = db.ReadVersion(Bounded, id, db.Position)?.State.Exists == true;
         long value = counter is null ? 0 : counter.Value;
         long by;
         Func<Task<WriteResult>> write;
         string what;
-        if (counter is null || random.Next(4) == 0)
+        if (!exists || random.Next(4) == 0)
         {
-            // A put moves the counter by the difference from what this replica sees (from 0 when absent).
+            // A put moves the counter by the difference from what this replica sees (from 0 when it never had one).
             long target = random.Next(-2, (int)(schema.Max ?? 12) + 3);
-            if (counter is null) target = 1 + random.Next((int)Math.Min(schema.Max ?? 8, 8));
+            if (!exists) target = 1 + random.Next((int)Math.Min(schema.Max ?? 8, 8));
             by = target - value;
             var document = Value.Map([new(Counter, Value.Int(target)), new("label", Value.String("l" + random.Next(3)))]);
             what = $"put {Bounded}/{id} {document}";
@@ -74,9 +75,11 @@ public sealed class ConstraintWorkload(Random random, ConstraintSchema schema, A
         return commit;
     }
 
-    /// <summary>The bounded counter of a document at a position, or null when it has none.</summary>
+    /// <summary>The bounded counter of a document at a position, or null when it has none. A document
+    /// that does not exist may hold one too: rights the home transferred before anyone wrote it, or a
+    /// deleted document's counter, which a write that brings it back moves on from.</summary>
     public static BCounter? CounterOf(Database db, string id, long position)
-        => db.ReadVersion(Bounded, id, position) is { State.Exists: true } version ? version.State.Fields.FieldAt([Counter])?.BCounter : null;
+        => db.ReadVersion(Bounded, id, position)?.State.Fields.FieldAt([Counter])?.BCounter;
 
     private string Describe(BCounter? counter, string replica)
         => schema.Max is null ? $"{schema.Rights(counter, replica, BoundSide.Lower)}" : $"{schema.Rights(counter, replica, BoundSide.Lower)}↓ {schema.Rights(counter, replica, BoundSide.Upper)}↑";

@@ -20,8 +20,8 @@ internal static class ReservationsProbe
         ?? throw new InvalidOperationException("Reservations' pending asks have no Outcome: update ReservationsProbe.");
 
     /// <summary>The asks of this replica in flight, by what they ask for (concurrent asks for the same thing share one).</summary>
-    public static ConcurrentDictionary<Reservation, Task<AskOutcome>> InFlight(Reservations reservations)
-        => (ConcurrentDictionary<Reservation, Task<AskOutcome>>)InFlightField.GetValue(reservations)!;
+    public static IEnumerable<KeyValuePair<Reservation, Task<AskOutcome>>> InFlight(Reservations reservations)
+        => ((ConcurrentDictionary<Reservation, Lazy<Task<AskOutcome>>>)InFlightField.GetValue(reservations)!).Select(e => KeyValuePair.Create(e.Key, e.Value.Value));
 
     /// <summary>True when nothing this replica's asks started can still run by itself: every ask in
     /// flight waits for an answer, or for a granted commit that is not here yet.</summary>
@@ -29,7 +29,7 @@ internal static class ReservationsProbe
     {
         var inFlight = InFlight(db.Reservations);
         var pending = (IDictionary)PendingField.GetValue(db.Reservations)!;
-        if (inFlight.IsEmpty && pending.Count == 0) return true;
+        if (!inFlight.Any() && pending.Count == 0) return true;
         int waiting = 0;
         foreach (var (_, ask) in inFlight)
         {

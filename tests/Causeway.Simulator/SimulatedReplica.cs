@@ -40,7 +40,9 @@ public sealed class SimulatedReplica : IAsyncDisposable
         var key = new byte[32];
         random.NextBytes(key);
         long skew = random.Next(-maxSkew, maxSkew + 1);
-        var options = new ReplicaOptions { PhysicalClock = () => now() + skew, DocumentCacheCapacity = documentCache };
+        // Rebalancing runs on a timer, and a relayed ask waits on real time; the simulation has only
+        // virtual time, so both stay off (asks still go to every directly linked peer).
+        var options = new ReplicaOptions { PhysicalClock = () => now() + skew, DocumentCacheCapacity = documentCache, RebalanceInterval = null, RelayAsks = false };
         var replica = new SimulatedReplica(index, key, options);
         replica.Open();
         replica._database = await replica._replica!.CreateDatabaseAsync(DatabaseName);

@@ -251,7 +251,7 @@ public sealed partial class Simulation : IAsyncDisposable
             var db = _replicas[to].Database;
             var relay = frame is AskFrame ask ? ReservationsProbe.RelayOf(db, session, ask.What) : null;
             var receiving = session.ReceiveAsync(frame, _now);
-            if (!receiving.IsCompleted && relay is not null && ReservationsProbe.InFlight(db.Reservations).TryGetValue(relay, out var waitsOn) && !waitsOn.IsCompleted)
+            if (!receiving.IsCompleted && relay is not null && ReservationsProbe.InFlight(db.Reservations).ToDictionary().TryGetValue(relay, out var waitsOn) && !waitsOn.IsCompleted)
                 Answering(pair, link, wire.ToAcceptor, (AskFrame)frame, receiving, waitsOn);
             else Send(link, !wire.ToAcceptor, await Finished(receiving, $"replica {to} receiving {Describe(frame)} on {link}"));
         }

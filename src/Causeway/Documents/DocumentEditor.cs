@@ -104,7 +104,9 @@ public sealed class DocumentEditor
                 var segments = path.Split('.').ToImmutableArray();
                 var field = _state.Fields.FieldAt(segments);
                 if (field?.Lww is { IsPresent: true } lww) Emit(_state.Fields.PrepareAssign(segments, Stamp(), lww.Value!));
-                else if (field?.Lww is { } cleared) Emit(new MapOp(segments, cleared.PrepareClear(Stamp())));
+                // Absent too is part of the group's state: a clear with this commit's stamp, so a
+                // concurrent write of the field alone cannot win against this checked write.
+                else Emit(new MapOp(segments, (field?.Lww ?? new LwwRegister<Value>()).PrepareClear(Stamp())));
                 _written.Add(path);
             }
         }

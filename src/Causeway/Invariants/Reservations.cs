@@ -17,7 +17,7 @@ public sealed class Reservations
     private readonly Database _db;
     private readonly ConcurrentDictionary<SyncSession, byte> _sessions = new();
     private readonly ConcurrentDictionary<long, PendingAsk> _pending = new();
-    private readonly ConcurrentDictionary<Reservation, Task<AskOutcome>> _inFlight = new();
+    private readonly ConcurrentDictionary<Reservation, Lazy<Task<AskOutcome>>> _inFlight = new();
     private long _nextId;
 
     internal Reservations(Database db)
@@ -148,12 +148,17 @@ public sealed class Reservations
     /// <remarks>A relay (<paramref name="except"/> set: asking on a peer's behalf) never joins an ask
     /// already in flight, which may be waiting on that very peer.</remarks>
     public Task<AskOutcome> AskAsync(Reservation what, TimeSpan timeout, SyncSession? except = null)
-        => except is not null ? AskCoreAsync(what, timeout, except) : _inFlight.GetOrAdd(what, w =>
-        {
-            var task = AskCoreAsync(w, timeout, null);
-            task.ContinueWith(_ => _inFlight.TryRemove(new KeyValuePair<Reservation, Task<AskOutcome>>(w, task)), TaskScheduler.Default);
-            return task;
-        });
+    {
+        if (except is not null) return AskCoreAsync(what, timeout, except);
+        // Lazy, so only the stored entry's ask runs; its removal is attached once it is stored, so an
+        // ask that ends at once can never outlive itself in the table.
+        var mine = new Lazy<Task<AskOutcome>>(() => AskCoreAsync(what, timeout, null));
+        var stored = _inFlight.GetOrAdd(what, mine);
+        var task = stored.Value;
+        if (ReferenceEquals(stored, mine))
+            task.ContinueWith(_ => _inFlight.TryRemove(new KeyValuePair<Reservation, Lazy<Task<AskOutcome>>>(what, mine)), TaskScheduler.Default);
+        return task;
+    }
 
     private async Task<AskOutcome> AskCoreAsync(Reservation what, TimeSpan timeout, SyncSession? except)
     {
@@ -210,7 +215,7 @@ public sealed class Reservations
         {
             if (what.Kind == Reservation.Value) return await HandOverAsync(from, ask, cancellation).ConfigureAwait(false);
             if (what.Kind == Reservation.Block) return await AllocateAsync(from, ask, cancellation).ConfigureAwait(false);
-            var (granted, commit) = await GrantRightsAsync(from, what, relay: !ask.Relayed, cancellation).ConfigureAwait(false);
+            var (granted, commit) = await GrantRightsAsync(from, what, relay: !ask.Relayed && _db.Replica.Options.RelayAsks, cancellation).ConfigureAwait(false);
             return granted > 0
                 ? new AnswerFrame(ask.Id, granted, commit, null, $"granted {granted}")
                 : new AnswerFrame(ask.Id, 0, null, ErrorCodes.InsufficientRights, $"this replica holds none of {what} to spare");
@@ -250,7 +255,7 @@ public sealed class Reservations
             return new AnswerFrame(ask.Id, 0, null, ErrorCodes.ReservationUnavailable, $"{what} names no reservation");
         if (HolderOf(what.Id) != _db.Replica.Did)
         {
-            if (ask.Relayed) return new AnswerFrame(ask.Id, 0, null, ErrorCodes.ReservationUnavailable, $"this replica does not hold {what.Id}");
+            if (ask.Relayed || !_db.Replica.Options.RelayAsks) return new AnswerFrame(ask.Id, 0, null, ErrorCodes.ReservationUnavailable, $"this replica does not hold {what.Id}");
             var relayed = await AskAsync(what, RelayTimeout, except: from).ConfigureAwait(false);
             if (!relayed.IsGranted) return new AnswerFrame(ask.Id, 0, null, relayed.Code ?? ErrorCodes.ReservationUnavailable, relayed.Detail);
         }
