@@ -37,6 +37,14 @@ public static class ConstraintChecks
             if (counter.ExactValue < Min || counter.ExactValue > schema.Max)
                 throw new CheckFailedException(FailureKind.Bound, $"{where}: {Bounded}/{id} holds a counter of {counter.ExactValue}, outside [{Min}, {schema.Max?.ToString() ?? "∞"}].");
         }
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var id in HandleIds)
+        {
+            if (await db.GetAsync(Handles, id, at) is not { } doc || doc.Fields.Get(Name) is not { Kind: ValueKind.String } name) continue;
+            if (names.TryGetValue(name.AsString(), out var first))
+                throw new CheckFailedException(FailureKind.Unique, $"{where}: {Handles}/{first} and {Handles}/{id} are both visible with {Name} = {name}.");
+            names[name.AsString()] = id;
+        }
         foreach (var id in CheckedIds)
         {
             if (await db.GetAsync(Checked, id, at) is not { } doc) continue;

@@ -25,6 +25,12 @@ public sealed class ConstraintSchema
     public const string RemoveWinsChildren = "children_rw";
     public const string Parent = "parent";
 
+    public const string Handles = "handles";
+    public const string Name = "name";
+    public const string Tickets = "tickets";
+
+    public static readonly string[] HandleIds = ["h0", "h1", "h2", "h3"];
+    public static readonly string[] HandleNames = ["ann", "bob", "cy", "dee", "eve", "fay"];
     public static readonly string[] BoundedIds = ["x", "y"];
     public static readonly string[] CheckedIds = ["r0", "r1", "r2"];
     public static readonly string[] ParentIds = ["p0", "p1", "p2"];
@@ -42,7 +48,9 @@ public sealed class ConstraintSchema
                                  "checks": [ { "name": "{{CheckName}}", "expr": "{{CheckText}}" } ] },
                 "{{Parents}}": { "fields": { "name": { "type": "string" } } },
                 "{{AddWinsChildren}}": { "fields": { "{{Parent}}": { "references": "{{Parents}}", "policy": "add-wins" }, "v": { "type": "integer" } } },
-                "{{RemoveWinsChildren}}": { "fields": { "{{Parent}}": { "references": "{{Parents}}", "policy": "remove-wins" }, "v": { "type": "integer" } } } } }
+                "{{RemoveWinsChildren}}": { "fields": { "{{Parent}}": { "references": "{{Parents}}", "policy": "remove-wins" }, "v": { "type": "integer" } } },
+                "{{Handles}}": { "fields": { "{{Name}}": { "type": "string", "required": true } }, "unique": [ ["{{Name}}"] ] },
+                "{{Tickets}}": { "id": "sequence", "fields": { "by": { "type": "string" } } } } }
             """);
     }
 

@@ -30,13 +30,72 @@ public sealed class ConstraintWorkload(Random random, ConstraintSchema schema, A
     public int DecrementsRefused { get; private set; }
 
     /// <summary>One random write on <paramref name="db"/> (which holds the schema); the commit it made, if any.</summary>
-    public Task<Cid?> WriteAsync(Database db, int replica) => random.Next(10) switch
+    public Task<Cid?> WriteAsync(Database db, int replica) => random.Next(12) switch
     {
         < 5 => CounterAsync(db, replica),
         < 7 => RangeAsync(db, replica),
         < 9 => ChildAsync(db, replica),
-        _ => ParentAsync(db, replica),
+        9 => ParentAsync(db, replica),
+        10 => HandleAsync(db, replica),
+        _ => TicketAsync(db, replica),
     };
+
+    /// <summary>Unique names skipped because another replica holds the value (the engine would ask it
+    /// and wait on the network, which a simulation step cannot).</summary>
+    public int HandlesNotHeld { get; private set; }
+
+    /// <summary>Every sequence id given, and by which replica: none may be given twice.</summary>
+    private readonly Dictionary<string, int> _tickets = new(StringComparer.Ordinal);
+
+    /// <summary>Sequence ids given by committed creates.</summary>
+    public int TicketsGiven => _tickets.Count;
+
+    // ---- unique values ----
+
+    private async Task<Cid?> HandleAsync(Database db, int replica)
+    {
+        string id = Pick(HandleIds);
+        var current = await db.GetAsync(Handles, id);
+        if (current is not null && random.Next(4) == 0)
+            return (await AttemptAsync(db, replica, $"delete {Handles}/{id}", WriteOutcome.Committed, () => db.DeleteAsync(Handles, id))).Commit;
+        string name = Pick(HandleNames);
+        bool keeps = current?.Fields.Get(Name) is { Kind: ValueKind.String } held && held.AsString() == name;
+        string reservation = Invariants.UniqueRules.ReservationId(Handles, 0, [Value.String(name)]);
+        if (!keeps && db.Reservations.HolderOf(reservation) != db.Replica.Did)
+        {
+            HandlesNotHeld++;
+            return null;
+        }
+        // Expected from what this replica sees: another visible document with the name makes it a duplicate.
+        bool taken = false;
+        foreach (var other in HandleIds)
+            if (other != id && await db.GetAsync(Handles, other) is { } doc && doc.Fields.Get(Name) is { Kind: ValueKind.String } n && n.AsString() == name) taken = true;
+        var document = Value.Map([new(Name, Value.String(name))]);
+        return (await AttemptAsync(db, replica, $"put {Handles}/{id} {document}", taken ? WriteOutcome.ConstraintViolation : WriteOutcome.Committed,
+            () => db.PutAsync(Handles, id, document))).Commit;
+    }
+
+    // ---- sequence ids ----
+
+    private async Task<Cid?> TicketAsync(Database db, int replica)
+    {
+        string me = db.Replica.Did;
+        var state = db.ReadVersion(Schemas.SystemCollections.Sequences, Tickets, db.Position)?.State;
+        // Only the home allocates a block here; elsewhere a replica that used its blocks up would ask
+        // the home and wait on the network, which a simulation step cannot.
+        if (me != schema.Home && Invariants.SequenceRules.Load(state, me).Remaining == 0) return null;
+        string? id = null;
+        var (_, commit) = await AttemptAsync(db, replica, $"create {Tickets}", WriteOutcome.Committed, async () =>
+        {
+            var (created, result) = await db.CreateAsync(Tickets, Value.Map([new("by", Value.String(me))]));
+            id = created;
+            return result;
+        });
+        if (_tickets.TryGetValue(id!, out int first))
+            throw new CheckFailedException(FailureKind.Unique, $"sequence id {Tickets}/{id} was given twice: by replica {first} and now by replica {replica}.");
+        _tickets[id!] = replica;
+        return commit;
+    }
 
     // ---- the bounded counter ----
 

@@ -16,17 +16,18 @@ public sealed record SimulationResult(int Seed, int Replicas, Topology Topology,
 /// that granted or refused, writes refused for rights (decrements, and increments past a max),
 /// and writes refused for breaking a check, a reference or a declared type.</summary>
 public sealed record ConstraintCounts(int Writes, long Asks, long Grants, long AskRefusals, long Relays, long Expired, int DecrementsRefused, int IncrementsRefused,
-    int ConstraintRefusals, int SchemaRefusals)
+    int ConstraintRefusals, int SchemaRefusals, int TicketsGiven, int HandlesNotHeld)
 {
     public static ConstraintCounts operator +(ConstraintCounts a, ConstraintCounts b) => new(a.Writes + b.Writes, a.Asks + b.Asks, a.Grants + b.Grants,
         a.AskRefusals + b.AskRefusals, a.Relays + b.Relays, a.Expired + b.Expired, a.DecrementsRefused + b.DecrementsRefused, a.IncrementsRefused + b.IncrementsRefused,
-        a.ConstraintRefusals + b.ConstraintRefusals, a.SchemaRefusals + b.SchemaRefusals);
+        a.ConstraintRefusals + b.ConstraintRefusals, a.SchemaRefusals + b.SchemaRefusals, a.TicketsGiven + b.TicketsGiven, a.HandlesNotHeld + b.HandlesNotHeld);
 
-    public static readonly ConstraintCounts None = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static readonly ConstraintCounts None = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     public override string ToString() => $"{Writes} constrained writes; {Asks} asks sent, answered {Grants} granted, {AskRefusals} refused; "
         + $"{Relays} answers relayed, {Expired} given up after {Reservations.RelayTimeout.TotalSeconds:0} s; "
-        + $"{DecrementsRefused} decrements and {IncrementsRefused} increments refused for rights; {ConstraintRefusals} constraint and {SchemaRefusals} schema refusals";
+        + $"{DecrementsRefused} decrements and {IncrementsRefused} increments refused for rights; {ConstraintRefusals} constraint and {SchemaRefusals} schema refusals; "
+        + $"{TicketsGiven} sequence ids given, none twice; {HandlesNotHeld} unique names skipped as held elsewhere";
 }
 
 /// <summary>One seeded run: replicas syncing one database over a simulated network, driven by one
@@ -136,7 +137,7 @@ public sealed partial class Simulation : IAsyncDisposable
 
     private ConstraintCounts Counts() => new(_constraints.Writes, _asks, _grants, _askRefusals, _relays, _expired,
         _constraints.DecrementsRefused, _constraints.Count(WriteOutcome.InsufficientRights) - _constraints.DecrementsRefused,
-        _constraints.Count(WriteOutcome.ConstraintViolation), _constraints.Count(WriteOutcome.SchemaViolation));
+        _constraints.Count(WriteOutcome.ConstraintViolation), _constraints.Count(WriteOutcome.SchemaViolation), _constraints.TicketsGiven, _constraints.HandlesNotHeld);
 
     /// <summary>One replica sets the schema before any session opens; the others get it by sync, and
     /// write to its collections only once they hold it.</summary>
@@ -148,6 +149,16 @@ public sealed partial class Simulation : IAsyncDisposable
         if (info.Schema.Home != home.Did) throw new CheckFailedException(FailureKind.Unexpected, $"the schema names {info.Schema.Home} its home, not replica {home.Index} that set it");
         _schemaCommit = info.Version.Commit ?? throw new CheckFailedException(FailureKind.Unexpected, "setting the schema made no commit");
         Trace($"schema set at {home.Index}{(_schema.Max is { } max ? $", counter max {max}" : "")}");
+        // Handed out in advance: ranges of the unique names, dealt round-robin, and a block of
+        // sequence ids to every replica, so replicas use them while partitioned.
+        const string hex = "0123456789abcdef";
+        foreach (var replica in _replicas.Where(r => r != home))
+        {
+            string shards = new([.. hex.Where((_, i) => i % _replicas.Count == replica.Index)]);
+            if (shards.Length > 0) await home.Database.HandOutValueRangeAsync(ConstraintSchema.Handles, [ConstraintSchema.Name], shards, replica.Did);
+        }
+        foreach (var replica in _replicas)
+            await home.Database.CommitSystemAsync(Schemas.SystemCollections.Sequences, ConstraintSchema.Tickets, new Documents.DocumentIntent.AllocateBlock(replica.Did, 5), CancellationToken.None);
         if (_options.Breakage == Breakage.WritesWithoutSchema)
         {
             // A replica the schema has not reached yet writes what it forbids.

@@ -6,6 +6,9 @@ public enum FailureKind
     /// <summary>A sync session refused its honest peer (raised an exception).</summary>
     Session,
 
+    /// <summary>Two visible documents shared a unique value, or a sequence id was given twice.</summary>
+    Unique,
+
     /// <summary>A read saw some of a transaction's audit documents carry its id, but not all.</summary>
     Atomicity,
 
