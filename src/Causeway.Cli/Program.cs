@@ -11,6 +11,7 @@ root.Subcommands.Add(Causeway.Cli.Commands.DocCommands.Create());
 root.Subcommands.Add(Causeway.Cli.Commands.DocCommands.Transaction());
 root.Subcommands.Add(Causeway.Cli.Commands.DocCommands.Query());
 root.Subcommands.Add(Causeway.Cli.Commands.SchemaCommands.Schema());
+root.Subcommands.Add(Causeway.Cli.Commands.SchemaCommands.Reservations());
 root.Subcommands.Add(Causeway.Cli.Commands.LedgerCommands.Changes());
 root.Subcommands.Add(Causeway.Cli.Commands.LedgerCommands.Verify());
 root.Subcommands.Add(Causeway.Cli.Commands.LedgerCommands.Export());
@@ -34,7 +35,9 @@ try
 catch (CausewayException e)
 {
     Console.Error.WriteLine($"causeway: {e.Message} [{e.Code}]");
-    return e is InvalidInputException ? 2 : 1;
+    // Input the database refuses as it stands (malformed, a schema it cannot keep, a write that breaks a
+    // constraint) is the caller's to fix: 2. The rest (state, peers, access) is 1.
+    return e is InvalidInputException or SchemaViolationException or ConstraintViolationException ? 2 : 1;
 }
 catch (OperationCanceledException)
 {

@@ -133,6 +133,22 @@ public sealed class RemoteDatabase : IDocumentDatabase
     public Task<SchemaInfo> GetSchemaAsync(CancellationToken cancellation = default)
         => _client.SendAsync(HttpMethod.Get, $"{_path}/schema", null, Schemas.SchemaInfoJson.Read, cancellation);
 
+    public Task<WriteResult> HandOutValueRangeAsync(string collection, IReadOnlyList<string> fields, string shards, string replica, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(fields);
+        return _client.SendAsync(HttpMethod.Post, $"{_path}/reservations", w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("collection", collection);
+            w.WriteStartArray("fields");
+            foreach (var field in fields) w.WriteStringValue(field);
+            w.WriteEndArray();
+            w.WriteString("ranges", shards);
+            w.WriteString("replica", replica);
+            w.WriteEndObject();
+        }, Wire.WriteResult, cancellation);
+    }
+
     public override string ToString() => $"{Name} at {_client.BaseAddress}";
 
     // ---- changes ----

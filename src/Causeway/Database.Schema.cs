@@ -25,15 +25,47 @@ public sealed partial class Database
         {
             var current = Runtime.Schemas.Latest;
             var stored = schema with { Home = schema.Home ?? current.Schema.Home ?? Replica.Did };
-            var writes = new DocumentWrites(SystemCollections.Schema, SystemCollections.SchemaDocument,
-                [new DocumentIntent.Put(SchemaVersion.ToDocument(stored, current.Version + 1))]);
-            var result = await _pipeline.CommitAsync(Runtime, [writes], cancellation).ConfigureAwait(false);
+            var writes = new List<DocumentWrites>
+            {
+                new(SystemCollections.Schema, SystemCollections.SchemaDocument, [new DocumentIntent.Put(SchemaVersion.ToDocument(stored, current.Version + 1))]),
+            };
+            writes.AddRange(ClaimStoredValues(stored, Runtime.Position, cancellation));
+            var result = await _pipeline.CommitAsync(Runtime, writes, cancellation).ConfigureAwait(false);
             var version = new SchemaVersion(stored, current.Version + 1, result.Commit, result.Position);
             return new SchemaInfo(version, analysis, Violations(stored, result.Position, cancellation));
         }
         finally
         {
             _schemaWriter.Release();
+        }
+    }
+
+    /// <summary>Values of unique tuples that stored documents already have get their reservation in the
+    /// schema's own commit, used by the first document (in id order) that has each, so a later write
+    /// cannot take them. Later documents with the same value are reported as violations, not changed.
+    /// The holder stays whoever holds the value by default (the home, or the owner of its range).</summary>
+    private IEnumerable<DocumentWrites> ClaimStoredValues(Schema schema, long position, CancellationToken cancellation)
+    {
+        string home = schema.Home ?? Replica.Did;
+        DocumentState? Lookup(string collection, string id) => _reader.At(Runtime, collection, id, position)?.State;
+        var claimed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var rules in schema.Collections.Values.OrderBy(c => c.Name, StringComparer.Ordinal))
+        {
+            if (rules.Unique.Count == 0 || !Holds.HoldsWhole(rules.Name)) continue;
+            foreach (var (id, version) in _reader.CollectionAt(Runtime, rules.Name, position))
+            {
+                cancellation.ThrowIfCancellationRequested();
+                if (!version.State.Exists) continue;
+                for (int t = 0; t < rules.Unique.Count; t++)
+                {
+                    if (UniqueRules.ValuesOf(version.State, rules.Unique[t]) is not { } values) continue;
+                    string reservation = UniqueRules.ReservationId(rules.Name, t, values);
+                    if (!claimed.Add(reservation) || Lookup(SystemCollections.Reservations, reservation) is { Exists: true }) continue;
+                    string holder = UniqueRules.DefaultHolder(Lookup, reservation, home);
+                    yield return new DocumentWrites(SystemCollections.Reservations, reservation,
+                        [new DocumentIntent.Put(UniqueRules.ReservationFields(holder, id))]);
+                }
+            }
         }
     }
 

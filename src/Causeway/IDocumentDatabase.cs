@@ -59,6 +59,11 @@ public interface IDocumentDatabase
 
     /// <summary>The schema in force, its analysis and the stored documents that break it.</summary>
     Task<SchemaInfo> GetSchemaAsync(CancellationToken cancellation = default);
+
+    /// <summary>On the home replica: hands <paramref name="replica"/> in advance the values of the unique
+    /// tuple <paramref name="fields"/> of <paramref name="collection"/> whose hash starts with one of
+    /// <paramref name="shards"/> (hex digits and ranges, "0-7"), so it gives them out without asking.</summary>
+    Task<WriteResult> HandOutValueRangeAsync(string collection, IReadOnlyList<string> fields, string shards, string replica, CancellationToken cancellation = default);
 }
 
 /// <summary>The writes of a transaction made with <see cref="IDocumentDatabase.TransactAsync"/>: the

@@ -102,7 +102,7 @@ internal static class DocCommands
         return command;
     }
 
-    private static void WriteResult(Output output, WriteResult result)
+    internal static void WriteResult(Output output, WriteResult result)
     {
         if (output.Json) output.WriteJson(w => { w.WriteStartObject(); w.WriteString("commit", result.Commit.ToString()); w.WriteNumber("position", result.Position); w.WriteEndObject(); });
         else output.Line($"commit {result.Commit} at position {result.Position}");

@@ -38,4 +38,28 @@ internal static class SchemaCommands
         });
         return command;
     }
+
+    /// <summary><c>causeway reservations DB COLLECTION FIELD... --ranges 0-7 --to DID</c>: on the home
+    /// replica, hands a replica ranges of a unique tuple's values in advance.</summary>
+    public static Command Reservations()
+    {
+        var options = new TargetOptions();
+        var database = new Argument<string>("database");
+        var collection = new Argument<string>("collection");
+        var fields = new Argument<string[]>("fields") { Description = "The unique tuple's fields, as the schema lists them.", Arity = ArgumentArity.OneOrMore };
+        var ranges = new Option<string>("--ranges") { Description = "Hex digits and ranges of them (0-7, 08f): the values whose hash starts with one.", Required = true };
+        var to = new Option<string>("--to") { Description = "The did:key of the replica that gets them.", Required = true };
+        var command = new Command("reservations", "On the home replica: hand a replica, in advance, the values of a unique tuple whose hash starts with the given digits, so it uses them offline.")
+            { database, collection, fields, ranges, to };
+        options.AddTo(command);
+        command.SetAction(async (result, ct) =>
+        {
+            await using var target = await Target.OpenAsync(options, result);
+            var db = await target.DatabaseAsync(result.GetValue(database)!, ct);
+            var written = await db.HandOutValueRangeAsync(result.GetValue(collection)!, result.GetValue(fields)!, result.GetValue(ranges)!, result.GetValue(to)!, ct);
+            DocCommands.WriteResult(Output.For(result, options), written);
+            return 0;
+        });
+        return command;
+    }
 }

@@ -56,10 +56,13 @@ internal static class UniqueRules
                     staged.Edit(entry.Collection, usedBy, [new DocumentIntent.Clear(tuple)]);
                 }
                 if (usedBy != entry.Id || reservation is not { Exists: true })
-                    staged.Edit(SystemCollections.Reservations, id, [new DocumentIntent.Put(Value.Map([new(Holder, Value.String(me)), new(UsedBy, Value.String(entry.Id))]))]);
+                    staged.Edit(SystemCollections.Reservations, id, [new DocumentIntent.Put(ReservationFields(me, entry.Id))]);
             }
         }
     }
+
+    /// <summary>A reservation's fields: who holds the value and which document uses it.</summary>
+    public static Value ReservationFields(string holder, string usedBy) => Value.Map([new(Holder, Value.String(holder)), new(UsedBy, Value.String(usedBy))]);
 
     /// <summary>Only the holder hands a reservation over, and not while another live document uses it.</summary>
     private static void CheckHandOver(StagedDocuments staged, StagedDocuments.Entry entry, DocumentIntent.HandOver handOver, string me, string home)

@@ -70,6 +70,40 @@ public sealed class DataCommandTests
         Assert.Contains("[unauthorized]", error);
     }
 
+    [Fact]
+    public async Task Schema_sets_and_shows_the_analysis_refusals_exit_2_and_reservations_hand_out_ranges()
+    {
+        using var folder = new TempFolder();
+        string[] D(params string[] args) => [.. args, "--data", folder.Path];
+        await Ok(D("db", "create", "shop"));
+        var set = await Ok(D("schema", "shop", Invariants.SchemaTests.Exchange.Replace("\n", " ")));
+        Assert.Equal(1, set.GetProperty("version").GetInt64());
+        string home = set.GetProperty("home").GetString()!;
+        var shown = await Ok(D("schema", "shop"));
+        Assert.Equal(set.GetProperty("commit").GetString(), shown.GetProperty("commit").GetString());
+        Assert.Contains(shown.GetProperty("analysis").EnumerateArray(), a => a.GetProperty("technique").GetString() == "bounded_counter");
+
+        await Ok(D("doc", "put", "shop", "players", "p", """{"name": "Ann", "credits": 1}"""));
+        var (exit, output, error) = await CliProcess.RunAsync(D("doc", "put", "shop", "players", "q", """{"name": "Ann"}"""));
+        Assert.True(exit == 2, error);
+        Assert.Equal("", output);
+        Assert.EndsWith("[constraint_violation]", error.Trim());
+        (exit, _, error) = await CliProcess.RunAsync(D("schema", "shop", """{"collections": {"c": {"fields": {"n": {"kind": "lww", "min": 0}}}}}"""));
+        Assert.True(exit == 2, error);
+        Assert.EndsWith("[schema_violation]", error.Trim());
+        (exit, _, error) = await CliProcess.RunAsync(D("doc", "patch", "shop", "players", "p", """[{"op": "increment", "path": "credits", "by": -2}]"""));
+        Assert.True(exit == 1, error);
+        Assert.EndsWith("[insufficient_rights]", error.Trim());
+
+        string other = Causeway.Security.ReplicaIdentity.FromSeed(new byte[32]).Did;
+        var handed = await Ok(D("reservations", "shop", "players", "name", "--ranges", "0-7", "--to", other));
+        Assert.True(handed.GetProperty("position").GetInt64() > 1);
+        (exit, _, error) = await CliProcess.RunAsync(D("reservations", "shop", "players", "name", "--ranges", "0-7", "--to", "nobody"));
+        Assert.True(exit == 2, error);
+        Assert.EndsWith("[invalid_value]", error.Trim());
+        Assert.NotEqual(other, home);
+    }
+
     [Theory]
     [InlineData("doc get")]
     [InlineData("doc put shop c")]

@@ -407,6 +407,43 @@ public abstract class DocumentDatabaseContract : IAsyncLifetime
         Assert.Equal(1, (await Db.InfoAsync()).Position);
     }
 
+    // ---- schemas ----
+
+    [Fact]
+    public async Task A_schema_reports_what_breaks_it_then_keeps_every_constraint_and_hands_out_ranges()
+    {
+        await Db.PutAsync("players", "a", Json("""{"name": "Ann"}"""));
+        await Db.PutAsync("players", "b", Json("""{"name": "Ann"}"""));
+        var info = await Db.SetSchemaAsync(Causeway.Schemas.SchemaJson.Parse(Invariants.SchemaTests.Exchange));
+        Assert.Equal(1, info.Version.Version);
+        Assert.Contains(info.Violations, v => v.Collection == "players" && v.Id is "a" or "b");
+        Assert.Contains(info.Analysis.Constraints, c => c.Technique == Causeway.Schemas.SchemaAnalyzer.Reservation);
+        string home = info.Schema.Home!;
+        Assert.Equal(info.Version.Commit, (await Db.GetSchemaAsync()).Version.Commit);
+
+        // Each kind of constraint refuses what breaks it, with the same typed error on both sides.
+        await Db.DeleteAsync("players", "b");
+        await AssertError<ConstraintViolationException>(ErrorCodes.ConstraintViolation, () => Db.PutAsync("players", "c", Json("""{"name": "Ann"}""")));
+        await AssertError<SchemaViolationException>(ErrorCodes.SchemaViolation, () => Db.PutAsync("players", "c", Json("""{"credits": 1}""")));
+        var (p, _) = await Db.CreateAsync("players", Json("""{"name": "Bo", "credits": 2}"""));
+        await AssertError<InsufficientRightsException>(ErrorCodes.InsufficientRights, () => Db.PatchAsync("players", p, FieldOp.Increment("credits", -3)));
+        await AssertError<ConstraintViolationException>(ErrorCodes.ConstraintViolation, () => Db.PutAsync("items", "i", Json($$"""{"owner": "{{p}}", "price": 5, "discounted_price": 6}""")));
+        await AssertError<ConstraintViolationException>(ErrorCodes.ConstraintViolation, () => Db.PutAsync("items", "i", Json("""{"owner": "ghost", "price": 5}""")));
+        await Db.PutAsync("items", "i", Json($$"""{"owner": "{{p}}", "price": 5, "discounted_price": 4}"""));
+        var (first, _) = await Db.CreateAsync("purchases", Json("""{"item": "i"}"""));
+        var (second, _) = await Db.CreateAsync("purchases", Json("""{"item": "i"}"""));
+        Assert.Equal(long.Parse(first) + 1, long.Parse(second));
+
+        // Ranges of the name space go to another replica; a malformed hand-out changes nothing.
+        string other = Causeway.Security.ReplicaIdentity.FromSeed(new byte[32]).Did;
+        Assert.NotEqual(home, other);
+        var handed = await Db.HandOutValueRangeAsync("players", ["name"], "0-7", other);
+        Assert.Equal((await Db.InfoAsync()).Position, handed.Position);
+        await AssertError<InvalidInputException>(ErrorCodes.InvalidValue, () => Db.HandOutValueRangeAsync("players", ["name"], "x", other));
+        await AssertError<InvalidInputException>(ErrorCodes.InvalidValue, () => Db.HandOutValueRangeAsync("players", ["credits"], "0", other));
+        Assert.Equal(handed.Position, (await Db.InfoAsync()).Position);
+    }
+
     protected static async Task<T> AssertError<T>(string code, Func<Task> call) where T : CausewayException
     {
         var e = await Assert.ThrowsAsync<T>(call);
