@@ -48,13 +48,15 @@ internal static class DocCommands
         var database = new Argument<string>("database");
         var json = new Argument<string?>("ops") { Description = "{ \"ops\": [ TX-OP, .. ] } or the array alone (else --file or standard input).", Arity = ArgumentArity.ZeroOrOne };
         var file = Input.FileOption();
-        var command = new Command("tx", "Apply put/create/update/delete operations atomically: all or nothing.") { database, json, file };
+        var wait = Input.WaitOption();
+        var command = new Command("tx", "Apply put/create/update/delete operations atomically: all or nothing.") { database, json, file, wait };
         options.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
             var ops = OpsOf(Input.Json(result.GetValue(json), result.GetValue(file), "transaction"), "A transaction", "TX-OP");
             await using var target = await Target.OpenAsync(options, result);
             var db = await target.DatabaseAsync(result.GetValue(database)!, ct);
+            using var waiting = Input.Waiting(result.GetValue(wait));
             var outcome = await db.TransactAsync(tx =>
             {
                 foreach (var op in ops.EnumerateArray()) OperationJson.ApplyTxOp(tx, op);
@@ -135,9 +137,12 @@ internal static class DocCommands
         var json = new Argument<string?>("json") { Description = "The JSON (else --file or standard input).", Arity = ArgumentArity.ZeroOrOne };
         var file = Input.FileOption();
         var at = new Option<string?>("--at") { Description = "Read the past: a position, a commit CID or an RFC 3339 time." };
+        var wait = Input.WaitOption();
+        bool writes = name is "put" or "patch" or "delete";
         var command = new Command(name, description) { database, collection, id };
         if (withJson) { command.Arguments.Add(json); command.Options.Add(file); }
-        else command.Options.Add(at);
+        else if (!writes) command.Options.Add(at);
+        if (writes) command.Options.Add(wait);
         options.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
@@ -146,6 +151,7 @@ internal static class DocCommands
             var point = result.GetValue(at) is { } text ? ReadPoint.Parse(text) : null;
             await using var target = await Target.OpenAsync(options, result);
             var db = await target.DatabaseAsync(result.GetValue(database)!, ct);
+            using var waiting = Input.Waiting(writes ? result.GetValue(wait) : null);
             await run(db, result.GetValue(collection)!, result.GetValue(id), body, point, Output.For(result, options), ct);
             return 0;
         });

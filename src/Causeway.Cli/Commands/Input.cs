@@ -8,6 +8,15 @@ internal static class Input
 {
     public static Option<string?> FileOption() => new("--file", "-f") { Description = "Read the JSON from this file ('-' for standard input)." };
 
+    /// <summary><c>--wait N</c> on a write: how long it may wait for rights or a reservation a peer holds.</summary>
+    public static Option<int?> WaitOption() => new("--wait")
+    {
+        Description = "Seconds (at most 300) a write short of bounded-counter rights, or of a unique value another replica holds, waits for a peer to hand them over instead of failing at once.",
+    };
+
+    /// <summary>The scope of a <c>--wait</c>: none without it.</summary>
+    public static IDisposable? Waiting(int? seconds) => seconds is { } s ? Database.WaitingForRights(TimeSpan.FromSeconds(s)) : null;
+
     public static string Json(string? inline, string? file, string what)
     {
         if (inline is not null && file is not null) throw new InvalidInputException(ErrorCodes.InvalidValue, $"Give the {what} inline or with --file, not both.");

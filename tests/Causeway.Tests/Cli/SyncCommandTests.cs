@@ -95,6 +95,36 @@ public sealed class SyncCommandTests
     }
 
     [Fact]
+    public async Task With_wait_a_write_on_one_server_waits_for_the_rights_the_other_hands_over()
+    {
+        using var folderA = new TempFolder();
+        using var folderB = new TempFolder();
+        using var a = await ServerProcess.StartAsync(folderA.Path);
+        using var b = await ServerProcess.StartAsync(folderB.Path);
+        string tokenA = Token(folderA.Path), tokenB = Token(folderB.Path);
+        string[] A(params string[] args) => [.. args, "--url", a.Url, "--token", tokenA];
+        string[] B(params string[] args) => [.. args, "--url", b.Url, "--token", tokenB];
+        await Ok(A("db", "create", "shop"));
+        await Ok(A("schema", "shop", Invariants.SchemaTests.Exchange.Replace("\n", " ")));
+        await Ok(A("doc", "put", "shop", "players", "p", """{"name": "Ann", "credits": 100}"""));
+        await Ok(B("sync", "--peer", a.Url, "--peer-token", tokenA, "--db", "shop", "--direction", "pull"));
+        Assert.Equal("live", (await Ok(B("sync", "--peer", a.Url, "--peer-token", tokenA, "--db", "shop", "--continuous"))).GetProperty("state").GetString());
+
+        // B holds no rights over A's counter: at once, the spend is refused (and B asks A for rights).
+        string[] spend = ["doc", "patch", "shop", "players", "p", """[{"op": "increment", "path": "credits", "by": -30}]"""];
+        var (exit, _, error) = await CliProcess.RunAsync(B(spend));
+        Assert.True(exit == 1, error);
+        Assert.EndsWith("[insufficient_rights]", error.Trim());
+        (exit, _, error) = await CliProcess.RunAsync(B([.. spend, "--wait", "301"]));
+        Assert.True(exit == 2, error);
+        Assert.EndsWith("[invalid_value]", error.Trim());
+        // With --wait, it waits for A's grant to arrive by sync and commits.
+        await Ok(B([.. spend, "--wait", "20"]));
+        Assert.Equal(70, (await Ok(B("doc", "get", "shop", "players", "p"))).GetProperty("credits").GetInt64());
+        await WaitUntilAsync(async () => (await Ok(A("doc", "get", "shop", "players", "p"))).GetProperty("credits").GetInt64() == 70);
+    }
+
+    [Fact]
     public async Task A_continuous_sync_from_a_folder_runs_until_ctrl_c()
     {
         using var local = new TempFolder();
