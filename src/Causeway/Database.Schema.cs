@@ -59,7 +59,7 @@ public sealed partial class Database
                 for (int t = 0; t < rules.Unique.Count; t++)
                 {
                     if (UniqueRules.ValuesOf(version.State, rules.Unique[t]) is not { } values) continue;
-                    string reservation = UniqueRules.ReservationId(rules.Name, t, values);
+                    string reservation = UniqueRules.ReservationId(rules.Name, rules.Unique[t], values);
                     if (!claimed.Add(reservation) || Lookup(SystemCollections.Reservations, reservation) is { Exists: true }) continue;
                     string holder = UniqueRules.DefaultHolder(Lookup, reservation, home);
                     yield return new DocumentWrites(SystemCollections.Reservations, reservation,
@@ -113,7 +113,7 @@ public sealed partial class Database
                 for (int t = 0; t < rules.Unique.Count; t++)
                 {
                     if (UniqueRules.ValuesOf(version.State, rules.Unique[t]) is not { } values) continue;
-                    string key = UniqueRules.ReservationId(rules.Name, t, values);
+                    string key = UniqueRules.ReservationId(rules.Name, rules.Unique[t], values);
                     if (firstWith.TryGetValue(key, out var first))
                         found.Add(new SchemaViolation(rules.Name, id, $"unique ({string.Join(", ", rules.Unique[t])})", $"{UniqueRules.Describe(rules.Unique[t], values)} is also used by {rules.Name}/{first}"));
                     else firstWith[key] = id;
@@ -146,7 +146,7 @@ public sealed partial class Database
         int tuple = rules.Unique.ToList().FindIndex(t => t.SequenceEqual(fields));
         if (tuple < 0) throw new InvalidInputException(ErrorCodes.InvalidValue, $"'{collection}' has no unique ({string.Join(", ", fields)}).");
         if (!Security.DidKey.IsValid(replica)) throw new InvalidInputException(ErrorCodes.InvalidValue, $"'{Names.Clip(replica)}' is not a replica's did:key.");
-        return await _pipeline.CommitAsync(Runtime, [new DocumentWrites(SystemCollections.Reservations, UniqueRules.RangesId(collection, tuple),
+        return await _pipeline.CommitAsync(Runtime, [new DocumentWrites(SystemCollections.Reservations, UniqueRules.RangesId(collection, rules.Unique[tuple]),
             [new DocumentIntent.HandOutRange(replica, ParseShards(shards))])], cancellation).ConfigureAwait(false);
     }
 

@@ -60,7 +60,7 @@ public sealed class ConstraintWorkload(Random random, ConstraintSchema schema, A
             return (await AttemptAsync(db, replica, $"delete {Handles}/{id}", WriteOutcome.Committed, () => db.DeleteAsync(Handles, id))).Commit;
         string name = Pick(HandleNames);
         bool keeps = current?.Fields.Get(Name) is { Kind: ValueKind.String } held && held.AsString() == name;
-        string reservation = Invariants.UniqueRules.ReservationId(Handles, 0, [Value.String(name)]);
+        string reservation = Invariants.UniqueRules.ReservationId(Handles, [Name], [Value.String(name)]);
         if (!keeps && db.Reservations.HolderOf(reservation) != db.Replica.Did)
         {
             HandlesNotHeld++;

@@ -39,7 +39,7 @@ internal static class UniqueRules
                 if (ValuesOf(entry.State, tuple) is not { } values) continue;
                 // A document keeps what it has: only a new value, or a document (re)appearing, needs the reservation.
                 if (entry.Existed && entry.Previous is { } before && Same(ValuesOf(before.State, tuple), values)) continue;
-                string id = ReservationId(entry.Collection, t, values);
+                string id = ReservationId(entry.Collection, tuple, values);
                 var reservation = staged.StateOf(SystemCollections.Reservations, id);
                 string holder = Text(reservation, Holder) ?? DefaultHolder(staged.StateOf, id, home);
                 if (holder != me)
@@ -73,7 +73,7 @@ internal static class UniqueRules
         if (Text(before, UsedBy) is not { } usedBy || usedBy == handOver.ForDocument) return;
         var (collection, tuple) = Parse(staged.Schema, entry.Id);
         if (collection is null || staged.StateOf(collection.Name, usedBy) is not { Exists: true } user) return;
-        if (ValuesOf(user, tuple!) is { } values && ReservationId(collection.Name, collection.Unique.ToList().IndexOf(tuple!), values) == entry.Id)
+        if (ValuesOf(user, tuple!) is { } values && ReservationId(collection.Name, tuple!, values) == entry.Id)
             throw new ConstraintViolationException($"{collection.Name}/{handOver.ForDocument}: {Describe(tuple!, values)} is already used by {collection.Name}/{usedBy} (unique).");
     }
 
@@ -88,7 +88,7 @@ internal static class UniqueRules
     }
 
     /// <summary>The document listing which replica owns which range of a tuple's values.</summary>
-    public static string RangesId(string collection, int tuple) => $"{collection}.{tuple}.{RangesSuffix}";
+    public static string RangesId(string collection, IReadOnlyList<string> tuple) => $"{collection}.{TupleKey(tuple)}.{RangesSuffix}";
 
     public const string RangesSuffix = "ranges";
 
@@ -99,15 +99,25 @@ internal static class UniqueRules
     public static (CollectionRules? Collection, IReadOnlyList<string>? Tuple) Parse(Schema schema, string reservationId)
     {
         var parts = reservationId.Split('.');
-        if (parts.Length != 3 || schema.For(parts[0]) is not { } rules || !int.TryParse(parts[1], out int t) || t < 0 || t >= rules.Unique.Count) return (null, null);
-        return (rules, rules.Unique[t]);
+        if (parts.Length != 3 || schema.For(parts[0]) is not { } rules) return (null, null);
+        var tuple = rules.Unique.FirstOrDefault(t => TupleKey(t) == parts[1]);
+        return tuple is null ? (null, null) : (rules, tuple);
     }
 
-    /// <summary>The reservation's id: the collection, the tuple's index and a hash of its values.</summary>
-    public static string ReservationId(string collection, int tuple, IReadOnlyList<Value> values)
+    /// <summary>The reservation's id: the collection, the tuple's key and a hash of its values.</summary>
+    public static string ReservationId(string collection, IReadOnlyList<string> tuple, IReadOnlyList<Value> values)
     {
         var hash = SHA256.HashData(ValueCbor.Encode(Value.Array(values)));
-        return $"{collection}.{tuple}.{Convert.ToHexStringLower(hash.AsSpan(0, 16))}";
+        return $"{collection}.{TupleKey(tuple)}.{Convert.ToHexStringLower(hash.AsSpan(0, 16))}";
+    }
+
+    /// <summary>A tuple's key in reservation ids: a hash of its field names, not its place in the
+    /// schema's list, so a later schema version that reorders or adds tuples keeps every reservation
+    /// and range. Field names may hold dots, which the ids use as separators: hence a hash.</summary>
+    public static string TupleKey(IReadOnlyList<string> tuple)
+    {
+        var hash = SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join('\0', tuple)));
+        return "u" + Convert.ToHexStringLower(hash.AsSpan(0, 4));
     }
 
     /// <summary>The tuple's values, or null when one is absent or null (which no uniqueness constrains, as in SQL).</summary>

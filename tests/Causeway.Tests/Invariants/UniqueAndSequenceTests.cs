@@ -52,6 +52,37 @@ public sealed class UniqueAndSequenceTests
     }
 
     [Fact]
+    public async Task Values_stored_before_the_constraint_are_claimed_and_later_versions_keep_reservations_and_ranges()
+    {
+        await using var pair = await TwoReplicas.StartAsync();
+        await pair.A.PutAsync("players", "a", Doc.Of("""{"name": "Ann"}"""));
+        await pair.A.SetSchemaAsync(SchemaJson.Parse(Schema));
+        // "Ann" was stored before the constraint: it is claimed, so no new document takes it.
+        await Assert.ThrowsAsync<ConstraintViolationException>(() => pair.A.PutAsync("players", "b", Doc.Of("""{"name": "Ann"}""")));
+        await pair.A.HandOutValueRangeAsync("players", ["name"], "0-f", pair.ReplicaB.Did);
+        await pair.SyncAsync();
+        await pair.B.PutAsync("players", "c", Doc.Of("""{"name": "Cy"}"""));
+
+        // Version 2 puts a new tuple first: the name's reservations and ranges stay where they were.
+        const string second = """
+            { "collections": { "players": { "fields": { "name": { "type": "string", "required": true }, "email": { "type": "string" } },
+                                            "unique": [ ["email"], ["name"] ] } } }
+            """;
+        await pair.A.SetSchemaAsync(SchemaJson.Parse(second));
+        await pair.SyncAsync();
+        await Assert.ThrowsAsync<ConstraintViolationException>(() => pair.B.PutAsync("players", "d", Doc.Of("""{"name": "Cy"}""")));
+        await Assert.ThrowsAsync<ReservationUnavailableException>(() => pair.B.PutAsync("players", "e", Doc.Of("""{"name": "Ann"}""")));
+        await pair.B.PutAsync("players", "f", Doc.Of("""{"name": "Flo"}"""));
+        // The new tuple's values are the home's: B must ask for an email, A for a name.
+        await Assert.ThrowsAsync<ReservationUnavailableException>(() => pair.B.PutAsync("players", "f", Doc.Of("""{"name": "Flo", "email": "flo@example.com"}""")));
+        await Assert.ThrowsAsync<ReservationUnavailableException>(() => pair.A.PutAsync("players", "g", Doc.Of("""{"name": "Gus", "email": "gus@example.com"}""")));
+        await pair.SyncAsync();
+        Assert.Equal(1, await CountNamedAsync(pair.A, "Ann"));
+        Assert.Equal(1, await CountNamedAsync(pair.A, "Cy"));
+        Assert.Empty((await pair.A.GetSchemaAsync()).Violations);
+    }
+
+    [Fact]
     public async Task Partitioned_replicas_never_both_use_a_value()
     {
         await using var pair = await TwoReplicas.StartAsync(Schema);
