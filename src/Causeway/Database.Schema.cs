@@ -56,10 +56,8 @@ public sealed partial class Database
             {
                 cancellation.ThrowIfCancellationRequested();
                 if (!version.State.Exists) continue;
-                for (int t = 0; t < rules.Unique.Count; t++)
+                foreach (var (_, _, reservation) in UniqueRules.ReservationsOf(rules, version.State))
                 {
-                    if (UniqueRules.ValuesOf(version.State, rules.Unique[t]) is not { } values) continue;
-                    string reservation = UniqueRules.ReservationId(rules.Name, rules.Unique[t], values);
                     if (!claimed.Add(reservation) || Lookup(SystemCollections.Reservations, reservation) is { Exists: true }) continue;
                     string holder = UniqueRules.DefaultHolder(Lookup, reservation, home);
                     yield return new DocumentWrites(SystemCollections.Reservations, reservation,
@@ -110,12 +108,10 @@ public sealed partial class Database
             {
                 cancellation.ThrowIfCancellationRequested();
                 if (!version.State.Exists) continue;
-                for (int t = 0; t < rules.Unique.Count; t++)
+                foreach (var (tuple, values, key) in UniqueRules.ReservationsOf(rules, version.State))
                 {
-                    if (UniqueRules.ValuesOf(version.State, rules.Unique[t]) is not { } values) continue;
-                    string key = UniqueRules.ReservationId(rules.Name, rules.Unique[t], values);
                     if (firstWith.TryGetValue(key, out var first))
-                        found.Add(new SchemaViolation(rules.Name, id, $"unique ({string.Join(", ", rules.Unique[t])})", $"{UniqueRules.Describe(rules.Unique[t], values)} is also used by {rules.Name}/{first}"));
+                        found.Add(new SchemaViolation(rules.Name, id, $"unique ({string.Join(", ", tuple)})", $"{UniqueRules.Describe(tuple, values)} is also used by {rules.Name}/{first}"));
                     else firstWith[key] = id;
                 }
                 foreach (var (constraint, problem, _) in DocumentRules.Problems(rules, version.State))

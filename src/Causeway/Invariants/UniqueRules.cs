@@ -120,6 +120,14 @@ internal static class UniqueRules
         return "u" + Convert.ToHexStringLower(hash.AsSpan(0, 4));
     }
 
+    /// <summary>Each unique tuple of <paramref name="rules"/> that <paramref name="state"/> has values for: the
+    /// tuple, its values, and the id of their reservation.</summary>
+    public static IEnumerable<(IReadOnlyList<string> Tuple, IReadOnlyList<Value> Values, string Reservation)> ReservationsOf(CollectionRules rules, DocumentState state)
+    {
+        foreach (var tuple in rules.Unique)
+            if (ValuesOf(state, tuple) is { } values) yield return (tuple, values, ReservationId(rules.Name, tuple, values));
+    }
+
     /// <summary>The tuple's values, or null when one is absent or null (which no uniqueness constrains, as in SQL).</summary>
     public static IReadOnlyList<Value>? ValuesOf(DocumentState state, IReadOnlyList<string> tuple)
     {
