@@ -134,8 +134,10 @@ public sealed class SyncCommandTests
         await Ok(["db", "create", "shop", "--url", a.Url, "--token", tokenA]);
         await Ok(["doc", "put", "shop", "c", "first", """{"v": 1}""", "--url", a.Url, "--token", tokenA]);
 
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Causeway.Cli.dll"), "sync", "--continuous", "--data", local.Path, "--peer", a.Url, "--db", "shop", "--direction", "pull" })
+        // A terminal's Ctrl-C: SIGINT at its default. A runner started in the background (as CI may be) ignores
+        // SIGINT, children inherit that, and .NET then rightly leaves it ignored; env puts the default back.
+        var start = new ProcessStartInfo("env") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { "--default-signal=INT", "dotnet", Path.Combine(AppContext.BaseDirectory, "Causeway.Cli.dll"), "sync", "--continuous", "--data", local.Path, "--peer", a.Url, "--db", "shop", "--direction", "pull" })
             start.ArgumentList.Add(arg);
         start.Environment["CAUSEWAY_PEER_TOKEN"] = Token(folderA.Path, "read.token");
         using var process = Process.Start(start)!;
