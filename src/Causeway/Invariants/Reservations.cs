@@ -167,7 +167,9 @@ public sealed class Reservations
 
     private async Task<AskOutcome> AskCoreAsync(Reservation what, TimeSpan timeout, SyncSession? except)
     {
-        var peers = _sessions.Keys.Where(s => s != except && s.Established && s.Wants).ToList();
+        // In a fixed order (the table's follows hash codes): which peer goes first must not depend on the run.
+        var peers = _sessions.Keys.Where(s => s != except && s.Established && s.Wants)
+            .OrderBy(s => s.PeerDid, StringComparer.Ordinal).ThenBy(s => s.Role).ToList();
         if (peers.Count == 0) return AskOutcome.Refused(ErrorCodes.ReservationUnavailable, "no peer that could grant it is connected");
         Interlocked.Increment(ref _asked);
         long id = Interlocked.Increment(ref _nextId);
