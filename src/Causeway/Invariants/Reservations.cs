@@ -139,12 +139,17 @@ public sealed class Reservations
         _sessions.TryRemove(session, out _);
         foreach (var (_, ask) in _pending)
             lock (ask)
-                if (ask.Waiting.Remove(session) && ask.Waiting.Count == 0) ask.Complete(AskOutcome.Refused(ErrorCodes.ReservationUnavailable, "every peer asked went away"));
+            {
+                ask.Later.Remove(session);
+                if (ask.Waiting.Remove(session) && ask.Waiting.Count == 0 && !ask.AskTheRest())
+                    ask.Complete(AskOutcome.Refused(ErrorCodes.ReservationUnavailable, "every peer asked went away"));
+            }
     }
 
-    /// <summary>Asks every connected peer that sends commits here for <paramref name="what"/>; completes
-    /// when one grant has been applied here, or when every peer asked has refused, or at
-    /// <paramref name="timeout"/>. Concurrent asks for the same thing share one.</summary>
+    /// <summary>Asks the connected peers that send commits here for <paramref name="what"/>: first the
+    /// one this replica knows to hold it (see <see cref="FirstToAsk"/>), the others only if that one
+    /// refuses; completes when one grant has been applied here, or when every peer asked has
+    /// refused, or at <paramref name="timeout"/>. Concurrent asks for the same thing share one.</summary>
     /// <remarks>A relay (<paramref name="except"/> set: asking on a peer's behalf) never joins an ask
     /// already in flight, which may be waiting on that very peer.</remarks>
     public Task<AskOutcome> AskAsync(Reservation what, TimeSpan timeout, SyncSession? except = null)
@@ -162,15 +167,20 @@ public sealed class Reservations
 
     private async Task<AskOutcome> AskCoreAsync(Reservation what, TimeSpan timeout, SyncSession? except)
     {
-        var peers = _sessions.Keys.Where(s => s != except && s.Established && s.Wants).ToList();
+        // In a fixed order (the table's follows hash codes): which peer goes first must not depend on the run.
+        var peers = _sessions.Keys.Where(s => s != except && s.Established && s.Wants)
+            .OrderBy(s => s.PeerDid, StringComparer.Ordinal).ThenBy(s => s.Role).ToList();
         if (peers.Count == 0) return AskOutcome.Refused(ErrorCodes.ReservationUnavailable, "no peer that could grant it is connected");
         Interlocked.Increment(ref _asked);
         long id = Interlocked.Increment(ref _nextId);
-        var ask = new PendingAsk([.. peers]);
+        var frame = new AskFrame(id, what, Relayed: except is not null);
+        var first = FirstToAsk(what, peers);
+        var ask = first is null ? new PendingAsk(frame, [.. peers], []) : new PendingAsk(frame, [first], [.. peers.Where(p => p != first)]);
         _pending[id] = ask;
         try
         {
-            foreach (var peer in peers) peer.Send(new AskFrame(id, what, Relayed: except is not null));
+            lock (ask)
+                foreach (var peer in ask.Waiting) peer.Send(frame);
             using var expiry = new CancellationTokenSource(timeout);
             AskOutcome outcome;
             try { outcome = await ask.Outcome.WaitAsync(expiry.Token).ConfigureAwait(false); }
@@ -202,7 +212,7 @@ public sealed class Reservations
         {
             ask.Waiting.Remove(from);
             ask.LastRefusal = answer;
-            if (ask.Waiting.Count == 0) ask.Complete(AskOutcome.Refused(answer.Code ?? ErrorCodes.ReservationUnavailable, answer.Detail));
+            if (ask.Waiting.Count == 0 && !ask.AskTheRest()) ask.Complete(AskOutcome.Refused(answer.Code ?? ErrorCodes.ReservationUnavailable, answer.Detail));
         }
     }
 
@@ -324,7 +334,10 @@ public sealed class Reservations
     public static readonly TimeSpan RelayTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>The rights this replica holds now over the counter an ask names (its rule, or null if it names none).</summary>
-    internal (FieldRule? Rule, Int128 Held) RightsHeld(Reservation what)
+    internal (FieldRule? Rule, Int128 Held) RightsHeld(Reservation what) => RightsHeld(what, _db.Replica.Did);
+
+    /// <summary>The rights <paramref name="replica"/> holds over the counter, as this replica sees it.</summary>
+    private (FieldRule? Rule, Int128 Held) RightsHeld(Reservation what, string replica)
     {
         var schema = _db.SchemaAt(_db.Position).Schema;
         var rule = schema.For(what.Collection)?.Field(what.Path);
@@ -332,15 +345,53 @@ public sealed class Reservations
         var counter = _db.ReadVersion(what.Collection, what.Id, _db.Position)?.State.Fields.FieldAt(what.Path.Split('.'))?.BCounter;
         var home = schema.Home;
         Int128 held = counter is null
-            ? (_db.Replica.Did != home ? 0 : what.Side == BoundSide.Lower ? -(Int128)(rule.Min ?? 0) : rule.Max ?? 0)
-            : BoundRules.Held(counter, _db.Replica.Did, home, what.Side, rule.Min, rule.Max);
+            ? (replica != home ? 0 : what.Side == BoundSide.Lower ? -(Int128)(rule.Min ?? 0) : rule.Max ?? 0)
+            : BoundRules.Held(counter, replica, home, what.Side, rule.Min, rule.Max);
         return (rule, held);
     }
 
-    private sealed class PendingAsk(HashSet<SyncSession> waiting)
+    /// <summary>The one peer to ask before any other, when this replica's view of the ledger says it
+    /// can grant alone: the replica known to hold the most of the rights (if enough), the holder of
+    /// a unique value, the home for a block of ids. Asking everyone at once would have several grant
+    /// the same need. Null: ask all at once (no peer known to suffice; the view may be stale, which
+    /// costs a round trip, since the others are asked when that one refuses).</summary>
+    private SyncSession? FirstToAsk(Reservation what, IReadOnlyList<SyncSession> peers)
+    {
+        if (peers.Count < 2) return null;
+        switch (what.Kind)
+        {
+            case Reservation.Rights:
+                SyncSession? best = null;
+                Int128 most = 0;
+                foreach (var peer in peers)
+                    if (peer.PeerDid is { } did && RightsHeld(what, did).Held is var held && held > most) (best, most) = (peer, held);
+                return most >= what.Amount ? best : null;
+            case Reservation.Value:
+                string holder = HolderOf(what.Id);
+                return peers.FirstOrDefault(p => p.PeerDid == holder);
+            default:
+                string? home = _db.SchemaAt(_db.Position).Schema.Home;
+                return peers.FirstOrDefault(p => p.PeerDid == home);
+        }
+    }
+
+    private sealed class PendingAsk(AskFrame frame, HashSet<SyncSession> waiting, HashSet<SyncSession> later)
     {
         private readonly TaskCompletionSource<AskOutcome> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public HashSet<SyncSession> Waiting { get; } = waiting;
+
+        /// <summary>Peers asked only if those asked first all refuse.</summary>
+        public HashSet<SyncSession> Later { get; } = later;
+
+        /// <summary>Under the lock: sends the ask to the peers kept for later, if any are left.</summary>
+        public bool AskTheRest()
+        {
+            if (Later.Count == 0) return false;
+            foreach (var peer in Later) { Waiting.Add(peer); peer.Send(frame); }
+            Later.Clear();
+            return true;
+        }
+
         public AnswerFrame? LastRefusal { get; set; }
         public Task<AskOutcome> Outcome => _outcome.Task;
         public void Complete(AskOutcome outcome) => _outcome.TrySetResult(outcome);

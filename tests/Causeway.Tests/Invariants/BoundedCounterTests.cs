@@ -13,9 +13,9 @@ public sealed class BoundedCounterTests
         { "collections": { "players": { "fields": { "name": { "type": "string" }, "credits": { "kind": "bcounter", "min": 0 } } } } }
         """;
 
-    private static async Task<TwoReplicas> WithPlayerAsync(long credits)
+    private static async Task<TwoReplicas> WithPlayerAsync(long credits, ReplicaOptions? options = null)
     {
-        var pair = await TwoReplicas.StartAsync(Players);
+        var pair = await TwoReplicas.StartAsync(Players, options);
         await pair.A.PutAsync("players", "p", Doc.Of($$"""{"name": "Ann", "credits": {{credits}}}"""));
         await pair.SyncAsync();
         return pair;
@@ -75,6 +75,33 @@ public sealed class BoundedCounterTests
         var history = await pair.B.HistoryAsync("players", "p");
         Assert.Contains(history, v => v.Origin == pair.ReplicaA.Did && v.Changes.Any(c => c.Op == "transfer"));
         Assert.True((await pair.B.VerifyAsync()).Ok);
+    }
+
+    [Fact]
+    public async Task Only_the_peer_known_to_hold_the_most_rights_is_asked_so_one_need_is_granted_once()
+    {
+        // Rights move only when asked here: rebalancing would move them too.
+        var asked = new ReplicaOptions { RebalanceInterval = null };
+        await using var pair = await WithPlayerAsync(100, asked);
+        await using var c = Replica.OpenInMemory(asked);
+        var dbC = await c.CreateDatabaseAsync("shop");
+        await pair.B.SyncWithAsync(dbC, SyncDirection.Both);
+        // C gets rights of its own by raising the balance: A holds 100, C 30, B none.
+        await dbC.PatchAsync("players", "p", FieldOp.Increment("credits", 30));
+        await pair.B.SyncWithAsync(dbC, SyncDirection.Both);
+        await pair.SyncAsync();
+        await using var toA = pair.B.Replicate(pair.A);
+        await using var toC = pair.B.Replicate(dbC);
+        await Eventually.TrueAsync(() => pair.B.Peers.List().Count(p => p.State == "live") == 2);
+
+        using (Database.WaitingForRights(TimeSpan.FromSeconds(10)))
+            await pair.B.PatchAsync("players", "p", FieldOp.Increment("credits", -10));
+        await Eventually.TrueAsync(async () => Credits(await pair.A.GetAsync("players", "p")) == 120 && Credits(await dbC.GetAsync("players", "p")) == 120);
+        var transfers = (await pair.B.HistoryAsync("players", "p")).Where(v => v.Changes.Any(ch => ch.Op == "transfer")).ToList();
+        var grant = Assert.Single(transfers);
+        Assert.Equal(pair.ReplicaA.Did, grant.Origin);
+        var (_, heldByC) = dbC.Reservations.RightsHeld(new Reservation(Reservation.Rights, "players", "p", "credits", BoundSide.Lower, 1));
+        Assert.Equal(30, heldByC);
     }
 
     [Fact]

@@ -21,10 +21,10 @@ internal sealed class TwoReplicas : IAsyncDisposable
     public Database A { get; }
     public Database B { get; }
 
-    public static async Task<TwoReplicas> StartAsync(string? schemaJson = null)
+    public static async Task<TwoReplicas> StartAsync(string? schemaJson = null, ReplicaOptions? options = null)
     {
-        var a = Replica.OpenInMemory();
-        var b = Replica.OpenInMemory();
+        var a = Replica.OpenInMemory(options);
+        var b = Replica.OpenInMemory(options);
         var dbA = await a.CreateDatabaseAsync("shop");
         var dbB = await b.CreateDatabaseAsync("shop");
         if (schemaJson is not null) await dbA.SetSchemaAsync(SchemaJson.Parse(schemaJson));

@@ -32,8 +32,8 @@ public sealed class SimulationTests
     {
         var (one, traceOne) = await TracedAsync(7);
         var (two, traceTwo) = await TracedAsync(7);
+        AssertSameTrace(traceOne, traceTwo);
         Assert.Equal(one, two);
-        Assert.Equal(traceOne, traceTwo);
         Assert.True(one.Commits > 10, $"only {one.Commits} commits");
     }
 
@@ -90,8 +90,8 @@ public sealed class SimulationTests
     {
         var (one, traceOne) = await TracedAsync(GrantSeed);
         var (two, traceTwo) = await TracedAsync(GrantSeed);
+        AssertSameTrace(traceOne, traceTwo);
         Assert.Equal(one, two);
-        Assert.Equal(traceOne, traceTwo);
         Assert.True(one.Constraints.Grants > 0, $"seed {GrantSeed} no longer grants: {one.Constraints}");
     }
 
@@ -108,6 +108,16 @@ public sealed class SimulationTests
         }
         Assert.Equal(3, caught.Count);
         return caught;
+    }
+
+    /// <summary>Two traces are equal; if not, the message shows where they part, with the lines before.</summary>
+    private static void AssertSameTrace(List<string> one, List<string> two)
+    {
+        int at = 0;
+        while (at < one.Count && at < two.Count && one[at] == two[at]) at++;
+        if (at == one.Count && at == two.Count) return;
+        string Around(List<string> trace) => string.Join("\n", trace.Skip(Math.Max(0, at - 5)).Take(8));
+        Assert.Fail($"the traces part at line {at} of {one.Count} and {two.Count}:\n-- first run\n{Around(one)}\n-- second run\n{Around(two)}");
     }
 
     private static async Task<(SimulationResult, List<string>)> TracedAsync(int seed)
