@@ -140,7 +140,7 @@ public sealed partial class Database
         var schema = SchemaAt(Runtime.Position).Schema;
         var rules = schema.For(Names.Collection(collection)) ?? throw new InvalidInputException(ErrorCodes.InvalidValue, $"The schema declares no collection '{collection}'.");
         int tuple = rules.Unique.ToList().FindIndex(t => t.SequenceEqual(fields));
-        if (tuple < 0) throw new InvalidInputException(ErrorCodes.InvalidValue, $"'{collection}' has no unique ({string.Join(", ", fields)}).");
+        if (tuple < 0) throw new InvalidInputException(ErrorCodes.InvalidValue, $"'{collection}' has no unique ({Names.Clip(string.Join(", ", fields))}).");
         if (!Security.DidKey.IsValid(replica)) throw new InvalidInputException(ErrorCodes.InvalidValue, $"'{Names.Clip(replica)}' is not a replica's did:key.");
         return await _pipeline.CommitAsync(Runtime, [new DocumentWrites(SystemCollections.Reservations, UniqueRules.RangesId(collection, rules.Unique[tuple]),
             [new DocumentIntent.HandOutRange(replica, ParseShards(shards))])], cancellation).ConfigureAwait(false);

@@ -45,13 +45,22 @@ internal sealed class ErrorBoundary(RequestDelegate next, ILogger<ErrorBoundary>
         if (status < 400) return;
         var (code, detail) = status switch
         {
-            StatusCodes.Status404NotFound => (ErrorCodes.NotFound, $"No endpoint at {context.Request.Method} {context.Request.Path}."),
-            StatusCodes.Status405MethodNotAllowed => (ErrorCodes.MethodNotAllowed, $"{context.Request.Method} is not allowed on {context.Request.Path}."),
-            StatusCodes.Status415UnsupportedMediaType => (ErrorCodes.UnsupportedMediaType, $"Send the body as application/json (got '{context.Request.ContentType ?? "none"}')."),
+            StatusCodes.Status404NotFound => (ErrorCodes.NotFound, $"No endpoint at {Clip(context.Request.Method)} {Clip(context.Request.Path.Value)}."),
+            StatusCodes.Status405MethodNotAllowed => (ErrorCodes.MethodNotAllowed, $"{Clip(context.Request.Method)} is not allowed on {Clip(context.Request.Path.Value)}."),
+            StatusCodes.Status415UnsupportedMediaType => (ErrorCodes.UnsupportedMediaType, $"Send the body as application/json (got '{Clip(context.Request.ContentType ?? "none")}')."),
             StatusCodes.Status413PayloadTooLarge => (ErrorCodes.TooLarge, "The request body is larger than the server accepts."),
             >= 500 => (ErrorCodes.Internal, "The server failed to handle the request; it was logged."),
             _ => (ErrorCodes.InvalidJson, "The request could not be read."),
         };
         await Problem.WriteAsync(context, code, detail, status);
+    }
+
+    /// <summary>What the request said, quoted in a message: at most 200 characters, never half a surrogate pair.</summary>
+    private static string Clip(string? text)
+    {
+        const int Max = 200;
+        if (text is null || text.Length <= Max) return text ?? "";
+        int cut = char.IsHighSurrogate(text[Max - 1]) ? Max - 1 : Max;
+        return text[..cut] + "…";
     }
 }

@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using Causeway.Errors;
+using Causeway.Schemas;
 using Xunit.Abstractions;
 
 namespace Causeway.Tests.Http;
@@ -194,6 +195,9 @@ public sealed class HostileRequestTests(ITestOutputHelper output) : IAsyncLifeti
         }
     }
 
+    /// <summary>Longest 'detail' a problem may have: messages quote what they refuse clipped, never whole.</summary>
+    private const int MaxDetail = 1000;
+
     private static IEnumerable<string> CheckAnswer(HostileRequest request, Answer answer)
     {
         int status = answer.Status;
@@ -225,6 +229,8 @@ public sealed class HostileRequestTests(ITestOutputHelper output) : IAsyncLifeti
                         yield return $"got {status} with a problem 'status' that differs: {excerpt}";
                     if (!problem.TryGetProperty("detail", out var detail) || detail.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(detail.GetString()))
                         yield return $"got {status} without a 'detail': {excerpt}";
+                    else if (detail.GetString()!.Length > MaxDetail)
+                        yield return $"got {status} with a 'detail' of {detail.GetString()!.Length} characters, over {MaxDetail}: a message should quote input clipped: {excerpt}";
                     if (status == 401 && code.ValueKind == JsonValueKind.String && code.GetString() != ErrorCodes.Unauthorized)
                         yield return $"got 401 with code '{code.GetString()}'";
                 }
@@ -367,17 +373,21 @@ internal sealed class HostileGenerator
     public const string Peers = "GET /v1/dbs/{db}/peers";
     public const string StopPeer = "DELETE /v1/dbs/{db}/peers/{id}";
     public const string SyncSocket = "GET /v1/dbs/{db}/sync";
+    public const string GetSchema = "GET /v1/dbs/{db}/schema";
+    public const string PutSchema = "PUT /v1/dbs/{db}/schema";
+    public const string HandOutRanges = "POST /v1/dbs/{db}/reservations";
     public const string UnknownRoute = "unknown route";
     public const string WrongMethod = "wrong method";
 
-    public static readonly string[] Endpoints = [Status, ListDbs, PutDb, GetDb, DeleteDb, PutDoc, PostDoc, GetDoc, PatchDoc, DeleteDoc, History, Tx, Changes, Verify, Commit, QueryDocs, Export, Import, Replicate, Peers, StopPeer, SyncSocket, UnknownRoute, WrongMethod];
+    public static readonly string[] Endpoints = [Status, ListDbs, PutDb, GetDb, DeleteDb, PutDoc, PostDoc, GetDoc, PatchDoc, DeleteDoc, History, Tx, Changes, Verify, Commit, QueryDocs, Export, Import, Replicate, Peers, StopPeer, SyncSocket, GetSchema, PutSchema, HandOutRanges, UnknownRoute, WrongMethod];
 
     private static readonly (string Endpoint, int Weight)[] Weights =
     [
         (Status, 3), (ListDbs, 3), (PutDb, 4), (GetDb, 4), (DeleteDb, 3),
         (PutDoc, 13), (PostDoc, 7), (GetDoc, 6), (PatchDoc, 15), (DeleteDoc, 4), (History, 4),
         (Tx, 15), (Changes, 6), (Verify, 2), (Commit, 5), (QueryDocs, 9), (Export, 2), (Import, 4),
-        (Replicate, 5), (Peers, 3), (StopPeer, 3), (SyncSocket, 3), (UnknownRoute, 3), (WrongMethod, 3),
+        (Replicate, 5), (Peers, 3), (StopPeer, 3), (SyncSocket, 3), (GetSchema, 3), (PutSchema, 6), (HandOutRanges, 4),
+        (UnknownRoute, 3), (WrongMethod, 3),
     ];
 
     /// <summary>Error messages quote names clipped to 40-48 characters: with an odd prefix the cut falls inside a surrogate pair.</summary>
@@ -458,6 +468,9 @@ internal sealed class HostileGenerator
             case Peers: PeersRequest(d); break;
             case StopPeer: StopPeerRequest(d); break;
             case SyncSocket: SyncSocketRequest(d); break;
+            case GetSchema: GetSchemaRequest(d); break;
+            case PutSchema: PutSchemaRequest(d); break;
+            case HandOutRanges: HandOutRangesRequest(d); break;
             case UnknownRoute: UnknownRouteRequest(d); break;
             default: WrongMethodRequest(d); break;
         }
@@ -922,6 +935,164 @@ internal sealed class HostileGenerator
         if (Chance(0.2)) BodyOnRead(d);
         if (Chance(0.2)) d.Query = GarbageQuery();
     }
+
+    private void GetSchemaRequest(Draft d)
+    {
+        var (segment, valid, _) = Database(targetShare: 0.8, scratchShare: 0.1);
+        d.NamesValid = valid;
+        if (!valid) d.Reject("bad database name");
+        d.Path = $"/v1/dbs/{segment}/schema";
+        d.Family = valid ? "schema" : "schema/bad-name";
+        if (Chance(0.2)) d.Authorization = "Bearer " + _reader;   // reading a schema needs only read access
+        if (Chance(0.2)) BodyOnRead(d);
+        if (Chance(0.2)) d.Query = GarbageQuery();
+    }
+
+    /// <summary>Valid schemas name only collections no other request writes (fz_*), so an accepted one
+    /// constrains nothing the rest of the run does.</summary>
+    private static readonly string[] ValidSchemas =
+    [
+        """{"collections": {}}""",
+        """{"collections": {"fz_players": {"id": "uuid", "fields": {"name": {"kind": "lww", "type": "string", "required": true}, "credits": {"kind": "bcounter", "min": 0}}, "unique": [["name"]]}}}""",
+        """{"collections": {"fz_players": {"fields": {"name": {"kind": "lww", "type": "string"}}, "unique": [["name"]]}, "fz_items": {"fields": {"owner": {"kind": "lww", "references": "fz_players", "policy": "add-wins"}, "price": {"kind": "lww", "type": "number"}, "discounted_price": {"kind": "lww", "type": "number"}}, "checks": [{"name": "below", "expr": "discounted_price > 0 and price > discounted_price"}]}}}""",
+        """{"collections": {"fz_orders": {"id": "sequence", "fields": {"item": {"kind": "lww", "references": "fz_players", "policy": "remove-wins"}}}, "fz_players": {"fields": {"n": {"kind": "counter"}}}}}""",
+    ];
+
+    private void PutSchemaRequest(Draft d)
+    {
+        var (segment, valid, isTarget) = Database(targetShare: 0.8, scratchShare: 0.1);
+        d.NamesValid = valid;
+        if (!valid) d.Reject("bad database name");
+        d.Method = "PUT";
+        d.Path = $"/v1/dbs/{segment}/schema";
+        d.ContentType = "application/json";
+        d.TouchesTarget = isTarget;
+        string wellFormed = Pick(ValidSchemas);
+        switch (_rng.Next(12))
+        {
+            case 0 or 1:
+                d.Body = Utf8(wellFormed);
+                d.Family = "put-schema/valid";
+                break;
+            case 2:
+                (d.Body, string broken) = Break(wellFormed);
+                d.Reject("not JSON");
+                d.Family = "put-schema/broken-json-" + broken;
+                break;
+            case 3:
+                d.Body = Utf8(Pick("[]", "\"x\"", "null", "1", "{}", "{\"collections\": []}", "{\"collections\": null}", "{\"collections\": {\"c\": 1}}", "{\"collections\": {\"c\": {\"fields\": []}}}"));
+                d.Reject("not a schema's shape");
+                d.Family = "put-schema/shape";
+                break;
+            case 4:
+                d.Body = Utf8("""{"collections": {"c": {"fields": {"n": {"kind": """ + Pick("\"nope\"", "\"LWW\"", "1", "null", "[]", "\"bcounter \"", "\"" + EmojiRunJson + "\"") + "}}}}}");
+                d.Reject("an unknown field kind");
+                d.Family = "put-schema/kind";
+                break;
+            case 5:
+                // A bound on a register cannot be kept without coordination: 422 with the reason.
+                d.Body = Utf8("{\"collections\": {\"c\": {\"fields\": {\"n\": {\"kind\": \"lww\", \"" + Pick("min", "max") + "\": " + Pick("0", "-5", "100") + "}}}}}");
+                d.Reject("a constraint it cannot guarantee");
+                if (valid && isTarget && d.Authorization == "Bearer " + _admin) d.ExpectStatus = 422;
+                d.Family = "put-schema/unguaranteed";
+                break;
+            case 6:
+                d.Body = Utf8("{\"collections\": {\"c\": {\"fields\": {\"p\": {\"kind\": \"lww\", \"type\": \"number\"}}, \"checks\": [{\"name\": \"k\", \"expr\": \"" + Pick("p >", "(((", "and and", ")", "p > > 1", "p ==", "'open", "p in (", new string('(', 5000)) + "\"}]}}}");
+                d.Reject("a check that does not parse");
+                d.Family = "put-schema/bad-check";
+                break;
+            case 7:
+                d.Body = Utf8(Pick(
+                    """{"collections": {"_system": {}}}""", """{"collections": {"bad name": {}}}""", """{"collections": {"c": {"extra": 1}}}""",
+                    """{"collections": {}, "home": "not a did"}""", """{"collections": {}, "homes": 1}""", """{"collections": {"c": {"id": "guid"}}}""",
+                    """{"collections": {"c": {"fields": {"n": {"kind": "lww", "type": "strin"}}}}}""", """{"collections": {"c": {"unique": "n"}}}""",
+                    """{"collections": {"c": {"fields": {"n": {"kind": "lww", "references": "c", "policy": "sometimes"}}}}}"""));
+                d.Reject("a member, name or value the schema format does not have");
+                d.Family = "put-schema/members";
+                break;
+            case 8:
+                // Over the limits: more unique constraints, or checks, than a collection may have.
+                d.Body = _rng.Next(2) == 0
+                    ? Utf8("{\"collections\": {\"c\": {\"fields\": {\"n\": {\"kind\": \"lww\"}}, \"unique\": [" + string.Join(",", Enumerable.Repeat("[\"n\"]", SchemaJson.MaxUnique + 1)) + "]}}}")
+                    : Utf8("{\"collections\": {\"c\": {\"fields\": {\"n\": {\"kind\": \"lww\"}}, \"checks\": [" + string.Join(",", Enumerable.Range(0, SchemaJson.MaxChecks + 1).Select(i => $"{{\"name\": \"k{i}\", \"expr\": \"n > {i}\"}}")) + "]}}}");
+                d.Reject("over the schema's limits");
+                d.Family = "put-schema/limits";
+                break;
+            case 9:
+                d.Body = Utf8(wellFormed.Replace("\"collections\": {", "\"collections\": {\"\ud800x\": {}, "));
+                d.Reject("a lone surrogate in a collection name");
+                d.Family = "put-schema/lone-surrogate";
+                break;
+            case 10:
+                d.Body = Utf8(Deep(_rng.Next(10, 2000), closed: Chance(0.5)));
+                d.Reject("not a schema");
+                d.Family = "put-schema/deep";
+                break;
+            default:
+                d.Body = Utf8("{\"collections\": {" + string.Join(",", Enumerable.Range(0, _rng.Next(1, 300)).Select(i => $"\"fz_{i}\": {{\"fields\": {{\"v\": {{\"kind\": \"counter\"}}}}}}")) + "}}");
+                d.Family = "put-schema/many-collections";
+                break;
+        }
+        ContentTypeMutation(d, 0.1);
+    }
+
+    private void HandOutRangesRequest(Draft d)
+    {
+        var (segment, valid, isTarget) = Database(targetShare: 0.8, scratchShare: 0.1);
+        d.NamesValid = valid;
+        if (!valid) d.Reject("bad database name");
+        d.Method = "POST";
+        d.Path = $"/v1/dbs/{segment}/reservations";
+        d.ContentType = "application/json";
+        d.TouchesTarget = isTarget;
+        string wellFormed = $"{{\"collection\": \"fz_players\", \"fields\": [\"name\"], \"ranges\": \"{Pick("0-7", "8-f", "0", "0,3,a-c")}\", \"replica\": \"{OtherReplica}\"}}";
+        switch (_rng.Next(9))
+        {
+            case 0 or 1:
+                // Accepted only while a schema in force has unique (name) on fz_players.
+                d.Body = Utf8(wellFormed);
+                d.Family = "reservations/well-formed";
+                break;
+            case 2:
+                (d.Body, string broken) = Break(wellFormed);
+                d.Reject("not JSON");
+                d.Family = "reservations/broken-json-" + broken;
+                break;
+            case 3:
+                d.Body = Utf8(Pick("[]", "\"x\"", "null", "1", "{}", "{\"collection\": \"fz_players\"}", "{\"fields\": [\"name\"]}"));
+                d.Reject("not a hand-out's shape");
+                d.Family = "reservations/shape";
+                break;
+            case 4:
+                d.Body = Utf8($"{{\"collection\": \"fz_players\", \"fields\": [\"name\"], \"ranges\": \"{Pick("x", "g", "-", " ,", "", "f-0", "0--7", "0-", "zz", "%", "\\u00e9", "0-8-f")}\", \"replica\": \"{OtherReplica}\"}}");
+                d.Reject("ranges that are not hex digits");
+                d.Family = "reservations/bad-ranges";
+                break;
+            case 5:
+                d.Body = Utf8(wellFormed.Replace(OtherReplica, Pick("nobody", "", "did:key:z6Mk", "did:web:example.com", OtherReplica + "x", OtherReplica.ToUpperInvariant())));
+                d.Reject("not a replica's did:key");
+                d.Family = "reservations/bad-replica";
+                break;
+            case 6:
+                d.Body = Utf8(wellFormed.Replace("[\"name\"]", Pick("[]", "[\"nope\"]", "[\"name\", \"name\"]", "\"name\"", "[1]", "[null]", "[\"" + new string('f', _rng.Next(100, 20_000)) + "\"]", "[\"" + EmojiRunJson + "\"]")));
+                d.Reject("no such unique tuple");
+                d.Family = "reservations/bad-fields";
+                break;
+            case 7:
+                d.Body = Utf8(wellFormed.Replace("\"fz_players\"", Pick("\"nope\"", "\"_reservations\"", "\"bad name\"", "1", "null", "\"" + EmojiRunJson + "\"", "\"" + new string('c', 5000) + "\"")));
+                d.Reject("no such collection in the schema");
+                d.Family = "reservations/bad-collection";
+                break;
+            default:
+                d.Body = Utf8(wellFormed[..^1] + Pick(", \"extra\": 1}", ", \"Ranges\": \"0\"}", ", \"\": 0}"));
+                d.Reject("a member a hand-out does not have");
+                d.Family = "reservations/members";
+                break;
+        }
+        ContentTypeMutation(d, 0.1);
+    }
+
+    private static readonly string OtherReplica = Causeway.Security.ReplicaIdentity.FromSeed(new byte[32]).Did;
 
     private void VerifyRequest(Draft d)
     {
@@ -1898,7 +2069,9 @@ internal sealed class HostileGenerator
         else if (roll < 0.14)
         {
             d.Headers.Add(Pick(("Content-Encoding", "gzip"), ("Accept", "application/xml"), ("X-HTTP-Method-Override", "DELETE"), ("If-None-Match", "*"),
-                ("Accept-Charset", "utf-16"), ("X-Forwarded-For", "127.0.0.1"), ("Range", "bytes=0-1")));
+                ("Accept-Charset", "utf-16"), ("X-Forwarded-For", "127.0.0.1"), ("Range", "bytes=0-1"),
+                // Prefer: wait is honoured up to 300 s and ignored when unreadable (RFC 7240); the run's writes never lack rights.
+                ("Prefer", Pick("wait=1", "wait=301", "wait=-1", "wait=abc", "wait=", "wait=99999999999999999999", "respond-async, wait=0", "wait=\"1\"", "return=minimal; wait=%01", "wait=" + new string('9', 5000)))));
             d.Family += "+odd-header";
         }
     }
