@@ -74,8 +74,16 @@ public sealed partial class Database
         CheckOpen();
         long position = Runtime.Position;
         var version = SchemaAt(position);
-        return Task.FromResult(new SchemaInfo(version, SchemaAnalyzer.Analyze(version.Schema), Violations(version.Schema, position, cancellation)));
+        // The scan is the costly part, and its answer depends only on the position, the schema and what
+        // this replica holds: a reader polling a database that has not moved gets the last answer.
+        var holds = Holds;
+        if (_lastViolations is not { } last || last.Position != position || last.Schema != version.Commit || !ReferenceEquals(last.Holds, holds))
+            _lastViolations = last = new ViolationsAt(position, version.Commit, holds, Violations(version.Schema, position, cancellation));
+        return Task.FromResult(new SchemaInfo(version, SchemaAnalyzer.Analyze(version.Schema), last.Found));
     }
+
+    private sealed record ViolationsAt(long Position, Encoding.Cid? Schema, Replication.Subscription Holds, IReadOnlyList<SchemaViolation> Found);
+    private volatile ViolationsAt? _lastViolations;
 
     /// <summary>The schema as of <paramref name="position"/>.</summary>
     internal SchemaVersion SchemaAt(long position)

@@ -175,6 +175,15 @@ public sealed class SchemaTests
         // A refused schema writes nothing.
         await Assert.ThrowsAsync<SchemaViolationException>(() => db.SetSchemaAsync(SchemaJson.Parse("""{"collections": {"items": {"fields": {"price": {"kind": "lww", "min": 0}}}}}""")));
         Assert.Equal(position + 1, db.Position);
+
+        // The report follows the data (it is kept between reads only while nothing moves).
+        await db.DeleteAsync("items", "typed");
+        Assert.Equal(["bad"], (await db.GetSchemaAsync()).Violations.Select(v => v.Id).ToArray());
+        await db.PatchAsync("items", "bad", FieldOp.Set("discounted_price", Causeway.Values.Value.Int(1)));
+        Assert.Empty((await db.GetSchemaAsync()).Violations);
+        Assert.Empty((await db.GetSchemaAsync()).Violations);
+        await db.SetSchemaAsync(SchemaJson.Parse("""{"collections": {"items": {"fields": {"price": {"type": "number"}}, "checks": [{"name": "dear", "expr": "price > 10"}]}}}"""));
+        Assert.Equal(["bad", "ok"], (await db.GetSchemaAsync()).Violations.Select(v => v.Id).Order().ToArray());
     }
 
     [Fact]
