@@ -16,18 +16,19 @@ public sealed record SimulationResult(int Seed, int Replicas, Topology Topology,
 /// that granted or refused, writes refused for rights (decrements, and increments past a max),
 /// and writes refused for breaking a check, a reference or a declared type.</summary>
 public sealed record ConstraintCounts(int Writes, long Asks, long Grants, long AskRefusals, long Relays, long Expired, int DecrementsRefused, int IncrementsRefused,
-    int ConstraintRefusals, int SchemaRefusals, int TicketsGiven, int HandlesNotHeld)
+    int ConstraintRefusals, int SchemaRefusals, int TicketsGiven, int HandlesNotHeld, long RebalanceTransfers)
 {
     public static ConstraintCounts operator +(ConstraintCounts a, ConstraintCounts b) => new(a.Writes + b.Writes, a.Asks + b.Asks, a.Grants + b.Grants,
         a.AskRefusals + b.AskRefusals, a.Relays + b.Relays, a.Expired + b.Expired, a.DecrementsRefused + b.DecrementsRefused, a.IncrementsRefused + b.IncrementsRefused,
-        a.ConstraintRefusals + b.ConstraintRefusals, a.SchemaRefusals + b.SchemaRefusals, a.TicketsGiven + b.TicketsGiven, a.HandlesNotHeld + b.HandlesNotHeld);
+        a.ConstraintRefusals + b.ConstraintRefusals, a.SchemaRefusals + b.SchemaRefusals, a.TicketsGiven + b.TicketsGiven, a.HandlesNotHeld + b.HandlesNotHeld,
+        a.RebalanceTransfers + b.RebalanceTransfers);
 
-    public static readonly ConstraintCounts None = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+    public static readonly ConstraintCounts None = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     public override string ToString() => $"{Writes} constrained writes; {Asks} asks sent, answered {Grants} granted, {AskRefusals} refused; "
         + $"{Relays} answers relayed, {Expired} given up after {Reservations.RelayTimeout.TotalSeconds:0} s; "
         + $"{DecrementsRefused} decrements and {IncrementsRefused} increments refused for rights; {ConstraintRefusals} constraint and {SchemaRefusals} schema refusals; "
-        + $"{TicketsGiven} sequence ids given, none twice; {HandlesNotHeld} unique names skipped as held elsewhere";
+        + $"{TicketsGiven} sequence ids given, none twice; {HandlesNotHeld} unique names skipped as held elsewhere; {RebalanceTransfers} transfers by rebalancing";
 }
 
 /// <summary>One seeded run: replicas syncing one database over a simulated network, driven by one
@@ -118,6 +119,7 @@ public sealed partial class Simulation : IAsyncDisposable
             else if (roll < 62) await PumpAsync(_network.Links[_random.Next(_network.Links.Count)], acceptorSide: _random.Next(2) == 0);
             else if (roll < 78) await WriteAsync();
             else if (roll < 92) AdvanceTime();
+            else if (roll < 95) await RebalanceAsync();
             else await CheckSnapshotAsync();
         }
         await SettleAsync();
@@ -137,7 +139,7 @@ public sealed partial class Simulation : IAsyncDisposable
 
     private ConstraintCounts Counts() => new(_constraints.Writes, _asks, _grants, _askRefusals, _relays, _expired,
         _constraints.DecrementsRefused, _constraints.Count(WriteOutcome.InsufficientRights) - _constraints.DecrementsRefused,
-        _constraints.Count(WriteOutcome.ConstraintViolation), _constraints.Count(WriteOutcome.SchemaViolation), _constraints.TicketsGiven, _constraints.HandlesNotHeld);
+        _constraints.Count(WriteOutcome.ConstraintViolation), _constraints.Count(WriteOutcome.SchemaViolation), _constraints.TicketsGiven, _constraints.HandlesNotHeld, _rebalanceTransfers);
 
     /// <summary>One replica sets the schema before any session opens; the others get it by sync, and
     /// write to its collections only once they hold it.</summary>
@@ -303,6 +305,19 @@ public sealed partial class Simulation : IAsyncDisposable
         if (!constrained) _writes++;
         var commit = constrained ? await _constraints.WriteAsync(db, replica.Index) : await _workload.WriteAsync(db, replica.Index);
         Trace($"write at {replica.Index}: {(commit is null ? "refused" : $"position {replica.Database.Position}")}");
+        await QuietAsync();
+    }
+
+    private long _rebalanceTransfers;
+
+    /// <summary>One round of proactive rebalancing on a random replica, as its timer would run it
+    /// (the timer is off here: it runs on real time): rights move toward the replicas seen spending.</summary>
+    private async Task RebalanceAsync()
+    {
+        if (UpReplica() is not { } replica) return;
+        int transfers = await Finished(replica.Database.Reservations.RebalanceAsync(), $"rebalancing at replica {replica.Index}");
+        _rebalanceTransfers += transfers;
+        Trace($"rebalance at {replica.Index}: {transfers} transfers");
         await QuietAsync();
     }
 

@@ -59,7 +59,9 @@ public sealed class Reservations
             }
         }
         int transfers = 0;
-        foreach (var key in touched)
+        // In a fixed order (a set's follows string hashes, which differ between processes), so a run replays.
+        foreach (var key in touched.OrderBy(k => k.Item1, StringComparer.Ordinal).ThenBy(k => k.Item2, StringComparer.Ordinal)
+                     .ThenBy(k => k.Item3, StringComparer.Ordinal).ThenBy(k => k.Item4))
         {
             Dictionary<string, double> rates;
             lock (_rates) rates = new(_rates[key], StringComparer.Ordinal);
