@@ -769,13 +769,7 @@ internal sealed class HostileGenerator
 
     private void ImportRequest(Draft d)
     {
-        var (segment, valid, isTarget) = Database(targetShare: 0.85, scratchShare: 0.05);
-        d.NamesValid = valid;
-        if (!valid) d.Reject("bad database name");
-        d.Method = "POST";
-        d.Path = $"/v1/dbs/{segment}/import";
-        d.ContentType = "application/vnd.ipld.car";
-        d.TouchesTarget = isTarget;
+        WriteTo(d, "POST", "import", "application/vnd.ipld.car", targetShare: 0.85, scratchShare: 0.05);
         switch (_rng.Next(7))
         {
             case 0:
@@ -831,13 +825,7 @@ internal sealed class HostileGenerator
     /// refused (424), and a pull into a missing database must leave none behind.</summary>
     private void ReplicateRequest(Draft d)
     {
-        var (segment, valid, isTarget) = Database(targetShare: 0.8, scratchShare: 0.1);
-        d.NamesValid = valid;
-        if (!valid) d.Reject("bad database name");
-        d.Method = "POST";
-        d.Path = $"/v1/dbs/{segment}/replicate";
-        d.ContentType = "application/json";
-        d.TouchesTarget = isTarget;
+        WriteTo(d, "POST", "replicate", "application/json");
         d.Reject("no peer is reachable");
         string peer = Pick("http://127.0.0.1:1", "http://127.0.0.1:1/", "ws://127.0.0.1:1", "https://127.0.0.1:1/base/");
         string mode = Pick("\"once\"", "\"continuous\"");
@@ -960,13 +948,7 @@ internal sealed class HostileGenerator
 
     private void PutSchemaRequest(Draft d)
     {
-        var (segment, valid, isTarget) = Database(targetShare: 0.8, scratchShare: 0.1);
-        d.NamesValid = valid;
-        if (!valid) d.Reject("bad database name");
-        d.Method = "PUT";
-        d.Path = $"/v1/dbs/{segment}/schema";
-        d.ContentType = "application/json";
-        d.TouchesTarget = isTarget;
+        var (valid, isTarget) = WriteTo(d, "PUT", "schema", "application/json");
         string wellFormed = Pick(ValidSchemas);
         switch (_rng.Next(12))
         {
@@ -1038,13 +1020,7 @@ internal sealed class HostileGenerator
 
     private void HandOutRangesRequest(Draft d)
     {
-        var (segment, valid, isTarget) = Database(targetShare: 0.8, scratchShare: 0.1);
-        d.NamesValid = valid;
-        if (!valid) d.Reject("bad database name");
-        d.Method = "POST";
-        d.Path = $"/v1/dbs/{segment}/reservations";
-        d.ContentType = "application/json";
-        d.TouchesTarget = isTarget;
+        WriteTo(d, "POST", "reservations", "application/json");
         string wellFormed = $"{{\"collection\": \"fz_players\", \"fields\": [\"name\"], \"ranges\": \"{Pick("0-7", "8-f", "0", "0,3,a-c")}\", \"replica\": \"{OtherReplica}\"}}";
         switch (_rng.Next(9))
         {
@@ -1261,6 +1237,20 @@ internal sealed class HostileGenerator
             _ => "TARGET",
         };
         return (bad, false, false);
+    }
+
+    /// <summary>Fills a write to a database's <paramref name="route"/> with a body of <paramref name="contentType"/>,
+    /// on the target mostly; a bad database name makes it a sure rejection.</summary>
+    private (bool Valid, bool IsTarget) WriteTo(Draft d, string method, string route, string contentType, double targetShare = 0.8, double scratchShare = 0.1)
+    {
+        var (segment, valid, isTarget) = Database(targetShare, scratchShare);
+        d.NamesValid = valid;
+        if (!valid) d.Reject("bad database name");
+        d.Method = method;
+        d.Path = $"/v1/dbs/{segment}/{route}";
+        d.ContentType = contentType;
+        d.TouchesTarget = isTarget;
+        return (valid, isTarget);
     }
 
     /// <summary>System.Uri resolves "%2E%2E" segments before sending, so such a request lands on another
