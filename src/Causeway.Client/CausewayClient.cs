@@ -8,7 +8,7 @@ namespace Causeway.Client;
 
 /// <summary>A Causeway server seen from .NET: its databases, and each one as an
 /// <see cref="IDocumentDatabase"/> (<see cref="Database"/>) that behaves like the embedded
-/// <see cref="Causeway.Database"/>, errors included.</summary>
+/// <c>Causeway.Database</c>, errors included.</summary>
 /// <example><code>
 /// using var client = new CausewayClient(new Uri("http://127.0.0.1:7480"), File.ReadAllText("data/admin.token").Trim());
 /// IDocumentDatabase shop = client.Database("shop");
@@ -73,10 +73,10 @@ public sealed partial class CausewayClient : IDisposable
 
     /// <summary>One database on the server. This does not contact the server: a database that does
     /// not exist answers not_found on first use (<see cref="GetDatabaseAsync"/> checks at once).
-    /// A malformed name is invalid_name here, as in <see cref="Replica.GetDatabase"/>.</summary>
+    /// A malformed name is invalid_name here, as in <c>Replica.GetDatabase</c>.</summary>
     public IDocumentDatabase Database(string name) => new RemoteDatabase(this, Names.Database(name));
 
-    /// <summary>One database on the server, after checking it exists (not_found otherwise), like <see cref="Replica.GetDatabase"/>.</summary>
+    /// <summary>One database on the server, after checking it exists (not_found otherwise), like <c>Replica.GetDatabase</c>.</summary>
     public async Task<IDocumentDatabase> GetDatabaseAsync(string name, CancellationToken cancellation = default)
     {
         var database = new RemoteDatabase(this, Names.Database(name));
@@ -135,7 +135,7 @@ public sealed partial class CausewayClient : IDisposable
         using var request = new HttpRequestMessage(method, new Uri(_base, path));
         if (_authorization is not null) request.Headers.Authorization = _authorization;
         // Database.WaitingForRights works the same against a server: it becomes Prefer: wait=N.
-        if (Causeway.Database.RightsWaitInScope is { } wait) request.Headers.TryAddWithoutValidation("Prefer", $"wait={(int)Math.Ceiling(wait.TotalSeconds)}");
+        if (RightsWait.InScope is { } wait) request.Headers.TryAddWithoutValidation("Prefer", $"wait={(int)Math.Ceiling(wait.TotalSeconds)}");
         request.Content = content;
         HttpResponseMessage response;
         try

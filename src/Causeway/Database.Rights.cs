@@ -10,26 +10,12 @@ namespace Causeway;
 /// <see cref="WaitingForRights"/>, waits for the grant and tries again until the timeout.</summary>
 public sealed partial class Database
 {
-    private static readonly AsyncLocal<TimeSpan?> RightsWait = new();
-
     /// <summary>Within the returned scope (dispose it to leave), a write short of rights waits up to
     /// <paramref name="timeout"/> for a transfer from a peer instead of failing at once.</summary>
-    public static IDisposable WaitingForRights(TimeSpan timeout)
-    {
-        if (timeout < TimeSpan.Zero || timeout > TimeSpan.FromMinutes(5))
-            throw new InvalidInputException(ErrorCodes.InvalidValue, "A wait for rights is between 0 and 5 minutes.");
-        var previous = RightsWait.Value;
-        RightsWait.Value = timeout;
-        return new Scope(() => RightsWait.Value = previous);
-    }
+    public static IDisposable WaitingForRights(TimeSpan timeout) => RightsWait.Begin(timeout);
 
     /// <summary>The wait <see cref="WaitingForRights"/> set for the current flow, if any (the HTTP client sends it on).</summary>
-    public static TimeSpan? RightsWaitInScope => RightsWait.Value;
-
-    private sealed class Scope(Action leave) : IDisposable
-    {
-        public void Dispose() => leave();
-    }
+    public static TimeSpan? RightsWaitInScope => RightsWait.InScope;
 
     /// <summary>The one way user writes reach the pipeline: the same writes each attempt.</summary>
     private Task<WriteResult> CommitWritesAsync(IReadOnlyList<DocumentWrites> writes, CancellationToken cancellation)
@@ -39,7 +25,7 @@ public sealed partial class Database
     /// wait for rights or a reservation, so a transaction that reads decides again on what it sees then.</summary>
     private async Task<WriteResult> CommitWritesAsync(Func<Task<IReadOnlyList<DocumentWrites>>> prepare, CancellationToken cancellation)
     {
-        var wait = RightsWait.Value;
+        var wait = RightsWait.InScope;
         var deadline = wait is { } w ? DateTime.UtcNow + w : DateTime.UtcNow;
         int handOvers = 0;
         while (true)

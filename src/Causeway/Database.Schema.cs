@@ -194,8 +194,3 @@ public sealed partial class Database
     public const int MaxViolations = 1000;
 }
 
-/// <summary>A schema version with its analysis and the stored documents that break it.</summary>
-public sealed record SchemaInfo(SchemaVersion Version, SchemaAnalysis Analysis, IReadOnlyList<SchemaViolation> Violations)
-{
-    public Schema Schema => Version.Schema;
-}

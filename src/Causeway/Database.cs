@@ -53,7 +53,7 @@ public sealed partial class Database : IDocumentDatabase
 
     /// <summary>Creates or replaces a document from any object System.Text.Json can serialize (including JsonNode and JsonElement).</summary>
     public Task<WriteResult> PutAsync<T>(string collection, string id, T document, CancellationToken cancellation = default)
-        => PutAsync(collection, id, ToValue(document), cancellation);
+        => PutAsync(collection, id, ValueJson.From(document), cancellation);
 
     /// <summary>Creates or replaces a document from JSON text.</summary>
     public Task<WriteResult> PutJsonAsync(string collection, string id, string json, CancellationToken cancellation = default)
@@ -312,13 +312,6 @@ public sealed partial class Database : IDocumentDatabase
         if (document.Get("_id") is null && document.Get("_collection") is null && document.Get("_meta") is null) return document;
         return Value.Map(document.AsMap().Where(e => e.Key is not ("_id" or "_collection" or "_meta")));
     }
-
-    internal static Value ToValue<T>(T document) => document switch
-    {
-        Value value => value,
-        string json => ValueJson.Parse(json),
-        _ => ValueJson.Parse(JsonSerializer.SerializeToUtf8Bytes(document)),
-    };
 
     /// <summary>The <see cref="ITransactionBuilder"/> over an embedded transaction: every write is
     /// checked against the transaction's view as it is listed, like <see cref="Transaction"/>'s own.</summary>

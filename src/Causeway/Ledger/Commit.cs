@@ -77,7 +77,7 @@ public sealed class Commit
         return writer.Encode();
     }
 
-    public bool HasValidSignature() => DidKey.Verify(Origin, UnsignedBytes(), Signature);
+    public bool HasValidSignature() => Signatures.Verify(Origin, UnsignedBytes(), Signature);
 
     /// <summary>Decodes a commit block. Anything that is not canonical DAG-CBOR or not shaped like
     /// a commit is refused with a message naming the problem; hash and signature are not checked here.</summary>

@@ -162,7 +162,7 @@ public sealed class SyncSession
                     if (Role == SyncRole.Initiator) return [];
                     throw Refuse("a proof before its hello");
                 }
-                if (!DidKey.Verify(_peerHello.Replica, SyncFrameCodec.ProofPayload(_db.Name, _nonce, _peerHello.Replica), proof.Signature))
+                if (!Signatures.Verify(_peerHello.Replica, SyncFrameCodec.ProofPayload(_db.Name, _nonce, _peerHello.Replica), proof.Signature))
                     throw Refuse($"a proof that does not verify: it does not hold the key of {_peerHello.Replica}");
                 _peerProven = true;
                 _lastProgressAt = now;

@@ -100,8 +100,6 @@ internal sealed record CommitRecord(byte[] Block, IReadOnlyList<byte[]?> OpBlock
     });
 }
 
-/// <summary>A document a commit touched, for the changes feed.</summary>
-public sealed record ChangedDocument(string Collection, string Id, bool Deleted);
 
 /// <summary>What happened at one position: [commit, local apply time, [[coll, id, deleted]…]].</summary>
 internal sealed record PositionRecord(Cid Commit, HlcTimestamp AppliedAt, IReadOnlyList<ChangedDocument> Documents)

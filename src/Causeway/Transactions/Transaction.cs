@@ -37,7 +37,7 @@ public sealed class Transaction
 
     public void Put(string collection, string id, Value document) => Add(collection, id, new DocumentIntent.Put(Database.CheckDocument(document)));
 
-    public void Put<T>(string collection, string id, T document) => Put(collection, id, Database.ToValue(document));
+    public void Put<T>(string collection, string id, T document) => Put(collection, id, ValueJson.From(document));
 
     /// <summary>Creates a document with an id made as its collection's schema says (UUIDv7 by default) and returns the id.</summary>
     /// <remarks>For a <c>sequence</c> collection this may wait for a block from the home replica; prefer

@@ -1,3 +1,4 @@
+using Causeway.Ledger;
 using Causeway.Documents;
 using Causeway.Errors;
 using Causeway.Queries;

@@ -25,9 +25,9 @@ public sealed class IdentityTests
         Assert.StartsWith("did:key:z6Mk", identity.Did); // multicodec 0xed01 under base58btc always reads z6Mk
         Assert.Equal(identity.PublicKey, DidKey.ToRawPublicKey(identity.Did));
         var signature = identity.Sign("hello"u8);
-        Assert.True(DidKey.Verify(identity.Did, "hello"u8, signature));
-        Assert.False(DidKey.Verify(identity.Did, "hellO"u8, signature));
-        Assert.False(DidKey.Verify("did:key:zNotAKey", "hello"u8, signature));
+        Assert.True(Signatures.Verify(identity.Did, "hello"u8, signature));
+        Assert.False(Signatures.Verify(identity.Did, "hellO"u8, signature));
+        Assert.False(Signatures.Verify("did:key:zNotAKey", "hello"u8, signature));
     }
 
     [Fact]

@@ -1,14 +1,5 @@
 namespace Causeway.Crdt;
 
-/// <summary>Which bound a right guards in a <see cref="BCounter"/>: <see cref="Lower"/> rights
-/// allow decrements (they guard a minimum), <see cref="Upper"/> rights allow increments (they
-/// guard a maximum). Encoded as 0 and 1.</summary>
-public enum BoundSide : byte
-{
-    Lower,
-    Upper,
-}
-
 /// <summary>The cumulative amount of <paramref name="Side"/> rights that <paramref name="From"/>
 /// has handed to <paramref name="To"/> in a <see cref="BCounter"/> (always &gt; 0 when stored).</summary>
 public readonly record struct RightsTransfer(string From, string To, BoundSide Side, long Amount);

@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using Causeway.Encoding;
 using Causeway.Errors;
-using NSec.Cryptography;
 
 namespace Causeway.Security;
 
@@ -11,7 +9,6 @@ public static class DidKey
 {
     public const string Prefix = "did:key:z";
     private static readonly byte[] Ed25519Multicodec = [0xED, 0x01];
-    private static readonly ConcurrentDictionary<string, PublicKey> Cache = new(StringComparer.Ordinal);
 
     public static string FromPublicKey(ReadOnlySpan<byte> rawPublicKey)
     {
@@ -35,27 +32,11 @@ public static class DidKey
         return decoded[2..];
     }
 
-    /// <summary>Parses (and caches) the public key of a DID for signature checks.</summary>
-    public static PublicKey ToPublicKey(string did) => Cache.TryGetValue(did, out var key) ? key : Cache.GetOrAdd(did, d =>
-    {
-        if (!PublicKey.TryImport(SignatureAlgorithm.Ed25519, ToRawPublicKey(d), KeyBlobFormat.RawPublicKey, out var imported) || imported is null)
-            throw new InvalidInputException(ErrorCodes.InvalidValue, $"'{Documents.Names.Clip(d)}' holds bytes that are not an Ed25519 public key.");
-        return imported;
-    });
-
-    /// <summary>Whether <paramref name="did"/> names an Ed25519 key.</summary>
+    /// <summary>Whether <paramref name="did"/> is a well-formed did:key name of an Ed25519 key.</summary>
     public static bool IsValid(string did)
     {
-        try { ToPublicKey(did); return true; }
+        try { ToRawPublicKey(did); return true; }
         catch (InvalidInputException) { return false; }
     }
 
-    /// <summary>True when <paramref name="signature"/> is <paramref name="did"/>'s Ed25519 signature of <paramref name="data"/>.</summary>
-    public static bool Verify(string did, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
-    {
-        PublicKey key;
-        try { key = ToPublicKey(did); }
-        catch (InvalidInputException) { return false; }
-        return signature.Length == 64 && SignatureAlgorithm.Ed25519.Verify(key, data, signature);
-    }
 }

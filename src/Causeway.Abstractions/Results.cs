@@ -203,13 +203,5 @@ public sealed record DatabaseInfo(string Name, long Documents, long Commits, lon
     }
 }
 
-/// <summary>A commit made elsewhere, with the blocks of its operations (in the commit's order).
-/// A projection (partial replication) has null for the operations it leaves out.</summary>
-public sealed record RemoteCommit(Ledger.Commit Commit, IReadOnlyList<byte[]?> OpBlocks)
-{
-    /// <summary>Set by sync, which checks signatures in parallel before handing commits over.</summary>
-    internal bool SignatureVerified { get; init; }
-}
-
 /// <summary>What applying remote commits did: how many were applied, how many were already here, and the position reached.</summary>
 public sealed record ImportResult(int Applied, int Skipped, long Position);

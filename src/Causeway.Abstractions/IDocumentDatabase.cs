@@ -99,5 +99,5 @@ public static class DocumentDatabaseExtensions
 
     /// <summary>Creates or replaces a document from any object System.Text.Json can serialize (including JsonNode and JsonElement).</summary>
     public static Task<WriteResult> PutAsync<T>(this IDocumentDatabase database, string collection, string id, T document, CancellationToken cancellation = default)
-        => database.PutAsync(collection, id, Database.ToValue(document), cancellation);
+        => database.PutAsync(collection, id, ValueJson.From(document), cancellation);
 }

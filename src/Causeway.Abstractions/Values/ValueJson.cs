@@ -174,4 +174,12 @@ public static class ValueJson
         int i = message.IndexOf(". ", StringComparison.Ordinal);
         return i < 0 ? message : message[..(i + 1)];
     }
+
+    /// <summary>A value from a <see cref="Value"/>, JSON text, or anything System.Text.Json serializes.</summary>
+    internal static Value From<T>(T document) => document switch
+    {
+        Value value => value,
+        string json => Parse(json),
+        _ => Parse(JsonSerializer.SerializeToUtf8Bytes(document)),
+    };
 }

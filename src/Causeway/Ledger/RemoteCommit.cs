@@ -1,0 +1,9 @@
+namespace Causeway.Ledger;
+
+/// <summary>A commit made elsewhere, with the blocks of its operations (in the commit's order).
+/// A projection (partial replication) has null for the operations it leaves out.</summary>
+public sealed record RemoteCommit(Commit Commit, IReadOnlyList<byte[]?> OpBlocks)
+{
+    /// <summary>Set by sync, which checks signatures in parallel before handing commits over.</summary>
+    internal bool SignatureVerified { get; init; }
+}
