@@ -1,13 +1,9 @@
-using Causeway.Errors;
-using Causeway.Invariants;
-using Causeway.Replication;
-using Causeway.Transactions;
-
 namespace Causeway;
 
 /// <summary>Writes that spend rights over bounded counters: when this replica holds too few, it asks
 /// its peers for a transfer, and either fails fast (insufficient_rights) or, inside
-/// <see cref="WaitingForRights"/>, waits for the grant and tries again until the timeout.</summary>
+/// <see cref="WaitingForRights"/>, waits for the grant and tries again until the timeout
+/// (<see cref="Invariants.RightsRetry"/>).</summary>
 public sealed partial class Database
 {
     /// <summary>Within the returned scope (dispose it to leave), a write short of rights waits up to
@@ -16,56 +12,4 @@ public sealed partial class Database
 
     /// <summary>The wait <see cref="WaitingForRights"/> set for the current flow, if any (the HTTP client sends it on).</summary>
     public static TimeSpan? RightsWaitInScope => RightsWait.InScope;
-
-    /// <summary>The one way user writes reach the pipeline: the same writes each attempt.</summary>
-    private Task<WriteResult> CommitWritesAsync(IReadOnlyList<DocumentWrites> writes, CancellationToken cancellation)
-        => CommitWritesAsync(() => Task.FromResult(writes), cancellation);
-
-    /// <summary>Commits what <paramref name="prepare"/> makes, making it again for each attempt after a
-    /// wait for rights or a reservation, so a transaction that reads decides again on what it sees then.</summary>
-    private async Task<WriteResult> CommitWritesAsync(Func<Task<IReadOnlyList<DocumentWrites>>> prepare, CancellationToken cancellation)
-    {
-        var wait = RightsWait.InScope;
-        var deadline = wait is { } w ? DateTime.UtcNow + w : DateTime.UtcNow;
-        int handOvers = 0;
-        while (true)
-        {
-            var writes = await prepare().ConfigureAwait(false);
-            try
-            {
-                return await _pipeline.CommitAsync(Runtime, writes, cancellation).ConfigureAwait(false);
-            }
-            catch (ReservationUnavailableException e) when (e.Needed is { } needed && handOvers++ < 8)
-            {
-                // The holder of a unique value is asked at once, and the write waits for its answer
-                // while it is connected: offline, it fails rather than risk a duplicate.
-                var outcome = await Reservations.AskAsync(needed, ReservationWait).ConfigureAwait(false);
-                if (!outcome.IsGranted)
-                {
-                    if (outcome.Code == ErrorCodes.ConstraintViolation) throw new ConstraintViolationException(outcome.Detail);
-                    throw new ReservationUnavailableException($"{e.Message.TrimEnd('.')}; it could not be had: {outcome.Detail}.");
-                }
-            }
-            catch (InsufficientRightsException e) when (e.Shortage is { } shortage)
-            {
-                var what = new Reservation(Reservation.Rights, shortage.Collection, shortage.Id, shortage.Path, shortage.Side, shortage.Missing);
-                var remaining = deadline - DateTime.UtcNow;
-                if (remaining <= TimeSpan.Zero)
-                {
-                    // Ask even when not waiting: the next write may find the rights here.
-                    _ = Reservations.AskAsync(what, Invariants.Reservations.RelayTimeout);
-                    throw;
-                }
-                AskOutcome outcome;
-                try { outcome = await Reservations.AskAsync(what, remaining).WaitAsync(remaining, cancellation).ConfigureAwait(false); }
-                catch (TimeoutException) { throw e; }
-                if (!outcome.IsGranted)
-                {
-                    if (DateTime.UtcNow >= deadline) throw;
-                    // Refused for now (every peer short too): try again a little later, until the deadline.
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(50, Math.Max(1, (deadline - DateTime.UtcNow).TotalMilliseconds))), cancellation).ConfigureAwait(false);
-                }
-            }
-        }
-    }
 }

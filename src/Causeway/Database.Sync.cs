@@ -14,7 +14,7 @@ public sealed partial class Database
         SyncOptions? options = null, Action<SyncSession>? progress = null, CancellationToken cancellation = default)
     {
         CheckOpen();
-        var session = new SyncSession(this, SyncRole.Initiator, direction != SyncDirection.Pull, direction != SyncDirection.Push, options);
+        var session = OpenSession(SyncRole.Initiator, direction != SyncDirection.Pull, direction != SyncDirection.Push, options);
         return RunTrackedAsync(session, channel, "outbound", direction, mode, progress, cancellation);
     }
 
@@ -23,7 +23,7 @@ public sealed partial class Database
     public Task<SyncResult> AcceptSyncAsync(ISyncChannel channel, SyncPermission permission, SyncOptions? options = null, CancellationToken cancellation = default)
     {
         CheckOpen();
-        var session = new SyncSession(this, SyncRole.Acceptor, sends: false, wants: false, options, permission);
+        var session = OpenSession(SyncRole.Acceptor, sends: false, wants: false, options, permission);
         return RunTrackedAsync(session, channel, "inbound", SyncDirection.Both, SyncMode.Continuous, null, cancellation);
     }
 
@@ -48,7 +48,7 @@ public sealed partial class Database
     public PeerLink Replicate(Func<CancellationToken, Task<ISyncChannel>> connect, string remote, SyncDirection direction = SyncDirection.Both, SyncOptions? options = null)
     {
         CheckOpen();
-        return new PeerLink(this, connect, remote, direction, options);
+        return new PeerLink(Peers, () => OpenSession(SyncRole.Initiator, direction != SyncDirection.Pull, direction != SyncDirection.Push, options), connect, remote, direction);
     }
 
     /// <summary>Keeps a continuous session open with another database of the same name in this process.</summary>
@@ -59,6 +59,10 @@ public sealed partial class Database
             _ = peer.AcceptSyncAsync(there, SyncPermission.All, options, cancellation).ContinueWith(t => { _ = t.Exception; }, TaskScheduler.Default);
             return Task.FromResult<ISyncChannel>(here);
         }, $"in-process {peer.Replica.Did}", direction, options);
+
+    /// <summary>A session of this database's side of a sync, to run over a channel.</summary>
+    internal SyncSession OpenSession(SyncRole role, bool sends, bool wants, SyncOptions? options = null, SyncPermission? permission = null)
+        => new(Stored, Replica.Identity, Reservations, role, sends, wants, options, permission);
 
     private async Task<SyncResult> RunTrackedAsync(SyncSession session, ISyncChannel channel, string role, SyncDirection direction, SyncMode mode, Action<SyncSession>? progress, CancellationToken cancellation)
     {

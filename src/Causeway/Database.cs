@@ -1,6 +1,7 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Causeway.Audit;
 using Causeway.Documents;
+using Causeway.Invariants;
 using Causeway.Encoding;
 using Causeway.Errors;
 using Causeway.Ledger;
@@ -15,41 +16,38 @@ namespace Causeway;
 /// readable at any point of its history. Get one from <see cref="Causeway.Replica"/>.</summary>
 public sealed partial class Database : IDocumentDatabase
 {
-    private readonly DocumentReader _reader;
-    private readonly CommitPipeline _pipeline;
-
     internal Database(Replica replica, DatabaseRuntime runtime, DocumentReader reader, CommitPipeline pipeline)
     {
         Replica = replica;
-        Runtime = runtime;
-        _reader = reader;
-        _pipeline = pipeline;
-        runtime.Schemas.Published(reader.Latest(runtime, SystemCollections.Schema, SystemCollections.SchemaDocument));
-        Reservations = new Invariants.Reservations(this);
+        Stored = new StoredDatabase(runtime, reader, pipeline, replica.Did, replica.CheckOpen);
+        Reservations = new Invariants.Reservations(Stored, replica.Options.RebalanceInterval, replica.Options.RelayAsks);
+        _ids = new DocumentIds(Stored, Reservations, replica.Uuids, replica.Clock, replica.Tag);
+        _retry = new RightsRetry(Stored, Reservations);
+        _schemas = new SchemaChanges(Stored);
     }
+
+    private readonly DocumentIds _ids;
+    private readonly RightsRetry _retry;
+    private readonly SchemaChanges _schemas;
+
+    /// <summary>This database as the engine's layers see it.</summary>
+    internal StoredDatabase Stored { get; }
 
     /// <summary>What this database asks its peers for, and grants them (rights, reservations).</summary>
     public Invariants.Reservations Reservations { get; }
 
-    /// <summary>A write the engine makes for itself (a grant, a reservation), through the same pipeline and checks.</summary>
-    internal Task<WriteResult> CommitSystemAsync(string collection, string id, DocumentIntent intent, CancellationToken cancellation)
-    {
-        CheckOpen();
-        return _pipeline.CommitAsync(Runtime, [new DocumentWrites(collection, id, [intent])], cancellation);
-    }
-
     public Replica Replica { get; }
-    public string Name => Runtime.Name;
-    internal DatabaseRuntime Runtime { get; }
+    public string Name => Stored.Name;
+    internal DatabaseRuntime Runtime => Stored.Runtime;
 
     /// <summary>The last position applied here; every read without <c>at</c> reads at it.</summary>
-    public long Position => Runtime.Position;
+    public long Position => Stored.Position;
 
     // ---- writes ----
 
     /// <summary>Creates or replaces a document.</summary>
     public Task<WriteResult> PutAsync(string collection, string id, Value document, CancellationToken cancellation = default)
-        => CommitAsync(Single(collection, id, new DocumentIntent.Put(CheckDocument(document))), cancellation);
+        => CommitAsync(Single(collection, id, new DocumentIntent.Put(StoredDatabase.CheckDocument(document))), cancellation);
 
     /// <summary>Creates or replaces a document from any object System.Text.Json can serialize (including JsonNode and JsonElement).</summary>
     public Task<WriteResult> PutAsync<T>(string collection, string id, T document, CancellationToken cancellation = default)
@@ -64,8 +62,8 @@ public sealed partial class Database : IDocumentDatabase
     {
         SystemCollections.CheckWritable(Names.Collection(collection));
         CheckOpen();
-        var checkedDocument = CheckDocument(document);
-        string id = await NewIdAsync(collection, cancellation).ConfigureAwait(false);
+        var checkedDocument = StoredDatabase.CheckDocument(document);
+        string id = await _ids.NewIdAsync(collection, cancellation).ConfigureAwait(false);
         return (id, await CommitAsync(Single(collection, id, new DocumentIntent.Create(checkedDocument)), cancellation).ConfigureAwait(false));
     }
 
@@ -92,7 +90,7 @@ public sealed partial class Database : IDocumentDatabase
     public async Task<WriteResult> TransactAsync(Func<Transaction, Task> body, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(body);
-        return await CommitWritesAsync(async () =>
+        return await _retry.CommitAsync(async () =>
         {
             var tx = Begin();
             await body(tx).ConfigureAwait(false);
@@ -105,7 +103,7 @@ public sealed partial class Database : IDocumentDatabase
     {
         ArgumentNullException.ThrowIfNull(body);
         T value = default!;
-        var result = await CommitWritesAsync(async () =>
+        var result = await _retry.CommitAsync(async () =>
         {
             var tx = Begin();
             value = await body(tx).ConfigureAwait(false);
@@ -126,7 +124,8 @@ public sealed partial class Database : IDocumentDatabase
         var tx = Begin();
         var builder = new WriteOnlyTransaction(tx);
         build(builder);
-        var result = await CommitWritesAsync(tx.Close(), cancellation).ConfigureAwait(false);
+        var writes = tx.Close();
+        var result = await _retry.CommitAsync(() => Task.FromResult(writes), cancellation).ConfigureAwait(false);
         return new TransactionResult(result, builder.Created);
     }
 
@@ -134,16 +133,19 @@ public sealed partial class Database : IDocumentDatabase
     public Transaction Begin()
     {
         CheckOpen();
-        return new Transaction(this, Runtime.Position);
+        return new Transaction(Stored, _ids, Stored.Position);
     }
 
     public Task<WriteResult> CommitAsync(Transaction transaction, CancellationToken cancellation = default)
-        => CommitWritesAsync(transaction.Close(), cancellation);
+    {
+        var writes = transaction.Close();
+        return _retry.CommitAsync(() => Task.FromResult(writes), cancellation);
+    }
 
     private Task<WriteResult> CommitAsync(DocumentWrites writes, CancellationToken cancellation)
     {
         CheckOpen();
-        return CommitWritesAsync([writes], cancellation);
+        return _retry.CommitAsync(() => Task.FromResult<IReadOnlyList<DocumentWrites>>([writes]), cancellation);
     }
 
     private static DocumentWrites Single(string collection, string id, DocumentIntent intent)
@@ -158,7 +160,7 @@ public sealed partial class Database : IDocumentDatabase
         Names.Collection(collection);
         Names.DocumentId(id);
         CheckOpen();
-        return Task.FromResult(ReadDocument(collection, id, _reader.Resolve(Runtime, at)));
+        return Task.FromResult(Stored.ReadDocument(collection, id, Stored.ResolvePosition(at)));
     }
 
     /// <summary>One page of the documents of a collection that meet the query's filter, in its order
@@ -168,7 +170,7 @@ public sealed partial class Database : IDocumentDatabase
     {
         ArgumentNullException.ThrowIfNull(query);
         CheckOpen();
-        return Task.FromResult(QueryExecutor.Run(this, query, cancellation));
+        return Task.FromResult(QueryExecutor.Run(Stored, query, cancellation));
     }
 
     /// <summary>Every version of a document, oldest first: position, commit, origin, time and what changed.</summary>
@@ -178,140 +180,53 @@ public sealed partial class Database : IDocumentDatabase
         Names.Collection(collection);
         Names.DocumentId(id);
         CheckOpen();
-        CheckHeld(collection, id);
-        long upTo = _reader.Resolve(Runtime, at);
-        var versions = new List<DocumentVersion>();
-        foreach (var version in _reader.Versions(Runtime, collection, id, upTo))
-        {
-            var record = _reader.Commit(Runtime, version.Commit) ?? throw new CorruptDataException($"Commit {version.Commit} of {collection}/{id} is missing.");
-            var commit = Ledger.Commit.Decode(record.Block);
-            var op = DocumentOp.Decode(record.OpBlocks[version.OpIndex] ?? throw new CorruptDataException($"Commit {version.Commit} lacks the operation on {collection}/{id}."), new EffectContext(commit.Origin, commit.Seq, commit.Time));
-            versions.Add(new DocumentVersion(version.Position, version.Commit, version.Origin, version.Time.ToDateTimeOffset(), !version.State.Exists, ChangeDescription.Describe(op.Effects)));
-        }
-        return Task.FromResult<IReadOnlyList<DocumentVersion>>(versions);
+        Stored.CheckHeld(collection, id);
+        return Task.FromResult(Stored.History(collection, id, Stored.ResolvePosition(at)));
     }
 
     /// <summary>Commits applied after position <paramref name="since"/>, in position order. With
     /// <paramref name="follow"/>, waits for new commits until cancelled.</summary>
-    public async IAsyncEnumerable<Change> ChangesAsync(long since = 0, bool follow = false, [EnumeratorCancellation] CancellationToken cancellation = default)
-    {
-        if (since < 0) throw new InvalidInputException(ErrorCodes.InvalidCursor, "'since' is a position ≥ 0.");
-        CheckOpen();
-        // As the HTTP feed answers: a cursor beyond the end came from somewhere else (another database, a restored copy).
-        if (since > Runtime.Position) throw new InvalidInputException(ErrorCodes.InvalidCursor, $"'since' {since} is beyond the database's position {Runtime.Position}.");
-        long next = since + 1;
-        while (!cancellation.IsCancellationRequested)
-        {
-            var changed = Runtime.Changed;
-            long end = Runtime.Position;
-            for (; next <= end; next++)
-            {
-                var entry = _reader.PositionEntry(Runtime, next) ?? throw new CorruptDataException($"Position {next} of database '{Name}' is missing.");
-                var record = _reader.Commit(Runtime, entry.Commit) ?? throw new CorruptDataException($"Commit {entry.Commit} is missing.");
-                var commit = Ledger.Commit.Decode(record.Block);
-                yield return new Change(next, entry.Commit, commit.Origin, commit.Time.ToDateTimeOffset(), entry.Documents);
-            }
-            if (!follow || Runtime.Dropped) yield break;
-            await changed.WaitAsync(cancellation).ConfigureAwait(false);
-        }
-    }
+    public IAsyncEnumerable<Change> ChangesAsync(long since = 0, bool follow = false, CancellationToken cancellation = default)
+        => Stored.ChangesAsync(since, follow, cancellation);
 
     public Task<DatabaseInfo> InfoAsync(CancellationToken cancellation = default)
     {
         cancellation.ThrowIfCancellationRequested();
-        CheckOpen();
-        var record = Runtime.Record;
-        return Task.FromResult(new DatabaseInfo(Name, record.Documents, record.Commits, record.Position, record.Heads,
-            record.Clock.Entries.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal),
-            record.Holds.IsEverything ? null : [.. record.Holds.Selectors!.Select(s => s.ToString())]));
+        return Task.FromResult(Stored.Info());
     }
 
     /// <summary>What this replica holds of the database: everything, or (a partial replica) some collections.</summary>
-    public Replication.Subscription Holds => Runtime.Record.Holds;
-
-    private void CheckHeld(string collection, string id)
-    {
-        var holds = Holds;
-        if (!holds.Matches(collection, id)) throw NotHeldException.For(Name, holds, collection, id);
-    }
+    public Replication.Subscription Holds => Stored.Holds;
 
     /// <summary>True when this database holds the commit.</summary>
-    public bool HasCommit(Cid commit) => _reader.HasCommit(Runtime, commit);
+    public bool HasCommit(Cid commit) => Stored.HasCommit(commit);
 
     /// <summary>Applies commits made elsewhere, in an order that respects causality: each is verified
     /// (hash, signature, sequence, parents) before anything is applied; commits already held are skipped.
     /// All of them apply, or none.</summary>
     public Task<ImportResult> ApplyAsync(IReadOnlyList<RemoteCommit> commits, CancellationToken cancellation = default)
-    {
-        CheckOpen();
-        return _pipeline.ApplyAsync(Runtime, commits, cancellation);
-    }
+        => Stored.ApplyAsync(commits, cancellation);
 
     /// <summary>Writes this database's ledger as a CARv1 archive (docs/ledger-format.md).</summary>
     public Task<long> ExportAsync(Stream output, IProgress<long>? progress = null, CancellationToken cancellation = default)
-        => LedgerArchive.ExportAsync(this, output, progress, cancellation);
+        => LedgerArchive.ExportAsync(Stored, output, progress, cancellation);
 
     /// <summary>Reads a CARv1 archive of a ledger of this database (the same name) and applies its commits.</summary>
     public Task<ImportResult> ImportAsync(Stream input, IProgress<long>? progress = null, CancellationToken cancellation = default)
-        => LedgerArchive.ImportAsync(this, input, progress, cancellation);
-
-    /// <summary>A commit with its operation blocks, as stored (for export and external checks).</summary>
-    internal CommitRecord? CommitRecordOf(Cid commit) => _reader.Commit(Runtime, commit);
-
-    /// <summary>Where the commit <paramref name="seq"/> of <paramref name="origin"/> was applied here, if it was.</summary>
-    internal long? PositionOf(string origin, long seq) => _reader.PositionOf(Runtime, origin, seq);
-
-    internal PositionRecord? PositionEntry(long position) => _reader.PositionEntry(Runtime, position);
+        => LedgerArchive.ImportAsync(Stored, input, progress, cancellation);
 
     /// <summary>The raw DAG-CBOR block of a commit, or null.</summary>
-    public byte[]? GetCommitBlock(Cid commit) => _reader.Commit(Runtime, commit)?.Block;
+    public byte[]? GetCommitBlock(Cid commit) => Stored.CommitRecordOf(commit)?.Block;
 
     /// <summary>Walks the whole ledger and checks every hash, signature, sequence and parent.</summary>
     public Task<VerifyReport> VerifyAsync(IProgress<long>? progress = null, CancellationToken cancellation = default)
     {
         CheckOpen();
-        return Task.Run(() => new LedgerVerifier(_reader, Runtime).Verify(progress, cancellation), cancellation);
+        return Task.Run(() => new LedgerVerifier(Stored).Verify(progress, cancellation), cancellation);
     }
 
     /// <summary>As <see cref="VerifyAsync(IProgress{long}, CancellationToken)"/>, without progress reports.</summary>
     public Task<VerifyReport> VerifyAsync(CancellationToken cancellation) => VerifyAsync(null, cancellation);
-
-    // ---- helpers shared with Transaction ----
-
-    internal long ResolvePosition(ReadPoint? at) => _reader.Resolve(Runtime, at);
-
-    /// <summary>The live documents of a collection as of <paramref name="position"/>, in id order.</summary>
-    internal IEnumerable<Document> DocumentsAt(string collection, long position)
-    {
-        if (!Holds.HoldsWhole(collection)) throw NotHeldException.For(Name, Holds, collection, null);
-        foreach (var (id, version) in _reader.CollectionAt(Runtime, collection, position))
-            if (Visible(collection, version, position)) yield return ToDocument(collection, id, version.Value, version);
-    }
-
-    internal VersionRecord? ReadVersion(string collection, string id, long position)
-    {
-        CheckHeld(collection, id);
-        return _reader.At(Runtime, collection, id, position);
-    }
-
-    internal Document? ReadDocument(string collection, string id, long position)
-    {
-        CheckHeld(collection, id);
-        var version = _reader.At(Runtime, collection, id, position);
-        return version is null || !Visible(collection, version, position) ? null : ToDocument(collection, id, version.Value, version);
-    }
-
-    internal Document ToDocument(string collection, string id, Value fields, VersionRecord? version)
-        => new(collection, id, fields, version?.Commit, version?.Position ?? 0, version?.Time.ToDateTimeOffset() ?? DateTimeOffset.UnixEpoch, version?.Origin ?? Replica.Did);
-
-    internal static Value CheckDocument(Value document)
-    {
-        ArgumentNullException.ThrowIfNull(document);
-        if (document.Kind != ValueKind.Map) throw new InvalidInputException(ErrorCodes.InvalidJson, "A document is a JSON object.");
-        // The reserved top-level fields come back on every read; accept them on the way in and drop them.
-        if (document.Get("_id") is null && document.Get("_collection") is null && document.Get("_meta") is null) return document;
-        return Value.Map(document.AsMap().Where(e => e.Key is not ("_id" or "_collection" or "_meta")));
-    }
 
     /// <summary>The <see cref="ITransactionBuilder"/> over an embedded transaction: every write is
     /// checked against the transaction's view as it is listed, like <see cref="Transaction"/>'s own.</summary>
@@ -324,9 +239,5 @@ public sealed partial class Database : IDocumentDatabase
         public void Delete(string collection, string id) => tx.Delete(collection, id);
     }
 
-    private void CheckOpen()
-    {
-        if (Runtime.Dropped) throw new NotFoundException($"Database '{Name}' was dropped.");
-        Replica.CheckOpen();
-    }
+    private void CheckOpen() => Stored.CheckOpen();
 }

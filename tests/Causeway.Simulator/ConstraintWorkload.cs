@@ -80,7 +80,7 @@ public sealed class ConstraintWorkload(Random random, ConstraintSchema schema, A
     private async Task<Cid?> TicketAsync(Database db, int replica)
     {
         string me = db.Replica.Did;
-        var state = db.ReadVersion(Schemas.SystemCollections.Sequences, Tickets, db.Position)?.State;
+        var state = db.Stored.ReadVersion(Schemas.SystemCollections.Sequences, Tickets, db.Position)?.State;
         // Only the home allocates a block here; elsewhere a replica that used its blocks up would ask
         // the home and wait on the network, which a simulation step cannot.
         if (me != schema.Home && Invariants.SequenceRules.Load(state, me).Remaining == 0) return null;
@@ -103,7 +103,7 @@ public sealed class ConstraintWorkload(Random random, ConstraintSchema schema, A
     {
         string id = Pick(BoundedIds);
         var counter = CounterOf(db, id, db.Position);
-        bool exists = db.ReadVersion(Bounded, id, db.Position)?.State.Exists == true;
+        bool exists = db.Stored.ReadVersion(Bounded, id, db.Position)?.State.Exists == true;
         long value = counter is null ? 0 : counter.Value;
         long by;
         Func<Task<WriteResult>> write;
@@ -138,7 +138,7 @@ public sealed class ConstraintWorkload(Random random, ConstraintSchema schema, A
     /// that does not exist may hold one too: rights the home transferred before anyone wrote it, or a
     /// deleted document's counter, which a write that brings it back moves on from.</summary>
     public static BCounter? CounterOf(Database db, string id, long position)
-        => db.ReadVersion(Bounded, id, position)?.State.Fields.FieldAt([Counter])?.BCounter;
+        => db.Stored.ReadVersion(Bounded, id, position)?.State.Fields.FieldAt([Counter])?.BCounter;
 
     private string Describe(BCounter? counter, string replica)
         => schema.Max is null ? $"{schema.Rights(counter, replica, BoundSide.Lower)}" : $"{schema.Rights(counter, replica, BoundSide.Lower)}↓ {schema.Rights(counter, replica, BoundSide.Upper)}↑";
@@ -209,7 +209,7 @@ public sealed class ConstraintWorkload(Random random, ConstraintSchema schema, A
         if (outcome != WriteOutcome.Committed) return commit;
         // The delete cascades, in the ledger: every remove-wins child that named the parent is deleted by the same commit.
         foreach (var child in cascaded)
-            if (db.ReadVersion(RemoveWinsChildren, child, db.Position) is { State.Exists: true })
+            if (db.Stored.ReadVersion(RemoveWinsChildren, child, db.Position) is { State.Exists: true })
                 throw new CheckFailedException(FailureKind.Reference, $"replica {replica} deleted {Parents}/{id} at position {db.Position}, but {RemoveWinsChildren}/{child}, which named it, still exists (no cascade).");
         return commit;
     }

@@ -90,7 +90,7 @@ public static class InvariantChecks
         var writer = new DagCborWriter(1024);
         foreach (var (collection, id) in documents)
         {
-            var version = db.ReadVersion(collection, id, position);
+            var version = db.Stored.ReadVersion(collection, id, position);
             bool exists = version?.State.Exists == true;
             writer.Reset();
             writer.WriteStartArray(5);

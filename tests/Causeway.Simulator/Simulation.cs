@@ -160,7 +160,7 @@ public sealed partial class Simulation : IAsyncDisposable
             if (shards.Length > 0) await home.Database.HandOutValueRangeAsync(ConstraintSchema.Handles, [ConstraintSchema.Name], shards, replica.Did);
         }
         foreach (var replica in _replicas)
-            await home.Database.CommitSystemAsync(Schemas.SystemCollections.Sequences, ConstraintSchema.Tickets, new Documents.DocumentIntent.AllocateBlock(replica.Did, 5), CancellationToken.None);
+            await home.Database.Stored.CommitSystemAsync(Schemas.SystemCollections.Sequences, ConstraintSchema.Tickets, new Documents.DocumentIntent.AllocateBlock(replica.Did, 5), CancellationToken.None);
         if (_options.Breakage == Breakage.WritesWithoutSchema)
         {
             // A replica the schema has not reached yet writes what it forbids.
@@ -371,8 +371,8 @@ public sealed partial class Simulation : IAsyncDisposable
 
     private void Open(SimulatedLink link)
     {
-        var initiator = new SyncSession(_replicas[link.Initiator].Database, SyncRole.Initiator, sends: true, wants: true, _options.Sync);
-        var acceptor = new SyncSession(_replicas[link.Acceptor].Database, SyncRole.Acceptor, sends: false, wants: false, _options.Sync, SyncPermission.All);
+        var initiator = _replicas[link.Initiator].Database.OpenSession(SyncRole.Initiator, sends: true, wants: true, _options.Sync);
+        var acceptor = _replicas[link.Acceptor].Database.OpenSession(SyncRole.Acceptor, sends: false, wants: false, _options.Sync, SyncPermission.All);
         _sessions[link.Index] = new SessionPair(initiator, acceptor);
         Trace($"open {link}");
         Send(link, toAcceptor: true, initiator.Open(_now));

@@ -5,25 +5,30 @@ using Causeway.Encoding;
 using Causeway.Errors;
 using Causeway.Replication;
 using Causeway.Schemas;
+using Causeway.Transactions;
 
 namespace Causeway.Invariants;
 
 /// <summary>What one database asks its peers for and grants them: rights over bounded counters
 /// (and, through the same exchange, unique values and id blocks). Asks travel on the sync sessions
-/// as <see cref="AskFrame"/>s; a grant is an ordinary commit of the granting replica (a rights
+/// (see <see cref="IReservationPeer"/>); a grant is an ordinary commit of the granting replica (a rights
 /// transfer), so it is signed, replicated and verifiable like any other write.</summary>
 public sealed class Reservations
 {
-    private readonly Database _db;
-    private readonly ConcurrentDictionary<SyncSession, byte> _sessions = new();
+    private readonly StoredDatabase _db;
+    private readonly bool _relayAsks;
+    private readonly ConcurrentDictionary<IReservationPeer, byte> _sessions = new();
     private readonly ConcurrentDictionary<long, PendingAsk> _pending = new();
     private readonly ConcurrentDictionary<Reservation, Lazy<Task<AskOutcome>>> _inFlight = new();
     private long _nextId;
 
-    internal Reservations(Database db)
+    /// <param name="rebalanceInterval">How often, at most, rights move on by themselves (null: only when <see cref="RebalanceAsync(CancellationToken)"/> is called).</param>
+    /// <param name="relayAsks">Whether an ask this replica cannot grant alone is passed on to its other peers (one hop).</param>
+    internal Reservations(StoredDatabase db, TimeSpan? rebalanceInterval, bool relayAsks)
     {
         _db = db;
-        if (db.Replica.Options.RebalanceInterval is { } interval) _rebalancing = RebalanceLoopAsync(interval);
+        _relayAsks = relayAsks;
+        if (rebalanceInterval is { } interval) _rebalancing = RebalanceLoopAsync(interval);
     }
 
     // ---- proactive rebalancing ----
@@ -45,7 +50,7 @@ public sealed class Reservations
     /// from a replica holding more than its own, the difference. Answers how many transfers were made.</summary>
     public async Task<int> RebalanceAsync(CancellationToken cancellation = default)
     {
-        var spends = _db.Runtime.Spending.Drain();
+        var spends = SpendLog.Of(_db.Runtime).Drain();
         var touched = new HashSet<(string, string, string, BoundSide)>();
         lock (_rates)
         {
@@ -55,7 +60,7 @@ public sealed class Reservations
                 if (!_rates.TryGetValue(key, out var rates)) _rates[key] = rates = new(StringComparer.Ordinal);
                 foreach (var replica in rates.Keys.ToList()) rates[replica] *= Decay;
                 rates[spend.Replica] = rates.GetValueOrDefault(spend.Replica) + spend.Amount;
-                if (spend.Replica != _db.Replica.Did) touched.Add(key);
+                if (spend.Replica != _db.ReplicaDid) touched.Add(key);
             }
         }
         int transfers = 0;
@@ -77,7 +82,7 @@ public sealed class Reservations
         if (rule is null || held <= 0 || (key.Side == BoundSide.Lower ? rule.Min : rule.Max) is null) return 0;
         var counter = _db.ReadVersion(key.Collection, key.Id, _db.Position)?.State.Fields.FieldAt(key.Path.Split('.'))?.BCounter;
         if (counter is null) return 0;
-        string me = _db.Replica.Did, home = _db.SchemaAt(_db.Position).Schema.Home ?? me;
+        string me = _db.ReplicaDid, home = _db.SchemaAt(_db.Position).Schema.Home ?? me;
         Int128 Rights(string replica) => BoundRules.Held(counter, replica, home, key.Side, rule.Min, rule.Max);
         // All rights there are: the counter's distance from its bound.
         var total = key.Side == BoundSide.Lower ? counter.ExactValue - (rule.Min ?? 0) : (rule.Max ?? 0) - counter.ExactValue;
@@ -113,7 +118,7 @@ public sealed class Reservations
         {
             try
             {
-                await _db.Runtime.Spending.Logged.WaitAsync(stop).ConfigureAwait(false);
+                await SpendLog.Of(_db.Runtime).Logged.WaitAsync(stop).ConfigureAwait(false);
                 await Task.Delay(interval, stop).ConfigureAwait(false);
                 if (_db.Runtime.Dropped) return;
                 await RebalanceAsync(stop).ConfigureAwait(false);
@@ -134,9 +139,9 @@ public sealed class Reservations
     public long Granted => Interlocked.Read(ref _granted);
     private long _asked, _granted;
 
-    internal void Attach(SyncSession session) => _sessions.TryAdd(session, 0);
+    internal void Attach(IReservationPeer session) => _sessions.TryAdd(session, 0);
 
-    internal void Detach(SyncSession session)
+    internal void Detach(IReservationPeer session)
     {
         _sessions.TryRemove(session, out _);
         foreach (var (_, ask) in _pending)
@@ -154,7 +159,9 @@ public sealed class Reservations
     /// refused, or at <paramref name="timeout"/>. Concurrent asks for the same thing share one.</summary>
     /// <remarks>A relay (<paramref name="except"/> set: asking on a peer's behalf) never joins an ask
     /// already in flight, which may be waiting on that very peer.</remarks>
-    public Task<AskOutcome> AskAsync(Reservation what, TimeSpan timeout, SyncSession? except = null)
+    public Task<AskOutcome> AskAsync(Reservation what, TimeSpan timeout) => AskAsync(what, timeout, null);
+
+    internal Task<AskOutcome> AskAsync(Reservation what, TimeSpan timeout, IReservationPeer? except)
     {
         if (except is not null) return AskCoreAsync(what, timeout, except);
         // Lazy, so only the stored entry's ask runs; its removal is attached once it is stored, so an
@@ -167,15 +174,15 @@ public sealed class Reservations
         return task;
     }
 
-    private async Task<AskOutcome> AskCoreAsync(Reservation what, TimeSpan timeout, SyncSession? except)
+    private async Task<AskOutcome> AskCoreAsync(Reservation what, TimeSpan timeout, IReservationPeer? except)
     {
         // In a fixed order (the table's follows hash codes): which peer goes first must not depend on the run.
-        var peers = _sessions.Keys.Where(s => s != except && s.Established && s.Wants)
-            .OrderBy(s => s.PeerDid, StringComparer.Ordinal).ThenBy(s => s.Role).ToList();
+        var peers = _sessions.Keys.Where(s => s != except && s.CanGrant)
+            .OrderBy(s => s.PeerDid, StringComparer.Ordinal).ThenBy(s => s.Order).ToList();
         if (peers.Count == 0) return AskOutcome.Refused(ErrorCodes.ReservationUnavailable, "no peer that could grant it is connected");
         Interlocked.Increment(ref _asked);
         long id = Interlocked.Increment(ref _nextId);
-        var frame = new AskFrame(id, what, Relayed: except is not null);
+        var frame = new Ask(id, what, Relayed: except is not null);
         var first = FirstToAsk(what, peers);
         var ask = first is null ? new PendingAsk(frame, [.. peers], []) : new PendingAsk(frame, [first], [.. peers.Where(p => p != first)]);
         _pending[id] = ask;
@@ -206,7 +213,7 @@ public sealed class Reservations
     }
 
     /// <summary>A peer's answer to one of this replica's asks.</summary>
-    internal void Answered(SyncSession from, AnswerFrame answer)
+    internal void Answered(IReservationPeer from, Answer answer)
     {
         if (!_pending.TryGetValue(answer.Id, out var ask)) return;   // late, or for an ask already settled
         if (answer.Granted > 0 && answer.Commit is not null) { ask.Complete(new AskOutcome(answer.Granted, answer.Commit, null, answer.Detail)); return; }
@@ -220,25 +227,25 @@ public sealed class Reservations
 
     /// <summary>Answers a peer's ask: grants what this replica can spare by a commit, or says why not.
     /// A replica that holds too little asks its own other peers first (a relay toward the holder).</summary>
-    internal async Task<AnswerFrame> AnswerAsync(SyncSession from, AskFrame ask, CancellationToken cancellation)
+    internal async Task<Answer> AnswerAsync(IReservationPeer from, Ask ask, CancellationToken cancellation)
     {
         var what = ask.What;
         try
         {
             if (what.Kind == Reservation.Value) return await HandOverAsync(from, ask, cancellation).ConfigureAwait(false);
             if (what.Kind == Reservation.Block) return await AllocateAsync(from, ask, cancellation).ConfigureAwait(false);
-            var (granted, commit) = await GrantRightsAsync(from, what, relay: !ask.Relayed && _db.Replica.Options.RelayAsks, cancellation).ConfigureAwait(false);
+            var (granted, commit) = await GrantRightsAsync(from, what, relay: !ask.Relayed && _relayAsks, cancellation).ConfigureAwait(false);
             return granted > 0
-                ? new AnswerFrame(ask.Id, granted, commit, null, $"granted {granted}")
-                : new AnswerFrame(ask.Id, 0, null, ErrorCodes.InsufficientRights, $"this replica holds none of {what} to spare");
+                ? new Answer(ask.Id, granted, commit, null, $"granted {granted}")
+                : new Answer(ask.Id, 0, null, ErrorCodes.InsufficientRights, $"this replica holds none of {what} to spare");
         }
         catch (CausewayException e)
         {
-            return new AnswerFrame(ask.Id, 0, null, e.Code, e.Message);
+            return new Answer(ask.Id, 0, null, e.Code, e.Message);
         }
     }
 
-    private async Task<(long Granted, Cid? Commit)> GrantRightsAsync(SyncSession from, Reservation what, bool relay, CancellationToken cancellation)
+    private async Task<(long Granted, Cid? Commit)> GrantRightsAsync(IReservationPeer from, Reservation what, bool relay, CancellationToken cancellation)
     {
         if (from.PeerDid is not { } peer) return (0, null);
         var (rule, held) = RightsHeld(what);
@@ -260,19 +267,19 @@ public sealed class Reservations
 
     /// <summary>Hands a unique value's reservation to the asking replica, if this one holds it (or
     /// can get it from its own peers) and no other live document uses the value.</summary>
-    private async Task<AnswerFrame> HandOverAsync(SyncSession from, AskFrame ask, CancellationToken cancellation)
+    private async Task<Answer> HandOverAsync(IReservationPeer from, Ask ask, CancellationToken cancellation)
     {
         var what = ask.What;
         if (from.PeerDid is not { } peer || !Documents.Names.IsDocumentId(what.Id) || !what.Id.StartsWith(what.Collection + ".", StringComparison.Ordinal))
-            return new AnswerFrame(ask.Id, 0, null, ErrorCodes.ReservationUnavailable, $"{what} names no reservation");
-        if (HolderOf(what.Id) != _db.Replica.Did)
+            return new Answer(ask.Id, 0, null, ErrorCodes.ReservationUnavailable, $"{what} names no reservation");
+        if (HolderOf(what.Id) != _db.ReplicaDid)
         {
-            if (ask.Relayed || !_db.Replica.Options.RelayAsks) return new AnswerFrame(ask.Id, 0, null, ErrorCodes.ReservationUnavailable, $"this replica does not hold {what.Id}");
+            if (ask.Relayed || !_relayAsks) return new Answer(ask.Id, 0, null, ErrorCodes.ReservationUnavailable, $"this replica does not hold {what.Id}");
             var relayed = await AskAsync(what, RelayTimeout, except: from).ConfigureAwait(false);
-            if (!relayed.IsGranted) return new AnswerFrame(ask.Id, 0, null, relayed.Code ?? ErrorCodes.ReservationUnavailable, relayed.Detail);
+            if (!relayed.IsGranted) return new Answer(ask.Id, 0, null, relayed.Code ?? ErrorCodes.ReservationUnavailable, relayed.Detail);
         }
         var result = await _db.CommitSystemAsync(SystemCollections.Reservations, what.Id, new DocumentIntent.HandOver(peer, what.Path), cancellation).ConfigureAwait(false);
-        return new AnswerFrame(ask.Id, 1, result.Commit, null, $"{what.Id} handed over");
+        return new Answer(ask.Id, 1, result.Commit, null, $"{what.Id} handed over");
     }
 
     /// <summary>The replica that holds a reservation now: its holder, or the home replica if it was never used.</summary>
@@ -283,21 +290,21 @@ public sealed class Reservations
         var state = Lookup(SystemCollections.Reservations, reservationId);
         return state is { Exists: true } && state.Fields.ValueAt([UniqueRules.Holder]) is { Kind: Values.ValueKind.String } holder
             ? holder.AsString()
-            : UniqueRules.DefaultHolder(Lookup, reservationId, _db.SchemaAt(at).Schema.Home ?? _db.Replica.Did);
+            : UniqueRules.DefaultHolder(Lookup, reservationId, _db.SchemaAt(at).Schema.Home ?? _db.ReplicaDid);
     }
 
     /// <summary>The home replica allocates a block of a sequence to the asking replica.</summary>
-    private async Task<AnswerFrame> AllocateAsync(SyncSession from, AskFrame ask, CancellationToken cancellation)
+    private async Task<Answer> AllocateAsync(IReservationPeer from, Ask ask, CancellationToken cancellation)
     {
         var what = ask.What;
         var schema = _db.SchemaAt(_db.Position).Schema;
         if (from.PeerDid is not { } peer || schema.For(what.Collection) is not { Id: IdGeneration.Sequence })
-            return new AnswerFrame(ask.Id, 0, null, ErrorCodes.ReservationUnavailable, $"'{Documents.Names.Clip(what.Collection)}' has no sequence");
-        if (schema.Home != _db.Replica.Did)
-            return new AnswerFrame(ask.Id, 0, null, ErrorCodes.ReservationUnavailable, $"only the home replica {schema.Home} hands out blocks of '{what.Collection}'");
+            return new Answer(ask.Id, 0, null, ErrorCodes.ReservationUnavailable, $"'{Documents.Names.Clip(what.Collection)}' has no sequence");
+        if (schema.Home != _db.ReplicaDid)
+            return new Answer(ask.Id, 0, null, ErrorCodes.ReservationUnavailable, $"only the home replica {schema.Home} hands out blocks of '{what.Collection}'");
         long size = Math.Clamp(what.Amount, 1, 100_000);
         var result = await _db.CommitSystemAsync(SystemCollections.Sequences, what.Collection, new DocumentIntent.AllocateBlock(peer, size), cancellation).ConfigureAwait(false);
-        return new AnswerFrame(ask.Id, size, result.Commit, null, $"a block of {size}");
+        return new Answer(ask.Id, size, result.Commit, null, $"a block of {size}");
     }
 
     // ---- sequence ids ----
@@ -309,7 +316,7 @@ public sealed class Reservations
     /// when it cannot be reached within <paramref name="timeout"/>).</summary>
     internal async Task<long> NextSequenceAsync(string collection, TimeSpan timeout, CancellationToken cancellation)
     {
-        string me = _db.Replica.Did;
+        string me = _db.ReplicaDid;
         var blocks = _sequences.GetOrAdd(collection, c => SequenceRules.Load(SequenceState(c), me));
         for (int attempt = 0; attempt < 3; attempt++)
         {
@@ -336,7 +343,7 @@ public sealed class Reservations
     public static readonly TimeSpan RelayTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>The rights this replica holds now over the counter an ask names (its rule, or null if it names none).</summary>
-    internal (FieldRule? Rule, Int128 Held) RightsHeld(Reservation what) => RightsHeld(what, _db.Replica.Did);
+    internal (FieldRule? Rule, Int128 Held) RightsHeld(Reservation what) => RightsHeld(what, _db.ReplicaDid);
 
     /// <summary>The rights <paramref name="replica"/> holds over the counter, as this replica sees it.</summary>
     private (FieldRule? Rule, Int128 Held) RightsHeld(Reservation what, string replica)
@@ -357,13 +364,13 @@ public sealed class Reservations
     /// a unique value, the home for a block of ids. Asking everyone at once would have several grant
     /// the same need. Null: ask all at once (no peer known to suffice; the view may be stale, which
     /// costs a round trip, since the others are asked when that one refuses).</summary>
-    private SyncSession? FirstToAsk(Reservation what, IReadOnlyList<SyncSession> peers)
+    private IReservationPeer? FirstToAsk(Reservation what, IReadOnlyList<IReservationPeer> peers)
     {
         if (peers.Count < 2) return null;
         switch (what.Kind)
         {
             case Reservation.Rights:
-                SyncSession? best = null;
+                IReservationPeer? best = null;
                 Int128 most = 0;
                 foreach (var peer in peers)
                     if (peer.PeerDid is { } did && RightsHeld(what, did).Held is var held && held > most) (best, most) = (peer, held);
@@ -377,13 +384,13 @@ public sealed class Reservations
         }
     }
 
-    private sealed class PendingAsk(AskFrame frame, HashSet<SyncSession> waiting, HashSet<SyncSession> later)
+    private sealed class PendingAsk(Ask frame, HashSet<IReservationPeer> waiting, HashSet<IReservationPeer> later)
     {
         private readonly TaskCompletionSource<AskOutcome> _outcome = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public HashSet<SyncSession> Waiting { get; } = waiting;
+        public HashSet<IReservationPeer> Waiting { get; } = waiting;
 
         /// <summary>Peers asked only if those asked first all refuse.</summary>
-        public HashSet<SyncSession> Later { get; } = later;
+        public HashSet<IReservationPeer> Later { get; } = later;
 
         /// <summary>Under the lock: sends the ask to the peers kept for later, if any are left.</summary>
         public bool AskTheRest()
@@ -394,7 +401,7 @@ public sealed class Reservations
             return true;
         }
 
-        public AnswerFrame? LastRefusal { get; set; }
+        public Answer? LastRefusal { get; set; }
         public Task<AskOutcome> Outcome => _outcome.Task;
         public void Complete(AskOutcome outcome) => _outcome.TrySetResult(outcome);
     }

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Causeway.Crdt;
 
+using Causeway.Transactions;
+
 namespace Causeway.Invariants;
 
 /// <summary>One change of a bounded counter seen by this replica (its own or a peer's): which
@@ -12,6 +14,10 @@ internal readonly record struct Spend(string Collection, string Id, string Path,
 internal sealed class SpendLog
 {
     private const int Capacity = 65_536;
+
+    /// <summary>The log of one database (kept with its runtime).</summary>
+    public static SpendLog Of(DatabaseRuntime database) => database.Extension<SpendLog>();
+
     private readonly ConcurrentQueue<Spend> _queue = new();
     private TaskCompletionSource _signal = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -1,3 +1,4 @@
+using Causeway.Transactions;
 using Causeway.Errors;
 
 namespace Causeway.Queries;
@@ -7,7 +8,7 @@ namespace Causeway.Queries;
 /// No index yet: it reads the whole collection.</summary>
 internal static class QueryExecutor
 {
-    public static QueryResult Run(Database database, Query query, CancellationToken cancellation)
+    public static QueryResult Run(StoredDatabase database, Query query, CancellationToken cancellation)
     {
         var fingerprint = QueryFingerprint.Compute(database.Name, query);
         var order = new SortOrder(query.Sort);

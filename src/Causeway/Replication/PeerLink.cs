@@ -15,12 +15,13 @@ public sealed class PeerLink : IAsyncDisposable
     private readonly PeerEntry _entry;
     private readonly PeerTable _table;
 
-    internal PeerLink(Database database, Func<CancellationToken, Task<ISyncChannel>> connect, string remote, SyncDirection direction, SyncOptions? options)
+    /// <param name="newSession">Makes the initiating session of each attempt.</param>
+    internal PeerLink(PeerTable table, Func<SyncSession> newSession, Func<CancellationToken, Task<ISyncChannel>> connect, string remote, SyncDirection direction)
     {
-        _table = database.Peers;
+        _table = table;
         _entry = _table.Add(remote, "outbound", direction, SyncMode.Continuous, this);
         Id = _entry.Id;
-        _run = Task.Run(() => RunAsync(database, connect, direction, options ?? SyncOptions.Default));
+        _run = Task.Run(() => RunAsync(newSession, connect));
     }
 
     /// <summary>The session's id in the peers list.</summary>
@@ -28,7 +29,7 @@ public sealed class PeerLink : IAsyncDisposable
 
     public PeerStatus Status => _entry.Status();
 
-    private async Task RunAsync(Database database, Func<CancellationToken, Task<ISyncChannel>> connect, SyncDirection direction, SyncOptions options)
+    private async Task RunAsync(Func<SyncSession> newSession, Func<CancellationToken, Task<ISyncChannel>> connect)
     {
         int failures = 0;
         while (!_stop.IsCancellationRequested)
@@ -38,7 +39,7 @@ public sealed class PeerLink : IAsyncDisposable
             try
             {
                 var channel = await connect(_stop.Token).ConfigureAwait(false);
-                var session = new SyncSession(database, SyncRole.Initiator, direction != SyncDirection.Pull, direction != SyncDirection.Push, options);
+                var session = newSession();
                 _entry.Session = session;
                 await SyncConnection.RunAsync(session, channel, SyncMode.Continuous, s =>
                 {

@@ -1,9 +1,12 @@
+using Causeway.Documents;
 using System.Security.Cryptography;
 using Causeway.Clocks;
 using Causeway.Encoding;
 using Causeway.Errors;
 using Causeway.Ledger;
+using Causeway.Invariants;
 using Causeway.Security;
+using Causeway.Transactions;
 
 namespace Causeway.Replication;
 
@@ -47,9 +50,11 @@ public sealed record SyncPermission(bool MayPull, bool MayPush)
 /// <see cref="PumpAsync"/>, which a driver calls when the database changes or time passes. The
 /// simulator drives it with a virtual clock and a lossy network; <see cref="SyncConnection"/> drives it
 /// over a real channel. Not thread-safe: one caller at a time.</summary>
-public sealed class SyncSession
+public sealed class SyncSession : IReservationPeer
 {
-    private readonly Database _db;
+    private readonly StoredDatabase _db;
+    private readonly ReplicaIdentity _identity;
+    private readonly Reservations _reservations;
     private readonly SyncOptions _options;
     private readonly SyncPermission _permission;
     private readonly byte[] _nonce = RandomNumberGenerator.GetBytes(16);
@@ -73,9 +78,11 @@ public sealed class SyncSession
     private VersionVector? _peerReady;
     private int _uselessFrames;
 
-    public SyncSession(Database database, SyncRole role, bool sends, bool wants, SyncOptions? options = null, SyncPermission? permission = null)
+    internal SyncSession(StoredDatabase database, ReplicaIdentity identity, Reservations reservations, SyncRole role, bool sends, bool wants, SyncOptions? options = null, SyncPermission? permission = null)
     {
         _db = database;
+        _identity = identity;
+        _reservations = reservations;
         Role = role;
         Sends = sends;
         Wants = wants;
@@ -91,7 +98,7 @@ public sealed class SyncSession
     /// <summary>Whether this side takes the peer's commits.</summary>
     public bool Wants { get; private set; }
 
-    public Database Database => _db;
+    internal StoredDatabase Database => _db;
 
     /// <summary>The peer's DID, once its hello arrived.</summary>
     public string? PeerDid => _peerHello?.Replica;
@@ -166,7 +173,7 @@ public sealed class SyncSession
                     throw Refuse($"a proof that does not verify: it does not hold the key of {_peerHello.Replica}");
                 _peerProven = true;
                 _lastProgressAt = now;
-                _db.Reservations.Attach(this);
+                _reservations.Attach(this);
                 return [];
             case ErrorFrame error:
                 EndedByPeer = true;
@@ -198,13 +205,13 @@ public sealed class SyncSession
             {
                 // Usually answered at once (a grant is one local commit); one that has to be relayed
                 // is answered later, through the outbox, so this session keeps flowing meanwhile.
-                var answering = _db.Reservations.AnswerAsync(this, ask, cancellation);
-                if (answering.IsCompleted) return [await answering.ConfigureAwait(false)];
-                _ = answering.ContinueWith(t => { if (t.IsCompletedSuccessfully) Send(t.Result); }, TaskScheduler.Default);
+                var answering = _reservations.AnswerAsync(this, new Ask(ask.Id, ask.What, ask.Relayed), cancellation);
+                if (answering.IsCompleted) return [ToFrame(await answering.ConfigureAwait(false))];
+                _ = answering.ContinueWith(t => { if (t.IsCompletedSuccessfully) Send(ToFrame(t.Result)); }, TaskScheduler.Default);
                 return [];
             }
             case AnswerFrame answer:
-                _db.Reservations.Answered(this, answer);
+                _reservations.Answered(this, new Answer(answer.Id, answer.Granted, answer.Commit, answer.Code, answer.Detail));
                 return [];
             case ReadyFrame ready:
                 if (!Wants) throw Refuse("a ready mark although this side receives nothing");
@@ -239,7 +246,13 @@ public sealed class SyncSession
     public Task Outgoing => _outboxSignal.Task;
 
     /// <summary>The session is over: this replica stops asking its peer for anything.</summary>
-    public void Close() => _db.Reservations.Detach(this);
+    public void Close() => _reservations.Detach(this);
+
+    private static AnswerFrame ToFrame(Answer answer) => new(answer.Id, answer.Granted, answer.Commit, answer.Code, answer.Detail);
+
+    bool IReservationPeer.CanGrant => Established && Wants;
+    int IReservationPeer.Order => (int)Role;
+    void IReservationPeer.Send(Ask ask) => Send(new AskFrame(ask.Id, ask.What, ask.Relayed));
 
     private readonly System.Collections.Concurrent.ConcurrentQueue<SyncFrame> _outbox = new();
     private TaskCompletionSource _outboxSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -334,7 +347,7 @@ public sealed class SyncSession
     private HelloFrame Hello()
     {
         var record = _db.Runtime.Record;
-        return new(SyncFrame.ProtocolVersion, _db.Name, _db.Replica.Did, _nonce, record.Clock.Clone(), Sends, Wants, record.Holds);
+        return new(SyncFrame.ProtocolVersion, _db.Name, _db.ReplicaDid, _nonce, record.Clock.Clone(), Sends, Wants, record.Holds);
     }
 
     /// <summary>What the peer is shipped of a stored commit: all of it, or (for a partial peer, or when this
@@ -345,7 +358,7 @@ public sealed class SyncSession
         if (peer.IsEverything && stored.IsWhole) return stored.OpBlocks;
         // Our missing operations are outside what we hold; they are outside what the peer holds only if we hold all it does.
         if (!stored.IsWhole && !local.Covers(peer))
-            throw new SyncRefusedException($"Replica {_db.Replica.Did} holds commit {commit.Id} only in part ({local}) and the peer needs it whole ({peer}): sync it with a replica that holds everything it needs first.");
+            throw new SyncRefusedException($"Replica {_db.ReplicaDid} holds commit {commit.Id} only in part ({local}) and the peer needs it whole ({peer}): sync it with a replica that holds everything it needs first.");
         var context = new EffectContext(commit.Origin, commit.Seq, commit.Time);
         var projected = new byte[]?[stored.OpBlocks.Count];
         for (int i = 0; i < projected.Length; i++)
@@ -365,7 +378,7 @@ public sealed class SyncSession
         if (hello.Version != SyncFrame.ProtocolVersion) throw Refuse($"protocol version {hello.Version}; this replica speaks {SyncFrame.ProtocolVersion}");
         if (hello.Database != _db.Name) throw Refuse($"a hello for database '{Documents.Names.Clip(hello.Database)}' on a session for '{_db.Name}'");
         if (!DidKey.IsValid(hello.Replica)) throw Refuse($"a hello from '{Documents.Names.Clip(hello.Replica)}', which is not a did:key");
-        if (hello.Replica == _db.Replica.Did) throw Refuse("a hello from this very replica: a replica does not sync with itself");
+        if (hello.Replica == _db.ReplicaDid) throw Refuse("a hello from this very replica: a replica does not sync with itself");
         if (hello.Nonce.Length != 16) throw Refuse("a nonce that is not 16 bytes");
         if (Role == SyncRole.Acceptor)
         {
@@ -387,7 +400,7 @@ public sealed class SyncSession
         return Role == SyncRole.Acceptor ? [Hello(), Proof()] : [Proof()];
     }
 
-    private ProofFrame Proof() => new(_db.Replica.Identity.Sign(SyncFrameCodec.ProofPayload(_db.Name, _peerHello!.Nonce, _db.Replica.Did)));
+    private ProofFrame Proof() => new(_identity.Sign(SyncFrameCodec.ProofPayload(_db.Name, _peerHello!.Nonce, _db.ReplicaDid)));
 
     private void OnPeerHas(VersionVector clock, long now)
     {

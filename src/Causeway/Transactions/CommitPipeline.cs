@@ -3,7 +3,6 @@ using Causeway.Clocks;
 using Causeway.Documents;
 using Causeway.Encoding;
 using Causeway.Errors;
-using Causeway.Invariants;
 using Causeway.Ledger;
 using Causeway.Schemas;
 using Causeway.Security;
@@ -28,8 +27,8 @@ internal sealed class CommitPipeline : IAsyncDisposable
     private readonly IKeyValueStore _store;
     private readonly ReplicaIdentity _identity;
     private readonly HybridLogicalClock _clock;
-    private readonly VersionCache _cache;
     private readonly DocumentReader _reader;
+    private readonly IReadOnlyList<ICommitStage> _stages;
     private readonly Channel<PipelineRequest> _queue = Channel.CreateBounded<PipelineRequest>(new BoundedChannelOptions(8192) { SingleReader = true });
     private readonly Task _loop;
     private readonly DagCborWriter _stageScratch = new(1024);
@@ -46,13 +45,13 @@ internal sealed class CommitPipeline : IAsyncDisposable
     // which on a small machine would starve the requests the pool also serves.
     private readonly DedicatedThread _persister = new("causeway-persist");
 
-    public CommitPipeline(IKeyValueStore store, ReplicaIdentity identity, HybridLogicalClock clock, VersionCache cache, DocumentReader reader)
+    public CommitPipeline(IKeyValueStore store, ReplicaIdentity identity, HybridLogicalClock clock, DocumentReader reader, CommitStages stages)
     {
         _store = store;
         _identity = identity;
         _clock = clock;
-        _cache = cache;
         _reader = reader;
+        _stages = stages.All;
         _loop = Task.Factory.StartNew(RunAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
     }
 
@@ -217,18 +216,8 @@ internal sealed class CommitPipeline : IAsyncDisposable
             if (!draft.Holds.Matches(writes.Collection, writes.Id)) throw NotHeldException.For(db.Name, draft.Holds, writes.Collection, writes.Id);
             staged.Edit(writes.Collection, writes.Id, writes.Intents);
         }
-        if (schema.Collections.Count > 0)
-            ReferenceRules.Enforce(staged, collection =>
-            {
-                if (!draft.Holds.HoldsWhole(collection)) throw NotHeldException.For(db.Name, draft.Holds, collection, null);
-                return LatestOf(db, collection, group);
-            }, draft.Holds.Matches);
-        if (schema.Collections.Count > 0)
-        {
-            UniqueRules.Enforce(staged, _identity.Did);
-            SequenceRules.Enforce(staged, _identity.Did);
-            BoundRules.Enforce(staged, _identity.Did);
-        }
+        var local = new LocalCommit(db, staged, draft.Holds, _identity.Did, collection => LatestOf(db, collection, group));
+        foreach (var stage in _stages) stage.Check(local);
 
         var ops = new DocumentOp[staged.Entries.Count];
         var states = new (StagedDocuments.Entry Entry, long Size)[ops.Length];
@@ -269,9 +258,9 @@ internal sealed class CommitPipeline : IAsyncDisposable
             changed[i] = new ChangedDocument(entry.Collection, entry.Id, !entry.State.Exists);
             group.Overlay[(db.Id, entry.Collection, entry.Id)] = versions[i];
         }
-        group.Plan.Add(new StagedCommit(db, commit, ops, position, versions, changed, time));
-        if (schema.Collections.Count > 0)
-            foreach (var entry in staged.Entries) db.Spending.Observe(entry.Collection, entry.Id, entry.Editor.Effects, _identity.Did);
+        var item = new StagedCommit(db, commit, ops, position, versions, changed, time);
+        group.Plan.Add(item);
+        foreach (var stage in _stages) stage.Staged(item);
         group.Committed.Add((db.Id, commit.Id));
         var result = new WriteResult(commit.Id, position);
         return () => request.Result = result;
@@ -344,7 +333,6 @@ internal sealed class CommitPipeline : IAsyncDisposable
                 var state = previous?.State.Clone() ?? new DocumentState();
                 bool existed = state.Exists;
                 foreach (var effect in op.Effects) state.Apply(effect);
-                db.Spending.Observe(op.Collection, op.Id, op.Effects, commit.Origin);
                 if (op.Collection == SystemCollections.Schema && state.Exists)
                 {
                     // Only the engine writes the schema; one no replica could read would stop every write here.
@@ -368,6 +356,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
             draft.Add(item.Commit, documentDelta);
             group.Plan.Add(item);
             group.Committed.Add((db.Id, item.Commit.Id));
+            foreach (var stage in _stages) stage.Staged(item);
         }
         foreach (var (key, record) in overlay) group.Overlay[key] = record;
         var result = new ImportResult(staged.Count, skipped, draft.Position);
@@ -392,12 +381,9 @@ internal sealed class CommitPipeline : IAsyncDisposable
             if (draft.Dropped) continue;
             draft.Runtime.Publish(draft.ToRecord(), () =>
             {
-                foreach (var ((db, collection, id), record) in group.Overlay)
-                {
-                    if (db != draft.Runtime.Id) continue;
-                    _cache.Put(db, collection, id, record);
-                    if (collection == SystemCollections.Schema && id == SystemCollections.SchemaDocument) draft.Runtime.Schemas.Published(record);
-                }
+                foreach (var item in group.Plan)
+                    if (item is StagedCommit staged && staged.Database == draft.Runtime)
+                        foreach (var stage in _stages) stage.Publish(staged);
             });
         }
         group.Durable = true;
@@ -416,17 +402,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
         {
             if (item is StoreBatch fragment) { batch.Append(fragment); continue; }
             var staged = (StagedCommit)item;
-            uint db = staged.Database.Id;
-            var opBlocks = new byte[]?[staged.Ops.Length];
-            for (int i = 0; i < opBlocks.Length; i++) opBlocks[i] = staged.Ops[i]?.Block;
-            batch.Put(StoreLayout.CommitKey(db, staged.Commit.Id.Bytes), new CommitRecord(staged.Commit.Block, opBlocks, staged.Position).Encode(writer));
-            foreach (var version in staged.Versions)
-            {
-                var op = staged.Ops[version.OpIndex]!;
-                batch.Put(StoreLayout.VersionKey(StoreLayout.VersionPrefix(db, op.Collection, op.Id), staged.Position), version.Encode(writer));
-            }
-            batch.Put(StoreLayout.PositionKey(db, staged.Position), new PositionRecord(staged.Commit.Id, staged.AppliedAt, staged.Changed).Encode(writer));
-            batch.Put(StoreLayout.OriginKey(db, staged.Commit.Origin, staged.Commit.Seq), StoreLayout.EncodePosition(staged.Position));
+            foreach (var stage in _stages) stage.Write(staged, batch, writer);
         }
         foreach (var draft in group.Drafts.Values)
             if (!draft.Dropped) batch.Put(StoreLayout.StateKey(draft.Runtime.Id), draft.ToRecord().Encode(writer));
@@ -476,95 +452,4 @@ internal sealed class CommitPipeline : IAsyncDisposable
         public override void Fail(Exception error) => Completion.TrySetException(error);
         public override void Succeed() => Completion.TrySetResult();
     }
-}
-
-/// <summary>A commit that is staged (encoded, signed, positioned) but whose records are not yet written.</summary>
-internal sealed record StagedCommit(DatabaseRuntime Database, Commit Commit, DocumentOp?[] Ops, long Position, VersionRecord[] Versions, ChangedDocument[] Changed, HlcTimestamp AppliedAt);
-
-/// <summary>One group of requests on its way to disk: what it will write, in order (staged
-/// commits and catalog batches), the drafts of the databases it changes, and the document versions
-/// it makes, which the next group, staged on top of it, reads.</summary>
-internal sealed class Group
-{
-    private Group? _previous;
-
-    public Group(Group? previous)
-    {
-        _previous = previous;
-        Catalog = new CatalogStage(this, previous?.Catalog);
-    }
-
-    public List<object> Plan { get; } = [];
-    public Dictionary<DatabaseRuntime, DatabaseDraft> Drafts { get; } = [];
-    public Dictionary<(uint, string, string), VersionRecord> Overlay { get; } = [];
-
-    /// <summary>Commits staged in this group, so later ones can name them as parents or skip them as known.</summary>
-    public HashSet<(uint Database, Cid Commit)> Committed { get; } = [];
-
-    public bool HasStaged(uint db, Cid commit) => Committed.Contains((db, commit)) || _previous?.Committed.Contains((db, commit)) == true;
-    public List<(CommitPipeline.PipelineRequest Request, Action Publish)> Staged { get; } = [];
-    public CatalogStage Catalog { get; }
-
-    /// <summary>Completes when the group is persisted or has failed (see <see cref="Durable"/>).</summary>
-    public Task? Persisted { get; set; }
-    public bool Durable { get; set; }
-
-    /// <summary>This group's draft of a database, started from the group before it if that one changed it.</summary>
-    public DatabaseDraft Draft(DatabaseRuntime db)
-    {
-        if (Drafts.TryGetValue(db, out var draft)) return draft;
-        var before = _previous?.Drafts.GetValueOrDefault(db);
-        draft = before is null ? db.StartDraft() : new DatabaseDraft(db, before.ToRecord()) { Dropped = before.Dropped };
-        Drafts[db] = draft;
-        return draft;
-    }
-
-    /// <summary>The versions this group and the one before it staged in a collection (this group's win).</summary>
-    public Dictionary<string, VersionRecord> InCollection(uint db, string collection)
-    {
-        var result = new Dictionary<string, VersionRecord>(StringComparer.Ordinal);
-        foreach (var overlay in new[] { _previous?.Overlay, Overlay })
-            if (overlay is not null)
-                foreach (var ((d, c, id), record) in overlay)
-                    if (d == db && c == collection) result[id] = record;
-        return result;
-    }
-
-    public VersionRecord? Find((uint, string, string) key) => Overlay.GetValueOrDefault(key) ?? _previous?.Overlay.GetValueOrDefault(key);
-
-    /// <summary>Once staged, a group no longer needs the one before it (which is durable by the time
-    /// this one is written); letting go keeps a busy pipeline from holding every group it ever made.</summary>
-    public void StagingDone()
-    {
-        _previous = null;
-        Catalog.StagingDone();
-    }
-
-    public void FailAll(Exception error)
-    {
-        foreach (var (request, _) in Staged) request.Fail(error);
-    }
-}
-
-/// <summary>All intents of one transaction on one document, in order.</summary>
-internal sealed record DocumentWrites(string Collection, string Id, IReadOnlyList<DocumentIntent> Intents);
-
-/// <summary>What a catalog change may do while staged: add to its batch, and mark drafts of
-/// dropped databases so later commits in the same group fail.</summary>
-internal sealed class CatalogStage(Group group, CatalogStage? previous)
-{
-    private CatalogStage? _previous = previous;
-
-    private readonly HashSet<string> _creating = new(StringComparer.Ordinal);
-
-    public StoreBatch Batch { get; set; } = new();
-
-    /// <summary>True when a database of this name is being created by this group or the one before it (not yet visible).</summary>
-    public bool IsBeingCreated(string name) => _creating.Contains(name) || _previous?.IsBeingCreated(name) == true;
-
-    public void StagingDone() => _previous = null;
-
-    public void Creating(string name) => _creating.Add(name);
-
-    public void MarkDropped(DatabaseRuntime db) => group.Draft(db).Dropped = true;
 }

@@ -27,8 +27,11 @@ internal sealed class DatabaseRuntime
     /// <summary>The parsed schema versions this database was last asked for.</summary>
     public SchemaCache Schemas { get; } = new();
 
-    /// <summary>Bounded-counter spending seen here, for rebalancing rights.</summary>
-    public Invariants.SpendLog Spending { get; } = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Type, object> _extensions = new();
+
+    /// <summary>State that a stage or a layer above keeps per database, made on first use (the
+    /// invariants' spending log, say), so this type never has to know the layers above it.</summary>
+    public T Extension<T>() where T : class, new() => (T)_extensions.GetOrAdd(typeof(T), static _ => new T());
 
     /// <summary>Readers and publishers of this database's versions serialize on this lock.</summary>
     public Lock PublishLock { get; } = new();

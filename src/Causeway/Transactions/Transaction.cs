@@ -12,14 +12,16 @@ namespace Causeway.Transactions;
 /// the commit pipeline checks again against the latest state.</summary>
 public sealed class Transaction
 {
-    private readonly Database _database;
+    private readonly StoredDatabase _database;
+    private readonly IIdSource _ids;
     private readonly Dictionary<(string, string), Pending> _pending = [];
     private readonly List<(string Collection, string Id)> _order = [];
     private bool _closed;
 
-    internal Transaction(Database database, long snapshot)
+    internal Transaction(StoredDatabase database, IIdSource ids, long snapshot)
     {
         _database = database;
+        _ids = ids;
         Snapshot = snapshot;
     }
 
@@ -35,7 +37,7 @@ public sealed class Transaction
         return Task.FromResult(_database.ReadDocument(collection, id, Snapshot));
     }
 
-    public void Put(string collection, string id, Value document) => Add(collection, id, new DocumentIntent.Put(Database.CheckDocument(document)));
+    public void Put(string collection, string id, Value document) => Add(collection, id, new DocumentIntent.Put(StoredDatabase.CheckDocument(document)));
 
     public void Put<T>(string collection, string id, T document) => Put(collection, id, ValueJson.From(document));
 
@@ -48,8 +50,8 @@ public sealed class Transaction
     public async ValueTask<string> CreateAsync(string collection, Value document, CancellationToken cancellation = default)
     {
         Schemas.SystemCollections.CheckWritable(Names.Collection(collection));
-        var checkedDocument = Database.CheckDocument(document);
-        string id = await _database.NewIdAsync(collection, cancellation).ConfigureAwait(false);
+        var checkedDocument = StoredDatabase.CheckDocument(document);
+        string id = await _ids.NewIdAsync(collection, cancellation).ConfigureAwait(false);
         Add(collection, id, new DocumentIntent.Create(checkedDocument));
         return id;
     }
@@ -82,7 +84,7 @@ public sealed class Transaction
         }
         // Try the intent on a copy of this transaction's view; keep it only if it applies.
         var trial = pending.State.Clone();
-        var preview = new EffectContext(_database.Replica.Did, long.MaxValue, Clocks.HlcTimestamp.MaxValue);
+        var preview = new EffectContext(_database.ReplicaDid, long.MaxValue, Clocks.HlcTimestamp.MaxValue);
         // Stamps continue after the document's earlier intents, as in the commit's one editor per document.
         var editor = new DocumentEditor(trial, preview, pending.Effects, _database.SchemaAt(Snapshot).Schema.For(collection));
         editor.Apply(intent, $"{collection}/{id}");

@@ -95,7 +95,7 @@ public sealed class ConvergenceTests
         foreach (var (id, origin) in made)
         {
             if (held[to].Contains(id)) continue;
-            var record = dbs[origin].CommitRecordOf(id)!;
+            var record = dbs[origin].Stored.CommitRecordOf(id)!;
             var commit = Commit.Decode(record.Block);
             bool causesHere = commit.Parents.All(p => held[to].Contains(p) || incoming.Contains(p));
             bool sequenceNext = true;

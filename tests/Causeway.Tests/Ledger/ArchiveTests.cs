@@ -153,7 +153,7 @@ public sealed class ArchiveTests
 
     private static RemoteCommit Remote(Database db, Cid commit)
     {
-        var record = db.CommitRecordOf(commit)!;
+        var record = db.Stored.CommitRecordOf(commit)!;
         return new RemoteCommit(Commit.Decode(record.Block), record.OpBlocks);
     }
 }

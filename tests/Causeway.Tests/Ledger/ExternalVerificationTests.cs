@@ -30,11 +30,11 @@ public sealed class ExternalVerificationTests
         var entries = new List<object>();
         foreach (var result in commits)
         {
-            var record = db.CommitRecordOf(result.Commit)!;
+            var record = db.Stored.CommitRecordOf(result.Commit)!;
             entries.Add(new { cid = result.Commit.ToString(), block = Convert.ToHexString(record.Block), ops = record.OpBlocks.Select(b => Convert.ToHexString(b!)).ToArray() });
         }
         // A forged copy of the last commit: one byte of its signature flipped, re-addressed.
-        var last = db.CommitRecordOf(commits[^1].Commit)!;
+        var last = db.Stored.CommitRecordOf(commits[^1].Commit)!;
         var forged = (byte[])last.Block.Clone();
         int sigAt = IndexOf(forged, "sig"u8.ToArray()) + 5;
         forged[sigAt] ^= 1;

@@ -44,7 +44,7 @@ public sealed class HostilePeerTests : IAsyncLifetime
         var list = new List<ShippedCommit>();
         for (long p = 1; p <= _sourceDb.Position; p++)
         {
-            var record = _sourceDb.CommitRecordOf(_sourceDb.PositionEntry(p)!.Commit)!;
+            var record = _sourceDb.Stored.CommitRecordOf(_sourceDb.Stored.PositionEntry(p)!.Commit)!;
             list.Add(new ShippedCommit(record.Block, record.OpBlocks));
         }
         return list;

@@ -136,7 +136,7 @@ public sealed class PartialReplicationTests : IAsyncLifetime
     {
         await using var other = Replica.OpenInMemory();
         var full = await other.CreateDatabaseAsync("shop");
-        var record = _full.CommitRecordOf(_full.PositionEntry(1)!.Commit)!;
+        var record = _full.Stored.CommitRecordOf(_full.Stored.PositionEntry(1)!.Commit)!;
         var projection = new RemoteCommit(Causeway.Ledger.Commit.Decode(record.Block), [.. record.OpBlocks.Select((b, i) => i == 0 ? null : b)]);
         var error = await Assert.ThrowsAsync<InvalidCommitException>(() => full.ApplyAsync([projection]));
         Assert.Contains("whole commits only", error.Message);

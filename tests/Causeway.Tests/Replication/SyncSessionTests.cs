@@ -38,12 +38,12 @@ public sealed class SyncSessionTests : IAsyncLifetime
     public async Task Commits_before_a_lost_proof_are_dropped_and_the_acceptor_asks_for_the_proof_again()
     {
         var (initiator, acceptor) = await PairAsync();
-        await WriteAsync(initiator.Database, 3);
+        await WriteAsync(Db(initiator), 3);
         var answer = await DeliverAsync(acceptor, initiator.Open(0), 0);
         _ = await DeliverAsync(initiator, answer, 1); // the initiator's proof is lost
         Assert.True(initiator.Established);
         Assert.Empty(await DeliverAsync(acceptor, await initiator.PumpAsync(2), 3)); // dropped, not refused
-        Assert.Equal(0, acceptor.Database.Position);
+        Assert.Equal(0, Db(acceptor).Position);
 
         var ask = await acceptor.PumpAsync(1 + Retransmit); // hello and proof again
         Assert.Equal([typeof(HelloFrame), typeof(ProofFrame)], ask.Select(f => f.GetType()));
@@ -51,19 +51,19 @@ public sealed class SyncSessionTests : IAsyncLifetime
         Assert.True(acceptor.Established);
 
         await SettleAsync(initiator, acceptor, from: 2 + Retransmit);
-        Assert.Equal(3, acceptor.Database.Position);
+        Assert.Equal(3, Db(acceptor).Position);
     }
 
     [Fact]
     public async Task A_lost_ready_mark_is_resent_until_an_ack_shows_it_arrived()
     {
         var (initiator, acceptor) = await PairAsync();
-        await WriteAsync(initiator.Database, 2);
+        await WriteAsync(Db(initiator), 2);
         await HandshakeAsync(initiator, acceptor);
         var sent = await initiator.PumpAsync(10);
         Assert.IsType<ReadyFrame>(sent[^1]);
         await DeliverAsync(initiator, await DeliverAsync(acceptor, sent.SkipLast(1), 11), 12); // the ready is lost
-        Assert.Equal(2, acceptor.Database.Position);
+        Assert.Equal(2, Db(acceptor).Position);
         await DeliverAsync(acceptor, await DeliverAsync(initiator, await acceptor.PumpAsync(13), 14), 15); // its own ready goes the other way
         Assert.False(acceptor.CaughtUp);
         Assert.False(initiator.CaughtUp); // the peer holds all it sent, but has not said it got the mark
@@ -83,17 +83,17 @@ public sealed class SyncSessionTests : IAsyncLifetime
         var (b, c) = await PairAsync();
         var a = await DatabaseAsync();
         await WriteAsync(a, 1);
-        await b.Database.SyncWithAsync(a);
-        await WriteAsync(b.Database, 1); // its parent is a's commit
+        await Db(b).SyncWithAsync(a);
+        await WriteAsync(Db(b), 1); // its parent is a's commit
         await HandshakeAsync(b, c);
         var sent = await b.PumpAsync(10); // [a's commit], [b's commit], ready
         Assert.Equal(3, sent.Count);
         await DeliverAsync(c, sent.Skip(1), 11); // a's commit is lost: b's waits for its parent
-        Assert.Equal(0, c.Database.Position);
+        Assert.Equal(0, Db(c).Position);
 
-        await c.Database.SyncWithAsync(a); // the parent comes another way; b's acks will not show c lacks anything
+        await Db(c).SyncWithAsync(a); // the parent comes another way; b's acks will not show c lacks anything
         var pumped = await c.PumpAsync(12);
-        Assert.Equal(2, c.Database.Position);
+        Assert.Equal(2, Db(c).Position);
         Assert.Contains(pumped, f => f is AckFrame);
     }
 
@@ -101,15 +101,15 @@ public sealed class SyncSessionTests : IAsyncLifetime
     public async Task A_whole_window_behind_one_lost_frame_is_not_refused()
     {
         var (initiator, acceptor) = await PairAsync();
-        await WriteAsync(initiator.Database, 100);
+        await WriteAsync(Db(initiator), 100);
         await HandshakeAsync(initiator, acceptor);
         var sent = await initiator.PumpAsync(10); // 100 frames of one commit each, then ready
         Assert.Equal(101, sent.Count);
         await DeliverAsync(initiator, await DeliverAsync(acceptor, sent.Skip(1), 11), 12); // 99 frames wait for the first
-        Assert.Equal(0, acceptor.Database.Position);
+        Assert.Equal(0, Db(acceptor).Position);
 
         await SettleAsync(initiator, acceptor, from: 13 + Retransmit);
-        Assert.Equal(100, acceptor.Database.Position);
+        Assert.Equal(100, Db(acceptor).Position);
     }
 
     private async Task<Database> DatabaseAsync()
@@ -119,9 +119,18 @@ public sealed class SyncSessionTests : IAsyncLifetime
         return await replica.CreateDatabaseAsync("shop");
     }
 
+    private readonly Dictionary<SyncSession, Database> _databases = [];
+
+    private Database Db(SyncSession session) => _databases[session];
+
     private async Task<(SyncSession Initiator, SyncSession Acceptor)> PairAsync()
-        => (new SyncSession(await DatabaseAsync(), SyncRole.Initiator, sends: true, wants: true, Options),
-            new SyncSession(await DatabaseAsync(), SyncRole.Acceptor, sends: false, wants: false, Options, SyncPermission.All));
+    {
+        Database one = await DatabaseAsync(), other = await DatabaseAsync();
+        var pair = (one.OpenSession(SyncRole.Initiator, sends: true, wants: true, Options), other.OpenSession(SyncRole.Acceptor, sends: false, wants: false, Options, SyncPermission.All));
+        _databases[pair.Item1] = one;
+        _databases[pair.Item2] = other;
+        return pair;
+    }
 
     private static async Task WriteAsync(Database db, int commits)
     {

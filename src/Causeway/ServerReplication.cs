@@ -1,8 +1,9 @@
+using Causeway.Replication;
 using System.Diagnostics;
 using Causeway.Documents;
 using Causeway.Errors;
 
-namespace Causeway.Replication;
+namespace Causeway;
 
 /// <summary>Syncing a database of this replica with the same database on a peer server (its
 /// <c>GET /v1/dbs/{db}/sync</c> WebSocket, dialed with <see cref="SyncDialer"/>): what the server's

@@ -1,20 +1,21 @@
 using Causeway.Encoding;
 using Causeway.Errors;
+using Causeway.Ledger;
 using Causeway.Transactions;
 
-namespace Causeway.Ledger;
+namespace Causeway.Audit;
 
 /// <summary>A database's ledger as a CARv1 archive, readable by standard IPLD tools. Export writes,
 /// in position order, each commit's operation blocks and then the commit block; the roots are the
 /// heads. Import reads any CAR holding such blocks, orders the commits so parents come first, and
 /// applies them (each verified) to a database of the same name, skipping commits it already holds.</summary>
-public static class LedgerArchive
+internal static class LedgerArchive
 {
     private const int ImportChunk = 500;
 
-    public static async Task<long> ExportAsync(Database database, Stream output, IProgress<long>? progress = null, CancellationToken cancellation = default)
+    public static async Task<long> ExportAsync(StoredDatabase database, Stream output, IProgress<long>? progress = null, CancellationToken cancellation = default)
     {
-        var info = await database.InfoAsync();
+        var info = database.Info();
         var car = new CarWriter(output);
         await car.WriteHeaderAsync(info.Heads, cancellation);
         long commits = 0;
@@ -32,7 +33,7 @@ public static class LedgerArchive
         return commits;
     }
 
-    public static async Task<ImportResult> ImportAsync(Database database, Stream input, IProgress<long>? progress = null, CancellationToken cancellation = default)
+    public static async Task<ImportResult> ImportAsync(StoredDatabase database, Stream input, IProgress<long>? progress = null, CancellationToken cancellation = default)
     {
         var car = new CarReader(input);
         await car.ReadHeaderAsync(cancellation);

@@ -1,8 +1,7 @@
-using Causeway.Documents;
 using Causeway.Schemas;
 using Causeway.Values;
 
-namespace Causeway.Invariants;
+namespace Causeway.Documents;
 
 /// <summary>Whether a document is visible: it exists, and (remove-wins references) every document it
 /// names through a remove-wins reference is visible too. Evaluated on whatever state a replica has,

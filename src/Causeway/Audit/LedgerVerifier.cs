@@ -1,9 +1,11 @@
+using Causeway.Documents;
 using Causeway.Clocks;
 using Causeway.Encoding;
 using Causeway.Errors;
+using Causeway.Ledger;
 using Causeway.Transactions;
 
-namespace Causeway.Ledger;
+namespace Causeway.Audit;
 
 /// <summary>Walks a database's ledger in position order and checks, for every commit: that its
 /// record is there and decodes, that the block hashes to its CID, that it is canonical and shaped
@@ -11,14 +13,14 @@ namespace Causeway.Ledger;
 /// signature, that the origin's sequence numbers run 1, 2, 3… without gap or repeat, and that every
 /// parent exists at an earlier position. Then that heads and clock match the stored summary.
 /// Signatures, the costly part, are checked in parallel.</summary>
-internal sealed class LedgerVerifier(DocumentReader reader, DatabaseRuntime db)
+internal sealed class LedgerVerifier(StoredDatabase db)
 {
     private const int Chunk = 2048;
 
     public VerifyReport Verify(IProgress<long>? progress, CancellationToken cancellation)
     {
         var problems = new List<VerifyProblem>();
-        var summary = db.Record;
+        var summary = db.Runtime.Record;
         var nextSeq = new Dictionary<string, long>(StringComparer.Ordinal);
         var positions = new Dictionary<Cid, long>();
         var referenced = new HashSet<Cid>();
@@ -44,13 +46,13 @@ internal sealed class LedgerVerifier(DocumentReader reader, DatabaseRuntime db)
         {
             cancellation.ThrowIfCancellationRequested();
             PositionRecord? entry;
-            try { entry = reader.PositionEntry(db, position); }
+            try { entry = db.PositionEntry(position); }
             catch (CorruptDataException e) { Problem(position, null, "record", e.Message); continue; }
             if (entry is null) { Problem(position, null, "record", "the position entry is missing"); continue; }
             var id = entry.Commit;
 
             CommitRecord? record;
-            try { record = reader.Commit(db, id); }
+            try { record = db.CommitRecordOf(id); }
             catch (CorruptDataException e) { Problem(position, id, "record", e.Message); continue; }
             if (record is null) { Problem(position, id, "record", "the commit record is missing"); continue; }
             commits++;
@@ -87,7 +89,7 @@ internal sealed class LedgerVerifier(DocumentReader reader, DatabaseRuntime db)
                     if (record.OpBlocks[i] is not { } block)
                     {
                         // A partial replica keeps only the operations it holds; a full one keeps them all.
-                        if (db.Record.Holds.IsEverything) Problem(position, id, "operations", $"operation {i} is missing");
+                        if (db.Runtime.Record.Holds.IsEverything) Problem(position, id, "operations", $"operation {i} is missing");
                         continue;
                     }
                     if (!commit.Ops[i].HashMatches(block)) { Problem(position, id, "operation-hash", $"operation {i} does not hash to {commit.Ops[i]}"); continue; }

@@ -1,0 +1,32 @@
+using Causeway.Errors;
+using Causeway.Transactions;
+
+namespace Causeway.Invariants;
+
+/// <summary>The invariants' stage of the commit pipeline: every local commit is checked against the
+/// schema's constraints on the latest state (references, unique values, sequences, bounded
+/// counters), and every commit's spending of bounded counters is logged for rebalancing.</summary>
+internal sealed class ConstraintChecks : ICommitStage
+{
+    public void Check(LocalCommit commit)
+    {
+        var staged = commit.Documents;
+        if (staged.Schema.Collections.Count == 0) return;
+        var holds = commit.Holds;
+        ReferenceRules.Enforce(staged, collection =>
+        {
+            if (!holds.HoldsWhole(collection)) throw NotHeldException.For(commit.Database.Name, holds, collection, null);
+            return commit.Collection(collection);
+        }, holds.Matches);
+        UniqueRules.Enforce(staged, commit.Replica);
+        SequenceRules.Enforce(staged, commit.Replica);
+        BoundRules.Enforce(staged, commit.Replica);
+    }
+
+    public void Staged(StagedCommit commit)
+    {
+        var spending = SpendLog.Of(commit.Database);
+        foreach (var op in commit.Ops)
+            if (op is not null) spending.Observe(op.Collection, op.Id, op.Effects, commit.Commit.Origin);
+    }
+}
