@@ -7,7 +7,8 @@ namespace Causeway;
 
 /// <summary>Writes that spend rights over bounded counters: when this replica holds too few, it asks
 /// its peers for a transfer, and either fails fast (insufficient_rights) or, inside
-/// <see cref="WaitingForRights"/>, waits for the grant and tries again until the timeout.</summary>
+/// <see cref="WaitingForRights"/>, waits for the grant and tries again until the timeout (on the
+/// replica's <see cref="ReplicaOptions.Time"/>).</summary>
 public sealed partial class Database
 {
     private static readonly AsyncLocal<TimeSpan?> RightsWait = new();
@@ -40,7 +41,8 @@ public sealed partial class Database
     private async Task<WriteResult> CommitWritesAsync(Func<Task<IReadOnlyList<DocumentWrites>>> prepare, CancellationToken cancellation)
     {
         var wait = RightsWait.Value;
-        var deadline = wait is { } w ? DateTime.UtcNow + w : DateTime.UtcNow;
+        var time = Replica.Options.Time;
+        var deadline = time.GetUtcNow() + (wait ?? TimeSpan.Zero);
         int handOvers = 0;
         while (true)
         {
@@ -63,7 +65,7 @@ public sealed partial class Database
             catch (InsufficientRightsException e) when (e.Shortage is { } shortage)
             {
                 var what = new Reservation(Reservation.Rights, shortage.Collection, shortage.Id, shortage.Path, shortage.Side, shortage.Missing);
-                var remaining = deadline - DateTime.UtcNow;
+                var remaining = deadline - time.GetUtcNow();
                 if (remaining <= TimeSpan.Zero)
                 {
                     // Ask even when not waiting: the next write may find the rights here.
@@ -71,13 +73,13 @@ public sealed partial class Database
                     throw;
                 }
                 AskOutcome outcome;
-                try { outcome = await Reservations.AskAsync(what, remaining).WaitAsync(remaining, cancellation).ConfigureAwait(false); }
+                try { outcome = await Reservations.AskAsync(what, remaining).WaitAsync(remaining, time, cancellation).ConfigureAwait(false); }
                 catch (TimeoutException) { throw e; }
                 if (!outcome.IsGranted)
                 {
-                    if (DateTime.UtcNow >= deadline) throw;
+                    if (time.GetUtcNow() >= deadline) throw;
                     // Refused for now (every peer short too): try again a little later, until the deadline.
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(50, Math.Max(1, (deadline - DateTime.UtcNow).TotalMilliseconds))), cancellation).ConfigureAwait(false);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(50, Math.Max(1, (deadline - time.GetUtcNow()).TotalMilliseconds))), time, cancellation).ConfigureAwait(false);
                 }
             }
         }

@@ -6,7 +6,7 @@ namespace Causeway;
 public sealed partial class Database
 {
     /// <summary>The sync sessions of this database, opened here or accepted from peers.</summary>
-    public PeerTable Peers { get; } = new();
+    public PeerTable Peers { get; }
 
     /// <summary>Opens a session over <paramref name="channel"/> and runs it: once (until both sides
     /// have what the other held) or continuously (until cancelled or the link breaks).</summary>

@@ -24,6 +24,7 @@ public sealed partial class Database : IDocumentDatabase
         Runtime = runtime;
         _reader = reader;
         _pipeline = pipeline;
+        Peers = new(replica.Options.Time);
         runtime.Schemas.Published(reader.Latest(runtime, SystemCollections.Schema, SystemCollections.SchemaDocument));
         Reservations = new Invariants.Reservations(this);
     }

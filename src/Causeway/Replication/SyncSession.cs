@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Causeway.Clocks;
 using Causeway.Encoding;
 using Causeway.Errors;
@@ -52,7 +51,7 @@ public sealed class SyncSession
     private readonly Database _db;
     private readonly SyncOptions _options;
     private readonly SyncPermission _permission;
-    private readonly byte[] _nonce = RandomNumberGenerator.GetBytes(16);
+    private readonly byte[] _nonce;
     private readonly DagCborWriter _writer = new();
 
     private HelloFrame? _peerHello;
@@ -76,6 +75,7 @@ public sealed class SyncSession
     public SyncSession(Database database, SyncRole role, bool sends, bool wants, SyncOptions? options = null, SyncPermission? permission = null)
     {
         _db = database;
+        _nonce = database.Replica.Options.Random.GetBytes(16); // from the replica's source, so a simulation replays it
         Role = role;
         Sends = sends;
         Wants = wants;

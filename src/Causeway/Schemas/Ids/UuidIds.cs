@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
+using Causeway.Clocks;
 
 namespace Causeway.Schemas;
 
@@ -24,14 +24,16 @@ public sealed class UuidIds
     private int _counter;
 
     /// <param name="replicaDid">The DID of the replica that names the documents.</param>
-    /// <param name="unixMillis">Milliseconds since the Unix epoch; the system clock by default.</param>
-    /// <param name="fillRandom">Fills a buffer with random bytes; the system CSPRNG by default
-    /// (a seeded <see cref="Random"/>'s <c>NextBytes</c> fits, for tests).</param>
+    /// <param name="unixMillis">Milliseconds since the Unix epoch; the system clock by default (a
+    /// replica passes its own, <see cref="ReplicaOptions.PhysicalClock"/>).</param>
+    /// <param name="fillRandom">Fills a buffer with random bytes; the system CSPRNG by default (a
+    /// replica passes its <see cref="ReplicaOptions.Random"/>; a seeded <see cref="Random"/>'s
+    /// <c>NextBytes</c> fits, for tests).</param>
     public UuidIds(string replicaDid, Func<long>? unixMillis = null, Action<Span<byte>>? fillRandom = null)
     {
         Tag = ReplicaTag.Of(replicaDid);
-        _unixMillis = unixMillis ?? (() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        _fillRandom = fillRandom ?? RandomNumberGenerator.Fill;
+        _unixMillis = unixMillis ?? (() => TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds());
+        _fillRandom = fillRandom ?? RandomSource.System.Fill;
     }
 
     public ReplicaTag Tag { get; }
