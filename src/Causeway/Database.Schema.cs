@@ -177,7 +177,7 @@ public sealed partial class Database
         IdGeneration.Uuid => ValueTask.FromResult(Replica.Uuids.Next()),
         IdGeneration.Ordered => ValueTask.FromResult(OrderedIds.For(Replica.Clock.Now(), Replica.Tag, 0)),
         IdGeneration.Sequence => SequenceIdAsync(collection, cancellation),
-        _ => ValueTask.FromResult(Guid.CreateVersion7().ToString()),
+        _ => ValueTask.FromResult(UuidIds.Plain(Replica.Options.PhysicalClock(), Replica.Options.Random.Fill)),
     };
 
     private async ValueTask<string> SequenceIdAsync(string collection, CancellationToken cancellation)
