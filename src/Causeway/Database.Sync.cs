@@ -6,7 +6,7 @@ namespace Causeway;
 public sealed partial class Database
 {
     /// <summary>The sync sessions of this database, opened here or accepted from peers.</summary>
-    public PeerTable Peers { get; } = new();
+    public PeerTable Peers { get; }
 
     /// <summary>Opens a session over <paramref name="channel"/> and runs it: once (until both sides
     /// have what the other held) or continuously (until cancelled or the link breaks).</summary>
@@ -48,7 +48,7 @@ public sealed partial class Database
     public PeerLink Replicate(Func<CancellationToken, Task<ISyncChannel>> connect, string remote, SyncDirection direction = SyncDirection.Both, SyncOptions? options = null)
     {
         CheckOpen();
-        return new PeerLink(Peers, () => OpenSession(SyncRole.Initiator, direction != SyncDirection.Pull, direction != SyncDirection.Push, options), connect, remote, direction);
+        return new PeerLink(Peers, () => OpenSession(SyncRole.Initiator, direction != SyncDirection.Pull, direction != SyncDirection.Push, options), connect, remote, direction, Replica.Options.Time, Replica.Options.Random);
     }
 
     /// <summary>Keeps a continuous session open with another database of the same name in this process.</summary>
@@ -62,7 +62,7 @@ public sealed partial class Database
 
     /// <summary>A session of this database's side of a sync, to run over a channel.</summary>
     internal SyncSession OpenSession(SyncRole role, bool sends, bool wants, SyncOptions? options = null, SyncPermission? permission = null)
-        => new(Stored, Replica.Identity, Reservations, role, sends, wants, options, permission);
+        => new(new SyncEndpoint(Stored, Replica.Identity, Reservations, Replica.Options.Time, Replica.Options.Random), role, sends, wants, options, permission);
 
     private async Task<SyncResult> RunTrackedAsync(SyncSession session, ISyncChannel channel, string role, SyncDirection direction, SyncMode mode, Action<SyncSession>? progress, CancellationToken cancellation)
     {

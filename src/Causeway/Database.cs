@@ -19,10 +19,11 @@ public sealed partial class Database : IDocumentDatabase
     internal Database(Replica replica, DatabaseRuntime runtime, DocumentReader reader, CommitPipeline pipeline)
     {
         Replica = replica;
+        Peers = new(replica.Options.Time);
         Stored = new StoredDatabase(runtime, reader, pipeline, replica.Did, replica.CheckOpen);
         Reservations = new Invariants.Reservations(Stored, replica.Options.RebalanceInterval, replica.Options.RelayAsks);
-        _ids = new DocumentIds(Stored, Reservations, replica.Uuids, replica.Clock, replica.Tag);
-        _retry = new RightsRetry(Stored, Reservations);
+        _ids = new DocumentIds(Stored, Reservations, replica.Uuids, replica.Clock, replica.Tag, replica.Options.PhysicalClock, replica.Options.Random);
+        _retry = new RightsRetry(Stored, Reservations, replica.Options.Time);
         _schemas = new SchemaChanges(Stored);
     }
 

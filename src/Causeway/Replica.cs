@@ -72,8 +72,8 @@ public sealed class Replica : IAsyncDisposable
     internal Schemas.ReplicaTag Tag => _tag ??= Schemas.ReplicaTag.Of(Did);
     private Schemas.ReplicaTag? _tag;
 
-    /// <summary>The UUIDv7 source of <c>"id": "uuid"</c> collections.</summary>
-    internal Schemas.UuidIds Uuids => LazyInitializer.EnsureInitialized(ref _uuids, () => new Schemas.UuidIds(Did));
+    /// <summary>The UUIDv7 source of <c>"id": "uuid"</c> collections, on the replica's clock and randomness.</summary>
+    internal Schemas.UuidIds Uuids => LazyInitializer.EnsureInitialized(ref _uuids, () => new Schemas.UuidIds(Did, Options.PhysicalClock, Options.Random.Fill));
     private Schemas.UuidIds? _uuids;
 
     /// <summary>Opens (or creates) a replica in <paramref name="folder"/>: its key in identity.key,

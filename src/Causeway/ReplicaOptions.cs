@@ -1,3 +1,5 @@
+using Causeway.Clocks;
+
 namespace Causeway;
 
 public sealed class ReplicaOptions
@@ -18,6 +20,25 @@ public sealed class ReplicaOptions
     /// has; the simulator turns it off, since a relay waits on real time.</summary>
     public bool RelayAsks { get; init; } = true;
 
-    /// <summary>Milliseconds since the Unix epoch; replaceable for simulation.</summary>
-    public Func<long> PhysicalClock { get; init; } = () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    /// <summary>Where the replica's time comes from: wall time (see <see cref="PhysicalClock"/>, and
+    /// when a peer session started) and the elapsed time and delays of sync sessions, reconnecting
+    /// links and waits for rights. The system clock by default: the one place the engine reads it.
+    /// The simulator gives each replica its virtual time.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Where the replica's randomness comes from: session nonces, reconnect jitter, the
+    /// random bits of UUIDv7 ids. The system's cryptographic generator by default: the one place the
+    /// engine reads it. The simulator gives each replica a <see cref="RandomSource.Seeded"/> source.</summary>
+    public RandomSource Random { get; init; } = RandomSource.System;
+
+    /// <summary>Milliseconds since the Unix epoch: the physical part of the replica's hybrid logical
+    /// clock and the time of its UUIDv7 ids. By default it reads <see cref="Time"/>; set it to replace
+    /// that one reading (tests).</summary>
+    public Func<long> PhysicalClock
+    {
+        get => _physicalClock ?? (() => Time.GetUtcNow().ToUnixTimeMilliseconds());
+        init => _physicalClock = value;
+    }
+
+    private readonly Func<long>? _physicalClock;
 }

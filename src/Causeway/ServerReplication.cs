@@ -1,5 +1,4 @@
 using Causeway.Replication;
-using System.Diagnostics;
 using Causeway.Documents;
 using Causeway.Errors;
 
@@ -53,11 +52,12 @@ public static class ServerReplication
             ? Task.FromResult(first)
             : SyncDialer.ConnectAsync(peer, database, token, c), remote, direction);
 
-        var clock = Stopwatch.StartNew();
+        var time = replica.Options.Time;
+        long started = time.GetTimestamp();
         var status = link.Status;
-        while (status.State != "live" && status.LastError is null && clock.Elapsed < FirstSessionWait && !cancellation.IsCancellationRequested)
+        while (status.State != "live" && status.LastError is null && time.GetElapsedTime(started) < FirstSessionWait && !cancellation.IsCancellationRequested)
         {
-            try { await Task.Delay(10, cancellation).ConfigureAwait(false); }
+            try { await Task.Delay(TimeSpan.FromMilliseconds(10), time, cancellation).ConfigureAwait(false); }
             catch (OperationCanceledException) { }
             status = link.Status;
         }

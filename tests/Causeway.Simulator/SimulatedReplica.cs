@@ -1,10 +1,13 @@
+using System.Buffers.Binary;
+using Causeway.Clocks;
 using Causeway.Security;
 using Causeway.Storage;
 
 namespace Causeway.Simulator;
 
 /// <summary>One replica of the run: a <see cref="Replica"/> over its own <see cref="MemoryStore"/>,
-/// with a key drawn from the seed and a physical clock that is virtual time plus a fixed skew.
+/// with a key drawn from the seed, a clock that is virtual time plus a fixed skew
+/// (<see cref="SimulatedTime"/>) and a random source seeded from its key, so its nonces and ids replay.
 /// A crash disposes the replica and nothing more; a restart opens a new one over the same store
 /// object, so what was committed survives and nothing else does.</summary>
 public sealed class SimulatedReplica : IAsyncDisposable
@@ -42,7 +45,16 @@ public sealed class SimulatedReplica : IAsyncDisposable
         long skew = random.Next(-maxSkew, maxSkew + 1);
         // Rebalancing runs on a timer, and a relayed ask waits on real time; the simulation has only
         // virtual time, so both stay off (asks still go to every directly linked peer).
-        var options = new ReplicaOptions { PhysicalClock = () => now() + skew, DocumentCacheCapacity = documentCache, RebalanceInterval = null, RelayAsks = false };
+        // Its randomness is seeded from its key rather than drawn from the run's random, so the draws
+        // (and the runs of every seed) stay what they were; a restart goes on with the same source.
+        var options = new ReplicaOptions
+        {
+            Time = new SimulatedTime(now, skew),
+            Random = RandomSource.Seeded(BinaryPrimitives.ReadInt32LittleEndian(key)),
+            DocumentCacheCapacity = documentCache,
+            RebalanceInterval = null,
+            RelayAsks = false,
+        };
         var replica = new SimulatedReplica(index, key, options);
         replica.Open();
         replica._database = await replica._replica!.CreateDatabaseAsync(DatabaseName);

@@ -437,6 +437,7 @@ public sealed partial class Simulation : IAsyncDisposable
         AckFrame a => $"ack {a.Clock.Entries.Sum(e => e.Value)}",
         ReadyFrame r => $"ready {r.Clock.Entries.Sum(e => e.Value)}",
         ErrorFrame e => $"error {e.Code}",
+        HelloFrame h => $"hello {Convert.ToHexStringLower(h.Nonce)}",
         AskFrame a => $"ask #{a.Id} {a.What.Side.ToString().ToLowerInvariant()} {a.What.Amount} of {a.What.Collection}/{a.What.Id}",
         AnswerFrame a => a.Granted > 0 ? $"answer #{a.Id} granted {a.Granted}" : $"answer #{a.Id} refused ({a.Code})",
         _ => frame.GetType().Name.Replace("Frame", "").ToLowerInvariant(),

@@ -6,8 +6,9 @@ namespace Causeway.Invariants;
 
 /// <summary>Commits user writes that may need rights or a reservation a peer holds: when this
 /// replica holds too few, it asks its peers, and either fails fast (insufficient_rights) or, inside a
-/// <see cref="RightsWait"/> scope, waits for the grant and tries again until the timeout.</summary>
-internal sealed class RightsRetry(StoredDatabase db, Reservations reservations)
+/// <see cref="RightsWait"/> scope, waits for the grant and tries again until the timeout (on the
+/// replica's time).</summary>
+internal sealed class RightsRetry(StoredDatabase db, Reservations reservations, TimeProvider time)
 {
     /// <summary>How long a write waits for a peer to hand over a reservation or a block: the scope's
     /// wait if longer, else a few seconds, since the holder is asked only while it is connected.</summary>
@@ -20,7 +21,7 @@ internal sealed class RightsRetry(StoredDatabase db, Reservations reservations)
     public async Task<WriteResult> CommitAsync(Func<Task<IReadOnlyList<DocumentWrites>>> prepare, CancellationToken cancellation)
     {
         var wait = RightsWait.InScope;
-        var deadline = wait is { } w ? DateTime.UtcNow + w : DateTime.UtcNow;
+        var deadline = time.GetUtcNow() + (wait ?? TimeSpan.Zero);
         int handOvers = 0;
         while (true)
         {
@@ -43,7 +44,7 @@ internal sealed class RightsRetry(StoredDatabase db, Reservations reservations)
             catch (InsufficientRightsException e) when (e.Shortage is { } shortage)
             {
                 var what = new Reservation(Reservation.Rights, shortage.Collection, shortage.Id, shortage.Path, shortage.Side, shortage.Missing);
-                var remaining = deadline - DateTime.UtcNow;
+                var remaining = deadline - time.GetUtcNow();
                 if (remaining <= TimeSpan.Zero)
                 {
                     // Ask even when not waiting: the next write may find the rights here.
@@ -51,13 +52,13 @@ internal sealed class RightsRetry(StoredDatabase db, Reservations reservations)
                     throw;
                 }
                 AskOutcome outcome;
-                try { outcome = await reservations.AskAsync(what, remaining).WaitAsync(remaining, cancellation).ConfigureAwait(false); }
+                try { outcome = await reservations.AskAsync(what, remaining).WaitAsync(remaining, time, cancellation).ConfigureAwait(false); }
                 catch (TimeoutException) { throw e; }
                 if (!outcome.IsGranted)
                 {
-                    if (DateTime.UtcNow >= deadline) throw;
+                    if (time.GetUtcNow() >= deadline) throw;
                     // Refused for now (every peer short too): try again a little later, until the deadline.
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(50, Math.Max(1, (deadline - DateTime.UtcNow).TotalMilliseconds))), cancellation).ConfigureAwait(false);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(50, Math.Max(1, (deadline - time.GetUtcNow()).TotalMilliseconds))), time, cancellation).ConfigureAwait(false);
                 }
             }
         }

@@ -1,10 +1,12 @@
+using Causeway.Clocks;
 using Causeway.Errors;
 
 namespace Causeway.Replication;
 
 /// <summary>A continuous session this replica keeps open to a peer: it connects, syncs, and when the
 /// link breaks for any reason it reconnects with exponential backoff (250 ms doubling to 30 s, with
-/// jitter), resuming from version vectors. Disposing it ends the link.</summary>
+/// jitter from the replica's random source, waits on the replica's time), resuming from version
+/// vectors. Disposing it ends the link.</summary>
 public sealed class PeerLink : IAsyncDisposable
 {
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(250);
@@ -14,11 +16,16 @@ public sealed class PeerLink : IAsyncDisposable
     private readonly Task _run;
     private readonly PeerEntry _entry;
     private readonly PeerTable _table;
+    private readonly TimeProvider _time;
+    private readonly RandomSource _random;
 
     /// <param name="newSession">Makes the initiating session of each attempt.</param>
-    internal PeerLink(PeerTable table, Func<SyncSession> newSession, Func<CancellationToken, Task<ISyncChannel>> connect, string remote, SyncDirection direction)
+    internal PeerLink(PeerTable table, Func<SyncSession> newSession, Func<CancellationToken, Task<ISyncChannel>> connect, string remote, SyncDirection direction,
+        TimeProvider time, RandomSource random)
     {
         _table = table;
+        _time = time;
+        _random = random;
         _entry = _table.Add(remote, "outbound", direction, SyncMode.Continuous, this);
         Id = _entry.Id;
         _run = Task.Run(() => RunAsync(newSession, connect));
@@ -58,8 +65,8 @@ public sealed class PeerLink : IAsyncDisposable
                 _entry.LastError = e.Message;
             }
             _entry.State = "backing-off";
-            var delay = TimeSpan.FromMilliseconds(Math.Min(MaxDelay.TotalMilliseconds, FirstDelay.TotalMilliseconds * Math.Pow(2, failures++)) * (0.5 + Random.Shared.NextDouble() / 2));
-            try { await Task.Delay(delay, _stop.Token).ConfigureAwait(false); }
+            var delay = TimeSpan.FromMilliseconds(Math.Min(MaxDelay.TotalMilliseconds, FirstDelay.TotalMilliseconds * Math.Pow(2, failures++)) * (0.5 + _random.NextDouble() / 2));
+            try { await Task.Delay(delay, _time, _stop.Token).ConfigureAwait(false); }
             catch (OperationCanceledException) { break; }
         }
         _entry.State = "stopped";

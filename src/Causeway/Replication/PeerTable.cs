@@ -8,13 +8,17 @@ namespace Causeway.Replication;
 public sealed class PeerTable
 {
     private readonly ConcurrentDictionary<string, PeerEntry> _entries = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time;
     private int _next;
+
+    /// <param name="time">The replica's time, for when each session started.</param>
+    internal PeerTable(TimeProvider time) => _time = time;
 
     public IReadOnlyList<PeerStatus> List() => [.. _entries.Values.Select(e => e.Status()).OrderBy(s => s.Since).ThenBy(s => s.Id, StringComparer.Ordinal)];
 
     internal PeerEntry Add(string remote, string role, SyncDirection direction, SyncMode mode, PeerLink? link = null)
     {
-        var entry = new PeerEntry($"s{Interlocked.Increment(ref _next)}", remote, role, direction, mode, link);
+        var entry = new PeerEntry($"s{Interlocked.Increment(ref _next)}", remote, role, direction, mode, link, _time.GetUtcNow());
         _entries[entry.Id] = entry;
         return entry;
     }
@@ -36,11 +40,11 @@ public sealed class PeerTable
     }
 }
 
-internal sealed class PeerEntry(string id, string remote, string role, SyncDirection direction, SyncMode mode, PeerLink? link)
+internal sealed class PeerEntry(string id, string remote, string role, SyncDirection direction, SyncMode mode, PeerLink? link, DateTimeOffset since)
 {
     public string Id { get; } = id;
     public PeerLink? Link { get; } = link;
-    public DateTimeOffset Since { get; } = DateTimeOffset.UtcNow;
+    public DateTimeOffset Since { get; } = since;
     public volatile SyncSession? Session;
     public volatile string State = "connecting";
     public volatile string? LastError;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 using Causeway.Clocks;
 using Causeway.Encoding;
@@ -8,8 +7,8 @@ namespace Causeway.Replication;
 
 
 /// <summary>Runs a <see cref="SyncSession"/> over a real <see cref="ISyncChannel"/>: one loop feeds
-/// it the peer's frames, wakes it when the database changes or the retransmit timer is due, and
-/// writes what it answers. A refusal, either side's, is sent as an error frame and ends the session.</summary>
+/// it the peer's frames, wakes it when the database changes or the retransmit timer is due (on the
+/// replica's <see cref="ReplicaOptions.Time"/>), and writes what it answers. A refusal, either side's, is sent as an error frame and ends the session.</summary>
 public static class SyncConnection
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
@@ -18,8 +17,9 @@ public static class SyncConnection
     /// (which ends the session cleanly). Errors are <see cref="CausewayException"/>s.</summary>
     public static async Task<SyncResult> RunAsync(SyncSession session, ISyncChannel channel, SyncMode mode, Action<SyncSession>? progress = null, CancellationToken cancellation = default)
     {
-        var clock = Stopwatch.StartNew();
-        long Now() => clock.ElapsedMilliseconds;
+        var time = session.Time;
+        long started = time.GetTimestamp();
+        long Now() => (long)time.GetElapsedTime(started).TotalMilliseconds;
         var writer = new DagCborWriter(64 * 1024);
         long bytesSent = 0, bytesReceived = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
@@ -55,7 +55,7 @@ public static class SyncConnection
                 progress?.Invoke(session);
                 if (mode == SyncMode.Once && session.Role == SyncRole.Initiator && session.CaughtUp) break;
                 var arrival = inbox.Reader.WaitToReadAsync(stop.Token).AsTask();
-                await Task.WhenAny(arrival, changed, session.Outgoing, Task.Delay(Tick, stop.Token)).ConfigureAwait(false);
+                await Task.WhenAny(arrival, changed, session.Outgoing, Task.Delay(Tick, time, stop.Token)).ConfigureAwait(false);
                 if (arrival.IsCompleted && !await arrival.ConfigureAwait(false)) { closedByPeer = true; break; }
             }
         }
@@ -66,7 +66,7 @@ public static class SyncConnection
         catch (CausewayException error) when (error is not PeerUnavailableException && !session.EndedByPeer)
         {
             // Tell the peer why before hanging up (best effort: it may be the one that broke the link).
-            try { await channel.SendAsync(SyncFrameCodec.Encode(new ErrorFrame(error.Code, error.Message)), CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(2)).ConfigureAwait(false); }
+            try { await channel.SendAsync(SyncFrameCodec.Encode(new ErrorFrame(error.Code, error.Message)), CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(2), time).ConfigureAwait(false); }
             catch (Exception) { /* the peer is gone; the error below is what matters */ }
             throw;
         }
@@ -80,7 +80,7 @@ public static class SyncConnection
         if (closedByPeer && session.Role == SyncRole.Initiator && !(mode == SyncMode.Once && session.CaughtUp))
             throw new PeerUnavailableException(session.Established ? $"{channel.Remote} closed the session before it finished." : $"{channel.Remote} closed the connection during the handshake.");
         var record = session.Database.Runtime.Record;
-        return new SyncResult(session.PeerDid ?? "", session.CommitsApplied, session.CommitsSent, session.CommitsSkipped, bytesSent, bytesReceived, record.Position, record.Clock.Clone(), clock.Elapsed);
+        return new SyncResult(session.PeerDid ?? "", session.CommitsApplied, session.CommitsSent, session.CommitsSkipped, bytesSent, bytesReceived, record.Position, record.Clock.Clone(), time.GetElapsedTime(started));
     }
 
     private static async Task ReadAsync(ISyncChannel channel, ChannelWriter<byte[]?> inbox, CancellationToken cancellation)

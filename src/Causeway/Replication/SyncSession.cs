@@ -1,5 +1,4 @@
 using Causeway.Documents;
-using System.Security.Cryptography;
 using Causeway.Clocks;
 using Causeway.Encoding;
 using Causeway.Errors;
@@ -57,7 +56,7 @@ public sealed class SyncSession : IReservationPeer
     private readonly Reservations _reservations;
     private readonly SyncOptions _options;
     private readonly SyncPermission _permission;
-    private readonly byte[] _nonce = RandomNumberGenerator.GetBytes(16);
+    private readonly byte[] _nonce;
     private readonly DagCborWriter _writer = new();
 
     private HelloFrame? _peerHello;
@@ -78,11 +77,13 @@ public sealed class SyncSession : IReservationPeer
     private VersionVector? _peerReady;
     private int _uselessFrames;
 
-    internal SyncSession(StoredDatabase database, ReplicaIdentity identity, Reservations reservations, SyncRole role, bool sends, bool wants, SyncOptions? options = null, SyncPermission? permission = null)
+    internal SyncSession(SyncEndpoint local, SyncRole role, bool sends, bool wants, SyncOptions? options = null, SyncPermission? permission = null)
     {
-        _db = database;
-        _identity = identity;
-        _reservations = reservations;
+        _db = local.Database;
+        _identity = local.Identity;
+        _reservations = local.Reservations;
+        Time = local.Time;
+        _nonce = local.Random.GetBytes(16); // from the replica's source, so a simulation replays it
         Role = role;
         Sends = sends;
         Wants = wants;
@@ -99,6 +100,9 @@ public sealed class SyncSession : IReservationPeer
     public bool Wants { get; private set; }
 
     internal StoredDatabase Database => _db;
+
+    /// <summary>The replica's time, which the driver of the session runs on.</summary>
+    internal TimeProvider Time { get; }
 
     /// <summary>The peer's DID, once its hello arrived.</summary>
     public string? PeerDid => _peerHello?.Replica;

@@ -46,6 +46,19 @@ public class IdGeneratorTests
     }
 
     [Fact]
+    public void Plain_uuid_is_a_version_7_uuid_of_the_given_time_and_random_bits()
+    {
+        // What a create with no id makes where the caller names ids: no tag, no counter.
+        Assert.Equal("018bcfe5-687b-7000-8000-000000000000", UuidIds.Plain(Ms, NoRandom));
+        string ones = UuidIds.Plain(Ms, bytes => bytes.Fill(0xFF));
+        Assert.Equal("018bcfe5-687b-7fff-bfff-ffffffffffff", ones); // 12 + 62 random bits
+        var guid = Guid.Parse(ones);
+        Assert.Equal(7, guid.Version);
+        Assert.Equal(Ms, guid.ToByteArray(bigEndian: true).AsSpan(0, 6).ToArray().Aggregate(0L, (ms, b) => ms << 8 | b));
+        Assert.Throws<InvalidOperationException>(() => UuidIds.Plain(-1, NoRandom));
+    }
+
+    [Fact]
     public void Uuid_text_is_a_valid_version_7_uuid_carrying_time_and_tag()
     {
         var ids = new UuidIds(DidA, () => Ms, new Random(1).NextBytes);

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
+using Causeway.Clocks;
 
 namespace Causeway.Schemas;
 
@@ -24,14 +24,16 @@ public sealed class UuidIds
     private int _counter;
 
     /// <param name="replicaDid">The DID of the replica that names the documents.</param>
-    /// <param name="unixMillis">Milliseconds since the Unix epoch; the system clock by default.</param>
-    /// <param name="fillRandom">Fills a buffer with random bytes; the system CSPRNG by default
-    /// (a seeded <see cref="Random"/>'s <c>NextBytes</c> fits, for tests).</param>
+    /// <param name="unixMillis">Milliseconds since the Unix epoch; the system clock by default (a
+    /// replica passes its own, <see cref="ReplicaOptions.PhysicalClock"/>).</param>
+    /// <param name="fillRandom">Fills a buffer with random bytes; the system CSPRNG by default (a
+    /// replica passes its <see cref="ReplicaOptions.Random"/>; a seeded <see cref="Random"/>'s
+    /// <c>NextBytes</c> fits, for tests).</param>
     public UuidIds(string replicaDid, Func<long>? unixMillis = null, Action<Span<byte>>? fillRandom = null)
     {
         Tag = ReplicaTag.Of(replicaDid);
-        _unixMillis = unixMillis ?? (() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-        _fillRandom = fillRandom ?? RandomNumberGenerator.Fill;
+        _unixMillis = unixMillis ?? (() => TimeProvider.System.GetUtcNow().ToUnixTimeMilliseconds());
+        _fillRandom = fillRandom ?? RandomSource.System.Fill;
     }
 
     public ReplicaTag Tag { get; }
@@ -61,8 +63,25 @@ public sealed class UuidIds
         }
         ulong high = ((ulong)millis << 16) | 0x7000UL | (uint)counter;
         ulong low = (0b10UL << 62) | ((ulong)Tag.Value << 30) | random;
-        return $"{high >> 32:x8}-{(high >> 16) & 0xFFFF:x4}-{high & 0xFFFF:x4}-{low >> 48:x4}-{low & 0xFFFF_FFFF_FFFF:x12}";
+        return Text(high, low);
     }
+
+    /// <summary>A plain RFC 9562 UUIDv7, as <see cref="Guid.CreateVersion7()"/> makes it (48 bits of
+    /// milliseconds, then random bits; no tag, no counter), but from the time and randomness given:
+    /// the id of a document created without one where the caller names ids (<see cref="IdGeneration.Client"/>).</summary>
+    internal static string Plain(long unixMillis, Action<Span<byte>> fillRandom)
+    {
+        if (unixMillis is < 0 or > MaxMillis)
+            throw new InvalidOperationException($"The clock reads {unixMillis} ms, outside the 48 bits of a UUIDv7 timestamp.");
+        Span<byte> bytes = stackalloc byte[10];
+        fillRandom(bytes);
+        ulong high = ((ulong)unixMillis << 16) | 0x7000UL | (BinaryPrimitives.ReadUInt16BigEndian(bytes) & 0x0FFFUL);
+        ulong low = (0b10UL << 62) | (BinaryPrimitives.ReadUInt64BigEndian(bytes[2..]) >> 2);
+        return Text(high, low);
+    }
+
+    private static string Text(ulong high, ulong low)
+        => $"{high >> 32:x8}-{(high >> 16) & 0xFFFF:x4}-{high & 0xFFFF:x4}-{low >> 48:x4}-{low & 0xFFFF_FFFF_FFFF:x12}";
 
     /// <summary>Reads the time and replica tag back from an id in this scheme (lower-case
     /// canonical text, version 7, variant 10). For tests and debugging.</summary>
