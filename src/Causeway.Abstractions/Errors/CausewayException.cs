@@ -84,11 +84,7 @@ public sealed class SyncRefusedException(string message) : CausewayException(Err
 public sealed class PeerUnavailableException(string message, Exception? inner = null) : CausewayException(ErrorCodes.PeerUnavailable, message, inner);
 
 /// <summary>A partial replica was asked to read or write documents outside what it holds.</summary>
-public sealed class NotHeldException(string message) : CausewayException(ErrorCodes.NotHeld, message)
-{
-    internal static NotHeldException For(string database, Replication.Subscription holds, string collection, string? id)
-        => new($"This replica holds only {holds} of database '{database}', not {(id is null ? $"all of collection '{collection}'" : $"{collection}/{id}")}: ask a replica that holds it.");
-}
+public sealed class NotHeldException(string message) : CausewayException(ErrorCodes.NotHeld, message);
 
 /// <summary>A document does not fit its collection's schema (a field of the wrong kind or type, a
 /// required field missing), or a schema was refused because a constraint in it cannot be guaranteed.</summary>

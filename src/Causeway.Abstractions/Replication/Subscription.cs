@@ -47,6 +47,11 @@ public sealed class Subscription : IEquatable<Subscription>
             && (s.IdPrefix is null || (o.IdPrefix is not null && o.IdPrefix.StartsWith(s.IdPrefix, StringComparison.Ordinal)))));
     }
 
+    /// <summary>The error for a read or write of <paramref name="database"/> outside what this subscription holds
+    /// (<paramref name="id"/> null: the whole collection).</summary>
+    internal NotHeldException NotHeld(string database, string collection, string? id)
+        => new($"This replica holds only {this} of database '{database}', not {(id is null ? $"all of collection '{collection}'" : $"{collection}/{id}")}: ask a replica that holds it.");
+
     internal void Write(DagCborWriter w)
     {
         if (Selectors is null) { w.WriteNull(); return; }

@@ -15,7 +15,7 @@ internal sealed class ConstraintChecks : ICommitStage
         var holds = commit.Holds;
         ReferenceRules.Enforce(staged, collection =>
         {
-            if (!holds.HoldsWhole(collection)) throw NotHeldException.For(commit.Database.Name, holds, collection, null);
+            if (!holds.HoldsWhole(collection)) throw holds.NotHeld(commit.Database.Name, collection, null);
             return commit.Collection(collection);
         }, holds.Matches);
         UniqueRules.Enforce(staged, commit.Replica);

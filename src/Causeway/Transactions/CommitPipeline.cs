@@ -213,7 +213,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
         var staged = new StagedDocuments(Latest, context, schema);
         foreach (var writes in request.Writes)
         {
-            if (!draft.Holds.Matches(writes.Collection, writes.Id)) throw NotHeldException.For(db.Name, draft.Holds, writes.Collection, writes.Id);
+            if (!draft.Holds.Matches(writes.Collection, writes.Id)) throw draft.Holds.NotHeld(db.Name, writes.Collection, writes.Id);
             staged.Edit(writes.Collection, writes.Id, writes.Intents);
         }
         var local = new LocalCommit(db, staged, draft.Holds, _identity.Did, collection => LatestOf(db, collection, group));
@@ -225,7 +225,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
         for (int i = 0; i < ops.Length; i++)
         {
             var entry = staged.Entries[i];
-            if (!draft.Holds.Matches(entry.Collection, entry.Id)) throw NotHeldException.For(db.Name, draft.Holds, entry.Collection, entry.Id);
+            if (!draft.Holds.Matches(entry.Collection, entry.Id)) throw draft.Holds.NotHeld(db.Name, entry.Collection, entry.Id);
             var op = DocumentOp.Create(entry.Collection, entry.Id, entry.Editor.Effects, context, _stageScratch);
             if (op.Block.Length > MaxDocumentBytes)
                 throw new TooLargeException($"The change to {entry.Collection}/{entry.Id} encodes to {op.Block.Length:N0} bytes; the limit is {MaxDocumentBytes:N0}.");

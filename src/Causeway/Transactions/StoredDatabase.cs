@@ -119,7 +119,7 @@ internal sealed class StoredDatabase
     public void CheckHeld(string collection, string id)
     {
         var holds = Holds;
-        if (!holds.Matches(collection, id)) throw NotHeldException.For(Name, holds, collection, id);
+        if (!holds.Matches(collection, id)) throw holds.NotHeld(Name, collection, id);
     }
 
     /// <summary>Every version of a document up to <paramref name="upTo"/>, oldest first.</summary>
@@ -143,7 +143,7 @@ internal sealed class StoredDatabase
     /// <summary>The live documents of a collection as of <paramref name="position"/>, in id order.</summary>
     public IEnumerable<Document> DocumentsAt(string collection, long position)
     {
-        if (!Holds.HoldsWhole(collection)) throw NotHeldException.For(Name, Holds, collection, null);
+        if (!Holds.HoldsWhole(collection)) throw Holds.NotHeld(Name, collection, null);
         foreach (var (id, version) in _reader.CollectionAt(Runtime, collection, position))
             if (Visible(collection, version, position)) yield return ToDocument(collection, id, version.Value, version);
     }
