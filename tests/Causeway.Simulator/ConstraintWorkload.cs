@@ -127,7 +127,9 @@ public sealed class ConstraintWorkload(Random random, ConstraintSchema schema, A
         }
         var side = by < 0 ? BoundSide.Lower : BoundSide.Upper;
         bool bounded = by < 0 || schema.Max is not null;
-        var expected = by == 0 || !bounded || schema.Rights(counter, db.Replica.Did, side) >= Math.Abs(by)
+        // Past the bound as this replica sees it, no transfer could help: refused as a constraint violation.
+        var expected = by != 0 && (value + by < ConstraintSchema.Min || (by > 0 && value + by > schema.Max)) ? WriteOutcome.ConstraintViolation
+            : by == 0 || !bounded || schema.Rights(counter, db.Replica.Did, side) >= Math.Abs(by)
             ? WriteOutcome.Committed : WriteOutcome.InsufficientRights;
         var (outcome, commit) = await AttemptAsync(db, replica, $"{what} (rights {Describe(counter, db.Replica.Did)}, value {value})", expected, write);
         if (outcome == WriteOutcome.InsufficientRights && by < 0) DecrementsRefused++;

@@ -7,7 +7,10 @@ namespace Causeway.Invariants;
 /// <summary>Keeps bounded counters in bounds (Balegas et al.): a local commit may lower this replica's
 /// rights over a counter only as far as zero. Rights are the counter's movable part plus, for the
 /// home replica, the initial slack (−min below, max above). Every replica spends only its own, and
-/// checks against its exact view of what it gave away, so the sum never crosses the bound.</summary>
+/// checks against its exact view of what it gave away, so the sum never crosses the bound. A change
+/// that takes the counter past its bound as this replica sees it could not be made good by every
+/// right in the database, so it is refused at once as a constraint violation rather than left
+/// waiting for a transfer.</summary>
 internal static class BoundRules
 {
     public static void Enforce(StagedDocuments staged, string replica)
@@ -23,8 +26,12 @@ internal static class BoundRules
                 if (spent == default) continue;
                 var counter = entry.State.Fields.FieldAt(field.Path.Split('.'))?.BCounter;
                 if (counter is null) continue;
-                if (spent.Lower && field.Min is { } min) Check(entry, field.Path, counter, replica, BoundSide.Lower, replica == schema.Home ? -(Int128)min : 0);
-                if (spent.Upper && field.Max is { } max) Check(entry, field.Path, counter, replica, BoundSide.Upper, replica == schema.Home ? max : 0);
+                if (spent.Lower && field.Min is { } min && counter.ExactValue < min)
+                    throw new ConstraintViolationException($"{entry.Collection}/{entry.Id}: '{field.Path}' would be {counter.ExactValue}, below its minimum {min}; no transfer of rights can change that.");
+                if (spent.Upper && field.Max is { } max && counter.ExactValue > max)
+                    throw new ConstraintViolationException($"{entry.Collection}/{entry.Id}: '{field.Path}' would be {counter.ExactValue}, above its maximum {max}; no transfer of rights can change that.");
+                if (spent.Lower && field.Min is { } lower) Check(entry, field.Path, counter, replica, BoundSide.Lower, replica == schema.Home ? -(Int128)lower : 0);
+                if (spent.Upper && field.Max is { } upper) Check(entry, field.Path, counter, replica, BoundSide.Upper, replica == schema.Home ? upper : 0);
             }
         }
     }

@@ -33,7 +33,9 @@ public sealed class BoundedCounterTests
         Assert.Equal(ErrorCodes.InsufficientRights, e.Code);
         Assert.Equal(new RightsShortage("players", "p", "credits", BoundSide.Lower, 70), e.Shortage);
         Assert.Equal(100, Credits(await pair.B.GetAsync("players", "p")));
-        await Assert.ThrowsAsync<InsufficientRightsException>(() => pair.A.PatchAsync("players", "p", FieldOp.Increment("credits", -31)));
+        // Past the minimum as A sees it: no right anywhere could allow it, so it is refused at once.
+        var past = await Assert.ThrowsAsync<ConstraintViolationException>(() => pair.A.PatchAsync("players", "p", FieldOp.Increment("credits", -31)));
+        Assert.Contains("below its minimum 0", past.Message);
 
         await pair.SyncAsync();
         Assert.Equal(30, Credits(await pair.A.GetAsync("players", "p")));
@@ -46,9 +48,11 @@ public sealed class BoundedCounterTests
         await using var pair = await WithPlayerAsync(0);
         await pair.B.PatchAsync("players", "p", FieldOp.Increment("credits", 5));
         await pair.B.PatchAsync("players", "p", FieldOp.Increment("credits", -5));
+        await pair.A.PatchAsync("players", "p", FieldOp.Increment("credits", 10));   // rights of A's
+        await pair.SyncAsync();
         await Assert.ThrowsAsync<InsufficientRightsException>(() => pair.B.PatchAsync("players", "p", FieldOp.Increment("credits", -1)));
         // A whole-document write moves the counter by the difference, and is checked the same way.
-        await Assert.ThrowsAsync<InsufficientRightsException>(() => pair.B.PutAsync("players", "p", Doc.Of("""{"name": "Ann", "credits": -1}""")));
+        await Assert.ThrowsAsync<InsufficientRightsException>(() => pair.B.PutAsync("players", "p", Doc.Of("""{"name": "Ann", "credits": 4}""")));
         var unset = await Assert.ThrowsAsync<SchemaViolationException>(() => pair.B.PatchAsync("players", "p", FieldOp.Unset("credits")));
         Assert.Contains("rights cannot be reset", unset.Message);
     }
@@ -126,7 +130,26 @@ public sealed class BoundedCounterTests
         using (Database.WaitingForRights(TimeSpan.FromSeconds(10)))
             await pair.B.PutAsync("items", "i", Doc.Of("""{"available": 1}"""));
         Assert.Equal(1, (await pair.B.GetAsync("items", "i"))!.Fields.Get("available")!.AsInt());
-        await Assert.ThrowsAsync<InsufficientRightsException>(() => pair.B.PatchAsync("items", "i", FieldOp.Increment("available", 1)));
+        await Assert.ThrowsAsync<ConstraintViolationException>(() => pair.B.PatchAsync("items", "i", FieldOp.Increment("available", 1)));
+    }
+
+    /// <summary>A change that would take the counter past its bound even with every right in the
+    /// database is refused at once as a constraint violation, also inside a wait: no transfer can fix it.</summary>
+    [Fact]
+    public async Task A_change_past_the_bound_is_a_constraint_violation_at_once_even_when_waiting()
+    {
+        await using var replica = Replica.OpenInMemory();
+        var db = await replica.CreateDatabaseAsync("shop");
+        await db.SetSchemaAsync(Causeway.Schemas.SchemaJson.Parse(Players));
+        await db.PutAsync("players", "p", Doc.Of("""{"name": "Ann", "credits": 6}"""));
+        using var wait = Database.WaitingForRights(TimeSpan.FromSeconds(30));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var e = await Assert.ThrowsAsync<ConstraintViolationException>(() => db.PatchAsync("players", "p", FieldOp.Increment("credits", -7)));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"refused after {clock.Elapsed.TotalSeconds:0.0} s: it waited");
+        Assert.Equal(ErrorCodes.ConstraintViolation, e.Code);
+        Assert.Contains("'credits' would be -1, below its minimum 0", e.Message);
+        Assert.Equal(6, Credits(await db.GetAsync("players", "p")));
+        await db.PatchAsync("players", "p", FieldOp.Increment("credits", -6));   // down to the bound is fine
     }
 
     /// <summary>Found by the demo: two replicas short of the same rights, asking each other, each give
@@ -134,8 +157,13 @@ public sealed class BoundedCounterTests
     [Fact]
     public async Task Two_replicas_waiting_for_the_same_missing_rights_each_give_up_at_their_timeout()
     {
-        await using var pair = await WithPlayerAsync(10);
-        await pair.A.PatchAsync("players", "p", FieldOp.Increment("credits", -10));   // no replica holds any rights now
+        // The rights are C's, and C is away: A and B hold none and can only ask each other.
+        await using var pair = await WithPlayerAsync(0);
+        await using var c = Replica.OpenInMemory();
+        var dbC = await c.CreateDatabaseAsync("shop");
+        await pair.B.SyncWithAsync(dbC, SyncDirection.Both);
+        await dbC.PatchAsync("players", "p", FieldOp.Increment("credits", 10));
+        await pair.B.SyncWithAsync(dbC, SyncDirection.Both);
         await pair.SyncAsync();
         await using var link = pair.A.Replicate(pair.B);
         await Eventually.TrueAsync(() => link.Status.State == "live");
