@@ -38,6 +38,10 @@ public sealed class Subscription : IEquatable<Subscription>
     /// <summary>Whether every document of <paramref name="collection"/> is selected.</summary>
     public bool HoldsWhole(string collection) => Selectors is null || Schemas.SystemCollections.IsSystem(collection) || Selectors.Any(s => s.Collection == collection && s.IdPrefix is null);
 
+    /// <summary>Whether every document of <paramref name="collection"/> whose id starts with <paramref name="prefix"/> is selected.</summary>
+    public bool HoldsPrefix(string collection, string prefix)
+        => HoldsWhole(collection) || Selectors!.Any(s => s.Collection == collection && s.IdPrefix is not null && prefix.StartsWith(s.IdPrefix, StringComparison.Ordinal));
+
     /// <summary>Whether every document <paramref name="other"/> selects, this selects too.</summary>
     public bool Covers(Subscription other)
     {

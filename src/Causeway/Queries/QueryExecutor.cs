@@ -26,7 +26,7 @@ internal static class QueryExecutor
         // One more than the limit tells whether another page follows.
         var top = new TopK<(Document Document, SortPosition Sort)>(query.Limit + 1, Comparer<(Document Document, SortPosition Sort)>.Create((a, b) => order.Compare(a.Sort, b.Sort)));
         int scanned = 0;
-        foreach (var document in database.DocumentsAt(query.Collection, position))
+        foreach (var document in database.DocumentsAt(query.Collection, position, IdConfinement.Of(query.Filter)))
         {
             if ((++scanned & 255) == 0) cancellation.ThrowIfCancellationRequested();
             if (query.Filter is not null && !PredicateEvaluator.Matches(query.Filter, document)) continue;

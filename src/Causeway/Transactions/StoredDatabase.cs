@@ -140,12 +140,16 @@ internal sealed class StoredDatabase
     /// <summary>Every stored version of a collection's documents as of <paramref name="position"/>, in id order, deleted ones included.</summary>
     public IEnumerable<(string Id, VersionRecord Version)> VersionsAt(string collection, long position) => _reader.CollectionAt(Runtime, collection, position);
 
-    /// <summary>The live documents of a collection as of <paramref name="position"/>, in id order.</summary>
-    public IEnumerable<Document> DocumentsAt(string collection, long position)
+    /// <summary>The live documents of a collection as of <paramref name="position"/>, in id order. A
+    /// partial replica that holds only some ids of the collection answers when the caller confines
+    /// the ids to prefixes it holds (<paramref name="idPrefixes"/>), and refuses (not_held) otherwise.</summary>
+    public IEnumerable<Document> DocumentsAt(string collection, long position, IReadOnlyList<string>? idPrefixes = null)
     {
-        if (!Holds.HoldsWhole(collection)) throw Holds.NotHeld(Name, collection, null);
+        var holds = Holds;
+        bool whole = holds.HoldsWhole(collection);
+        if (!whole && (idPrefixes is null || !idPrefixes.All(p => holds.HoldsPrefix(collection, p)))) throw holds.NotHeld(Name, collection, null);
         foreach (var (id, version) in _reader.CollectionAt(Runtime, collection, position))
-            if (Visible(collection, version, position)) yield return ToDocument(collection, id, version.Value, version);
+            if ((whole || holds.Matches(collection, id)) && Visible(collection, version, position)) yield return ToDocument(collection, id, version.Value, version);
     }
 
     /// <summary>The version of a document as of <paramref name="position"/>, as stored (whether or not this replica holds it).</summary>

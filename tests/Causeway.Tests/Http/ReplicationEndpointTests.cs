@@ -133,6 +133,19 @@ public sealed class ReplicationEndpointTests : IAsyncLifetime
         await (await _a.Admin.PutAsync("/v1/dbs/shop/docs/orders/us-9", HttpExtensions.Json("{}"))).ProblemAsync(409, ErrorCodes.NotHeld);
         Assert.True((await (await _a.Admin.GetAsync("/v1/dbs/shop/verify")).JsonAsync()).GetProperty("ok").GetBoolean());
 
+        // A query confined to ids it holds runs; one that could reach other ids is refused.
+        async Task<HttpResponseMessage> QueryAsync(string where)
+            => await _a.Admin.PostAsync("/v1/dbs/shop/query", HttpExtensions.Json($$"""{"collection": "orders", "where": {{where}}}"""));
+        var held = await (await QueryAsync("""{"path": "_id", "prefix": "eu-"}""")).JsonAsync();
+        Assert.Equal(4, held.GetProperty("docs").GetArrayLength());
+        var narrower = await (await QueryAsync("""{"and": [{"path": "total", "eq": 1}, {"path": "_id", "prefix": "eu-1"}]}""")).JsonAsync();
+        Assert.Equal("eu-1", Assert.Single(narrower.GetProperty("docs").EnumerateArray()).GetProperty("_id").GetString());
+        var ids = await (await QueryAsync("""{"or": [{"path": "_id", "eq": "eu-0"}, {"path": "_id", "in": ["eu-3", "eu-7"]}]}""")).JsonAsync();
+        Assert.Equal(2, ids.GetProperty("docs").GetArrayLength());
+        await (await QueryAsync("""{"path": "_id", "prefix": "e"}""")).ProblemAsync(409, ErrorCodes.NotHeld);
+        await (await QueryAsync("""{"or": [{"path": "_id", "prefix": "eu-"}, {"path": "total", "eq": 2}]}""")).ProblemAsync(409, ErrorCodes.NotHeld);
+        await (await QueryAsync("""{"not": {"path": "_id", "prefix": "us-"}}""")).ProblemAsync(409, ErrorCodes.NotHeld);
+
         // Writes it holds go back to the full replica.
         await WriteAsync(_a, "shop", "orders", "eu-9", """{"total": 9}""");
         string both = JsonSerializer.Serialize(new { peer = _b.Url.ToString(), token = _b.AdminToken, collections = new[] { "orders/eu-" } });
