@@ -73,7 +73,8 @@ public static class InvariantChecks
 
     /// <summary>SHA-256 over every document the database ever touched (the schema's collections and
     /// <c>_schema</c> among them), in (collection, id) order:
-    /// whether it exists, its fields as canonical DAG-CBOR, and its CRDT state as stored.</summary>
+    /// whether it exists, its fields as canonical DAG-CBOR, its CRDT state as stored, and the whole
+    /// answer a read gives (<c>_meta</c> included, but for the position, which is each replica's own).</summary>
     public static async Task<string> FingerprintAsync(Database db)
     {
         long position = db.Position;
@@ -102,6 +103,12 @@ public static class InvariantChecks
             if (version is null) writer.WriteNull();
             else DocumentStateCodec.Write(writer, version.State);
             writer.WriteEndArray();
+            hash.AppendData(writer.Encode());
+            // The whole answer a reader gets, _meta included (but its position, which is this replica's own).
+            var answer = (await db.GetAsync(collection, id))?.ToJsonObject();
+            answer?["_meta"]!.AsObject().Remove("position");
+            writer.Reset();
+            writer.WriteText(answer?.ToJsonString() ?? "null");
             hash.AppendData(writer.Encode());
         }
         return Convert.ToHexStringLower(hash.GetHashAndReset());

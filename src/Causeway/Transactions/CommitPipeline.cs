@@ -254,6 +254,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
         for (int i = 0; i < states.Length; i++)
         {
             var (entry, size) = states[i];
+            // A local commit's HLC time is above everything this replica has seen, so it is the latest change.
             versions[i] = new VersionRecord { Position = position, Commit = commit.Id, Origin = commit.Origin, Time = time, OpIndex = i, State = entry.State, SizeEstimate = size };
             changed[i] = new ChangedDocument(entry.Collection, entry.Id, !entry.State.Exists);
             group.Overlay[(db.Id, entry.Collection, entry.Id)] = versions[i];
@@ -339,7 +340,15 @@ internal sealed class CommitPipeline : IAsyncDisposable
                     try { SchemaVersion.FromDocument(state.ToValue(), commit.Id, position); }
                     catch (CorruptDataException e) { throw new InvalidCommitException($"{where} stores a schema this replica cannot read: {e.Message}"); }
                 }
-                var version = new VersionRecord { Position = position, Commit = commit.Id, Origin = commit.Origin, Time = commit.Time, OpIndex = i, State = state, SizeEstimate = (previous?.SizeEstimate ?? 0) + op.Block.Length };
+                // What _meta shows: the document's causally latest change, the same on every replica
+                // whatever order concurrent commits arrived in.
+                var change = new ChangeStamp(commit.Id, commit.Origin, commit.Time);
+                var latest = previous is null ? change : ChangeStamp.Later(previous.Latest, change);
+                var version = new VersionRecord
+                {
+                    Position = position, Commit = commit.Id, Origin = commit.Origin, Time = commit.Time, OpIndex = i, State = state,
+                    SizeEstimate = (previous?.SizeEstimate ?? 0) + op.Block.Length, LatestChange = latest == change ? null : latest,
+                };
                 versions.Add(version);
                 changed.Add(new ChangedDocument(op.Collection, op.Id, !state.Exists));
                 overlay[key] = version;

@@ -7,7 +7,8 @@ using Causeway.Replication;
 namespace Causeway.Transactions;
 
 /// <summary>One version of a document: the state after the commit at <see cref="Position"/>.
-/// Stored as [position, commit, origin, time, op-index, state].</summary>
+/// Stored as [position, commit, origin, time, op-index, state], followed by [latest commit, latest
+/// origin, latest time] when <see cref="Latest"/> is not the commit that made this version.</summary>
 internal sealed class VersionRecord
 {
     public required long Position { get; init; }
@@ -17,6 +18,14 @@ internal sealed class VersionRecord
 
     /// <summary>Which operation of the commit made this version (for history).</summary>
     public required int OpIndex { get; init; }
+
+    /// <summary>The document's causally latest change (what <c>_meta</c> shows): of every commit
+    /// that changed it, the one with the highest HLC time, ties broken by origin. A causally later
+    /// commit always has a higher HLC time, so replicas that applied the same commits, in whatever
+    /// order, agree on it; unset, it is the commit that made this version.</summary>
+    public ChangeStamp? LatestChange { get; init; }
+
+    public ChangeStamp Latest => LatestChange ?? new ChangeStamp(Commit, Origin, Time);
 
     /// <summary>Treated as immutable once the record exists: editors work on a clone.</summary>
     public required DocumentState State { get; init; }
@@ -32,33 +41,52 @@ internal sealed class VersionRecord
     public byte[] Encode(DagCborWriter writer)
     {
         writer.Reset();
-        writer.WriteStartArray(6);
+        bool latestElsewhere = LatestChange is { } latest && latest.Commit != Commit;
+        writer.WriteStartArray(latestElsewhere ? 9 : 6);
         writer.WriteInt64(Position);
         writer.WriteLink(Commit);
         writer.WriteText(Origin);
         writer.WriteInt64(Time.Raw);
         writer.WriteInt64(OpIndex);
         DocumentStateCodec.Write(writer, State);
+        if (latestElsewhere)
+        {
+            writer.WriteLink(LatestChange!.Value.Commit);
+            writer.WriteText(LatestChange.Value.Origin);
+            writer.WriteInt64(LatestChange.Value.Time.Raw);
+        }
         writer.WriteEndArray();
         return writer.Encode();
     }
 
     public static VersionRecord Decode(ReadOnlyMemory<byte> bytes) => Stored.Decode(bytes, r =>
     {
-        r.ReadStartArray();
-        var record = new VersionRecord
-        {
-            SizeEstimate = bytes.Length,
-            Position = r.ReadInt64(),
-            Commit = r.ReadLink(),
-            Origin = r.ReadText(),
-            Time = HlcTimestamp.FromRaw(r.ReadInt64()),
-            OpIndex = (int)r.ReadInt64(),
-            State = DocumentStateCodec.Read(r),
-        };
+        int length = r.ReadStartArray();
+        long position = r.ReadInt64();
+        var commit = r.ReadLink();
+        string origin = r.ReadText();
+        var time = HlcTimestamp.FromRaw(r.ReadInt64());
+        int opIndex = (int)r.ReadInt64();
+        var state = DocumentStateCodec.Read(r);
+        ChangeStamp? latest = length == 9 ? new ChangeStamp(r.ReadLink(), r.ReadText(), HlcTimestamp.FromRaw(r.ReadInt64())) : null;
         r.ReadEndArray();
-        return record;
+        return new VersionRecord
+        {
+            SizeEstimate = bytes.Length, Position = position, Commit = commit, Origin = origin, Time = time, OpIndex = opIndex, State = state, LatestChange = latest,
+        };
     });
+}
+
+/// <summary>A commit that changed a document, as its <c>_meta</c> shows it.</summary>
+internal readonly record struct ChangeStamp(Cid Commit, string Origin, HlcTimestamp Time)
+{
+    /// <summary>The later of two changes of one document: the higher HLC time, ties by origin.</summary>
+    public static ChangeStamp Later(ChangeStamp a, ChangeStamp b)
+    {
+        int c = a.Time.CompareTo(b.Time);
+        if (c == 0) c = string.CompareOrdinal(a.Origin, b.Origin);
+        return c >= 0 ? a : b;
+    }
 }
 
 /// <summary>A commit as stored: its block, its operation blocks and where it was applied. A partial

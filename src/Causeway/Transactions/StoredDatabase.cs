@@ -169,7 +169,9 @@ internal sealed class StoredDatabase
     }
 
     public Document ToDocument(string collection, string id, Value fields, VersionRecord? version)
-        => new(collection, id, fields, version?.Commit, version?.Position ?? 0, version?.Time.ToDateTimeOffset() ?? DateTimeOffset.UnixEpoch, version?.Origin ?? ReplicaDid);
+        => version?.Latest is { } latest
+            ? new(collection, id, fields, latest.Commit, version.Position, latest.Time.ToDateTimeOffset(), latest.Origin)
+            : new(collection, id, fields, null, 0, DateTimeOffset.UnixEpoch, ReplicaDid);
 
     /// <summary>The schema as of <paramref name="position"/>.</summary>
     public SchemaVersion SchemaAt(long position)
