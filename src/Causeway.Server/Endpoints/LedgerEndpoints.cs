@@ -27,6 +27,12 @@ internal static class LedgerEndpoints
             string? feed = context.Request.Query["feed"];
             if (feed is not null && feed != "sse" && feed != "poll")
                 throw new InvalidInputException(ErrorCodes.InvalidOp, $"'feed' is 'poll' (the default) or 'sse', not '{Documents.Names.Clip(feed)}'.");
+            if (feed == "sse" && context.Request.Headers["Last-Event-ID"] is { Count: > 0 } lastEvent)
+            {
+                // A reconnecting EventSource resends its URL and the id of the last event it got: resume after it.
+                if (!long.TryParse(lastEvent.ToString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out since))
+                    throw new InvalidInputException(ErrorCodes.InvalidCursor, $"'Last-Event-ID' is the position of the last event received, not '{Documents.Names.Clip(lastEvent.ToString())}'.");
+            }
             if (since > database.Position) throw new InvalidInputException(ErrorCodes.InvalidCursor, $"'since' {since} is beyond the database's position {database.Position}.");
 
             if (feed == "sse")

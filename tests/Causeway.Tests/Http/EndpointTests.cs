@@ -220,6 +220,34 @@ public sealed class EndpointTests : IAsyncLifetime
         Assert.Equal("live", events[1].GetProperty("docs")[0].GetProperty("id").GetString());
     }
 
+    /// <summary>A reconnecting EventSource sends the id of the last event it got: the feed resumes after
+    /// it, whatever its URL's since says, and every event carries its position as its id.</summary>
+    [Fact]
+    public async Task A_server_sent_feed_resumes_after_the_last_event_id()
+    {
+        for (int i = 0; i < 6; i++) await Put($"/v1/dbs/shop/docs/c/d{i}", "{}");
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/dbs/shop/changes?since=0&feed=sse");
+        request.Headers.Add("Last-Event-ID", "4");
+        using var response = await Admin.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cts.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cts.Token));
+        var ids = new List<long>();
+        var positions = new List<long>();
+        while (positions.Count < 2)
+        {
+            var line = await reader.ReadLineAsync(cts.Token);
+            if (line is null) break;
+            if (line.StartsWith("id: ")) ids.Add(long.Parse(line[4..]));
+            if (line.StartsWith("data: ")) positions.Add(JsonDocument.Parse(line[6..]).RootElement.GetProperty("position").GetInt64());
+        }
+        Assert.Equal([5L, 6L], positions);
+        Assert.Equal(positions, ids);
+
+        using var bad = new HttpRequestMessage(HttpMethod.Get, "/v1/dbs/shop/changes?feed=sse");
+        bad.Headers.Add("Last-Event-ID", "x1");
+        await (await Admin.SendAsync(bad)).ProblemAsync(400, ErrorCodes.InvalidCursor);
+    }
+
     [Fact]
     public async Task Verify_and_raw_commit_blocks()
     {
