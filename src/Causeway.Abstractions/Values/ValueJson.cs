@@ -86,6 +86,8 @@ public static class ValueJson
 
     private static Value ReadTyped(string tag, Value content)
     {
+        if (tag is not ("$decimal" or "$time" or "$bytes"))
+            throw new InvalidInputException(ErrorCodes.InvalidValue, $"Keys starting with '$' are reserved; '{Clip(tag)}' is not a known type tag ($decimal, $time, $bytes).");
         if (content.Kind != ValueKind.String)
             throw new InvalidInputException(ErrorCodes.InvalidValue, $"'{tag}' takes a string.");
         string s = content.AsString();

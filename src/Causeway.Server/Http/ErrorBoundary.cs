@@ -47,7 +47,10 @@ internal sealed class ErrorBoundary(RequestDelegate next, ILogger<ErrorBoundary>
         {
             StatusCodes.Status404NotFound => (ErrorCodes.NotFound, $"No endpoint at {Clip(context.Request.Method)} {Clip(context.Request.Path.Value)}."),
             StatusCodes.Status405MethodNotAllowed => (ErrorCodes.MethodNotAllowed, $"{Clip(context.Request.Method)} is not allowed on {Clip(context.Request.Path.Value)}."),
-            StatusCodes.Status415UnsupportedMediaType => (ErrorCodes.UnsupportedMediaType, $"Send the body as application/json (got '{Clip(context.Request.ContentType ?? "none")}')."),
+            // Routing refused the type before any endpoint ran, so say what the contract takes rather than guess.
+            StatusCodes.Status415UnsupportedMediaType => (ErrorCodes.UnsupportedMediaType,
+                $"{Clip(context.Request.Method)} {Clip(context.Request.Path.Value)} does not take a body of type '{Clip(context.Request.ContentType ?? "none")}': "
+                + (context.Request.Path.Value?.EndsWith("/import", StringComparison.Ordinal) == true ? "send the archive as application/vnd.ipld.car." : "send JSON as application/json.")),
             StatusCodes.Status413PayloadTooLarge => (ErrorCodes.TooLarge, "The request body is larger than the server accepts."),
             >= 500 => (ErrorCodes.Internal, "The server failed to handle the request; it was logged."),
             _ => (ErrorCodes.InvalidJson, "The request could not be read."),

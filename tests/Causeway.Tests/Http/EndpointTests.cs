@@ -320,7 +320,14 @@ public sealed class ArchiveEndpointTests
         var bad = new ByteArrayContent(damaged);
         bad.Headers.ContentType = new("application/vnd.ipld.car");
         await (await b.Admin.PostAsync("/v1/dbs/shop/import", bad)).ProblemAsync(400, Causeway.Errors.ErrorCodes.InvalidCbor);
-        await (await b.Admin.PostAsync("/v1/dbs/shop/import", HttpExtensions.Json("{}"))).ProblemAsync(415, Causeway.Errors.ErrorCodes.UnsupportedMediaType);
+        var wrongType = await (await b.Admin.PostAsync("/v1/dbs/shop/import", HttpExtensions.Json("{}"))).ProblemAsync(415, Causeway.Errors.ErrorCodes.UnsupportedMediaType);
+        // It names the type the endpoint takes, not the one it was sent.
+        Assert.Contains("send the archive as application/vnd.ipld.car", wrongType.GetProperty("detail").GetString());
+        var json = await (await b.Admin.PutAsync("/v1/dbs/shop/docs/c/x", new StringContent("{}", System.Text.Encoding.UTF8, "text/plain"))).ProblemAsync(415, Causeway.Errors.ErrorCodes.UnsupportedMediaType);
+        Assert.Contains("application/json", json.GetProperty("detail").GetString());
+        // A reserved key in a document names itself as one, whatever it holds.
+        var reserved = await (await b.Admin.PutAsync("/v1/dbs/shop/docs/c/x", HttpExtensions.Json("""{"a": {"$gt": 1}}"""))).ProblemAsync(400, Causeway.Errors.ErrorCodes.InvalidValue);
+        Assert.Contains("Keys starting with '$' are reserved; '$gt' is not a known type tag", reserved.GetProperty("detail").GetString());
         await (await b.Reader.PostAsync("/v1/dbs/shop/import", content)).ProblemAsync(403, Causeway.Errors.ErrorCodes.Forbidden);
     }
 }
