@@ -171,10 +171,10 @@ public sealed class SyncSession : IReservationPeer
                     // The acceptor's proof can overtake its hello on a network that reorders. Drop it: the
                     // initiator resends its hello until answered, and the answer brings both again.
                     if (Role == SyncRole.Initiator) return [];
-                    throw Refuse("a proof before its hello");
+                    throw Refusal.PeerSent("a proof before its hello");
                 }
                 if (!Signatures.Verify(_peerHello.Replica, SyncFrameCodec.ProofPayload(_db.Name, _nonce, _peerHello.Replica), proof.Signature))
-                    throw Refuse($"a proof that does not verify: it does not hold the key of {_peerHello.Replica}");
+                    throw Refusal.PeerSent($"a proof that does not verify: it does not hold the key of {_peerHello.Replica}");
                 _peerProven = true;
                 _lastProgressAt = now;
                 _reservations.Attach(this);
@@ -190,7 +190,7 @@ public sealed class SyncSession : IReservationPeer
             // sends on. Drop the frame (its sender resends what goes unacknowledged); PumpAsync repeats
             // the handshake until the proof comes. Before any hello, though, no honest peer sends this.
             if (_peerHello is not null) return [];
-            throw Refuse($"a {frame.GetType().Name} before the handshake finished");
+            throw Refusal.PeerSent($"a {frame.GetType().Name} before the handshake finished");
         }
         switch (frame)
         {
@@ -218,7 +218,7 @@ public sealed class SyncSession : IReservationPeer
                 _reservations.Answered(this, new Answer(answer.Id, answer.Granted, answer.Commit, answer.Code, answer.Detail));
                 return [];
             case ReadyFrame ready:
-                if (!Wants) throw Refuse("a ready mark although this side receives nothing");
+                if (!Wants) throw Refusal.PeerSent("a ready mark although this side receives nothing");
                 // Merged, not replaced: a resent mark can arrive before an older one that was delayed.
                 var marks = _peerReady?.Clone() ?? new VersionVector();
                 marks.Merge(ready.Clock);
@@ -226,7 +226,7 @@ public sealed class SyncSession : IReservationPeer
                 _peerHas.Merge(ready.Clock);
                 return [Ack()];
             default:
-                throw Refuse($"an unexpected {frame.GetType().Name}");
+                throw Refusal.PeerSent($"an unexpected {frame.GetType().Name}");
         }
     }
 
@@ -376,14 +376,14 @@ public sealed class SyncSession : IReservationPeer
         if (_peerHello is not null)
         {
             // The peer said hello again: our answer got lost. Answer again (the same hello and proof).
-            if (hello.Replica != _peerHello.Replica || !hello.Nonce.AsSpan().SequenceEqual(_peerHello.Nonce)) throw Refuse("a second, different hello");
+            if (hello.Replica != _peerHello.Replica || !hello.Nonce.AsSpan().SequenceEqual(_peerHello.Nonce)) throw Refusal.PeerSent("a second, different hello");
             return Role == SyncRole.Acceptor ? [Hello(), Proof()] : [Proof()];
         }
-        if (hello.Version != SyncFrame.ProtocolVersion) throw Refuse($"protocol version {hello.Version}; this replica speaks {SyncFrame.ProtocolVersion}");
-        if (hello.Database != _db.Name) throw Refuse($"a hello for database '{Documents.Names.Clip(hello.Database)}' on a session for '{_db.Name}'");
-        if (!DidKey.IsValid(hello.Replica)) throw Refuse($"a hello from '{Documents.Names.Clip(hello.Replica)}', which is not a did:key");
-        if (hello.Replica == _db.ReplicaDid) throw Refuse("a hello from this very replica: a replica does not sync with itself");
-        if (hello.Nonce.Length != 16) throw Refuse("a nonce that is not 16 bytes");
+        if (hello.Version != SyncFrame.ProtocolVersion) throw Refusal.PeerSent($"protocol version {hello.Version}; this replica speaks {SyncFrame.ProtocolVersion}");
+        if (hello.Database != _db.Name) throw Refusal.PeerSent($"a hello for database '{Documents.Names.Clip(hello.Database)}' on a session for '{_db.Name}'");
+        if (!DidKey.IsValid(hello.Replica)) throw Refusal.PeerSent($"a hello from '{Documents.Names.Clip(hello.Replica)}', which is not a did:key");
+        if (hello.Replica == _db.ReplicaDid) throw Refusal.PeerSent("a hello from this very replica: a replica does not sync with itself");
+        if (hello.Nonce.Length != 16) throw Refusal.PeerSent("a nonce that is not 16 bytes");
         if (Role == SyncRole.Acceptor)
         {
             if (hello.Sends && !_permission.MayPush) throw new ForbiddenException($"The token may not write database '{_db.Name}', so the peer may not push to it.");
@@ -393,8 +393,8 @@ public sealed class SyncSession : IReservationPeer
         }
         else
         {
-            if (Sends && !hello.Wants) throw Refuse("a hello that does not take the commits this side pushes");
-            if (Wants && !hello.Sends) throw Refuse("a hello that does not send the commits this side pulls");
+            if (Sends && !hello.Wants) throw Refusal.PeerSent("a hello that does not take the commits this side pushes");
+            if (Wants && !hello.Sends) throw Refusal.PeerSent("a hello that does not send the commits this side pulls");
         }
         _peerHello = hello;
         _helloSentAt = now;
@@ -430,7 +430,7 @@ public sealed class SyncSession : IReservationPeer
 
     private async Task<IReadOnlyList<SyncFrame>> OnCommitsAsync(CommitsFrame frame, long now, CancellationToken cancellation)
     {
-        if (!Wants) throw Refuse("commits on a session where this side receives nothing");
+        if (!Wants) throw Refusal.PeerSent("commits on a session where this side receives nothing");
         var local = _db.Runtime.Record.Clock;
         var fresh = new List<RemoteCommit>();
         foreach (var shipped in frame.Commits)
@@ -479,7 +479,7 @@ public sealed class SyncSession : IReservationPeer
         {
             // Only a full buffer counts: after one lost frame an honest sender's whole window can arrive
             // before the resend, each frame unusable yet, and the window is smaller than the buffer.
-            throw Refuse($"{_uselessFrames} frames in a row of commits whose parents never came, with the pending buffer full");
+            throw Refusal.PeerSent($"{_uselessFrames} frames in a row of commits whose parents never came, with the pending buffer full");
         }
         CheckForGaps();
         return [Ack()];
@@ -559,5 +559,4 @@ public sealed class SyncSession : IReservationPeer
         return missing;
     }
 
-    private static SyncRefusedException Refuse(string what) => new($"The peer sent {what}.");
 }
