@@ -1,34 +1,24 @@
-using System.Collections;
-using System.Collections.Concurrent;
-using System.Reflection;
 using Causeway.Invariants;
 using Causeway.Replication;
 
 namespace Causeway.Simulator;
 
-/// <summary>Looks inside a database's <see cref="Reservations"/> (by reflection: it exposes none of
-/// this) to tell when the work it does off the caller's flow has run. An ask completes on a thread
+/// <summary>Looks inside a database's <see cref="Reservations"/> (at its internal <see cref="AskRouting"/>)
+/// to tell when the work it does off the caller's flow has run. An ask completes on a thread
 /// of the pool (an answer, a grant commit applied, a session closed), and a relayed answer then
 /// commits its grant there too; the simulator waits for that work to finish before its next step,
 /// so every seed still replays exactly.</summary>
 internal static class ReservationsProbe
 {
-    private const BindingFlags Private = BindingFlags.NonPublic | BindingFlags.Instance;
-    private static readonly FieldInfo PendingField = Field("_pending");
-    private static readonly FieldInfo InFlightField = Field("_inFlight");
-    private static readonly PropertyInfo OutcomeProperty = PendingField.FieldType.GetGenericArguments()[1].GetProperty("Outcome")
-        ?? throw new InvalidOperationException("Reservations' pending asks have no Outcome: update ReservationsProbe.");
-
     /// <summary>The asks of this replica in flight, by what they ask for (concurrent asks for the same thing share one).</summary>
-    public static IEnumerable<KeyValuePair<Reservation, Task<AskOutcome>>> InFlight(Reservations reservations)
-        => ((ConcurrentDictionary<Reservation, Lazy<Task<AskOutcome>>>)InFlightField.GetValue(reservations)!).Select(e => KeyValuePair.Create(e.Key, e.Value.Value));
+    public static IEnumerable<KeyValuePair<Reservation, Task<AskOutcome>>> InFlight(Reservations reservations) => reservations.Routing.InFlight;
 
     /// <summary>True when nothing this replica's asks started can still run by itself: every ask in
     /// flight waits for an answer, or for a granted commit that is not here yet.</summary>
     public static bool Quiet(Database db)
     {
         var inFlight = InFlight(db.Reservations);
-        var pending = (IDictionary)PendingField.GetValue(db.Reservations)!;
+        var pending = db.Reservations.Routing.Pending.ToList();
         if (!inFlight.Any() && pending.Count == 0) return true;
         int waiting = 0;
         foreach (var (_, ask) in inFlight)
@@ -37,10 +27,9 @@ internal static class ReservationsProbe
             waiting++;
         }
         int asks = 0;
-        foreach (DictionaryEntry entry in pending)
+        foreach (var (_, outcome) in pending)
         {
             asks++;
-            var outcome = (Task<AskOutcome>)OutcomeProperty.GetValue(entry.Value)!;
             if (!outcome.IsCompleted) continue;
             // Answered: a refusal ends the ask at once, a grant once its commit is here.
             if (outcome.Result.Commit is not { } commit || db.HasCommit(commit)) return false;
@@ -53,9 +42,9 @@ internal static class ReservationsProbe
     public static string Describe(Database db)
     {
         var inFlight = InFlight(db.Reservations).Select(e => $"{e.Key}: {e.Value.Status}");
-        var pending = ((IDictionary)PendingField.GetValue(db.Reservations)!).Cast<DictionaryEntry>().Select(e =>
+        var pending = db.Reservations.Routing.Pending.Select(e =>
         {
-            var outcome = (Task<AskOutcome>)OutcomeProperty.GetValue(e.Value)!;
+            var outcome = e.Value;
             return !outcome.IsCompleted ? $"#{e.Key} unanswered"
                 : outcome.Result.Commit is { } commit ? $"#{e.Key} granted by {commit} ({(db.HasCommit(commit) ? "here" : "not here")})"
                 : $"#{e.Key} refused ({outcome.Result.Code})";
@@ -73,7 +62,4 @@ internal static class ReservationsProbe
         if (rule is null || held >= ask.Amount) return null;
         return ask with { Amount = (long)Int128.Min(long.MaxValue, ask.Amount - Int128.Max(held, 0)) };
     }
-
-    private static FieldInfo Field(string name) => typeof(Reservations).GetField(name, Private)
-        ?? throw new InvalidOperationException($"Reservations has no field {name}: update ReservationsProbe.");
 }
