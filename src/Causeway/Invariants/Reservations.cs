@@ -25,7 +25,7 @@ public sealed class Reservations
         _holdings = new Holdings(db);
         _routing = new AskRouting(db, _holdings);
         _grants = new Grants(db, _holdings, _routing, relayAsks);
-        _sequenceIds = new SequenceIds(db, _routing);
+        _sequenceIds = new SequenceIds(db, _routing, refill: rebalanceInterval is not null);
         _rebalancing = new Rebalancing(db, _holdings, rebalanceInterval);
     }
 
@@ -58,6 +58,11 @@ public sealed class Reservations
     public Task<AskOutcome> AskAsync(Reservation what, TimeSpan timeout) => _routing.AskAsync(what, timeout);
 
     internal void Attach(IReservationPeer session) => _routing.Attach(session);
+
+    /// <summary>A session with <paramref name="peer"/> was just established and this replica sends it
+    /// commits: the home hands it the scarce rights it will need before it needs them (a block of
+    /// every sequence it has too few of), so the grants travel in this very session.</summary>
+    internal Task WelcomeAsync(string peer, CancellationToken cancellation) => _sequenceIds.HandOutAsync(peer, cancellation);
 
     internal void Detach(IReservationPeer session) => _routing.Detach(session);
 

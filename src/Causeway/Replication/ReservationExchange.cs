@@ -33,6 +33,10 @@ internal sealed class ReservationExchange(Reservations reservations, IReservatio
     /// <summary>The session is established: this replica may ask the peer.</summary>
     public void Attach() => reservations.Attach(peer);
 
+    /// <summary>The session is established and this side sends: hand the peer what it should hold
+    /// before it needs it. Runs before the first batch, so its grants travel in this session.</summary>
+    public Task WelcomeAsync(CancellationToken cancellation) => peer.PeerDid is { } did ? reservations.WelcomeAsync(did, cancellation) : Task.CompletedTask;
+
     /// <summary>The session is over: this replica stops asking the peer for anything.</summary>
     public void Close() => reservations.Detach(peer);
 

@@ -100,6 +100,7 @@ public sealed class SyncSession : IReservationPeer
                 if (!_handshake.OnProof(proof)) return [];
                 _sender.Progressed(now);
                 _reservations.Attach();
+                if (Sends) await _reservations.WelcomeAsync(cancellation).ConfigureAwait(false);
                 return [];
             case ErrorFrame error:
                 EndedByPeer = true;

@@ -120,6 +120,23 @@ public sealed class SchemaEndpointTests : IAsyncLifetime
         Assert.Equal(70, doc.GetProperty("credits").GetInt64());
     }
 
+    /// <summary>Two servers synced once, both ways, then apart: the one that is not the home still
+    /// numbers new documents of a sequence collection, from the block the home handed it in that sync.</summary>
+    [Fact]
+    public async Task A_replica_synced_once_numbers_sequence_documents_while_apart_from_the_home()
+    {
+        await SendAsync(_a.Admin, HttpMethod.Put, "/v1/dbs/shop/schema", """{ "collections": { "purchases": { "id": "sequence" } } }""");
+        await _b.Admin.PutAsync("/v1/dbs/shop", null);
+        var once = JsonSerializer.Serialize(new { peer = _a.Url.ToString(), token = _a.AdminToken, mode = "once", direction = "both" });
+        var (synced, result) = await SendAsync(_b.Admin, HttpMethod.Post, "/v1/dbs/shop/replicate", once);
+        Assert.True(synced == HttpStatusCode.OK, result.ToString());
+        // No link is left open: B is on its own, as if partitioned from the home.
+
+        var (created, body) = await SendAsync(_b.Admin, HttpMethod.Post, "/v1/dbs/shop/docs/purchases", """{"note": "offline"}""");
+        Assert.True(created == HttpStatusCode.Created, body.ToString());
+        Assert.Equal("1", body.GetProperty("_id").GetString());   // the first block the home handed out: B's
+    }
+
     [Fact]
     public async Task The_home_hands_out_a_range_of_unique_values_over_http()
     {

@@ -157,17 +157,37 @@ public sealed class UniqueAndSequenceTests
 
         await using var b = Replica.OpenInMemory(options);
         var other = await b.CreateDatabaseAsync("shop");
-        await home.SyncWithAsync(other);
-        var unreachable = await Assert.ThrowsAsync<ReservationUnavailableException>(() => other.CreateAsync("purchases", Doc.Of("{}")));
-        Assert.Contains("home replica", unreachable.Message);
-        await using (var link = home.Replicate(other))
-        {
-            await Eventually.TrueAsync(() => home.Peers.List().Any(p => p.State == "live"));
-            var ids = new List<long>();
-            for (int i = 0; i < 3; i++) ids.Add(long.Parse((await other.CreateAsync("purchases", Doc.Of("{}"))).Id));
-            Assert.Equal([101, 102, 103], ids);                                          // B's block: the next hundred
-        }
+        await home.SyncWithAsync(other);   // the home hands the replica it syncs with a block, in that same sync
+        var ids = new List<long>();
+        for (int i = 0; i < 3; i++) ids.Add(long.Parse((await other.CreateAsync("purchases", Doc.Of("{}"))).Id));
+        Assert.Equal([101, 102, 103], ids);                                              // B's block, used while apart
         await home.SyncWithAsync(other);
         Assert.Equal(6, (await home.QueryAsync(Query.In("purchases"))).Documents.Count);
+
+        // A replica that used up its block and never synced again has to reach the home.
+        for (int i = 0; i < 97; i++) await other.CreateAsync("purchases", Doc.Of("{}"));
+        var unreachable = await Assert.ThrowsAsync<ReservationUnavailableException>(() => other.CreateAsync("purchases", Doc.Of("{}")));
+        Assert.Contains("home replica", unreachable.Message);
+    }
+
+    /// <summary>With background work on, a replica that runs below the low-water mark asks the home for
+    /// its next block while it still has ids, so a partition that starts then does not stop it.</summary>
+    [Fact]
+    public async Task A_replica_below_the_low_water_mark_gets_its_next_block_before_it_runs_out()
+    {
+        await using var pair = await TwoReplicas.StartAsync(Schema);   // the sync hands B a block of 100
+        var ids = new HashSet<string>();
+        await using (var link = pair.A.Replicate(pair.B))
+        {
+            await Eventually.TrueAsync(() => pair.A.Peers.List().Any(p => p.State == "live"));
+            for (int i = 0; i < 60; i++) Assert.True(ids.Add((await pair.B.CreateAsync("purchases", Doc.Of("{}"))).Id));
+            // 40 left, below the mark: the next block is asked for and arrives without a write waiting for it.
+            await Eventually.TrueAsync(() => Causeway.Invariants.SequenceRules.Load(
+                pair.B.Stored.ReadVersion(Causeway.Schemas.SystemCollections.Sequences, "purchases", pair.B.Position)?.State, pair.ReplicaB.Did).Remaining >= 100);
+        }
+        // Apart now: the 40 left and the new block's 100 all work.
+        for (int i = 0; i < 140; i++) Assert.True(ids.Add((await pair.B.CreateAsync("purchases", Doc.Of("{}"))).Id));
+        await pair.SyncAsync();
+        Assert.Equal(140 + 60, (await pair.A.QueryAsync(Query.In("purchases").Take(1000))).Documents.Count);
     }
 }
