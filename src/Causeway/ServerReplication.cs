@@ -50,7 +50,7 @@ public static class ServerReplication
         ISyncChannel? dialed = channel;
         var link = db.Replicate(c => Interlocked.Exchange(ref dialed, null) is { } first
             ? Task.FromResult(first)
-            : SyncDialer.ConnectAsync(peer, database, token, c), remote, direction);
+            : SyncDialer.ConnectAsync(peer, database, token, c, create: direction != SyncDirection.Pull), remote, direction);
 
         var time = replica.Options.Time;
         long started = time.GetTimestamp();
@@ -71,7 +71,7 @@ public static class ServerReplication
         return link;
     }
 
-    /// <summary>The local database (created for a pull if missing, once the peer answered, holding what
+    /// <summary>The local database (created for a pull or a two-way sync if missing, once the peer answered, holding what
     /// <paramref name="holds"/> selects) and a channel to the peer's.</summary>
     private static async Task<(Database Db, bool Created, ISyncChannel Channel)> OpenAsync(Replica replica, string database, Uri peer, string? token,
         SyncDirection direction, Subscription? holds, CancellationToken cancellation)
@@ -82,14 +82,15 @@ public static class ServerReplication
             throw new InvalidInputException(ErrorCodes.InvalidValue, $"Database '{database}' here holds {db.Holds}, not {holds}: what a replica holds is set when it is created.");
         if (db is null)
         {
-            if (direction != SyncDirection.Pull) throw new NotFoundException($"Database '{database}' does not exist; only a pull creates it.");
+            // A pull or a two-way sync creates it (from what the peer holds); a push would have nothing to send.
+            if (direction == SyncDirection.Push) throw new NotFoundException($"Database '{database}' does not exist here, so there is nothing to push; a pull or a two-way sync creates it.");
             if (Names.ParentDatabase(database) is { } parent && replica.TryGetDatabase(parent) is null)
                 throw new NotFoundException($"Database '{database}' needs its parent '{parent}', which does not exist.");
         }
         ISyncChannel channel;
         try
         {
-            channel = await SyncDialer.ConnectAsync(peer, database, token, cancellation).ConfigureAwait(false);
+            channel = await SyncDialer.ConnectAsync(peer, database, token, cancellation, create: direction != SyncDirection.Pull).ConfigureAwait(false);
         }
         catch (CausewayException e)
         {

@@ -30,10 +30,23 @@ internal static class ReplicationEndpoints
                 MayPush: principal.Can(Ability.DocWrite, db) && principal.Can(Ability.DocDelete, db));
             if (!permission.MayPull && !permission.MayPush)
                 throw new ForbiddenException($"This token may neither read nor write database '{db}', so it may not sync it.");
-            var database = api.Replica.GetDatabase(db);
+            // A peer that pushes may ask (?create=true) for a database this server lacks, if its token may
+            // create it here: a new device or server joins in one step. Created for a session that brought
+            // nothing, it is dropped again.
+            var database = api.Replica.TryGetDatabase(db);
+            bool creatable = database is null && context.Request.Query["create"] == "true" && permission.MayPush && principal.Can(Ability.DbCreate, db);
+            if (database is null && !creatable) database = api.Replica.GetDatabase(db);   // not_found
             if (!context.WebSockets.IsWebSocketRequest)
                 throw new InvalidInputException(ErrorCodes.WebSocketRequired,
                     $"GET /v1/dbs/{db}/sync opens a sync session and only speaks WebSocket (Connection: Upgrade, Upgrade: websocket); to make this server sync with a peer, POST /v1/dbs/{db}/replicate.");
+            bool created = false;
+            if (database is null)
+            {
+                if (Names.ParentDatabase(db) is { } parent && api.Replica.TryGetDatabase(parent) is null)
+                    throw new NotFoundException($"Database '{db}' needs its parent '{parent}', which does not exist.");
+                try { database = await api.Replica.CreateDatabaseAsync(db); created = true; }
+                catch (AlreadyExistsException) { database = api.Replica.GetDatabase(db); }
+            }
 
             var services = context.RequestServices;
             var log = services.GetRequiredService<ILoggerFactory>().CreateLogger("Causeway.Server.Sync");
@@ -54,6 +67,11 @@ internal static class ReplicationEndpoints
             finally
             {
                 socket.Dispose();
+                if (created && database.Position == 0)
+                {
+                    try { await api.Replica.DropDatabaseAsync(db); }
+                    catch (CausewayException) { /* written to or dropped meanwhile: keep what is there */ }
+                }
             }
         }).WithSummary("Accept a sync session over a WebSocket (a peer dials it; pull needs doc/read and history/read, push doc/write and doc/delete).");
 
@@ -62,7 +80,7 @@ internal static class ReplicationEndpoints
             Names.Database(db);
             api.Authorize(context, Ability.DocWrite, db);
             var request = ReplicateRequest.FromJson(await JsonBody.ReadElementAsync(context, api.Options.MaxRequestBytes));
-            if (request.Direction == SyncDirection.Pull && api.Replica.TryGetDatabase(db) is null) api.Authorize(context, Ability.DbCreate, db);
+            if (request.Direction != SyncDirection.Push && api.Replica.TryGetDatabase(db) is null) api.Authorize(context, Ability.DbCreate, db);
             var lifetime = context.RequestServices.GetRequiredService<IHostApplicationLifetime>();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
             // The peer's own refusals (its 401, 403, 404) come back as 424 sync_refused: they are not this server's answer.

@@ -31,7 +31,7 @@ internal sealed class StoredLinks(string folder)
                 Forget(link.Database, link.Peer);
                 continue;
             }
-            db.Replicate(ct => SyncDialer.ConnectAsync(peer, link.Database, link.Token, ct), peer.AbsoluteUri, direction);
+            db.Replicate(ct => SyncDialer.ConnectAsync(peer, link.Database, link.Token, ct, create: direction != SyncDirection.Pull), peer.AbsoluteUri, direction);
             log.LogInformation("Continuous replication of {Database} with {Peer} ({Direction}) reopened", link.Database, peer.AbsoluteUri, link.Direction);
         }
     }

@@ -7,12 +7,15 @@ namespace Causeway.Replication;
 /// <summary>Opens the WebSocket of a peer server's sync endpoint (<c>GET /v1/dbs/{db}/sync</c>).</summary>
 public static class SyncDialer
 {
-    public static async Task<ISyncChannel> ConnectAsync(Uri server, string database, string? token, CancellationToken cancellation = default)
+    /// <param name="create">Asks the peer to create the database if it lacks it (<c>?create=true</c>), for a
+    /// session that pushes: the peer does so when the token may create databases there.</param>
+    public static async Task<ISyncChannel> ConnectAsync(Uri server, string database, string? token, CancellationToken cancellation = default, bool create = false)
     {
         if (server.Scheme is not ("http" or "https" or "ws" or "wss"))
             throw new InvalidInputException(ErrorCodes.InvalidValue, $"Peer '{server}' is not an http(s) or ws(s) URL.");
         var builder = new UriBuilder(server) { Scheme = server.Scheme is "https" or "wss" ? "wss" : "ws" };
         builder.Path = builder.Path.TrimEnd('/') + $"/v1/dbs/{Uri.EscapeDataString(database)}/sync";
+        if (create) builder.Query = "create=true";
         var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
         socket.Options.KeepAliveInterval = TimeSpan.FromSeconds(10);

@@ -91,9 +91,10 @@ public sealed class DataCommandTests
         (exit, _, error) = await CliProcess.RunAsync(D("schema", "shop", """{"collections": {"c": {"fields": {"n": {"kind": "lww", "min": 0}}}}}"""));
         Assert.True(exit == 2, error);
         Assert.EndsWith("[schema_violation]", error.Trim());
+        // 1 credit never pays 2: no transfer could allow it, so it is a constraint violation (exit 2).
         (exit, _, error) = await CliProcess.RunAsync(D("doc", "patch", "shop", "players", "p", """[{"op": "increment", "path": "credits", "by": -2}]"""));
-        Assert.True(exit == 1, error);
-        Assert.EndsWith("[insufficient_rights]", error.Trim());
+        Assert.True(exit == 2, error);
+        Assert.EndsWith("[constraint_violation]", error.Trim());
 
         string other = Causeway.Security.ReplicaIdentity.FromSeed(new byte[32]).Did;
         var handed = await Ok(D("reservations", "shop", "players", "name", "--ranges", "0-7", "--to", other));

@@ -426,7 +426,8 @@ public abstract class DocumentDatabaseContract : IAsyncLifetime
         await AssertError<ConstraintViolationException>(ErrorCodes.ConstraintViolation, () => Db.PutAsync("players", "c", Json("""{"name": "Ann"}""")));
         await AssertError<SchemaViolationException>(ErrorCodes.SchemaViolation, () => Db.PutAsync("players", "c", Json("""{"credits": 1}""")));
         var (p, _) = await Db.CreateAsync("players", Json("""{"name": "Bo", "credits": 2}"""));
-        await AssertError<InsufficientRightsException>(ErrorCodes.InsufficientRights, () => Db.PatchAsync("players", p, FieldOp.Increment("credits", -3)));
+        // 2 credits never pay 3, whoever holds the rights: a constraint violation, not a wait for rights.
+        await AssertError<ConstraintViolationException>(ErrorCodes.ConstraintViolation, () => Db.PatchAsync("players", p, FieldOp.Increment("credits", -3)));
         await AssertError<ConstraintViolationException>(ErrorCodes.ConstraintViolation, () => Db.PutAsync("items", "i", Json($$"""{"owner": "{{p}}", "price": 5, "discounted_price": 6}""")));
         await AssertError<ConstraintViolationException>(ErrorCodes.ConstraintViolation, () => Db.PutAsync("items", "i", Json("""{"owner": "ghost", "price": 5}""")));
         await Db.PutAsync("items", "i", Json($$"""{"owner": "{{p}}", "price": 5, "discounted_price": 4}"""));

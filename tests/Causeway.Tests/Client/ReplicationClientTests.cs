@@ -71,7 +71,7 @@ public sealed class ReplicationClientTests : IAsyncLifetime
         var forbidden = await Assert.ThrowsAsync<SyncRefusedException>(() => _client.ReplicateAsync("shop", _b.Url, _b.ReadToken, SyncDirection.Push));
         Assert.Contains("may not write", forbidden.Message);
         await Assert.ThrowsAsync<PeerUnavailableException>(() => _client.ReplicateAsync("shop", new Uri($"http://127.0.0.1:{ServerProcess.FreePort()}"), "t"));
-        await Assert.ThrowsAsync<NotFoundException>(() => _client.ReplicateAsync("absent", _b.Url, _b.AdminToken));
+        await Assert.ThrowsAsync<NotFoundException>(() => _client.ReplicateAsync("absent", _b.Url, _b.AdminToken, SyncDirection.Push));
         await Assert.ThrowsAsync<InvalidInputException>(() => _client.ReplicateAsync("shop", new Uri("ftp://127.0.0.1/"), "t"));
         await Assert.ThrowsAsync<InvalidInputException>(() => _client.PeersAsync("Bad Name"));
         using var reader = _a.CreateClient(_a.ReadToken);

@@ -88,14 +88,15 @@ public sealed class ReplicationEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_pull_creates_the_database_and_anything_else_needs_it_to_exist()
+    public async Task A_pull_creates_the_database_and_a_push_needs_it_to_exist()
     {
         await _b.Admin.PutAsync("/v1/dbs/shop", null);
         for (int i = 0; i < 5; i++) await WriteAsync(_b, "shop", "c", $"d{i}", """{"v": 1}""");
 
-        await (await Replicate(_a, "shop", Body(_b, _b.AdminToken, direction: "push"))).ProblemAsync(404, ErrorCodes.NotFound);
-        await (await Replicate(_a, "shop", Body(_b, _b.AdminToken, direction: "both"))).ProblemAsync(404, ErrorCodes.NotFound);
+        var push = await (await Replicate(_a, "shop", Body(_b, _b.AdminToken, direction: "push"))).ProblemAsync(404, ErrorCodes.NotFound);
+        Assert.Contains("nothing to push", push.GetProperty("detail").GetString());
         await (await Replicate(_a, "acme.eu", Body(_b, _b.AdminToken, direction: "pull"))).ProblemAsync(404, ErrorCodes.NotFound);
+        await (await Replicate(_a, "acme.eu", Body(_b, _b.AdminToken, direction: "both"))).ProblemAsync(404, ErrorCodes.NotFound);
         Assert.Empty(_a.Replica.ListDatabases());
 
         var pulled = await Replicate(_a, "shop", Body(_b, _b.AdminToken, direction: "pull"));
@@ -106,6 +107,34 @@ public sealed class ReplicationEndpointTests : IAsyncLifetime
         // A pull that fails leaves no empty database behind.
         await (await Replicate(_a, "gone", Body(_b, _b.AdminToken, direction: "pull"))).ProblemAsync(424, ErrorCodes.SyncRefused);
         Assert.Equal(["shop"], _a.Replica.ListDatabases());
+    }
+
+    /// <summary>A new server joins in one step: a two-way sync creates the database on whichever side
+    /// lacks it (with the authority to create it there), then both hold the same commits.</summary>
+    [Fact]
+    public async Task A_two_way_sync_creates_the_database_where_it_is_missing()
+    {
+        await _b.Admin.PutAsync("/v1/dbs/shop", null);
+        for (int i = 0; i < 3; i++) await WriteAsync(_b, "shop", "c", $"d{i}", """{"v": 1}""");
+
+        // Here: A lacks it and pulls and pushes.
+        var both = await Replicate(_a, "shop", Body(_b, _b.AdminToken, direction: "both"));
+        Assert.True(both.StatusCode == HttpStatusCode.OK, await both.Content.ReadAsStringAsync());
+        Assert.Equal(3, (await InfoAsync(_a, "shop")).GetProperty("documents").GetInt64());
+
+        // There: A has one B lacks; the peer creates it for the session, since the token may create databases.
+        await _a.Admin.PutAsync("/v1/dbs/tools", null);
+        await WriteAsync(_a, "tools", "c", "hammer", """{"v": 2}""");
+        var there = await Replicate(_a, "tools", Body(_b, _b.AdminToken, direction: "both"));
+        Assert.True(there.StatusCode == HttpStatusCode.OK, await there.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.OK, (await _b.Admin.GetAsync("/v1/dbs/tools/docs/c/hammer")).StatusCode);
+        Assert.Equal(Heads(await InfoAsync(_a, "tools")), Heads(await InfoAsync(_b, "tools")));
+
+        // A database created there for a session that brought nothing is dropped again.
+        await _a.Admin.PutAsync("/v1/dbs/empty", null);
+        var nothing = await Replicate(_a, "empty", Body(_b, _b.AdminToken, direction: "both"));
+        Assert.True(nothing.StatusCode == HttpStatusCode.OK, await nothing.Content.ReadAsStringAsync());
+        await SyncWait.UntilAsync(() => Task.FromResult(!_b.Replica.ListDatabases().Contains("empty")));
     }
 
     [Fact]
@@ -225,7 +254,7 @@ public sealed class ReplicationEndpointTests : IAsyncLifetime
         var noToken = await (await Replicate(_a, "shop", Body(_b, null, mode: "continuous"))).ProblemAsync(424, ErrorCodes.SyncRefused);
         Assert.Contains("401", noToken.GetProperty("detail").GetString());
         await _a.Admin.PutAsync("/v1/dbs/only-here", null);
-        var noDatabase = await (await Replicate(_a, "only-here", Body(_b, _b.AdminToken))).ProblemAsync(424, ErrorCodes.SyncRefused);
+        var noDatabase = await (await Replicate(_a, "only-here", Body(_b, _b.AdminToken, direction: "pull"))).ProblemAsync(424, ErrorCodes.SyncRefused);
         Assert.Contains("404", noDatabase.GetProperty("detail").GetString());
 
         // Nobody listens there.
