@@ -15,26 +15,24 @@ public static class ChangeJson
     public static void Write(Utf8JsonWriter w, Change change)
     {
         w.WriteStartObject();
-        w.WriteNumber("position", change.Position);
-        w.WriteString("commit", change.Commit.ToString());
-        w.WriteString("origin", change.Origin);
-        WireJson.WriteTime(w, "time", change.Time);
-        w.WriteStartArray("docs");
-        foreach (var doc in change.Documents)
+        WireJson.WriteCommitPlace(w, change.Position, change.Commit, change.Origin, change.Time);
+        WireJson.WriteArray(w, "docs", change.Documents, (w, doc) =>
         {
             w.WriteStartObject();
             w.WriteString("collection", doc.Collection);
             w.WriteString("id", doc.Id);
             w.WriteBoolean("deleted", doc.Deleted);
             w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        });
         w.WriteEndObject();
     }
 
     public static Change Read(JsonElement json)
-        => new(WireJson.Long(json, "position"), WireJson.Cid(json, "commit"), WireJson.String(json, "origin"), WireJson.Time(json, "time"),
+    {
+        var (position, commit, origin, time) = WireJson.ReadCommitPlace(json);
+        return new(position, commit, origin, time,
             WireJson.Items(json, "docs", doc => new ChangedDocument(WireJson.String(doc, "collection"), WireJson.String(doc, "id"), WireJson.Bool(doc, "deleted"))));
+    }
 
     /// <summary>One change as UTF-8 JSON, for an SSE data line.</summary>
     public static byte[] ToUtf8(Change change, JsonWriterOptions options = default)

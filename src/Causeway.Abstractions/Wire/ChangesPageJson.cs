@@ -12,9 +12,7 @@ public static class ChangesPageJson
     public static void Write(Utf8JsonWriter w, ChangesPage page)
     {
         w.WriteStartObject();
-        w.WriteStartArray("changes");
-        foreach (var change in page.Changes) ChangeJson.Write(w, change);
-        w.WriteEndArray();
+        WireJson.WriteArray(w, "changes", page.Changes, ChangeJson.Write);
         w.WriteNumber("last", page.Last);
         w.WriteEndObject();
     }

@@ -10,20 +10,17 @@ public static class DocumentVersionJson
     public static void Write(Utf8JsonWriter w, DocumentVersion version)
     {
         w.WriteStartObject();
-        w.WriteNumber("position", version.Position);
-        w.WriteString("commit", version.Commit.ToString());
-        w.WriteString("origin", version.Origin);
-        WireJson.WriteTime(w, "time", version.Time);
+        WireJson.WriteCommitPlace(w, version.Position, version.Commit, version.Origin, version.Time);
         w.WriteBoolean("deleted", version.Deleted);
-        w.WriteStartArray("changes");
-        foreach (var change in version.Changes) Write(w, change);
-        w.WriteEndArray();
+        WireJson.WriteArray(w, "changes", version.Changes, Write);
         w.WriteEndObject();
     }
 
     public static DocumentVersion Read(JsonElement json)
-        => new(WireJson.Long(json, "position"), WireJson.Cid(json, "commit"), WireJson.String(json, "origin"), WireJson.Time(json, "time"),
-            WireJson.Bool(json, "deleted"), WireJson.Items(json, "changes", ReadChange));
+    {
+        var (position, commit, origin, time) = WireJson.ReadCommitPlace(json);
+        return new(position, commit, origin, time, WireJson.Bool(json, "deleted"), WireJson.Items(json, "changes", ReadChange));
+    }
 
     private static void Write(Utf8JsonWriter w, FieldChange change)
     {

@@ -11,8 +11,7 @@ public static class PeerStatusJson
 {
     public static void Write(Utf8JsonWriter w, PeerStatus status, string? database = null)
     {
-        w.WriteStartObject();
-        if (database is not null) w.WriteString("database", database);
+        WireJson.WriteStartObject(w, database);
         w.WriteString("id", status.Id);
         w.WriteString("remote", status.Remote);
         WireJson.WriteNullableString(w, "peerDid", status.PeerDid);

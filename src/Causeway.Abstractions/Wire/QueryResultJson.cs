@@ -15,9 +15,7 @@ public static class QueryResultJson
     {
         ArgumentNullException.ThrowIfNull(w);
         w.WriteStartObject();
-        w.WriteStartArray("docs");
-        foreach (var document in result.Documents) DocumentJson.Write(w, document);
-        w.WriteEndArray();
+        WireJson.WriteArray(w, "docs", result.Documents, DocumentJson.Write);
         WireJson.WriteNullableString(w, "next", result.Next);
         w.WriteEndObject();
     }

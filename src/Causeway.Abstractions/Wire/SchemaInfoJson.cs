@@ -18,8 +18,7 @@ public static class SchemaInfoJson
         w.WriteNumber("version", info.Version.Version);
         WireJson.WriteCid(w, "commit", info.Version.Commit);
         w.WriteNumber("position", info.Version.Position);
-        w.WriteStartArray("analysis");
-        foreach (var c in info.Analysis.Constraints)
+        WireJson.WriteArray(w, "analysis", info.Analysis.Constraints, (w, c) =>
         {
             w.WriteStartObject();
             w.WriteString("collection", c.Collection);
@@ -29,10 +28,8 @@ public static class SchemaInfoJson
             WireJson.WriteStrings(w, "coordinates", c.Coordinates);
             w.WriteString("explanation", c.Explanation);
             w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        w.WriteStartArray("violations");
-        foreach (var v in info.Violations)
+        });
+        WireJson.WriteArray(w, "violations", info.Violations, (w, v) =>
         {
             w.WriteStartObject();
             w.WriteString("collection", v.Collection);
@@ -40,8 +37,7 @@ public static class SchemaInfoJson
             w.WriteString("constraint", v.Constraint);
             w.WriteString("problem", v.Problem);
             w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        });
         w.WriteEndObject();
     }
 

@@ -12,8 +12,7 @@ public static class SyncResultJson
 {
     public static void Write(Utf8JsonWriter w, SyncResult result, string? database = null)
     {
-        w.WriteStartObject();
-        if (database is not null) w.WriteString("database", database);
+        WireJson.WriteStartObject(w, database);
         w.WriteString("peer", result.PeerDid);
         w.WriteNumber("applied", result.Applied);
         w.WriteNumber("sent", result.Sent);

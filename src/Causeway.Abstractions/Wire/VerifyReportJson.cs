@@ -11,8 +11,7 @@ public static class VerifyReportJson
         w.WriteStartObject();
         w.WriteBoolean("ok", report.Ok);
         w.WriteNumber("commits", report.Commits);
-        w.WriteStartArray("problems");
-        foreach (var p in report.Problems)
+        WireJson.WriteArray(w, "problems", report.Problems, (w, p) =>
         {
             w.WriteStartObject();
             WireJson.WriteNullableNumber(w, "position", p.Position);
@@ -20,8 +19,7 @@ public static class VerifyReportJson
             w.WriteString("check", p.Check);
             w.WriteString("detail", p.Detail);
             w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        });
         w.WriteEndObject();
     }
 

@@ -32,12 +32,35 @@ internal static class WireJson
 
     public static void WriteTime(Utf8JsonWriter w, string name, DateTimeOffset time) => w.WriteString(name, ValueJson.FormatTime(time));
 
-    public static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> items)
+    public static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> items) => WriteArray(w, name, items, (w, item) => w.WriteStringValue(item));
+
+    /// <summary>Writes <c>name: [ item, .. ]</c>.</summary>
+    public static void WriteArray<T>(Utf8JsonWriter w, string name, IEnumerable<T> items, Action<Utf8JsonWriter, T> write)
     {
         w.WriteStartArray(name);
-        foreach (var item in items) w.WriteStringValue(item);
+        foreach (var item in items) write(w, item);
         w.WriteEndArray();
     }
+
+    /// <summary>Starts an answer's object, naming the <paramref name="database"/> it is about when the
+    /// answer does not come from that database's URL (the CLI's lines, a replicate's answer).</summary>
+    public static void WriteStartObject(Utf8JsonWriter w, string? database)
+    {
+        w.WriteStartObject();
+        if (database is not null) w.WriteString("database", database);
+    }
+
+    /// <summary>Where a commit stands, as a change and a document version both say it: <c>position, commit, origin, time</c>.</summary>
+    public static void WriteCommitPlace(Utf8JsonWriter w, long position, Cid commit, string origin, DateTimeOffset time)
+    {
+        w.WriteNumber("position", position);
+        w.WriteString("commit", commit.ToString());
+        w.WriteString("origin", origin);
+        WriteTime(w, "time", time);
+    }
+
+    public static (long Position, Cid Commit, string Origin, DateTimeOffset Time) ReadCommitPlace(JsonElement json)
+        => (Long(json, "position"), Cid(json, "commit"), String(json, "origin"), Time(json, "time"));
 
     /// <summary>A version vector as <c>{ DID: seq, .. }</c>.</summary>
     public static void WriteClock(Utf8JsonWriter w, string name, IEnumerable<KeyValuePair<string, long>> clock)
@@ -51,9 +74,7 @@ internal static class WireJson
     public static void WriteList<T>(Utf8JsonWriter w, string name, IEnumerable<T> items, Action<Utf8JsonWriter, T> write)
     {
         w.WriteStartObject();
-        w.WriteStartArray(name);
-        foreach (var item in items) write(w, item);
-        w.WriteEndArray();
+        WriteArray(w, name, items, write);
         w.WriteEndObject();
     }
 
