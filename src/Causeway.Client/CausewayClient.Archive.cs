@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
-using System.Text.Json;
 using Causeway.Documents;
+using Causeway.Wire;
 
 namespace Causeway.Client;
 
@@ -24,6 +24,6 @@ public sealed partial class CausewayClient
         content.Headers.ContentType = new MediaTypeHeaderValue(CarMediaType);
         using var response = await SendContentAsync(HttpMethod.Post, $"v1/dbs/{Names.Database(database)}/import", content, HttpCompletionOption.ResponseContentRead, cancellation).ConfigureAwait(false);
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellation).ConfigureAwait(false);
-        return Read(bytes, json => new ImportResult(json.GetProperty("applied").GetInt32(), json.GetProperty("skipped").GetInt32(), json.GetProperty("position").GetInt64()), $"POST /v1/dbs/{database}/import");
+        return Read(bytes, ImportResultJson.Read, $"POST /v1/dbs/{database}/import");
     }
 }

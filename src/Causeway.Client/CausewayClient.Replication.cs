@@ -2,6 +2,7 @@ using System.Text.Json;
 using Causeway.Documents;
 using Causeway.Errors;
 using Causeway.Replication;
+using Causeway.Wire;
 
 namespace Causeway.Client;
 
@@ -17,7 +18,7 @@ public sealed partial class CausewayClient
     /// <param name="collections">Makes the server's database a partial replica holding only these (when a pull creates it).</param>
     public Task<SyncResult> ReplicateAsync(string database, Uri peer, string? peerToken, SyncDirection direction = SyncDirection.Both, Subscription? collections = null, CancellationToken cancellation = default)
         => SendAsync(HttpMethod.Post, $"v1/dbs/{Names.Database(database)}/replicate", w => WriteReplicate(w, peer, peerToken, SyncMode.Once, direction, collections),
-            Wire.SyncResult, cancellation);
+            SyncResultJson.Read, cancellation);
 
     /// <summary>Asks the server to keep <paramref name="database"/> in sync with the peer server at
     /// <paramref name="peer"/>, re-dialing with backoff whenever the link breaks, until
@@ -25,18 +26,17 @@ public sealed partial class CausewayClient
     /// (once its first session is live). A link to the same peer already running is <see cref="AlreadyExistsException"/>.</summary>
     public Task<PeerStatus> ReplicateContinuouslyAsync(string database, Uri peer, string? peerToken, SyncDirection direction = SyncDirection.Both, Subscription? collections = null, CancellationToken cancellation = default)
         => SendAsync(HttpMethod.Post, $"v1/dbs/{Names.Database(database)}/replicate", w => WriteReplicate(w, peer, peerToken, SyncMode.Continuous, direction, collections),
-            Wire.PeerStatus, cancellation);
+            PeerStatusJson.Read, cancellation);
 
     /// <summary>The sync sessions of <paramref name="database"/> on the server: those it opened and those peers opened to it.</summary>
     public Task<IReadOnlyList<PeerStatus>> PeersAsync(string database, CancellationToken cancellation = default)
-        => SendAsync(HttpMethod.Get, $"v1/dbs/{Names.Database(database)}/peers", null,
-            json => (IReadOnlyList<PeerStatus>)[.. json.GetProperty("peers").EnumerateArray().Select(Wire.PeerStatus)], cancellation);
+        => SendAsync(HttpMethod.Get, $"v1/dbs/{Names.Database(database)}/peers", null, PeerListJson.Read, cancellation);
 
     /// <summary>Stops a continuous replication the server opened (<see cref="NotFoundException"/> for an unknown id).</summary>
     public Task StopPeerAsync(string database, string id, CancellationToken cancellation = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
-        return SendAsync(HttpMethod.Delete, $"v1/dbs/{Names.Database(database)}/peers/{Uri.EscapeDataString(id)}", null, _ => true, cancellation);
+        return SendAsync(HttpMethod.Delete, $"v1/dbs/{Names.Database(database)}/peers/{Uri.EscapeDataString(id)}", null, PeerStoppedJson.Read, cancellation);
     }
 
     private static void WriteReplicate(Utf8JsonWriter w, Uri peer, string? peerToken, SyncMode mode, SyncDirection direction, Subscription? collections)

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Causeway.Documents;
 using Causeway.Errors;
+using Causeway.Wire;
 
 namespace Causeway.Client;
 
@@ -86,13 +87,13 @@ public sealed partial class CausewayClient : IDisposable
 
     /// <summary>The names of the databases the token may see, sorted.</summary>
     public Task<IReadOnlyList<string>> ListDatabasesAsync(CancellationToken cancellation = default)
-        => SendAsync(HttpMethod.Get, "v1/dbs", null, json => (IReadOnlyList<string>)[.. json.GetProperty("databases").EnumerateArray().Select(d => d.GetProperty("name").GetString()!)], cancellation);
+        => SendAsync(HttpMethod.Get, "v1/dbs", null, json => (IReadOnlyList<string>)[.. DatabaseListJson.Read(json).Select(d => d.Name)], cancellation);
 
     /// <summary>Creates a database (already_exists if it does; a dotted name needs its parent).</summary>
     public async Task<IDocumentDatabase> CreateDatabaseAsync(string name, CancellationToken cancellation = default)
     {
         Names.Database(name);
-        await SendAsync(HttpMethod.Put, $"v1/dbs/{name}", null, _ => true, cancellation).ConfigureAwait(false);
+        await SendAsync(HttpMethod.Put, $"v1/dbs/{name}", null, DatabaseInfoJson.Read, cancellation).ConfigureAwait(false);
         return new RemoteDatabase(this, name);
     }
 
@@ -100,14 +101,12 @@ public sealed partial class CausewayClient : IDisposable
     public Task DropDatabaseAsync(string name, CancellationToken cancellation = default)
     {
         Names.Database(name);
-        return SendAsync(HttpMethod.Delete, $"v1/dbs/{name}", null, _ => true, cancellation);
+        return SendAsync(HttpMethod.Delete, $"v1/dbs/{name}", null, DatabaseDroppedJson.Read, cancellation);
     }
 
     /// <summary>The replica behind the server: its DID, version and the databases the token may see.</summary>
     public Task<ServerStatus> GetStatusAsync(CancellationToken cancellation = default)
-        => SendAsync(HttpMethod.Get, "v1/status", null,
-            json => new ServerStatus(json.GetProperty("replica").GetString()!, json.GetProperty("version").GetString()!, Wire.Strings(json.GetProperty("databases"))),
-            cancellation);
+        => SendAsync(HttpMethod.Get, "v1/status", null, ServerStatusJson.Read, cancellation);
 
     public void Dispose()
     {
@@ -162,7 +161,7 @@ public sealed partial class CausewayClient : IDisposable
             using var json = JsonDocument.Parse(bytes);
             return read(json.RootElement);
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or InvalidInputException)
         {
             throw new CausewayException(ErrorCodes.Internal, $"The server's answer to {what} could not be read: {e.Message}", e);
         }
@@ -186,11 +185,7 @@ public sealed partial class CausewayClient : IDisposable
             if (bytes.Length > 0 && response.Content.Headers.ContentType?.MediaType is { } media && media.EndsWith("json", StringComparison.OrdinalIgnoreCase))
             {
                 using var json = JsonDocument.Parse(bytes);
-                if (json.RootElement.ValueKind == JsonValueKind.Object)
-                {
-                    if (json.RootElement.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String) code = c.GetString();
-                    if (json.RootElement.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String) detail = d.GetString();
-                }
+                (code, detail) = ApiProblemJson.ReadLoosely(json.RootElement);
             }
         }
         catch (JsonException) { }
@@ -219,6 +214,3 @@ public sealed partial class CausewayClient : IDisposable
         return content;
     }
 }
-
-/// <summary>GET /v1/status: the replica's DID, the server's version and the databases the token may see.</summary>
-public sealed record ServerStatus(string Replica, string Version, IReadOnlyList<string> Databases);

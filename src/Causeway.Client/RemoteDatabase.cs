@@ -5,6 +5,7 @@ using System.Text.Json;
 using Causeway.Documents;
 using Causeway.Errors;
 using Causeway.Values;
+using Causeway.Wire;
 
 namespace Causeway.Client;
 
@@ -34,14 +35,14 @@ public sealed class RemoteDatabase : IDocumentDatabase
     public Task<WriteResult> PutAsync(string collection, string id, Value document, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(document);
-        return _client.SendAsync(HttpMethod.Put, DocumentPath(collection, id), w => Wire.WriteValue(w, document), Wire.WriteResult, cancellation);
+        return _client.SendAsync(HttpMethod.Put, DocumentPath(collection, id), w => RequestJson.WriteValue(w, document), WriteResultJson.Read, cancellation);
     }
 
     public Task<(string Id, WriteResult Result)> CreateAsync(string collection, Value document, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(document);
-        return _client.SendAsync(HttpMethod.Post, $"{_path}/docs/{Names.Collection(collection)}", w => Wire.WriteValue(w, document),
-            json => (json.GetProperty("_id").GetString()!, Wire.WriteResult(json)), cancellation);
+        return _client.SendAsync(HttpMethod.Post, $"{_path}/docs/{Names.Collection(collection)}", w => RequestJson.WriteValue(w, document),
+            WriteResultJson.ReadCreated, cancellation);
     }
 
     public Task<WriteResult> PatchAsync(string collection, string id, params IEnumerable<FieldOp> ops) => PatchAsync(collection, id, ops, CancellationToken.None);
@@ -52,13 +53,13 @@ public sealed class RemoteDatabase : IDocumentDatabase
         return _client.SendAsync(HttpMethod.Patch, DocumentPath(collection, id), w =>
         {
             w.WriteStartObject();
-            Wire.WriteFieldOps(w, list);
+            RequestJson.WriteFieldOps(w, list);
             w.WriteEndObject();
-        }, Wire.WriteResult, cancellation);
+        }, WriteResultJson.Read, cancellation);
     }
 
     public Task<WriteResult> DeleteAsync(string collection, string id, CancellationToken cancellation = default)
-        => _client.SendAsync(HttpMethod.Delete, DocumentPath(collection, id), null, Wire.WriteResult, cancellation);
+        => _client.SendAsync(HttpMethod.Delete, DocumentPath(collection, id), null, WriteResultJson.Read, cancellation);
 
     /// <summary>Sends the writes <paramref name="build"/> lists to <c>POST /v1/dbs/{db}/tx</c> in one request;
     /// the server applies them as one commit or not at all. Names and patches are checked as they are
@@ -77,25 +78,20 @@ public sealed class RemoteDatabase : IDocumentDatabase
             foreach (var op in ops) op(w);
             w.WriteEndArray();
             w.WriteEndObject();
-        }, json => new TransactionResult(Wire.WriteResult(json), Wire.Strings(json.GetProperty("created"))), cancellation).ConfigureAwait(false);
+        }, TransactionResultJson.Read, cancellation).ConfigureAwait(false);
     }
 
     // ---- reads ----
 
     public Task<Queries.QueryResult> QueryAsync(Queries.Query query, CancellationToken cancellation = default)
-        => _client.SendAsync(HttpMethod.Post, $"v1/dbs/{Name}/query", query.WriteJson, json =>
-        {
-            var docs = json.GetProperty("docs").EnumerateArray().Select(Wire.Document).ToList();
-            var next = json.GetProperty("next");
-            return new Queries.QueryResult(docs, next.ValueKind == System.Text.Json.JsonValueKind.Null ? null : next.GetString(), -1);
-        }, cancellation);
+        => _client.SendAsync(HttpMethod.Post, $"v1/dbs/{Name}/query", query.WriteJson, QueryResultJson.Read, cancellation);
 
     public async Task<Document?> GetAsync(string collection, string id, ReadPoint? at = null, CancellationToken cancellation = default)
     {
         string path = DocumentPath(collection, id) + AtQuery(at);
         try
         {
-            return await _client.SendAsync(HttpMethod.Get, path, null, Wire.Document, cancellation).ConfigureAwait(false);
+            return await _client.SendAsync(HttpMethod.Get, path, null, DocumentJson.Read, cancellation).ConfigureAwait(false);
         }
         catch (NotFoundException)
         {
@@ -107,8 +103,7 @@ public sealed class RemoteDatabase : IDocumentDatabase
     }
 
     public Task<IReadOnlyList<DocumentVersion>> HistoryAsync(string collection, string id, ReadPoint? at = null, CancellationToken cancellation = default)
-        => _client.SendAsync(HttpMethod.Get, DocumentPath(collection, id) + "/history" + AtQuery(at), null,
-            json => (IReadOnlyList<DocumentVersion>)[.. json.GetProperty("versions").EnumerateArray().Select(Wire.Version)], cancellation);
+        => _client.SendAsync(HttpMethod.Get, DocumentPath(collection, id) + "/history" + AtQuery(at), null, DocumentHistoryJson.Read, cancellation);
 
     /// <summary>Commits after <paramref name="since"/>. Without <paramref name="follow"/>, pages through
     /// <c>?since=&amp;limit=</c> (<see cref="CausewayClient.ChangesPageSize"/> at a time) until a page comes back
@@ -119,19 +114,19 @@ public sealed class RemoteDatabase : IDocumentDatabase
         => follow ? FollowAsync(since, cancellation) : PollAsync(since, cancellation);
 
     public Task<DatabaseInfo> InfoAsync(CancellationToken cancellation = default)
-        => _client.SendAsync(HttpMethod.Get, _path, null, Wire.Info, cancellation);
+        => _client.SendAsync(HttpMethod.Get, _path, null, DatabaseInfoJson.Read, cancellation);
 
     public Task<VerifyReport> VerifyAsync(CancellationToken cancellation = default)
-        => _client.SendAsync(HttpMethod.Get, $"{_path}/verify", null, Wire.Verify, cancellation);
+        => _client.SendAsync(HttpMethod.Get, $"{_path}/verify", null, VerifyReportJson.Read, cancellation);
 
     public Task<SchemaInfo> SetSchemaAsync(Schemas.Schema schema, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(schema);
-        return _client.SendAsync(HttpMethod.Put, $"{_path}/schema", w => Schemas.SchemaJson.Write(w, schema), Schemas.SchemaInfoJson.Read, cancellation);
+        return _client.SendAsync(HttpMethod.Put, $"{_path}/schema", w => Schemas.SchemaJson.Write(w, schema), SchemaInfoJson.Read, cancellation);
     }
 
     public Task<SchemaInfo> GetSchemaAsync(CancellationToken cancellation = default)
-        => _client.SendAsync(HttpMethod.Get, $"{_path}/schema", null, Schemas.SchemaInfoJson.Read, cancellation);
+        => _client.SendAsync(HttpMethod.Get, $"{_path}/schema", null, SchemaInfoJson.Read, cancellation);
 
     public Task<WriteResult> HandOutValueRangeAsync(string collection, IReadOnlyList<string> fields, string shards, string replica, CancellationToken cancellation = default)
     {
@@ -146,7 +141,7 @@ public sealed class RemoteDatabase : IDocumentDatabase
             w.WriteString("ranges", shards);
             w.WriteString("replica", replica);
             w.WriteEndObject();
-        }, Wire.WriteResult, cancellation);
+        }, WriteResultJson.Read, cancellation);
     }
 
     public override string ToString() => $"{Name} at {_client.BaseAddress}";
@@ -158,9 +153,7 @@ public sealed class RemoteDatabase : IDocumentDatabase
         while (true)
         {
             int limit = _client.ChangesPageSize;
-            var page = await _client.SendAsync(HttpMethod.Get, ChangesPath(since) + $"&limit={limit}", null,
-                json => (Changes: json.GetProperty("changes").EnumerateArray().Select(Wire.Change).ToList(), Last: json.GetProperty("last").GetInt64()),
-                cancellation).ConfigureAwait(false);
+            var page = await _client.SendAsync(HttpMethod.Get, ChangesPath(since) + $"&limit={limit}", null, ChangesPageJson.Read, cancellation).ConfigureAwait(false);
             foreach (var change in page.Changes) yield return change;
             if (page.Changes.Count < limit) yield break;
             since = page.Last;
@@ -190,8 +183,8 @@ public sealed class RemoteDatabase : IDocumentDatabase
                         {
                             break; // the connection dropped: reconnect below
                         }
-                        if (item.EventType != "change") continue;
-                        var change = CausewayClient.Read(System.Text.Encoding.UTF8.GetBytes(item.Data), Wire.Change, $"GET /{_path}/changes?feed=sse");
+                        if (item.EventType != ChangeJson.EventName) continue;
+                        var change = CausewayClient.Read(System.Text.Encoding.UTF8.GetBytes(item.Data), ChangeJson.Read, $"GET /{_path}/changes?feed=sse");
                         received = true;
                         since = change.Position;
                         yield return change;
@@ -260,7 +253,7 @@ public sealed class RemoteDatabase : IDocumentDatabase
                 w.WriteString("collection", collection);
                 w.WriteString("id", id);
                 w.WritePropertyName("doc");
-                Wire.WriteValue(w, document);
+                RequestJson.WriteValue(w, document);
                 w.WriteEndObject();
             });
         }
@@ -275,7 +268,7 @@ public sealed class RemoteDatabase : IDocumentDatabase
                 w.WriteString("op", "create");
                 w.WriteString("collection", collection);
                 w.WritePropertyName("doc");
-                Wire.WriteValue(w, document);
+                RequestJson.WriteValue(w, document);
                 w.WriteEndObject();
             });
         }
@@ -290,7 +283,7 @@ public sealed class RemoteDatabase : IDocumentDatabase
                 w.WriteString("op", "update");
                 w.WriteString("collection", collection);
                 w.WriteString("id", id);
-                Wire.WriteFieldOps(w, list);
+                RequestJson.WriteFieldOps(w, list);
                 w.WriteEndObject();
             });
         }

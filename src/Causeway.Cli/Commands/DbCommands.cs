@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Causeway.Wire;
 
 namespace Causeway.Cli.Commands;
 
@@ -16,7 +17,7 @@ internal static class DbCommands
         db.Subcommands.Add(Make("drop", "Drop a database and every database below it.", async (target, output, name, ct) =>
         {
             await target.DropDatabaseAsync(name!, ct);
-            if (output.Json) output.WriteJson(w => { w.WriteStartObject(); w.WriteString("name", name); w.WriteBoolean("dropped", true); w.WriteEndObject(); });
+            if (output.Json) output.WriteJson(w => DatabaseDroppedJson.Write(w, name!));
             else output.Line($"dropped {name}");
         }));
         db.Subcommands.Add(Make("info", "Documents, commits, position, heads and clock of a database.", (target, output, name, ct) => Describe(target, output, name!, ct)));
@@ -32,7 +33,7 @@ internal static class DbCommands
     private static async Task Describe(Target target, Output output, string name, CancellationToken ct)
     {
         var info = await (await target.DatabaseAsync(name, ct)).InfoAsync(ct);
-        if (output.Json) output.WriteJson(info.WriteJson);
+        if (output.Json) output.WriteJson(w => DatabaseInfoJson.Write(w, info));
         else output.Table(["name", "documents", "commits", "position", "heads"], [[info.Name, info.Documents.ToString(), info.Commits.ToString(), info.Position.ToString(), string.Join(" ", info.Heads)]]);
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Causeway.Documents;
 using Causeway.Errors;
 using Causeway.Values;
+using Causeway.Wire;
 
 namespace Causeway.Cli.Commands;
 
@@ -20,7 +21,7 @@ internal static class DocCommands
         doc.Subcommands.Add(Make("get", "Read a document (optionally --at a position, commit or time).", withJson: false, async (db, coll, id, _, at, output, ct) =>
         {
             var document = await db.GetAsync(coll, id!, at, ct) ?? throw new NotFoundException($"Document {coll}/{id} does not exist.");
-            output.WriteJson(document.WriteJson);
+            output.WriteJson(w => DocumentJson.Write(w, document));
         }));
         doc.Subcommands.Add(Make("patch", "Apply field operations: a JSON array of FIELD-OPs, or { \"ops\": [..] }.", withJson: true, async (db, coll, id, json, _, output, ct) =>
         {
@@ -32,7 +33,8 @@ internal static class DocCommands
         doc.Subcommands.Add(Make("history", "Every version of a document, oldest first.", withJson: false, async (db, coll, id, _, at, output, ct) =>
         {
             var versions = await db.HistoryAsync(coll, id!, at, ct);
-            if (output.Json) output.WriteJson(w => { w.WriteStartArray(); foreach (var v in versions) v.WriteJson(w); w.WriteEndArray(); });
+            // A bare array of versions (the HTTP answer wraps it as { "versions": [..] }).
+            if (output.Json) output.WriteJson(w => { w.WriteStartArray(); foreach (var v in versions) DocumentVersionJson.Write(w, v); w.WriteEndArray(); });
             else output.Table(["position", "commit", "time", "deleted", "changes"], versions.Select(v => new[]
             {
                 v.Position.ToString(), v.Commit.ToString(), ValueJson.FormatTime(v.Time), v.Deleted ? "yes" : "",
@@ -62,16 +64,7 @@ internal static class DocCommands
                 foreach (var op in ops.EnumerateArray()) OperationJson.ApplyTxOp(tx, op);
             }, ct);
             var output = Output.For(result, options);
-            if (output.Json) output.WriteJson(w =>
-            {
-                w.WriteStartObject();
-                w.WriteString("commit", outcome.Commit.ToString());
-                w.WriteNumber("position", outcome.Position);
-                w.WriteStartArray("created");
-                foreach (var id in outcome.Created) w.WriteStringValue(id);
-                w.WriteEndArray();
-                w.WriteEndObject();
-            });
+            if (output.Json) output.WriteJson(w => TransactionResultJson.Write(w, outcome));
             else output.Line($"commit {outcome.Commit} at position {outcome.Position}{(outcome.Created.Count > 0 ? "; created " + string.Join(", ", outcome.Created) : "")}");
             return 0;
         });
@@ -93,7 +86,7 @@ internal static class DocCommands
             var db = await target.DatabaseAsync(result.GetValue(database)!, ct);
             var page = await db.QueryAsync(query, ct);
             var output = Output.For(result, options);
-            if (output.Json) output.WriteJson(page.WriteJson);
+            if (output.Json) output.WriteJson(w => QueryResultJson.Write(w, page));
             else
             {
                 output.Table(["_id", "fields"], page.Documents.Select(d => new[] { d.Id, d.Fields.ToString() }));
@@ -106,7 +99,7 @@ internal static class DocCommands
 
     internal static void WriteResult(Output output, WriteResult result)
     {
-        if (output.Json) output.WriteJson(w => { w.WriteStartObject(); w.WriteString("commit", result.Commit.ToString()); w.WriteNumber("position", result.Position); w.WriteEndObject(); });
+        if (output.Json) output.WriteJson(w => WriteResultJson.Write(w, result));
         else output.Line($"commit {result.Commit} at position {result.Position}");
     }
 

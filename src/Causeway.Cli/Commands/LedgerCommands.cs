@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Causeway.Wire;
 using Spectre.Console;
 
 namespace Causeway.Cli.Commands;
@@ -23,7 +24,7 @@ internal static class LedgerCommands
             {
                 await foreach (var change in db.ChangesAsync(result.GetValue(since), result.GetValue(follow), ct))
                 {
-                    if (output.Json) output.WriteJson(change.WriteJson);
+                    if (output.Json) output.WriteJson(w => ChangeJson.Write(w, change));
                     else output.Line($"{change.Position,8}  {change.Commit}  {string.Join(", ", change.Documents.Select(d => $"{d.Collection}/{d.Id}{(d.Deleted ? " (deleted)" : "")}"))}");
                 }
             }
@@ -46,7 +47,7 @@ internal static class LedgerCommands
             var output = Output.For(result, options);
             long total = (await (await target.DatabaseAsync(name, ct)).InfoAsync(ct)).Commits;
             var report = await WithProgress(output, $"verifying {name}", total, progress => target.VerifyAsync(name, progress, ct));
-            if (output.Json) output.WriteJson(report.WriteJson);
+            if (output.Json) output.WriteJson(w => VerifyReportJson.Write(w, report));
             else
             {
                 output.Line(report.Ok ? $"ok: {report.Commits} commits verified" : $"{report.Problems.Count} problems in {report.Commits} commits:");
@@ -93,7 +94,7 @@ internal static class LedgerCommands
             await using var stream = path == "-" ? Console.OpenStandardInput() : File.OpenRead(path);
             var output = Output.For(result, options);
             var imported = await WithProgress(output, $"importing into {name}", 0, progress => target.ImportAsync(name, stream, progress, ct));
-            if (output.Json) output.WriteJson(w => { w.WriteStartObject(); w.WriteNumber("applied", imported.Applied); w.WriteNumber("skipped", imported.Skipped); w.WriteNumber("position", imported.Position); w.WriteEndObject(); });
+            if (output.Json) output.WriteJson(w => ImportResultJson.Write(w, imported));
             else output.Line($"applied {imported.Applied} commits, {imported.Skipped} already here; {name} is at position {imported.Position}");
             return 0;
         });

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Causeway.Schemas;
+using Causeway.Wire;
 
 namespace Causeway.Cli.Commands;
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Causeway.Errors;
 using Causeway.Replication;
+using Causeway.Wire;
 using Spectre.Console;
 
 namespace Causeway.Cli.Commands;
@@ -42,7 +43,7 @@ internal static class SyncCommands
                 {
                     var synced = await WithProgress(output, target.InProcess, name, way, progress => target.SyncAsync(name, peerUrl, token, way, holds, progress, ct));
                     ct.ThrowIfCancellationRequested(); // Ctrl-C ends a sync cleanly, but it did not finish
-                    if (output.Json) output.WriteJson(w => synced.WriteJson(w, name));
+                    if (output.Json) output.WriteJson(w => SyncResultJson.Write(w, synced, name));
                     else output.Line($"{name}: {synced.Applied} commits applied, {synced.Sent} sent, {synced.Skipped} already here; with {synced.PeerDid}, now at position {synced.Position} ({synced.Elapsed.TotalSeconds:0.##} s)");
                 }
                 return 0;
@@ -51,7 +52,7 @@ internal static class SyncCommands
             foreach (var name in names)
             {
                 var link = await target.ReplicateContinuouslyAsync(name, peerUrl, token, way, holds, ct);
-                if (output.Json) output.WriteJson(w => link.WriteJson(w, name));
+                if (output.Json) output.WriteJson(w => PeerStatusJson.Write(w, link, name));
                 else output.Line($"{name}: {link.Id} {link.State} with {link.Remote} ({link.Direction.ToJsonName()}){(target.InProcess ? "" : $"; the server keeps it up until 'causeway peers --db {name} --stop {link.Id}', across its restarts")}");
             }
             if (!target.InProcess) return 0;
@@ -68,7 +69,7 @@ internal static class SyncCommands
                         string line = StatusLine(name, status);
                         if (shown.TryGetValue(name + "/" + status.Id, out var before) && before == line) continue;
                         shown[name + "/" + status.Id] = line;
-                        if (output.Json) output.WriteJson(w => status.WriteJson(w, name));
+                        if (output.Json) output.WriteJson(w => PeerStatusJson.Write(w, status, name));
                         else output.Line($"{DateTime.Now:HH:mm:ss} {line}");
                     }
             }
@@ -94,7 +95,7 @@ internal static class SyncCommands
             {
                 string name = Documents.Names.Database(result.GetValue(database));
                 await target.StopPeerAsync(name, stopId, ct);
-                if (output.Json) output.WriteJson(w => { w.WriteStartObject(); w.WriteString("id", stopId); w.WriteBoolean("stopped", true); w.WriteEndObject(); });
+                if (output.Json) output.WriteJson(w => PeerStoppedJson.Write(w, stopId));
                 else output.Line($"stopped {stopId} on {name}");
                 return 0;
             }
@@ -102,17 +103,7 @@ internal static class SyncCommands
             var rows = new List<(string Database, PeerStatus Status)>();
             foreach (var name in names)
                 foreach (var status in await target.PeersAsync(name, ct)) rows.Add((name, status));
-            if (output.Json)
-            {
-                output.WriteJson(w =>
-                {
-                    w.WriteStartObject();
-                    w.WriteStartArray("peers");
-                    foreach (var (name, status) in rows) status.WriteJson(w, name);
-                    w.WriteEndArray();
-                    w.WriteEndObject();
-                });
-            }
+            if (output.Json) output.WriteJson(w => PeerListJson.Write(w, rows));
             else if (rows.Count == 0) output.Line(target.InProcess ? "no sync sessions (a folder opened by the CLI has none of its own; use --url to ask a server)" : "no sync sessions");
             else
                 output.Table(["database", "id", "role", "remote", "state", "direction", "mode", "behind", "ahead", "applied", "sent", "attempts", "last error"],

@@ -1,6 +1,6 @@
-using System.Text.Json;
 using Causeway.Server.Access;
 using Causeway.Server.Http;
+using Causeway.Wire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -15,16 +15,9 @@ internal static class DatabaseEndpoints
         app.MapGet("/v1/status", (HttpContext context, Api api) =>
         {
             var principal = api.Authorize(context, Ability.DocRead);
-            return JsonResponse.WriteAsync(context, 200, w =>
-            {
-                w.WriteStartObject();
-                w.WriteString("replica", api.Replica.Did);
-                w.WriteString("version", typeof(Replica).Assembly.GetName().Version?.ToString(3) ?? "0.0.0");
-                w.WriteStartArray("databases");
-                foreach (var name in api.Replica.ListDatabases().Where(principal.Sees)) w.WriteStringValue(name);
-                w.WriteEndArray();
-                w.WriteEndObject();
-            });
+            var status = new ServerStatus(api.Replica.Did, typeof(Replica).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
+                [.. api.Replica.ListDatabases().Where(principal.Sees)]);
+            return JsonResponse.WriteAsync(context, 200, w => ServerStatusJson.Write(w, status));
         }).WithSummary("The replica's identity, version and databases.");
 
         app.MapGet("/v1/dbs", async (HttpContext context, Api api) =>
@@ -33,14 +26,7 @@ internal static class DatabaseEndpoints
             var infos = new List<DatabaseInfo>();
             foreach (var name in api.Replica.ListDatabases().Where(principal.Sees))
                 if (api.Replica.TryGetDatabase(name) is { } db) infos.Add(await db.InfoAsync());
-            await JsonResponse.WriteAsync(context, 200, w =>
-            {
-                w.WriteStartObject();
-                w.WriteStartArray("databases");
-                foreach (var info in infos) info.WriteJson(w);
-                w.WriteEndArray();
-                w.WriteEndObject();
-            });
+            await JsonResponse.WriteAsync(context, 200, w => DatabaseListJson.Write(w, infos));
         }).WithSummary("The databases visible to the token.");
 
         app.MapPut("/v1/dbs/{db}", async (HttpContext context, Api api, string db) =>
@@ -49,13 +35,13 @@ internal static class DatabaseEndpoints
             api.Authorize(context, Ability.DbCreate, db);
             var created = await api.Replica.CreateDatabaseAsync(db, context.RequestAborted);
             var info = await created.InfoAsync();
-            await JsonResponse.WriteAsync(context, StatusCodes.Status201Created, info.WriteJson);
+            await JsonResponse.WriteAsync(context, StatusCodes.Status201Created, w => DatabaseInfoJson.Write(w, info));
         }).WithSummary("Create a database (201; 409 if it exists; a dotted name needs its parent).");
 
         app.MapGet("/v1/dbs/{db}", async (HttpContext context, Api api, string db) =>
         {
             var info = await api.Database(context, db, Ability.DocRead).InfoAsync();
-            await JsonResponse.WriteAsync(context, 200, info.WriteJson);
+            await JsonResponse.WriteAsync(context, 200, w => DatabaseInfoJson.Write(w, info));
         }).WithSummary("A database's documents, commits, position, heads and clock.");
 
         app.MapDelete("/v1/dbs/{db}", async (HttpContext context, Api api, string db) =>
@@ -64,13 +50,7 @@ internal static class DatabaseEndpoints
             api.Authorize(context, Ability.DbAdmin, db);
             api.Replica.GetDatabase(db);
             await api.Replica.DropDatabaseAsync(db, context.RequestAborted);
-            await JsonResponse.WriteAsync(context, 200, w =>
-            {
-                w.WriteStartObject();
-                w.WriteString("name", db);
-                w.WriteBoolean("dropped", true);
-                w.WriteEndObject();
-            });
+            await JsonResponse.WriteAsync(context, 200, w => DatabaseDroppedJson.Write(w, db));
         }).WithSummary("Drop a database and every database below it.");
     }
 }

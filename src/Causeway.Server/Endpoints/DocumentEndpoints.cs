@@ -4,6 +4,7 @@ using Causeway.Errors;
 using Causeway.Server.Access;
 using Causeway.Server.Http;
 using Causeway.Values;
+using Causeway.Wire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -42,7 +43,7 @@ internal static class DocumentEndpoints
             var database = api.Database(context, db, Ability.DocRead);
             CheckNames(coll, id);
             var document = await database.GetAsync(coll, id, Api.At(context)) ?? throw new NotFoundException($"Document {coll}/{id} does not exist{(context.Request.Query.ContainsKey("at") ? " at that point" : "")}.");
-            await JsonResponse.WriteAsync(context, 200, document.WriteJson);
+            await JsonResponse.WriteAsync(context, 200, w => DocumentJson.Write(w, document));
         }).WithSummary("Read a document (404 when absent or deleted); ?at= reads the past.");
 
         app.MapPatch("/v1/dbs/{db}/docs/{coll}/{id}", async (HttpContext context, Api api, string db, string coll, string id) =>
@@ -70,14 +71,7 @@ internal static class DocumentEndpoints
             var database = api.Database(context, db, Ability.HistoryRead);
             CheckNames(coll, id);
             var versions = await database.HistoryAsync(coll, id, Api.At(context));
-            await JsonResponse.WriteAsync(context, 200, w =>
-            {
-                w.WriteStartObject();
-                w.WriteStartArray("versions");
-                foreach (var v in versions) v.WriteJson(w);
-                w.WriteEndArray();
-                w.WriteEndObject();
-            });
+            await JsonResponse.WriteAsync(context, 200, w => DocumentHistoryJson.Write(w, versions));
         }).WithSummary("Every version of a document, oldest first.");
 
         app.MapPost("/v1/dbs/{db}/query", async (HttpContext context, Api api, string db) =>
@@ -86,7 +80,7 @@ internal static class DocumentEndpoints
             // The same validated reader as every body (undecodable strings are invalid_json).
             var query = Queries.Query.FromJson(await JsonBody.ReadElementAsync(context, api.Options.MaxRequestBytes));
             var result = await database.QueryAsync(query, context.RequestAborted);
-            await JsonResponse.WriteAsync(context, 200, result.WriteJson);
+            await JsonResponse.WriteAsync(context, 200, w => QueryResultJson.Write(w, result));
         }).Accepts<JsonElement>("application/json").WithSummary("QUERY → { \"docs\": [..], \"next\": CURSOR or null } (docs/queries.md).");
 
         app.MapPost("/v1/dbs/{db}/tx", async (HttpContext context, Api api, string db) =>
@@ -100,16 +94,7 @@ internal static class DocumentEndpoints
             {
                 foreach (var op in ops.EnumerateArray()) OperationJson.ApplyTxOp(tx, op);
             }, context.RequestAborted);
-            await JsonResponse.WriteAsync(context, 200, w =>
-            {
-                w.WriteStartObject();
-                w.WriteString("commit", result.Commit.ToString());
-                w.WriteNumber("position", result.Position);
-                w.WriteStartArray("created");
-                foreach (var id in result.Created) w.WriteStringValue(id);
-                w.WriteEndArray();
-                w.WriteEndObject();
-            });
+            await JsonResponse.WriteAsync(context, 200, w => TransactionResultJson.Write(w, result));
         }).Accepts<JsonElement>("application/json").WithSummary("Apply { \"ops\": [ TX-OP, .. ] } atomically: all or nothing.");
     }
 

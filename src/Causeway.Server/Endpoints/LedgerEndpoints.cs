@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Causeway.Encoding;
 using Causeway.Errors;
 using Causeway.Server.Access;
 using Causeway.Server.Http;
-using Causeway.Values;
+using Causeway.Wire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -45,8 +44,8 @@ internal static class LedgerEndpoints
                 {
                     await foreach (var change in database.ChangesAsync(since, follow: true, context.RequestAborted))
                     {
-                        var json = ChangeJson(change);
-                        await context.Response.WriteAsync($"id: {change.Position}\nevent: change\ndata: ", context.RequestAborted);
+                        var json = ChangeJson.ToUtf8(change, Json.WriterOptions);
+                        await context.Response.WriteAsync($"id: {change.Position}\nevent: {ChangeJson.EventName}\ndata: ", context.RequestAborted);
                         await context.Response.Body.WriteAsync(json, context.RequestAborted);
                         await context.Response.WriteAsync("\n\n", context.RequestAborted);
                         await context.Response.Body.FlushAsync(context.RequestAborted);
@@ -62,22 +61,15 @@ internal static class LedgerEndpoints
                 changes.Add(change);
                 if (changes.Count == limit) break;
             }
-            await JsonResponse.WriteAsync(context, 200, w =>
-            {
-                w.WriteStartObject();
-                w.WriteStartArray("changes");
-                foreach (var change in changes) change.WriteJson(w);
-                w.WriteEndArray();
-                w.WriteNumber("last", changes.Count > 0 ? changes[^1].Position : since);
-                w.WriteEndObject();
-            });
+            var page = new ChangesPage(changes, changes.Count > 0 ? changes[^1].Position : since);
+            await JsonResponse.WriteAsync(context, 200, w => ChangesPageJson.Write(w, page));
         }).WithSummary("Commits after ?since=N (at most ?limit=M); ?feed=sse streams them live.");
 
         app.MapGet("/v1/dbs/{db}/verify", async (HttpContext context, Api api, string db) =>
         {
             var database = api.Database(context, db, Ability.HistoryRead);
             var report = await database.VerifyAsync(cancellation: context.RequestAborted);
-            await JsonResponse.WriteAsync(context, 200, report.WriteJson);
+            await JsonResponse.WriteAsync(context, 200, w => VerifyReportJson.Write(w, report));
         }).WithSummary("Walk the ledger and check every hash, signature, sequence and parent.");
 
         app.MapGet("/v1/dbs/{db}/commits/{cid}", async (HttpContext context, Api api, string db, string cid) =>
@@ -124,14 +116,7 @@ internal static class LedgerEndpoints
             await context.Request.Body.CopyToAsync(body, context.RequestAborted);
             body.Position = 0;
             var result = await database.ImportAsync(body, cancellation: context.RequestAborted);
-            await JsonResponse.WriteAsync(context, 200, w =>
-            {
-                w.WriteStartObject();
-                w.WriteNumber("applied", result.Applied);
-                w.WriteNumber("skipped", result.Skipped);
-                w.WriteNumber("position", result.Position);
-                w.WriteEndObject();
-            });
+            await JsonResponse.WriteAsync(context, 200, w => ImportResultJson.Write(w, result));
         }).Accepts<byte[]>(CarMediaType).WithSummary("Apply the commits of a CARv1 archive of this database's ledger (verified, idempotent).");
     }
 
@@ -141,13 +126,5 @@ internal static class LedgerEndpoints
         if (!long.TryParse(text.ToString(), NumberStyles.None, CultureInfo.InvariantCulture, out long value) || value < min || value > max)
             throw new InvalidInputException(name == "since" ? ErrorCodes.InvalidCursor : ErrorCodes.InvalidValue, $"'{name}' must be a whole number from {min} to {max}.");
         return value;
-    }
-
-    /// <summary>One change as UTF-8 JSON, for an SSE data line.</summary>
-    private static byte[] ChangeJson(Change change)
-    {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream, Json.WriterOptions)) change.WriteJson(writer);
-        return stream.ToArray();
     }
 }

@@ -4,6 +4,7 @@ using Causeway.Errors;
 using Causeway.Replication;
 using Causeway.Server.Access;
 using Causeway.Server.Http;
+using Causeway.Wire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -89,7 +90,7 @@ internal static class ReplicationEndpoints
                 var result = await api.Replica.SyncWithServerAsync(db, request.Peer, request.Token, request.Direction, cancellation: stop.Token, holds: request.Holds);
                 if (lifetime.ApplicationStopping.IsCancellationRequested)
                     throw new UnavailableException($"The server is stopping; the sync with {request.Remote} ended before it finished.");
-                await JsonResponse.WriteAsync(context, 200, w => result.WriteJson(w, db));
+                await JsonResponse.WriteAsync(context, 200, w => SyncResultJson.Write(w, result, db));
             }
             else
             {
@@ -104,7 +105,7 @@ internal static class ReplicationEndpoints
                     context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Causeway.Server.Sync")
                         .LogWarning("Continuous replication of {Database} with {Peer} runs, but cannot be remembered for restarts: {Error}", db, request.Remote, e.Message);
                 }
-                await JsonResponse.WriteAsync(context, StatusCodes.Status202Accepted, w => link.Status.WriteJson(w, db));
+                await JsonResponse.WriteAsync(context, StatusCodes.Status202Accepted, w => PeerStatusJson.Write(w, link.Status, db));
             }
         }).Accepts<JsonElement>("application/json")
           .WithSummary("Sync with a peer server: { \"peer\": URL, \"token\", \"mode\": \"once\"|\"continuous\", \"direction\": \"pull\"|\"push\"|\"both\" }; once answers the counts, continuous 202 and the session.");
@@ -113,14 +114,7 @@ internal static class ReplicationEndpoints
         {
             var database = api.Database(context, db, Ability.DocRead);
             var peers = database.Peers.List();
-            await JsonResponse.WriteAsync(context, 200, w =>
-            {
-                w.WriteStartObject();
-                w.WriteStartArray("peers");
-                foreach (var peer in peers) peer.WriteJson(w);
-                w.WriteEndArray();
-                w.WriteEndObject();
-            });
+            await JsonResponse.WriteAsync(context, 200, w => PeerListJson.Write(w, peers));
         }).WithSummary("The database's sync sessions, opened here or accepted, and how far each is ahead and behind.");
 
         app.MapDelete("/v1/dbs/{db}/peers/{id}", async (HttpContext context, Api api, string db, string id) =>
@@ -129,13 +123,7 @@ internal static class ReplicationEndpoints
             string? remote = database.Peers.List().FirstOrDefault(p => p.Id == id)?.Remote;
             await database.Peers.StopAsync(id);
             if (remote is not null) api.Links.Forget(db, remote);
-            await JsonResponse.WriteAsync(context, 200, w =>
-            {
-                w.WriteStartObject();
-                w.WriteString("id", id);
-                w.WriteBoolean("stopped", true);
-                w.WriteEndObject();
-            });
+            await JsonResponse.WriteAsync(context, 200, w => PeerStoppedJson.Write(w, id));
         }).WithSummary("Stop a continuous replication this server opened (404 for an unknown session).");
     }
 }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Causeway.Schemas;
 using Causeway.Server.Access;
 using Causeway.Server.Http;
+using Causeway.Wire;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Causeway.Values;
+using Causeway.Wire;
 using Microsoft.AspNetCore.Http;
 
 namespace Causeway.Server.Http;
@@ -17,18 +17,5 @@ internal static class JsonResponse
     }
 
     public static Task WriteResultAsync(HttpContext context, WriteResult result, int status = StatusCodes.Status200OK, string? id = null)
-        => WriteAsync(context, status, w =>
-        {
-            w.WriteStartObject();
-            if (id is not null) w.WriteString("_id", id);
-            w.WriteString("commit", result.Commit.ToString());
-            w.WriteNumber("position", result.Position);
-            w.WriteEndObject();
-        });
-
-    public static void WriteValue(Utf8JsonWriter writer, string name, Value value)
-    {
-        writer.WritePropertyName(name);
-        ValueJson.Write(writer, value);
-    }
+        => WriteAsync(context, status, w => WriteResultJson.Write(w, result, id));
 }

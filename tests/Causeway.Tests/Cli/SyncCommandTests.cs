@@ -92,6 +92,14 @@ public sealed class SyncCommandTests
         (exit, _, error) = await CliProcess.RunAsync(P("doc", "get", "shop", "other", "x"));
         Assert.Equal(1, exit);
         Assert.Contains("[not_held]", error);
+
+        // 'db info' says what a partial replica holds, in a folder and through a server (read by the client) alike.
+        static string[] Holds(JsonElement info) => [.. info.GetProperty("holds").EnumerateArray().Select(h => h.GetString()!)];
+        Assert.Equal(["c/local"], Holds(await Ok(P("db", "info", "shop"))));
+        await Ok(A("db", "create", "mirror"));
+        await Ok(B("sync", "--peer", a.Url, "--peer-token", tokenA, "--db", "mirror", "--direction", "pull", "--collections", "c/local"));
+        Assert.Equal(["c/local"], Holds(await Ok(B("db", "info", "mirror"))));
+        Assert.False((await Ok(A("db", "info", "mirror"))).TryGetProperty("holds", out _));
     }
 
     [Fact]

@@ -60,6 +60,28 @@ public sealed class ReplicationClientTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_remote_info_of_a_partial_replica_says_what_it_holds_as_the_embedded_one_does()
+    {
+        using var b = _b.CreateClient();
+        await b.CreateDatabaseAsync("shop");
+        foreach (var id in new[] { "eu-1", "eu-2", "us-1" }) await b.Database("shop").PutJsonAsync("orders", id, """{"total": 1}""");
+        await b.Database("shop").PutJsonAsync("users", "u1", """{"name": "x"}""");
+
+        var holds = Subscription.Of([CollectionSelector.Parse("orders/eu-"), CollectionSelector.Parse("users")]);
+        await _client.ReplicateAsync("shop", _b.Url, _b.AdminToken, SyncDirection.Pull, holds);
+
+        var embedded = await _a.Replica.GetDatabase("shop").InfoAsync();
+        var remote = await _client.Database("shop").InfoAsync();
+        Assert.NotNull(embedded.Holds);
+        Assert.Equal(embedded.Holds, remote.Holds);
+        Assert.Equal(["orders/eu-", "users"], remote.Holds);
+        Assert.Empty(Causeway.Tests.Wire.WireWalk.Differences(embedded, remote)); // the rest of the info too
+        // And a full replica says nothing of holds on either side.
+        Assert.Null((await b.Database("shop").InfoAsync()).Holds);
+        Assert.Null((await _b.Replica.GetDatabase("shop").InfoAsync()).Holds);
+    }
+
+    [Fact]
     public async Task Peer_failures_come_back_as_the_engine_exceptions()
     {
         await _client.CreateDatabaseAsync("shop");

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Causeway.Errors;
+
+namespace Causeway.Wire;
+
+/// <summary>An error answer (API.md, Errors): the stable <see cref="Code"/> programs match, the HTTP
+/// status and its title, and the <see cref="Detail"/> for people.</summary>
+public sealed record ApiProblem(string Code, int Status, string Title, string Detail)
+{
+    public const string TypePrefix = "https://causeway.dev/errors/";
+
+    /// <summary>The problem type: <c>https://causeway.dev/errors/CODE</c>.</summary>
+    public string Type => TypePrefix + Code;
+
+    /// <summary>The problem for <paramref name="code"/>, with its status (<see cref="ErrorCodes.HttpStatus"/> unless given) and that status's title.</summary>
+    public static ApiProblem For(string code, string detail, int? status = null)
+    {
+        int httpStatus = status ?? ErrorCodes.HttpStatus(code);
+        return new ApiProblem(code, httpStatus, TitleOf(httpStatus), detail);
+    }
+
+    private static string TitleOf(int status) => status switch
+    {
+        400 => "Bad request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not found",
+        405 => "Method not allowed",
+        409 => "Conflict",
+        413 => "Payload too large",
+        415 => "Unsupported media type",
+        422 => "Unprocessable entity",
+        424 => "Failed dependency",
+        429 => "Too many requests",
+        503 => "Service unavailable",
+        _ => "Error",
+    };
+}
+
+/// <summary><c>application/problem+json</c>: <c>{ "type", "title", "status", "detail", "code" }</c>.</summary>
+public static class ApiProblemJson
+{
+    public const string MediaType = "application/problem+json";
+
+    public static void Write(Utf8JsonWriter w, ApiProblem problem)
+    {
+        w.WriteStartObject();
+        w.WriteString("type", problem.Type);
+        w.WriteString("title", problem.Title);
+        w.WriteNumber("status", problem.Status);
+        w.WriteString("detail", problem.Detail);
+        w.WriteString("code", problem.Code);
+        w.WriteEndObject();
+    }
+
+    public static ApiProblem Read(JsonElement json)
+        => new(WireJson.String(json, "code"), WireJson.Int(json, "status"), WireJson.String(json, "title"), WireJson.String(json, "detail"));
+
+    /// <summary>What can be made of an error answer that may not be Causeway's (a proxy's, say): its
+    /// <c>code</c> and <c>detail</c> when they are strings, null otherwise.</summary>
+    public static (string? Code, string? Detail) ReadLoosely(JsonElement json)
+    {
+        if (json.ValueKind != JsonValueKind.Object) return (null, null);
+        static string? Text(JsonElement json, string name) => json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+        return (Text(json, "code"), Text(json, "detail"));
+    }
+}

@@ -1,0 +1,41 @@
+using System.Text.Json;
+using Causeway.Values;
+
+namespace Causeway.Wire;
+
+/// <summary>One version in a document's history: <c>{ position, commit, origin, time, deleted,
+/// changes: [ { op, path?, value? }, .. ] }</c>.</summary>
+public static class DocumentVersionJson
+{
+    public static void Write(Utf8JsonWriter w, DocumentVersion version)
+    {
+        w.WriteStartObject();
+        WireJson.WriteCommitPlace(w, version.Position, version.Commit, version.Origin, version.Time);
+        w.WriteBoolean("deleted", version.Deleted);
+        WireJson.WriteArray(w, "changes", version.Changes, Write);
+        w.WriteEndObject();
+    }
+
+    public static DocumentVersion Read(JsonElement json)
+    {
+        var (position, commit, origin, time) = WireJson.ReadCommitPlace(json);
+        return new(position, commit, origin, time, WireJson.Bool(json, "deleted"), WireJson.Items(json, "changes", ReadChange));
+    }
+
+    private static void Write(Utf8JsonWriter w, FieldChange change)
+    {
+        w.WriteStartObject();
+        w.WriteString("op", change.Op);
+        if (change.Path is not null) w.WriteString("path", change.Path);
+        if (change.Value is not null)
+        {
+            w.WritePropertyName("value");
+            ValueJson.Write(w, change.Value);
+        }
+        w.WriteEndObject();
+    }
+
+    private static FieldChange ReadChange(JsonElement json)
+        => new(WireJson.String(json, "op"), WireJson.NullableString(json, "path"),
+            json.TryGetProperty("value", out var value) ? ValueJson.FromElement(value) : null);
+}
