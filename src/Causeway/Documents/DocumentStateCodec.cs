@@ -33,18 +33,22 @@ public static class DocumentStateCodec
     /// <summary>Writes the state as one item into <paramref name="w"/>.</summary>
     public static void Write(DagCborWriter w, DocumentState state)
     {
-        var seen = new ReplicaSet();
-        FlagEwKind.Instance.AddReplicas(seen, state.Live);
-        MapKind.Instance.AddReplicas(seen, state.Fields);
-        var replicas = seen.Sorted();
-        var writer = new StateWriter(w, replicas);
+        var collect = StateWriter.Collecting();
+        WriteParts(collect, state);
+        var replicas = collect.Replicas();
         w.WriteStartArray(3);
         w.WriteStartArray(replicas.Length);
         foreach (var did in replicas) w.WriteText(did);
         w.WriteEndArray();
-        FlagEwKind.Instance.WriteState(writer, state.Live);
-        MapKind.Instance.WriteState(writer, state.Fields);
+        WriteParts(new StateWriter(w, replicas), state);
         w.WriteEndArray();
+    }
+
+    /// <summary>The existence flag (a flag_ew) and the fields (a map).</summary>
+    private static void WriteParts(StateWriter w, DocumentState state)
+    {
+        FlagEwKind.Instance.WriteState(w, state.Live);
+        MapKind.Instance.WriteState(w, state.Fields);
     }
 
     public static DocumentState Read(DagCborReader reader)

@@ -168,9 +168,9 @@ public sealed class FieldKindTests
     /// <summary>A state written alone with its own replica table reads back equal, and writes the same bytes again.</summary>
     private static void RoundTripState(FieldKindDefinition kind, object crdt)
     {
-        var seen = new ReplicaSet();
-        kind.AddReplicas(seen, crdt);
-        var replicas = seen.Sorted();
+        var collect = StateWriter.Collecting();
+        kind.WriteState(collect, crdt);
+        var replicas = collect.Replicas();
         var w = new DagCborWriter();
         kind.WriteState(new StateWriter(w, replicas), crdt);
         var bytes = w.Encode();

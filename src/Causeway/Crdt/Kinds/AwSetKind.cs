@@ -10,85 +10,38 @@ internal sealed class AwSetKind : SetKind<AwSet<Value>>
 {
     public static readonly AwSetKind Instance = new();
 
-    private static readonly EffectForm Add = new("aw+", 2, r => new AwAdd<Value>(r.Value(), r.Dot, r.Dots()));
-    private static readonly EffectForm Remove = new("aw-", 2, r => new AwRemove<Value>(r.Value(), r.Dots()));
-    private static readonly EffectForm Clear = new("awclear", 1, r => new AwClear(r.Dots()));
-
-    private AwSetKind() : base(FieldKind.AwSet) { }
-
-    public override bool IsFieldOp(CrdtOp op) => op is AwAdd<Value> or AwRemove<Value> or AwClear;
+    private AwSetKind() : base(FieldKind.AwSet,
+    [
+        EffectForm.Of<AwAdd<Value>>("aw+", 2, r => new(r.Value(), r.Dot, r.Dots()),
+            (w, op) => { EffectWriter.Expect(op.Dot == w.Dot, "awset dot"); w.Start(); w.Value(op.Element); w.Dots(op.Observed); },
+            (op, path) => new("add", path, op.Element)),
+        EffectForm.Of<AwRemove<Value>>("aw-", 2, r => new(r.Value(), r.Dots()),
+            (w, op) => { w.Start(); w.Value(op.Element); w.Dots(op.Observed); },
+            (op, path) => new("remove", path, op.Element)),
+        EffectForm.Of<AwClear>("awclear", 1, r => new(r.Dots()), (w, op) => { w.Start(); w.Dots(op.Observed); }),
+    ]) { }
 
     protected override IReadOnlyList<Value> Elements(AwSet<Value> set) => set.Elements;
 
-    protected override void PrepareUnset(AwSet<Value> set, ImmutableArray<string> path, LwwStamp stamp, List<MapOp> ops)
-    {
-        if (set.IsPresent) ops.Add(new(path, set.PrepareClear()));
-    }
+    protected override CrdtOp? Unset(AwSet<Value> set, LwwStamp stamp) => set.IsPresent ? set.PrepareClear() : null;
 
-    protected override void AddReplicas(ReplicaSet replicas, AwSet<Value> set)
-    {
-        foreach (var (_, dots) in set.Entries) replicas.Add(dots);
-        replicas.Add(set.Context);
-    }
 
     /// <summary>[[[element, dots]…], context].</summary>
     protected override void Write(StateWriter w, AwSet<Value> set)
     {
-        w.Cbor.WriteStartArray(2);
-        w.Cbor.WriteStartArray(set.Entries.Count);
-        foreach (var (element, dots) in set.Entries)
-        {
-            w.Cbor.WriteStartArray(2);
-            w.Value(element);
-            w.Dots(dots);
-            w.Cbor.WriteEndArray();
-        }
-        w.Cbor.WriteEndArray();
+        w.Start(2);
+        w.Entries(set.Entries, 2, static (w, e) => { w.Value(e.Key); w.Dots(e.Value); });
         w.Vector(set.Context);
-        w.Cbor.WriteEndArray();
+        w.End();
     }
 
     public override AwSet<Value> Read(StateReader r)
     {
         r.Cbor.ReadStartArray();
-        int n = r.Cbor.ReadStartArray();
-        var entries = new List<KeyValuePair<Value, DotSet>>(n);
-        for (int i = 0; i < n; i++)
-        {
-            r.Cbor.ReadStartArray();
-            var element = r.Value();
-            entries.Add(new(element, r.Dots()));
-            r.Cbor.ReadEndArray();
-        }
-        r.Cbor.ReadEndArray();
-        var set = AwSet<Value>.FromParts(entries, r.Vector());
+        var set = AwSet<Value>.FromParts(r.Entries(static r => KeyValuePair.Create(r.Value(), r.Dots())), r.Vector());
         r.Cbor.ReadEndArray();
         return set;
     }
-
-    public override IReadOnlyList<EffectForm> Effects => [Add, Remove, Clear];
-
-    public override bool WriteEffect(EffectWriter w, CrdtOp op)
-    {
-        switch (op)
-        {
-            case AwAdd<Value> add:
-                EffectWriter.Expect(add.Dot == w.Dot, "awset dot");
-                w.Start(Add); w.Value(add.Element); w.Dots(add.Observed); return true;
-            case AwRemove<Value> remove:
-                w.Start(Remove); w.Value(remove.Element); w.Dots(remove.Observed); return true;
-            case AwClear clear:
-                w.Start(Clear); w.Dots(clear.Observed); return true;
-            default: return false;
-        }
-    }
-
-    public override FieldChange Describe(CrdtOp op, string path) => op switch
-    {
-        AwAdd<Value> a => new("add", path, a.Element),
-        AwRemove<Value> r => new("remove", path, r.Element),
-        _ => base.Describe(op, path),
-    };
 
     protected override MapOp PrepareAdd(IFieldEditor e, ImmutableArray<string> path, Value element) => e.Fields.PrepareAwAdd(path, element, e.Dot);
 

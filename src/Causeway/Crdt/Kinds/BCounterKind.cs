@@ -15,79 +15,45 @@ internal sealed class BCounterKind : FieldKindDefinition<BCounter>
 {
     public static readonly BCounterKind Instance = new();
 
-    private static readonly EffectForm Increment = new("binc", 1, r => ReadIncrement(r));
-    private static readonly EffectForm Transfer = new("bxfer", 3, r => ReadTransfer(r));
-
-    private BCounterKind() : base(FieldKind.BCounter) { }
-
-    public override bool IsFieldOp(CrdtOp op) => op is BCounterIncrement or BCounterTransfer;
+    private BCounterKind() : base(FieldKind.BCounter,
+    [
+        EffectForm.Of<BCounterIncrement>("binc", 1, ReadIncrement,
+            (w, op) => { EffectWriter.Expect(op.Replica == w.Origin, "bcounter replica"); w.Start(); w.Int(op.By); },
+            (op, path) => new("increment", path, Value.Int(op.By))),
+        EffectForm.Of<BCounterTransfer>("bxfer", 3, ReadTransfer,
+            (w, op) => { EffectWriter.Expect(op.From == w.Origin, "bcounter transfer's giving replica"); w.Start(); w.Text(op.To); w.Int((long)op.Side); w.Int(op.Amount); },
+            (op, path) => new("transfer", path, Value.Map([
+                new("to", Value.String(op.To)),
+                new("side", Value.String(op.Side == BoundSide.Lower ? "lower" : "upper")),
+                new("amount", Value.Int(op.Amount))]))),
+    ]) { }
 
     protected override Value? ToValue(BCounter counter) => Value.Int(counter.Value);
 
-    /// <summary>No op (see the summary): callers refuse to unset a bcounter.</summary>
-    protected override void PrepareUnset(BCounter counter, ImmutableArray<string> path, LwwStamp stamp, List<MapOp> ops) { }
-
-    protected override void AddReplicas(ReplicaSet replicas, BCounter counter)
-    {
-        replicas.Add(counter.Totals);
-        foreach (var t in counter.Transfers) { replicas.Add(t.From); replicas.Add(t.To); }
-    }
 
     /// <summary>[totals, [[from, to, side, amount]…]]; the rows come sorted by from, to, side.</summary>
     protected override void Write(StateWriter w, BCounter counter)
     {
-        var transfers = counter.Transfers;
-        w.Cbor.WriteStartArray(2);
+        w.Start(2);
         w.Totals(counter.Totals);
-        w.Cbor.WriteStartArray(transfers.Count);
-        foreach (var t in transfers)
-        {
-            w.Cbor.WriteStartArray(4);
-            w.Replica(t.From);
-            w.Replica(t.To);
-            w.Cbor.WriteInt64((long)t.Side);
-            w.Cbor.WriteInt64(t.Amount);
-            w.Cbor.WriteEndArray();
-        }
-        w.Cbor.WriteEndArray();
-        w.Cbor.WriteEndArray();
+        w.Entries(counter.Transfers, 4, static (w, t) => { w.Replica(t.From); w.Replica(t.To); w.Int((long)t.Side); w.Int(t.Amount); });
+        w.End();
     }
 
     public override BCounter Read(StateReader r)
     {
         r.Cbor.ReadStartArray();
         var totals = r.Totals();
-        int rows = r.Cbor.ReadStartArray();
-        var transfers = new List<RightsTransfer>(rows);
-        for (int i = 0; i < rows; i++)
+        var transfers = r.Entries(static r =>
         {
-            r.Cbor.ReadStartArray();
             string from = r.Replica(), to = r.Replica();
             long side = r.Cbor.ReadInt64();
             // Checked before the cast: a byte enum would wrap 256 to Lower.
             if (side is not ((long)BoundSide.Lower or (long)BoundSide.Upper)) throw new CorruptDataException("A stored bcounter transfer has an unknown side.");
-            transfers.Add(new RightsTransfer(from, to, (BoundSide)side, r.Cbor.ReadInt64()));
-            r.Cbor.ReadEndArray();
-        }
-        r.Cbor.ReadEndArray();
+            return new RightsTransfer(from, to, (BoundSide)side, r.Cbor.ReadInt64());
+        });
         r.Cbor.ReadEndArray();
         return BCounter.FromParts(totals, transfers);
-    }
-
-    public override IReadOnlyList<EffectForm> Effects => [Increment, Transfer];
-
-    public override bool WriteEffect(EffectWriter w, CrdtOp op)
-    {
-        switch (op)
-        {
-            case BCounterIncrement increment:
-                EffectWriter.Expect(increment.Replica == w.Origin, "bcounter replica");
-                w.Start(Increment); w.Int(increment.By); return true;
-            case BCounterTransfer transfer:
-                EffectWriter.Expect(transfer.From == w.Origin, "bcounter transfer's giving replica");
-                w.Start(Transfer); w.Text(transfer.To); w.Int((long)transfer.Side); w.Int(transfer.Amount); return true;
-            default: return false;
-        }
     }
 
     private static BCounterIncrement ReadIncrement(EffectReader r)
@@ -107,16 +73,6 @@ internal sealed class BCounterKind : FieldKindDefinition<BCounter>
         if (to == r.Origin) throw EffectReader.Invalid("a replica cannot transfer bcounter rights to itself");
         return new(r.Origin, to, (BoundSide)side, amount);
     }
-
-    public override FieldChange Describe(CrdtOp op, string path) => op switch
-    {
-        BCounterIncrement i => new("increment", path, Value.Int(i.By)),
-        BCounterTransfer t => new("transfer", path, Value.Map([
-            new("to", Value.String(t.To)),
-            new("side", Value.String(t.Side == BoundSide.Lower ? "lower" : "upper")),
-            new("amount", Value.Int(t.Amount))])),
-        _ => base.Describe(op, path),
-    };
 
     public override bool Takes(FieldOpKind op) => op == FieldOpKind.Increment;
 

@@ -13,33 +13,26 @@ internal sealed class CounterKind : FieldKindDefinition<PnCounter>
 {
     public static readonly CounterKind Instance = new();
 
-    private static readonly EffectForm Increment = new("inc", 1, r => new CounterIncrement(r.Origin, r.Int()));
-    private static readonly EffectForm Reset = new("reset", 1, r => new CounterReset(ReadTotals(r)));
-
-    private CounterKind() : base(FieldKind.Counter) { }
-
-    public override bool IsFieldOp(CrdtOp op) => op is CounterIncrement or CounterReset;
+    private CounterKind() : base(FieldKind.Counter,
+    [
+        EffectForm.Of<CounterIncrement>("inc", 1, r => new(r.Origin, r.Int()),
+            (w, op) => { EffectWriter.Expect(op.Replica == w.Origin, "counter replica"); w.Start(); w.Int(op.By); },
+            (op, path) => new("increment", path, Value.Int(op.By))),
+        EffectForm.Of<CounterReset>("reset", 1, r => new(ReadTotals(r)), WriteReset),
+    ]) { }
 
     protected override Value? ToValue(PnCounter counter) => Value.Int(counter.Value);
 
-    protected override void PrepareUnset(PnCounter counter, ImmutableArray<string> path, LwwStamp stamp, List<MapOp> ops)
-    {
-        if (counter.IsPresent) ops.Add(new(path, counter.PrepareReset()));
-    }
+    protected override CrdtOp? Unset(PnCounter counter, LwwStamp stamp) => counter.IsPresent ? counter.PrepareReset() : null;
 
-    protected override void AddReplicas(ReplicaSet replicas, PnCounter counter)
-    {
-        replicas.Add(counter.Totals);
-        replicas.Add(counter.ResetBase);
-    }
 
     /// <summary>[totals, reset base].</summary>
     protected override void Write(StateWriter w, PnCounter counter)
     {
-        w.Cbor.WriteStartArray(2);
+        w.Start(2);
         w.Totals(counter.Totals);
         w.Totals(counter.ResetBase);
-        w.Cbor.WriteEndArray();
+        w.End();
     }
 
     public override PnCounter Read(StateReader r)
@@ -51,29 +44,18 @@ internal sealed class CounterKind : FieldKindDefinition<PnCounter>
         return PnCounter.FromParts(totals, resetBase);
     }
 
-    public override IReadOnlyList<EffectForm> Effects => [Increment, Reset];
-
-    public override bool WriteEffect(EffectWriter w, CrdtOp op)
+    /// <summary>The totals observed: [[replica, p, n]…], replicas as DIDs.</summary>
+    private static void WriteReset(EffectWriter w, CounterReset reset)
     {
-        switch (op)
+        w.Start();
+        w.Cbor.WriteStartArray(reset.Observed.Length);
+        foreach (var t in reset.Observed)
         {
-            case CounterIncrement increment:
-                EffectWriter.Expect(increment.Replica == w.Origin, "counter replica");
-                w.Start(Increment); w.Int(increment.By); return true;
-            case CounterReset reset:
-                w.Start(Reset);
-                w.Cbor.WriteStartArray(reset.Observed.Length);
-                foreach (var t in reset.Observed)
-                {
-                    w.Cbor.WriteStartArray(3); w.Text(t.Replica); w.Int(t.P); w.Int(t.N); w.Cbor.WriteEndArray();
-                }
-                w.Cbor.WriteEndArray();
-                return true;
-            default: return false;
+            w.Cbor.WriteStartArray(3); w.Text(t.Replica); w.Int(t.P); w.Int(t.N); w.Cbor.WriteEndArray();
         }
+        w.Cbor.WriteEndArray();
     }
 
-    /// <summary>[[replica, p, n]…], replicas as DIDs.</summary>
     private static ImmutableArray<ReplicaTotals> ReadTotals(EffectReader r)
     {
         int n = r.Cbor.ReadStartArray();
@@ -87,9 +69,6 @@ internal sealed class CounterKind : FieldKindDefinition<PnCounter>
         r.Cbor.ReadEndArray();
         return totals.MoveToImmutable();
     }
-
-    public override FieldChange Describe(CrdtOp op, string path) =>
-        op is CounterIncrement i ? new("increment", path, Value.Int(i.By)) : base.Describe(op, path);
 
     public override bool Takes(FieldOpKind op) => op == FieldOpKind.Increment;
 

@@ -15,7 +15,13 @@ namespace Causeway.Crdt.Kinds;
 /// registry instead of switching on the kind. Stateless; one instance per kind.</summary>
 internal abstract class FieldKindDefinition
 {
-    private protected FieldKindDefinition(FieldKind kind) => Kind = kind;
+    private readonly EffectForm[] _effects;
+
+    private protected FieldKindDefinition(FieldKind kind, EffectForm[] effects)
+    {
+        Kind = kind;
+        _effects = effects;
+    }
 
     public FieldKind Kind { get; }
 
@@ -30,8 +36,8 @@ internal abstract class FieldKindDefinition
     public abstract object Create();
 
     /// <summary>Whether <paramref name="op"/> is one of this kind's field ops (exactly: over
-    /// <see cref="Value"/>, never a <see cref="MapOp"/>).</summary>
-    public abstract bool IsFieldOp(CrdtOp op);
+    /// <see cref="Value"/>, never a <see cref="MapOp"/>): one of its <see cref="Effects"/>.</summary>
+    public bool IsFieldOp(CrdtOp op) => FormOf(op) is not null;
 
     public abstract bool IsPresent(object crdt);
     public abstract void Apply(object crdt, CrdtOp op);
@@ -48,26 +54,36 @@ internal abstract class FieldKindDefinition
 
     // ---- stored state (DocumentStateCodec) ----
 
-    /// <summary>Adds every replica the state names to <paramref name="replicas"/>.</summary>
-    public abstract void AddReplicas(ReplicaSet replicas, object crdt);
-
-    /// <summary>Writes the state as one item; the bytes are stored and must never change.</summary>
+    /// <summary>Writes the state as one item, only through <paramref name="w"/> (which also
+    /// gathers the replicas it names); the bytes are stored and must never change.</summary>
     public abstract void WriteState(StateWriter w, object crdt);
 
     public abstract object ReadState(StateReader r);
 
     // ---- effects (EffectCodec, ChangeDescription) ----
 
-    /// <summary>The effect forms of this kind's ops in the ledger (docs/ledger-format.md);
+    /// <summary>This kind's field ops and their forms in the ledger (docs/ledger-format.md);
     /// names are unique across kinds.</summary>
-    public virtual IReadOnlyList<EffectForm> Effects => [];
+    public IReadOnlyList<EffectForm> Effects => _effects;
 
     /// <summary>Writes one of this kind's field ops; false (having written nothing) for any other op.</summary>
-    public virtual bool WriteEffect(EffectWriter w, CrdtOp op) => false;
+    public bool WriteEffect(EffectWriter w, CrdtOp op)
+    {
+        if (FormOf(op) is not { } form) return false;
+        form.Write(w, op);
+        return true;
+    }
 
     /// <summary>What a field op of this kind did, in the terms of field operations; a clear or
     /// reset is an unset.</summary>
-    public virtual FieldChange Describe(CrdtOp op, string path) => new("unset", path);
+    public FieldChange Describe(CrdtOp op, string path) => FormOf(op)?.Describe(op, path) ?? new("unset", path);
+
+    private EffectForm? FormOf(CrdtOp op)
+    {
+        foreach (var form in _effects)
+            if (form.Matches(op)) return form;
+        return null;
+    }
 
     // ---- field operations (DocumentEditor) ----
 
@@ -123,7 +139,7 @@ internal abstract class FieldKindDefinition
 /// <see cref="ICrdt{TSelf}"/>; a kind writes the typed rest.</summary>
 internal abstract class FieldKindDefinition<T> : FieldKindDefinition where T : class, ICrdt<T>, new()
 {
-    private protected FieldKindDefinition(FieldKind kind) : base(kind) { }
+    private protected FieldKindDefinition(FieldKind kind, EffectForm[] effects) : base(kind, effects) { }
 
     public sealed override object Create() => new T();
     public sealed override bool IsPresent(object crdt) => ((T)crdt).IsPresent;
@@ -133,14 +149,21 @@ internal abstract class FieldKindDefinition<T> : FieldKindDefinition where T : c
     public sealed override bool StateEquals(object a, object b) => ((T)a).Equals((T)b);
     public sealed override Value? ToValue(object crdt) => ToValue((T)crdt);
     public sealed override void PrepareUnset(object crdt, ImmutableArray<string> path, LwwStamp stamp, List<MapOp> ops) => PrepareUnset((T)crdt, path, stamp, ops);
-    public sealed override void AddReplicas(ReplicaSet replicas, object crdt) => AddReplicas(replicas, (T)crdt);
     public sealed override void WriteState(StateWriter w, object crdt) => Write(w, (T)crdt);
     public sealed override object ReadState(StateReader r) => Read(r);
     public sealed override IEnumerable<Value> TypedValues(object crdt) => TypedValues((T)crdt);
 
     protected abstract Value? ToValue(T crdt);
-    protected abstract void PrepareUnset(T crdt, ImmutableArray<string> path, LwwStamp stamp, List<MapOp> ops);
-    protected abstract void AddReplicas(ReplicaSet replicas, T crdt);
+
+    /// <summary>Appends <see cref="Unset"/>'s op, if any.</summary>
+    protected virtual void PrepareUnset(T crdt, ImmutableArray<string> path, LwwStamp stamp, List<MapOp> ops)
+    {
+        if (Unset(crdt, stamp) is { } op) ops.Add(new(path, op));
+    }
+
+    /// <summary>The op that unsets the CRDT (its clear or reset of everything observed), or null
+    /// when it holds nothing to unset.</summary>
+    protected virtual CrdtOp? Unset(T crdt, LwwStamp stamp) => null;
     protected abstract void Write(StateWriter w, T crdt);
 
     /// <summary>Reads the state <see cref="Write"/> wrote.</summary>

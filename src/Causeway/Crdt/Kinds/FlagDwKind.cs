@@ -9,37 +9,31 @@ internal sealed class FlagDwKind : FlagKind<DwFlag>
 {
     public static readonly FlagDwKind Instance = new();
 
-    private static readonly EffectForm Enable = new("dw+", 2, r => new DwEnable(r.Dot, r.Dots(), r.Dots()));
-    private static readonly EffectForm Disable = new("dw-", 2, r => new DwDisable(r.Dot, r.Dots(), r.Dots()));
-    private static readonly EffectForm Reset = new("dwreset", 1, r => new DwReset(r.Dots()));
-
-    private FlagDwKind() : base(FieldKind.FlagDw) { }
-
-    public override bool IsFieldOp(CrdtOp op) => op is DwEnable or DwDisable or DwReset;
+    private FlagDwKind() : base(FieldKind.FlagDw,
+    [
+        EffectForm.Of<DwEnable>("dw+", 2, r => new(r.Dot, r.Dots(), r.Dots()),
+            (w, op) => { EffectWriter.Expect(op.Dot == w.Dot, "flag dot"); w.Start(); w.Dots(op.ObservedEnables); w.Dots(op.ObservedDisables); },
+            (_, path) => new("enable", path)),
+        EffectForm.Of<DwDisable>("dw-", 2, r => new(r.Dot, r.Dots(), r.Dots()),
+            (w, op) => { EffectWriter.Expect(op.Dot == w.Dot, "flag dot"); w.Start(); w.Dots(op.ObservedEnables); w.Dots(op.ObservedDisables); },
+            (_, path) => new("disable", path)),
+        EffectForm.Of<DwReset>("dwreset", 1, r => new(r.Dots()), (w, op) => { w.Start(); w.Dots(op.Observed); }),
+    ]) { }
 
     protected override bool IsOn(DwFlag flag) => flag.Value;
 
     /// <summary>A reset as long as any dot is held, disables too.</summary>
-    protected override void PrepareUnset(DwFlag flag, ImmutableArray<string> path, LwwStamp stamp, List<MapOp> ops)
-    {
-        if (flag.HasDots) ops.Add(new(path, flag.PrepareReset()));
-    }
+    protected override CrdtOp? Unset(DwFlag flag, LwwStamp stamp) => flag.HasDots ? flag.PrepareReset() : null;
 
-    protected override void AddReplicas(ReplicaSet replicas, DwFlag flag)
-    {
-        replicas.Add(flag.Enables);
-        replicas.Add(flag.Disables);
-        replicas.Add(flag.Context);
-    }
 
     /// <summary>[enables, disables, context].</summary>
     protected override void Write(StateWriter w, DwFlag flag)
     {
-        w.Cbor.WriteStartArray(3);
+        w.Start(3);
         w.Dots(flag.Enables);
         w.Dots(flag.Disables);
         w.Vector(flag.Context);
-        w.Cbor.WriteEndArray();
+        w.End();
     }
 
     public override DwFlag Read(StateReader r)
@@ -51,31 +45,6 @@ internal sealed class FlagDwKind : FlagKind<DwFlag>
         r.Cbor.ReadEndArray();
         return flag;
     }
-
-    public override IReadOnlyList<EffectForm> Effects => [Enable, Disable, Reset];
-
-    public override bool WriteEffect(EffectWriter w, CrdtOp op)
-    {
-        switch (op)
-        {
-            case DwEnable enable:
-                EffectWriter.Expect(enable.Dot == w.Dot, "flag dot");
-                w.Start(Enable); w.Dots(enable.ObservedEnables); w.Dots(enable.ObservedDisables); return true;
-            case DwDisable disable:
-                EffectWriter.Expect(disable.Dot == w.Dot, "flag dot");
-                w.Start(Disable); w.Dots(disable.ObservedEnables); w.Dots(disable.ObservedDisables); return true;
-            case DwReset reset:
-                w.Start(Reset); w.Dots(reset.Observed); return true;
-            default: return false;
-        }
-    }
-
-    public override FieldChange Describe(CrdtOp op, string path) => op switch
-    {
-        DwEnable => new("enable", path),
-        DwDisable => new("disable", path),
-        _ => base.Describe(op, path),
-    };
 
     protected override MapOp PrepareEnable(IFieldEditor e, ImmutableArray<string> path) => e.Fields.PrepareDwEnable(path, e.Dot);
 

@@ -14,9 +14,7 @@ internal sealed class MapKind : FieldKindDefinition<CrdtMap>
 {
     public static readonly MapKind Instance = new();
 
-    private MapKind() : base(FieldKind.Map) { }
-
-    public override bool IsFieldOp(CrdtOp op) => false;
+    private MapKind() : base(FieldKind.Map, []) { }
 
     protected override Value? ToValue(CrdtMap map) => map.ToValue();
 
@@ -27,33 +25,34 @@ internal sealed class MapKind : FieldKindDefinition<CrdtMap>
             field.PrepareUnset(path.Add(name), stamp, ops);
     }
 
-    protected override void AddReplicas(ReplicaSet replicas, CrdtMap map)
-    {
-        foreach (var field in map.Fields.Values)
-            foreach (var (kind, crdt) in field.Slots)
-                kind.AddReplicas(replicas, crdt);
-    }
 
     /// <summary>[[name, kind, state]…] in name order; a field holding several kinds has one entry
     /// per kind, in kind-number order. The kind is its number.</summary>
     protected override void Write(StateWriter w, CrdtMap map)
     {
+        if (w.IsCollecting)
+        {
+            // Only the replicas count: no names, no order (and no sorting).
+            foreach (var field in map.Fields.Values)
+                foreach (var (kind, crdt) in field.Slots) kind.WriteState(w, crdt);
+            return;
+        }
         var fields = map.SortedFields;
         int entries = 0;
         foreach (var (_, field) in fields) entries += field.KindCount;
-        w.Cbor.WriteStartArray(entries);
+        w.Start(entries);
         foreach (var (name, field) in fields)
         {
             foreach (var (kind, crdt) in field.Slots)
             {
-                w.Cbor.WriteStartArray(3);
-                w.Cbor.WriteText(name);
-                w.Cbor.WriteInt64((int)kind.Kind);
+                w.Start(3);
+                w.Text(name);
+                w.Int((int)kind.Kind);
                 kind.WriteState(w, crdt);
-                w.Cbor.WriteEndArray();
+                w.End();
             }
         }
-        w.Cbor.WriteEndArray();
+        w.End();
     }
 
     public override CrdtMap Read(StateReader r)

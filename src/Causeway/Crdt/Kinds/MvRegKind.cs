@@ -11,78 +11,35 @@ internal sealed class MvRegKind : FieldKindDefinition<MvRegister<Value>>
 {
     public static readonly MvRegKind Instance = new();
 
-    private static readonly EffectForm Set = new("mvset", 2, r => new MvAssign<Value>(r.Dot, r.Value(), r.Dots()));
-    private static readonly EffectForm Clear = new("mvclear", 1, r => new MvClear(r.Dots()));
-
-    private MvRegKind() : base(FieldKind.MvReg) { }
-
-    public override bool IsFieldOp(CrdtOp op) => op is MvAssign<Value> or MvClear;
+    private MvRegKind() : base(FieldKind.MvReg,
+    [
+        EffectForm.Of<MvAssign<Value>>("mvset", 2, r => new(r.Dot, r.Value(), r.Dots()),
+            (w, op) => { EffectWriter.Expect(op.Dot == w.Dot, "mvreg dot"); w.Start(); w.Value(op.Value); w.Dots(op.Observed); },
+            (op, path) => new("set", path, op.Value)),
+        EffectForm.Of<MvClear>("mvclear", 1, r => new(r.Dots()), (w, op) => { w.Start(); w.Dots(op.Observed); }),
+    ]) { }
 
     protected override Value? ToValue(MvRegister<Value> mv) => Value.Array(mv.Values);
 
-    protected override void PrepareUnset(MvRegister<Value> mv, ImmutableArray<string> path, LwwStamp stamp, List<MapOp> ops)
-    {
-        if (mv.IsPresent) ops.Add(new(path, mv.PrepareClear()));
-    }
+    protected override CrdtOp? Unset(MvRegister<Value> mv, LwwStamp stamp) => mv.IsPresent ? mv.PrepareClear() : null;
 
-    protected override void AddReplicas(ReplicaSet replicas, MvRegister<Value> mv)
-    {
-        foreach (var (dot, _) in mv.Entries) replicas.Add(dot);
-        replicas.Add(mv.Context);
-    }
 
     /// <summary>[[[dot, value]…], context].</summary>
     protected override void Write(StateWriter w, MvRegister<Value> mv)
     {
-        w.Cbor.WriteStartArray(2);
-        w.Cbor.WriteStartArray(mv.Entries.Count);
-        foreach (var (dot, value) in mv.Entries)
-        {
-            w.Cbor.WriteStartArray(2);
-            w.Dot(dot);
-            w.Value(value);
-            w.Cbor.WriteEndArray();
-        }
-        w.Cbor.WriteEndArray();
+        w.Start(2);
+        w.Entries(mv.Entries, 2, static (w, e) => { w.Dot(e.Key); w.Value(e.Value); });
         w.Vector(mv.Context);
-        w.Cbor.WriteEndArray();
+        w.End();
     }
 
     public override MvRegister<Value> Read(StateReader r)
     {
         r.Cbor.ReadStartArray();
-        int n = r.Cbor.ReadStartArray();
-        var entries = new List<KeyValuePair<Dot, Value>>(n);
-        for (int i = 0; i < n; i++)
-        {
-            r.Cbor.ReadStartArray();
-            var dot = r.Dot();
-            entries.Add(new(dot, r.Value()));
-            r.Cbor.ReadEndArray();
-        }
-        r.Cbor.ReadEndArray();
-        var mv = MvRegister<Value>.FromParts(entries, r.Vector());
+        var mv = MvRegister<Value>.FromParts(r.Entries(static r => KeyValuePair.Create(r.Dot(), r.Value())), r.Vector());
         r.Cbor.ReadEndArray();
         return mv;
     }
-
-    public override IReadOnlyList<EffectForm> Effects => [Set, Clear];
-
-    public override bool WriteEffect(EffectWriter w, CrdtOp op)
-    {
-        switch (op)
-        {
-            case MvAssign<Value> assign:
-                EffectWriter.Expect(assign.Dot == w.Dot, "mvreg dot");
-                w.Start(Set); w.Value(assign.Value); w.Dots(assign.Observed); return true;
-            case MvClear clear:
-                w.Start(Clear); w.Dots(clear.Observed); return true;
-            default: return false;
-        }
-    }
-
-    public override FieldChange Describe(CrdtOp op, string path) =>
-        op is MvAssign<Value> a ? new("set", path, a.Value) : base.Describe(op, path);
 
     public override bool Takes(FieldOpKind op) => op == FieldOpKind.Set;
 

@@ -19,6 +19,21 @@ internal readonly struct StateReader(DagCborReader cbor, string[] replicas)
 
     public Value Value() => ValueCbor.Read(cbor);
 
+    /// <summary>Reads what <see cref="StateWriter.Entries"/> wrote: <paramref name="read"/> reads the items of each entry.</summary>
+    public List<T> Entries<T>(Func<StateReader, T> read)
+    {
+        int n = cbor.ReadStartArray();
+        var entries = new List<T>(n);
+        for (int i = 0; i < n; i++)
+        {
+            cbor.ReadStartArray();
+            entries.Add(read(this));
+            cbor.ReadEndArray();
+        }
+        cbor.ReadEndArray();
+        return entries;
+    }
+
     public Dot Dot()
     {
         cbor.ReadStartArray();
