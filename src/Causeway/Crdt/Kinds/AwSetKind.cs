@@ -25,7 +25,6 @@ internal sealed class AwSetKind : SetKind<AwSet<Value>>
 
     protected override CrdtOp? Unset(AwSet<Value> set, LwwStamp stamp) => set.IsPresent ? set.PrepareClear() : null;
 
-
     /// <summary>[[[element, dots]…], context].</summary>
     protected override void Write(StateWriter w, AwSet<Value> set)
     {

@@ -30,7 +30,6 @@ internal sealed class BCounterKind : FieldKindDefinition<BCounter>
 
     protected override Value? ToValue(BCounter counter) => Value.Int(counter.Value);
 
-
     /// <summary>[totals, [[from, to, side, amount]…]]; the rows come sorted by from, to, side.</summary>
     protected override void Write(StateWriter w, BCounter counter)
     {

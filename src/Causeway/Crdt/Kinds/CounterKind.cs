@@ -25,7 +25,6 @@ internal sealed class CounterKind : FieldKindDefinition<PnCounter>
 
     protected override CrdtOp? Unset(PnCounter counter, LwwStamp stamp) => counter.IsPresent ? counter.PrepareReset() : null;
 
-
     /// <summary>[totals, reset base].</summary>
     protected override void Write(StateWriter w, PnCounter counter)
     {
@@ -81,7 +80,7 @@ internal sealed class CounterKind : FieldKindDefinition<PnCounter>
     /// <summary>A number moves the counter by the difference.</summary>
     public override bool AssignDeclared(IFieldEditor e, ImmutableArray<string> path, Value value)
     {
-        long by = Difference(path, value, e.Fields.FieldAt(path)?.Counter?.ExactValue ?? 0);
+        long by = Difference(this, path, value, e.Fields.FieldAt(path)?.Counter?.ExactValue ?? 0);
         if (by != 0) e.Emit(e.Fields.PrepareIncrement(path, e.Origin, by));
         return true;
     }
@@ -96,8 +95,6 @@ internal sealed class CounterKind : FieldKindDefinition<PnCounter>
             throw new InvalidInputException(ErrorCodes.InvalidValue, $"Moving '{string.Join('.', path)}' to {value.AsInt()} overflows a 64-bit integer.");
         return (long)delta;
     }
-
-    private long Difference(ImmutableArray<string> path, Value value, Int128 current) => Difference(this, path, value, current);
 
     public override string? Refusal(FieldRule rule, string where) =>
         rule.Type is null or ValueType.Integer or ValueType.Number ? null

@@ -25,7 +25,6 @@ internal sealed class FlagDwKind : FlagKind<DwFlag>
     /// <summary>A reset as long as any dot is held, disables too.</summary>
     protected override CrdtOp? Unset(DwFlag flag, LwwStamp stamp) => flag.HasDots ? flag.PrepareReset() : null;
 
-
     /// <summary>[enables, disables, context].</summary>
     protected override void Write(StateWriter w, DwFlag flag)
     {

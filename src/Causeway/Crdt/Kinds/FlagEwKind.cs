@@ -23,7 +23,6 @@ internal sealed class FlagEwKind : FlagKind<EwFlag>
 
     protected override CrdtOp? Unset(EwFlag flag, LwwStamp stamp) => flag.IsPresent ? flag.PrepareDisable() : null;
 
-
     /// <summary>[dots, context].</summary>
     protected override void Write(StateWriter w, EwFlag flag)
     {

@@ -25,7 +25,6 @@ internal sealed class LwwKind : FieldKindDefinition<LwwRegister<Value>>
     /// <summary>Even an absent register gets a clear: its stamp beats older writes not seen yet.</summary>
     protected override CrdtOp? Unset(LwwRegister<Value> lww, LwwStamp stamp) => lww.PrepareClear(stamp);
 
-
     /// <summary>[time, replica (-1 when never written), index, present, value or null].</summary>
     protected override void Write(StateWriter w, LwwRegister<Value> lww)
     {

@@ -25,7 +25,6 @@ internal sealed class MapKind : FieldKindDefinition<CrdtMap>
             field.PrepareUnset(path.Add(name), stamp, ops);
     }
 
-
     /// <summary>[[name, kind, state]…] in name order; a field holding several kinds has one entry
     /// per kind, in kind-number order. The kind is its number.</summary>
     protected override void Write(StateWriter w, CrdtMap map)

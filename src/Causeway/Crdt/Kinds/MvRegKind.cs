@@ -23,7 +23,6 @@ internal sealed class MvRegKind : FieldKindDefinition<MvRegister<Value>>
 
     protected override CrdtOp? Unset(MvRegister<Value> mv, LwwStamp stamp) => mv.IsPresent ? mv.PrepareClear() : null;
 
-
     /// <summary>[[[dot, value]…], context].</summary>
     protected override void Write(StateWriter w, MvRegister<Value> mv)
     {

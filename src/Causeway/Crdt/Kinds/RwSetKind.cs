@@ -26,7 +26,6 @@ internal sealed class RwSetKind : SetKind<RwSet<Value>>
     /// <summary>A clear as long as anything is held, tombstones too.</summary>
     protected override CrdtOp? Unset(RwSet<Value> set, LwwStamp stamp) => set.HasDots ? set.PrepareClear() : null;
 
-
     /// <summary>[[[element, adds, removes]…], context].</summary>
     protected override void Write(StateWriter w, RwSet<Value> set)
     {
