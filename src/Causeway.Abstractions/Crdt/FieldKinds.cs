@@ -6,43 +6,51 @@ namespace Causeway.Crdt;
 /// "flag_ew", "flag_dw", "map", "bcounter") and the precedence used when one field holds several kinds.</summary>
 public static class FieldKinds
 {
-    /// <summary>When concurrent writes leave several kinds in one field, the visible one is the
-    /// first present kind in this order (docs/crdts.md explains why).</summary>
-    public static ReadOnlySpan<FieldKind> Precedence =>
+    /// <summary>Every kind with its wire name, one row each, in precedence order: when concurrent
+    /// writes leave several kinds in one field, the visible one is the first present kind in this
+    /// order (docs/crdts.md explains why). A new kind is an enum member and a row here; the engine
+    /// registers what it does (Crdt/Kinds/FieldKindRegistry.cs).</summary>
+    private static readonly (FieldKind Kind, string Name)[] Table =
     [
-        FieldKind.Map, FieldKind.BCounter, FieldKind.Counter, FieldKind.AwSet, FieldKind.RwSet,
-        FieldKind.MvReg, FieldKind.FlagEw, FieldKind.FlagDw, FieldKind.Lww,
+        (FieldKind.Map, "map"),
+        (FieldKind.BCounter, "bcounter"),
+        (FieldKind.Counter, "counter"),
+        (FieldKind.AwSet, "awset"),
+        (FieldKind.RwSet, "rwset"),
+        (FieldKind.MvReg, "mvreg"),
+        (FieldKind.FlagEw, "flag_ew"),
+        (FieldKind.FlagDw, "flag_dw"),
+        (FieldKind.Lww, "lww"),
     ];
 
-    public static string ToWireName(this FieldKind kind) => kind switch
-    {
-        FieldKind.Lww => "lww",
-        FieldKind.MvReg => "mvreg",
-        FieldKind.Counter => "counter",
-        FieldKind.AwSet => "awset",
-        FieldKind.RwSet => "rwset",
-        FieldKind.FlagEw => "flag_ew",
-        FieldKind.FlagDw => "flag_dw",
-        FieldKind.Map => "map",
-        FieldKind.BCounter => "bcounter",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown field kind."),
-    };
+    private static readonly FieldKind[] ByPrecedence = Array.ConvertAll(Table, row => row.Kind);
+
+    /// <summary>Wire names by kind number (enum order).</summary>
+    private static readonly string[] WireNames = NamesByNumber();
+
+    /// <summary>When concurrent writes leave several kinds in one field, the visible one is the
+    /// first present kind in this order (docs/crdts.md explains why).</summary>
+    public static ReadOnlySpan<FieldKind> Precedence => ByPrecedence;
+
+    /// <summary>The wire names in kind-number (enum) order.</summary>
+    public static IReadOnlyList<string> Names => WireNames;
+
+    public static string ToWireName(this FieldKind kind) =>
+        (uint)kind < (uint)WireNames.Length ? WireNames[(int)kind]
+        : throw new ArgumentOutOfRangeException(nameof(kind), kind, "Unknown field kind.");
 
     public static bool TryParse(string? name, out FieldKind kind)
     {
-        switch (name)
+        for (int i = 0; i < WireNames.Length; i++)
         {
-            case "lww": kind = FieldKind.Lww; return true;
-            case "mvreg": kind = FieldKind.MvReg; return true;
-            case "counter": kind = FieldKind.Counter; return true;
-            case "awset": kind = FieldKind.AwSet; return true;
-            case "rwset": kind = FieldKind.RwSet; return true;
-            case "flag_ew": kind = FieldKind.FlagEw; return true;
-            case "flag_dw": kind = FieldKind.FlagDw; return true;
-            case "map": kind = FieldKind.Map; return true;
-            case "bcounter": kind = FieldKind.BCounter; return true;
-            default: kind = default; return false;
+            if (string.Equals(WireNames[i], name, StringComparison.Ordinal))
+            {
+                kind = (FieldKind)i;
+                return true;
+            }
         }
+        kind = default;
+        return false;
     }
 
     /// <summary>Parses a wire name (exact, lower case); anything else is an
@@ -50,5 +58,22 @@ public static class FieldKinds
     public static FieldKind Parse(string? name) =>
         TryParse(name, out var kind) ? kind
         : throw new InvalidInputException(ErrorCodes.InvalidValue,
-            $"Unknown field kind '{name}'; expected one of lww, mvreg, counter, awset, rwset, flag_ew, flag_dw, map, bcounter.");
+            $"Unknown field kind '{name}'; expected one of {string.Join(", ", WireNames)}.");
+
+    /// <summary>The table must name every kind number 0…n-1 once: a kind without a row would have
+    /// no name on the wire.</summary>
+    private static string[] NamesByNumber()
+    {
+        int count = Enum.GetValues<FieldKind>().Length;
+        var names = new string[count];
+        foreach (var (kind, name) in Table)
+        {
+            if ((int)kind >= count || names[(int)kind] is not null)
+                throw new InvalidOperationException($"FieldKinds names {kind} twice or past the enum.");
+            names[(int)kind] = name;
+        }
+        if (Array.IndexOf(names, null) is var missing and >= 0)
+            throw new InvalidOperationException($"FieldKinds has no row for {(FieldKind)missing}.");
+        return names;
+    }
 }

@@ -24,10 +24,12 @@ public sealed record FieldRule
 
     public const string BCounterKind = "bcounter";
 
-    /// <summary>The kind as the CRDT layer knows it (null for bcounter until that kind exists there).</summary>
+    /// <summary>The kind as the CRDT layer knows it (null for a name that is no kind; a schema read
+    /// by <see cref="SchemaJson"/> has none).</summary>
     public FieldKind? CrdtKind => FieldKinds.TryParse(Kind, out var kind) ? kind : null;
 
-    public static readonly string[] Kinds = ["lww", "mvreg", "counter", "bcounter", "awset", "rwset", "flag_ew", "flag_dw", "map"];
+    /// <summary>The kinds a schema may declare: every <see cref="FieldKind"/>'s wire name.</summary>
+    public static readonly string[] Kinds = [.. FieldKinds.Names];
 }
 
 /// <summary>What happens to a reference when its target is deleted concurrently with a write of the

@@ -7,7 +7,7 @@ namespace Causeway.Crdt;
 /// the dots of the adds that put it there; a remove deletes only the dots its writer observed,
 /// so an add concurrent with a remove survives. State: element → dots, plus the causal context.
 /// Mutable; not thread-safe.</summary>
-public sealed class AwSet<T> : IEquatable<AwSet<T>> where T : notnull, IComparable<T>, IEquatable<T>
+public sealed class AwSet<T> : ICrdt<AwSet<T>> where T : notnull, IComparable<T>, IEquatable<T>
 {
     private readonly Dictionary<T, DotBag> _elements;
     private readonly VersionVector _context;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Causeway.Crdt.Kinds;
 using Causeway.Values;
 
 namespace Causeway.Crdt;
@@ -9,52 +10,86 @@ namespace Causeway.Crdt;
 /// <see cref="FieldKinds.Precedence"/>. Mutable; not thread-safe.</summary>
 public sealed class CrdtField : IEquatable<CrdtField>
 {
-    public LwwRegister<Value>? Lww { get; private set; }
-    public MvRegister<Value>? MvReg { get; private set; }
-    public PnCounter? Counter { get; private set; }
-    public AwSet<Value>? AwSet { get; private set; }
-    public RwSet<Value>? RwSet { get; private set; }
-    public EwFlag? FlagEw { get; private set; }
-    public DwFlag? FlagDw { get; private set; }
-    public CrdtMap? Map { get; private set; }
-    public BCounter? BCounter { get; private set; }
+    // Usually a field holds one kind: _one is its CRDT and _oneKind its kind. When concurrent
+    // writes leave several kinds, _all holds every CRDT by kind number and _one is null. A kind
+    // once in a field stays there (CRDTs are never dropped), so one representation never goes
+    // back to the other.
+    private object? _one;
+    private FieldKindDefinition? _oneKind;
+    private object?[]? _all;
+
+    public LwwRegister<Value>? Lww => Get(LwwKind.Instance);
+    public MvRegister<Value>? MvReg => Get(MvRegKind.Instance);
+    public PnCounter? Counter => Get(CounterKind.Instance);
+    public AwSet<Value>? AwSet => Get(AwSetKind.Instance);
+    public RwSet<Value>? RwSet => Get(RwSetKind.Instance);
+    public EwFlag? FlagEw => Get(FlagEwKind.Instance);
+    public DwFlag? FlagDw => Get(FlagDwKind.Instance);
+    public CrdtMap? Map => Get(MapKind.Instance);
+    public BCounter? BCounter => Get(BCounterKind.Instance);
 
     /// <summary>Rebuilds a field from its CRDTs (for decoding); the field takes ownership of them.</summary>
     public static CrdtField FromParts(
         LwwRegister<Value>? lww = null, MvRegister<Value>? mvReg = null, PnCounter? counter = null,
         AwSet<Value>? awSet = null, RwSet<Value>? rwSet = null, EwFlag? flagEw = null, DwFlag? flagDw = null,
-        CrdtMap? map = null, BCounter? bCounter = null) =>
-        new() { Lww = lww, MvReg = mvReg, Counter = counter, AwSet = awSet, RwSet = rwSet, FlagEw = flagEw, FlagDw = flagDw, Map = map, BCounter = bCounter };
+        CrdtMap? map = null, BCounter? bCounter = null)
+    {
+        var field = new CrdtField();
+        ReadOnlySpan<object?> parts = [lww, mvReg, counter, awSet, rwSet, flagEw, flagDw, map, bCounter];
+        ReadOnlySpan<FieldKindDefinition> kinds =
+        [
+            LwwKind.Instance, MvRegKind.Instance, CounterKind.Instance, AwSetKind.Instance, RwSetKind.Instance,
+            FlagEwKind.Instance, FlagDwKind.Instance, MapKind.Instance, BCounterKind.Instance,
+        ];
+        for (int i = 0; i < parts.Length; i++)
+            if (parts[i] is { } crdt) field.Put(kinds[i], crdt);
+        return field;
+    }
+
+    /// <summary>The CRDT of <paramref name="kind"/> in the slot, or null.</summary>
+    internal T? Get<T>(FieldKindDefinition<T> kind) where T : class, ICrdt<T>, new() => (T?)Get(kind.Kind);
+
+    internal object? Get(FieldKind kind) =>
+        _all is { } all ? all[(int)kind] : _oneKind is { } one && one.Kind == kind ? _one : null;
+
+    /// <summary>Puts <paramref name="crdt"/> (of <paramref name="kind"/>) into the slot, replacing
+    /// any CRDT of that kind.</summary>
+    internal void Put(FieldKindDefinition kind, object crdt)
+    {
+        if (_all is { } all) all[(int)kind.Kind] = crdt;
+        else if (_oneKind is null || ReferenceEquals(_oneKind, kind)) (_oneKind, _one) = (kind, crdt);
+        else
+        {
+            all = new object?[FieldKindRegistry.Count];
+            all[(int)_oneKind.Kind] = _one;
+            all[(int)kind.Kind] = crdt;
+            (_all, _one, _oneKind) = (all, null, null);
+        }
+    }
+
+    /// <summary>The kinds in the slot with their CRDTs, in kind-number order (the stored
+    /// encoding lists them so). Allocates nothing.</summary>
+    internal SlotEnumerator Slots => new(this);
+
+    /// <summary>How many kinds the slot holds.</summary>
+    internal int KindCount
+    {
+        get
+        {
+            if (_all is null) return _one is null ? 0 : 1;
+            int count = 0;
+            foreach (var crdt in _all)
+                if (crdt is not null) count++;
+            return count;
+        }
+    }
 
     /// <summary>Whether a CRDT of <paramref name="kind"/> exists in the slot (present or not).</summary>
-    public bool Has(FieldKind kind) => kind switch
-    {
-        FieldKind.Lww => Lww is not null,
-        FieldKind.MvReg => MvReg is not null,
-        FieldKind.Counter => Counter is not null,
-        FieldKind.AwSet => AwSet is not null,
-        FieldKind.RwSet => RwSet is not null,
-        FieldKind.FlagEw => FlagEw is not null,
-        FieldKind.FlagDw => FlagDw is not null,
-        FieldKind.Map => Map is not null,
-        FieldKind.BCounter => BCounter is not null,
-        _ => false,
-    };
+    public bool Has(FieldKind kind) => (uint)kind < (uint)FieldKindRegistry.Count && Get(kind) is not null;
 
     /// <summary>Whether the CRDT of <paramref name="kind"/> exists and is present (non-bottom).</summary>
-    public bool IsPresentAs(FieldKind kind) => kind switch
-    {
-        FieldKind.Lww => Lww is { IsPresent: true },
-        FieldKind.MvReg => MvReg is { IsPresent: true },
-        FieldKind.Counter => Counter is { IsPresent: true },
-        FieldKind.AwSet => AwSet is { IsPresent: true },
-        FieldKind.RwSet => RwSet is { IsPresent: true },
-        FieldKind.FlagEw => FlagEw is { IsPresent: true },
-        FieldKind.FlagDw => FlagDw is { IsPresent: true },
-        FieldKind.Map => Map is { IsPresent: true },
-        FieldKind.BCounter => BCounter is { IsPresent: true },
-        _ => false,
-    };
+    public bool IsPresentAs(FieldKind kind) =>
+        (uint)kind < (uint)FieldKindRegistry.Count && Get(kind) is { } crdt && FieldKindRegistry.Of(kind).IsPresent(crdt);
 
     /// <summary>The kinds that exist in the slot, in enum order (the stored encoding lists them so).</summary>
     public IReadOnlyList<FieldKind> Kinds
@@ -62,129 +97,90 @@ public sealed class CrdtField : IEquatable<CrdtField>
         get
         {
             var kinds = new List<FieldKind>(1);
-            for (var k = FieldKind.Lww; k <= FieldKind.BCounter; k++) // BCounter is the last kind
-                if (Has(k)) kinds.Add(k);
+            foreach (var (kind, _) in Slots) kinds.Add(kind.Kind);
             return kinds;
         }
     }
 
     /// <summary>The present kind of highest precedence (Map &gt; BCounter &gt; Counter &gt; AwSet &gt; RwSet &gt;
     /// MvReg &gt; FlagEw &gt; FlagDw &gt; Lww), or null when the field is absent.</summary>
-    public FieldKind? VisibleKind
-    {
-        get
-        {
-            foreach (var k in FieldKinds.Precedence)
-                if (IsPresentAs(k)) return k;
-            return null;
-        }
-    }
+    public FieldKind? VisibleKind => Visible()?.Kind;
 
     /// <summary>Present iff some CRDT in the slot is present.</summary>
-    public bool IsPresent => VisibleKind is not null;
+    public bool IsPresent => Visible() is not null;
 
     /// <summary>The visible value (see <see cref="CrdtMap.ToValue"/>), or null when absent.</summary>
-    public Value? ToValue() => VisibleKind switch
-    {
-        FieldKind.Map => Map!.ToValue(),
-        FieldKind.BCounter => Value.Int(BCounter!.Value),
-        FieldKind.Counter => Value.Int(Counter!.Value),
-        FieldKind.AwSet => Value.Array(AwSet!.Elements),
-        FieldKind.RwSet => Value.Array(RwSet!.Elements),
-        FieldKind.MvReg => Value.Array(MvReg!.Values),
-        FieldKind.FlagEw or FieldKind.FlagDw => Value.True,
-        FieldKind.Lww => Lww!.Value,
-        _ => null,
-    };
+    public Value? ToValue() => Visible() is { } kind ? kind.ToValue(Get(kind.Kind)!) : null;
 
-    internal CrdtMap GetOrAddMap() => Map ??= new CrdtMap();
+    private FieldKindDefinition? Visible()
+    {
+        if (_all is not { } all) return _one is not null && _oneKind!.IsPresent(_one) ? _oneKind : null;
+        foreach (var kind in FieldKindRegistry.ByPrecedence)
+            if (all[(int)kind.Kind] is { } crdt && kind.IsPresent(crdt)) return kind;
+        return null;
+    }
+
+    internal CrdtMap GetOrAddMap() => GetOrAdd(MapKind.Instance);
+
+    private T GetOrAdd<T>(FieldKindDefinition<T> kind) where T : class, ICrdt<T>, new()
+    {
+        if (Get(kind) is { } crdt) return crdt;
+        var created = new T();
+        Put(kind, created);
+        return created;
+    }
 
     /// <summary>Applies a field op, creating the CRDT of its kind if needed. A wrong op throws
     /// before anything changes.</summary>
     internal void ApplyInner(CrdtOp op)
     {
-        switch (op)
+        var kind = FieldKindRegistry.Of(op.Kind);
+        if (!kind.IsFieldOp(op)) throw CrdtErrors.WrongOp("map field", op);
+        var crdt = Get(kind.Kind);
+        if (crdt is null)
         {
-            case LwwAssign<Value> a: (Lww ??= new()).Apply(a); break;
-            case LwwClear c: (Lww ??= new()).Apply(c); break;
-            case MvAssign<Value> a: (MvReg ??= new()).Apply(a); break;
-            case MvClear c: (MvReg ??= new()).Apply(c); break;
-            case CounterIncrement i: (Counter ??= new()).Apply(i); break;
-            case CounterReset r: (Counter ??= new()).Apply(r); break;
-            case BCounterIncrement i: (BCounter ??= new()).Apply(i); break;
-            case BCounterTransfer t: (BCounter ??= new()).Apply(t); break;
-            case AwAdd<Value> a: (AwSet ??= new()).Apply(a); break;
-            case AwRemove<Value> r: (AwSet ??= new()).Apply(r); break;
-            case AwClear c: (AwSet ??= new()).Apply(c); break;
-            case RwAdd<Value> a: (RwSet ??= new()).Apply(a); break;
-            case RwRemove<Value> r: (RwSet ??= new()).Apply(r); break;
-            case RwClear c: (RwSet ??= new()).Apply(c); break;
-            case EwEnable e: (FlagEw ??= new()).Apply(e); break;
-            case EwDisable d: (FlagEw ??= new()).Apply(d); break;
-            case DwEnable e: (FlagDw ??= new()).Apply(e); break;
-            case DwDisable d: (FlagDw ??= new()).Apply(d); break;
-            case DwReset r: (FlagDw ??= new()).Apply(r); break;
-            default: throw CrdtErrors.WrongOp("map field", op);
+            crdt = kind.Create();
+            Put(kind, crdt);
         }
+        kind.Apply(crdt, op);
     }
 
-    internal static bool IsFieldOp(CrdtOp op) => op is LwwAssign<Value> or LwwClear or MvAssign<Value> or MvClear
-        or CounterIncrement or CounterReset or BCounterIncrement or BCounterTransfer or AwAdd<Value> or AwRemove<Value> or AwClear
-        or RwAdd<Value> or RwRemove<Value> or RwClear or EwEnable or EwDisable or DwEnable or DwDisable or DwReset;
+    internal static bool IsFieldOp(CrdtOp op) => FieldKindRegistry.Of(op.Kind).IsFieldOp(op);
 
     /// <summary>Per kind: merge if both have it, copy if only <paramref name="other"/> has it.</summary>
     public void Merge(CrdtField other)
     {
         ArgumentNullException.ThrowIfNull(other);
         if (ReferenceEquals(other, this)) return;
-        if (other.Lww is { } lww) { if (Lww is null) Lww = lww.Clone(); else Lww.Merge(lww); }
-        if (other.MvReg is { } mv) { if (MvReg is null) MvReg = mv.Clone(); else MvReg.Merge(mv); }
-        if (other.Counter is { } counter) { if (Counter is null) Counter = counter.Clone(); else Counter.Merge(counter); }
-        if (other.AwSet is { } aw) { if (AwSet is null) AwSet = aw.Clone(); else AwSet.Merge(aw); }
-        if (other.RwSet is { } rw) { if (RwSet is null) RwSet = rw.Clone(); else RwSet.Merge(rw); }
-        if (other.FlagEw is { } ew) { if (FlagEw is null) FlagEw = ew.Clone(); else FlagEw.Merge(ew); }
-        if (other.FlagDw is { } dw) { if (FlagDw is null) FlagDw = dw.Clone(); else FlagDw.Merge(dw); }
-        if (other.Map is { } map) { if (Map is null) Map = map.Clone(); else Map.Merge(map); }
-        if (other.BCounter is { } bc) { if (BCounter is null) BCounter = bc.Clone(); else BCounter.Merge(bc); }
+        foreach (var (kind, theirs) in other.Slots)
+        {
+            if (Get(kind.Kind) is { } mine) kind.Merge(mine, theirs);
+            else Put(kind, kind.Clone(theirs));
+        }
     }
 
-    public CrdtField Clone() => new()
+    public CrdtField Clone()
     {
-        Lww = Lww?.Clone(),
-        MvReg = MvReg?.Clone(),
-        Counter = Counter?.Clone(),
-        AwSet = AwSet?.Clone(),
-        RwSet = RwSet?.Clone(),
-        FlagEw = FlagEw?.Clone(),
-        FlagDw = FlagDw?.Clone(),
-        Map = Map?.Clone(),
-        BCounter = BCounter?.Clone(),
-    };
+        var clone = new CrdtField();
+        foreach (var (kind, crdt) in Slots) clone.Put(kind, kind.Clone(crdt));
+        return clone;
+    }
 
-    public bool Equals(CrdtField? other) =>
-        other is not null
-        && Same(Lww, other.Lww, static (a, b) => a.Equals(b))
-        && Same(MvReg, other.MvReg, static (a, b) => a.Equals(b))
-        && Same(Counter, other.Counter, static (a, b) => a.Equals(b))
-        && Same(AwSet, other.AwSet, static (a, b) => a.Equals(b))
-        && Same(RwSet, other.RwSet, static (a, b) => a.Equals(b))
-        && Same(FlagEw, other.FlagEw, static (a, b) => a.Equals(b))
-        && Same(FlagDw, other.FlagDw, static (a, b) => a.Equals(b))
-        && Same(Map, other.Map, static (a, b) => a.Equals(b))
-        && Same(BCounter, other.BCounter, static (a, b) => a.Equals(b));
+    public bool Equals(CrdtField? other)
+    {
+        if (other is null) return false;
+        foreach (var kind in FieldKindRegistry.All)
+        {
+            var (a, b) = (Get(kind.Kind), other.Get(kind.Kind));
+            if (a is null ? b is not null : b is null || !kind.StateEquals(a, b)) return false;
+        }
+        return true;
+    }
 
     public override string ToString()
     {
         var parts = new List<string>();
-        if (Lww is not null) parts.Add("lww " + Lww);
-        if (MvReg is not null) parts.Add("mvreg " + MvReg);
-        if (Counter is not null) parts.Add("counter " + Counter);
-        if (AwSet is not null) parts.Add("awset " + AwSet);
-        if (RwSet is not null) parts.Add("rwset " + RwSet);
-        if (FlagEw is not null) parts.Add("flag_ew " + FlagEw);
-        if (FlagDw is not null) parts.Add("flag_dw " + FlagDw);
-        if (Map is not null) parts.Add("map " + Map);
-        if (BCounter is not null) parts.Add("bcounter " + BCounter);
+        foreach (var (kind, crdt) in Slots) parts.Add(kind.Name + " " + crdt);
         return string.Join(" | ", parts);
     }
 
@@ -195,19 +191,36 @@ public sealed class CrdtField : IEquatable<CrdtField>
     /// one).</summary>
     internal void PrepareUnset(ImmutableArray<string> path, LwwStamp stamp, List<MapOp> ops)
     {
-        if (Lww is not null) ops.Add(new(path, Lww.PrepareClear(stamp)));
-        if (MvReg is { IsPresent: true }) ops.Add(new(path, MvReg.PrepareClear()));
-        if (Counter is { IsPresent: true }) ops.Add(new(path, Counter.PrepareReset()));
-        if (AwSet is { IsPresent: true }) ops.Add(new(path, AwSet.PrepareClear()));
-        if (RwSet is { HasDots: true }) ops.Add(new(path, RwSet.PrepareClear()));
-        if (FlagEw is { IsPresent: true }) ops.Add(new(path, FlagEw.PrepareDisable()));
-        if (FlagDw is { HasDots: true }) ops.Add(new(path, FlagDw.PrepareReset()));
-        // BCounter: no op (see the summary).
-        if (Map is not null)
-            foreach (var (name, field) in Map.SortedFields)
-                field.PrepareUnset(path.Add(name), stamp, ops);
+        foreach (var (kind, crdt) in Slots) kind.PrepareUnset(crdt, path, stamp, ops);
     }
 
-    private static bool Same<T>(T? a, T? b, Func<T, T, bool> equals) where T : class =>
-        a is null ? b is null : b is not null && equals(a, b);
+    /// <summary>Enumerates the slot's kinds and CRDTs in kind-number order.</summary>
+    internal struct SlotEnumerator(CrdtField field)
+    {
+        private int _next;
+
+        public (FieldKindDefinition Kind, object Crdt) Current { get; private set; }
+
+        public readonly SlotEnumerator GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            if (field._all is not { } all)
+            {
+                if (_next++ > 0 || field._one is null) return false;
+                Current = (field._oneKind!, field._one);
+                return true;
+            }
+            while (_next < all.Length)
+            {
+                int i = _next++;
+                if (all[i] is { } crdt)
+                {
+                    Current = (FieldKindRegistry.All[i], crdt);
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
 }

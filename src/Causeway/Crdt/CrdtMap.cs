@@ -10,7 +10,7 @@ namespace Causeway.Crdt;
 /// CRDT per kind). Ops address a field by path (<see cref="MapOp"/>); nested maps and the target
 /// CRDT are created on demand. A field is present iff one of its CRDTs is present; a map is
 /// present iff one of its fields is. Merge = per field, per kind merge. Mutable; not thread-safe.</summary>
-public sealed class CrdtMap : IEquatable<CrdtMap>
+public sealed class CrdtMap : ICrdt<CrdtMap>
 {
     private readonly Dictionary<string, CrdtField> _fields;
 

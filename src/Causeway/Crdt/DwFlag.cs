@@ -7,7 +7,7 @@ namespace Causeway.Crdt;
 /// enable-dots and no disable-dots, so a disable concurrent with an enable wins. A reset drops
 /// every observed dot (the unset). State: both dot sets plus the causal context.
 /// Mutable; not thread-safe.</summary>
-public sealed class DwFlag : IEquatable<DwFlag>
+public sealed class DwFlag : ICrdt<DwFlag>
 {
     private readonly DotBag _enables;
     private readonly DotBag _disables;

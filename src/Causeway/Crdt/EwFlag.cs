@@ -6,7 +6,7 @@ namespace Causeway.Crdt;
 /// with a new one; disable removes the observed dots, so a concurrent enable wins. Also the
 /// document existence flag (DESIGN.md: existence is a flag, not a wipe). State: dots plus the
 /// causal context. Mutable; not thread-safe.</summary>
-public sealed class EwFlag : IEquatable<EwFlag>
+public sealed class EwFlag : ICrdt<EwFlag>
 {
     private readonly DotBag _dots;
     private readonly VersionVector _context;

@@ -7,7 +7,7 @@ namespace Causeway.Crdt;
 /// concurrent assignments all survive until a later one overwrites them. State: (dot, value)
 /// entries sorted by dot, plus the causal context (every dot applied or merged in).
 /// Mutable; not thread-safe.</summary>
-public sealed class MvRegister<T> : IEquatable<MvRegister<T>>
+public sealed class MvRegister<T> : ICrdt<MvRegister<T>>
 {
     private readonly List<KeyValuePair<Dot, T>> _entries;
     private readonly VersionVector _context;

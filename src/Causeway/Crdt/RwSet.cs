@@ -8,7 +8,7 @@ namespace Causeway.Crdt;
 /// element is present iff it has add-dots and no remove-dots, so a remove concurrent with an
 /// add wins, while an add after a remove (which observed its tombstone) brings it back.
 /// Mutable; not thread-safe.</summary>
-public sealed class RwSet<T> : IEquatable<RwSet<T>> where T : notnull, IComparable<T>, IEquatable<T>
+public sealed class RwSet<T> : ICrdt<RwSet<T>> where T : notnull, IComparable<T>, IEquatable<T>
 {
     private sealed class Entry
     {

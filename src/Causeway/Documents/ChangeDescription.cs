@@ -1,5 +1,5 @@
 using Causeway.Crdt;
-using Causeway.Values;
+using Causeway.Crdt.Kinds;
 
 namespace Causeway.Documents;
 
@@ -17,24 +17,7 @@ internal static class ChangeDescription
                 case EwDisable: changes.Add(new FieldChange("delete")); break;
                 case MapOp { Path: var p, Inner: var inner }:
                     string path = string.Join('.', p);
-                    changes.Add(inner switch
-                    {
-                        LwwAssign<Value> a => new FieldChange("set", path, a.Value),
-                        MvAssign<Value> a => new FieldChange("set", path, a.Value),
-                        CounterIncrement i => new FieldChange("increment", path, Value.Int(i.By)),
-                        BCounterIncrement i => new FieldChange("increment", path, Value.Int(i.By)),
-                        BCounterTransfer t => new FieldChange("transfer", path, Value.Map([
-                            new("to", Value.String(t.To)),
-                            new("side", Value.String(t.Side == BoundSide.Lower ? "lower" : "upper")),
-                            new("amount", Value.Int(t.Amount))])),
-                        AwAdd<Value> a => new FieldChange("add", path, a.Element),
-                        RwAdd<Value> a => new FieldChange("add", path, a.Element),
-                        AwRemove<Value> r => new FieldChange("remove", path, r.Element),
-                        RwRemove<Value> r => new FieldChange("remove", path, r.Element),
-                        EwEnable or DwEnable => new FieldChange("enable", path),
-                        EwDisable or DwDisable => new FieldChange("disable", path),
-                        _ => new FieldChange("unset", path),
-                    });
+                    changes.Add(FieldKindRegistry.Of(inner.Kind).Describe(inner, path));
                     break;
             }
         }

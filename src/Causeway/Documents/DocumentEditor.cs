@@ -1,8 +1,8 @@
 using System.Collections.Immutable;
 using Causeway.Clocks;
 using Causeway.Crdt;
+using Causeway.Crdt.Kinds;
 using Causeway.Errors;
-using Causeway.Ledger;
 using Causeway.Schemas;
 using Causeway.Values;
 
@@ -12,7 +12,7 @@ namespace Causeway.Documents;
 /// applying each effect to the state at once so the next one observes it.
 /// A put is a diff: fields whose value does not change produce no effect, so a concurrent edit of
 /// a field this writer left alone survives, and a GET-modify-PUT keeps counters and sets intact.</summary>
-public sealed class DocumentEditor
+public sealed class DocumentEditor : IFieldEditor
 {
     private readonly DocumentState _state;
     private readonly EffectContext _context;
@@ -133,125 +133,47 @@ public sealed class DocumentEditor
                 if (op.Kind == FieldOpKind.Set) { AssignValue(path, op.Value!); continue; }
                 kind ??= rule.CrdtKind;
             }
-            switch (op.Kind)
-            {
-                case FieldOpKind.Set:
-                    if (kind == FieldKind.MvReg) Emit(_state.Fields.PrepareMvAssign(path, _context.Dot, op.Value!));
-                    else if (kind is null or FieldKind.Lww or FieldKind.Map) AssignValue(path, op.Value!);
-                    else throw Mismatch(op, kind.Value, "unset it first to replace it with a plain value");
-                    break;
-                case FieldOpKind.Unset:
-                    Unset(path);
-                    break;
-                case FieldOpKind.Increment when kind == FieldKind.BCounter:
-                    if (op.By != 0) Emit(_state.Fields.PrepareBCounterIncrement(path, _context.Origin, op.By)); // throws on overflow
-                    break;
-                case FieldOpKind.Increment:
-                    if (kind is not (null or FieldKind.Counter)) throw Mismatch(op, kind.Value, "only a counter can be incremented");
-                    var counter = _state.Fields.FieldAt(path)?.Counter;
-                    if (counter is not null) counter.PrepareIncrement(_context.Origin, op.By); // throws on overflow
-                    if (op.By != 0) Emit(_state.Fields.PrepareIncrement(path, _context.Origin, op.By));
-                    break;
-                case FieldOpKind.Add:
-                    if (kind == FieldKind.RwSet) Emit(_state.Fields.PrepareRwAdd(path, op.Value!, _context.Dot));
-                    else if (kind is null or FieldKind.AwSet) Emit(_state.Fields.PrepareAwAdd(path, op.Value!, _context.Dot));
-                    else throw Mismatch(op, kind.Value, "only a set takes add");
-                    break;
-                case FieldOpKind.Remove:
-                    if (kind == FieldKind.RwSet) Emit(_state.Fields.PrepareRwRemove(path, op.Value!, _context.Dot));
-                    else if (kind == FieldKind.AwSet) Emit(_state.Fields.PrepareAwRemove(path, op.Value!));
-                    else if (kind is not null) throw Mismatch(op, kind.Value, "only a set takes remove");
-                    break;
-                case FieldOpKind.Enable:
-                    if (kind == FieldKind.FlagDw) Emit(_state.Fields.PrepareDwEnable(path, _context.Dot));
-                    else if (kind is null or FieldKind.FlagEw) Emit(_state.Fields.PrepareEwEnable(path, _context.Dot));
-                    else throw Mismatch(op, kind.Value, "only a flag can be enabled");
-                    break;
-                case FieldOpKind.Disable:
-                    if (kind == FieldKind.FlagDw) Emit(_state.Fields.PrepareDwDisable(path, _context.Dot));
-                    else if (kind == FieldKind.FlagEw) Emit(_state.Fields.PrepareEwDisable(path));
-                    else if (kind is null)
-                    {
-                        // A disabled flag reads as absent; disabling one that holds hidden dots still clears them.
-                        if (_state.Fields.FieldAt(path)?.FlagEw is { } hidden && hidden.Dots.Count > 0) Emit(_state.Fields.PrepareEwDisable(path));
-                    }
-                    else throw Mismatch(op, kind.Value, "only a flag can be disabled");
-                    break;
-            }
+            if (op.Kind == FieldOpKind.Unset) Unset(path);
+            else if (kind is null) PatchAbsent(path, op);
+            else if (FieldKindRegistry.Of(kind.Value) is var fieldKind && fieldKind.Takes(op.Kind)) fieldKind.Patch(this, path, op);
+            else throw Mismatch(op, kind.Value);
+        }
+    }
+
+    /// <summary>An operation on an absent field makes the kind FieldOp names for it: set an lww
+    /// (or an object a map), increment a counter, add an awset, enable a flag_ew.</summary>
+    private void PatchAbsent(ImmutableArray<string> path, FieldOp op)
+    {
+        switch (op.Kind)
+        {
+            case FieldOpKind.Set: AssignValue(path, op.Value!); break;
+            case FieldOpKind.Increment: CounterKind.Instance.Patch(this, path, op); break;
+            case FieldOpKind.Add: AwSetKind.Instance.Patch(this, path, op); break;
+            case FieldOpKind.Enable: FlagEwKind.Instance.Patch(this, path, op); break;
+            case FieldOpKind.Remove: break; // nothing to remove
+            case FieldOpKind.Disable:
+                // A disabled flag reads as absent; disabling one that holds hidden dots still clears them.
+                if (_state.Fields.FieldAt(path)?.FlagEw is { } hidden && hidden.Dots.Count > 0) Emit(_state.Fields.PrepareEwDisable(path));
+                break;
         }
     }
 
     /// <summary>An operation on a declared field must fit its kind (schema_violation otherwise).</summary>
     private static void CheckDeclared(FieldRule rule, FieldOp op)
     {
+        var kind = rule.CrdtKind is { } declared ? FieldKindRegistry.Of(declared) : null;
         bool fits = op.Kind switch
         {
-            FieldOpKind.Set => true, // a plain value becomes the declared kind's change (AssignDeclared)
-            FieldOpKind.Unset => !rule.Required && !rule.IsBounded,
-            FieldOpKind.Increment => rule.Kind is "counter" or FieldRule.BCounterKind,
-            FieldOpKind.Add or FieldOpKind.Remove => rule.Kind is "awset" or "rwset",
-            _ => rule.Kind is "flag_ew" or "flag_dw",
+            FieldOpKind.Set => true, // a plain value becomes the declared kind's change (AssignValue)
+            FieldOpKind.Unset => !rule.Required && kind?.UnsetRefusal is null,
+            _ => kind?.Takes(op.Kind) == true,
         };
         if (fits) return;
         string why = op.Kind == FieldOpKind.Unset
-            ? (rule.Required ? "it is required" : "a bounded counter's rights cannot be reset")
+            ? (rule.Required ? "it is required" : kind!.UnsetRefusal!)
             : $"it is declared {rule.Kind}";
         throw new SchemaViolationException($"Cannot {FieldOp.WireName(op.Kind)} '{op.Path}': {why}.");
     }
-
-    /// <summary>A plain value written to a field declared with a non-register kind becomes that
-    /// kind's change: a number moves a counter by the difference, an array adds and removes set
-    /// elements, a boolean enables or disables a flag.</summary>
-    private void AssignDeclared(ImmutableArray<string> path, FieldRule rule, Value value)
-    {
-        string name = string.Join('.', path);
-        var field = _state.Fields.FieldAt(path);
-        switch (rule.Kind)
-        {
-            case "counter" or FieldRule.BCounterKind:
-                if (value.Kind != ValueKind.Int) throw new SchemaViolationException($"'{name}' is a {rule.Kind}: it takes a whole number, not {Describe(value)}.");
-                bool bounded = rule.IsBounded;
-                Int128 delta = (Int128)value.AsInt() - (bounded ? field?.BCounter?.ExactValue ?? 0 : field?.Counter?.ExactValue ?? 0);
-                if (delta > long.MaxValue || delta <= long.MinValue) throw new InvalidInputException(ErrorCodes.InvalidValue, $"Moving '{name}' to {value.AsInt()} overflows a 64-bit integer.");
-                long by = (long)delta;
-                if (by != 0) Emit(bounded ? _state.Fields.PrepareBCounterIncrement(path, _context.Origin, by) : _state.Fields.PrepareIncrement(path, _context.Origin, by));
-                break;
-            case "awset" or "rwset":
-                if (value.Kind != ValueKind.Array) throw new SchemaViolationException($"'{name}' is a {rule.Kind}: it takes an array, not {Describe(value)}.");
-                var wanted = value.AsArray().ToHashSet();
-                var present = (rule.Kind == "awset" ? field?.AwSet?.Elements : field?.RwSet?.Elements) ?? [];
-                foreach (var element in present.Where(e => !wanted.Contains(e)).ToList())
-                    Emit(rule.Kind == "awset" ? _state.Fields.PrepareAwRemove(path, element) : _state.Fields.PrepareRwRemove(path, element, _context.Dot));
-                foreach (var element in value.AsArray().Distinct().Where(e => !present.Contains(e)).ToList())
-                    Emit(rule.Kind == "awset" ? _state.Fields.PrepareAwAdd(path, element, _context.Dot) : _state.Fields.PrepareRwAdd(path, element, _context.Dot));
-                break;
-            case "flag_ew" or "flag_dw":
-                if (value.Kind != ValueKind.Bool) throw new SchemaViolationException($"'{name}' is a {rule.Kind}: it takes true or false, not {Describe(value)}.");
-                bool on = rule.Kind == "flag_ew" ? field?.FlagEw?.Value == true : field?.FlagDw?.Value == true;
-                if (on == value.AsBool()) break;
-                if (rule.Kind == "flag_ew") Emit(value.AsBool() ? _state.Fields.PrepareEwEnable(path, _context.Dot) : _state.Fields.PrepareEwDisable(path));
-                else Emit(value.AsBool() ? _state.Fields.PrepareDwEnable(path, _context.Dot) : _state.Fields.PrepareDwDisable(path, _context.Dot));
-                break;
-            case "mvreg":
-                var values = field?.MvReg?.Values ?? [];
-                if (values.Count == 1 && values[0] == value) break;
-                Emit(_state.Fields.PrepareMvAssign(path, _context.Dot, value));
-                break;
-            default:
-                throw new SchemaViolationException($"'{name}' is a {rule.Kind}: a plain value cannot be written to it.");
-        }
-    }
-
-    private static string Describe(Value value) => value.Kind switch
-    {
-        ValueKind.Null => "null",
-        ValueKind.Bool => "a boolean",
-        ValueKind.Int or ValueKind.Double or ValueKind.Decimal => "a number",
-        ValueKind.String => "a string",
-        ValueKind.Array => "an array",
-        ValueKind.Map => "an object",
-        _ => value.Kind.ToString().ToLowerInvariant(),
-    };
 
     /// <summary>Every enclosing field of a path must be an object (or absent, and then it is created).</summary>
     private void CheckParents(ImmutableArray<string> path, FieldPath text)
@@ -283,10 +205,14 @@ public sealed class DocumentEditor
 
     private void AssignValue(ImmutableArray<string> path, Value value)
     {
-        if (_rules?.Field(string.Join('.', path)) is { Kind: not ("lww" or "map") } rule)
+        // A plain value written to a field declared with a non-register kind becomes that kind's
+        // change: a number moves a counter by the difference, an array adds and removes set
+        // elements, a boolean enables or disables a flag.
+        if (_rules?.Field(string.Join('.', path)) is { } rule)
         {
-            AssignDeclared(path, rule, value);
-            return;
+            if (rule.CrdtKind is not { } declared)
+                throw new SchemaViolationException($"'{string.Join('.', path)}' is a {rule.Kind}: a plain value cannot be written to it.");
+            if (FieldKindRegistry.Of(declared).AssignDeclared(this, path, value)) return;
         }
         var field = _state.Fields.FieldAt(path);
         var kind = field?.VisibleKind;
@@ -335,6 +261,23 @@ public sealed class DocumentEditor
         _effects.Add(effect);
     }
 
-    private static TypeMismatchException Mismatch(FieldOp op, FieldKind kind, string hint)
-        => new($"Cannot {FieldOp.WireName(op.Kind)} '{op.Path}': it is a {kind.ToWireName()} ({hint}).");
+    private static TypeMismatchException Mismatch(FieldOp op, FieldKind kind)
+    {
+        string hint = op.Kind switch
+        {
+            FieldOpKind.Set => "unset it first to replace it with a plain value",
+            FieldOpKind.Increment => "only a counter can be incremented",
+            FieldOpKind.Add => "only a set takes add",
+            FieldOpKind.Remove => "only a set takes remove",
+            FieldOpKind.Enable => "only a flag can be enabled",
+            _ => "only a flag can be disabled",
+        };
+        return new($"Cannot {FieldOp.WireName(op.Kind)} '{op.Path}': it is a {kind.ToWireName()} ({hint}).");
+    }
+
+    CrdtMap IFieldEditor.Fields => _state.Fields;
+    Dot IFieldEditor.Dot => _context.Dot;
+    string IFieldEditor.Origin => _context.Origin;
+    void IFieldEditor.Emit(CrdtOp effect) => Emit(effect);
+    void IFieldEditor.AssignValue(ImmutableArray<string> path, Value value) => AssignValue(path, value);
 }

@@ -1,4 +1,5 @@
 using Causeway.Crdt;
+using Causeway.Crdt.Kinds;
 using Causeway.Documents;
 using Causeway.Errors;
 using Causeway.Schemas;
@@ -34,15 +35,15 @@ public static class DocumentRules
                 if (rule.Required) yield return (rule.Path, $"'{rule.Path}' is required", false);
                 continue;
             }
-            string? declared = rule.IsBounded ? "bcounter" : rule.Kind;
-            string actual = KindName(field!, kind.Value);
+            string declared = rule.Kind;
+            string actual = kind.Value.ToWireName();
             if (actual != declared)
             {
                 yield return (rule.Path, $"'{rule.Path}' is declared {declared} but holds a {actual}", false);
                 continue;
             }
             if (rule.Type is { } type)
-                foreach (var value in Values(field!, kind.Value))
+                foreach (var value in FieldKindRegistry.Of(kind.Value).TypedValues(field!.Get(kind.Value)!))
                     if (!Fits(value, type))
                     {
                         yield return (rule.Path, $"'{rule.Path}' must be {Article(type)}, not {value}", false);
@@ -58,18 +59,6 @@ public static class DocumentRules
             yield return (check.Name, $"'{check.Expression.Text}' is false for {string.Join(", ", values)}", true);
         }
     }
-
-    /// <summary>The kind name as a schema writes it (a bounded counter is a kind of its own there).</summary>
-    private static string KindName(CrdtField field, FieldKind kind) => kind.ToWireName();
-
-    private static IEnumerable<Value> Values(CrdtField field, FieldKind kind) => kind switch
-    {
-        FieldKind.Lww => field.Lww!.Value is { } v && !v.IsNull ? [v] : [],
-        FieldKind.MvReg => field.MvReg!.Values,
-        FieldKind.AwSet => field.AwSet!.Elements,
-        FieldKind.RwSet => field.RwSet!.Elements,
-        _ => [],
-    };
 
     private static bool Fits(Value value, Schemas.ValueType type) => type switch
     {

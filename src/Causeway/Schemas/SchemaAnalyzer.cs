@@ -1,3 +1,4 @@
+using Causeway.Crdt.Kinds;
 using Causeway.Errors;
 
 namespace Causeway.Schemas;
@@ -39,19 +40,7 @@ public static class SchemaAnalyzer
         string where = $"Field '{f.Path}' of '{c.Name}'";
         if ((f.Min is not null || f.Max is not null) && !f.IsBounded)
             throw Refuse($"{where} has bounds but is a {f.Kind}: concurrent writes of a {f.Kind} can cross any bound. Declare it \"kind\": \"bcounter\", or state the rule as a check.");
-        if (f.IsBounded)
-        {
-            if (f.Min is null && f.Max is null) throw Refuse($"{where} is a bcounter without 'min' or 'max': use a counter, or give the bound it keeps.");
-            if (f.Min > f.Max) throw Refuse($"{where} has min {f.Min} above max {f.Max}: no value satisfies it.");
-            if (f.Min > 0 || f.Max < 0) throw Refuse($"{where}: a bcounter starts at 0, which its bounds [{f.Min?.ToString() ?? "-∞"}, {f.Max?.ToString() ?? "∞"}] exclude.");
-            if (f.Type is not (null or ValueType.Integer or ValueType.Number)) throw Refuse($"{where} is a bcounter: its values are integers, not {f.Type.ToString()!.ToLowerInvariant()}.");
-        }
-        if (f.Kind is "counter" && f.Type is not (null or ValueType.Integer or ValueType.Number))
-            throw Refuse($"{where} is a counter: its values are integers, not {f.Type.ToString()!.ToLowerInvariant()}.");
-        if (f.Kind is "flag_ew" or "flag_dw" && f.Type is not (null or ValueType.Boolean))
-            throw Refuse($"{where} is a flag: its value is a boolean.");
-        if (f.Kind is "map" && f.Type is not (null or ValueType.Object))
-            throw Refuse($"{where} is a map: its value is an object.");
+        if (f.CrdtKind is { } kind && FieldKindRegistry.Of(kind).Refusal(f, where) is { } reason) throw Refuse(reason);
         if (f.References is not null)
         {
             if (f.Kind != "lww") throw Refuse($"{where} references '{f.References}' but is a {f.Kind}: a reference is an lww field holding one document id.");
