@@ -9,13 +9,14 @@ namespace Causeway.Tests.Architecture;
 public sealed class LayerTests
 {
     /// <summary>Upward references the shared contract keeps on purpose. Its root namespace is the public
-    /// vocabulary of the API (Document, ReadPoint, SchemaInfo stay in <c>Causeway</c> for users), and
+    /// vocabulary of the API (Document and ReadPoint stay in <c>Causeway</c> for users), and
     /// a few errors carry what was missing so the engine can go and ask for it.</summary>
     private static readonly LayerException[] ContractExceptions =
     [
         new("Causeway.Queries", "Causeway.ReadPoint", "a query reads at a point of the API's vocabulary"),
         new("Causeway.Queries", "Causeway.Document", "a query answers documents of the API's vocabulary"),
-        new("Causeway.Schemas", "Causeway.SchemaInfo", "the schema answer's JSON form lives with the schema model"),
+        new("Causeway", "Causeway.Wire.DocumentJson", "Document.WriteJson/ToJson hand over to the one codec of a document's JSON"),
+        new("Causeway.Queries", "Causeway.Wire.QueryResultJson", "QueryResult.WriteJson hands over to the one codec of a query page"),
         new("Causeway.Errors", "Causeway.Crdt.BoundSide", "insufficient_rights says which bound was short"),
         new("Causeway.Errors", "Causeway.Replication.Reservation", "reservation_unavailable carries what to ask a peer for"),
     ];
