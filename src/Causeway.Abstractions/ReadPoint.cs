@@ -5,7 +5,7 @@ using Causeway.Errors;
 namespace Causeway;
 
 /// <summary>Where a read looks: the latest state, or the past at a position, a commit or a wall-clock time
-/// (the <c>?at=</c> of API.md).</summary>
+/// (the <c>?at=</c> of docs/api.md).</summary>
 public abstract record ReadPoint
 {
     private ReadPoint() { }

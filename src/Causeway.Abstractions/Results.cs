@@ -10,7 +10,7 @@ namespace Causeway;
 /// <summary>What every write answers: the commit it made and the position it was applied at.</summary>
 public sealed record WriteResult(Cid Commit, long Position);
 
-/// <summary>A document as read: its visible fields plus where they come from (API.md's <c>_meta</c>).</summary>
+/// <summary>A document as read: its visible fields plus where they come from (docs/api.md's <c>_meta</c>).</summary>
 public sealed class Document
 {
     internal Document(string collection, string id, Value fields, Cid? commit, long position, DateTimeOffset updatedAt, string origin)
@@ -89,12 +89,12 @@ public sealed record VerifyProblem(long? Position, Cid? Commit, string Check, st
     public override string ToString() => $"{Check} at position {Position?.ToString() ?? "-"} ({(Commit is { } c ? c.ToString() : "no commit")}): {Detail}";
 }
 
-/// <summary>A database's summary (API.md, GET /v1/dbs/{db}; <see cref="DatabaseInfoJson"/>). <paramref name="Holds"/>
+/// <summary>A database's summary (docs/api.md, GET /v1/dbs/{db}; <see cref="DatabaseInfoJson"/>). <paramref name="Holds"/>
 /// is null on a full replica; on a partial one it lists what it holds ("collection" or "collection/idPrefix").</summary>
 public sealed record DatabaseInfo(string Name, long Documents, long Commits, long Position, IReadOnlyList<Cid> Heads, IReadOnlyDictionary<string, long> Clock, IReadOnlyList<string>? Holds = null);
 
 /// <summary>What applying remote commits did: how many were applied, how many were already here, and the position reached.</summary>
 public sealed record ImportResult(int Applied, int Skipped, long Position);
 
-/// <summary>The replica behind a server (API.md, GET /v1/status): its DID, the server's version and the databases the token may see.</summary>
+/// <summary>The replica behind a server (docs/api.md, GET /v1/status): its DID, the server's version and the databases the token may see.</summary>
 public sealed record ServerStatus(string Replica, string Version, IReadOnlyList<string> Databases);

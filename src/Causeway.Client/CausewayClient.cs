@@ -153,7 +153,7 @@ public sealed partial class CausewayClient : IDisposable
         using (response) throw await ErrorAsync(response, cancellation).ConfigureAwait(false);
     }
 
-    /// <summary>Reads a JSON answer; one that does not have the shape of API.md is an internal error (the server's, not the caller's).</summary>
+    /// <summary>Reads a JSON answer; one that does not have the shape of docs/api.md is an internal error (the server's, not the caller's).</summary>
     internal static T Read<T>(ReadOnlyMemory<byte> bytes, Func<JsonElement, T> read, string what)
     {
         try

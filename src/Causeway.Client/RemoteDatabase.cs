@@ -236,7 +236,7 @@ public sealed class RemoteDatabase : IDocumentDatabase
         return list;
     }
 
-    /// <summary>Collects TX-OPs of API.md; checks names and patches as they are listed, as the embedded transaction does.</summary>
+    /// <summary>Collects TX-OPs of docs/api.md; checks names and patches as they are listed, as the embedded transaction does.</summary>
     private sealed class RemoteTransaction : ITransactionBuilder
     {
         private readonly List<Action<Utf8JsonWriter>> _ops = [];

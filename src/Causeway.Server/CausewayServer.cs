@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Causeway.Server;
 
-/// <summary>Hosts a replica behind the HTTP API of shared/API.md. The host owns the replica and
+/// <summary>Hosts a replica behind the HTTP API of docs/api.md. The host owns the replica and
 /// closes it on shutdown (Ctrl-C, SIGTERM), after in-flight requests finish.</summary>
 public static class CausewayServer
 {
@@ -51,7 +51,7 @@ public static class CausewayServer
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
         {
             document.Info.Title = "Causeway HTTP API";
-            document.Info.Description = "The contract of shared/API.md; see docs/api.md.";
+            document.Info.Description = "The Causeway HTTP API (docs/api.md in the repository states the whole contract).";
             return Task.CompletedTask;
         }));
         builder.Services.AddHealthChecks();

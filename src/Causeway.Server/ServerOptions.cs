@@ -1,6 +1,6 @@
 namespace Causeway.Server;
 
-/// <summary>How <c>causeway serve</c> runs (API.md, Running).</summary>
+/// <summary>How <c>causeway serve</c> runs (docs/api.md, Running).</summary>
 public sealed class ServerOptions
 {
     public const string DefaultUrl = "http://127.0.0.1:7480";

@@ -6,7 +6,7 @@ namespace Causeway.Documents;
 
 public enum FieldOpKind { Set, Unset, Increment, Add, Remove, Enable, Disable }
 
-/// <summary>One change to one field of a document (API.md, FIELD-OP). The operation chooses the
+/// <summary>One change to one field of a document (docs/api.md, FIELD-OP). The operation chooses the
 /// field's CRDT kind when the field is new: set → lww, increment → counter, add/remove → awset,
 /// enable/disable → flag_ew.</summary>
 public sealed record FieldOp

@@ -2,7 +2,7 @@ using Causeway.Errors;
 
 namespace Causeway.Documents;
 
-/// <summary>The naming rules of API.md, Conventions. Each check throws an
+/// <summary>The naming rules of docs/api.md, Conventions. Each check throws an
 /// <see cref="InvalidInputException"/> with code invalid_name that says what is wrong.</summary>
 public static class Names
 {

@@ -1,6 +1,6 @@
 namespace Causeway.Errors;
 
-/// <summary>The stable, machine-readable error codes of the HTTP contract (shared/API.md).
+/// <summary>The stable, machine-readable error codes of the HTTP contract (docs/api.md).
 /// Library exceptions carry the same codes, so a caller handles embedded and remote alike.</summary>
 public static class ErrorCodes
 {
@@ -37,7 +37,7 @@ public static class ErrorCodes
     /// <summary>A plain HTTP request to an endpoint that only speaks WebSocket (the sync endpoint).</summary>
     public const string WebSocketRequired = "websocket_required";
 
-    /// <summary>The HTTP status a code maps to (API.md, Conventions).</summary>
+    /// <summary>The HTTP status a code maps to (docs/api.md, Conventions).</summary>
     public static int HttpStatus(string code) => code switch
     {
         Unauthorized => 401,

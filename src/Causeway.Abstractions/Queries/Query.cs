@@ -6,7 +6,7 @@ using Causeway.Errors;
 namespace Causeway.Queries;
 
 /// <summary>A query over one collection: a filter, an order, a page size, a cursor and a read
-/// point (API.md, QUERY; semantics in docs/queries.md). Immutable: every builder method returns a
+/// point (docs/api.md, QUERY; semantics in docs/queries.md). Immutable: every builder method returns a
 /// new query.
 /// <code>
 /// var page = await db.QueryAsync(Query.In("orders")
@@ -84,7 +84,7 @@ public sealed class Query
     /// <summary>Reads as of <paramref name="at"/> (null: the latest state).</summary>
     public Query At(ReadPoint? at) => new(Collection, Filter, _sort, Limit, Cursor, at);
 
-    /// <summary>Parses API.md's QUERY object. Anything malformed is an <see cref="InvalidInputException"/>
+    /// <summary>Parses docs/api.md's QUERY object. Anything malformed is an <see cref="InvalidInputException"/>
     /// (invalid_op, invalid_path, invalid_value, invalid_name, invalid_cursor or invalid_at).</summary>
     public static Query FromJson(JsonElement json)
     {
@@ -92,7 +92,7 @@ public sealed class Query
         catch (InvalidOperationException e) { throw new InvalidInputException(ErrorCodes.InvalidJson, "The query holds a string that is not valid UTF-8 or UTF-16.", e); }
     }
 
-    /// <summary>Writes the query in API.md's QUERY form (what <see cref="FromJson"/> reads).</summary>
+    /// <summary>Writes the query in docs/api.md's QUERY form (what <see cref="FromJson"/> reads).</summary>
     public void WriteJson(Utf8JsonWriter writer) => QueryJsonWriter.Write(writer, this);
 
     /// <summary>Parses QUERY from JSON text (invalid_json when it is not JSON, or nests deeper than

@@ -5,7 +5,7 @@ using Causeway.Values;
 
 namespace Causeway.Queries;
 
-/// <summary>Reads API.md's QUERY object into a <see cref="Query"/>. Every error is one line that says
+/// <summary>Reads docs/api.md's QUERY object into a <see cref="Query"/>. Every error is one line that says
 /// where it is (<c>where.and[1].gt</c>) and what was expected. Codes: invalid_name (collection),
 /// invalid_op (structure: unknown or repeated members, a predicate without exactly one operator,
 /// nesting), invalid_path, invalid_value (operands, limit, desc), invalid_cursor (after), invalid_at.</summary>

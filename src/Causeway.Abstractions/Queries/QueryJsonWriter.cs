@@ -3,7 +3,7 @@ using Causeway.Values;
 
 namespace Causeway.Queries;
 
-/// <summary>Writes a <see cref="Query"/> in the QUERY form of API.md, the inverse of <see cref="QueryJsonReader"/>,
+/// <summary>Writes a <see cref="Query"/> in the QUERY form of docs/api.md, the inverse of <see cref="QueryJsonReader"/>,
 /// so a query built in C# can be sent to a server.</summary>
 internal static class QueryJsonWriter
 {

@@ -1,6 +1,6 @@
 namespace Causeway.Replication;
 
-/// <summary>The JSON names of sync directions and modes (API.md, <c>POST /v1/dbs/{db}/replicate</c> and
+/// <summary>The JSON names of sync directions and modes (docs/api.md, <c>POST /v1/dbs/{db}/replicate</c> and
 /// <c>GET /v1/dbs/{db}/peers</c>); the answers themselves are <see cref="Wire.SyncResultJson"/> and <see cref="Wire.PeerStatusJson"/>.</summary>
 public static class SyncJson
 {

@@ -33,7 +33,7 @@ public sealed record FieldRule
 }
 
 /// <summary>What happens to a reference when its target is deleted concurrently with a write of the
-/// referring document (DESIGN.md, Invariants).</summary>
+/// referring document (docs/invariants.md).</summary>
 public enum ReferencePolicy
 {
     /// <summary>Writing the child touches the parent's existence flag, so a concurrent delete is undone.</summary>

@@ -1,6 +1,6 @@
 namespace Causeway.Schemas;
 
-/// <summary>A database's declared collections, field kinds and constraints (API.md, SCHEMA). A
+/// <summary>A database's declared collections, field kinds and constraints (docs/api.md, SCHEMA). A
 /// collection the schema does not name stays schemaless. Stored as the document
 /// <c>_schema/current</c>, so every version is a commit in the ledger and replicates like data.</summary>
 public sealed record Schema

@@ -4,7 +4,7 @@ using Causeway.Errors;
 
 namespace Causeway.Schemas;
 
-/// <summary>Reads and writes the SCHEMA document of API.md. Reading is strict: an unknown member, a
+/// <summary>Reads and writes the SCHEMA document of docs/api.md. Reading is strict: an unknown member, a
 /// wrong type or an unknown kind is invalid_value naming where, so a typo never silently weakens a
 /// constraint. Writing is canonical (collections and fields in name order), so equal schemas
 /// encode alike.</summary>

@@ -2,7 +2,7 @@ using Causeway.Errors;
 
 namespace Causeway.Values;
 
-/// <summary>The kinds of value a document field can hold (DESIGN.md, Data model).</summary>
+/// <summary>The kinds of value a document field can hold (docs/data-model.md).</summary>
 public enum ValueKind : byte { Null, Bool, Int, Double, Decimal, String, Bytes, Timestamp, Array, Map }
 
 /// <summary>An immutable JSON-like value. Equality is exact (kind and content); <see cref="CompareTo"/>

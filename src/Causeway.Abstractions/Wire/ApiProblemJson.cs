@@ -3,7 +3,7 @@ using Causeway.Errors;
 
 namespace Causeway.Wire;
 
-/// <summary>An error answer (API.md, Errors): the stable <see cref="Code"/> programs match, the HTTP
+/// <summary>An error answer (docs/api.md, Errors): the stable <see cref="Code"/> programs match, the HTTP
 /// status and its title, and the <see cref="Detail"/> for people.</summary>
 public sealed record ApiProblem(string Code, int Status, string Title, string Detail)
 {

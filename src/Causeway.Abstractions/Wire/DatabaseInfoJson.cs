@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Causeway.Wire;
 
-/// <summary>A database's summary (API.md, <c>GET /v1/dbs/{db}</c>): <c>{ name, documents, commits,
+/// <summary>A database's summary (docs/api.md, <c>GET /v1/dbs/{db}</c>): <c>{ name, documents, commits,
 /// position, heads: [CID], clock: { DID: seq } }</c>, and on a partial replica
 /// <c>holds: ["collection" | "collection/idPrefix", ..]</c> (absent on a full one).</summary>
 public static class DatabaseInfoJson

@@ -3,7 +3,7 @@ using Causeway.Values;
 
 namespace Causeway.Wire;
 
-/// <summary>A document as read (API.md): its fields plus <c>_id</c>, <c>_collection</c> and
+/// <summary>A document as read (docs/api.md): its fields plus <c>_id</c>, <c>_collection</c> and
 /// <c>_meta: { commit, position, updatedAt, origin }</c>. Fields are written plain (a decimal as a
 /// string, a timestamp as RFC 3339, bytes as base64), so they read back as those JSON kinds.</summary>
 public static class DocumentJson

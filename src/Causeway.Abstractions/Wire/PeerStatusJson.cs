@@ -3,7 +3,7 @@ using Causeway.Replication;
 
 namespace Causeway.Wire;
 
-/// <summary>One sync session as the peers list shows it (API.md, <c>GET /v1/dbs/{db}/peers</c>, and the
+/// <summary>One sync session as the peers list shows it (docs/api.md, <c>GET /v1/dbs/{db}/peers</c>, and the
 /// 202 answer of a continuous replicate): <c>{ database?, id, remote, peerDid, role, direction, mode,
 /// state, ahead, behind, sent, applied, attempts, since, lastError }</c>. <c>database</c> names the
 /// session's database where the answer does not; it is not part of <see cref="PeerStatus"/>.</summary>

@@ -5,7 +5,7 @@ namespace Causeway.Wire;
 
 /// <summary>The answer of <c>POST /v1/dbs/{db}/query</c>: <c>{ "docs": [ DOCUMENT, .. ], "next": CURSOR or null }</c>,
 /// each document as <see cref="DocumentJson"/>. <see cref="QueryResult.Position"/> (the snapshot the
-/// query read at) is not part of API.md's answer: a page read from JSON has position -1.</summary>
+/// query read at) is not part of docs/api.md's answer: a page read from JSON has position -1.</summary>
 public static class QueryResultJson
 {
     /// <summary>The position of a page read from JSON, which does not carry it.</summary>

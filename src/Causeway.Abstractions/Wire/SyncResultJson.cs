@@ -4,7 +4,7 @@ using Causeway.Replication;
 
 namespace Causeway.Wire;
 
-/// <summary>What one sync session did (API.md, <c>POST /v1/dbs/{db}/replicate</c> once, and a line of
+/// <summary>What one sync session did (docs/api.md, <c>POST /v1/dbs/{db}/replicate</c> once, and a line of
 /// <c>causeway sync</c>): <c>{ database?, peer, applied, sent, skipped, bytesSent, bytesReceived,
 /// position, clock, elapsedMs }</c>. <c>database</c> names the database synced; it is not part of
 /// <see cref="SyncResult"/>.</summary>

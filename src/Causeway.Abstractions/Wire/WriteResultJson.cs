@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Causeway.Wire;
 
-/// <summary>What every write answers (API.md): <c>{ "commit": CID, "position": N }</c>; a create
+/// <summary>What every write answers (docs/api.md): <c>{ "commit": CID, "position": N }</c>; a create
 /// with a generated id answers <c>{ "_id", "commit", "position" }</c>.</summary>
 public static class WriteResultJson
 {

@@ -105,7 +105,7 @@ internal static class DocCommands
 
     private static IReadOnlyList<FieldOp> FieldOps(string json) => OperationJson.FieldOps(OpsOf(json, "A patch", "FIELD-OP"));
 
-    /// <summary>The operations, given as the array alone or as API.md's { "ops": [..] } body.</summary>
+    /// <summary>The operations, given as the array alone or as docs/api.md's { "ops": [..] } body.</summary>
     private static JsonElement OpsOf(string json, string what, string itemName)
     {
         JsonElement body;

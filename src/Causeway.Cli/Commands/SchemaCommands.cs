@@ -11,7 +11,7 @@ internal static class SchemaCommands
     {
         var options = new TargetOptions();
         var database = new Argument<string>("database");
-        var json = new Argument<string?>("schema") { Description = "The SCHEMA JSON to set (shared/API.md); without it (and without --file), the schema is shown.", Arity = ArgumentArity.ZeroOrOne };
+        var json = new Argument<string?>("schema") { Description = "The SCHEMA JSON to set (docs/api.md); without it (and without --file), the schema is shown.", Arity = ArgumentArity.ZeroOrOne };
         var file = Input.FileOption();
         var command = new Command("schema", "Show or set a database's schema: field kinds and constraints, with how each constraint is kept.") { database, json, file };
         options.AddTo(command);

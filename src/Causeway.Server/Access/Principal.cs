@@ -1,6 +1,6 @@
 namespace Causeway.Server.Access;
 
-/// <summary>Who a request acts for, and what it may do. Abilities follow DESIGN.md (doc/read,
+/// <summary>Who a request acts for, and what it may do. Abilities follow docs/api.md (doc/read,
 /// doc/write, …, or * for all); a resource is a database name, and authority over a database
 /// covers its children.</summary>
 public sealed class Principal(string name, IReadOnlySet<string> abilities, IReadOnlyList<string>? databases = null)

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 namespace Causeway.Server.Http;
 
 /// <summary>Authenticates every API request before routing looks at it, so a request without valid
-/// credentials gets 401 whatever else is wrong with it (API.md). Endpoints then only ask the
+/// credentials gets 401 whatever else is wrong with it (docs/api.md). Endpoints then only ask the
 /// principal for abilities (403).</summary>
 internal sealed class Authentication(RequestDelegate next, IRequestAuthenticator authenticator)
 {

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Causeway.Server.Http;
 
-/// <summary>Writes errors as <c>application/problem+json</c> with the stable code of API.md.</summary>
+/// <summary>Writes errors as <c>application/problem+json</c> with the stable code of docs/api.md.</summary>
 internal static class Problem
 {
     public static async Task WriteAsync(HttpContext context, string code, string detail, int? status = null, TimeSpan? retryAfter = null)

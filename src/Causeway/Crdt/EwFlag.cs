@@ -4,7 +4,7 @@ namespace Causeway.Crdt;
 
 /// <summary>An enable-wins flag: true while it holds a dot. Enable replaces the observed dots
 /// with a new one; disable removes the observed dots, so a concurrent enable wins. Also the
-/// document existence flag (DESIGN.md: existence is a flag, not a wipe). State: dots plus the
+/// document existence flag (docs/data-model.md: existence is a flag, not a wipe). State: dots plus the
 /// causal context. Mutable; not thread-safe.</summary>
 public sealed class EwFlag : ICrdt<EwFlag>
 {

@@ -1,6 +1,6 @@
 namespace Causeway.Crdt;
 
-/// <summary>What every CRDT of a field kind has (DESIGN.md: a pure value type with
+/// <summary>What every CRDT of a field kind has (docs/crdts.md: a pure value type with
 /// <c>Apply(op)</c> and <c>Merge</c>), so a field kind can hold one without knowing which:
 /// an empty instance is bottom; <see cref="Apply"/> throws on an op of another CRDT before
 /// anything changes.</summary>

@@ -4,7 +4,7 @@ using Causeway.Values;
 
 namespace Causeway.Documents;
 
-/// <summary>Reads the operation forms of API.md from JSON, strictly: <c>{ "ops": [..] }</c> bodies,
+/// <summary>Reads the operation forms of docs/api.md from JSON, strictly: <c>{ "ops": [..] }</c> bodies,
 /// FIELD-OP lists and TX-OPs. Unknown members, missing members and wrong types are refused with
 /// a code and a message that says which; the server, the CLI and any other caller share it.</summary>
 public static class OperationJson

@@ -5,7 +5,7 @@ using Causeway.Transactions;
 
 namespace Causeway.Invariants;
 
-/// <summary>Keeps references from dangling, inside one local commit (DESIGN.md, Invariants):
+/// <summary>Keeps references from dangling, inside one local commit (docs/invariants.md):
 /// a child names a visible parent; an add-wins child touches its parent, so a concurrent delete of
 /// the parent is undone; deleting a parent that live add-wins children still name is refused; deleting
 /// a parent deletes its live remove-wins children (cascade), and concurrent ones vanish by

@@ -8,7 +8,7 @@ using Causeway.Values;
 
 namespace Causeway.Invariants;
 
-/// <summary>Unique values by reservation (DESIGN.md, Invariants). Each value of a unique field tuple
+/// <summary>Unique values by reservation (docs/invariants.md). Each value of a unique field tuple
 /// has a reservation, the document <c>_reservations/{collection}.{tuple}.{hash}</c>: its
 /// <c>holder</c> is the one replica that may give the value to a document (the home replica until
 /// it hands it over), and <c>used_by</c> names the document that has it. Only the holder writes

@@ -4,7 +4,7 @@ using Causeway.Values;
 
 namespace Causeway.Schemas;
 
-/// <summary>A schema check's condition (API.md, schemas: <c>"checks": [{ "name", "expr" }]</c>), parsed once
+/// <summary>A schema check's condition (docs/api.md, schemas: <c>"checks": [{ "name", "expr" }]</c>), parsed once
 /// and evaluated against a document's fields with SQL CHECK semantics: three-valued, an absent field is
 /// null, and a check is violated only when it evaluates to false. Pure: no I/O, no clock, no culture.</summary>
 public sealed class CheckExpression

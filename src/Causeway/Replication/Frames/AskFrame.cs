@@ -3,7 +3,7 @@ using Causeway.Encoding;
 
 namespace Causeway.Replication;
 
-/// <summary>Asks the peer for something only one replica may hold at a time (DESIGN.md, Invariants):
+/// <summary>Asks the peer for something only one replica may hold at a time (docs/invariants.md):
 /// rights over a bounded counter, a unique value, a block of sequence numbers. The peer answers with
 /// an <see cref="AnswerFrame"/> of the same <paramref name="Id"/>; what it grants arrives as a commit.
 /// <paramref name="Relayed"/>: asked on another replica's behalf; such an ask is never relayed again,
