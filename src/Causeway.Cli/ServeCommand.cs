@@ -2,6 +2,7 @@ using System.CommandLine;
 using Causeway.Server;
 using Causeway.Server.Access;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
 using Spectre.Console;
 
 namespace Causeway.Cli;
@@ -30,7 +31,11 @@ internal static class ServeCommand
         foreach (var url in options.Urls.Split(';'))
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
                 throw new Errors.InvalidInputException(Errors.ErrorCodes.InvalidValue, $"'{url}' is not an http(s) URL for --urls.");
-        var app = await CausewayServer.BuildAsync(options);
+        // A serve that cannot start leaves nothing behind: no folder, identity or tokens it made.
+        bool existed = Directory.Exists(options.DataDirectory);
+        Microsoft.AspNetCore.Builder.WebApplication app;
+        try { app = await CausewayServer.BuildAsync(options); }
+        catch when (!existed) { TryRemove(options.DataDirectory); throw; }
         var replica = (Replica)app.Services.GetService(typeof(Replica))!;
         app.Lifetime.ApplicationStarted.Register(() =>
         {
@@ -41,7 +46,26 @@ internal static class ServeCommand
             if (options.Dev)
                 AnsiConsole.Write(new Text("DEV MODE: requests from loopback need no token. Never use this where others can reach the machine.\n", new Style(Color.Yellow, decoration: Decoration.Bold)));
         });
-        await app.RunAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
+        {
+            await app.DisposeAsync();
+            if (!existed) TryRemove(options.DataDirectory);
+            throw new Errors.UnavailableException($"Cannot listen on {options.Urls}: {FirstLine(e.Message)}", e);
+        }
+        await app.WaitForShutdownAsync();
+        await app.DisposeAsync();
         return 0;
+    }
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
+
+    private static void TryRemove(string folder)
+    {
+        try { Directory.Delete(folder, recursive: true); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* leave it; the error that matters is the one above */ }
     }
 }

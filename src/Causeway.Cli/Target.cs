@@ -53,7 +53,7 @@ internal abstract class Target : IAsyncDisposable
         {
             return new EmbeddedTarget(await Replica.OpenAsync(data));
         }
-        catch (CausewayException e) when (e.Code == ErrorCodes.Unavailable && e.Message.Contains("lock", StringComparison.OrdinalIgnoreCase))
+        catch (CausewayException e) when (e.Code == ErrorCodes.Unavailable && e.Message.Contains("in use by another process", StringComparison.Ordinal))
         {
             throw new CausewayException(ErrorCodes.Unavailable, $"'{data}' is in use by another process (a running server?); use --url to go through it.");
         }

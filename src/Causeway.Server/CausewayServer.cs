@@ -52,6 +52,8 @@ public static class CausewayServer
         {
             document.Info.Title = "Causeway HTTP API";
             document.Info.Description = "The Causeway HTTP API (docs/api.md in the repository states the whole contract).";
+            // Relative to where the document was fetched, never the request's Host header echoed back.
+            document.Servers = [new Microsoft.OpenApi.OpenApiServer { Url = "/" }];
             return Task.CompletedTask;
         }));
         builder.Services.AddHealthChecks();

@@ -33,6 +33,11 @@ public sealed class RocksDbStore : IKeyValueStore
         {
             return new RocksDbStore(RocksDb.Open(options, path));
         }
+        catch (RocksDbException e) when (e.Message.Contains("lock", StringComparison.OrdinalIgnoreCase))
+        {
+            // Only one process may have a store open: say so, rather than RocksDB's "While lock file".
+            throw new Errors.UnavailableException($"The store in '{path}' is in use by another process (a running server or app has this replica open); stop it, or go through it.", e);
+        }
         catch (RocksDbException e)
         {
             throw new Errors.CausewayException(Errors.ErrorCodes.Unavailable, $"Cannot open the store in '{path}': {e.Message}", e);

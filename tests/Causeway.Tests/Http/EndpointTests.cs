@@ -273,6 +273,17 @@ public sealed class EndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_openapi_document_does_not_echo_the_request_host()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/openapi/v1.json");
+        request.Headers.Host = "evil.example:6666";
+        var text = await (await _server.Anonymous.SendAsync(request)).Content.ReadAsStringAsync();
+        Assert.DoesNotContain("evil.example", text);
+        var servers = JsonDocument.Parse(text).RootElement.GetProperty("servers");
+        Assert.Equal("/", Assert.Single(servers.EnumerateArray()).GetProperty("url").GetString());
+    }
+
+    [Fact]
     public async Task The_openapi_document_lists_every_endpoint()
     {
         var doc = await (await _server.Anonymous.GetAsync("/openapi/v1.json")).JsonAsync();
