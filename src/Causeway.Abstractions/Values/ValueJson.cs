@@ -9,7 +9,7 @@ namespace Causeway.Values;
 /// <summary>JSON in and out. Plain JSON maps onto null, bool, int (integers that fit 64 bits),
 /// double, string, array and map. Three one-key objects name the other kinds on input:
 /// <c>{"$decimal": "1.50"}</c>, <c>{"$time": "2026-01-02T03:04:05Z"}</c>, <c>{"$bytes": "base64"}</c>.
-/// On output a decimal is a string, a timestamp an RFC 3339 string and bytes base64 (API.md).</summary>
+/// On output a decimal is a string, a timestamp an RFC 3339 string and bytes base64 (docs/api.md).</summary>
 public static class ValueJson
 {
     public const int MaxDepth = 64;
@@ -110,7 +110,7 @@ public static class ValueJson
         }
     }
 
-    /// <summary>Writes a value as JSON. Plain (the default, API.md's answers): a decimal is a string,
+    /// <summary>Writes a value as JSON. Plain (the default, docs/api.md's answers): a decimal is a string,
     /// a timestamp an RFC 3339 string, bytes base64. <paramref name="typed"/> keeps every kind for a
     /// reader that parses it back (<see cref="Parse(ReadOnlySpan{byte})"/>): the one-key <c>$decimal</c>,
     /// <c>$time</c> and <c>$bytes</c> objects, and doubles that always show a fraction or exponent.</summary>
