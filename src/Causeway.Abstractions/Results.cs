@@ -64,8 +64,9 @@ public sealed class Document
 
     public JsonObject ToJsonObject() => JsonNode.Parse(ToJson())!.AsObject();
 
-    /// <summary>The fields deserialized into <typeparamref name="T"/> with System.Text.Json.</summary>
-    public T? As<T>(JsonSerializerOptions? options = null) => JsonSerializer.Deserialize<T>(ValueJson.ToJsonString(Fields), options);
+    /// <summary>The fields deserialized into <typeparamref name="T"/> with System.Text.Json, from their
+    /// plain JSON (a decimal, a timestamp and bytes as strings, as a POCO's properties read them).</summary>
+    public T? As<T>(JsonSerializerOptions? options = null) => JsonSerializer.Deserialize<T>(ValueJson.ToJsonString(Fields, typed: false), options);
 
     public override string ToString() => ToJson();
 }

@@ -9,7 +9,11 @@ internal sealed class Output(bool json)
 {
     public bool Json { get; } = json || Console.IsOutputRedirected;
 
-    public static Output For(System.CommandLine.ParseResult result, TargetOptions options) => new(result.GetValue(options.Json));
+    /// <summary>Whether values print in the typed forms (<c>$decimal</c>, <c>$time</c>, <c>$bytes</c>, doubles with a
+    /// fraction) that read back as themselves, as the server answers by default; false with <c>--plain</c>.</summary>
+    public bool TypedValues { get; init; } = true;
+
+    public static Output For(System.CommandLine.ParseResult result, TargetOptions options, bool plain = false) => new(result.GetValue(options.Json)) { TypedValues = !plain };
 
     /// <summary>Writes one JSON value on its own line.</summary>
     public void WriteJson(Action<Utf8JsonWriter> write)

@@ -42,12 +42,12 @@ internal static class QueryJsonWriter
             case ComparisonPredicate c:
                 w.WriteString("path", c.Path.Text);
                 w.WritePropertyName(c.Operator.ToString().ToLowerInvariant());
-                ValueJson.Write(w, c.Operand);
+                ValueJson.Write(w, c.Operand, typed: true); // a decimal, time or bytes operand stays itself on the server
                 break;
             case InPredicate i:
                 w.WriteString("path", i.Path.Text);
                 w.WriteStartArray("in");
-                foreach (var value in i.Values) ValueJson.Write(w, value);
+                foreach (var value in i.Values) ValueJson.Write(w, value, typed: true);
                 w.WriteEndArray();
                 break;
             case PrefixPredicate p:

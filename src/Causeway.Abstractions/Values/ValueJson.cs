@@ -6,10 +6,15 @@ using Causeway.Errors;
 
 namespace Causeway.Values;
 
-/// <summary>JSON in and out. Plain JSON maps onto null, bool, int (integers that fit 64 bits),
-/// double, string, array and map. Three one-key objects name the other kinds on input:
-/// <c>{"$decimal": "1.50"}</c>, <c>{"$time": "2026-01-02T03:04:05Z"}</c>, <c>{"$bytes": "base64"}</c>.
-/// On output a decimal is a string, a timestamp an RFC 3339 string and bytes base64 (docs/api.md).</summary>
+/// <summary>JSON in and out (docs/data-model.md, Values). Plain JSON maps onto null, bool, int (an
+/// integer literal that fits 64 bits), double (a number with a fraction or exponent), string, array
+/// and map. Three one-key objects name the other kinds: <c>{"$decimal": "1.50"}</c>,
+/// <c>{"$time": "2026-01-02T03:04:05Z"}</c>, <c>{"$bytes": "base64"}</c>. Output is typed by default,
+/// in those same forms with doubles that always show a fraction or exponent, so what is written
+/// parses back to the same value; plain output (<c>typed: false</c>, <c>?values=plain</c>) writes a
+/// decimal, a timestamp and bytes as strings. Input that would lose digits is refused
+/// (<c>invalid_value</c>): an integer beyond 64 bits, a number beyond a double, a <c>$decimal</c>
+/// with more digits than a decimal keeps.</summary>
 public static class ValueJson
 {
     public const int MaxDepth = 64;
@@ -50,8 +55,7 @@ public static class ValueJson
             case JsonTokenType.False: return Value.False;
             case JsonTokenType.Number:
                 if (reader.TryGetInt64(out long l)) return Value.Int(l);
-                if (reader.TryGetDouble(out double d) && double.IsFinite(d)) return Value.Double(d);
-                throw new InvalidInputException(ErrorCodes.InvalidValue, $"The number at byte {reader.TokenStartIndex} is out of range.");
+                return ReadDouble(ref reader);
             case JsonTokenType.String:
                 return Value.String(GetString(ref reader));
             case JsonTokenType.StartArray:
@@ -78,6 +82,22 @@ public static class ValueJson
         }
     }
 
+    /// <summary>A number that is not a 64-bit integer: a double when it has a fraction or exponent and
+    /// fits; otherwise refused, since storing it would lose digits.</summary>
+    private static Value ReadDouble(ref Utf8JsonReader reader)
+    {
+        string text = System.Text.Encoding.ASCII.GetString(reader.ValueSpan); // a JSON number is ASCII, without escapes
+        if (text.AsSpan().IndexOfAny('.', 'e', 'E') < 0)
+        {
+            string hint = text.Length <= 40 && decimal.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _)
+                ? $"write {{\"$decimal\": \"{text}\"}} to keep it exact"
+                : "write it as a string (a $decimal holds at most 28 digits)";
+            throw new InvalidInputException(ErrorCodes.InvalidValue, $"The integer {Clip(text)} does not fit in 64 bits and would lose digits as a double; {hint}.");
+        }
+        if (reader.TryGetDouble(out double d) && double.IsFinite(d)) return Value.Double(d);
+        throw new InvalidInputException(ErrorCodes.InvalidValue, $"The number {Clip(text)} is beyond a double (±1.7976931348623157E+308); write it as a string.");
+    }
+
     private static string GetString(ref Utf8JsonReader reader)
     {
         try { return reader.GetString()!; }
@@ -94,9 +114,11 @@ public static class ValueJson
         switch (tag)
         {
             case "$decimal":
-                if (decimal.TryParse(s, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var m))
-                    return Value.Decimal(m);
-                throw new InvalidInputException(ErrorCodes.InvalidValue, $"'{Clip(s)}' is not a decimal number.");
+                if (!decimal.TryParse(s, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out var m))
+                    throw new InvalidInputException(ErrorCodes.InvalidValue, $"'{Clip(s)}' is not a decimal number (or is beyond ±79228162514264337593543950335).");
+                if (!KeepsEveryDigit(s, m))
+                    throw new InvalidInputException(ErrorCodes.InvalidValue, $"'{Clip(s)}' has more digits than a decimal keeps (28 after the point, 28 or 29 in all): it would be rounded.");
+                return Value.Decimal(m);
             case "$time":
                 if (DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) && s.Contains('T'))
                     return Value.Timestamp(t);
@@ -110,11 +132,31 @@ public static class ValueJson
         }
     }
 
-    /// <summary>Writes a value as JSON. Plain (the default, docs/api.md's answers): a decimal is a string,
-    /// a timestamp an RFC 3339 string, bytes base64. <paramref name="typed"/> keeps every kind for a
-    /// reader that parses it back (<see cref="Parse(ReadOnlySpan{byte})"/>): the one-key <c>$decimal</c>,
-    /// <c>$time</c> and <c>$bytes</c> objects, and doubles that always show a fraction or exponent.</summary>
-    public static void Write(Utf8JsonWriter writer, Value value, bool typed = false)
+    /// <summary>Whether <paramref name="text"/>, parsed as <paramref name="parsed"/>, kept every digit:
+    /// decimal rounds what goes past its 96-bit mantissa or 28 digits after the point.</summary>
+    private static bool KeepsEveryDigit(string text, decimal parsed)
+    {
+        static string Significant(ReadOnlySpan<char> number)
+        {
+            var digits = new StringBuilder(number.Length);
+            foreach (char c in number) if (char.IsAsciiDigit(c)) digits.Append(c);
+            return digits.ToString().Trim('0');
+        }
+        int exponent = text.AsSpan().IndexOfAny('e', 'E');
+        var mantissa = exponent < 0 ? text.AsSpan() : text.AsSpan(0, exponent);
+        if (Significant(mantissa) != Significant(parsed.ToString(CultureInfo.InvariantCulture))) return false;
+        if (exponent >= 0) return true;
+        int point = mantissa.IndexOf('.');
+        return (point < 0 ? 0 : mantissa.Length - point - 1) == parsed.Scale;
+    }
+
+    /// <summary>Writes a value as JSON. Typed (the default, docs/api.md's answers) keeps every kind for a
+    /// reader that parses it back (<see cref="Parse(ReadOnlySpan{byte})"/>): the one-key <c>$decimal</c>
+    /// (exact digits, scale kept), <c>$time</c> (RFC 3339, UTC, microseconds) and <c>$bytes</c> (base64)
+    /// objects, and doubles that always show a fraction or exponent (<c>34.0</c>). Plain
+    /// (<c>?values=plain</c>): a decimal is a string, a timestamp an RFC 3339 string, bytes a base64
+    /// string, and a double is the shortest JSON number (so <c>34.0</c> is <c>34</c>).</summary>
+    public static void Write(Utf8JsonWriter writer, Value value, bool typed = true)
     {
         switch (value.Kind)
         {
@@ -161,11 +203,12 @@ public static class ValueJson
 
     public static string FormatTime(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 
-    public static string ToJsonString(Value value)
+    /// <summary>The value as JSON text, typed unless <paramref name="typed"/> is false (see <see cref="Write"/>).</summary>
+    public static string ToJsonString(Value value, bool typed = true)
     {
         var buffer = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { SkipValidation = true, MaxDepth = 1024 }))
-            Write(writer, value);
+            Write(writer, value, typed);
         return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 

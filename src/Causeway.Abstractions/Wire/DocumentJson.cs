@@ -4,11 +4,15 @@ using Causeway.Values;
 namespace Causeway.Wire;
 
 /// <summary>A document as read (docs/api.md): its fields plus <c>_id</c>, <c>_collection</c> and
-/// <c>_meta: { commit, position, updatedAt, origin }</c>. Fields are written plain (a decimal as a
-/// string, a timestamp as RFC 3339, bytes as base64), so they read back as those JSON kinds.</summary>
+/// <c>_meta: { commit, position, updatedAt, origin }</c>. Fields are written typed by default
+/// (<c>{"$decimal"}</c>, <c>{"$time"}</c>, <c>{"$bytes"}</c>, doubles with a fraction), so they read
+/// back as the same kinds and the answer can be written back as it is; <c>typed: false</c> is
+/// <c>?values=plain</c> (<see cref="ValueJson.Write"/>).</summary>
 public static class DocumentJson
 {
-    public static void Write(Utf8JsonWriter w, Document document)
+    public static void Write(Utf8JsonWriter w, Document document) => Write(w, document, typed: true);
+
+    public static void Write(Utf8JsonWriter w, Document document, bool typed)
     {
         w.WriteStartObject();
         w.WriteString("_id", document.Id);
@@ -22,7 +26,7 @@ public static class DocumentJson
         foreach (var (key, value) in document.Fields.AsMap())
         {
             w.WritePropertyName(key);
-            ValueJson.Write(w, value);
+            ValueJson.Write(w, value, typed);
         }
         w.WriteEndObject();
     }

@@ -11,11 +11,14 @@ public static class QueryResultJson
     /// <summary>The position of a page read from JSON, which does not carry it.</summary>
     public const long UnknownPosition = -1;
 
-    public static void Write(Utf8JsonWriter w, QueryResult result)
+    public static void Write(Utf8JsonWriter w, QueryResult result) => Write(w, result, typed: true);
+
+    /// <summary>With the documents' values typed or, when <paramref name="typed"/> is false, plain (<c>?values=plain</c>).</summary>
+    public static void Write(Utf8JsonWriter w, QueryResult result, bool typed)
     {
         ArgumentNullException.ThrowIfNull(w);
         w.WriteStartObject();
-        WireJson.WriteArray(w, "docs", result.Documents, DocumentJson.Write);
+        WireJson.WriteArray(w, "docs", result.Documents, (w, document) => DocumentJson.Write(w, document, typed));
         WireJson.WriteNullableString(w, "next", result.Next);
         w.WriteEndObject();
     }

@@ -21,7 +21,7 @@ internal static class DocCommands
         doc.Subcommands.Add(Make("get", "Read a document (optionally --at a position, commit or time).", withJson: false, async (db, coll, id, _, at, output, ct) =>
         {
             var document = await db.GetAsync(coll, id!, at, ct) ?? throw new NotFoundException($"Document {coll}/{id} does not exist.");
-            output.WriteJson(w => DocumentJson.Write(w, document));
+            output.WriteJson(w => DocumentJson.Write(w, document, output.TypedValues));
         }));
         doc.Subcommands.Add(Make("patch", "Apply field operations: a JSON array of FIELD-OPs, or { \"ops\": [..] }.", withJson: true, async (db, coll, id, json, _, output, ct) =>
         {
@@ -34,11 +34,11 @@ internal static class DocCommands
         {
             var versions = await db.HistoryAsync(coll, id!, at, ct);
             // A bare array of versions (the HTTP answer wraps it as { "versions": [..] }).
-            if (output.Json) output.WriteJson(w => { w.WriteStartArray(); foreach (var v in versions) DocumentVersionJson.Write(w, v); w.WriteEndArray(); });
+            if (output.Json) output.WriteJson(w => { w.WriteStartArray(); foreach (var v in versions) DocumentVersionJson.Write(w, v, output.TypedValues); w.WriteEndArray(); });
             else output.Table(["position", "commit", "time", "deleted", "changes"], versions.Select(v => new[]
             {
                 v.Position.ToString(), v.Commit.ToString(), ValueJson.FormatTime(v.Time), v.Deleted ? "yes" : "",
-                string.Join(", ", v.Changes.Select(c => c.Path is null ? c.Op : $"{c.Op} {c.Path}{(c.Value is null ? "" : "=" + c.Value)}")),
+                string.Join(", ", v.Changes.Select(c => c.Path is null ? c.Op : $"{c.Op} {c.Path}{(c.Value is null ? "" : "=" + ValueJson.ToJsonString(c.Value, output.TypedValues))}")),
             }));
         }));
         return doc;
@@ -77,7 +77,8 @@ internal static class DocCommands
         var database = new Argument<string>("database");
         var json = new Argument<string?>("query") { Description = "QUERY as JSON (else --file or standard input); see docs/queries.md.", Arity = ArgumentArity.ZeroOrOne };
         var file = Input.FileOption();
-        var command = new Command("query", "Find documents: filters, ordering, limit and cursors.") { database, json, file };
+        var plain = Input.PlainOption();
+        var command = new Command("query", "Find documents: filters, ordering, limit and cursors.") { database, json, file, plain };
         options.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
@@ -85,11 +86,11 @@ internal static class DocCommands
             await using var target = await Target.OpenAsync(options, result);
             var db = await target.DatabaseAsync(result.GetValue(database)!, ct);
             var page = await db.QueryAsync(query, ct);
-            var output = Output.For(result, options);
-            if (output.Json) output.WriteJson(w => QueryResultJson.Write(w, page));
+            var output = Output.For(result, options, result.GetValue(plain));
+            if (output.Json) output.WriteJson(w => QueryResultJson.Write(w, page, output.TypedValues));
             else
             {
-                output.Table(["_id", "fields"], page.Documents.Select(d => new[] { d.Id, d.Fields.ToString() }));
+                output.Table(["_id", "fields"], page.Documents.Select(d => new[] { d.Id, ValueJson.ToJsonString(d.Fields, output.TypedValues) }));
                 if (page.Next is not null) output.Line($"more: add \"after\": \"{page.Next}\"");
             }
             return 0;
@@ -131,10 +132,11 @@ internal static class DocCommands
         var file = Input.FileOption();
         var at = new Option<string?>("--at") { Description = "Read the past: a position, a commit CID or an RFC 3339 time." };
         var wait = Input.WaitOption();
+        var plain = Input.PlainOption();
         bool writes = name is "put" or "patch" or "delete";
         var command = new Command(name, description) { database, collection, id };
         if (withJson) { command.Arguments.Add(json); command.Options.Add(file); }
-        else if (!writes) command.Options.Add(at);
+        else if (!writes) { command.Options.Add(at); command.Options.Add(plain); }
         if (writes) command.Options.Add(wait);
         options.AddTo(command);
         command.SetAction(async (result, ct) =>
@@ -145,7 +147,7 @@ internal static class DocCommands
             await using var target = await Target.OpenAsync(options, result);
             var db = await target.DatabaseAsync(result.GetValue(database)!, ct);
             using var waiting = Input.Waiting(writes ? result.GetValue(wait) : null);
-            await run(db, result.GetValue(collection)!, result.GetValue(id), body, point, Output.For(result, options), ct);
+            await run(db, result.GetValue(collection)!, result.GetValue(id), body, point, Output.For(result, options, !writes && !withJson && result.GetValue(plain)), ct);
             return 0;
         });
         return command;

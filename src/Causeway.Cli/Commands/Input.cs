@@ -14,6 +14,12 @@ internal static class Input
         Description = "Seconds (at most 300) a write short of bounded-counter rights, or of a unique value another replica holds, waits for a peer to hand them over instead of failing at once.",
     };
 
+    /// <summary><c>--plain</c> on a read: values as plain JSON instead of the typed forms <c>doc put</c> takes back.</summary>
+    public static Option<bool> PlainOption() => new("--plain")
+    {
+        Description = "Print values as plain JSON: a decimal, a timestamp and bytes as strings, 34.0 as 34 (by default they print as {\"$decimal\": ..}, {\"$time\": ..}, {\"$bytes\": ..} and 34.0, which doc put takes back as they are).",
+    };
+
     /// <summary>The scope of a <c>--wait</c>: none without it.</summary>
     public static IDisposable? Waiting(int? seconds) => seconds is { } s ? Database.WaitingForRights(TimeSpan.FromSeconds(s)) : null;
 

@@ -34,4 +34,19 @@ internal sealed class Api(Replica replica, ServerOptions options)
 
     public static ReadPoint? At(HttpContext context)
         => context.Request.Query.TryGetValue("at", out var at) ? ReadPoint.Parse(at.ToString()) : null;
+
+    /// <summary>How an answer writes values: typed (<c>{"$decimal"}</c>, <c>{"$time"}</c>, <c>{"$bytes"}</c>,
+    /// doubles with a fraction; the default, also <c>?values=typed</c>) or plain JSON (<c>?values=plain</c>).
+    /// Anything else is 400 invalid_value (docs/api.md, Values in answers).</summary>
+    public static bool TypedValues(HttpContext context)
+    {
+        if (!context.Request.Query.TryGetValue("values", out var values)) return true;
+        return values.ToString() switch
+        {
+            "typed" => true,
+            "plain" => false,
+            var other => throw new InvalidInputException(ErrorCodes.InvalidValue,
+                $"'values' is '{Documents.Names.Clip(other)}'; it is 'typed' (the default: $decimal, $time, $bytes) or 'plain' (plain JSON)."),
+        };
+    }
 }

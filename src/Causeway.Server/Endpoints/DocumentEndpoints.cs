@@ -42,8 +42,9 @@ internal static class DocumentEndpoints
         {
             var database = api.Database(context, db, Ability.DocRead);
             CheckNames(coll, id);
+            bool typed = Api.TypedValues(context);
             var document = await database.GetAsync(coll, id, Api.At(context)) ?? throw new NotFoundException($"Document {coll}/{id} does not exist{(context.Request.Query.ContainsKey("at") ? " at that point" : "")}.");
-            await JsonResponse.WriteAsync(context, 200, w => DocumentJson.Write(w, document));
+            await JsonResponse.WriteAsync(context, 200, w => DocumentJson.Write(w, document, typed));
         }).WithSummary("Read a document (404 when absent or deleted); ?at= reads the past.");
 
         app.MapPatch("/v1/dbs/{db}/docs/{coll}/{id}", async (HttpContext context, Api api, string db, string coll, string id) =>
@@ -70,17 +71,19 @@ internal static class DocumentEndpoints
         {
             var database = api.Database(context, db, Ability.HistoryRead);
             CheckNames(coll, id);
+            bool typed = Api.TypedValues(context);
             var versions = await database.HistoryAsync(coll, id, Api.At(context));
-            await JsonResponse.WriteAsync(context, 200, w => DocumentHistoryJson.Write(w, versions));
+            await JsonResponse.WriteAsync(context, 200, w => DocumentHistoryJson.Write(w, versions, typed));
         }).WithSummary("Every version of a document, oldest first.");
 
         app.MapPost("/v1/dbs/{db}/query", async (HttpContext context, Api api, string db) =>
         {
             var database = api.Database(context, db, Ability.DocRead);
+            bool typed = Api.TypedValues(context);
             // The same validated reader as every body (undecodable strings are invalid_json).
             var query = Queries.Query.FromJson(await JsonBody.ReadElementAsync(context, api.Options.MaxRequestBytes));
             var result = await database.QueryAsync(query, context.RequestAborted);
-            await JsonResponse.WriteAsync(context, 200, w => QueryResultJson.Write(w, result));
+            await JsonResponse.WriteAsync(context, 200, w => QueryResultJson.Write(w, result, typed));
         }).Accepts<JsonElement>("application/json").WithSummary("QUERY → { \"docs\": [..], \"next\": CURSOR or null } (docs/queries.md).");
 
         app.MapPost("/v1/dbs/{db}/tx", async (HttpContext context, Api api, string db) =>

@@ -2,6 +2,7 @@ using Causeway.Documents;
 using Causeway.Encoding;
 using Causeway.Errors;
 using Causeway.Values;
+using CsCheck;
 
 namespace Causeway.Tests.Client;
 
@@ -112,6 +113,98 @@ public abstract class DocumentDatabaseContract : IAsyncLifetime
         await Db.PutAsync("c", "d", Json("""{"a": 2}"""));
         Assert.Equal(2, (await Db.GetAsync("c", "d"))!["a"]!.AsInt());
     }
+
+    // ---- values ----
+
+    /// <summary>Every value kind, at its edges.</summary>
+    private static readonly Value EveryKind = Value.Map([
+        new("null", Value.Null), new("yes", Value.True), new("no", Value.False),
+        new("int", Value.Int(34)), new("intMin", Value.Int(long.MinValue)), new("intMax", Value.Int(long.MaxValue)), new("intZero", Value.Int(0)),
+        new("double", Value.Double(34.0)), new("negativeZero", Value.Double(-0.0)), new("zero", Value.Double(0.0)), new("huge", Value.Double(1e300)),
+        new("doubleMax", Value.Double(double.MaxValue)), new("doubleMin", Value.Double(double.MinValue)), new("epsilon", Value.Double(double.Epsilon)),
+        new("fraction", Value.Double(0.1)), new("past2e53", Value.Double(1e16)), new("small", Value.Double(-2.5e-7)),
+        new("decimal", Value.Decimal(1.50m)), new("decimalWhole", Value.Decimal(100m)), new("decimalZeros", Value.Decimal(0.000m)),
+        new("decimalScale28", Value.Decimal(0.0000000000000000000000000001m)), new("decimalDigits", Value.Decimal(-7.9228162514264337593543950335m)),
+        new("decimalMax", Value.Decimal(decimal.MaxValue)), new("decimalMin", Value.Decimal(decimal.MinValue)),
+        new("text", Value.String("Ünïcode ✓ 😀 \u0000 \"quoted\" \\ / \n\t")), new("empty", Value.String("")),
+        new("looksTyped", Value.String("{\"$decimal\": \"1.50\"}")), new("looksLikeTime", Value.String("2026-01-02T03:04:05Z")), new("looksLikeBytes", Value.String("AQID")),
+        new("bytes", Value.Bytes([0, 1, 254, 255])), new("noBytes", Value.Bytes([])),
+        new("time", Value.Timestamp(new DateTimeOffset(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero).AddTicks(9990))),
+        new("beforeEpoch", Value.TimestampFromMicros(-1)),
+        new("timeMin", Value.Timestamp(DateTimeOffset.MinValue)), new("timeMax", Value.TimestampFromMicros((DateTime.MaxValue.Ticks - DateTime.UnixEpoch.Ticks) / 10)),
+        new("array", Value.Array([Value.Int(1), Value.Double(1.0), Value.Decimal(1.0m), Value.String("1"), Value.Null, Value.Array([]),
+            Value.Bytes([7]), Value.TimestampFromMicros(0), Value.Map([new("inArray", Value.Decimal(2.50m))])])),
+        new("emptyArray", Value.Array([])),
+        new("nested", Value.Map([new("deeper", Value.Map([new("time", Value.TimestampFromMicros(1)), new("decimal", Value.Decimal(-0.001m)),
+            new("bytes", Value.Bytes([9, 9])), new("list", Value.Array([Value.Double(2.0), Value.Int(2)])), new("double", Value.Double(-1.0))]))])),
+    ]);
+
+    private static void AssertSameFields(Value expected, Value actual)
+    {
+        var problems = expected.AsMap().Select(e => (e.Key, Expected: e.Value, Actual: actual.Get(e.Key)))
+            .Where(f => f.Actual is null || !f.Expected.Equals(f.Actual))
+            .Select(f => $"{f.Key}: wrote {f.Expected.Kind} {f.Expected}, read {f.Actual?.Kind.ToString() ?? "nothing"} {f.Actual}")
+            .Concat(actual.AsMap().Where(f => expected.Get(f.Key) is null).Select(f => $"{f.Key}: read but not written"))
+            .ToList();
+        Assert.True(problems.Count == 0, string.Join("\n", problems));
+    }
+
+    [Fact]
+    public async Task Every_value_kind_reads_back_as_itself_and_writes_back_unchanged()
+    {
+        var write = await Db.PutAsync("kinds", "all", EveryKind);
+        var doc = (await Db.GetAsync("kinds", "all"))!;
+        AssertSameFields(EveryKind, doc.Fields);
+        Assert.Equal(34.0, doc["double"]!.AsDouble());
+        Assert.Equal(34, doc["int"]!.AsInt());
+        Assert.Equal(2, doc["decimal"]!.AsDecimal().Scale);
+        Assert.True(double.IsNegative(doc["negativeZero"]!.AsDouble()));
+        Assert.Equal(new DateTimeOffset(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero).AddTicks(9990), doc["time"]!.AsTimestamp());
+        Assert.Equal([0, 1, 254, 255], doc["bytes"]!.AsBytes().ToArray());
+
+        // What was written is what the history says was set, kind for kind.
+        var history = await Db.HistoryAsync("kinds", "all");
+        var sets = history[0].Changes.Where(c => c.Op == "set" && c.Path is not null && !c.Path.Contains('.')).ToList();
+        Assert.NotEmpty(sets);
+        foreach (var set in sets) Assert.True(EveryKind.Get(set.Path!)!.Equals(set.Value), $"history of {set.Path}: {set.Value}");
+
+        // The document read goes back as it is and changes no field.
+        await Db.PutAsync("kinds", "all", doc.Fields);
+        history = await Db.HistoryAsync("kinds", "all");
+        var changed = history.Where(v => v.Position > write.Position).SelectMany(v => v.Changes).Where(c => c.Path is not null).ToList();
+        Assert.True(changed.Count == 0, string.Join("\n", changed));
+        AssertSameFields(EveryKind, (await Db.GetAsync("kinds", "all"))!.Fields);
+
+        // A query finds the document by each value, and answers it with every kind intact.
+        foreach (var (name, value) in EveryKind.AsMap())
+        {
+            var page = await Db.QueryAsync(Causeway.Queries.Query.In("kinds").Where(Causeway.Queries.Pred.Eq(name, value)));
+            AssertSameFields(EveryKind, Assert.Single(page.Documents).Fields);
+        }
+    }
+
+    [Fact]
+    public async Task Every_value_kind_travels_in_patches_and_transactions()
+    {
+        await Db.PutAsync("kinds", "p", Value.EmptyMap);
+        var fields = EveryKind.AsMap();
+        await Db.PatchAsync("kinds", "p", [.. fields.Select(f => FieldOp.Set(f.Key, f.Value))], CancellationToken.None);
+        AssertSameFields(EveryKind, (await Db.GetAsync("kinds", "p"))!.Fields);
+        await Db.TransactAsync(tx => tx.Put("kinds", "tx", EveryKind));
+        AssertSameFields(EveryKind, (await Db.GetAsync("kinds", "tx"))!.Fields);
+        // Set elements keep their kinds too: 1, 1.0 and 1.0m are three elements.
+        await Db.PatchAsync("kinds", "p", FieldOp.Add("set", Value.Int(1)), FieldOp.Add("set", Value.Double(1.0)), FieldOp.Add("set", Value.Decimal(1.0m)));
+        var set = (await Db.GetAsync("kinds", "p"))!["set"]!.AsArray();
+        Assert.Equal([ValueKind.Int, ValueKind.Double, ValueKind.Decimal], set.Select(v => v.Kind).Order());
+    }
+
+    [Fact]
+    public async Task Generated_values_of_every_kind_read_back_as_themselves()
+        => await Support.ValueGen.Document.SampleAsync(async fields =>
+        {
+            await Db.PutAsync("gen", "d", fields);
+            AssertSameFields(fields, (await Db.GetAsync("gen", "d"))!.Fields);
+        }, iter: 60, threads: 1, print: fields => fields.ToString());
 
     // ---- history and the past ----
 

@@ -110,6 +110,8 @@ public sealed class CodecRoundTripTests
         Assert.Equal(new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero).AddTicks(1234560), typed.Get("t")!.AsTimestamp());
         Assert.Equal([1, 2, 3], typed.Get("b")!.AsBytes().ToArray());
         Assert.Equal(typed, ValueCbor.Decode(ValueCbor.Encode(typed)));
-        Assert.Equal("""{"b":"AQID","d":"1.50","t":"2026-11-24T10:00:00.123456Z"}""", ValueJson.ToJsonString(typed));
+        Assert.Equal("""{"b":{"$bytes":"AQID"},"d":{"$decimal":"1.50"},"t":{"$time":"2026-11-24T10:00:00.123456Z"}}""", ValueJson.ToJsonString(typed));
+        Assert.Equal(typed, ValueJson.Parse(ValueJson.ToJsonString(typed)));
+        Assert.Equal("""{"b":"AQID","d":"1.50","t":"2026-11-24T10:00:00.123456Z"}""", ValueJson.ToJsonString(typed, typed: false));
     }
 }

@@ -51,7 +51,7 @@ public sealed class WirePropertyTests
         .Select((position, commit, origin, time, docs) => new Change(position, commit, origin, time, docs));
 
     private static readonly Gen<DocumentVersion> Versions = Gen.Select(Count, Cids, Text, Times, Gen.Bool,
-            Gen.Select(Name, Text.Null(), Plain.Null()).Select((op, path, value) => new FieldChange(op, path, value)).List[0, 3])
+            Gen.Select(Name, Text.Null(), Support.ValueGen.Any.Null()).Select((op, path, value) => new FieldChange(op, path, value)).List[0, 3])
         .Select((position, commit, origin, time, deleted, changes) => new DocumentVersion(position, commit, origin, time, deleted, changes));
 
     private static readonly Gen<VerifyReport> Reports = Gen.Select(Gen.Bool, Count,
@@ -65,7 +65,7 @@ public sealed class WirePropertyTests
         .Select((t, peerDid, direction, mode, n, attempts, since, lastError) =>
             new PeerStatus(t[0], t[1], peerDid, t[2], direction, mode, t[3], n[0], n[1], n[2], n[3], attempts, since, lastError));
 
-    private static readonly Gen<Document> Documents = Gen.Select(Name, Name, Gen.Select(Name, Plain).List[0, 4], Cids.Nullable(), Count, Times, Text)
+    private static Gen<Document> DocumentsOf(Gen<Value> values) => Gen.Select(Name, Name, Gen.Select(Name, values).List[0, 4], Cids.Nullable(), Count, Times, Text)
         .Select((collection, id, fields, commit, position, updated, origin) => Document.Create(collection, id,
             Value.Map(fields.Where(f => !f.Item1.StartsWith('_')).DistinctBy(f => f.Item1).Select(f => new KeyValuePair<string, Value>(f.Item1, f.Item2))),
             commit, position, updated, origin));
@@ -101,8 +101,30 @@ public sealed class WirePropertyTests
     public void Import_results_round_trip()
         => RoundTrips(Gen.Select(Gen.Int[0, int.MaxValue], Gen.Int[0, int.MaxValue], Count).Select((a, s, p) => new ImportResult(a, s, p)), ImportResultJson.Write, ImportResultJson.Read);
 
+    /// <summary>Answers are typed by default, so a document of any values reads back as itself.</summary>
     [Fact]
-    public void Documents_of_plain_JSON_values_round_trip() => RoundTrips(Documents, DocumentJson.Write, DocumentJson.Read);
+    public void Documents_of_every_value_kind_round_trip() => RoundTrips(DocumentsOf(Support.ValueGen.Any), DocumentJson.Write, DocumentJson.Read);
+
+    /// <summary>Plain answers (<c>?values=plain</c>) read back as themselves only for JSON's own kinds.</summary>
+    [Fact]
+    public void Documents_of_plain_JSON_values_round_trip_plain()
+        => RoundTrips(DocumentsOf(Plain), (w, d) => DocumentJson.Write(w, d, typed: false), DocumentJson.Read);
+
+    /// <summary>The HTTP JSON path of a value: the server writes it typed (with its writer options),
+    /// the client parses the answer; every kind comes back equal, kind and content, and writes the same text again.</summary>
+    [Fact]
+    public void Values_of_every_kind_round_trip_through_typed_JSON()
+        => Support.ValueGen.Any.Sample(value =>
+        {
+            var options = new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+            using var stream = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(stream, options)) ValueJson.Write(writer, value);
+            using var json = JsonDocument.Parse(stream.ToArray());
+            var back = ValueJson.FromElement(json.RootElement);
+            Assert.True(value.Equals(back), $"{value} came back as {back}");
+            Assert.Equal(value.Kind, back.Kind);
+            Assert.Equal(ValueJson.ToJsonString(value), ValueJson.ToJsonString(back));
+        }, iter: 2000, print: value => ValueJson.ToJsonString(value));
 
     private static void RoundTrips<T>(Gen<T> gen, Action<Utf8JsonWriter, T> write, Func<JsonElement, T> read) where T : notnull
         => gen.Sample(value =>

@@ -96,7 +96,7 @@ public sealed class WireShapeTests
     [InlineData("DatabaseInfo", "name,documents,commits,position,heads,clock,holds")]
     [InlineData("DatabaseList", "databases")]
     [InlineData("ServerStatus", "replica,version,databases")]
-    [InlineData("Document", "_id,_collection,_meta,gift,note,ratio,ship,status,tags,total")] // fields in Value.Map's order
+    [InlineData("Document", "_id,_collection,_meta,blob,due,gift,note,price,ratio,ship,status,tags,total,weight")] // fields in Value.Map's order
     [InlineData("DocumentVersion", "position,commit,origin,time,deleted,changes")]
     [InlineData("DocumentHistory", "versions")]
     [InlineData("Change", "position,commit,origin,time,docs")]
@@ -136,6 +136,30 @@ public sealed class WireShapeTests
         var schema = WireShapes.Named("SchemaInfo");
         Assert.Equal("collection,constraint,kind,technique,coordinates,explanation", Members(schema.ToJson(schema.Full), j => j.GetProperty("analysis")[0]));
         Assert.Equal("collection,id,constraint,problem", Members(schema.ToJson(schema.Full), j => j.GetProperty("violations")[0]));
+    }
+
+    /// <summary>docs/api.md, Values in answers: typed by default, plain on request.</summary>
+    [Fact]
+    public void Values_are_written_in_the_typed_forms_writes_take_or_plain_on_request()
+    {
+        string Field(Action<Utf8JsonWriter> write, string name)
+        {
+            using var stream = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(stream)) write(writer);
+            using var json = JsonDocument.Parse(stream.ToArray());
+            return json.RootElement.GetProperty(name).GetRawText();
+        }
+        var doc = WireShapes.FullDocument;
+        string[] typed = ["{\"$decimal\":\"1.50\"}", "{\"$time\":\"2026-11-24T17:20:36.008012Z\"}", "{\"$bytes\":\"AQL/\"}", "34.0", "0.25", "12"];
+        string[] plain = ["\"1.50\"", "\"2026-11-24T17:20:36.008012Z\"", "\"AQL/\"", "34", "0.25", "12"];
+        string[] names = ["price", "due", "blob", "weight", "ratio", "total"];
+        Assert.Equal(typed, names.Select(n => Field(w => DocumentJson.Write(w, doc), n)));
+        Assert.Equal(plain, names.Select(n => Field(w => DocumentJson.Write(w, doc, typed: false), n)));
+        Assert.Equal(typed, names.Select(n => Field(w => QueryResultJson.Write(w, new Causeway.Queries.QueryResult([doc], null, 1)), "docs") is var docs
+            ? JsonDocument.Parse(docs).RootElement[0].GetProperty(n).GetRawText() : ""));
+        Assert.Equal(plain[0], JsonDocument.Parse(Field(w => QueryResultJson.Write(w, new Causeway.Queries.QueryResult([doc], null, 1), typed: false), "docs")).RootElement[0].GetProperty("price").GetRawText());
+        Assert.Equal(typed[0], JsonDocument.Parse(Field(w => DocumentVersionJson.Write(w, WireShapes.FullVersion), "changes")).RootElement[2].GetProperty("value").GetRawText());
+        Assert.Equal(plain[0], JsonDocument.Parse(Field(w => DocumentHistoryJson.Write(w, [WireShapes.FullVersion], typed: false), "versions")).RootElement[0].GetProperty("changes")[2].GetProperty("value").GetRawText());
     }
 
     [Fact]

@@ -53,12 +53,14 @@ internal static class WireShapes
     [
         new("total", Value.Int(12)), new("ratio", Value.Double(0.25)), new("status", Value.String("paid")), new("gift", Value.True),
         new("note", Value.Null), new("tags", Value.Array([Value.String("a"), Value.Int(2)])), new("ship", Value.Map([new("city", Value.String("Oslo"))])),
+        // The kinds JSON lacks, in their typed forms: {"$decimal": "1.50"}, {"$time": ".."}, {"$bytes": ".."}, and 34.0 stays a double.
+        new("price", Value.Decimal(1.50m)), new("due", Value.Timestamp(Time)), new("blob", Value.Bytes([1, 2, 255])), new("weight", Value.Double(34.0)),
     ]), CidOf("d"), 3, Time, Did);
 
     public static readonly Document BareDocument = Document.Create("orders", "o-2", Value.EmptyMap, null, 0, Time, Did);
 
     public static readonly DocumentVersion FullVersion = new(4, CidOf("v"), Did, Time, true,
-        [new FieldChange("set", "ship.city", Value.String("Oslo")), new FieldChange("increment", "views", Value.Int(1))]);
+        [new FieldChange("set", "ship.city", Value.String("Oslo")), new FieldChange("increment", "views", Value.Int(1)), new FieldChange("set", "price", Value.Decimal(1.50m))]);
 
     /// <summary>A change without a path or a value, and one that sets null.</summary>
     public static readonly DocumentVersion BareVersion = new(1, CidOf("v0"), Did, Time, false, [new FieldChange("create"), new FieldChange("set", "note", Value.Null)]);
