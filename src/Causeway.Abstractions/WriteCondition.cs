@@ -85,14 +85,19 @@ public abstract record WriteCondition
             throw Invalid($"{IfMatchHeader} and {IfNoneMatchHeader} cannot both hold for one write; send one of them.");
         if (ifNoneMatch is not null)
         {
-            if (!mayCreate)
-                throw Invalid($"{IfNoneMatchHeader}: * (create only) applies to PUT; PATCH and DELETE need the document to exist, so use {IfMatchHeader}.");
+            if (!mayCreate) throw Invalid(CreateOnlyOnPut);
             if (ifNoneMatch.Trim() != "*")
                 throw Invalid($"{IfNoneMatchHeader} on a write takes only * (create only), not '{Shown(ifNoneMatch)}'; to require a version, use {IfMatchHeader}.");
             return IfAbsent;
         }
         return ifMatch is null ? null : ParseIfMatch(ifMatch);
     }
+
+    private const string CreateOnlyOnPut = $"A create-only condition ({IfNoneMatchHeader}: *, IfAbsent) applies to a put; a patch or delete needs the document to exist, so use {IfMatchHeader} (IfExists, IfVersion).";
+
+    /// <summary>The condition of a write that cannot create the document (a patch, a delete): a
+    /// create-only one is refused (invalid_value) the same way embedded, remote and over HTTP.</summary>
+    internal static WriteCondition? OfExisting(WriteCondition? condition) => condition is AbsentCondition ? throw Invalid(CreateOnlyOnPut) : condition;
 
     /// <summary>Reads an <c>If-Match</c> value: <c>*</c>, or a comma-separated list of strong entity
     /// tags, each a version in double quotes (<c>"bafy…"</c>).</summary>

@@ -67,7 +67,7 @@ public sealed class WriteConditionTests
     public void If_none_match_is_star_on_a_write_that_may_create_and_never_with_if_match()
     {
         Assert.Equal(WriteCondition.IfAbsent, WriteCondition.FromHeaders(null, "*", mayCreate: true));
-        Assert.Contains("applies to PUT", Assert.Throws<InvalidInputException>(() => WriteCondition.FromHeaders(null, "*", mayCreate: false)).Message);
+        Assert.Contains("applies to a put", Assert.Throws<InvalidInputException>(() => WriteCondition.FromHeaders(null, "*", mayCreate: false)).Message);
         Assert.Contains("only *", Assert.Throws<InvalidInputException>(() => WriteCondition.FromHeaders(null, $"\"{A}\"", mayCreate: true)).Message);
         Assert.Contains("only *", Assert.Throws<InvalidInputException>(() => WriteCondition.FromHeaders(null, "", mayCreate: true)).Message);
         Assert.Contains("both", Assert.Throws<InvalidInputException>(() => WriteCondition.FromHeaders("*", "*", mayCreate: true)).Message);
