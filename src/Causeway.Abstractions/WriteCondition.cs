@@ -107,7 +107,7 @@ public abstract record WriteCondition
         ArgumentNullException.ThrowIfNull(text);
         const string H = IfMatchHeader;
         var versions = new List<Cid>();
-        bool star = false;
+        int stars = 0;
         int i = 0;
         while (true)
         {
@@ -115,7 +115,7 @@ public abstract record WriteCondition
             if (i == text.Length) break;
             if (text[i] == '*')
             {
-                star = true;
+                stars++;
                 i++;
             }
             else if (text[i] == '"')
@@ -139,8 +139,8 @@ public abstract record WriteCondition
             while (i < text.Length && text[i] is ' ' or '\t') i++;
             if (i < text.Length && text[i] != ',') throw Invalid($"{H}: '{Shown(text)}' is not a comma-separated list of entity tags.");
         }
-        if (star && versions.Count > 0) throw Invalid($"{H}: * stands alone; it cannot be listed with entity tags.");
-        if (star) return IfExists;
+        if (stars > 0 && stars + versions.Count > 1) throw Invalid($"{H}: * stands alone; it cannot be listed with entity tags or itself.");
+        if (stars == 1) return IfExists;
         if (versions.Count == 0) throw Invalid($"{H} is empty: give * or the ETag of a read (\"bafy…\").");
         return IfVersion(versions);
     }

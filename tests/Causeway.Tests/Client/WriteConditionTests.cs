@@ -53,6 +53,7 @@ public sealed class WriteConditionTests
     [InlineData("\"A\" \"A\"", "comma-separated")]
     [InlineData("\"A\"x", "comma-separated")]
     [InlineData("*, \"A\"", "stands alone")]
+    [InlineData("*, *", "stands alone")]
     [InlineData("\u0001\u00ff\u4e00", "not an entity tag")]
     public void Malformed_if_match_is_invalid_value_in_one_short_line(string value, string says)
     {
