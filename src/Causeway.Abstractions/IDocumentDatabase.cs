@@ -17,6 +17,14 @@ public interface IDocumentDatabase
     /// <summary>Creates or replaces a document (a map; <c>_id</c>, <c>_collection</c> and <c>_meta</c> are ignored).</summary>
     Task<WriteResult> PutAsync(string collection, string id, Value document, CancellationToken cancellation = default);
 
+    /// <summary>Creates or replaces a document if it is as <paramref name="condition"/> requires (none when
+    /// null): at a version read before (<see cref="WriteCondition.IfVersion(Encoding.Cid)"/>, the
+    /// <see cref="Document.Commit"/> of a read), present (<see cref="WriteCondition.IfExists"/>) or absent,
+    /// which makes it create only (<see cref="WriteCondition.IfAbsent"/>). The check and the write are one
+    /// step against the latest state; when the document is otherwise, <see cref="Errors.PreconditionFailedException"/>
+    /// (precondition_failed) and nothing is written.</summary>
+    Task<WriteResult> PutAsync(string collection, string id, Value document, WriteCondition? condition, CancellationToken cancellation = default);
+
     /// <summary>Creates a document with a generated id.</summary>
     Task<(string Id, WriteResult Result)> CreateAsync(string collection, Value document, CancellationToken cancellation = default);
 
@@ -29,8 +37,21 @@ public interface IDocumentDatabase
     /// <summary>As <see cref="PatchAsync(string, string, IEnumerable{FieldOp}, CancellationToken)"/>, without cancellation.</summary>
     Task<WriteResult> PatchAsync(string collection, string id, params IEnumerable<FieldOp> ops) => PatchAsync(collection, id, ops, CancellationToken.None);
 
+    /// <summary>Applies field operations to an existing document if it is as <paramref name="condition"/>
+    /// requires (none when null; <see cref="WriteCondition.IfAbsent"/> is for puts, invalid_value here);
+    /// otherwise precondition_failed, and nothing is written.</summary>
+    Task<WriteResult> PatchAsync(string collection, string id, IEnumerable<FieldOp> ops, WriteCondition? condition, CancellationToken cancellation = default);
+
+    /// <summary>As <see cref="PatchAsync(string, string, IEnumerable{FieldOp}, WriteCondition, CancellationToken)"/>, without cancellation.</summary>
+    Task<WriteResult> PatchAsync(string collection, string id, WriteCondition? condition, params IEnumerable<FieldOp> ops) => PatchAsync(collection, id, ops, condition);
+
     /// <summary>Deletes a document (not_found if it is absent or already deleted).</summary>
     Task<WriteResult> DeleteAsync(string collection, string id, CancellationToken cancellation = default);
+
+    /// <summary>Deletes a document if it is as <paramref name="condition"/> requires (none when null;
+    /// <see cref="WriteCondition.IfAbsent"/> is for puts, invalid_value here); otherwise
+    /// precondition_failed, and nothing is written.</summary>
+    Task<WriteResult> DeleteAsync(string collection, string id, WriteCondition? condition, CancellationToken cancellation = default);
 
     /// <summary>Every version of a document up to <paramref name="at"/>, oldest first (empty when it never existed).</summary>
     Task<IReadOnlyList<DocumentVersion>> HistoryAsync(string collection, string id, ReadPoint? at = null, CancellationToken cancellation = default);
@@ -100,4 +121,8 @@ public static class DocumentDatabaseExtensions
     /// <summary>Creates or replaces a document from any object System.Text.Json can serialize (including JsonNode and JsonElement).</summary>
     public static Task<WriteResult> PutAsync<T>(this IDocumentDatabase database, string collection, string id, T document, CancellationToken cancellation = default)
         => database.PutAsync(collection, id, ValueJson.From(document), cancellation);
+
+    /// <summary>As <see cref="IDocumentDatabase.PutAsync(string, string, Value, WriteCondition, CancellationToken)"/>, from any object System.Text.Json can serialize.</summary>
+    public static Task<WriteResult> PutAsync<T>(this IDocumentDatabase database, string collection, string id, T document, WriteCondition? condition, CancellationToken cancellation = default)
+        => database.PutAsync(collection, id, ValueJson.From(document), condition, cancellation);
 }

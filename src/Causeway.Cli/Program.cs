@@ -36,8 +36,9 @@ catch (CausewayException e)
 {
     Console.Error.WriteLine($"causeway: {e.Message} [{e.Code}]");
     // Input the database refuses as it stands (malformed, a schema it cannot keep, a write that breaks a
-    // constraint) is the caller's to fix: 2. The rest (state, peers, access) is 1.
-    return e is InvalidInputException or SchemaViolationException or ConstraintViolationException ? 2 : 1;
+    // constraint, a write whose precondition does not hold) is the caller's to fix: 2. The rest (state,
+    // peers, access) is 1.
+    return e is InvalidInputException or SchemaViolationException or ConstraintViolationException or PreconditionFailedException ? 2 : 1;
 }
 catch (OperationCanceledException)
 {

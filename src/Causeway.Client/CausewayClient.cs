@@ -117,22 +117,24 @@ public sealed partial class CausewayClient : IDisposable
 
     /// <summary>Sends a request with an optional JSON body and reads the JSON answer with <paramref name="read"/>;
     /// an error answer becomes the engine's exception for its code.</summary>
-    internal async Task<T> SendAsync<T>(HttpMethod method, string path, Action<Utf8JsonWriter>? body, Func<JsonElement, T> read, CancellationToken cancellation)
+    internal async Task<T> SendAsync<T>(HttpMethod method, string path, Action<Utf8JsonWriter>? body, Func<JsonElement, T> read, CancellationToken cancellation, (string Name, string Value)? header = null)
     {
-        using var response = await SendRawAsync(method, path, body, HttpCompletionOption.ResponseContentRead, cancellation).ConfigureAwait(false);
+        using var response = await SendRawAsync(method, path, body, HttpCompletionOption.ResponseContentRead, cancellation, header).ConfigureAwait(false);
         var bytes = await response.Content.ReadAsByteArrayAsync(cancellation).ConfigureAwait(false);
         return Read(bytes, read, $"{method} /{path}");
     }
 
     /// <summary>Sends a request and answers the successful response, unread (for streams); the caller disposes it.</summary>
-    internal Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, Action<Utf8JsonWriter>? body, HttpCompletionOption completion, CancellationToken cancellation)
-        => SendContentAsync(method, path, body is null ? null : JsonContent(body), completion, cancellation);
+    internal Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string path, Action<Utf8JsonWriter>? body, HttpCompletionOption completion, CancellationToken cancellation, (string Name, string Value)? header = null)
+        => SendContentAsync(method, path, body is null ? null : JsonContent(body), completion, cancellation, header);
 
-    /// <summary>Sends a request with any body and answers the successful response, unread; the caller disposes it.</summary>
-    internal async Task<HttpResponseMessage> SendContentAsync(HttpMethod method, string path, HttpContent? content, HttpCompletionOption completion, CancellationToken cancellation)
+    /// <summary>Sends a request with any body (and one more request header, a write's precondition) and
+    /// answers the successful response, unread; the caller disposes it.</summary>
+    internal async Task<HttpResponseMessage> SendContentAsync(HttpMethod method, string path, HttpContent? content, HttpCompletionOption completion, CancellationToken cancellation, (string Name, string Value)? header = null)
     {
         using var request = new HttpRequestMessage(method, new Uri(_base, path));
         if (_authorization is not null) request.Headers.Authorization = _authorization;
+        if (header is { } extra) request.Headers.TryAddWithoutValidation(extra.Name, extra.Value);
         // Database.WaitingForRights works the same against a server: it becomes Prefer: wait=N.
         if (RightsWait.InScope is { } wait) request.Headers.TryAddWithoutValidation("Prefer", $"wait={(int)Math.Ceiling(wait.TotalSeconds)}");
         request.Content = content;
@@ -195,6 +197,7 @@ public sealed partial class CausewayClient : IDisposable
             401 => ErrorCodes.Unauthorized,
             403 => ErrorCodes.Forbidden,
             404 => ErrorCodes.NotFound,
+            412 => ErrorCodes.PreconditionFailed,
             413 => ErrorCodes.TooLarge,
             429 => ErrorCodes.RateLimited,
             502 or 503 or 504 => ErrorCodes.Unavailable,

@@ -33,9 +33,14 @@ public sealed class RemoteDatabase : IDocumentDatabase
     // ---- writes ----
 
     public Task<WriteResult> PutAsync(string collection, string id, Value document, CancellationToken cancellation = default)
+        => PutAsync(collection, id, document, null, cancellation);
+
+    /// <summary>Sends the condition as <c>If-Match</c> or <c>If-None-Match: *</c>; the server's 412 is
+    /// <see cref="PreconditionFailedException"/>, as embedded.</summary>
+    public Task<WriteResult> PutAsync(string collection, string id, Value document, WriteCondition? condition, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(document);
-        return _client.SendAsync(HttpMethod.Put, DocumentPath(collection, id), w => RequestJson.WriteValue(w, document), WriteResultJson.Read, cancellation);
+        return _client.SendAsync(HttpMethod.Put, DocumentPath(collection, id), w => RequestJson.WriteValue(w, document), WriteResultJson.Read, cancellation, condition?.ToHeader());
     }
 
     public Task<(string Id, WriteResult Result)> CreateAsync(string collection, Value document, CancellationToken cancellation = default)
@@ -48,18 +53,34 @@ public sealed class RemoteDatabase : IDocumentDatabase
     public Task<WriteResult> PatchAsync(string collection, string id, params IEnumerable<FieldOp> ops) => PatchAsync(collection, id, ops, CancellationToken.None);
 
     public Task<WriteResult> PatchAsync(string collection, string id, IEnumerable<FieldOp> ops, CancellationToken cancellation)
+        => PatchAsync(collection, id, ops, null, cancellation);
+
+    public Task<WriteResult> PatchAsync(string collection, string id, WriteCondition? condition, params IEnumerable<FieldOp> ops)
+        => PatchAsync(collection, id, ops, condition, CancellationToken.None);
+
+    /// <summary>Sends the condition as <c>If-Match</c>.</summary>
+    public Task<WriteResult> PatchAsync(string collection, string id, IEnumerable<FieldOp> ops, WriteCondition? condition, CancellationToken cancellation = default)
     {
         var list = CheckOps(ops);
+        var header = WriteCondition.OfExisting(condition)?.ToHeader();
         return _client.SendAsync(HttpMethod.Patch, DocumentPath(collection, id), w =>
         {
             w.WriteStartObject();
             RequestJson.WriteFieldOps(w, list);
             w.WriteEndObject();
-        }, WriteResultJson.Read, cancellation);
+        }, WriteResultJson.Read, cancellation, header);
     }
 
     public Task<WriteResult> DeleteAsync(string collection, string id, CancellationToken cancellation = default)
-        => _client.SendAsync(HttpMethod.Delete, DocumentPath(collection, id), null, WriteResultJson.Read, cancellation);
+        => DeleteAsync(collection, id, null, cancellation);
+
+    /// <summary>Sends the condition as <c>If-Match</c>.</summary>
+    public Task<WriteResult> DeleteAsync(string collection, string id, WriteCondition? condition, CancellationToken cancellation = default)
+    {
+        string path = DocumentPath(collection, id);
+        var header = WriteCondition.OfExisting(condition)?.ToHeader();
+        return _client.SendAsync(HttpMethod.Delete, path, null, WriteResultJson.Read, cancellation, header);
+    }
 
     /// <summary>Sends the writes <paramref name="build"/> lists to <c>POST /v1/dbs/{db}/tx</c> in one request;
     /// the server applies them as one commit or not at all. Names and patches are checked as they are

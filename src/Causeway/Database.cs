@@ -48,7 +48,13 @@ public sealed partial class Database : IDocumentDatabase
 
     /// <summary>Creates or replaces a document.</summary>
     public Task<WriteResult> PutAsync(string collection, string id, Value document, CancellationToken cancellation = default)
-        => CommitAsync(Single(collection, id, new DocumentIntent.Put(StoredDatabase.CheckDocument(document))), cancellation);
+        => PutAsync(collection, id, document, null, cancellation);
+
+    /// <summary>Creates or replaces a document if it is as <paramref name="condition"/> requires (none when
+    /// null): at a version read before (<see cref="WriteCondition.IfVersion(Cid)"/>), present, or absent
+    /// (create only). Otherwise precondition_failed, and nothing is written.</summary>
+    public Task<WriteResult> PutAsync(string collection, string id, Value document, WriteCondition? condition, CancellationToken cancellation = default)
+        => CommitAsync(Single(collection, id, new DocumentIntent.Put(StoredDatabase.CheckDocument(document)), condition), cancellation);
 
     /// <summary>Creates or replaces a document from any object System.Text.Json can serialize (including JsonNode and JsonElement).</summary>
     public Task<WriteResult> PutAsync<T>(string collection, string id, T document, CancellationToken cancellation = default)
@@ -73,15 +79,31 @@ public sealed partial class Database : IDocumentDatabase
         => PatchAsync(collection, id, ops, CancellationToken.None);
 
     public Task<WriteResult> PatchAsync(string collection, string id, IEnumerable<FieldOp> ops, CancellationToken cancellation)
+        => PatchAsync(collection, id, ops, null, cancellation);
+
+    /// <summary>Applies field operations to an existing document if it is as <paramref name="condition"/>
+    /// requires (none when null; <see cref="WriteCondition.IfAbsent"/> is for puts); otherwise
+    /// precondition_failed, and nothing is written.</summary>
+    public Task<WriteResult> PatchAsync(string collection, string id, IEnumerable<FieldOp> ops, WriteCondition? condition, CancellationToken cancellation = default)
     {
+        ArgumentNullException.ThrowIfNull(ops);
         var list = ops.ToArray();
         if (list.Length == 0) throw new InvalidInputException(ErrorCodes.InvalidOp, "A patch needs at least one field operation.");
-        return CommitAsync(Single(collection, id, new DocumentIntent.Patch(list)), cancellation);
+        return CommitAsync(Single(collection, id, new DocumentIntent.Patch(list), WriteCondition.OfExisting(condition)), cancellation);
     }
+
+    /// <summary>As <see cref="PatchAsync(string, string, IEnumerable{FieldOp}, WriteCondition, CancellationToken)"/>, without cancellation.</summary>
+    public Task<WriteResult> PatchAsync(string collection, string id, WriteCondition? condition, params IEnumerable<FieldOp> ops)
+        => PatchAsync(collection, id, ops, condition, CancellationToken.None);
 
     /// <summary>Deletes a document (not_found if it is absent or already deleted).</summary>
     public Task<WriteResult> DeleteAsync(string collection, string id, CancellationToken cancellation = default)
-        => CommitAsync(Single(collection, id, new DocumentIntent.Delete()), cancellation);
+        => DeleteAsync(collection, id, null, cancellation);
+
+    /// <summary>Deletes a document if it is as <paramref name="condition"/> requires (none when null;
+    /// <see cref="WriteCondition.IfAbsent"/> is for puts); otherwise precondition_failed, and nothing is written.</summary>
+    public Task<WriteResult> DeleteAsync(string collection, string id, WriteCondition? condition, CancellationToken cancellation = default)
+        => CommitAsync(Single(collection, id, new DocumentIntent.Delete(), WriteCondition.OfExisting(condition)), cancellation);
 
     /// <summary>Runs <paramref name="body"/> as one transaction: all its writes become one commit,
     /// or, if it throws or a write is refused, nothing is written at all.</summary>
@@ -149,8 +171,8 @@ public sealed partial class Database : IDocumentDatabase
         return _retry.CommitAsync(() => Task.FromResult<IReadOnlyList<DocumentWrites>>([writes]), cancellation);
     }
 
-    private static DocumentWrites Single(string collection, string id, DocumentIntent intent)
-        => new(SystemCollections.CheckWritable(Names.Collection(collection)), Names.DocumentId(id), [intent]);
+    private static DocumentWrites Single(string collection, string id, DocumentIntent intent, WriteCondition? condition = null)
+        => new(SystemCollections.CheckWritable(Names.Collection(collection)), Names.DocumentId(id), [intent], condition);
 
     // ---- reads ----
 

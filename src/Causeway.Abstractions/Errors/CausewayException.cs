@@ -19,6 +19,7 @@ public class CausewayException : Exception
         ErrorCodes.InvalidJson or ErrorCodes.InvalidName or ErrorCodes.InvalidPath or ErrorCodes.InvalidOp
             or ErrorCodes.InvalidValue or ErrorCodes.InvalidCursor or ErrorCodes.InvalidAt => new InvalidInputException(code, message),
         ErrorCodes.AlreadyExists => new AlreadyExistsException(message),
+        ErrorCodes.PreconditionFailed => new PreconditionFailedException(message),
         ErrorCodes.TooLarge => new TooLargeException(message),
         ErrorCodes.ClockSkew => new ClockSkewException(message),
         ErrorCodes.InvalidCommit => new InvalidCommitException(message),
@@ -50,6 +51,10 @@ public sealed class NonCanonicalCborException(string message, Exception? inner =
 public sealed class NotFoundException(string message) : CausewayException(ErrorCodes.NotFound, message);
 
 public sealed class AlreadyExistsException(string message) : CausewayException(ErrorCodes.AlreadyExists, message);
+
+/// <summary>A conditional write found the document otherwise than it required (another version, absent,
+/// or present); the whole transaction was refused. The message says what the document is now.</summary>
+public sealed class PreconditionFailedException(string message) : CausewayException(ErrorCodes.PreconditionFailed, message);
 
 public sealed class TooLargeException(string message) : CausewayException(ErrorCodes.TooLarge, message);
 

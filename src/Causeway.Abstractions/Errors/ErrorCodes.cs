@@ -19,6 +19,10 @@ public static class ErrorCodes
     public const string Forbidden = "forbidden";
     public const string NotFound = "not_found";
     public const string AlreadyExists = "already_exists";
+
+    /// <summary>A conditional write (If-Match, If-None-Match, a <see cref="WriteCondition"/>) found the
+    /// document at another version, or absent, or present: nothing was written.</summary>
+    public const string PreconditionFailed = "precondition_failed";
     public const string InsufficientRights = "insufficient_rights";
     public const string ReservationUnavailable = "reservation_unavailable";
     public const string TooLarge = "too_large";
@@ -44,6 +48,7 @@ public static class ErrorCodes
         Forbidden => 403,
         NotFound => 404,
         AlreadyExists or InsufficientRights or ReservationUnavailable or NotHeld => 409,
+        PreconditionFailed => 412,
         TooLarge => 413,
         SchemaViolation or ConstraintViolation => 422,
         SyncRefused or PeerUnavailable => 424,

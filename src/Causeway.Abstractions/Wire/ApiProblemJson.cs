@@ -27,6 +27,7 @@ public sealed record ApiProblem(string Code, int Status, string Title, string De
         404 => "Not found",
         405 => "Method not allowed",
         409 => "Conflict",
+        412 => "Precondition failed",
         413 => "Payload too large",
         415 => "Unsupported media type",
         422 => "Unprocessable entity",

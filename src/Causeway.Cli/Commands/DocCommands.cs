@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Causeway.Documents;
+using Causeway.Encoding;
 using Causeway.Errors;
 using Causeway.Values;
 using Causeway.Wire;
@@ -13,24 +14,24 @@ internal static class DocCommands
     public static Command Create()
     {
         var doc = new Command("doc", "Write and read documents.");
-        doc.Subcommands.Add(Make("put", "Create or replace a document from a JSON object.", withJson: true, async (db, coll, id, json, at, output, ct) =>
+        doc.Subcommands.Add(Make("put", "Create or replace a document from a JSON object.", withJson: true, async (db, coll, id, json, condition, _, output, ct) =>
         {
-            var result = await db.PutAsync(coll, id!, ValueJson.Parse(json!), ct);
+            var result = await db.PutAsync(coll, id!, ValueJson.Parse(json!), condition, ct);
             WriteResult(output, result);
         }));
-        doc.Subcommands.Add(Make("get", "Read a document (optionally --at a position, commit or time).", withJson: false, async (db, coll, id, _, at, output, ct) =>
+        doc.Subcommands.Add(Make("get", "Read a document (optionally --at a position, commit or time).", withJson: false, async (db, coll, id, _, _, at, output, ct) =>
         {
             var document = await db.GetAsync(coll, id!, at, ct) ?? throw new NotFoundException($"Document {coll}/{id} does not exist.");
             output.WriteJson(w => DocumentJson.Write(w, document, output.TypedValues));
         }));
-        doc.Subcommands.Add(Make("patch", "Apply field operations: a JSON array of FIELD-OPs, or { \"ops\": [..] }.", withJson: true, async (db, coll, id, json, _, output, ct) =>
+        doc.Subcommands.Add(Make("patch", "Apply field operations: a JSON array of FIELD-OPs, or { \"ops\": [..] }.", withJson: true, async (db, coll, id, json, condition, _, output, ct) =>
         {
-            var result = await db.PatchAsync(coll, id!, FieldOps(json!), ct);
+            var result = await db.PatchAsync(coll, id!, FieldOps(json!), condition, ct);
             WriteResult(output, result);
         }));
-        doc.Subcommands.Add(Make("delete", "Delete a document.", withJson: false, async (db, coll, id, _, _, output, ct) =>
-            WriteResult(output, await db.DeleteAsync(coll, id!, ct))));
-        doc.Subcommands.Add(Make("history", "Every version of a document, oldest first.", withJson: false, async (db, coll, id, _, at, output, ct) =>
+        doc.Subcommands.Add(Make("delete", "Delete a document.", withJson: false, async (db, coll, id, _, condition, _, output, ct) =>
+            WriteResult(output, await db.DeleteAsync(coll, id!, condition, ct))));
+        doc.Subcommands.Add(Make("history", "Every version of a document, oldest first.", withJson: false, async (db, coll, id, _, _, at, output, ct) =>
         {
             var versions = await db.HistoryAsync(coll, id!, at, ct);
             // A bare array of versions (the HTTP answer wraps it as { "versions": [..] }).
@@ -120,7 +121,23 @@ internal static class DocCommands
         return OperationJson.OpsOf(body, what, itemName);
     }
 
-    private delegate Task DocAction(IDocumentDatabase db, string collection, string? id, string? json, ReadPoint? at, Output output, CancellationToken cancellation);
+    private delegate Task DocAction(IDocumentDatabase db, string collection, string? id, string? json, WriteCondition? condition, ReadPoint? at, Output output, CancellationToken cancellation);
+
+    /// <summary>The precondition of <c>--if-match</c> (a version as <c>_meta.commit</c> shows it, several
+    /// comma-separated, the ETag of an HTTP answer with its quotes, or *) or <c>--if-none-match</c>.</summary>
+    private static WriteCondition? Condition(string? ifMatch, bool ifNoneMatch)
+    {
+        if (ifMatch is not null && ifNoneMatch) throw new InvalidInputException(ErrorCodes.InvalidValue, "Give --if-match or --if-none-match, not both.");
+        if (ifNoneMatch) return WriteCondition.IfAbsent;
+        if (ifMatch is null) return null;
+        string text = ifMatch.Trim();
+        if (text == "*" || text.Contains('"') || text.StartsWith("W/", StringComparison.Ordinal)) return WriteCondition.ParseIfMatch(text);
+        var versions = new List<Cid>();
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            versions.Add(Cid.TryParse(part, out var version) ? version
+                : throw new InvalidInputException(ErrorCodes.InvalidValue, $"--if-match '{Names.Clip(part)}' is not a version: give the _meta.commit of a read (bafy…), or *."));
+        return WriteCondition.IfVersion(versions);
+    }
 
     private static Command Make(string name, string description, bool withJson, DocAction run)
     {
@@ -133,21 +150,25 @@ internal static class DocCommands
         var at = new Option<string?>("--at") { Description = "Read the past: a position, a commit CID or an RFC 3339 time." };
         var wait = Input.WaitOption();
         var plain = Input.PlainOption();
+        var ifMatch = new Option<string?>("--if-match") { Description = "Write only if the document is at this version (its _meta.commit, or a read's ETag; several comma-separated), or exists ('*'); else [precondition_failed]." };
+        var ifNoneMatch = new Option<bool>("--if-none-match") { Description = "Create only: write only if the document does not exist (a deleted one does not); else [precondition_failed]." };
         bool writes = name is "put" or "patch" or "delete";
         var command = new Command(name, description) { database, collection, id };
         if (withJson) { command.Arguments.Add(json); command.Options.Add(file); }
         else if (!writes) { command.Options.Add(at); command.Options.Add(plain); }
-        if (writes) command.Options.Add(wait);
+        if (writes) { command.Options.Add(wait); command.Options.Add(ifMatch); }
+        if (name == "put") command.Options.Add(ifNoneMatch);
         options.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
             string? body = withJson ? Input.Json(result.GetValue(json), result.GetValue(file), "document") : null;
             if (body is not null) ValueJson.Parse(body); // malformed JSON is the caller's mistake: say so before touching any store
             var point = result.GetValue(at) is { } text ? ReadPoint.Parse(text) : null;
+            var condition = writes ? Condition(result.GetValue(ifMatch), name == "put" && result.GetValue(ifNoneMatch)) : null;
             await using var target = await Target.OpenAsync(options, result);
             var db = await target.DatabaseAsync(result.GetValue(database)!, ct);
             using var waiting = Input.Waiting(writes ? result.GetValue(wait) : null);
-            await run(db, result.GetValue(collection)!, result.GetValue(id), body, point, Output.For(result, options, !writes && !withJson && result.GetValue(plain)), ct);
+            await run(db, result.GetValue(collection)!, result.GetValue(id), body, condition, point, Output.For(result, options, !writes && !withJson && result.GetValue(plain)), ct);
             return 0;
         });
         return command;

@@ -20,21 +20,25 @@ internal static class DocumentEndpoints
         {
             var database = api.Database(context, db, Ability.DocWrite);
             CheckNames(coll, id);
+            var condition = Condition(context, mayCreate: true);
             var document = await JsonBody.ReadValueAsync(context, api.Options.MaxRequestBytes);
             using var lease = api.Writes.Enter();
             bool existed = await database.GetAsync(coll, id) is not null;
-            var result = await database.PutAsync(coll, id, document, context.RequestAborted);
+            var result = await database.PutAsync(coll, id, document, condition, context.RequestAborted);
+            SetETag(context, result.Commit);
             await JsonResponse.WriteResultAsync(context, result, existed ? StatusCodes.Status200OK : StatusCodes.Status201Created);
-        }).Accepts<JsonElement>("application/json").WithSummary("Create or replace a document from a JSON object.");
+        }).Accepts<JsonElement>("application/json").WithSummary("Create or replace a document from a JSON object; If-Match / If-None-Match: * make it conditional (412).");
 
         app.MapPost("/v1/dbs/{db}/docs/{coll}", async (HttpContext context, Api api, string db, string coll) =>
         {
             var database = api.Database(context, db, Ability.DocWrite);
             Names.Collection(coll);
+            NoCondition(context, "POST of a document always creates a new one, so it");
             var document = await JsonBody.ReadValueAsync(context, api.Options.MaxRequestBytes);
             using var lease = api.Writes.Enter();
             var (id, result) = await database.CreateAsync(coll, document, context.RequestAborted);
             context.Response.Headers.Location = $"/v1/dbs/{db}/docs/{coll}/{id}";
+            SetETag(context, result.Commit);
             await JsonResponse.WriteResultAsync(context, result, StatusCodes.Status201Created, id);
         }).Accepts<JsonElement>("application/json").WithSummary("Create a document with a generated id; answers _id too.");
 
@@ -44,28 +48,32 @@ internal static class DocumentEndpoints
             CheckNames(coll, id);
             bool typed = Api.TypedValues(context);
             var document = await database.GetAsync(coll, id, Api.At(context)) ?? throw new NotFoundException($"Document {coll}/{id} does not exist{(context.Request.Query.ContainsKey("at") ? " at that point" : "")}.");
+            if (document.Commit is { } version) SetETag(context, version);
             await JsonResponse.WriteAsync(context, 200, w => DocumentJson.Write(w, document, typed));
-        }).WithSummary("Read a document (404 when absent or deleted); ?at= reads the past.");
+        }).WithSummary("Read a document (404 when absent or deleted); ?at= reads the past; ETag is its version.");
 
         app.MapPatch("/v1/dbs/{db}/docs/{coll}/{id}", async (HttpContext context, Api api, string db, string coll, string id) =>
         {
             var database = api.Database(context, db, Ability.DocWrite);
             CheckNames(coll, id);
+            var condition = Condition(context, mayCreate: false);
             var body = await JsonBody.ReadElementAsync(context, api.Options.MaxRequestBytes);
             var ops = OperationJson.FieldOps(OperationJson.OpsOf(body, "A patch", "FIELD-OP"));
             using var lease = api.Writes.Enter();
-            var result = await database.PatchAsync(coll, id, ops, context.RequestAborted);
+            var result = await database.PatchAsync(coll, id, ops, condition, context.RequestAborted);
+            SetETag(context, result.Commit);
             await JsonResponse.WriteResultAsync(context, result);
-        }).Accepts<JsonElement>("application/json").WithSummary("Apply field operations: { \"ops\": [ FIELD-OP, .. ] }.");
+        }).Accepts<JsonElement>("application/json").WithSummary("Apply field operations: { \"ops\": [ FIELD-OP, .. ] }; If-Match makes it conditional (412).");
 
         app.MapDelete("/v1/dbs/{db}/docs/{coll}/{id}", async (HttpContext context, Api api, string db, string coll, string id) =>
         {
             var database = api.Database(context, db, Ability.DocDelete);
             CheckNames(coll, id);
+            var condition = Condition(context, mayCreate: false);
             using var lease = api.Writes.Enter();
-            var result = await database.DeleteAsync(coll, id, context.RequestAborted);
+            var result = await database.DeleteAsync(coll, id, condition, context.RequestAborted);
             await JsonResponse.WriteResultAsync(context, result);
-        }).WithSummary("Delete a document.");
+        }).WithSummary("Delete a document; If-Match makes it conditional (412).");
 
         app.MapGet("/v1/dbs/{db}/docs/{coll}/{id}/history", async (HttpContext context, Api api, string db, string coll, string id) =>
         {
@@ -89,6 +97,7 @@ internal static class DocumentEndpoints
         app.MapPost("/v1/dbs/{db}/tx", async (HttpContext context, Api api, string db) =>
         {
             var database = api.Database(context, db, Ability.DocWrite);
+            NoCondition(context, "A transaction");
             var body = await JsonBody.ReadElementAsync(context, api.Options.MaxRequestBytes);
             var ops = OperationJson.OpsOf(body, "A transaction", "TX-OP");
             if (ops.EnumerateArray().Any(OperationJson.IsDelete)) api.Authorize(context, Ability.DocDelete, db);
@@ -100,6 +109,27 @@ internal static class DocumentEndpoints
             await JsonResponse.WriteAsync(context, 200, w => TransactionResultJson.Write(w, result));
         }).Accepts<JsonElement>("application/json").WithSummary("Apply { \"ops\": [ TX-OP, .. ] } atomically: all or nothing.");
     }
+
+    /// <summary>The precondition of a write: If-Match (versions or *), or, where the write may create
+    /// the document (PUT), If-None-Match: *. Several lines of one header count as one list.</summary>
+    private static WriteCondition? Condition(HttpContext context, bool mayCreate)
+    {
+        var headers = context.Request.Headers;
+        static string? Joined(Microsoft.Extensions.Primitives.StringValues values) => values.Count == 0 ? null : string.Join(", ", values.ToArray());
+        return WriteCondition.FromHeaders(Joined(headers.IfMatch), Joined(headers.IfNoneMatch), mayCreate);
+    }
+
+    /// <summary>A write that takes no precondition refuses one rather than ignore it.</summary>
+    private static void NoCondition(HttpContext context, string what)
+    {
+        var headers = context.Request.Headers;
+        string? name = headers.IfMatch.Count > 0 ? WriteCondition.IfMatchHeader : headers.IfNoneMatch.Count > 0 ? WriteCondition.IfNoneMatchHeader : null;
+        if (name is not null)
+            throw new InvalidInputException(ErrorCodes.InvalidValue, $"{what} takes no {name}: make a single write conditional with PUT, PATCH or DELETE of the document.");
+    }
+
+    /// <summary>The document's version after a write or as read: <c>ETag: "bafy…"</c>.</summary>
+    private static void SetETag(HttpContext context, Encoding.Cid version) => context.Response.Headers.ETag = WriteCondition.EntityTag(version);
 
     private static void CheckNames(string collection, string id)
     {

@@ -214,7 +214,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
         foreach (var writes in request.Writes)
         {
             if (!draft.Holds.Matches(writes.Collection, writes.Id)) throw draft.Holds.NotHeld(db.Name, writes.Collection, writes.Id);
-            staged.Edit(writes.Collection, writes.Id, writes.Intents);
+            staged.Edit(writes.Collection, writes.Id, writes.Intents, writes.Condition);
         }
         var local = new LocalCommit(db, staged, draft.Holds, _identity.Did, collection => LatestOf(db, collection, group));
         foreach (var stage in _stages) stage.Check(local);

@@ -15,7 +15,10 @@ internal sealed class StagedDocuments(Func<string, string, VersionRecord?> lates
     public List<Entry> Entries { get; } = [];
     public Schema Schema { get; } = schema;
 
-    public Entry Edit(string collection, string id, IEnumerable<DocumentIntent> intents)
+    /// <summary>Applies <paramref name="intents"/> to the document, after checking <paramref name="condition"/>
+    /// against its latest version (before this commit): a failed condition throws
+    /// <see cref="Errors.PreconditionFailedException"/> and the commit is refused.</summary>
+    public Entry Edit(string collection, string id, IEnumerable<DocumentIntent> intents, WriteCondition? condition = null)
     {
         if (!_byKey.TryGetValue((collection, id), out var entry))
         {
@@ -25,6 +28,8 @@ internal sealed class StagedDocuments(Func<string, string, VersionRecord?> lates
             _byKey[(collection, id)] = entry;
             Entries.Add(entry);
         }
+        // The version a read shows (_meta.commit): the document's causally latest change, while it exists.
+        condition?.Require($"{collection}/{id}", entry.Existed ? entry.Previous!.Latest.Commit : null);
         foreach (var intent in intents)
         {
             entry.Editor.Apply(intent, $"{collection}/{id}");

@@ -58,6 +58,11 @@ public sealed class DataCommandTests
         var environment = new Dictionary<string, string> { ["CAUSEWAY_URL"] = server.Url, ["CAUSEWAY_TOKEN"] = token };
         await Ok(["doc", "patch", "shop", "c", "d", """{"ops": [{"op": "set", "path": "v", "value": 2}]}"""], environment: environment);
         Assert.Equal(2, (await Ok(["doc", "get", "shop", "c", "d"], environment: environment)).GetProperty("v").GetInt64());
+        // Conditions go to the server as If-Match / If-None-Match; its 412 is the same refusal.
+        await Refused(R("doc", "put", "shop", "c", "d", """{"v": 3}""", "--if-none-match"), "precondition_failed");
+        string version = (await Ok(R("doc", "get", "shop", "c", "d"))).GetProperty("_meta").GetProperty("commit").GetString()!;
+        await Ok(R("doc", "put", "shop", "c", "d", """{"v": 3}""", "--if-match", version));
+        await Refused(R("doc", "delete", "shop", "c", "d", "--if-match", version), "precondition_failed");
         Assert.Equal(["shop"], (await Ok(R("db", "list"))).EnumerateArray().Select(e => e.GetString()));
         Assert.True((await Ok(R("verify", "shop"))).GetProperty("ok").GetBoolean());
 
@@ -103,6 +108,38 @@ public sealed class DataCommandTests
         Assert.True(exit == 2, error);
         Assert.EndsWith("[invalid_value]", error.Trim());
         Assert.NotEqual(other, home);
+    }
+
+    private static async Task Refused(string[] args, string code)
+    {
+        var (exit, output, error) = await CliProcess.RunAsync(args);
+        Assert.True(exit == 2, $"causeway {string.Join(' ', args)} exited {exit}: {error}");
+        Assert.Equal("", output);
+        Assert.Single(error.TrimEnd().Split('\n'));
+        Assert.EndsWith($"[{code}]", error.Trim());
+    }
+
+    [Fact]
+    public async Task Writes_take_if_match_and_if_none_match_and_a_failed_precondition_exits_2()
+    {
+        using var folder = new TempFolder();
+        string[] D(params string[] args) => [.. args, "--data", folder.Path];
+        await Ok(D("db", "create", "shop"));
+        string v1 = (await Ok(D("doc", "put", "shop", "forms", "f", """{"title": "a"}""", "--if-none-match"))).GetProperty("commit").GetString()!;
+        await Refused(D("doc", "put", "shop", "forms", "f", """{"title": "x"}""", "--if-none-match"), "precondition_failed");
+
+        string v2 = (await Ok(D("doc", "patch", "shop", "forms", "f", """[{"op": "set", "path": "title", "value": "b"}]""", "--if-match", v1))).GetProperty("commit").GetString()!;
+        Assert.Equal(v2, (await Ok(D("doc", "get", "shop", "forms", "f"))).GetProperty("_meta").GetProperty("commit").GetString());
+        await Refused(D("doc", "put", "shop", "forms", "f", """{"title": "c"}""", "--if-match", v1), "precondition_failed");
+        await Refused(D("doc", "patch", "shop", "forms", "f", """[{"op": "set", "path": "title", "value": "c"}]""", "--if-match", v1), "precondition_failed");
+        await Refused(D("doc", "delete", "shop", "forms", "f", "--if-match", v1), "precondition_failed");
+        Assert.Equal("b", (await Ok(D("doc", "get", "shop", "forms", "f"))).GetProperty("title").GetString());
+
+        await Refused(D("doc", "put", "shop", "forms", "f", "{}", "--if-match", "not-a-cid"), "invalid_value");
+        await Refused(D("doc", "put", "shop", "forms", "f", "{}", "--if-match", v2, "--if-none-match"), "invalid_value");
+        // The ETag as an HTTP answer quotes it is taken too.
+        await Ok(D("doc", "delete", "shop", "forms", "f", "--if-match", $"\"{v2}\""));
+        await Refused(D("doc", "delete", "shop", "forms", "f", "--if-match", v2), "precondition_failed");
     }
 
     [Theory]

@@ -248,6 +248,8 @@ public sealed class CausewayClientTests : IAsyncLifetime
         Assert.IsType<InvalidInputException>(CausewayException.FromCode(ErrorCodes.InvalidAt, "m"));
         Assert.IsType<NonCanonicalCborException>(CausewayException.FromCode(ErrorCodes.InvalidCbor, "m"));
         Assert.IsType<AlreadyExistsException>(CausewayException.FromCode(ErrorCodes.AlreadyExists, "m"));
+        Assert.IsType<PreconditionFailedException>(CausewayException.FromCode(ErrorCodes.PreconditionFailed, "m"));
+        Assert.Equal(412, ErrorCodes.HttpStatus(ErrorCodes.PreconditionFailed));
         Assert.IsType<TooLargeException>(CausewayException.FromCode(ErrorCodes.TooLarge, "m"));
         Assert.IsType<UnauthorizedException>(CausewayException.FromCode(ErrorCodes.Unauthorized, "m"));
         Assert.IsType<ForbiddenException>(CausewayException.FromCode(ErrorCodes.Forbidden, "m"));

@@ -206,6 +206,67 @@ public abstract class DocumentDatabaseContract : IAsyncLifetime
             AssertSameFields(fields, (await Db.GetAsync("gen", "d"))!.Fields);
         }, iter: 60, threads: 1, print: fields => fields.ToString());
 
+    // ---- conditional writes ----
+
+    [Fact]
+    public async Task A_conditional_write_applies_only_while_the_document_is_at_the_version_read()
+    {
+        var created = await Db.PutAsync("forms", "f", Json("""{"title": "a"}"""), WriteCondition.IfAbsent);
+        var read = (await Db.GetAsync("forms", "f"))!;
+        Assert.Equal(created.Commit, read.Commit);
+        var e = await Assert.ThrowsAsync<PreconditionFailedException>(() => Db.PutAsync("forms", "f", Json("{}"), WriteCondition.IfAbsent));
+        Assert.Equal(ErrorCodes.PreconditionFailed, e.Code);
+        Assert.Equal($"Document forms/f exists, at version {created.Commit}; the write was to create it only.", e.Message);
+
+        // Someone else saves first, with the version they read.
+        var version = read.Commit!.Value;
+        var theirs = await Db.PatchAsync("forms", "f", WriteCondition.IfVersion(version), FieldOp.Set("title", Value.String("theirs")));
+        Assert.Equal(theirs.Commit, (await Db.GetAsync("forms", "f"))!.Commit);
+
+        // A form still holding the old version is refused whatever it writes, and nothing is written.
+        long position = (await Db.InfoAsync()).Position;
+        var stale = WriteCondition.IfVersion(version);
+        e = await Assert.ThrowsAsync<PreconditionFailedException>(() => Db.PutAsync("forms", "f", Json("""{"title": "mine"}"""), stale));
+        Assert.Equal($"Document forms/f is at version {theirs.Commit}, not version {version}: it changed since.", e.Message);
+        await Assert.ThrowsAsync<PreconditionFailedException>(() => Db.PatchAsync("forms", "f", [FieldOp.Set("title", Value.String("mine"))], stale));
+        await Assert.ThrowsAsync<PreconditionFailedException>(() => Db.DeleteAsync("forms", "f", stale, CancellationToken.None));
+        Assert.Equal(position, (await Db.InfoAsync()).Position);
+        Assert.Equal("theirs", (await Db.GetAsync("forms", "f"))!["title"]!.AsString());
+
+        // Any of several versions will do; IfExists needs only the document.
+        await Db.PutAsync("forms", "f", Json("""{"title": "mine"}"""), WriteCondition.IfVersion(version, theirs.Commit));
+        await Db.DeleteAsync("forms", "f", WriteCondition.IfExists);
+        e = await Assert.ThrowsAsync<PreconditionFailedException>(() => Db.PatchAsync("forms", "f", WriteCondition.IfExists, FieldOp.Set("a", Value.Int(1))));
+        Assert.Equal("Document forms/f does not exist; the write required it to.", e.Message);
+
+        // A deleted document does not exist, so create-only applies to it; create-only is for puts.
+        await Db.PutAsync("forms", "f", new { title = "again" }, WriteCondition.IfAbsent);
+        Assert.Equal("again", (await Db.GetAsync("forms", "f"))!["title"]!.AsString());
+        Assert.Equal(ErrorCodes.InvalidValue, (await Assert.ThrowsAsync<InvalidInputException>(() => Db.DeleteAsync("forms", "f", WriteCondition.IfAbsent))).Code);
+        await Db.DeleteAsync("forms", "f", condition: null);
+    }
+
+    [Fact]
+    public async Task Of_concurrent_writes_conditional_on_one_version_exactly_one_applies()
+    {
+        var version = (await Db.PutAsync("c", "d", Value.EmptyMap)).Commit;
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 12).Select(async _ =>
+        {
+            try
+            {
+                await Db.PatchAsync("c", "d", WriteCondition.IfVersion(version), FieldOp.Increment("n", 1));
+                return true;
+            }
+            catch (PreconditionFailedException)
+            {
+                return false;
+            }
+        }));
+        Assert.Single(outcomes, won => won);
+        Assert.Equal(1, (await Db.GetAsync("c", "d"))!["n"]!.AsInt());
+        Assert.Equal(2, (await Db.InfoAsync()).Commits);
+    }
+
     // ---- history and the past ----
 
     [Fact]

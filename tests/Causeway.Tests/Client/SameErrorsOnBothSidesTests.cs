@@ -58,6 +58,11 @@ public sealed class SameErrorsOnBothSidesTests : IAsyncLifetime
         ["empty transaction"] = db => db.TransactAsync(_ => { }),
         ["transaction patching a missing document"] = db => db.TransactAsync(tx => { tx.Put("p", "3", Value.EmptyMap); tx.Patch("p", "missing", FieldOp.Set("a", Value.Int(1))); }),
         ["transaction with a type mismatch"] = db => db.TransactAsync(tx => tx.Patch("p", "1", FieldOp.Increment("name", 1))),
+        ["delete required to exist, of a missing document"] = db => db.DeleteAsync("p", "missing", WriteCondition.IfExists),
+        ["patch at a version, of a missing document"] = db => db.PatchAsync("p", "missing", WriteCondition.IfVersion(Cid.ForDagCbor([0xa0])), FieldOp.Set("a", Value.Int(1))),
+        ["put at one of two versions, of a missing document"] = db => db.PutAsync("p", "missing", Value.EmptyMap, WriteCondition.IfVersion(Cid.ForDagCbor([0xa0]), Cid.ForDagCbor([0x80]))),
+        ["create-only delete"] = db => db.DeleteAsync("p", "1", WriteCondition.IfAbsent),
+        ["create-only patch"] = db => db.PatchAsync("p", "1", WriteCondition.IfAbsent, FieldOp.Set("a", Value.Int(1))),
         ["changes beyond the end"] = async db => await db.ChangesAsync(since: 99).ToListAsync(),
         ["changes before the start"] = async db => await db.ChangesAsync(since: -1).ToListAsync(),
     };

@@ -232,6 +232,89 @@ public sealed class DatabaseTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Conditional_writes_apply_only_to_the_version_read_and_a_refused_one_leaves_no_trace()
+    {
+        var v1 = (await _db.PutAsync("forms", "f", ValueJson.Parse("""{"title": "a"}"""), WriteCondition.IfAbsent)).Commit;
+        var v2 = (await _db.PatchAsync("forms", "f", WriteCondition.IfVersion(v1), FieldOp.Set("title", Value.String("b")))).Commit;
+        Assert.Equal(v2, (await _db.GetAsync("forms", "f"))!.Commit);
+
+        var before = await _db.InfoAsync();
+        var e = await Assert.ThrowsAsync<PreconditionFailedException>(() => _db.PutAsync("forms", "f", Value.EmptyMap, WriteCondition.IfVersion(v1)));
+        Assert.Equal(ErrorCodes.PreconditionFailed, e.Code);
+        Assert.Equal($"Document forms/f is at version {v2}, not version {v1}: it changed since.", e.Message);
+        await Assert.ThrowsAsync<PreconditionFailedException>(() => _db.PatchAsync("forms", "f", [FieldOp.Set("title", Value.String("c"))], WriteCondition.IfVersion(v1)));
+        await Assert.ThrowsAsync<PreconditionFailedException>(() => _db.DeleteAsync("forms", "f", WriteCondition.IfVersion(v1)));
+        e = await Assert.ThrowsAsync<PreconditionFailedException>(() => _db.PutAsync("forms", "f", Value.EmptyMap, WriteCondition.IfAbsent));
+        Assert.Equal($"Document forms/f exists, at version {v2}; the write was to create it only.", e.Message);
+        var after = await _db.InfoAsync();
+        Assert.Equal((before.Position, before.Commits), (after.Position, after.Commits));
+        Assert.Equal(2, (await _db.HistoryAsync("forms", "f")).Count);
+        Assert.Equal("b", (await _db.GetAsync("forms", "f"))!["title"]!.AsString());
+
+        // A deleted document does not exist: it may be created again, and nothing else holds.
+        await _db.DeleteAsync("forms", "f", WriteCondition.IfExists);
+        e = await Assert.ThrowsAsync<PreconditionFailedException>(() => _db.DeleteAsync("forms", "f", WriteCondition.IfExists));
+        Assert.Equal("Document forms/f does not exist; the write required it to.", e.Message);
+        e = await Assert.ThrowsAsync<PreconditionFailedException>(() => _db.PatchAsync("forms", "f", WriteCondition.IfVersion(v1, v2), FieldOp.Set("a", Value.Int(1))));
+        Assert.Equal("Document forms/f does not exist; the write required one of 2 versions.", e.Message);
+        await _db.PutAsync("forms", "f", Value.EmptyMap, WriteCondition.IfAbsent);
+        // Create only is for puts; no condition is no condition.
+        Assert.Equal(ErrorCodes.InvalidValue, (await Assert.ThrowsAsync<InvalidInputException>(() => _db.DeleteAsync("forms", "f", WriteCondition.IfAbsent))).Code);
+        Assert.Equal(ErrorCodes.InvalidValue, (await Assert.ThrowsAsync<InvalidInputException>(() => _db.PatchAsync("forms", "f", WriteCondition.IfAbsent, FieldOp.Set("a", Value.Int(1))))).Code);
+        await _db.PutAsync("forms", "f", Value.EmptyMap, condition: null);
+    }
+
+    [Fact]
+    public async Task Of_concurrent_writes_conditional_on_one_version_exactly_one_applies()
+    {
+        var version = (await _db.PutAsync("c", "d", Value.EmptyMap)).Commit;
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 24).Select(w => Task.Run(async () =>
+        {
+            try
+            {
+                await _db.PatchAsync("c", "d", WriteCondition.IfVersion(version), FieldOp.Increment("n", 1));
+                return true;
+            }
+            catch (PreconditionFailedException)
+            {
+                return false;
+            }
+        })));
+        Assert.Single(outcomes, won => won);
+        Assert.Equal(1, (await _db.GetAsync("c", "d"))!["n"]!.AsInt());
+        Assert.Equal(2, (await _db.InfoAsync()).Commits);
+    }
+
+    [Fact]
+    public async Task The_version_is_the_same_on_every_replica_and_an_edit_made_elsewhere_moves_it_once_it_arrives()
+    {
+        await using var other = Replica.OpenInMemory();
+        var there = await other.CreateDatabaseAsync("shop");
+        async Task Deliver(Database from, Database to, Causeway.Encoding.Cid commit)
+        {
+            var record = from.Stored.CommitRecordOf(commit)!;
+            await to.ApplyAsync([new Causeway.Ledger.RemoteCommit(Causeway.Ledger.Commit.Decode(record.Block), record.OpBlocks)]);
+        }
+
+        var v1 = (await there.PutAsync("forms", "f", ValueJson.Parse("""{"title": "a"}"""))).Commit;
+        await Deliver(there, _db, v1);
+        Assert.Equal(v1, (await _db.GetAsync("forms", "f"))!.Commit);
+        var v2 = (await there.PatchAsync("forms", "f", FieldOp.Set("title", Value.String("b")))).Commit;
+        var seen = (await _db.PatchAsync("forms", "f", WriteCondition.IfVersion(v1), FieldOp.Set("seen", Value.Bool(true)))).Commit;   // before it arrives
+        await Deliver(there, _db, v2);
+        var latest = (await _db.GetAsync("forms", "f"))!.Commit!.Value;
+        var e = await Assert.ThrowsAsync<PreconditionFailedException>(() => _db.PutAsync("forms", "f", Value.EmptyMap, WriteCondition.IfVersion(v1)));
+        Assert.Contains(latest.ToString(), e.Message);
+
+        // Once both hold the same commits they agree on the version, and a write conditional on it applies on either.
+        await Deliver(_db, there, seen);
+        Assert.Equal(latest, (await there.GetAsync("forms", "f"))!.Commit);
+        var done = (await there.PatchAsync("forms", "f", WriteCondition.IfVersion(latest), FieldOp.Set("done", Value.Bool(true)))).Commit;
+        await Deliver(there, _db, done);
+        Assert.Equal(done, (await _db.GetAsync("forms", "f"))!.Commit);
+    }
+
+    [Fact]
     public async Task Bad_input_is_refused_with_its_code()
     {
         Assert.Equal(ErrorCodes.InvalidName, (await Assert.ThrowsAsync<InvalidInputException>(() => _replica.CreateDatabaseAsync("Bad Name"))).Code);

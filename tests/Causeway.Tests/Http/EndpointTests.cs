@@ -87,7 +87,9 @@ public sealed class EndpointTests : IAsyncLifetime
 
         var posted = await Admin.PostAsync("/v1/dbs/shop/docs/orders", HttpExtensions.Json("""{"total": 1}"""));
         Assert.Equal(HttpStatusCode.Created, posted.StatusCode);
-        string id = (await posted.JsonAsync()).GetProperty("_id").GetString()!;
+        var postedJson = await posted.JsonAsync();
+        string id = postedJson.GetProperty("_id").GetString()!;
+        Assert.Equal($"\"{postedJson.GetProperty("commit").GetString()}\"", posted.Headers.ETag?.ToString());
         Assert.Equal(HttpStatusCode.OK, (await Admin.GetAsync($"/v1/dbs/shop/docs/orders/{id}")).StatusCode);
 
         var patch = await Admin.PatchAsync("/v1/dbs/shop/docs/orders/o-1", HttpExtensions.Json("""{"ops": [{"op": "increment", "path": "count", "by": 2}, {"op": "add", "path": "tags", "value": "x"}, {"op": "set", "path": "ship.zip", "value": "0150"}, {"op": "unset", "path": "total"}]}"""));
@@ -103,6 +105,86 @@ public sealed class EndpointTests : IAsyncLifetime
         await (await Admin.DeleteAsync("/v1/dbs/shop/docs/orders/o-1")).ProblemAsync(404, ErrorCodes.NotFound);
         await (await Admin.PatchAsync("/v1/dbs/shop/docs/orders/o-1", HttpExtensions.Json("""{"ops": [{"op": "set", "path": "a", "value": 1}]}"""))).ProblemAsync(404, ErrorCodes.NotFound);
         await (await Admin.GetAsync("/v1/dbs/nope/docs/orders/o-1")).ProblemAsync(404, ErrorCodes.NotFound);
+    }
+
+    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, string? json, params (string Name, string Value)[] headers)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = json is null ? null : HttpExtensions.Json(json) };
+        foreach (var (name, value) in headers) Assert.True(request.Headers.TryAddWithoutValidation(name, value), name);
+        return await Admin.SendAsync(request);
+    }
+
+    private async Task<string> HeadsAsync() => (await (await Admin.GetAsync("/v1/dbs/shop")).JsonAsync()).GetProperty("heads").ToString();
+
+    [Fact]
+    public async Task Reads_answer_the_version_as_etag_and_if_match_and_if_none_match_make_writes_conditional()
+    {
+        const string Doc = "/v1/dbs/shop/docs/forms/f1";
+        string Tag(string version) => $"\"{version}\"";
+
+        // If-None-Match: * creates only; the answer carries the new version as its ETag.
+        var created = await Send(HttpMethod.Put, Doc, """{"title": "a"}""", ("If-None-Match", "*"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        string v1 = (await created.JsonAsync()).GetProperty("commit").GetString()!;
+        Assert.Equal(Tag(v1), created.Headers.ETag?.ToString());
+        var exists = await (await Send(HttpMethod.Put, Doc, """{"title": "x"}""", ("If-None-Match", "*"))).ProblemAsync(412, ErrorCodes.PreconditionFailed);
+        Assert.Contains(v1, exists.GetProperty("detail").GetString());
+
+        // A read answers the version (_meta.commit) as a strong ETag.
+        var read = await Admin.GetAsync(Doc);
+        Assert.Equal(Tag(v1), read.Headers.ETag?.ToString());
+        Assert.False(read.Headers.ETag!.IsWeak);
+        Assert.Equal(v1, (await read.JsonAsync()).GetProperty("_meta").GetProperty("commit").GetString());
+
+        // Someone edits with the version they read: it applies, and the version moves.
+        var patched = await Send(HttpMethod.Patch, Doc, """{"ops": [{"op": "set", "path": "title", "value": "b"}]}""", ("If-Match", Tag(v1)));
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        string v2 = (await patched.JsonAsync()).GetProperty("commit").GetString()!;
+        Assert.Equal(Tag(v2), patched.Headers.ETag?.ToString());
+        Assert.Equal(Tag(v2), (await Admin.GetAsync(Doc)).Headers.ETag?.ToString());
+
+        // Whoever still holds the old version is refused, whatever the method, and nothing is written.
+        string heads = await HeadsAsync();
+        var stale = await (await Send(HttpMethod.Put, Doc, """{"title": "c"}""", ("If-Match", Tag(v1)))).ProblemAsync(412, ErrorCodes.PreconditionFailed);
+        Assert.Contains(v2, stale.GetProperty("detail").GetString());
+        await (await Send(HttpMethod.Patch, Doc, """{"ops": [{"op": "set", "path": "title", "value": "c"}]}""", ("If-Match", Tag(v1)))).ProblemAsync(412, ErrorCodes.PreconditionFailed);
+        await (await Send(HttpMethod.Delete, Doc, null, ("If-Match", Tag(v1)))).ProblemAsync(412, ErrorCodes.PreconditionFailed);
+        Assert.Equal(heads, await HeadsAsync());
+        Assert.Equal("b", (await (await Admin.GetAsync(Doc)).JsonAsync()).GetProperty("title").GetString());
+
+        // A list matches any of its versions; * matches any version of a document that exists.
+        var replaced = await Send(HttpMethod.Put, Doc, """{"title": "d"}""", ("If-Match", $"{Tag(v1)}, {Tag(v2)}"));
+        Assert.Equal(HttpStatusCode.OK, replaced.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Delete, Doc, null, ("If-Match", "*"))).StatusCode);
+
+        // A deleted document does not exist: If-Match fails, If-None-Match: * creates it again.
+        var gone = await (await Send(HttpMethod.Delete, Doc, null, ("If-Match", "*"))).ProblemAsync(412, ErrorCodes.PreconditionFailed);
+        Assert.Contains("does not exist", gone.GetProperty("detail").GetString());
+        await (await Send(HttpMethod.Patch, Doc, """{"ops": [{"op": "set", "path": "title", "value": "e"}]}""", ("If-Match", Tag(v2)))).ProblemAsync(412, ErrorCodes.PreconditionFailed);
+        await (await Send(HttpMethod.Put, "/v1/dbs/shop/docs/forms/never", "{}", ("If-Match", "*"))).ProblemAsync(412, ErrorCodes.PreconditionFailed);
+        Assert.Equal(HttpStatusCode.Created, (await Send(HttpMethod.Put, Doc, """{"title": "f"}""", ("If-None-Match", "*"))).StatusCode);
+        Assert.Null((await Admin.GetAsync("/v1/dbs/shop/docs/forms/never")).Headers.ETag);
+
+        // Weak or malformed preconditions are 400 invalid_value with one clear line, and write nothing.
+        heads = await HeadsAsync();
+        foreach (var (method, name, value) in new[]
+        {
+            (HttpMethod.Put, "If-Match", $"W/{Tag(v2)}"), (HttpMethod.Put, "If-Match", v2), (HttpMethod.Patch, "If-Match", "\"not-a-cid\""),
+            (HttpMethod.Delete, "If-Match", $"{Tag(v2)} junk"), (HttpMethod.Put, "If-Match", $"*, {Tag(v2)}"), (HttpMethod.Delete, "If-Match", $"\"{v2}"),
+            (HttpMethod.Put, "If-None-Match", Tag(v2)), (HttpMethod.Put, "If-None-Match", "W/\"x\""), (HttpMethod.Patch, "If-None-Match", "*"), (HttpMethod.Delete, "If-None-Match", "*"),
+        })
+        {
+            string? body = method == HttpMethod.Delete ? null : method == HttpMethod.Patch ? """{"ops": [{"op": "set", "path": "title", "value": "g"}]}""" : """{"title": "g"}""";
+            var problem = await (await Send(method, Doc, body, (name, value))).ProblemAsync(400, ErrorCodes.InvalidValue);
+            string detail = problem.GetProperty("detail").GetString()!;
+            Assert.True(detail.Contains(name, StringComparison.Ordinal) && !detail.Contains('\n'), $"{method} {name}: {value} → {detail}");
+        }
+        var both = await Send(HttpMethod.Put, Doc, """{"title": "g"}""", ("If-Match", Tag(v2)), ("If-None-Match", "*"));
+        await both.ProblemAsync(400, ErrorCodes.InvalidValue);
+        // Writes that take no condition refuse one rather than ignore it.
+        await (await Send(HttpMethod.Post, "/v1/dbs/shop/docs/forms", "{}", ("If-None-Match", "*"))).ProblemAsync(400, ErrorCodes.InvalidValue);
+        await (await Send(HttpMethod.Post, "/v1/dbs/shop/tx", """{"ops": [{"op": "delete", "collection": "forms", "id": "f1"}]}""", ("If-Match", Tag(v2)))).ProblemAsync(400, ErrorCodes.InvalidValue);
+        Assert.Equal(heads, await HeadsAsync());
     }
 
     [Fact]
