@@ -1,7 +1,6 @@
 using Causeway.Errors;
 using Causeway.Server.Access;
 using Causeway.Server.Http;
-using Microsoft.AspNetCore.Http;
 
 namespace Causeway.Server.Endpoints;
 

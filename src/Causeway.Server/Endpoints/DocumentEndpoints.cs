@@ -5,9 +5,6 @@ using Causeway.Server.Access;
 using Causeway.Server.Http;
 using Causeway.Values;
 using Causeway.Wire;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace Causeway.Server.Endpoints;
 

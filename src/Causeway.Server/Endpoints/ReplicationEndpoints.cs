@@ -5,12 +5,6 @@ using Causeway.Replication;
 using Causeway.Server.Access;
 using Causeway.Server.Http;
 using Causeway.Wire;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace Causeway.Server.Endpoints;
 

@@ -3,9 +3,6 @@ using Causeway.Schemas;
 using Causeway.Server.Access;
 using Causeway.Server.Http;
 using Causeway.Wire;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 
 namespace Causeway.Server.Endpoints;
 

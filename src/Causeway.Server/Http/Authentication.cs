@@ -1,6 +1,5 @@
 using Causeway.Errors;
 using Causeway.Server.Access;
-using Microsoft.AspNetCore.Http;
 
 namespace Causeway.Server.Http;
 

@@ -1,6 +1,4 @@
 using Causeway.Errors;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 
 namespace Causeway.Server.Http;
 

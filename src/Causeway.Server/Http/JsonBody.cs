@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Text.Json;
 using Causeway.Errors;
 using Causeway.Values;
-using Microsoft.AspNetCore.Http;
 
 namespace Causeway.Server.Http;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Causeway.Wire;
-using Microsoft.AspNetCore.Http;
 
 namespace Causeway.Server.Http;
 

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Causeway.Errors;
 using Causeway.Wire;
-using Microsoft.AspNetCore.Http;
 
 namespace Causeway.Server.Http;
 

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Causeway.Replication;
-using Microsoft.Extensions.Logging;
 
 namespace Causeway.Server.Replication;
 
