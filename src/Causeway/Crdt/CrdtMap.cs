@@ -50,6 +50,17 @@ public sealed class CrdtMap : Crdt<CrdtMap>, IApplies<MapOp>
 
     private protected override string Name => "map";
 
+    /// <summary>How many CRDTs the fields hold together (a field holding several kinds counts each).</summary>
+    internal int SlotCount
+    {
+        get
+        {
+            int count = 0;
+            foreach (var (_, f) in _fields) count += f.KindCount;
+            return count;
+        }
+    }
+
     /// <summary>Whether some field is present.</summary>
     public override bool IsPresent
     {

@@ -15,7 +15,7 @@ internal sealed class BCounterKind : FieldKindDefinition<BCounter>
 {
     public static readonly BCounterKind Instance = new();
 
-    private BCounterKind() : base(FieldKind.BCounter,
+    private BCounterKind() : base(FieldKind.BCounter, 2,
     [
         EffectForm.Of<BCounterIncrement>("binc", 1, ReadIncrement,
             (w, op) => { EffectWriter.Expect(op.Replica == w.Origin, "bcounter replica"); w.Start(); w.Int(op.By); },
@@ -33,27 +33,18 @@ internal sealed class BCounterKind : FieldKindDefinition<BCounter>
     /// <summary>[totals, [[from, to, side, amount]…]]; the rows come sorted by from, to, side.</summary>
     protected override void Write(StateWriter w, BCounter counter)
     {
-        w.Start(2);
         w.Totals(counter.Totals);
         w.Entries(counter.Transfers, 4, static (w, t) => { w.Replica(t.From); w.Replica(t.To); w.Int((long)t.Side); w.Int(t.Amount); });
-        w.End();
     }
 
-    public override BCounter Read(StateReader r)
+    protected override BCounter Read(StateReader r, int items) => BCounter.FromParts(r.Totals(), r.Entries(static r =>
     {
-        r.Cbor.ReadStartArray();
-        var totals = r.Totals();
-        var transfers = r.Entries(static r =>
-        {
-            string from = r.Replica(), to = r.Replica();
-            long side = r.Cbor.ReadInt64();
-            // Checked before the cast: a byte enum would wrap 256 to Lower.
-            if (side is not ((long)BoundSide.Lower or (long)BoundSide.Upper)) throw new CorruptDataException("A stored bcounter transfer has an unknown side.");
-            return new RightsTransfer(from, to, (BoundSide)side, r.Cbor.ReadInt64());
-        });
-        r.Cbor.ReadEndArray();
-        return BCounter.FromParts(totals, transfers);
-    }
+        string from = r.Replica(), to = r.Replica();
+        long side = r.Cbor.ReadInt64();
+        // Checked before the cast: a byte enum would wrap 256 to Lower.
+        if (side is not ((long)BoundSide.Lower or (long)BoundSide.Upper)) throw new CorruptDataException("A stored bcounter transfer has an unknown side.");
+        return new RightsTransfer(from, to, (BoundSide)side, r.Cbor.ReadInt64());
+    }));
 
     private static BCounterIncrement ReadIncrement(EffectReader r)
     {

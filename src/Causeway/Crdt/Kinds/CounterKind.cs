@@ -13,7 +13,7 @@ internal sealed class CounterKind : FieldKindDefinition<PnCounter>
 {
     public static readonly CounterKind Instance = new();
 
-    private CounterKind() : base(FieldKind.Counter,
+    private CounterKind() : base(FieldKind.Counter, 2,
     [
         EffectForm.Of<CounterIncrement>("inc", 1, r => new(r.Origin, r.Int()),
             (w, op) => { EffectWriter.Expect(op.Replica == w.Origin, "counter replica"); w.Start(); w.Int(op.By); },
@@ -28,20 +28,11 @@ internal sealed class CounterKind : FieldKindDefinition<PnCounter>
     /// <summary>[totals, reset base].</summary>
     protected override void Write(StateWriter w, PnCounter counter)
     {
-        w.Start(2);
         w.Totals(counter.Totals);
         w.Totals(counter.ResetBase);
-        w.End();
     }
 
-    public override PnCounter Read(StateReader r)
-    {
-        r.Cbor.ReadStartArray();
-        var totals = r.Totals();
-        var resetBase = r.Totals();
-        r.Cbor.ReadEndArray();
-        return PnCounter.FromParts(totals, resetBase);
-    }
+    protected override PnCounter Read(StateReader r, int items) => PnCounter.FromParts(r.Totals(), r.Totals());
 
     /// <summary>The totals observed: [[replica, p, n]…], replicas as DIDs.</summary>
     private static void WriteReset(EffectWriter w, CounterReset reset)
