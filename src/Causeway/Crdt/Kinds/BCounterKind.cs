@@ -3,7 +3,6 @@ using Causeway.Documents;
 using Causeway.Errors;
 using Causeway.Schemas;
 using Causeway.Values;
-using ValueType = Causeway.Schemas.ValueType;
 
 namespace Causeway.Crdt.Kinds;
 
@@ -11,7 +10,7 @@ namespace Causeway.Crdt.Kinds;
 /// replica spends only the rights it holds. Effects: <c>binc</c>, <c>bxfer</c> (both by the
 /// commit's origin). It has no reset: a reset would move the value without any replica spending
 /// rights, so a declared bcounter cannot be unset.</summary>
-internal sealed class BCounterKind : FieldKindDefinition<BCounter>
+internal sealed class BCounterKind : CountingKind<BCounter>
 {
     public static readonly BCounterKind Instance = new();
 
@@ -28,7 +27,9 @@ internal sealed class BCounterKind : FieldKindDefinition<BCounter>
                 new("amount", Value.Int(op.Amount))]))),
     ]) { }
 
-    protected override Value? ToValue(BCounter counter) => Value.Int(counter.Value);
+    protected override Int128 ExactValue(BCounter counter) => counter.ExactValue;
+
+    protected override MapOp PrepareIncrement(IFieldEditor e, ImmutableArray<string> path, long by) => e.Fields.PrepareBCounterIncrement(path, e.Origin, by);
 
     /// <summary>[totals, [[from, to, side, amount]…]]; the rows come sorted by from, to, side.</summary>
     protected override void Write(StateWriter w, BCounter counter)
@@ -64,30 +65,19 @@ internal sealed class BCounterKind : FieldKindDefinition<BCounter>
         return new(r.Origin, to, (BoundSide)side, amount);
     }
 
-    public override bool Takes(FieldOpKind op) => op == FieldOpKind.Increment;
-
     /// <summary>Rights are the caller's to check (the commit pipeline's bound rules).</summary>
     public override void Patch(IFieldEditor e, ImmutableArray<string> path, FieldOp op)
     {
-        if (op.By != 0) e.Emit(e.Fields.PrepareBCounterIncrement(path, e.Origin, op.By)); // throws on overflow
+        if (op.By != 0) e.Emit(PrepareIncrement(e, path, op.By)); // throws on overflow
     }
 
     public override string? UnsetRefusal => "a bounded counter's rights cannot be reset";
-
-    /// <summary>A number moves the counter by the difference.</summary>
-    public override bool AssignDeclared(IFieldEditor e, ImmutableArray<string> path, Value value)
-    {
-        long by = CounterKind.Difference(this, path, value, e.Fields.FieldAt(path)?.BCounter?.ExactValue ?? 0);
-        if (by != 0) e.Emit(e.Fields.PrepareBCounterIncrement(path, e.Origin, by));
-        return true;
-    }
 
     public override string? Refusal(FieldRule rule, string where)
     {
         if (rule.Min is null && rule.Max is null) return $"{where} is a bcounter without 'min' or 'max': use a counter, or give the bound it keeps.";
         if (rule.Min > rule.Max) return $"{where} has min {rule.Min} above max {rule.Max}: no value satisfies it.";
         if (rule.Min > 0 || rule.Max < 0) return $"{where}: a bcounter starts at 0, which its bounds [{rule.Min?.ToString() ?? "-∞"}, {rule.Max?.ToString() ?? "∞"}] exclude.";
-        if (rule.Type is not (null or ValueType.Integer or ValueType.Number)) return $"{where} is a bcounter: its values are integers, not {TypeName(rule)}.";
-        return null;
+        return base.Refusal(rule, where);
     }
 }

@@ -1,15 +1,12 @@
 using System.Collections.Immutable;
 using Causeway.Documents;
-using Causeway.Errors;
-using Causeway.Schemas;
 using Causeway.Values;
-using ValueType = Causeway.Schemas.ValueType;
 
 namespace Causeway.Crdt.Kinds;
 
 /// <summary>counter: a resettable positive-negative counter (<see cref="PnCounter"/>), read as an
 /// integer. Effects: <c>inc</c> (by the commit's origin), <c>reset</c>.</summary>
-internal sealed class CounterKind : FieldKindDefinition<PnCounter>
+internal sealed class CounterKind : CountingKind<PnCounter>
 {
     public static readonly CounterKind Instance = new();
 
@@ -21,7 +18,7 @@ internal sealed class CounterKind : FieldKindDefinition<PnCounter>
         EffectForm.Of<CounterReset>("reset", 1, r => new(ReadTotals(r)), WriteReset),
     ]) { }
 
-    protected override Value? ToValue(PnCounter counter) => Value.Int(counter.Value);
+    protected override Int128 ExactValue(PnCounter counter) => counter.ExactValue;
 
     protected override CrdtOp? Unset(PnCounter counter, LwwStamp stamp) => counter.IsPresent ? counter.PrepareReset() : null;
 
@@ -60,34 +57,11 @@ internal sealed class CounterKind : FieldKindDefinition<PnCounter>
         return totals.MoveToImmutable();
     }
 
-    public override bool Takes(FieldOpKind op) => op == FieldOpKind.Increment;
-
     public override void Patch(IFieldEditor e, ImmutableArray<string> path, FieldOp op)
     {
         e.Fields.FieldAt(path)?.Counter?.PrepareIncrement(e.Origin, op.By); // throws on overflow
-        if (op.By != 0) e.Emit(e.Fields.PrepareIncrement(path, e.Origin, op.By));
+        if (op.By != 0) e.Emit(PrepareIncrement(e, path, op.By));
     }
 
-    /// <summary>A number moves the counter by the difference.</summary>
-    public override bool AssignDeclared(IFieldEditor e, ImmutableArray<string> path, Value value)
-    {
-        long by = Difference(this, path, value, e.Fields.FieldAt(path)?.Counter?.ExactValue ?? 0);
-        if (by != 0) e.Emit(e.Fields.PrepareIncrement(path, e.Origin, by));
-        return true;
-    }
-
-    /// <summary>The increment that moves a counter (of either kind) from <paramref name="current"/>
-    /// to the whole number <paramref name="value"/>; invalid_value past 64 bits.</summary>
-    internal static long Difference(FieldKindDefinition kind, ImmutableArray<string> path, Value value, Int128 current)
-    {
-        kind.RequireValue(path, value, ValueKind.Int, "a whole number");
-        Int128 delta = (Int128)value.AsInt() - current;
-        if (delta > long.MaxValue || delta <= long.MinValue)
-            throw new InvalidInputException(ErrorCodes.InvalidValue, $"Moving '{string.Join('.', path)}' to {value.AsInt()} overflows a 64-bit integer.");
-        return (long)delta;
-    }
-
-    public override string? Refusal(FieldRule rule, string where) =>
-        rule.Type is null or ValueType.Integer or ValueType.Number ? null
-        : $"{where} is a counter: its values are integers, not {TypeName(rule)}.";
+    protected override MapOp PrepareIncrement(IFieldEditor e, ImmutableArray<string> path, long by) => e.Fields.PrepareIncrement(path, e.Origin, by);
 }
