@@ -12,7 +12,7 @@ namespace Causeway.Crdt;
 /// replica's rights, to which the caller adds the initial slack (−min or max) of the replica that
 /// holds it; a replica only spends rights it holds, which keeps the value within the bounds.
 /// Mutable; not thread-safe.</summary>
-public sealed class BCounter : Crdt<BCounter>, IApplies<BCounterIncrement>, IApplies<BCounterTransfer>
+public sealed class BCounter : CrdtBase<BCounter>, IApplies<BCounterIncrement>, IApplies<BCounterTransfer>
 {
     private readonly ReplicaTotalsTable _totals;
     private readonly Dictionary<(string From, string To, BoundSide Side), long> _transfers;

@@ -5,7 +5,7 @@ namespace Causeway.Crdt;
 /// <summary>A CRDT of dots with a causal context (docs/crdts.md): the context holds every dot the
 /// state has seen, applied or merged in, so a merge tells a dot the other side removed from one it
 /// has not seen yet. An op advances the context by its own dot and the dots its writer observed.</summary>
-public abstract class CausalCrdt<TSelf> : Crdt<TSelf> where TSelf : CausalCrdt<TSelf>
+public abstract class CausalCrdt<TSelf> : CrdtBase<TSelf> where TSelf : CausalCrdt<TSelf>
 {
     private readonly VersionVector _context;
 

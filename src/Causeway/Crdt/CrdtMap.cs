@@ -10,7 +10,7 @@ namespace Causeway.Crdt;
 /// CRDT per kind). Ops address a field by path (<see cref="MapOp"/>); nested maps and the target
 /// CRDT are created on demand. A field is present iff one of its CRDTs is present; a map is
 /// present iff one of its fields is. Merge = per field, per kind merge. Mutable; not thread-safe.</summary>
-public sealed class CrdtMap : Crdt<CrdtMap>, IApplies<MapOp>
+public sealed class CrdtMap : CrdtBase<CrdtMap>, IApplies<MapOp>
 {
     private readonly Dictionary<string, CrdtField> _fields;
 

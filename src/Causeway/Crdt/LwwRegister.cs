@@ -3,7 +3,7 @@ namespace Causeway.Crdt;
 /// <summary>A last-writer-wins register: the write (or clear) with the greatest
 /// <see cref="LwwStamp"/> wins. State: (stamp, present flag, value). Merge = max by stamp.
 /// Mutable; not thread-safe.</summary>
-public sealed class LwwRegister<T> : Crdt<LwwRegister<T>>, IApplies<LwwAssign<T>>, IApplies<LwwClear>
+public sealed class LwwRegister<T> : CrdtBase<LwwRegister<T>>, IApplies<LwwAssign<T>>, IApplies<LwwClear>
 {
     private LwwStamp _stamp;
     private bool _present;

@@ -7,7 +7,7 @@ namespace Causeway.Crdt;
 /// raises the base to the totals its writer observed, so increments it had not seen survive.
 /// Value = Σ(P − N) − Σ(baseP − baseN). Merge = pointwise max of both maps.
 /// Mutable; not thread-safe.</summary>
-public sealed class PnCounter : Crdt<PnCounter>, IApplies<CounterIncrement>, IApplies<CounterReset>
+public sealed class PnCounter : CrdtBase<PnCounter>, IApplies<CounterIncrement>, IApplies<CounterReset>
 {
     private readonly ReplicaTotalsTable _totals;
     private readonly ReplicaTotalsTable _base;

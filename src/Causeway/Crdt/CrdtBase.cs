@@ -3,9 +3,9 @@ namespace Causeway.Crdt;
 /// <summary>What the CRDT types share: <see cref="Apply(CrdtOp)"/> hands an op to the typed
 /// <c>Apply</c> overload of its type (the op applies itself: <see cref="IApplies{TOp}"/>), and
 /// <see cref="Merge"/> checks its argument and skips merging a CRDT into itself.</summary>
-public abstract class Crdt<TSelf> : ICrdt<TSelf> where TSelf : Crdt<TSelf>
+public abstract class CrdtBase<TSelf> : ICrdt<TSelf> where TSelf : CrdtBase<TSelf>
 {
-    private protected Crdt() { }
+    private protected CrdtBase() { }
 
     public abstract bool IsPresent { get; }
 
