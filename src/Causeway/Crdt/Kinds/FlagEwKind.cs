@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Causeway.Values;
 
 namespace Causeway.Crdt.Kinds;
 
