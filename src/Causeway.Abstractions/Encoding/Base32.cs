@@ -9,7 +9,7 @@ public static class Base32
 {
     private const string Alphabet = "abcdefghijklmnopqrstuvwxyz234567";
 
-    private static readonly sbyte[] DecodeTable = BuildDecodeTable();
+    private static readonly sbyte[] DecodeTable = ByteText.DecodeTable(Alphabet);
 
     public static int GetEncodedLength(int byteCount) => (int)(((long)byteCount * 8 + 4) / 5);
 
@@ -46,18 +46,9 @@ public static class Base32
     }
 
     /// <exception cref="InvalidInputException">Not canonical lowercase unpadded base32 (code invalid_value).</exception>
-    public static byte[] Decode(ReadOnlySpan<char> text)
-    {
-        string? error = TryDecodeCore(text, out byte[]? bytes);
-        return error is null ? bytes! : throw new InvalidInputException(ErrorCodes.InvalidValue, error);
-    }
+    public static byte[] Decode(ReadOnlySpan<char> text) => ByteText.Decode(text, TryDecodeCore);
 
-    public static bool TryDecode(ReadOnlySpan<char> text, out byte[] bytes)
-    {
-        bool ok = TryDecodeCore(text, out byte[]? decoded) is null;
-        bytes = decoded ?? [];
-        return ok;
-    }
+    public static bool TryDecode(ReadOnlySpan<char> text, out byte[] bytes) => ByteText.TryDecode(text, out bytes, TryDecodeCore);
 
     /// <summary>Null on success, otherwise what is wrong.</summary>
     internal static string? TryDecodeCore(ReadOnlySpan<char> text, out byte[]? bytes)
@@ -71,7 +62,7 @@ public static class Base32
         for (int i = 0; i < text.Length; i++)
         {
             char c = text[i];
-            int v = c < 128 ? DecodeTable[c] : -1;
+            int v = ByteText.Digit(DecodeTable, c);
             if (v < 0)
                 return c == '='
                     ? "Base32 text must not be padded with '='."
@@ -89,13 +80,5 @@ public static class Base32
             return "Base32 text is not canonical (unused bits of the last character are not zero).";
         bytes = result;
         return null;
-    }
-
-    private static sbyte[] BuildDecodeTable()
-    {
-        var table = new sbyte[128];
-        Array.Fill(table, (sbyte)-1);
-        for (int i = 0; i < Alphabet.Length; i++) table[Alphabet[i]] = (sbyte)i;
-        return table;
     }
 }

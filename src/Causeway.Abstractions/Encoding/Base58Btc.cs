@@ -8,7 +8,7 @@ public static class Base58Btc
 {
     private const string Alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
-    private static readonly sbyte[] DecodeTable = BuildDecodeTable();
+    private static readonly sbyte[] DecodeTable = ByteText.DecodeTable(Alphabet);
 
     public static string Encode(ReadOnlySpan<byte> data)
     {
@@ -20,18 +20,7 @@ public static class Base58Btc
         Span<byte> digits = size <= 512 ? stackalloc byte[size] : new byte[size];
         digits.Clear();
         int used = 0;
-        for (int i = zeros; i < data.Length; i++)
-        {
-            int carry = data[i];
-            int j = 0;
-            for (; j < used || carry != 0; j++)
-            {
-                carry += digits[j] * 256;
-                digits[j] = (byte)(carry % 58);
-                carry /= 58;
-            }
-            used = j;
-        }
+        for (int i = zeros; i < data.Length; i++) used = ByteText.MultiplyAdd(digits, used, data[i], 256, 58);
 
         var chars = new char[zeros + used];
         for (int i = 0; i < zeros; i++) chars[i] = '1';
@@ -40,18 +29,9 @@ public static class Base58Btc
     }
 
     /// <exception cref="InvalidInputException">A character outside the alphabet (code invalid_value).</exception>
-    public static byte[] Decode(ReadOnlySpan<char> text)
-    {
-        string? error = TryDecodeCore(text, out byte[]? bytes);
-        return error is null ? bytes! : throw new InvalidInputException(ErrorCodes.InvalidValue, error);
-    }
+    public static byte[] Decode(ReadOnlySpan<char> text) => ByteText.Decode(text, TryDecodeCore);
 
-    public static bool TryDecode(ReadOnlySpan<char> text, out byte[] bytes)
-    {
-        bool ok = TryDecodeCore(text, out byte[]? decoded) is null;
-        bytes = decoded ?? [];
-        return ok;
-    }
+    public static bool TryDecode(ReadOnlySpan<char> text, out byte[] bytes) => ByteText.TryDecode(text, out bytes, TryDecodeCore);
 
     internal static string? TryDecodeCore(ReadOnlySpan<char> text, out byte[]? bytes)
     {
@@ -67,30 +47,15 @@ public static class Base58Btc
         for (int i = ones; i < text.Length; i++)
         {
             char c = text[i];
-            int carry = c < 128 ? DecodeTable[c] : -1;
-            if (carry < 0)
+            int digit = ByteText.Digit(DecodeTable, c);
+            if (digit < 0)
                 return $"Base58btc text has an invalid character '{c}' at position {i}.";
-            int j = 0;
-            for (; j < used || carry != 0; j++)
-            {
-                carry += acc[j] * 58;
-                acc[j] = (byte)carry;
-                carry >>= 8;
-            }
-            used = j;
+            used = ByteText.MultiplyAdd(acc, used, digit, 58, 256);
         }
 
         var result = new byte[ones + used];
         for (int i = 0; i < used; i++) result[ones + i] = acc[used - 1 - i];
         bytes = result;
         return null;
-    }
-
-    private static sbyte[] BuildDecodeTable()
-    {
-        var table = new sbyte[128];
-        Array.Fill(table, (sbyte)-1);
-        for (int i = 0; i < Alphabet.Length; i++) table[Alphabet[i]] = (sbyte)i;
-        return table;
     }
 }

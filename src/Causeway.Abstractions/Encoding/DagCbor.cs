@@ -25,7 +25,7 @@ public static class DagCbor
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(node);
-        WriteNode(writer, node, 0);
+        node.Write(writer, 0);
     }
 
     /// <exception cref="NonCanonicalCborException">Anything but one canonical DAG-CBOR value.</exception>
@@ -92,53 +92,7 @@ public static class DagCbor
         }
     }
 
-    private static void WriteNode(DagCborWriter writer, IpldNode node, int depth)
-    {
-        switch (node)
-        {
-            case IpldNull:
-                writer.WriteNull();
-                break;
-            case IpldBool b:
-                writer.WriteBoolean(b.Value);
-                break;
-            case IpldInteger i:
-                writer.WriteInteger(i.Value);
-                break;
-            case IpldFloat f:
-                writer.WriteDouble(f.Value);
-                break;
-            case IpldString s:
-                writer.WriteText(s.Value);
-                break;
-            case IpldBytes bytes:
-                writer.WriteBytes(bytes.Value.Span);
-                break;
-            case IpldLink link:
-                writer.WriteLink(link.Value);
-                break;
-            case IpldList list:
-                CheckDepth(depth);
-                writer.WriteStartArray(list.Count);
-                foreach (IpldNode item in list.Items) WriteNode(writer, item, depth + 1);
-                writer.WriteEndArray();
-                break;
-            case IpldMap map:
-                CheckDepth(depth);
-                writer.WriteStartMap(map.Count);
-                foreach (var (key, value) in map.Entries)
-                {
-                    writer.WriteText(key);
-                    WriteNode(writer, value, depth + 1);
-                }
-                writer.WriteEndMap();
-                break;
-            default:
-                throw new ArgumentException($"Unknown IPLD node type {node.GetType().Name}.", nameof(node));
-        }
-    }
-
-    private static void CheckDepth(int depth)
+    internal static void CheckDepth(int depth)
     {
         if (depth >= MaxDepth)
             throw new InvalidInputException(ErrorCodes.InvalidValue, $"Lists and maps are nested more than {MaxDepth} levels deep.");

@@ -203,45 +203,15 @@ public sealed class DagCborReader
     }
 
     /// <summary>Enters an array and returns its item count.</summary>
-    public int ReadStartArray()
-    {
-        int start = Expect(DagCborKind.Array);
-        int count = (int)_argument;
-        Enter(start);
-        Push(isMap: false, count);
-        return count;
-    }
+    public int ReadStartArray() => Enter(isMap: false);
 
-    public void ReadEndArray()
-    {
-        if (_depth == 0 || _frames[_depth - 1].IsMap)
-            throw new InvalidOperationException("ReadEndArray called outside an array.");
-        if (_frames[_depth - 1].Remaining != 0)
-            throw new InvalidOperationException($"ReadEndArray called with {_frames[_depth - 1].Remaining} items of the array unread.");
-        _depth--;
-        EndItem(-1);
-    }
+    public void ReadEndArray() => Leave(isMap: false);
 
     /// <summary>Enters a map and returns its entry count; read each key with
     /// <see cref="ReadText"/> (or <see cref="ReadTextUtf8"/>), then its value.</summary>
-    public int ReadStartMap()
-    {
-        int start = Expect(DagCborKind.Map);
-        int count = (int)_argument;
-        Enter(start);
-        Push(isMap: true, count * 2);
-        return count;
-    }
+    public int ReadStartMap() => Enter(isMap: true);
 
-    public void ReadEndMap()
-    {
-        if (_depth == 0 || !_frames[_depth - 1].IsMap)
-            throw new InvalidOperationException("ReadEndMap called outside a map.");
-        if (_frames[_depth - 1].Remaining != 0)
-            throw new InvalidOperationException($"ReadEndMap called with {(_frames[_depth - 1].Remaining + 1) / 2} entries of the map unread.");
-        _depth--;
-        EndItem(-1);
-    }
+    public void ReadEndMap() => Leave(isMap: true);
 
     /// <summary>Skips the next item, checking everything inside it just as reading would.</summary>
     public void SkipValue()
@@ -285,18 +255,33 @@ public sealed class DagCborReader
 
     private ReadOnlySpan<byte> Payload() => _data.Span[_headEnd.._itemEnd];
 
-    private void Enter(int start)
+    /// <summary>Enters an array or a map (whose entries count as two items, key and value) and
+    /// returns its item or entry count.</summary>
+    private int Enter(bool isMap)
     {
+        int start = Expect(isMap ? DagCborKind.Map : DagCborKind.Array);
+        int count = (int)_argument;
         if (_depth >= MaxDepth)
             throw Fail(start, $"containers are nested more than {MaxDepth} levels deep");
-    }
-
-    private void Push(bool isMap, int remaining)
-    {
         if (_depth == _frames.Length) Array.Resize(ref _frames, _frames.Length * 2);
-        _frames[_depth++] = new Frame { IsMap = isMap, Remaining = remaining };
+        _frames[_depth++] = new Frame { IsMap = isMap, Remaining = isMap ? count * 2 : count };
         _offset = _itemEnd;
         _headOffset = -1;
+        return count;
+    }
+
+    /// <summary>Leaves the array or map being read, once all of it is read.</summary>
+    private void Leave(bool isMap)
+    {
+        if (_depth == 0 || _frames[_depth - 1].IsMap != isMap)
+            throw new InvalidOperationException(isMap ? "ReadEndMap called outside a map." : "ReadEndArray called outside an array.");
+        int remaining = _frames[_depth - 1].Remaining;
+        if (remaining != 0)
+            throw new InvalidOperationException(isMap
+                ? $"ReadEndMap called with {(remaining + 1) / 2} entries of the map unread."
+                : $"ReadEndArray called with {remaining} items of the array unread.");
+        _depth--;
+        EndItem(-1);
     }
 
     /// <summary>Bookkeeping after a whole item (start = its offset; -1 for a container, which is

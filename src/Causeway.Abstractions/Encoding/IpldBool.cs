@@ -18,4 +18,6 @@ public sealed class IpldBool : IpldNode
     public override int GetHashCode() => Value ? 0x54525545 : 0x46414C53;
 
     internal override void AppendDiagnostic(StringBuilder builder) => builder.Append(Value ? "true" : "false");
+
+    internal override void Write(DagCborWriter writer, int depth) => writer.WriteBoolean(Value);
 }

@@ -23,4 +23,6 @@ public sealed class IpldBytes : IpldNode
 
     internal override void AppendDiagnostic(StringBuilder builder) =>
         builder.Append("h'").Append(Convert.ToHexStringLower(_value)).Append('\'');
+
+    internal override void Write(DagCborWriter writer, int depth) => writer.WriteBytes(_value);
 }

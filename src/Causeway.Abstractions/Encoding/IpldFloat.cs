@@ -30,4 +30,6 @@ public sealed class IpldFloat : IpldNode
         builder.Append(text);
         if (!text.Contains('.') && !text.Contains('E')) builder.Append(".0");
     }
+
+    internal override void Write(DagCborWriter writer, int depth) => writer.WriteDouble(Value);
 }

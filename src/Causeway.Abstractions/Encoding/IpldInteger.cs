@@ -37,4 +37,6 @@ public sealed class IpldInteger : IpldNode
     public override int GetHashCode() => Value.GetHashCode();
 
     internal override void AppendDiagnostic(StringBuilder builder) => builder.Append(Value.ToString(CultureInfo.InvariantCulture));
+
+    internal override void Write(DagCborWriter writer, int depth) => writer.WriteInteger(Value);
 }

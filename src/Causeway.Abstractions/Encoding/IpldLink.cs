@@ -19,4 +19,6 @@ public sealed class IpldLink : IpldNode
     public override int GetHashCode() => Value.GetHashCode();
 
     internal override void AppendDiagnostic(StringBuilder builder) => builder.Append("42(").Append(Value.ToString()).Append(')');
+
+    internal override void Write(DagCborWriter writer, int depth) => writer.WriteLink(Value);
 }

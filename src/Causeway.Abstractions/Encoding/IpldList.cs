@@ -51,4 +51,12 @@ public sealed class IpldList : IpldNode
         }
         builder.Append(']');
     }
+
+    internal override void Write(DagCborWriter writer, int depth)
+    {
+        DagCbor.CheckDepth(depth);
+        writer.WriteStartArray(_items.Length);
+        foreach (IpldNode item in _items) item.Write(writer, depth + 1);
+        writer.WriteEndArray();
+    }
 }

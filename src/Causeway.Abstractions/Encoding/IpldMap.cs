@@ -79,4 +79,16 @@ public sealed class IpldMap : IpldNode
         }
         builder.Append('}');
     }
+
+    internal override void Write(DagCborWriter writer, int depth)
+    {
+        DagCbor.CheckDepth(depth);
+        writer.WriteStartMap(_entries.Length);
+        foreach (var (key, value) in _entries)
+        {
+            writer.WriteText(key);
+            value.Write(writer, depth + 1);
+        }
+        writer.WriteEndMap();
+    }
 }

@@ -56,6 +56,10 @@ public abstract class IpldNode : IEquatable<IpldNode>
 
     internal abstract void AppendDiagnostic(StringBuilder builder);
 
+    /// <summary>Writes the node as the next value of <paramref name="writer"/>, at nesting
+    /// <paramref name="depth"/> (<see cref="DagCbor.Write"/>).</summary>
+    internal abstract void Write(DagCborWriter writer, int depth);
+
     internal static void AppendQuoted(StringBuilder builder, string text)
     {
         builder.Append('"');

@@ -15,4 +15,6 @@ public sealed class IpldNull : IpldNode
     public override int GetHashCode() => 0x4E554C4C;
 
     internal override void AppendDiagnostic(StringBuilder builder) => builder.Append("null");
+
+    internal override void Write(DagCborWriter writer, int depth) => writer.WriteNull();
 }

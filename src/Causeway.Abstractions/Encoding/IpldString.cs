@@ -26,4 +26,6 @@ public sealed class IpldString : IpldNode
     public override int GetHashCode() => string.GetHashCode(Value, StringComparison.Ordinal);
 
     internal override void AppendDiagnostic(StringBuilder builder) => AppendQuoted(builder, Value);
+
+    internal override void Write(DagCborWriter writer, int depth) => writer.WriteText(Value);
 }

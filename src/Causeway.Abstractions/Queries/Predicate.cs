@@ -19,94 +19,88 @@ public abstract class Predicate
 /// <summary>The operators of <see cref="ComparisonPredicate"/>; their JSON names are eq, ne, lt, lte, gt, gte.</summary>
 public enum ComparisonOperator { Eq, Ne, Lt, Lte, Gt, Gte }
 
-/// <summary><c>{ "path", "eq" | "ne" | "lt" | "lte" | "gt" | "gte": V }</c>.</summary>
-public sealed class ComparisonPredicate : Predicate
+/// <summary>A condition on the one field at <see cref="Path"/>.</summary>
+public abstract class FieldPredicate : Predicate
 {
-    internal ComparisonPredicate(QueryPath path, ComparisonOperator op, Value operand)
+    private protected FieldPredicate(QueryPath path) => Path = path;
+
+    public QueryPath Path { get; }
+    public sealed override int Depth => 1;
+}
+
+/// <summary><c>{ "path", "eq" | "ne" | "lt" | "lte" | "gt" | "gte": V }</c>.</summary>
+public sealed class ComparisonPredicate : FieldPredicate
+{
+    internal ComparisonPredicate(QueryPath path, ComparisonOperator op, Value operand) : base(path)
     {
-        Path = path;
         Operator = op;
         Operand = operand;
     }
 
-    public QueryPath Path { get; }
     public ComparisonOperator Operator { get; }
     public Value Operand { get; }
-    public override int Depth => 1;
     public override string ToString() => $"{Path} {Operator.ToString().ToLowerInvariant()} {Operand}";
 }
 
 /// <summary><c>{ "path", "in": [V..] }</c>: equal to any of the values.</summary>
-public sealed class InPredicate : Predicate
+public sealed class InPredicate : FieldPredicate
 {
-    internal InPredicate(QueryPath path, IReadOnlyList<Value> values)
-    {
-        Path = path;
-        Values = values;
-    }
+    internal InPredicate(QueryPath path, IReadOnlyList<Value> values) : base(path) => Values = values;
 
-    public QueryPath Path { get; }
     public IReadOnlyList<Value> Values { get; }
-    public override int Depth => 1;
     public override string ToString() => $"{Path} in [{string.Join(", ", Values)}]";
 }
 
 /// <summary><c>{ "path", "prefix": "text" }</c>: a string field that starts with the text (ordinal).</summary>
-public sealed class PrefixPredicate : Predicate
+public sealed class PrefixPredicate : FieldPredicate
 {
-    internal PrefixPredicate(QueryPath path, string prefix)
-    {
-        Path = path;
-        Prefix = prefix;
-    }
+    internal PrefixPredicate(QueryPath path, string prefix) : base(path) => Prefix = prefix;
 
-    public QueryPath Path { get; }
     public string Prefix { get; }
-    public override int Depth => 1;
     public override string ToString() => $"{Path} prefix \"{Prefix}\"";
 }
 
 /// <summary><c>{ "path", "exists": true | false }</c>: the field is present (any value, null included) or absent.</summary>
-public sealed class ExistsPredicate : Predicate
+public sealed class ExistsPredicate : FieldPredicate
 {
-    internal ExistsPredicate(QueryPath path, bool exists)
-    {
-        Path = path;
-        Exists = exists;
-    }
+    internal ExistsPredicate(QueryPath path, bool exists) : base(path) => Exists = exists;
 
-    public QueryPath Path { get; }
     public bool Exists { get; }
-    public override int Depth => 1;
     public override string ToString() => $"{Path} exists {(Exists ? "true" : "false")}";
 }
 
-/// <summary><c>{ "and": [P..] }</c>: every operand holds (true when there are none).</summary>
-public sealed class AndPredicate : Predicate
+/// <summary>And or or (<see cref="Word"/>) of <see cref="Operands"/>: one level deeper than the deepest operand.</summary>
+public abstract class JunctionPredicate : Predicate
 {
-    internal AndPredicate(IReadOnlyList<Predicate> operands)
+    private protected JunctionPredicate(IReadOnlyList<Predicate> operands)
     {
         Operands = operands;
         Depth = 1 + (operands.Count == 0 ? 0 : operands.Max(o => o.Depth));
     }
 
     public IReadOnlyList<Predicate> Operands { get; }
-    public override int Depth { get; }
-    public override string ToString() => $"({string.Join(" and ", Operands)})";
+    public sealed override int Depth { get; }
+
+    /// <summary>"and" or "or".</summary>
+    private protected abstract string Word { get; }
+
+    public sealed override string ToString() => $"({string.Join($" {Word} ", Operands)})";
+}
+
+/// <summary><c>{ "and": [P..] }</c>: every operand holds (true when there are none).</summary>
+public sealed class AndPredicate : JunctionPredicate
+{
+    internal AndPredicate(IReadOnlyList<Predicate> operands) : base(operands) { }
+
+    private protected override string Word => "and";
 }
 
 /// <summary><c>{ "or": [P..] }</c>: some operand holds (false when there are none).</summary>
-public sealed class OrPredicate : Predicate
+public sealed class OrPredicate : JunctionPredicate
 {
-    internal OrPredicate(IReadOnlyList<Predicate> operands)
-    {
-        Operands = operands;
-        Depth = 1 + (operands.Count == 0 ? 0 : operands.Max(o => o.Depth));
-    }
+    internal OrPredicate(IReadOnlyList<Predicate> operands) : base(operands) { }
 
-    public IReadOnlyList<Predicate> Operands { get; }
-    public override int Depth { get; }
-    public override string ToString() => $"({string.Join(" or ", Operands)})";
+    private protected override string Word => "or";
 }
 
 /// <summary><c>{ "not": P }</c>: the operand does not hold.</summary>

@@ -12,7 +12,7 @@ namespace Causeway.Crdt;
 /// replica's rights, to which the caller adds the initial slack (−min or max) of the replica that
 /// holds it; a replica only spends rights it holds, which keeps the value within the bounds.
 /// Mutable; not thread-safe.</summary>
-public sealed class BCounter : ICrdt<BCounter>
+public sealed class BCounter : CrdtBase<BCounter>, IApplies<BCounterIncrement>, IApplies<BCounterTransfer>
 {
     private readonly ReplicaTotalsTable _totals;
     private readonly Dictionary<(string From, string To, BoundSide Side), long> _transfers;
@@ -75,7 +75,9 @@ public sealed class BCounter : ICrdt<BCounter>
     public long Value => ReplicaTotalsTable.Clamp(ExactValue);
 
     /// <summary>Whether anything was ever counted or transferred (the state is not bottom).</summary>
-    public bool IsPresent => _totals.Count > 0 || _transfers.Count > 0;
+    public override bool IsPresent => _totals.Count > 0 || _transfers.Count > 0;
+
+    private protected override string Name => "bounded counter";
 
     /// <summary>The movable part of <paramref name="replica"/>'s rights on <paramref name="side"/>,
     /// exactly. Lower = P − N + received − given; Upper = N − P + received − given (received and
@@ -137,28 +139,16 @@ public sealed class BCounter : ICrdt<BCounter>
         _transfers[(op.From, op.To, op.Side)] = Row(op) + op.Amount;
     }
 
-    public void Apply(CrdtOp op)
-    {
-        switch (op)
-        {
-            case BCounterIncrement i: Apply(i); break;
-            case BCounterTransfer t: Apply(t); break;
-            default: throw CrdtErrors.WrongOp("bounded counter", op);
-        }
-    }
-
     /// <summary>Pointwise max of totals and of transfer rows.</summary>
-    public void Merge(BCounter other)
+    private protected override void Join(BCounter other)
     {
-        ArgumentNullException.ThrowIfNull(other);
-        if (ReferenceEquals(other, this)) return;
         _totals.Merge(other._totals);
         foreach (var (key, amount) in other._transfers) MaxInto(key, amount);
     }
 
-    public BCounter Clone() => new(_totals.Clone(), new(_transfers));
+    public override BCounter Clone() => new(_totals.Clone(), new(_transfers));
 
-    public bool Equals(BCounter? other)
+    public override bool Equals(BCounter? other)
     {
         if (other is null || !_totals.SameAs(other._totals) || _transfers.Count != other._transfers.Count) return false;
         foreach (var (key, amount) in _transfers)

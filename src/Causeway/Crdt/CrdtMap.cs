@@ -10,7 +10,7 @@ namespace Causeway.Crdt;
 /// CRDT per kind). Ops address a field by path (<see cref="MapOp"/>); nested maps and the target
 /// CRDT are created on demand. A field is present iff one of its CRDTs is present; a map is
 /// present iff one of its fields is. Merge = per field, per kind merge. Mutable; not thread-safe.</summary>
-public sealed class CrdtMap : ICrdt<CrdtMap>
+public sealed class CrdtMap : CrdtBase<CrdtMap>, IApplies<MapOp>
 {
     private readonly Dictionary<string, CrdtField> _fields;
 
@@ -48,8 +48,21 @@ public sealed class CrdtMap : ICrdt<CrdtMap>
         }
     }
 
+    private protected override string Name => "map";
+
+    /// <summary>How many CRDTs the fields hold together (a field holding several kinds counts each).</summary>
+    internal int SlotCount
+    {
+        get
+        {
+            int count = 0;
+            foreach (var (_, f) in _fields) count += f.KindCount;
+            return count;
+        }
+    }
+
     /// <summary>Whether some field is present.</summary>
-    public bool IsPresent
+    public override bool IsPresent
     {
         get
         {
@@ -114,17 +127,9 @@ public sealed class CrdtMap : ICrdt<CrdtMap>
         else CreateAndApply(map, path, last, op.Inner);
     }
 
-    public void Apply(CrdtOp op)
-    {
-        if (op is MapOp m) Apply(m);
-        else throw CrdtErrors.WrongOp("map", op);
-    }
-
     /// <summary>Per field, per kind merge; fields only <paramref name="other"/> has are copied.</summary>
-    public void Merge(CrdtMap other)
+    private protected override void Join(CrdtMap other)
     {
-        ArgumentNullException.ThrowIfNull(other);
-        if (ReferenceEquals(other, this)) return;
         foreach (var (name, theirs) in other._fields)
         {
             ref var mine = ref CollectionsMarshal.GetValueRefOrAddDefault(_fields, name, out bool exists);
@@ -134,14 +139,14 @@ public sealed class CrdtMap : ICrdt<CrdtMap>
     }
 
     /// <summary>A deep copy.</summary>
-    public CrdtMap Clone()
+    public override CrdtMap Clone()
     {
         var fields = new Dictionary<string, CrdtField>(_fields.Count, StringComparer.Ordinal);
         foreach (var (name, field) in _fields) fields.Add(name, field.Clone());
         return new(fields);
     }
 
-    public bool Equals(CrdtMap? other)
+    public override bool Equals(CrdtMap? other)
     {
         if (other is null || other._fields.Count != _fields.Count) return false;
         foreach (var (name, field) in _fields)

@@ -4,7 +4,7 @@ namespace Causeway.Crdt;
 
 /// <summary>The mutable dot set inside a CRDT state: a small sorted array (usually 0–2 dots),
 /// so applying an op neither allocates nor hashes.</summary>
-internal sealed class DotBag : IEquatable<DotBag>
+internal sealed class DotBag : IDots<DotBag>
 {
     private Dot[] _items;
     private int _count;
@@ -97,6 +97,11 @@ internal sealed class DotBag : IEquatable<DotBag>
     public void AdvanceContext(VersionVector context)
     {
         for (int i = 0; i < _count; i++) context.Advance(_items[i]);
+    }
+
+    public void AddTo(List<Dot> dots)
+    {
+        foreach (var d in Span) dots.Add(d);
     }
 
     public DotSet ToDotSet() => _count == 0 ? DotSet.Empty : DotSet.FromSorted(Span.ToArray());

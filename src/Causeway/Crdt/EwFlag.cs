@@ -6,38 +6,31 @@ namespace Causeway.Crdt;
 /// with a new one; disable removes the observed dots, so a concurrent enable wins. Also the
 /// document existence flag (docs/data-model.md: existence is a flag, not a wipe). State: dots plus the
 /// causal context. Mutable; not thread-safe.</summary>
-public sealed class EwFlag : ICrdt<EwFlag>
+public sealed class EwFlag : CausalCrdt<EwFlag>, IApplies<EwEnable>, IApplies<EwDisable>
 {
     private readonly DotBag _dots;
-    private readonly VersionVector _context;
 
     public EwFlag() : this(new DotBag(), new VersionVector()) { }
 
-    private EwFlag(DotBag dots, VersionVector context)
-    {
-        _dots = dots;
-        _context = context;
-    }
+    private EwFlag(DotBag dots, VersionVector context) : base(context) => _dots = dots;
 
     /// <summary>Rebuilds a state from its parts (for decoding). Every dot must be covered by the context.</summary>
     public static EwFlag FromParts(DotSet dots, VersionVector context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        foreach (var d in dots)
-            if (!context.Contains(d)) throw new ArgumentException($"Dot {d} is not covered by the context.", nameof(context));
+        RequireCovered(dots, context);
         return new(new DotBag(dots), context.Clone());
     }
 
     public DotSet Dots => _dots.ToDotSet();
 
-    /// <summary>The causal context. Read-only by contract: do not mutate.</summary>
-    public VersionVector Context => _context;
-
     /// <summary>Whether the flag is enabled.</summary>
     public bool Value => !_dots.IsEmpty;
 
     /// <summary>Present (non-bottom) iff enabled.</summary>
-    public bool IsPresent => !_dots.IsEmpty;
+    public override bool IsPresent => !_dots.IsEmpty;
+
+    private protected override string Name => "flag_ew";
 
     public EwEnable PrepareEnable(Dot dot) => new(dot, _dots.ToDotSet());
 
@@ -48,37 +41,17 @@ public sealed class EwFlag : ICrdt<EwFlag>
     {
         _dots.RemoveAll(op.Observed);
         _dots.Add(op.Dot);
-        _context.Advance(op.Dot);
-        foreach (var d in op.Observed) _context.Advance(d);
+        Observe(op.Dot);
+        Observe(op.Observed);
     }
 
-    public void Apply(EwDisable op)
-    {
-        _dots.RemoveAll(op.Observed);
-        foreach (var d in op.Observed) _context.Advance(d);
-    }
+    public void Apply(EwDisable op) => Remove(_dots, op.Observed);
 
-    public void Apply(CrdtOp op)
-    {
-        switch (op)
-        {
-            case EwEnable e: Apply(e); break;
-            case EwDisable d: Apply(d); break;
-            default: throw CrdtErrors.WrongOp("flag_ew", op);
-        }
-    }
+    private protected override void JoinDots(EwFlag other) => _dots.CausalMerge(other._dots, Context, other.Context);
 
-    public void Merge(EwFlag other)
-    {
-        ArgumentNullException.ThrowIfNull(other);
-        if (ReferenceEquals(other, this)) return;
-        _dots.CausalMerge(other._dots, _context, other._context);
-        _context.Merge(other._context);
-    }
+    public override EwFlag Clone() => new(_dots.Clone(), Context.Clone());
 
-    public EwFlag Clone() => new(_dots.Clone(), _context.Clone());
+    private protected override bool SameDots(EwFlag other) => _dots.Equals(other._dots);
 
-    public bool Equals(EwFlag? other) => other is not null && _dots.Equals(other._dots) && _context.Equals(other._context);
-
-    public override string ToString() => $"{Value} {Dots} ctx {_context}";
+    public override string ToString() => $"{Value} {Dots} ctx {Context}";
 }

@@ -3,7 +3,7 @@ namespace Causeway.Crdt;
 /// <summary>A last-writer-wins register: the write (or clear) with the greatest
 /// <see cref="LwwStamp"/> wins. State: (stamp, present flag, value). Merge = max by stamp.
 /// Mutable; not thread-safe.</summary>
-public sealed class LwwRegister<T> : ICrdt<LwwRegister<T>>
+public sealed class LwwRegister<T> : CrdtBase<LwwRegister<T>>, IApplies<LwwAssign<T>>, IApplies<LwwClear>
 {
     private LwwStamp _stamp;
     private bool _present;
@@ -20,7 +20,7 @@ public sealed class LwwRegister<T> : ICrdt<LwwRegister<T>>
     public LwwStamp Stamp => _stamp;
 
     /// <summary>Whether the winning write assigned a value (false when empty or cleared).</summary>
-    public bool IsPresent => _present;
+    public override bool IsPresent => _present;
 
     /// <summary>The value when present, else default.</summary>
     public T? Value => _value;
@@ -28,55 +28,22 @@ public sealed class LwwRegister<T> : ICrdt<LwwRegister<T>>
     /// <summary>Whether any write or clear has been applied.</summary>
     public bool IsWritten => _stamp.Replica is not null;
 
+    private protected override string Name => "lww register";
+
     public LwwAssign<T> PrepareAssign(LwwStamp stamp, T value) => new(stamp, value);
 
     public LwwClear PrepareClear(LwwStamp stamp) => new(stamp);
 
-    public void Apply(LwwAssign<T> op)
-    {
-        if (Wins(op.Stamp, true, op.Value))
-        {
-            _stamp = op.Stamp;
-            _present = true;
-            _value = op.Value;
-        }
-    }
+    public void Apply(LwwAssign<T> op) => Write(op.Stamp, true, op.Value);
 
-    public void Apply(LwwClear op)
-    {
-        if (Wins(op.Stamp, false, default))
-        {
-            _stamp = op.Stamp;
-            _present = false;
-            _value = default;
-        }
-    }
+    public void Apply(LwwClear op) => Write(op.Stamp, false, default);
 
-    public void Apply(CrdtOp op)
-    {
-        switch (op)
-        {
-            case LwwAssign<T> a: Apply(a); break;
-            case LwwClear c: Apply(c); break;
-            default: throw CrdtErrors.WrongOp("lww register", op);
-        }
-    }
+    /// <summary>Max by stamp.</summary>
+    private protected override void Join(LwwRegister<T> other) => Write(other._stamp, other._present, other._value);
 
-    /// <summary>Joins <paramref name="other"/> into this (max by stamp).</summary>
-    public void Merge(LwwRegister<T> other)
-    {
-        ArgumentNullException.ThrowIfNull(other);
-        if (Wins(other._stamp, other._present, other._value))
-        {
-            _stamp = other._stamp;
-            _present = other._present;
-            _value = other._value;
-        }
-    }
+    public override LwwRegister<T> Clone() => new() { _stamp = _stamp, _present = _present, _value = _value };
 
-    public LwwRegister<T> Clone() => new() { _stamp = _stamp, _present = _present, _value = _value };
-
-    public bool Equals(LwwRegister<T>? other) =>
+    public override bool Equals(LwwRegister<T>? other) =>
         other is not null && _stamp == other._stamp && _present == other._present
         && EqualityComparer<T>.Default.Equals(_value, other._value);
 
@@ -91,5 +58,14 @@ public sealed class LwwRegister<T> : ICrdt<LwwRegister<T>>
         if (c != 0) return c > 0;
         if (present != _present) return present;
         return present && Comparer<T>.Default.Compare(value, _value) > 0;
+    }
+
+    /// <summary>Takes the write if it <see cref="Wins"/>.</summary>
+    private void Write(LwwStamp stamp, bool present, T? value)
+    {
+        if (!Wins(stamp, present, value)) return;
+        _stamp = stamp;
+        _present = present;
+        _value = value;
     }
 }

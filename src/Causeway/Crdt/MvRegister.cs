@@ -7,19 +7,14 @@ namespace Causeway.Crdt;
 /// concurrent assignments all survive until a later one overwrites them. State: (dot, value)
 /// entries sorted by dot, plus the causal context (every dot applied or merged in).
 /// Mutable; not thread-safe.</summary>
-public sealed class MvRegister<T> : ICrdt<MvRegister<T>>
+public sealed class MvRegister<T> : CausalCrdt<MvRegister<T>>, IApplies<MvAssign<T>>, IApplies<MvClear>
 {
     private readonly List<KeyValuePair<Dot, T>> _entries;
-    private readonly VersionVector _context;
     private ReadOnlyCollection<KeyValuePair<Dot, T>>? _entriesView;
 
     public MvRegister() : this([], new VersionVector()) { }
 
-    private MvRegister(List<KeyValuePair<Dot, T>> entries, VersionVector context)
-    {
-        _entries = entries;
-        _context = context;
-    }
+    private MvRegister(List<KeyValuePair<Dot, T>> entries, VersionVector context) : base(context) => _entries = entries;
 
     /// <summary>Rebuilds a state from its parts (for decoding). Every entry's dot must be covered by the context.</summary>
     public static MvRegister<T> FromParts(IEnumerable<KeyValuePair<Dot, T>> entries, VersionVector context)
@@ -39,9 +34,6 @@ public sealed class MvRegister<T> : ICrdt<MvRegister<T>>
     /// <summary>The (dot, value) entries sorted by dot.</summary>
     public IReadOnlyList<KeyValuePair<Dot, T>> Entries => _entriesView ??= _entries.AsReadOnly();
 
-    /// <summary>The causal context. Read-only by contract: do not mutate.</summary>
-    public VersionVector Context => _context;
-
     /// <summary>The current values, ordered by their dots.</summary>
     public IReadOnlyList<T> Values
     {
@@ -54,7 +46,9 @@ public sealed class MvRegister<T> : ICrdt<MvRegister<T>>
     }
 
     /// <summary>Whether the register holds any value.</summary>
-    public bool IsPresent => _entries.Count > 0;
+    public override bool IsPresent => _entries.Count > 0;
+
+    private protected override string Name => "mvreg";
 
     public MvAssign<T> PrepareAssign(Dot dot, T value) => new(dot, value, ObservedDots());
 
@@ -64,26 +58,14 @@ public sealed class MvRegister<T> : ICrdt<MvRegister<T>>
     {
         RemoveObserved(op.Observed);
         Put(op.Dot, op.Value);
-        _context.Advance(op.Dot);
+        Observe(op.Dot);
     }
 
     public void Apply(MvClear op) => RemoveObserved(op.Observed);
 
-    public void Apply(CrdtOp op)
-    {
-        switch (op)
-        {
-            case MvAssign<T> a: Apply(a); break;
-            case MvClear c: Apply(c); break;
-            default: throw CrdtErrors.WrongOp("mvreg", op);
-        }
-    }
-
     /// <summary>Causal merge: keep an entry both hold, or one holds whose dot the other's context has not seen.</summary>
-    public void Merge(MvRegister<T> other)
+    private protected override void JoinDots(MvRegister<T> other)
     {
-        ArgumentNullException.ThrowIfNull(other);
-        if (ReferenceEquals(other, this)) return;
         var merged = new List<KeyValuePair<Dot, T>>(Math.Max(_entries.Count, other._entries.Count));
         int i = 0, j = 0;
         while (i < _entries.Count || j < other._entries.Count)
@@ -92,32 +74,31 @@ public sealed class MvRegister<T> : ICrdt<MvRegister<T>>
             if (c == 0) { merged.Add(_entries[i]); i++; j++; }
             else if (c < 0)
             {
-                if (!other._context.Contains(_entries[i].Key)) merged.Add(_entries[i]);
+                if (!other.Context.Contains(_entries[i].Key)) merged.Add(_entries[i]);
                 i++;
             }
             else
             {
-                if (!_context.Contains(other._entries[j].Key)) merged.Add(other._entries[j]);
+                if (!Context.Contains(other._entries[j].Key)) merged.Add(other._entries[j]);
                 j++;
             }
         }
         _entries.Clear();
         _entries.AddRange(merged);
-        _context.Merge(other._context);
     }
 
-    public MvRegister<T> Clone() => new(new List<KeyValuePair<Dot, T>>(_entries), _context.Clone());
+    public override MvRegister<T> Clone() => new(new List<KeyValuePair<Dot, T>>(_entries), Context.Clone());
 
-    public bool Equals(MvRegister<T>? other)
+    private protected override bool SameDots(MvRegister<T> other)
     {
-        if (other is null || other._entries.Count != _entries.Count || !_context.Equals(other._context)) return false;
+        if (other._entries.Count != _entries.Count) return false;
         var cmp = EqualityComparer<T>.Default;
         for (int i = 0; i < _entries.Count; i++)
             if (_entries[i].Key != other._entries[i].Key || !cmp.Equals(_entries[i].Value, other._entries[i].Value)) return false;
         return true;
     }
 
-    public override string ToString() => "[" + string.Join(", ", _entries.Select(e => $"{e.Key}={e.Value}")) + "] ctx " + _context;
+    public override string ToString() => "[" + string.Join(", ", _entries.Select(e => $"{e.Key}={e.Value}")) + "] ctx " + Context;
 
     private DotSet ObservedDots()
     {
@@ -134,7 +115,7 @@ public sealed class MvRegister<T> : ICrdt<MvRegister<T>>
         for (int i = 0; i < _entries.Count; i++)
             if (!observed.Contains(_entries[i].Key)) _entries[n++] = _entries[i];
         if (n != _entries.Count) _entries.RemoveRange(n, _entries.Count - n);
-        foreach (var d in observed) _context.Advance(d);
+        Observe(observed);
     }
 
     // Ops of one commit share its dot: a later assignment in the same commit replaces the value.

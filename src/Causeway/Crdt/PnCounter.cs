@@ -7,7 +7,7 @@ namespace Causeway.Crdt;
 /// raises the base to the totals its writer observed, so increments it had not seen survive.
 /// Value = Σ(P − N) − Σ(baseP − baseN). Merge = pointwise max of both maps.
 /// Mutable; not thread-safe.</summary>
-public sealed class PnCounter : ICrdt<PnCounter>
+public sealed class PnCounter : CrdtBase<PnCounter>, IApplies<CounterIncrement>, IApplies<CounterReset>
 {
     private readonly ReplicaTotalsTable _totals;
     private readonly ReplicaTotalsTable _base;
@@ -45,7 +45,9 @@ public sealed class PnCounter : ICrdt<PnCounter>
 
     /// <summary>Whether some replica's totals exceed its reset base (false when never
     /// incremented or everything was reset).</summary>
-    public bool IsPresent => _totals.AnyAbove(_base);
+    public override bool IsPresent => _totals.AnyAbove(_base);
+
+    private protected override string Name => "counter";
 
     /// <summary>An increment by <paramref name="by"/> (negative = decrement) from
     /// <paramref name="replica"/> (the writer's replica). Throws <see cref="InvalidInputException"/>
@@ -67,28 +69,16 @@ public sealed class PnCounter : ICrdt<PnCounter>
         foreach (var t in op.Observed.AsSpan()) _base.MaxInto(t);
     }
 
-    public void Apply(CrdtOp op)
-    {
-        switch (op)
-        {
-            case CounterIncrement i: Apply(i); break;
-            case CounterReset r: Apply(r); break;
-            default: throw CrdtErrors.WrongOp("counter", op);
-        }
-    }
-
     /// <summary>Pointwise max of totals and of reset bases.</summary>
-    public void Merge(PnCounter other)
+    private protected override void Join(PnCounter other)
     {
-        ArgumentNullException.ThrowIfNull(other);
-        if (ReferenceEquals(other, this)) return;
         _totals.Merge(other._totals);
         _base.Merge(other._base);
     }
 
-    public PnCounter Clone() => new(_totals.Clone(), _base.Clone());
+    public override PnCounter Clone() => new(_totals.Clone(), _base.Clone());
 
-    public bool Equals(PnCounter? other) =>
+    public override bool Equals(PnCounter? other) =>
         other is not null && _totals.SameAs(other._totals) && _base.SameAs(other._base);
 
     public override string ToString() => $"{ExactValue} (totals {string.Join(", ", Totals)}; base {string.Join(", ", ResetBase)})";

@@ -23,8 +23,7 @@ internal static class SequenceRules
         for (int i = 0; i < staged.Entries.Count; i++)
         {
             var entry = staged.Entries[i];
-            if (entry.Collection == SystemCollections.Sequences && entry.Intents.Any(x => x is DocumentIntent.AllocateBlock) && me != (schema.Home ?? me))
-                throw new ReservationUnavailableException($"Only the home replica {schema.Home} hands out blocks of {entry.Id}.");
+            if (entry.Collection == SystemCollections.Sequences) HomeOnly.Check<DocumentIntent.AllocateBlock>(entry, me, schema.Home, $"blocks of {entry.Id}");
             if (schema.For(entry.Collection) is not { Id: IdGeneration.Sequence } || entry.Existed || !entry.State.Exists) continue;
             bool generated = entry.Intents.Any(x => x is DocumentIntent.Create);
             if (!generated || !long.TryParse(entry.Id, NumberStyles.None, CultureInfo.InvariantCulture, out long number))

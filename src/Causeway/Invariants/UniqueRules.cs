@@ -28,8 +28,7 @@ internal static class UniqueRules
             if (entry.Collection == SystemCollections.Reservations)
             {
                 foreach (var handOver in entry.Intents.OfType<DocumentIntent.HandOver>()) CheckHandOver(staged, entry, handOver, me, home);
-                if (entry.Intents.Any(x => x is DocumentIntent.HandOutRange) && me != home)
-                    throw new ReservationUnavailableException($"Only the home replica {home} hands out ranges of unique values.");
+                HomeOnly.Check<DocumentIntent.HandOutRange>(entry, me, home, "ranges of unique values");
                 continue;
             }
             if (!entry.State.Exists || schema.For(entry.Collection) is not { Unique.Count: > 0 } rules) continue;

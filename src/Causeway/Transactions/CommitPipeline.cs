@@ -59,9 +59,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
     public async Task<WriteResult> CommitAsync(DatabaseRuntime db, IReadOnlyList<DocumentWrites> writes, CancellationToken cancellation = default)
     {
         if (writes.Count == 0) throw new InvalidInputException(ErrorCodes.InvalidOp, "A transaction with no operations makes no commit.");
-        var request = new CommitRequest(db, writes);
-        if (!TryLeadInline(request)) await EnqueueAsync(request, cancellation).ConfigureAwait(false);
-        return await request.Completion.Task.ConfigureAwait(false);
+        return await SubmitAsync(new CommitRequest(db, writes), cancellation).ConfigureAwait(false);
     }
 
     /// <summary>Applies commits made elsewhere (an import, later a sync session), in the order given,
@@ -69,17 +67,20 @@ internal sealed class CommitPipeline : IAsyncDisposable
     /// are skipped. All of them apply, or (on the first one that fails a check) none.</summary>
     public async Task<ImportResult> ApplyAsync(DatabaseRuntime db, IReadOnlyList<RemoteCommit> commits, CancellationToken cancellation = default)
     {
-        var request = new RemoteRequest(db, commits);
-        if (!TryLeadInline(request)) await EnqueueAsync(request, cancellation).ConfigureAwait(false);
-        return await request.Completion.Task.ConfigureAwait(false);
+        return await SubmitAsync(new RemoteRequest(db, commits), cancellation).ConfigureAwait(false);
     }
 
     /// <summary>Runs a change to the catalog (create or drop a database) in order with commits.</summary>
     public async Task RunCatalogAsync(Func<CatalogStage, Action> stage, CancellationToken cancellation = default)
     {
-        var request = new CatalogRequest(stage);
+        await SubmitAsync(new CatalogRequest(stage), cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>Leads the pipeline with <paramref name="request"/> if it is idle, or queues it; completes with its result.</summary>
+    private async Task<TResult> SubmitAsync<TResult>(PipelineRequest<TResult> request, CancellationToken cancellation)
+    {
         if (!TryLeadInline(request)) await EnqueueAsync(request, cancellation).ConfigureAwait(false);
-        await request.Completion.Task.ConfigureAwait(false);
+        return await request.Completion.Task.ConfigureAwait(false);
     }
 
     private bool TryLeadInline(PipelineRequest request)
@@ -434,31 +435,31 @@ internal sealed class CommitPipeline : IAsyncDisposable
         public abstract void Succeed();
     }
 
-    private sealed class CommitRequest(DatabaseRuntime database, IReadOnlyList<DocumentWrites> writes) : PipelineRequest
+    /// <summary>A request whose caller awaits <see cref="Completion"/>: the <see cref="Result"/>
+    /// its stage set, once the group is durable, or the error.</summary>
+    private abstract class PipelineRequest<TResult> : PipelineRequest
+    {
+        public TResult? Result { get; set; }
+        public TaskCompletionSource<TResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public override void Fail(Exception error) => Completion.TrySetException(error);
+        public override void Succeed() => Completion.TrySetResult(Result!);
+    }
+
+    private sealed class CommitRequest(DatabaseRuntime database, IReadOnlyList<DocumentWrites> writes) : PipelineRequest<WriteResult>
     {
         public DatabaseRuntime Database { get; } = database;
         public IReadOnlyList<DocumentWrites> Writes { get; } = writes;
-        public WriteResult? Result { get; set; }
-        public TaskCompletionSource<WriteResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public override void Fail(Exception error) => Completion.TrySetException(error);
-        public override void Succeed() => Completion.TrySetResult(Result!);
     }
 
-    private sealed class RemoteRequest(DatabaseRuntime database, IReadOnlyList<RemoteCommit> commits) : PipelineRequest
+    private sealed class RemoteRequest(DatabaseRuntime database, IReadOnlyList<RemoteCommit> commits) : PipelineRequest<ImportResult>
     {
         public DatabaseRuntime Database { get; } = database;
         public IReadOnlyList<RemoteCommit> Commits { get; } = commits;
-        public ImportResult? Result { get; set; }
-        public TaskCompletionSource<ImportResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public override void Fail(Exception error) => Completion.TrySetException(error);
-        public override void Succeed() => Completion.TrySetResult(Result!);
     }
 
-    private sealed class CatalogRequest(Func<CatalogStage, Action> stage) : PipelineRequest
+    /// <summary>A catalog change; it has no result (<see cref="RunCatalogAsync"/> awaits its completion only).</summary>
+    private sealed class CatalogRequest(Func<CatalogStage, Action> stage) : PipelineRequest<bool>
     {
         public Func<CatalogStage, Action> Stage { get; } = stage;
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        public override void Fail(Exception error) => Completion.TrySetException(error);
-        public override void Succeed() => Completion.TrySetResult();
     }
 }

@@ -189,15 +189,7 @@ internal sealed record DatabaseRecord(long Position, long Commits, long Document
         writer.WriteStartArray(Heads.Count);
         foreach (var head in Heads) writer.WriteLink(head);
         writer.WriteEndArray();
-        writer.WriteStartArray(Clock.Count);
-        foreach (var (origin, seq) in Clock)
-        {
-            writer.WriteStartArray(2);
-            writer.WriteText(origin);
-            writer.WriteInt64(seq);
-            writer.WriteEndArray();
-        }
-        writer.WriteEndArray();
+        VersionVectorCbor.Write(writer, Clock);
         if (!Holds.IsEverything) Holds.Write(writer);
         writer.WriteEndArray();
         return writer.Encode();
@@ -225,6 +217,25 @@ internal sealed record DatabaseRecord(long Position, long Commits, long Document
         r.ReadEndArray();
         return new DatabaseRecord(position, commits, documents, last, heads, clock, holds);
     });
+}
+
+/// <summary>A version vector as DAG-CBOR, in a stored <see cref="DatabaseRecord"/> and in sync
+/// frames alike: [[replica, seq]…], in replica order (ordinal, the order a
+/// <see cref="VersionVector"/> keeps). The bytes of both are pinned.</summary>
+internal static class VersionVectorCbor
+{
+    public static void Write(DagCborWriter writer, VersionVector clock)
+    {
+        writer.WriteStartArray(clock.Count);
+        foreach (var (replica, seq) in clock)
+        {
+            writer.WriteStartArray(2);
+            writer.WriteText(replica);
+            writer.WriteInt64(seq);
+            writer.WriteEndArray();
+        }
+        writer.WriteEndArray();
+    }
 }
 
 internal static class Stored

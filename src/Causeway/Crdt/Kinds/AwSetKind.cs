@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Causeway.Documents;
 using Causeway.Values;
 
 namespace Causeway.Crdt.Kinds;
@@ -10,7 +9,7 @@ internal sealed class AwSetKind : SetKind<AwSet<Value>>
 {
     public static readonly AwSetKind Instance = new();
 
-    private AwSetKind() : base(FieldKind.AwSet,
+    private AwSetKind() : base(FieldKind.AwSet, 2,
     [
         EffectForm.Of<AwAdd<Value>>("aw+", 2, r => new(r.Value(), r.Dot, r.Dots()),
             (w, op) => { EffectWriter.Expect(op.Dot == w.Dot, "awset dot"); w.Start(); w.Value(op.Element); w.Dots(op.Observed); },
@@ -28,19 +27,12 @@ internal sealed class AwSetKind : SetKind<AwSet<Value>>
     /// <summary>[[[element, dots]…], context].</summary>
     protected override void Write(StateWriter w, AwSet<Value> set)
     {
-        w.Start(2);
         w.Entries(set.Entries, 2, static (w, e) => { w.Value(e.Key); w.Dots(e.Value); });
         w.Vector(set.Context);
-        w.End();
     }
 
-    public override AwSet<Value> Read(StateReader r)
-    {
-        r.Cbor.ReadStartArray();
-        var set = AwSet<Value>.FromParts(r.Entries(static r => KeyValuePair.Create(r.Value(), r.Dots())), r.Vector());
-        r.Cbor.ReadEndArray();
-        return set;
-    }
+    protected override AwSet<Value> Read(StateReader r, int items) =>
+        AwSet<Value>.FromParts(r.Entries(static r => KeyValuePair.Create(r.Value(), r.Dots())), r.Vector());
 
     protected override MapOp PrepareAdd(IFieldEditor e, ImmutableArray<string> path, Value element) => e.Fields.PrepareAwAdd(path, element, e.Dot);
 

@@ -3,7 +3,6 @@ using Causeway.Documents;
 using Causeway.Errors;
 using Causeway.Schemas;
 using Causeway.Values;
-using ValueType = Causeway.Schemas.ValueType;
 
 namespace Causeway.Crdt.Kinds;
 
@@ -11,11 +10,11 @@ namespace Causeway.Crdt.Kinds;
 /// replica spends only the rights it holds. Effects: <c>binc</c>, <c>bxfer</c> (both by the
 /// commit's origin). It has no reset: a reset would move the value without any replica spending
 /// rights, so a declared bcounter cannot be unset.</summary>
-internal sealed class BCounterKind : FieldKindDefinition<BCounter>
+internal sealed class BCounterKind : CountingKind<BCounter>
 {
     public static readonly BCounterKind Instance = new();
 
-    private BCounterKind() : base(FieldKind.BCounter,
+    private BCounterKind() : base(FieldKind.BCounter, 2,
     [
         EffectForm.Of<BCounterIncrement>("binc", 1, ReadIncrement,
             (w, op) => { EffectWriter.Expect(op.Replica == w.Origin, "bcounter replica"); w.Start(); w.Int(op.By); },
@@ -28,32 +27,25 @@ internal sealed class BCounterKind : FieldKindDefinition<BCounter>
                 new("amount", Value.Int(op.Amount))]))),
     ]) { }
 
-    protected override Value? ToValue(BCounter counter) => Value.Int(counter.Value);
+    protected override Int128 ExactValue(BCounter counter) => counter.ExactValue;
+
+    protected override MapOp PrepareIncrement(IFieldEditor e, ImmutableArray<string> path, long by) => e.Fields.PrepareBCounterIncrement(path, e.Origin, by);
 
     /// <summary>[totals, [[from, to, side, amount]…]]; the rows come sorted by from, to, side.</summary>
     protected override void Write(StateWriter w, BCounter counter)
     {
-        w.Start(2);
         w.Totals(counter.Totals);
         w.Entries(counter.Transfers, 4, static (w, t) => { w.Replica(t.From); w.Replica(t.To); w.Int((long)t.Side); w.Int(t.Amount); });
-        w.End();
     }
 
-    public override BCounter Read(StateReader r)
+    protected override BCounter Read(StateReader r, int items) => BCounter.FromParts(r.Totals(), r.Entries(static r =>
     {
-        r.Cbor.ReadStartArray();
-        var totals = r.Totals();
-        var transfers = r.Entries(static r =>
-        {
-            string from = r.Replica(), to = r.Replica();
-            long side = r.Cbor.ReadInt64();
-            // Checked before the cast: a byte enum would wrap 256 to Lower.
-            if (side is not ((long)BoundSide.Lower or (long)BoundSide.Upper)) throw new CorruptDataException("A stored bcounter transfer has an unknown side.");
-            return new RightsTransfer(from, to, (BoundSide)side, r.Cbor.ReadInt64());
-        });
-        r.Cbor.ReadEndArray();
-        return BCounter.FromParts(totals, transfers);
-    }
+        string from = r.Replica(), to = r.Replica();
+        long side = r.Cbor.ReadInt64();
+        // Checked before the cast: a byte enum would wrap 256 to Lower.
+        if (side is not ((long)BoundSide.Lower or (long)BoundSide.Upper)) throw new CorruptDataException("A stored bcounter transfer has an unknown side.");
+        return new RightsTransfer(from, to, (BoundSide)side, r.Cbor.ReadInt64());
+    }));
 
     private static BCounterIncrement ReadIncrement(EffectReader r)
     {
@@ -73,30 +65,19 @@ internal sealed class BCounterKind : FieldKindDefinition<BCounter>
         return new(r.Origin, to, (BoundSide)side, amount);
     }
 
-    public override bool Takes(FieldOpKind op) => op == FieldOpKind.Increment;
-
     /// <summary>Rights are the caller's to check (the commit pipeline's bound rules).</summary>
     public override void Patch(IFieldEditor e, ImmutableArray<string> path, FieldOp op)
     {
-        if (op.By != 0) e.Emit(e.Fields.PrepareBCounterIncrement(path, e.Origin, op.By)); // throws on overflow
+        if (op.By != 0) e.Emit(PrepareIncrement(e, path, op.By)); // throws on overflow
     }
 
     public override string? UnsetRefusal => "a bounded counter's rights cannot be reset";
-
-    /// <summary>A number moves the counter by the difference.</summary>
-    public override bool AssignDeclared(IFieldEditor e, ImmutableArray<string> path, Value value)
-    {
-        long by = CounterKind.Difference(this, path, value, e.Fields.FieldAt(path)?.BCounter?.ExactValue ?? 0);
-        if (by != 0) e.Emit(e.Fields.PrepareBCounterIncrement(path, e.Origin, by));
-        return true;
-    }
 
     public override string? Refusal(FieldRule rule, string where)
     {
         if (rule.Min is null && rule.Max is null) return $"{where} is a bcounter without 'min' or 'max': use a counter, or give the bound it keeps.";
         if (rule.Min > rule.Max) return $"{where} has min {rule.Min} above max {rule.Max}: no value satisfies it.";
         if (rule.Min > 0 || rule.Max < 0) return $"{where}: a bcounter starts at 0, which its bounds [{rule.Min?.ToString() ?? "-∞"}, {rule.Max?.ToString() ?? "∞"}] exclude.";
-        if (rule.Type is not (null or ValueType.Integer or ValueType.Number)) return $"{where} is a bcounter: its values are integers, not {TypeName(rule)}.";
-        return null;
+        return base.Refusal(rule, where);
     }
 }

@@ -136,10 +136,14 @@ internal abstract class FieldKindDefinition
 }
 
 /// <summary>A field kind whose CRDT is <typeparamref name="T"/>: the slot operations come from
-/// <see cref="ICrdt{TSelf}"/>; a kind writes the typed rest.</summary>
+/// <see cref="ICrdt{TSelf}"/>; a kind writes the typed rest. Its stored state is one array, of
+/// <c>stateItems</c> items (<see cref="StateItems"/>) that the kind writes and reads.</summary>
 internal abstract class FieldKindDefinition<T> : FieldKindDefinition where T : class, ICrdt<T>, new()
 {
-    private protected FieldKindDefinition(FieldKind kind, EffectForm[] effects) : base(kind, effects) { }
+    private readonly int _stateItems;
+
+    private protected FieldKindDefinition(FieldKind kind, int stateItems, EffectForm[] effects) : base(kind, effects) =>
+        _stateItems = stateItems;
 
     public sealed override object Create() => new T();
     public sealed override bool IsPresent(object crdt) => ((T)crdt).IsPresent;
@@ -149,9 +153,25 @@ internal abstract class FieldKindDefinition<T> : FieldKindDefinition where T : c
     public sealed override bool StateEquals(object a, object b) => ((T)a).Equals((T)b);
     public sealed override Value? ToValue(object crdt) => ToValue((T)crdt);
     public sealed override void PrepareUnset(object crdt, ImmutableArray<string> path, LwwStamp stamp, List<MapOp> ops) => PrepareUnset((T)crdt, path, stamp, ops);
-    public sealed override void WriteState(StateWriter w, object crdt) => Write(w, (T)crdt);
     public sealed override object ReadState(StateReader r) => Read(r);
     public sealed override IEnumerable<Value> TypedValues(object crdt) => TypedValues((T)crdt);
+
+    public sealed override void WriteState(StateWriter w, object crdt)
+    {
+        var state = (T)crdt;
+        w.Start(StateItems(state));
+        Write(w, state);
+        w.End();
+    }
+
+    /// <summary>Reads the state <see cref="WriteState"/> wrote.</summary>
+    public T Read(StateReader r)
+    {
+        int items = r.Cbor.ReadStartArray();
+        var state = Read(r, items);
+        r.Cbor.ReadEndArray();
+        return state;
+    }
 
     protected abstract Value? ToValue(T crdt);
 
@@ -164,10 +184,15 @@ internal abstract class FieldKindDefinition<T> : FieldKindDefinition where T : c
     /// <summary>The op that unsets the CRDT (its clear or reset of everything observed), or null
     /// when it holds nothing to unset.</summary>
     protected virtual CrdtOp? Unset(T crdt, LwwStamp stamp) => null;
+
+    /// <summary>How many items the state's array has: the kind's <c>stateItems</c>, unless it varies.</summary>
+    protected virtual int StateItems(T crdt) => _stateItems;
+
+    /// <summary>Writes the items of the state's array.</summary>
     protected abstract void Write(StateWriter w, T crdt);
 
-    /// <summary>Reads the state <see cref="Write"/> wrote.</summary>
-    public abstract T Read(StateReader r);
+    /// <summary>Reads the <paramref name="items"/> items <see cref="Write"/> wrote.</summary>
+    protected abstract T Read(StateReader r, int items);
 
     protected virtual IEnumerable<Value> TypedValues(T crdt) => [];
 }

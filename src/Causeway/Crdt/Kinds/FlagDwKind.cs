@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Causeway.Values;
 
 namespace Causeway.Crdt.Kinds;
 
@@ -9,7 +8,7 @@ internal sealed class FlagDwKind : FlagKind<DwFlag>
 {
     public static readonly FlagDwKind Instance = new();
 
-    private FlagDwKind() : base(FieldKind.FlagDw,
+    private FlagDwKind() : base(FieldKind.FlagDw, 3,
     [
         EffectForm.Of<DwEnable>("dw+", 2, r => new(r.Dot, r.Dots(), r.Dots()),
             (w, op) => { EffectWriter.Expect(op.Dot == w.Dot, "flag dot"); w.Start(); w.Dots(op.ObservedEnables); w.Dots(op.ObservedDisables); },
@@ -28,22 +27,12 @@ internal sealed class FlagDwKind : FlagKind<DwFlag>
     /// <summary>[enables, disables, context].</summary>
     protected override void Write(StateWriter w, DwFlag flag)
     {
-        w.Start(3);
         w.Dots(flag.Enables);
         w.Dots(flag.Disables);
         w.Vector(flag.Context);
-        w.End();
     }
 
-    public override DwFlag Read(StateReader r)
-    {
-        r.Cbor.ReadStartArray();
-        var enables = r.Dots();
-        var disables = r.Dots();
-        var flag = DwFlag.FromParts(enables, disables, r.Vector());
-        r.Cbor.ReadEndArray();
-        return flag;
-    }
+    protected override DwFlag Read(StateReader r, int items) => DwFlag.FromParts(r.Dots(), r.Dots(), r.Vector());
 
     protected override MapOp PrepareEnable(IFieldEditor e, ImmutableArray<string> path) => e.Fields.PrepareDwEnable(path, e.Dot);
 

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Causeway.Values;
 
 namespace Causeway.Crdt.Kinds;
 
@@ -9,7 +8,7 @@ internal sealed class FlagEwKind : FlagKind<EwFlag>
 {
     public static readonly FlagEwKind Instance = new();
 
-    private FlagEwKind() : base(FieldKind.FlagEw,
+    private FlagEwKind() : base(FieldKind.FlagEw, 2,
     [
         EffectForm.Of<EwEnable>("ew+", 1, r => new(r.Dot, r.Dots()),
             (w, op) => { EffectWriter.Expect(op.Dot == w.Dot, "flag dot"); w.Start(); w.Dots(op.Observed); },
@@ -26,20 +25,11 @@ internal sealed class FlagEwKind : FlagKind<EwFlag>
     /// <summary>[dots, context].</summary>
     protected override void Write(StateWriter w, EwFlag flag)
     {
-        w.Start(2);
         w.Dots(flag.Dots);
         w.Vector(flag.Context);
-        w.End();
     }
 
-    public override EwFlag Read(StateReader r)
-    {
-        r.Cbor.ReadStartArray();
-        var dots = r.Dots();
-        var context = r.Vector();
-        r.Cbor.ReadEndArray();
-        return EwFlag.FromParts(dots, context);
-    }
+    protected override EwFlag Read(StateReader r, int items) => EwFlag.FromParts(r.Dots(), r.Vector());
 
     protected override MapOp PrepareEnable(IFieldEditor e, ImmutableArray<string> path) => e.Fields.PrepareEwEnable(path, e.Dot);
 

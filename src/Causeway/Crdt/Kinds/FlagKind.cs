@@ -10,7 +10,7 @@ namespace Causeway.Crdt.Kinds;
 /// disable, and a plain boolean written to a declared flag turns it on or off.</summary>
 internal abstract class FlagKind<T> : FieldKindDefinition<T> where T : class, ICrdt<T>, new()
 {
-    private protected FlagKind(FieldKind kind, EffectForm[] effects) : base(kind, effects) { }
+    private protected FlagKind(FieldKind kind, int stateItems, EffectForm[] effects) : base(kind, stateItems, effects) { }
 
     protected abstract bool IsOn(T flag);
     protected abstract MapOp PrepareEnable(IFieldEditor e, ImmutableArray<string> path);

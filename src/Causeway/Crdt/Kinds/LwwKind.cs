@@ -11,7 +11,7 @@ internal sealed class LwwKind : FieldKindDefinition<LwwRegister<Value>>
 {
     public static readonly LwwKind Instance = new();
 
-    private LwwKind() : base(FieldKind.Lww,
+    private LwwKind() : base(FieldKind.Lww, 5,
     [
         EffectForm.Of<LwwAssign<Value>>("set", 1, r => new(r.Stamp, r.Value()),
             (w, op) => { EffectWriter.Expect(op.Stamp == w.Stamp, "lww stamp"); w.Start(); w.Value(op.Value); },
@@ -28,24 +28,20 @@ internal sealed class LwwKind : FieldKindDefinition<LwwRegister<Value>>
     /// <summary>[time, replica (-1 when never written), index, present, value or null].</summary>
     protected override void Write(StateWriter w, LwwRegister<Value> lww)
     {
-        w.Start(5);
         w.Int(lww.Stamp.Time.Raw);
         if (lww.Stamp.Replica is null) w.Int(-1); else w.Replica(lww.Stamp.Replica);
         w.Int(lww.Stamp.Index);
         w.Bool(lww.IsPresent);
         if (lww.IsPresent) w.Value(lww.Value!); else w.Null();
-        w.End();
     }
 
-    public override LwwRegister<Value> Read(StateReader r)
+    protected override LwwRegister<Value> Read(StateReader r, int items)
     {
-        r.Cbor.ReadStartArray();
         var time = HlcTimestamp.FromRaw(r.Cbor.ReadInt64());
         long replica = r.Cbor.ReadInt64();
         int index = (int)r.Cbor.ReadInt64();
         bool present = r.Cbor.ReadBoolean();
         Value? value = present ? r.Value() : ReadNull(r);
-        r.Cbor.ReadEndArray();
         return LwwRegister<Value>.FromParts(new LwwStamp(time, replica < 0 ? null! : r.Replica(replica), index), present, value);
     }
 

@@ -14,7 +14,7 @@ internal sealed class MapKind : FieldKindDefinition<CrdtMap>
 {
     public static readonly MapKind Instance = new();
 
-    private MapKind() : base(FieldKind.Map, []) { }
+    private MapKind() : base(FieldKind.Map, 0, []) { }
 
     protected override Value? ToValue(CrdtMap map) => map.ToValue();
 
@@ -27,6 +27,8 @@ internal sealed class MapKind : FieldKindDefinition<CrdtMap>
 
     /// <summary>[[name, kind, state]…] in name order; a field holding several kinds has one entry
     /// per kind, in kind-number order. The kind is its number.</summary>
+    protected override int StateItems(CrdtMap map) => map.SlotCount;
+
     protected override void Write(StateWriter w, CrdtMap map)
     {
         if (w.IsCollecting)
@@ -36,11 +38,7 @@ internal sealed class MapKind : FieldKindDefinition<CrdtMap>
                 foreach (var (kind, crdt) in field.Slots) kind.WriteState(w, crdt);
             return;
         }
-        var fields = map.SortedFields;
-        int entries = 0;
-        foreach (var (_, field) in fields) entries += field.KindCount;
-        w.Start(entries);
-        foreach (var (name, field) in fields)
+        foreach (var (name, field) in map.SortedFields)
         {
             foreach (var (kind, crdt) in field.Slots)
             {
@@ -51,16 +49,14 @@ internal sealed class MapKind : FieldKindDefinition<CrdtMap>
                 w.End();
             }
         }
-        w.End();
     }
 
-    public override CrdtMap Read(StateReader r)
+    protected override CrdtMap Read(StateReader r, int items)
     {
-        int n = r.Cbor.ReadStartArray();
-        var fields = new List<KeyValuePair<string, CrdtField>>(n);
+        var fields = new List<KeyValuePair<string, CrdtField>>(items);
         string? name = null;
         var field = new CrdtField();
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < items; i++)
         {
             r.Cbor.ReadStartArray();
             string entryName = r.Cbor.ReadText();
@@ -76,7 +72,6 @@ internal sealed class MapKind : FieldKindDefinition<CrdtMap>
             r.Cbor.ReadEndArray();
         }
         if (name is not null) fields.Add(new(name, field));
-        r.Cbor.ReadEndArray();
         return CrdtMap.FromParts(fields);
     }
 

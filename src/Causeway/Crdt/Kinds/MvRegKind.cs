@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Causeway.Clocks;
 using Causeway.Documents;
 using Causeway.Values;
 
@@ -11,7 +10,7 @@ internal sealed class MvRegKind : FieldKindDefinition<MvRegister<Value>>
 {
     public static readonly MvRegKind Instance = new();
 
-    private MvRegKind() : base(FieldKind.MvReg,
+    private MvRegKind() : base(FieldKind.MvReg, 2,
     [
         EffectForm.Of<MvAssign<Value>>("mvset", 2, r => new(r.Dot, r.Value(), r.Dots()),
             (w, op) => { EffectWriter.Expect(op.Dot == w.Dot, "mvreg dot"); w.Start(); w.Value(op.Value); w.Dots(op.Observed); },
@@ -26,19 +25,12 @@ internal sealed class MvRegKind : FieldKindDefinition<MvRegister<Value>>
     /// <summary>[[[dot, value]…], context].</summary>
     protected override void Write(StateWriter w, MvRegister<Value> mv)
     {
-        w.Start(2);
         w.Entries(mv.Entries, 2, static (w, e) => { w.Dot(e.Key); w.Value(e.Value); });
         w.Vector(mv.Context);
-        w.End();
     }
 
-    public override MvRegister<Value> Read(StateReader r)
-    {
-        r.Cbor.ReadStartArray();
-        var mv = MvRegister<Value>.FromParts(r.Entries(static r => KeyValuePair.Create(r.Dot(), r.Value())), r.Vector());
-        r.Cbor.ReadEndArray();
-        return mv;
-    }
+    protected override MvRegister<Value> Read(StateReader r, int items) =>
+        MvRegister<Value>.FromParts(r.Entries(static r => KeyValuePair.Create(r.Dot(), r.Value())), r.Vector());
 
     public override bool Takes(FieldOpKind op) => op == FieldOpKind.Set;
 

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Causeway.Documents;
 using Causeway.Values;
 
 namespace Causeway.Crdt.Kinds;
@@ -10,7 +9,7 @@ internal sealed class RwSetKind : SetKind<RwSet<Value>>
 {
     public static readonly RwSetKind Instance = new();
 
-    private RwSetKind() : base(FieldKind.RwSet,
+    private RwSetKind() : base(FieldKind.RwSet, 2,
     [
         EffectForm.Of<RwAdd<Value>>("rw+", 3, r => new(r.Value(), r.Dot, r.Dots(), r.Dots()),
             (w, op) => { EffectWriter.Expect(op.Dot == w.Dot, "rwset dot"); w.Start(); w.Value(op.Element); w.Dots(op.ObservedAdds); w.Dots(op.ObservedRemoves); },
@@ -29,19 +28,12 @@ internal sealed class RwSetKind : SetKind<RwSet<Value>>
     /// <summary>[[[element, adds, removes]…], context].</summary>
     protected override void Write(StateWriter w, RwSet<Value> set)
     {
-        w.Start(2);
         w.Entries(set.Entries, 3, static (w, e) => { w.Value(e.Element); w.Dots(e.Adds); w.Dots(e.Removes); });
         w.Vector(set.Context);
-        w.End();
     }
 
-    public override RwSet<Value> Read(StateReader r)
-    {
-        r.Cbor.ReadStartArray();
-        var set = RwSet<Value>.FromParts(r.Entries(static r => (r.Value(), r.Dots(), r.Dots())), r.Vector());
-        r.Cbor.ReadEndArray();
-        return set;
-    }
+    protected override RwSet<Value> Read(StateReader r, int items) =>
+        RwSet<Value>.FromParts(r.Entries(static r => (r.Value(), r.Dots(), r.Dots())), r.Vector());
 
     protected override MapOp PrepareAdd(IFieldEditor e, ImmutableArray<string> path, Value element) => e.Fields.PrepareRwAdd(path, element, e.Dot);
 

@@ -8,7 +8,7 @@ namespace Causeway.Crdt.Kinds;
 /// remove, and a plain array written to a declared set adds and removes the difference.</summary>
 internal abstract class SetKind<T> : FieldKindDefinition<T> where T : class, ICrdt<T>, new()
 {
-    private protected SetKind(FieldKind kind, EffectForm[] effects) : base(kind, effects) { }
+    private protected SetKind(FieldKind kind, int stateItems, EffectForm[] effects) : base(kind, stateItems, effects) { }
 
     protected abstract IReadOnlyList<Value> Elements(T set);
     protected abstract MapOp PrepareAdd(IFieldEditor e, ImmutableArray<string> path, Value element);

@@ -7,7 +7,7 @@ public readonly record struct RightsTransfer(string From, string To, BoundSide S
 /// <summary>Adds <paramref name="By"/> (negative = decrement, never <see cref="long.MinValue"/>)
 /// to <paramref name="Replica"/>'s totals of a bounded counter; <paramref name="Replica"/> is the
 /// writer's replica (the commit's origin).</summary>
-public sealed record BCounterIncrement(string Replica, long By) : CrdtOp
+public sealed record BCounterIncrement(string Replica, long By) : CrdtOp<BCounterIncrement>
 {
     public override FieldKind Kind => FieldKind.BCounter;
 }
@@ -15,7 +15,7 @@ public sealed record BCounterIncrement(string Replica, long By) : CrdtOp
 /// <summary>Hands <paramref name="Amount"/> (&gt; 0) of <paramref name="From"/>'s
 /// <paramref name="Side"/> rights to <paramref name="To"/> (≠ From). <paramref name="From"/> is the
 /// writer's replica (the commit's origin): a replica only gives away its own rights.</summary>
-public sealed record BCounterTransfer(string From, string To, BoundSide Side, long Amount) : CrdtOp
+public sealed record BCounterTransfer(string From, string To, BoundSide Side, long Amount) : CrdtOp<BCounterTransfer>
 {
     public override FieldKind Kind => FieldKind.BCounter;
 }

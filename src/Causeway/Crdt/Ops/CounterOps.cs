@@ -8,14 +8,14 @@ public readonly record struct ReplicaTotals(string Replica, long P, long N);
 
 /// <summary>Adds <paramref name="By"/> (negative = decrement, never <see cref="long.MinValue"/>)
 /// to <paramref name="Replica"/>'s totals; <paramref name="Replica"/> is the writer's replica.</summary>
-public sealed record CounterIncrement(string Replica, long By) : CrdtOp
+public sealed record CounterIncrement(string Replica, long By) : CrdtOp<CounterIncrement>
 {
     public override FieldKind Kind => FieldKind.Counter;
 }
 
 /// <summary>Unsets a counter: raises the reset base to the totals the writer observed
 /// (sorted by replica), so increments it had not seen survive.</summary>
-public sealed record CounterReset(ImmutableArray<ReplicaTotals> Observed) : CrdtOp
+public sealed record CounterReset(ImmutableArray<ReplicaTotals> Observed) : CrdtOp<CounterReset>
 {
     public override FieldKind Kind => FieldKind.Counter;
 

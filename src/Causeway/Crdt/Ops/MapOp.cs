@@ -6,7 +6,7 @@ namespace Causeway.Crdt;
 /// from the root; non-empty) of a <see cref="CrdtMap"/>, creating nested maps and the target
 /// CRDT on demand. <paramref name="Inner"/> is a field op over <see cref="Values.Value"/>
 /// (e.g. <c>LwwAssign&lt;Value&gt;</c>), never another <see cref="MapOp"/>.</summary>
-public sealed record MapOp(ImmutableArray<string> Path, CrdtOp Inner) : CrdtOp
+public sealed record MapOp(ImmutableArray<string> Path, CrdtOp Inner) : CrdtOp<MapOp>
 {
     public override FieldKind Kind => FieldKind.Map;
 

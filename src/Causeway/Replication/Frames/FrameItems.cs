@@ -1,25 +1,14 @@
 using Causeway.Clocks;
 using Causeway.Encoding;
+using Causeway.Transactions;
 
 namespace Causeway.Replication;
 
 /// <summary>Items that several frames carry: clocks, and items that may be null.</summary>
 internal static class FrameItems
 {
-    /// <summary>A clock travels as [[did, seq]…], sorted by DID, each seq ≥ 1.</summary>
-    public static void WriteClock(DagCborWriter w, VersionVector clock)
-    {
-        var entries = clock.Entries.OrderBy(e => e.Key, StringComparer.Ordinal).ToList();
-        w.WriteStartArray(entries.Count);
-        foreach (var (did, seq) in entries)
-        {
-            w.WriteStartArray(2);
-            w.WriteText(did);
-            w.WriteInt64(seq);
-            w.WriteEndArray();
-        }
-        w.WriteEndArray();
-    }
+    /// <summary>A clock travels as [[did, seq]…], sorted by DID, each seq ≥ 1 (as a database record stores it).</summary>
+    public static void WriteClock(DagCborWriter w, VersionVector clock) => VersionVectorCbor.Write(w, clock);
 
     public static VersionVector ReadClock(DagCborReader r)
     {
