@@ -18,6 +18,7 @@ root.Subcommands.Add(Causeway.Cli.Commands.LedgerCommands.Export());
 root.Subcommands.Add(Causeway.Cli.Commands.LedgerCommands.Import());
 root.Subcommands.Add(Causeway.Cli.Commands.SyncCommands.Sync());
 root.Subcommands.Add(Causeway.Cli.Commands.SyncCommands.Peers());
+root.Subcommands.Add(Causeway.Cli.Commands.KeyCommands.Key());
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

@@ -31,23 +31,38 @@ public sealed class ReplicaIdentity : IDisposable
     public static ReplicaIdentity LoadOrCreate(string folder)
     {
         var path = Path.Combine(folder, FileName);
-        if (File.Exists(path))
-        {
-            var seed = File.ReadAllBytes(path);
-            if (seed.Length != 32) throw new CorruptDataException($"'{path}' is not a 32-byte Ed25519 seed.");
-            return FromSeed(seed);
-        }
+        if (File.Exists(path)) return Load(path);
         var identity = new ReplicaIdentity(Key.Create(Ed25519, Exportable));
+        identity.Save(path);
+        return identity;
+    }
+
+    /// <summary>A key from a file of its 32-byte seed.</summary>
+    public static ReplicaIdentity Load(string path)
+    {
+        var seed = File.ReadAllBytes(path);
+        if (seed.Length != 32) throw new CorruptDataException($"'{path}' is not a 32-byte Ed25519 seed.");
+        return FromSeed(seed);
+    }
+
+    /// <summary>A fresh key, in memory until saved.</summary>
+    public static ReplicaIdentity Create() => new(Key.Create(Ed25519, Exportable));
+
+    /// <summary>Writes the 32-byte seed to <paramref name="path"/> (mode 0600 off Windows), through a
+    /// temporary file so a crash leaves no half key; an existing file is never replaced.</summary>
+    public void Save(string path)
+    {
+        if (File.Exists(path)) throw new IOException($"'{path}' already exists; a key file is never overwritten.");
         var temp = path + ".tmp";
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Options = FileOptions.WriteThrough };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         using (var file = new FileStream(temp, options))
         {
-            file.Write(identity._key.Export(KeyBlobFormat.RawPrivateKey));
+            file.Write(_key.Export(KeyBlobFormat.RawPrivateKey));
             file.Flush(flushToDisk: true);
         }
-        File.Move(temp, path, overwrite: false);
-        return identity;
+        try { File.Move(temp, path, overwrite: false); }
+        catch (IOException) { File.Delete(temp); throw; }
     }
 
     public void Sign(ReadOnlySpan<byte> data, Span<byte> signature) => Ed25519.Sign(_key, data, signature);
