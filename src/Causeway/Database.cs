@@ -148,7 +148,7 @@ public sealed partial class Database : IDocumentDatabase
         var builder = new WriteOnlyTransaction(tx);
         build(builder);
         var writes = tx.Close();
-        var result = await _retry.CommitAsync(() => Task.FromResult(writes), cancellation).ConfigureAwait(false);
+        var result = await _retry.CommitAsync(writes, cancellation).ConfigureAwait(false);
         return new TransactionResult(result, builder.Created);
     }
 
@@ -162,13 +162,13 @@ public sealed partial class Database : IDocumentDatabase
     public Task<WriteResult> CommitAsync(Transaction transaction, CancellationToken cancellation = default)
     {
         var writes = transaction.Close();
-        return _retry.CommitAsync(() => Task.FromResult(writes), cancellation);
+        return _retry.CommitAsync(writes, cancellation);
     }
 
     private Task<WriteResult> CommitAsync(DocumentWrites writes, CancellationToken cancellation)
     {
         CheckOpen();
-        return _retry.CommitAsync(() => Task.FromResult<IReadOnlyList<DocumentWrites>>([writes]), cancellation);
+        return _retry.CommitAsync([writes], cancellation);
     }
 
     private static DocumentWrites Single(string collection, string id, DocumentIntent intent, WriteCondition? condition = null)

@@ -16,6 +16,10 @@ internal sealed class RightsRetry(StoredDatabase db, Reservations reservations, 
 
     private static readonly TimeSpan DefaultReservationWait = TimeSpan.FromSeconds(5);
 
+    /// <summary>Commits the same <paramref name="writes"/> on every attempt.</summary>
+    public Task<WriteResult> CommitAsync(IReadOnlyList<DocumentWrites> writes, CancellationToken cancellation)
+        => CommitAsync(() => Task.FromResult(writes), cancellation);
+
     /// <summary>Commits what <paramref name="prepare"/> makes, making it again for each attempt after a
     /// wait for rights or a reservation, so a transaction that reads decides again on what it sees then.</summary>
     public async Task<WriteResult> CommitAsync(Func<Task<IReadOnlyList<DocumentWrites>>> prepare, CancellationToken cancellation)

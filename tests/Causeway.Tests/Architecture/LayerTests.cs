@@ -103,7 +103,7 @@ public sealed class LayerTests
     /// column of each row under <paramref name="heading"/>, as <c>`Causeway.X`</c>.</summary>
     private static IReadOnlyList<string> Layers(string heading)
     {
-        var lines = File.ReadAllLines(Path.Combine(RepositoryRoot(), "docs", "architecture.md"));
+        var lines = File.ReadAllLines(Path.Combine(Causeway.Tests.Encoding.RepoRoot.Find(), "docs", "architecture.md"));
         int start = Array.FindIndex(lines, l => l.Trim() == heading);
         Assert.True(start >= 0, $"docs/architecture.md has no '{heading}' section");
         var layers = new List<string>();
@@ -116,12 +116,6 @@ public sealed class LayerTests
         return layers;
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Causeway.slnx"))) return dir.FullName;
-        throw new InvalidOperationException("The repository root (Causeway.slnx) is not above the test's folder.");
-    }
 
     private static ModuleDefinition Read(System.Reflection.Assembly assembly)
     {

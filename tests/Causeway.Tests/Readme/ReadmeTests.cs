@@ -14,8 +14,8 @@ public sealed class ReadmeTests
     {
         var blocks = Blocks();
         Assert.Equal(2, blocks.Count);
-        Assert.Equal(Normalize(blocks[0]), Normalize(File.ReadAllText(Path.Combine(Root(), "tests", "Causeway.ReadmeExample", "Program.cs"))));
-        Assert.Equal(Normalize(blocks[1]), Normalize(File.ReadAllText(Path.Combine(Root(), "tests", "Causeway.ReadmeSync", "Program.cs"))));
+        Assert.Equal(Normalize(blocks[0]), Normalize(File.ReadAllText(Path.Combine(Causeway.Tests.Encoding.RepoRoot.Find(), "tests", "Causeway.ReadmeExample", "Program.cs"))));
+        Assert.Equal(Normalize(blocks[1]), Normalize(File.ReadAllText(Path.Combine(Causeway.Tests.Encoding.RepoRoot.Find(), "tests", "Causeway.ReadmeSync", "Program.cs"))));
         foreach (var block in blocks) Assert.StartsWith("using Causeway;", block);
     }
 
@@ -63,7 +63,7 @@ public sealed class ReadmeTests
 
     private static IReadOnlyList<string> Blocks()
     {
-        string readme = File.ReadAllText(Path.Combine(Root(), "README.md"));
+        string readme = File.ReadAllText(Path.Combine(Causeway.Tests.Encoding.RepoRoot.Find(), "README.md"));
         int from = readme.IndexOf("## Use it from .NET", StringComparison.Ordinal);
         Assert.True(from >= 0, "the README has no 'Use it from .NET' section");
         return [.. System.Text.RegularExpressions.Regex.Matches(readme[from..], "```csharp\n(.*?)```", System.Text.RegularExpressions.RegexOptions.Singleline).Select(m => m.Groups[1].Value)];
@@ -75,12 +75,5 @@ public sealed class ReadmeTests
     {
         try { using var listener = new TcpListener(System.Net.IPAddress.Loopback, port); listener.Start(); return true; }
         catch (SocketException) { return false; }
-    }
-
-    private static string Root()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Causeway.slnx"))) return dir.FullName;
-        throw new InvalidOperationException("The repository root (Causeway.slnx) is not above the test's folder.");
     }
 }

@@ -11,7 +11,7 @@ public sealed class StandaloneTests
     [Fact]
     public void Nothing_in_docs_readme_or_src_points_outside_the_repository()
     {
-        string root = Root();
+        string root = Causeway.Tests.Encoding.RepoRoot.Find();
         var files = Directory.EnumerateFiles(Path.Combine(root, "docs"), "*.md")
             .Append(Path.Combine(root, "README.md"))
             .Concat(Directory.EnumerateFiles(Path.Combine(root, "src"), "*.cs", SearchOption.AllDirectories)
@@ -33,12 +33,5 @@ public sealed class StandaloneTests
         Assert.Matches(Outside, "(API.md, FIELD-OP)");
         Assert.Matches(Outside, "see DESIGN.md");
         Assert.DoesNotMatch(Outside, "see docs/api.md");
-    }
-
-    private static string Root()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Causeway.slnx"))) return dir.FullName;
-        throw new InvalidOperationException("The repository root (Causeway.slnx) is not above the test's folder.");
     }
 }
