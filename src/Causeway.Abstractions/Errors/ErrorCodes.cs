@@ -17,6 +17,19 @@ public static class ErrorCodes
     public const string ClockSkew = "clock_skew";
     public const string Unauthorized = "unauthorized";
     public const string Forbidden = "forbidden";
+
+    /// <summary>A capability token (UCAN) that cannot be used: not DAG-CBOR, not a UCAN, a bad
+    /// signature, or a proof it names that is neither sent nor held (401).</summary>
+    public const string TokenInvalid = "token_invalid";
+
+    /// <summary>A token or one of its proofs is past its <c>exp</c> or before its <c>nbf</c> (401).</summary>
+    public const string TokenExpired = "token_expired";
+
+    /// <summary>A delegation in the token's chain was revoked (401).</summary>
+    public const string TokenRevoked = "token_revoked";
+
+    /// <summary>An invocation was presented a second time; each is good for one request (401).</summary>
+    public const string TokenReplayed = "token_replayed";
     public const string NotFound = "not_found";
     public const string AlreadyExists = "already_exists";
 
@@ -44,7 +57,7 @@ public static class ErrorCodes
     /// <summary>The HTTP status a code maps to (docs/api.md, Conventions).</summary>
     public static int HttpStatus(string code) => code switch
     {
-        Unauthorized => 401,
+        Unauthorized or TokenInvalid or TokenExpired or TokenRevoked or TokenReplayed => 401,
         Forbidden => 403,
         NotFound => 404,
         AlreadyExists or InsufficientRights or ReservationUnavailable or NotHeld => 409,

@@ -1,75 +1,40 @@
-using Causeway.Errors;
-using NSec.Cryptography;
+using Causeway.Authority;
 
 namespace Causeway.Security;
 
-/// <summary>A replica's Ed25519 key pair and its did:key name. The private key lives in the
-/// replica's folder as <c>identity.key</c> (the 32-byte seed, file mode 0600).</summary>
+/// <summary>A replica's Ed25519 key and its did:key name: the principal that signs the commits this
+/// replica makes. The key lives in the replica's folder as <c>identity.key</c> (the 32-byte seed,
+/// file mode 0600).</summary>
 public sealed class ReplicaIdentity : IDisposable
 {
     public const string FileName = "identity.key";
-    private static readonly SignatureAlgorithm Ed25519 = SignatureAlgorithm.Ed25519;
 
-    private readonly Key _key;
+    private ReplicaIdentity(PrincipalKey key) => Key = key;
 
-    private ReplicaIdentity(Key key)
-    {
-        _key = key;
-        PublicKey = key.PublicKey.Export(KeyBlobFormat.RawPublicKey);
-        Did = DidKey.FromPublicKey(PublicKey);
-    }
-
-    public string Did { get; }
-    public byte[] PublicKey { get; }
+    /// <summary>The key as a principal: a replica issues and holds capabilities like any other.</summary>
+    public PrincipalKey Key { get; }
+    public string Did => Key.Did;
+    public byte[] PublicKey => Key.PublicKey;
 
     /// <summary>A fresh key that lives only in memory (tests, simulation).</summary>
-    public static ReplicaIdentity CreateEphemeral() => new(Key.Create(Ed25519, Exportable));
+    public static ReplicaIdentity CreateEphemeral() => new(PrincipalKey.Create());
 
-    public static ReplicaIdentity FromSeed(ReadOnlySpan<byte> seed) => new(Key.Import(Ed25519, seed, KeyBlobFormat.RawPrivateKey, Exportable));
+    public static ReplicaIdentity FromSeed(ReadOnlySpan<byte> seed) => new(PrincipalKey.FromSeed(seed));
 
     /// <summary>Loads the key from <paramref name="folder"/>, creating it on first use.</summary>
-    public static ReplicaIdentity LoadOrCreate(string folder)
-    {
-        var path = Path.Combine(folder, FileName);
-        if (File.Exists(path)) return Load(path);
-        var identity = new ReplicaIdentity(Key.Create(Ed25519, Exportable));
-        identity.Save(path);
-        return identity;
-    }
+    public static ReplicaIdentity LoadOrCreate(string folder) => new(PrincipalKey.LoadOrCreate(Path.Combine(folder, FileName)));
 
     /// <summary>A key from a file of its 32-byte seed.</summary>
-    public static ReplicaIdentity Load(string path)
-    {
-        var seed = File.ReadAllBytes(path);
-        if (seed.Length != 32) throw new CorruptDataException($"'{path}' is not a 32-byte Ed25519 seed.");
-        return FromSeed(seed);
-    }
+    public static ReplicaIdentity Load(string path) => new(PrincipalKey.Load(path));
 
     /// <summary>A fresh key, in memory until saved.</summary>
-    public static ReplicaIdentity Create() => new(Key.Create(Ed25519, Exportable));
+    public static ReplicaIdentity Create() => new(PrincipalKey.Create());
 
-    /// <summary>Writes the 32-byte seed to <paramref name="path"/> (mode 0600 off Windows), through a
-    /// temporary file so a crash leaves no half key; an existing file is never replaced.</summary>
-    public void Save(string path)
-    {
-        if (File.Exists(path)) throw new IOException($"'{path}' already exists; a key file is never overwritten.");
-        var temp = path + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, Options = FileOptions.WriteThrough };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using (var file = new FileStream(temp, options))
-        {
-            file.Write(_key.Export(KeyBlobFormat.RawPrivateKey));
-            file.Flush(flushToDisk: true);
-        }
-        try { File.Move(temp, path, overwrite: false); }
-        catch (IOException) { File.Delete(temp); throw; }
-    }
+    public void Save(string path) => Key.Save(path);
 
-    public void Sign(ReadOnlySpan<byte> data, Span<byte> signature) => Ed25519.Sign(_key, data, signature);
+    public void Sign(ReadOnlySpan<byte> data, Span<byte> signature) => Key.Sign(data, signature);
 
-    public byte[] Sign(ReadOnlySpan<byte> data) => Ed25519.Sign(_key, data);
+    public byte[] Sign(ReadOnlySpan<byte> data) => Key.Sign(data);
 
-    public void Dispose() => _key.Dispose();
-
-    private static KeyCreationParameters Exportable => new() { ExportPolicy = KeyExportPolicies.AllowPlaintextExport };
+    public void Dispose() => Key.Dispose();
 }
