@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Causeway.Tests.Support;
 using System.Text.Json;
 using Causeway.Documents;
 using Causeway.Encoding;
@@ -40,7 +40,7 @@ public sealed class ExternalVerificationTests
         forged[sigAt] ^= 1;
         entries.Add(new { cid = Cid.ForDagCbor(forged).ToString(), block = Convert.ToHexString(forged), ops = last.OpBlocks.Select(b => Convert.ToHexString(b!)).ToArray() });
 
-        var results = RunNode("verify-ledger.mjs", JsonSerializer.Serialize(entries));
+        var results = NodeScript.Run("verify-ledger.mjs", JsonSerializer.Serialize(entries));
         Assert.Equal(4, results.GetArrayLength());
         for (int i = 0; i < 3; i++)
             Assert.True(results[i].GetProperty("problems").GetArrayLength() == 0, $"commit {i}: {results[i]}");
@@ -52,24 +52,6 @@ public sealed class ExternalVerificationTests
         for (int i = 0; i + needle.Length <= haystack.Length; i++)
             if (haystack.AsSpan(i, needle.Length).SequenceEqual(needle)) return i;
         throw new InvalidOperationException("not found");
-    }
-
-    private static JsonElement RunNode(string script, string input)
-    {
-        var root = Causeway.Tests.Encoding.RepoRoot.Find();
-        var js = Path.Combine(root, "tests", "js");
-        if (!Directory.Exists(Path.Combine(js, "node_modules")))
-            throw new InvalidOperationException("tests/js/node_modules is missing: run `npm ci --prefix tests/js` from the repository root.");
-        var start = new ProcessStartInfo("node") { WorkingDirectory = js, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(script);
-        using var process = Process.Start(start)!;
-        process.StandardInput.Write(input);
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEnd();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"node failed: {error}");
-        return JsonDocument.Parse(output).RootElement.Clone();
     }
 }
 
