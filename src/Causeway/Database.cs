@@ -38,6 +38,10 @@ public sealed partial class Database : IDocumentDatabase
     public Invariants.Reservations Reservations { get; }
 
     public Replica Replica { get; }
+
+    /// <summary>Who may write this database: its owner and the capabilities this replica writes with.</summary>
+    public DatabaseCapabilities Capabilities => _capabilities ??= new DatabaseCapabilities(this);
+    private DatabaseCapabilities? _capabilities;
     public string Name => Stored.Name;
     internal DatabaseRuntime Runtime => Stored.Runtime;
 

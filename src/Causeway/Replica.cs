@@ -52,11 +52,17 @@ public sealed class Replica : IAsyncDisposable
             runtimes.Add(new DatabaseRuntime(id, name, record));
         }
         Clock = new HybridLogicalClock(options.PhysicalClock, options.MaxClockSkew, lastTime);
-        _pipeline = new CommitPipeline(store, identity, Clock, _reader, CommitStages.Ledger(_cache).Add(new Invariants.ConstraintChecks()));
+        Authority = new Authority.AuthorityStore(store);
+        _pipeline = new CommitPipeline(store, identity, Clock, _reader, CommitStages.Ledger(_cache)
+            .Add(new Authority.CapabilityChecks(Authority))
+            .Add(new Invariants.ConstraintChecks()));
         foreach (var runtime in runtimes) _databases[runtime.Name] = new Database(this, runtime, _reader, _pipeline);
     }
 
     internal ReplicaOptions Options { get; }
+
+    /// <summary>The delegations this replica keeps, and each database's owner and own proofs.</summary>
+    internal Authority.AuthorityStore Authority { get; }
 
     /// <summary>This replica's did:key: the name its commits are signed under.</summary>
     public string Did => _identity.Did;

@@ -14,7 +14,7 @@ public sealed class Commit
     public const int FormatVersion = 1;
     public const int SignatureLength = 64;
 
-    private Commit(string database, string origin, long seq, HlcTimestamp time, Cid[] parents, Cid[] ops, byte[]? capability, byte[] signature, byte[] block, Cid id)
+    private Commit(string database, string origin, long seq, HlcTimestamp time, Cid[] parents, Cid[] ops, CommitCapability? capability, byte[] signature, byte[] block, Cid id)
     {
         Database = database;
         Origin = origin;
@@ -45,8 +45,9 @@ public sealed class Commit
     /// <summary>CIDs of the operation blocks, in the order they apply.</summary>
     public IReadOnlyList<Cid> Ops { get; }
 
-    /// <summary>The authorizing capability (filled by the security layer; empty until then).</summary>
-    public byte[]? Capability { get; }
+    /// <summary>What authorizes the origin for the commit's operations; null when the origin needs no
+    /// proof (it owns the database, or the database has no owner).</summary>
+    public CommitCapability? Capability { get; }
 
     public byte[] Signature { get; }
 
@@ -54,7 +55,7 @@ public sealed class Commit
     public byte[] Block { get; }
 
     /// <summary>Builds, signs and encodes a commit.</summary>
-    public static Commit Create(string database, ReplicaIdentity signer, long seq, HlcTimestamp time, IEnumerable<Cid> parents, IReadOnlyList<Cid> ops, byte[]? capability = null, DagCborWriter? scratch = null)
+    public static Commit Create(string database, ReplicaIdentity signer, long seq, HlcTimestamp time, IEnumerable<Cid> parents, IReadOnlyList<Cid> ops, CommitCapability? capability = null, DagCborWriter? scratch = null)
     {
         var sortedParents = parents.ToArray();
         Array.Sort(sortedParents);
@@ -88,7 +89,8 @@ public sealed class Commit
         string? database = null, origin = null;
         long seq = 0, time = 0, version = 0;
         Cid[]? parents = null, ops = null;
-        byte[]? capability = null, signature = null;
+        CommitCapability? capability = null;
+        byte[]? signature = null;
         bool sawCap = false;
         for (int i = 0; i < count; i++)
         {
@@ -102,7 +104,7 @@ public sealed class Commit
                 case "cap":
                     sawCap = true;
                     if (reader.PeekKind() == DagCborKind.Null) reader.ReadNull();
-                    else capability = reader.ReadBytes();
+                    else capability = CommitCapability.Read(reader);
                     break;
                 case "sig": signature = reader.ReadBytes(); break;
                 case "time": time = reader.ReadInt64(); break;
@@ -133,7 +135,7 @@ public sealed class Commit
         return links;
     }
 
-    private static void Write(DagCborWriter writer, string database, string origin, long seq, HlcTimestamp time, IReadOnlyList<Cid> parents, IReadOnlyList<Cid> ops, byte[]? capability, byte[]? signature)
+    private static void Write(DagCborWriter writer, string database, string origin, long seq, HlcTimestamp time, IReadOnlyList<Cid> parents, IReadOnlyList<Cid> ops, CommitCapability? capability, byte[]? signature)
     {
         writer.WriteStartMap(signature is null ? 8 : 9);
         writer.WriteText("v"); writer.WriteInt64(FormatVersion);
@@ -144,7 +146,7 @@ public sealed class Commit
         foreach (var op in ops) writer.WriteLink(op);
         writer.WriteEndArray();
         writer.WriteText("cap");
-        if (capability is null) writer.WriteNull(); else writer.WriteBytes(capability);
+        if (capability is null) writer.WriteNull(); else capability.Write(writer);
         if (signature is not null) { writer.WriteText("sig"); writer.WriteBytes(signature); }
         writer.WriteText("time"); writer.WriteInt64(time.Raw);
         writer.WriteText("origin"); writer.WriteText(origin);

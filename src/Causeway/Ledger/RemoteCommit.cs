@@ -6,4 +6,8 @@ public sealed record RemoteCommit(Commit Commit, IReadOnlyList<byte[]?> OpBlocks
 {
     /// <summary>Set by sync, which checks signatures in parallel before handing commits over.</summary>
     internal bool SignatureVerified { get; init; }
+
+    /// <summary>The UCAN delegations its capability names, as shipped with it (sync sends each once per
+    /// frame); proofs not shipped are looked up among those this replica keeps.</summary>
+    public IReadOnlyList<byte[]> ProofBlocks { get; init; } = [];
 }

@@ -29,6 +29,8 @@ internal sealed class CommitReceiver(StoredDatabase db, SyncOptions options)
     {
         var local = db.Runtime.Record.Clock;
         var fresh = new List<RemoteCommit>();
+        // The delegations a frame carries serve every commit in it (each goes once per frame).
+        byte[][] proofs = [.. frame.Commits.SelectMany(c => c.Proofs)];
         foreach (var shipped in frame.Commits)
         {
             var commit = Commit.Decode(shipped.Block);
@@ -45,7 +47,7 @@ internal sealed class CommitReceiver(StoredDatabase db, SyncOptions options)
                 continue;
             }
             if (_pending.ContainsKey(commit.Id)) { CommitsSkipped++; continue; }
-            fresh.Add(new RemoteCommit(commit, shipped.OpBlocks));
+            fresh.Add(new RemoteCommit(commit, shipped.OpBlocks) { ProofBlocks = proofs });
         }
 
         // Hashes and signatures first, in parallel: nothing the peer forged reaches the pipeline.

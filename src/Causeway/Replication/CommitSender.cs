@@ -10,7 +10,7 @@ namespace Causeway.Replication;
 /// the order they were applied here (a causal order), in batches, within the window of commits not
 /// yet acknowledged; then a ready mark at the end of the backlog. Acks move the window on; after a
 /// silence it starts again from what the peer acknowledged.</summary>
-internal sealed class CommitSender(StoredDatabase db, SyncOptions options)
+internal sealed class CommitSender(StoredDatabase db, SyncOptions options, Authority.AuthorityStore authority)
 {
     private Subscription _peerHolds = Subscription.Everything;
     private long _cursor = 1;
@@ -71,6 +71,7 @@ internal sealed class CommitSender(StoredDatabase db, SyncOptions options)
 
         var record = db.Runtime.Record;
         var batch = new List<ShippedCommit>();
+        var batchProofs = new HashSet<Encoding.Cid>();
         int batchBytes = 0;
         while (_cursor <= record.Position && _inFlight.Count < options.Window)
         {
@@ -86,8 +87,10 @@ internal sealed class CommitSender(StoredDatabase db, SyncOptions options)
             {
                 frames.Add(new CommitsFrame(batch));
                 batch = [];
+                batchProofs.Clear();
                 batchBytes = 0;
             }
+            if (decoded.Capability is { } cap) shipped = shipped with { Proofs = ProofsFor(cap, batchProofs) };
             batch.Add(shipped);
             batchBytes += shipped.ByteSize;
             if (_inFlight.Count == 0) _lastProgressAt = now;
@@ -102,6 +105,16 @@ internal sealed class CommitSender(StoredDatabase db, SyncOptions options)
             if (_inFlight.Count == 0) _lastProgressAt = now;
             frames.Add(new ReadyFrame(_readyClock));
         }
+    }
+
+    /// <summary>The delegations a capability names that this frame does not carry yet: each goes once per
+    /// frame, so a frame can be checked on its own whatever was lost before it.</summary>
+    private byte[][] ProofsFor(Ledger.CommitCapability cap, HashSet<Encoding.Cid> inFrame)
+    {
+        var proofs = new List<byte[]>();
+        foreach (var cid in cap.Proofs)
+            if (inFrame.Add(cid) && authority.Find(cid) is { } proof) proofs.Add(proof.Bytes.ToArray());
+        return [.. proofs];
     }
 
     /// <summary>What the peer is shipped of a stored commit: all of it, or (for a partial peer, or when this

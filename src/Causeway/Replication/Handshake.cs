@@ -12,6 +12,7 @@ internal sealed class Handshake
 {
     private readonly StoredDatabase _db;
     private readonly ReplicaIdentity _identity;
+    private readonly Authority.AuthorityStore _authority;
     private readonly SyncPermission _permission;
     private readonly byte[] _nonce;
     private long _helloSentAt = long.MinValue;
@@ -21,6 +22,7 @@ internal sealed class Handshake
     {
         _db = local.Database;
         _identity = local.Identity;
+        _authority = local.Authority;
         _nonce = local.Random.GetBytes(16); // from the replica's source, so a simulation replays it
         _permission = permission;
         Role = role;
@@ -75,9 +77,25 @@ internal sealed class Handshake
             if (Sends && !hello.Wants) throw Refusal.PeerSent("a hello that does not take the commits this side pushes");
             if (Wants && !hello.Sends) throw Refusal.PeerSent("a hello that does not send the commits this side pulls");
         }
+        AgreeOnOwner(hello.Owner, hello.Replica);
         PeerHello = hello;
         _helloSentAt = now;
         return Answer();
+    }
+
+    /// <summary>Both sides must hold the database under one owner, or the same commits would be judged by
+    /// different rules. A side that has no owner and no commits yet (it was just created to receive
+    /// the database) takes the peer's; an open database with commits never becomes owned this way.</summary>
+    private void AgreeOnOwner(string? peerOwner, string peer)
+    {
+        var state = _authority.Of(_db.Runtime);
+        if (peerOwner is null || peerOwner == state.Owner) return;
+        if (!DidKey.IsValid(peerOwner)) throw Refusal.PeerSent($"an owner '{Documents.Names.Clip(peerOwner)}' that is not a did:key");
+        if (state.Owner is not null)
+            throw new SyncRefusedException($"Database '{_db.Name}' is owned by {state.Owner} here and by {peerOwner} on {peer}: they are not the same database.");
+        if (_db.Position > 0)
+            throw new SyncRefusedException($"Database '{_db.Name}' is open here (it has commits and no owner) and owned by {peerOwner} on the peer: they are not the same database.");
+        _authority.Set(_db.Runtime, state with { Owner = peerOwner });
     }
 
     /// <summary>Checks the peer's proof: true once it holds the key of the DID it named; false when the
@@ -121,7 +139,7 @@ internal sealed class Handshake
     private HelloFrame Hello()
     {
         var record = _db.Runtime.Record;
-        return new(SyncFrame.ProtocolVersion, _db.Name, _db.ReplicaDid, _nonce, record.Clock.Clone(), Sends, Wants, record.Holds);
+        return new(SyncFrame.ProtocolVersion, _db.Name, _db.ReplicaDid, _nonce, record.Clock.Clone(), Sends, Wants, record.Holds) { Owner = _authority.Of(_db.Runtime).Owner };
     }
 
     private ProofFrame Proof() => new(_identity.Sign(SyncFrameCodec.ProofPayload(_db.Name, PeerHello!.Nonce, _db.ReplicaDid)));

@@ -7,5 +7,5 @@ namespace Causeway.Replication;
 
 /// <summary>This replica's side of a sync session for one database: the database, the key that
 /// proves who we are, the reservations asked and granted over the session, and the replica's time
-/// and randomness (so a simulated run replays).</summary>
-internal sealed record SyncEndpoint(StoredDatabase Database, ReplicaIdentity Identity, Reservations Reservations, TimeProvider Time, RandomSource Random);
+/// and randomness (so a simulated run replays), and the capabilities it keeps.</summary>
+internal sealed record SyncEndpoint(StoredDatabase Database, ReplicaIdentity Identity, Reservations Reservations, TimeProvider Time, RandomSource Random, Authority.AuthorityStore Authority);

@@ -29,7 +29,7 @@ public sealed class SyncSession : IReservationPeer
         Time = local.Time;
         _options = options ?? SyncOptions.Default;
         _handshake = new Handshake(local, role, sends, wants, permission ?? SyncPermission.All);
-        _sender = new CommitSender(_db, _options);
+        _sender = new CommitSender(_db, _options, local.Authority);
         _receiver = new CommitReceiver(_db, _options);
         _reservations = new ReservationExchange(local.Reservations, this);
     }

@@ -217,7 +217,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
             if (!draft.Holds.Matches(writes.Collection, writes.Id)) throw draft.Holds.NotHeld(db.Name, writes.Collection, writes.Id);
             staged.Edit(writes.Collection, writes.Id, writes.Intents, writes.Condition);
         }
-        var local = new LocalCommit(db, staged, draft.Holds, _identity.Did, collection => LatestOf(db, collection, group));
+        var local = new LocalCommit(db, staged, draft.Holds, _identity.Did, time, collection => LatestOf(db, collection, group));
         foreach (var stage in _stages) stage.Check(local);
 
         var ops = new DocumentOp[staged.Entries.Count];
@@ -246,7 +246,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
 
         var cids = new Cid[ops.Length];
         for (int i = 0; i < ops.Length; i++) cids[i] = ops[i].Cid;
-        var commit = Commit.Create(db.Name, _identity, seq, time, draft.Heads, cids, capability: null, _stageScratch);
+        var commit = Commit.Create(db.Name, _identity, seq, time, draft.Heads, cids, local.Capability, _stageScratch);
 
         // Nothing above touched the group; from here on nothing can fail.
         long position = draft.Add(commit, documentDelta);
@@ -355,6 +355,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
                 overlay[key] = version;
                 documentDelta += (state.Exists ? 1 : 0) - (existed ? 1 : 0);
             }
+            foreach (var stage in _stages) stage.CheckRemote(db, remote, ops);
             scratch.Add(commit, documentDelta);
             staged.Add((new StagedCommit(db, commit, ops, position, [.. versions], [.. changed], appliedAt), documentDelta));
             known.Add(commit.Id);

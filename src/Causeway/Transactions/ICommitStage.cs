@@ -1,5 +1,6 @@
 using Causeway.Documents;
 using Causeway.Encoding;
+using Causeway.Ledger;
 using Causeway.Replication;
 using Causeway.Storage;
 
@@ -22,6 +23,10 @@ internal interface ICommitStage
 {
     void Check(LocalCommit commit) { }
 
+    /// <summary>Checks a commit made elsewhere before the group takes it, with its operations decoded
+    /// (null for those a partial replica leaves out); throwing refuses it and the whole import.</summary>
+    void CheckRemote(DatabaseRuntime database, RemoteCommit commit, IReadOnlyList<DocumentOp?> ops) { }
+
     void Staged(StagedCommit commit) { }
 
     void Write(StagedCommit commit, StoreBatch batch, DagCborWriter scratch) { }
@@ -31,9 +36,15 @@ internal interface ICommitStage
 
 /// <summary>A local transaction as <see cref="ICommitStage.Check"/> sees it: its documents, prepared
 /// against the latest state, and a view of the rest of the database as the pipeline sees it.</summary>
-internal sealed class LocalCommit(DatabaseRuntime database, StagedDocuments documents, Subscription holds, string replica,
+internal sealed class LocalCommit(DatabaseRuntime database, StagedDocuments documents, Subscription holds, string replica, Clocks.HlcTimestamp time,
     Func<string, IEnumerable<(string Id, DocumentState State)>> collection)
 {
+    /// <summary>The commit's HLC time.</summary>
+    public Clocks.HlcTimestamp Time { get; } = time;
+
+    /// <summary>What authorizes the commit, when a stage finds it needs one; the commit block carries it.</summary>
+    public Ledger.CommitCapability? Capability { get; set; }
+
     public DatabaseRuntime Database { get; } = database;
     public StagedDocuments Documents { get; } = documents;
 

@@ -2,7 +2,8 @@ using Causeway.Encoding;
 
 namespace Causeway.Replication;
 
-/// <summary>Commits in causal order, each with the blocks of its operations.</summary>
+/// <summary>Commits in causal order, each with the blocks of its operations and, the first time a
+/// frame needs them, the UCAN delegations its capability names (a third item, absent when none).</summary>
 public sealed record CommitsFrame(IReadOnlyList<ShippedCommit> Commits) : SyncFrame
 {
     internal const string Tag = "commits";
@@ -13,12 +14,18 @@ public sealed record CommitsFrame(IReadOnlyList<ShippedCommit> Commits) : SyncFr
         w.WriteStartArray(Commits.Count);
         foreach (var commit in Commits)
         {
-            w.WriteStartArray(2);
+            w.WriteStartArray(commit.Proofs.Count == 0 ? 2 : 3);
             w.WriteBytes(commit.Block);
             w.WriteStartArray(commit.OpBlocks.Count);
             foreach (var op in commit.OpBlocks)
                 if (op is null) w.WriteNull(); else w.WriteBytes(op);
             w.WriteEndArray();
+            if (commit.Proofs.Count > 0)
+            {
+                w.WriteStartArray(commit.Proofs.Count);
+                foreach (var proof in commit.Proofs) w.WriteBytes(proof);
+                w.WriteEndArray();
+            }
             w.WriteEndArray();
         }
         w.WriteEndArray();
@@ -31,13 +38,21 @@ public sealed record CommitsFrame(IReadOnlyList<ShippedCommit> Commits) : SyncFr
         var commits = new ShippedCommit[n];
         for (int i = 0; i < n; i++)
         {
-            if (r.ReadStartArray() != 2) throw Refusal.PeerSent("a shipped commit is not [block, [operation blocks]]");
+            int items = r.ReadStartArray();
+            if (items is not (2 or 3)) throw Refusal.PeerSent("a shipped commit is not [block, [operation blocks], [proofs]?]");
             var block = r.ReadBytes();
             var ops = new byte[]?[r.ReadStartArray()];
             for (int j = 0; j < ops.Length; j++) ops[j] = FrameItems.ReadNull(r) ? null : r.ReadBytes();
             r.ReadEndArray();
+            byte[][] proofs = [];
+            if (items == 3)
+            {
+                proofs = new byte[r.ReadStartArray()][];
+                for (int j = 0; j < proofs.Length; j++) proofs[j] = r.ReadBytes();
+                r.ReadEndArray();
+            }
             r.ReadEndArray();
-            commits[i] = new ShippedCommit(block, ops);
+            commits[i] = new ShippedCommit(block, ops) { Proofs = proofs };
         }
         r.ReadEndArray();
         return new CommitsFrame(commits);
@@ -48,5 +63,8 @@ public sealed record CommitsFrame(IReadOnlyList<ShippedCommit> Commits) : SyncFr
 /// for the operations the receiver does not hold.</summary>
 public sealed record ShippedCommit(byte[] Block, IReadOnlyList<byte[]?> OpBlocks)
 {
-    public int ByteSize => Block.Length + OpBlocks.Sum(o => o?.Length ?? 0);
+    /// <summary>Delegations the commit's capability names that this frame has not carried yet.</summary>
+    public IReadOnlyList<byte[]> Proofs { get; init; } = [];
+
+    public int ByteSize => Block.Length + OpBlocks.Sum(o => o?.Length ?? 0) + Proofs.Sum(p => p.Length);
 }

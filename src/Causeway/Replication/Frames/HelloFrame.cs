@@ -3,14 +3,18 @@ using Causeway.Encoding;
 
 namespace Causeway.Replication;
 
-/// <summary>Opens a session: who I am, what I hold, whether I will send and whether I want to receive.</summary>
+/// <summary>Opens a session: who I am, what I hold, whether I will send and whether I want to receive,
+/// and, for an owned database, its owner (a tenth item, absent for an open database).</summary>
 public sealed record HelloFrame(int Version, string Database, string Replica, byte[] Nonce, VersionVector Clock, bool Sends, bool Wants, Subscription Holds) : SyncFrame
 {
     internal const string Tag = "hello";
 
+    /// <summary>The database's owner as this side holds it, or null for an open database.</summary>
+    public string? Owner { get; init; }
+
     internal override void Write(DagCborWriter w)
     {
-        Begin(w, Tag, 9);
+        Begin(w, Tag, Owner is null ? 9 : 10);
         w.WriteInt64(Version);
         w.WriteText(Database);
         w.WriteText(Replica);
@@ -19,8 +23,12 @@ public sealed record HelloFrame(int Version, string Database, string Replica, by
         w.WriteBoolean(Sends);
         w.WriteBoolean(Wants);
         Holds.Write(w);
+        if (Owner is not null) w.WriteText(Owner);
     }
 
-    internal static HelloFrame? Read(DagCborReader r, int length) => length != 9 ? null
-        : new((int)r.ReadInt64(), r.ReadText(), r.ReadText(), r.ReadBytes(), FrameItems.ReadClock(r), r.ReadBoolean(), r.ReadBoolean(), Subscription.Read(r));
+    internal static HelloFrame? Read(DagCborReader r, int length) => length is not (9 or 10) ? null
+        : new HelloFrame((int)r.ReadInt64(), r.ReadText(), r.ReadText(), r.ReadBytes(), FrameItems.ReadClock(r), r.ReadBoolean(), r.ReadBoolean(), Subscription.Read(r))
+        {
+            Owner = length == 10 ? r.ReadText() : null,
+        };
 }

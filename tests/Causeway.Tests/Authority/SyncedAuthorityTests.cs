@@ -1,0 +1,158 @@
+using Causeway.Authority;
+using Causeway.Encoding;
+using Causeway.Errors;
+using Causeway.Ledger;
+using Causeway.Security;
+using Causeway.Values;
+
+namespace Causeway.Tests.Authority;
+
+/// <summary>Authority on synced commits, with real sync sessions: an owned database takes a commit only
+/// from its owner or from a replica whose UCAN chain covers every operation in it, judged the same way
+/// on every replica, directly or through relays that do not own it.</summary>
+public sealed class SyncedAuthorityTests
+{
+    private static Value Order(int n) => Value.Map([new("n", Value.Int(n))]);
+
+    /// <summary>An owner replica, a device allowed only orders/d1-*, and a relay that holds nothing yet.</summary>
+    private static async Task<(Replica Owner, Database OwnerDb, Replica Device, Database DeviceDb, Replica Relay, Database RelayDb, Delegation Grant)> ShopAsync()
+    {
+        var owner = Replica.OpenInMemory();
+        var ownerDb = await owner.CreateDatabaseAsync("shop");
+        ownerDb.Capabilities.SetOwner(owner.Did);
+        var device = Replica.OpenInMemory();
+        var grant = Delegation.Create(owner.Identity.Key, device.Did, owner.Did, "/doc", Scope.IdPrefix("shop", "orders", "d1-"));
+        var deviceDb = await device.CreateDatabaseAsync("shop");
+        deviceDb.Capabilities.SetOwner(owner.Did);
+        deviceDb.Capabilities.UseProofs([grant]);
+        var relay = Replica.OpenInMemory();
+        var relayDb = await relay.CreateDatabaseAsync("shop");
+        return (owner, ownerDb, device, deviceDb, relay, relayDb, grant);
+    }
+
+    [Fact]
+    public async Task A_device_writes_its_own_documents_and_they_travel_through_a_relay()
+    {
+        var s = await ShopAsync();
+        await s.DeviceDb.PutAsync("orders", "d1-1", Order(1));
+        await s.DeviceDb.DeleteAsync("orders", "d1-1");
+        await s.DeviceDb.PutAsync("orders", "d1-2", Order(2));
+
+        var block = Commit.Decode(s.DeviceDb.GetCommitBlock((await s.DeviceDb.InfoAsync()).Heads[0])!);
+        Assert.Equal("/doc/write", block.Capability!.Command);
+        Assert.Equal([s.Grant.Cid], block.Capability.Proofs);
+
+        Assert.Equal(3, (await s.DeviceDb.SyncWithAsync(s.RelayDb)).Sent);
+        Assert.Equal(s.Owner.Did, s.RelayDb.Capabilities.Owner);   // learned from the device's hello
+        Assert.Equal(3, (await s.RelayDb.SyncWithAsync(s.OwnerDb)).Sent);
+        Assert.Equal(2, (await s.OwnerDb.GetAsync("orders", "d1-2"))!.Fields.Get("n")!.AsInt());
+        Assert.Null(await s.OwnerDb.GetAsync("orders", "d1-1"));
+        Assert.True((await s.OwnerDb.VerifyAsync()).Ok);
+        foreach (var r in new[] { s.Owner, s.Device, s.Relay }) await r.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_device_is_refused_locally_outside_its_delegation_and_nothing_is_written()
+    {
+        var s = await ShopAsync();
+        var refused = await Assert.ThrowsAsync<UcanException>(() => s.DeviceDb.PutAsync("orders", "d2-1", Order(1)));
+        Assert.Equal(UcanError.MatchError, refused.Error);
+        Assert.Equal(ErrorCodes.Forbidden, refused.Code);
+        Assert.Equal(s.Grant.Cid.ToString(), refused.Proof);
+        await Assert.ThrowsAsync<UcanException>(() => s.DeviceDb.PutAsync("customers", "d1-1", Order(1)));
+        await Assert.ThrowsAsync<UcanException>(() => s.DeviceDb.TransactAsync(tx => { tx.Put("orders", "d1-9", Order(9)); tx.Put("orders", "d2-9", Order(9)); }));
+        Assert.Equal(0, s.DeviceDb.Position);
+        foreach (var r in new[] { s.Owner, s.Device, s.Relay }) await r.DisposeAsync();
+    }
+
+    /// <summary>A replica running a modified program signs a commit its chain does not allow (another
+    /// device's order), or one with no capability at all: every replica refuses it, and honest
+    /// traffic still flows.</summary>
+    [Fact]
+    public async Task Commits_outside_the_chain_are_refused_everywhere()
+    {
+        var s = await ShopAsync();
+        await s.DeviceDb.PutAsync("orders", "d1-1", Order(1));
+        await s.DeviceDb.SyncWithAsync(s.RelayDb);
+
+        var forged = Forge(s.Device, s.DeviceDb, s.OwnerDb, "orders", "d2-1", new CommitCapability("/doc", [s.Grant.Cid]));
+        var viaApply = await Assert.ThrowsAsync<InvalidCommitException>(() => s.OwnerDb.ApplyAsync([forged]));
+        Assert.Contains("not authorized", viaApply.Message);
+        Assert.Contains(s.Grant.Cid.ToString(), viaApply.Message);
+
+        var bare = Forge(s.Device, s.DeviceDb, s.RelayDb, "orders", "d1-2", capability: null);
+        Assert.Contains("carries no capability", (await Assert.ThrowsAsync<InvalidCommitException>(() => s.RelayDb.ApplyAsync([bare]))).Message);
+
+        var beyond = Forge(s.Device, s.DeviceDb, s.RelayDb, "orders", "d1-3", new CommitCapability("/doc/read", [s.Grant.Cid]));
+        Assert.Contains("does not cover", (await Assert.ThrowsAsync<InvalidCommitException>(() => s.RelayDb.ApplyAsync([beyond]))).Message);
+
+        Assert.Null(await s.OwnerDb.GetAsync("orders", "d2-1"));
+        Assert.Equal(1, (await s.RelayDb.SyncWithAsync(s.OwnerDb)).Sent);
+        Assert.NotNull(await s.OwnerDb.GetAsync("orders", "d1-1"));
+        foreach (var r in new[] { s.Owner, s.Device, s.Relay }) await r.DisposeAsync();
+    }
+
+    /// <summary>Over a real session: a replica that claims the owner but whose commits carry no
+    /// authority ends the session with invalid_commit, and the receiver keeps nothing of it.</summary>
+    [Fact]
+    public async Task A_session_from_a_replica_without_authority_is_refused_and_leaves_nothing()
+    {
+        var s = await ShopAsync();
+        var rogue = Replica.OpenInMemory();
+        var rogueDb = await rogue.CreateDatabaseAsync("shop");
+        await rogueDb.PutAsync("orders", "x1", Order(1));
+        // Its program then claims the owner without any proof: its hello names the owner, its commit has no capability.
+        rogue.Authority.Set(rogueDb.Runtime, new AuthorityState(s.Owner.Did, []));
+        await Assert.ThrowsAnyAsync<CausewayException>(() => rogueDb.SyncWithAsync(s.OwnerDb, Causeway.Replication.SyncDirection.Push));
+        Assert.Equal(0, s.OwnerDb.Position);
+        Assert.Null(await s.OwnerDb.GetAsync("orders", "x1"));
+        await rogue.DisposeAsync();
+        foreach (var r in new[] { s.Owner, s.Device, s.Relay }) await r.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Proofs_are_judged_at_the_commit_time_so_an_old_write_stays_valid()
+    {
+        var owner = Replica.OpenInMemory();
+        var ownerDb = await owner.CreateDatabaseAsync("shop");
+        ownerDb.Capabilities.SetOwner(owner.Did);
+        var device = Replica.OpenInMemory();
+        var now = DateTimeOffset.UtcNow;
+        var brief = Delegation.Create(owner.Identity.Key, device.Did, owner.Did, "/doc/write", expires: now.AddMinutes(10));
+        var deviceDb = await device.CreateDatabaseAsync("shop");
+        deviceDb.Capabilities.SetOwner(owner.Did);
+        deviceDb.Capabilities.UseProofs([brief]);
+        await deviceDb.PutAsync("orders", "o1", Order(1));
+
+        // Synced long after the proof expired, the write made while it held still applies.
+        var third = Replica.OpenInMemory(new ReplicaOptions { Time = new ShiftedTime(TimeSpan.FromDays(400)) });
+        var thirdDb = await third.CreateDatabaseAsync("shop");
+        Assert.Equal(1, (await deviceDb.SyncWithAsync(thirdDb)).Sent);
+        Assert.NotNull(await thirdDb.GetAsync("orders", "o1"));
+        // A commit made after its proof expired (as a wrong clock or a modified program would) is refused.
+        var late = Forge(device, deviceDb, thirdDb, "orders", "o2", new CommitCapability("/doc/write", [brief.Cid]), time: now.AddHours(1));
+        var refused = await Assert.ThrowsAsync<InvalidCommitException>(() => thirdDb.ApplyAsync([late]));
+        Assert.Contains("expired", refused.Message);
+        foreach (var r in new[] { owner, device, third }) await r.DisposeAsync();
+    }
+
+    /// <summary>Signs a commit as <paramref name="signer"/> would if its program skipped every check,
+    /// as the next commit <paramref name="receiver"/> expects from it, shipped with the signer's proofs.</summary>
+    private static RemoteCommit Forge(Replica signer, Database signerDb, Database receiver, string collection, string id, CommitCapability? capability, DateTimeOffset? time = null)
+    {
+        var clock = Causeway.Clocks.HlcTimestamp.FromParts((time ?? DateTimeOffset.UtcNow).ToUnixTimeMilliseconds(), 0);
+        long seq = receiver.Runtime.Record.Clock.Get(signer.Did) + 1;
+        var context = new Causeway.Documents.EffectContext(signer.Did, seq, clock);
+        var editor = new Causeway.Documents.DocumentEditor(new Causeway.Documents.DocumentState(), context);
+        editor.Apply(new Causeway.Documents.DocumentIntent.Put(Order(7)), $"{collection}/{id}");
+        var op = DocumentOp.Create(collection, id, editor.Effects, context, new DagCborWriter());
+        var commit = Commit.Create("shop", signer.Identity, seq, clock, receiver.Runtime.Record.Heads, [op.Cid], capability);
+        var proofs = signer.Authority.Of(signerDb.Runtime).OwnProofs.Select(p => signer.Authority.Find(p)!.Bytes.ToArray());
+        return new RemoteCommit(commit, [op.Block]) { ProofBlocks = [.. proofs] };
+    }
+
+    private sealed class ShiftedTime(TimeSpan shift) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + shift;
+    }
+}
