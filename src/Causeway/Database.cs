@@ -236,7 +236,7 @@ public sealed partial class Database : IDocumentDatabase
 
     /// <summary>Writes this database's ledger as a CARv1 archive (docs/ledger-format.md).</summary>
     public Task<long> ExportAsync(Stream output, IProgress<long>? progress = null, CancellationToken cancellation = default)
-        => LedgerArchive.ExportAsync(Stored, output, progress, cancellation);
+        => LedgerArchive.ExportAsync(Stored, output, cid => Replica.Authority.Find(cid)?.Bytes.ToArray(), progress, cancellation);
 
     /// <summary>Reads a CARv1 archive of a ledger of this database (the same name) and applies its commits.</summary>
     public Task<ImportResult> ImportAsync(Stream input, IProgress<long>? progress = null, CancellationToken cancellation = default)

@@ -7,14 +7,17 @@ namespace Causeway.Audit;
 
 /// <summary>A database's ledger as a CARv1 archive, readable by standard IPLD tools. Export writes,
 /// in position order, each commit's operation blocks and then the commit block; the roots are the
-/// heads. Import reads any CAR holding such blocks, orders the commits so parents come first, and
-/// applies them (each verified) to a database of the same name, skipping commits it already holds.</summary>
+/// heads. The UCAN delegations a commit's capability names go in before it (each once), so the
+/// archive carries what an outside program needs to check every commit's authority. Import reads
+/// any CAR holding such blocks, orders the commits so parents come first, and applies them (each
+/// verified) to a database of the same name, skipping commits it already holds.</summary>
 internal static class LedgerArchive
 {
     private const int ImportChunk = 500;
 
-    public static async Task<long> ExportAsync(StoredDatabase database, Stream output, IProgress<long>? progress = null, CancellationToken cancellation = default)
+    public static async Task<long> ExportAsync(StoredDatabase database, Stream output, Func<Cid, byte[]?> proofs, IProgress<long>? progress = null, CancellationToken cancellation = default)
     {
+        var written = new HashSet<Cid>();
         var info = database.Info();
         var car = new CarWriter(output);
         await car.WriteHeaderAsync(info.Heads, cancellation);
@@ -24,6 +27,8 @@ internal static class LedgerArchive
             if (change.Position > info.Position) break;
             var record = database.CommitRecordOf(change.Commit) ?? throw new CorruptDataException($"Commit {change.Commit} is missing.");
             var commit = Commit.Decode(record.Block);
+            foreach (var proof in commit.Capability?.Proofs ?? [])
+                if (written.Add(proof) && proofs(proof) is { } proofBlock) await car.WriteBlockAsync(proof, proofBlock, cancellation);
             for (int i = 0; i < commit.Ops.Count; i++)
                 if (record.OpBlocks[i] is { } block) await car.WriteBlockAsync(commit.Ops[i], block, cancellation);
             await car.WriteBlockAsync(commit.Id, record.Block, cancellation);
@@ -54,7 +59,8 @@ internal static class LedgerArchive
             var ops = new byte[commit.Ops.Count][];
             for (int i = 0; i < ops.Length; i++)
                 ops[i] = blocks.GetValueOrDefault(commit.Ops[i]) ?? throw new InvalidCommitException($"Commit {commit.Id} links operation {commit.Ops[i]}, which is not in the archive.");
-            chunk.Add(new RemoteCommit(commit, ops));
+            var proofs = (commit.Capability?.Proofs ?? []).Select(p => blocks.GetValueOrDefault(p)).OfType<byte[]>().ToArray();
+            chunk.Add(new RemoteCommit(commit, ops) { ProofBlocks = proofs });
             if (chunk.Count == ImportChunk) await Flush();
         }
         await Flush();

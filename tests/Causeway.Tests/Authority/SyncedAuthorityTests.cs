@@ -136,6 +136,48 @@ public sealed class SyncedAuthorityTests
         foreach (var r in new[] { owner, device, third }) await r.DisposeAsync();
     }
 
+    /// <summary>docs/ledger-format.md is enough to check authority from outside: the exported CAR carries
+    /// the delegations, and tests/js/verify-ledger.mjs (iso-ucan and @ipld/dag-cbor, no Causeway code)
+    /// accepts every commit of an owned database and flags a validly signed one its chain refuses.</summary>
+    [Fact]
+    public async Task An_outside_program_checks_every_commit_authority_from_the_export()
+    {
+        var s = await ShopAsync();
+        await s.DeviceDb.PutAsync("orders", "d1-1", Order(1));
+        await s.DeviceDb.DeleteAsync("orders", "d1-1");
+        await s.OwnerDb.PutAsync("customers", "c1", Order(2));
+        await s.DeviceDb.SyncWithAsync(s.OwnerDb);
+        using var car = new MemoryStream();
+        await s.OwnerDb.ExportAsync(car);
+        car.Position = 0;
+        var reader = new CarReader(car);
+        await reader.ReadHeaderAsync();
+        var blocks = new Dictionary<Cid, byte[]>();
+        while (await reader.ReadBlockAsync() is { } entry) blocks[entry.Cid] = entry.Block;
+        Assert.True(blocks.ContainsKey(s.Grant.Cid));
+
+        var commits = blocks.Values.Select(b => { try { return Commit.Decode(b); } catch (CausewayException) { return null; } }).OfType<Commit>().ToList();
+        Assert.Equal(3, commits.Count);
+        var entries = commits.Select(c => (object)new { cid = c.Id.ToString(), block = Convert.ToHexString(c.Block), ops = c.Ops.Select(o => Convert.ToHexString(blocks[o])).ToArray() }).ToList();
+        var forged = Forge(s.Device, s.DeviceDb, s.OwnerDb, "orders", "d2-1", new CommitCapability("/doc/write", [s.Grant.Cid]));
+        entries.Add(new { cid = forged.Commit.Id.ToString(), block = Convert.ToHexString(forged.Commit.Block), ops = new[] { Convert.ToHexString(forged.OpBlocks[0]!) } });
+        var input = System.Text.Json.JsonSerializer.Serialize(new { owner = s.Owner.Did, proofs = new[] { Convert.ToHexString(blocks[s.Grant.Cid]) }, commits = entries });
+
+        var results = Support.NodeScript.Run("verify-ledger.mjs", input);
+        for (int i = 0; i < 3; i++) Assert.True(results[i].GetProperty("problems").GetArrayLength() == 0, results[i].ToString());
+        var problems = results[3].GetProperty("problems").EnumerateArray().Select(p => p.GetString()!).ToList();
+        Assert.Single(problems);
+        Assert.StartsWith("authority: proof " + s.Grant.Cid, problems[0]);
+
+        // The archive imports into another owned copy: the delegations came with it.
+        await using var copy = Replica.OpenInMemory();
+        var copyDb = await copy.CreateDatabaseAsync("shop");
+        copyDb.Capabilities.SetOwner(s.Owner.Did);
+        car.Position = 0;
+        Assert.Equal(3, (await copyDb.ImportAsync(car)).Applied);
+        foreach (var r in new[] { s.Owner, s.Device, s.Relay }) await r.DisposeAsync();
+    }
+
     /// <summary>Signs a commit as <paramref name="signer"/> would if its program skipped every check,
     /// as the next commit <paramref name="receiver"/> expects from it, shipped with the signer's proofs.</summary>
     private static RemoteCommit Forge(Replica signer, Database signerDb, Database receiver, string collection, string id, CommitCapability? capability, DateTimeOffset? time = null)
