@@ -23,6 +23,23 @@ internal sealed class ConstraintChecks : ICommitStage
         BoundRules.Enforce(staged, commit.Replica);
     }
 
+    public void CheckRemote(DatabaseRuntime database, Ledger.RemoteCommit remote, IReadOnlyList<Ledger.DocumentOp?> ops)
+    {
+        var schema = database.Schemas.Latest.Schema;
+        if (schema.Collections.Count == 0) return;
+        string where = $"Commit {remote.Commit.Id} (seq {remote.Commit.Seq} of {remote.Commit.Origin})";
+        try
+        {
+            foreach (var op in ops)
+                if (op is not null && schema.For(op.Collection) is { } rules) SyncedRules.Enforce(rules, op, where);
+        }
+        catch (CausewayException e) when (e is SchemaViolationException or ConstraintViolationException)
+        {
+            // A peer that sends it broke the rules, not the caller: the import is refused like any invalid commit.
+            throw new InvalidCommitException(e.Message);
+        }
+    }
+
     public void Staged(StagedCommit commit)
     {
         var spending = SpendLog.Of(commit.Database);

@@ -60,7 +60,7 @@ public static class DocumentRules
         }
     }
 
-    private static bool Fits(Value value, Schemas.ValueType type) => type switch
+    internal static bool Fits(Value value, Schemas.ValueType type) => type switch
     {
         Schemas.ValueType.String => value.Kind == ValueKind.String,
         Schemas.ValueType.Number => value.IsNumber,
@@ -72,7 +72,7 @@ public static class DocumentRules
         _ => value.Kind == ValueKind.Map,
     };
 
-    private static string Article(Schemas.ValueType type) => type switch
+    internal static string Article(Schemas.ValueType type) => type switch
     {
         Schemas.ValueType.Integer or Schemas.ValueType.Array or Schemas.ValueType.Object => "an " + type.ToString().ToLowerInvariant(),
         _ => "a " + type.ToString().ToLowerInvariant(),
