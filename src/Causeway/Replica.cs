@@ -52,7 +52,7 @@ public sealed class Replica : IAsyncDisposable
             runtimes.Add(new DatabaseRuntime(id, name, record));
         }
         Clock = new HybridLogicalClock(options.PhysicalClock, options.MaxClockSkew, lastTime);
-        _pipeline = new CommitPipeline(store, identity, Clock, _reader, CommitStages.Ledger(_cache).Add(new Invariants.ConstraintChecks()));
+        _pipeline = new CommitPipeline(store, identity, Clock, _reader, CommitStages.Ledger(_cache).Add(new Invariants.ConstraintChecks()).Add(new Quotas.QuotaStage()));
         foreach (var runtime in runtimes) _databases[runtime.Name] = new Database(this, runtime, _reader, _pipeline);
     }
 

@@ -32,9 +32,12 @@ internal interface ICommitStage
 /// <summary>A local transaction as <see cref="ICommitStage.Check"/> sees it: its documents, prepared
 /// against the latest state, and a view of the rest of the database as the pipeline sees it.</summary>
 internal sealed class LocalCommit(DatabaseRuntime database, StagedDocuments documents, Subscription holds, string replica,
-    Func<string, IEnumerable<(string Id, DocumentState State)>> collection)
+    Func<string, IEnumerable<(string Id, DocumentState State)>> collection, long position)
 {
     public DatabaseRuntime Database { get; } = database;
+
+    /// <summary>The position the commit takes if it passes: the commit staged just before it is at <c>Position - 1</c>.</summary>
+    public long Position { get; } = position;
     public StagedDocuments Documents { get; } = documents;
 
     /// <summary>What this replica holds of the database.</summary>
