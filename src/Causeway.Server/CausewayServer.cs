@@ -69,6 +69,7 @@ public static class CausewayServer
         DatabaseEndpoints.Map(app);
         DocumentEndpoints.Map(app);
         SchemaEndpoints.Map(app);
+        QuotaEndpoints.Map(app);
         LedgerEndpoints.Map(app);
         LedgerEndpoints.MapArchive(app, options.MaxImportBytes);
         ReplicationEndpoints.Map(app);

@@ -66,7 +66,16 @@ public sealed partial class Database
 
     private async Task<SyncResult> RunTrackedAsync(SyncSession session, ISyncChannel channel, string role, SyncDirection direction, SyncMode mode, Action<SyncSession>? progress, CancellationToken cancellation)
     {
-        var entry = Peers.Add(channel.Remote, role, direction, mode);
+        PeerEntry entry;
+        try
+        {
+            entry = Peers.Add(channel.Remote, role, direction, mode);
+        }
+        catch
+        {
+            await channel.DisposeAsync().ConfigureAwait(false);   // refused at open (the quota of sessions): the peer sees it end
+            throw;
+        }
         entry.Session = session;
         try
         {

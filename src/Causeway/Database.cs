@@ -6,6 +6,7 @@ using Causeway.Encoding;
 using Causeway.Errors;
 using Causeway.Ledger;
 using Causeway.Queries;
+using Causeway.Quotas;
 using Causeway.Schemas;
 using Causeway.Transactions;
 using Causeway.Values;
@@ -19,8 +20,9 @@ public sealed partial class Database : IDocumentDatabase
     internal Database(Replica replica, DatabaseRuntime runtime, DocumentReader reader, CommitPipeline pipeline)
     {
         Replica = replica;
-        Peers = new(replica.Options.Time);
+        Peers = new(replica.Options.Time, runtime.Name, () => Quotas?.Limits.SyncSessions);
         Stored = new StoredDatabase(runtime, reader, pipeline, replica.Did, replica.CheckOpen);
+        Quotas = new DatabaseQuotas(Stored, Peers, replica.Options.Time);
         Reservations = new Invariants.Reservations(Stored, replica.Options.RebalanceInterval, replica.Options.RelayAsks);
         _ids = new DocumentIds(Stored, Reservations, replica.Uuids, replica.Clock, replica.Tag, replica.Options.PhysicalClock, replica.Options.Random);
         _retry = new RightsRetry(Stored, Reservations, replica.Options.Time);
@@ -36,6 +38,10 @@ public sealed partial class Database : IDocumentDatabase
 
     /// <summary>What this database asks its peers for, and grants them (rights, reservations).</summary>
     public Invariants.Reservations Reservations { get; }
+
+    /// <summary>This replica's quotas on the database (documents, bytes, writes per second, sync
+    /// sessions) and its usage against them; set by its admin, never replicated.</summary>
+    public DatabaseQuotas Quotas { get; }
 
     public Replica Replica { get; }
 
@@ -74,8 +80,9 @@ public sealed partial class Database : IDocumentDatabase
         SystemCollections.CheckWritable(Names.Collection(collection));
         CheckOpen();
         var checkedDocument = StoredDatabase.CheckDocument(document);
+        Quotas.AdmitWrite();
         string id = await _ids.NewIdAsync(collection, cancellation).ConfigureAwait(false);
-        return (id, await CommitAsync(Single(collection, id, new DocumentIntent.Create(checkedDocument)), cancellation).ConfigureAwait(false));
+        return (id, await _retry.CommitAsync([Single(collection, id, new DocumentIntent.Create(checkedDocument))], cancellation).ConfigureAwait(false));
     }
 
     /// <summary>Applies field operations to an existing document (not_found if it is absent or deleted).</summary>
@@ -117,6 +124,8 @@ public sealed partial class Database : IDocumentDatabase
     public async Task<WriteResult> TransactAsync(Func<Transaction, Task> body, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(body);
+        CheckOpen();
+        Quotas.AdmitWrite();
         return await _retry.CommitAsync(async () =>
         {
             var tx = Begin();
@@ -129,6 +138,8 @@ public sealed partial class Database : IDocumentDatabase
     public async Task<(T Value, WriteResult Result)> TransactAsync<T>(Func<Transaction, Task<T>> body, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(body);
+        CheckOpen();
+        Quotas.AdmitWrite();
         T value = default!;
         var result = await _retry.CommitAsync(async () =>
         {
@@ -149,6 +160,7 @@ public sealed partial class Database : IDocumentDatabase
     {
         ArgumentNullException.ThrowIfNull(build);
         var tx = Begin();
+        Quotas.AdmitWrite();
         var builder = new WriteOnlyTransaction(tx);
         build(builder);
         var writes = tx.Close();
@@ -166,12 +178,15 @@ public sealed partial class Database : IDocumentDatabase
     public Task<WriteResult> CommitAsync(Transaction transaction, CancellationToken cancellation = default)
     {
         var writes = transaction.Close();
+        Quotas.AdmitWrite();
         return _retry.CommitAsync(writes, cancellation);
     }
 
+    /// <summary>A put, patch or delete: counted against the writes-per-second quota, then committed.</summary>
     private Task<WriteResult> CommitAsync(DocumentWrites writes, CancellationToken cancellation)
     {
         CheckOpen();
+        Quotas.AdmitWrite();
         return _retry.CommitAsync([writes], cancellation);
     }
 

@@ -55,7 +55,8 @@ public sealed class Replica : IAsyncDisposable
         Authority = new Authority.AuthorityStore(store);
         _pipeline = new CommitPipeline(store, identity, Clock, _reader, CommitStages.Ledger(_cache)
             .Add(new Authority.CapabilityChecks(Authority))
-            .Add(new Invariants.ConstraintChecks()));
+            .Add(new Invariants.ConstraintChecks())
+            .Add(new Quotas.QuotaStage()));
         foreach (var runtime in runtimes) _databases[runtime.Name] = new Database(this, runtime, _reader, _pipeline);
     }
 

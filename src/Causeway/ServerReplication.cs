@@ -48,9 +48,19 @@ public static class ServerReplication
             throw new AlreadyExistsException($"Database '{database}' already replicates continuously with {remote} (session {running.Id}).");
         var (db, created, channel) = await OpenAsync(replica, database, peer, token, direction, holds, cancellation).ConfigureAwait(false);
         ISyncChannel? dialed = channel;
-        var link = db.Replicate(c => Interlocked.Exchange(ref dialed, null) is { } first
-            ? Task.FromResult(first)
-            : SyncDialer.ConnectAsync(peer, database, token, c, create: direction != SyncDirection.Pull), remote, direction);
+        PeerLink link;
+        try
+        {
+            link = db.Replicate(c => Interlocked.Exchange(ref dialed, null) is { } first
+                ? Task.FromResult(first)
+                : SyncDialer.ConnectAsync(peer, database, token, c, create: direction != SyncDirection.Pull), remote, direction);
+        }
+        catch (QuotaExceededException)
+        {
+            await channel.DisposeAsync().ConfigureAwait(false);
+            await DropIfUnusedAsync(replica, db, created).ConfigureAwait(false);
+            throw;
+        }
 
         var time = replica.Options.Time;
         long started = time.GetTimestamp();
@@ -78,6 +88,7 @@ public static class ServerReplication
     {
         ArgumentNullException.ThrowIfNull(peer);
         var db = replica.TryGetDatabase(Names.Database(database));
+        db?.Quotas.CheckSessionRoom();   // before dialing: a session over the quota is refused here, not half-opened
         if (db is not null && holds is not null && !db.Holds.Equals(holds))
             throw new InvalidInputException(ErrorCodes.InvalidValue, $"Database '{database}' here holds {db.Holds}, not {holds}: what a replica holds is set when it is created.");
         if (db is null)
@@ -117,6 +128,7 @@ public static class ServerReplication
     private static CausewayException Refusal(CausewayException error, string context) => error switch
     {
         PeerUnavailableException or SyncRefusedException or UnavailableException => error,
+        QuotaExceededException => error,   // this replica's own quota of sync sessions, not the peer's answer
         _ when error.Code is ErrorCodes.Corrupt or ErrorCodes.Internal => error,
         _ => new SyncRefusedException($"{context}{error.Message}"),
     };

@@ -39,6 +39,7 @@ public class CausewayException : Exception
         ErrorCodes.InsufficientRights => new InsufficientRightsException(message),
         ErrorCodes.ReservationUnavailable => new ReservationUnavailableException(message),
         ErrorCodes.RateLimited => new RateLimitedException(message, retryAfter ?? TimeSpan.FromSeconds(1)),
+        ErrorCodes.QuotaExceeded => new QuotaExceededException(message),
         _ => new CausewayException(code, message),
     };
 }
@@ -85,6 +86,11 @@ public sealed class RateLimitedException(string message, TimeSpan retryAfter) : 
 {
     public TimeSpan RetryAfter { get; } = retryAfter;
 }
+
+/// <summary>A write or a sync session would take a database past a quota set on this replica (its
+/// documents, bytes or open sync sessions); nothing was written. The message names the quota, its
+/// limit and what the write would have made it. (A rate is <see cref="RateLimitedException"/>.)</summary>
+public sealed class QuotaExceededException(string message) : CausewayException(ErrorCodes.QuotaExceeded, message);
 
 /// <summary>A sync session was ended because one side broke the protocol or refused the other.</summary>
 public sealed class SyncRefusedException(string message) : CausewayException(ErrorCodes.SyncRefused, message);

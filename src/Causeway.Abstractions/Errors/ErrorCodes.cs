@@ -42,6 +42,10 @@ public static class ErrorCodes
     public const string SchemaViolation = "schema_violation";
     public const string ConstraintViolation = "constraint_violation";
     public const string RateLimited = "rate_limited";
+
+    /// <summary>A write (or a sync session) would take a database past a quota its admin set on this
+    /// replica: its documents, its bytes, its open sync sessions. Nothing was written.</summary>
+    public const string QuotaExceeded = "quota_exceeded";
     public const string Unavailable = "unavailable";
     public const string Corrupt = "corrupt";
     public const string UnsupportedMediaType = "unsupported_media_type";
@@ -58,7 +62,7 @@ public static class ErrorCodes
     public static int HttpStatus(string code) => code switch
     {
         Unauthorized or TokenInvalid or TokenExpired or TokenRevoked or TokenReplayed => 401,
-        Forbidden => 403,
+        Forbidden or QuotaExceeded => 403,
         NotFound => 404,
         AlreadyExists or InsufficientRights or ReservationUnavailable or NotHeld => 409,
         PreconditionFailed => 412,

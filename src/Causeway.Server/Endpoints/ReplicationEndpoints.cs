@@ -34,6 +34,8 @@ internal static class ReplicationEndpoints
             if (!context.WebSockets.IsWebSocketRequest)
                 throw new InvalidInputException(ErrorCodes.WebSocketRequired,
                     $"GET /v1/dbs/{db}/sync opens a sync session and only speaks WebSocket (Connection: Upgrade, Upgrade: websocket); to make this server sync with a peer, POST /v1/dbs/{db}/replicate.");
+            // A database with its quota of sessions open refuses the peer before the upgrade, with the quota in the answer.
+            database?.Quotas.CheckSessionRoom();
             bool created = false;
             if (database is null)
             {

@@ -30,7 +30,16 @@ internal sealed class StoredLinks(string folder)
                 Forget(link.Database, link.Peer);
                 continue;
             }
-            db.Replicate(ct => SyncDialer.ConnectAsync(peer, link.Database, link.Token, ct, create: direction != SyncDirection.Pull), peer.AbsoluteUri, direction);
+            try
+            {
+                db.Replicate(ct => SyncDialer.ConnectAsync(peer, link.Database, link.Token, ct, create: direction != SyncDirection.Pull), peer.AbsoluteUri, direction);
+            }
+            catch (Errors.QuotaExceededException e)
+            {
+                // Kept: it reopens at a later start, when the database's quota of sync sessions has room.
+                log.LogWarning("Continuous replication of {Database} with {Peer} not reopened: {Reason}", link.Database, peer.AbsoluteUri, e.Message);
+                continue;
+            }
             log.LogInformation("Continuous replication of {Database} with {Peer} ({Direction}) reopened", link.Database, peer.AbsoluteUri, link.Direction);
         }
     }

@@ -9,18 +9,44 @@ public sealed class PeerTable
 {
     private readonly ConcurrentDictionary<string, PeerEntry> _entries = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
+    private readonly string _database;
+    private readonly Func<long?> _maxSessions;
+    private readonly Lock _adding = new();
     private int _next;
 
     /// <param name="time">The replica's time, for when each session started.</param>
-    internal PeerTable(TimeProvider time) => _time = time;
+    /// <param name="database">The database's name, for errors.</param>
+    /// <param name="maxSessions">How many sessions may be open at once (the database's quota; null: any number).</param>
+    internal PeerTable(TimeProvider time, string database = "", Func<long?>? maxSessions = null)
+    {
+        _time = time;
+        _database = database;
+        _maxSessions = maxSessions ?? (() => null);
+    }
+
+    /// <summary>How many sessions are open (a continuous link counts while it exists, connected or not).</summary>
+    internal int Count => _entries.Count;
+
+    /// <summary>Refuses (quota_exceeded) when as many sessions are open as the quota allows.</summary>
+    internal void CheckRoom()
+    {
+        int count = _entries.Count;
+        if (_maxSessions() is { } max && count >= max)
+            throw new QuotaExceededException($"Database '{_database}' is limited to {max} open sync sessions; this session would have made it {count + 1}.");
+    }
 
     public IReadOnlyList<PeerStatus> List() => [.. _entries.Values.Select(e => e.Status()).OrderBy(s => s.Since).ThenBy(s => s.Id, StringComparer.Ordinal)];
 
+    /// <summary>Lists a new session, within the quota of open sessions (quota_exceeded past it).</summary>
     internal PeerEntry Add(string remote, string role, SyncDirection direction, SyncMode mode, PeerLink? link = null)
     {
-        var entry = new PeerEntry($"s{Interlocked.Increment(ref _next)}", remote, role, direction, mode, link, _time.GetUtcNow());
-        _entries[entry.Id] = entry;
-        return entry;
+        lock (_adding)
+        {
+            CheckRoom();
+            var entry = new PeerEntry($"s{Interlocked.Increment(ref _next)}", remote, role, direction, mode, link, _time.GetUtcNow());
+            _entries[entry.Id] = entry;
+            return entry;
+        }
     }
 
     internal void Remove(PeerEntry entry) => _entries.TryRemove(entry.Id, out _);

@@ -34,7 +34,7 @@ public static class SyncDialer
             throw status switch
             {
                 HttpStatusCode.Unauthorized => new UnauthorizedException($"Peer {server} refused the token (401)."),
-                HttpStatusCode.Forbidden => new ForbiddenException($"Peer {server} does not let this token sync database '{database}' (403)."),
+                HttpStatusCode.Forbidden => new ForbiddenException($"Peer {server} refused to open a sync session of database '{database}' (403): the token may not sync it there, or the database has its quota of sync sessions open there."),
                 HttpStatusCode.NotFound => new NotFoundException($"Peer {server} has no database '{database}' (404)."),
                 0 => new PeerUnavailableException($"Peer {server} cannot be reached: {e.Message}", e),
                 _ => new PeerUnavailableException($"Peer {server} answered {(int)status} instead of opening a sync session.", e),

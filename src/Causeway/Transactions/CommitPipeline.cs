@@ -217,7 +217,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
             if (!draft.Holds.Matches(writes.Collection, writes.Id)) throw draft.Holds.NotHeld(db.Name, writes.Collection, writes.Id);
             staged.Edit(writes.Collection, writes.Id, writes.Intents, writes.Condition);
         }
-        var local = new LocalCommit(db, staged, draft.Holds, _identity.Did, time, collection => LatestOf(db, collection, group));
+        var local = new LocalCommit(db, staged, draft.Holds, _identity.Did, time, collection => LatestOf(db, collection, group), draft.Position + 1);
         foreach (var stage in _stages) stage.Check(local);
 
         var ops = new DocumentOp[staged.Entries.Count];
@@ -260,7 +260,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
             changed[i] = new ChangedDocument(entry.Collection, entry.Id, !entry.State.Exists);
             group.Overlay[(db.Id, entry.Collection, entry.Id)] = versions[i];
         }
-        var item = new StagedCommit(db, commit, ops, position, versions, changed, time);
+        var item = new StagedCommit(db, commit, ops, position, versions, changed, time, [.. states.Select(s => s.Entry.Previous)]);
         group.Plan.Add(item);
         foreach (var stage in _stages) stage.Staged(item);
         group.Committed.Add((db.Id, commit.Id));
@@ -321,6 +321,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
             var context = new EffectContext(commit.Origin, commit.Seq, commit.Time);
             var ops = new DocumentOp?[commit.Ops.Count];
             var versions = new List<VersionRecord>(ops.Length);
+            var previousVersions = new List<VersionRecord?>(ops.Length);
             var changed = new List<ChangedDocument>(ops.Length);
             long documentDelta = 0;
             long position = scratch.Position + 1;
@@ -351,13 +352,14 @@ internal sealed class CommitPipeline : IAsyncDisposable
                     SizeEstimate = (previous?.SizeEstimate ?? 0) + op.Block.Length, LatestChange = latest == change ? null : latest,
                 };
                 versions.Add(version);
+                previousVersions.Add(previous);
                 changed.Add(new ChangedDocument(op.Collection, op.Id, !state.Exists));
                 overlay[key] = version;
                 documentDelta += (state.Exists ? 1 : 0) - (existed ? 1 : 0);
             }
             foreach (var stage in _stages) stage.CheckRemote(db, remote, ops);
             scratch.Add(commit, documentDelta);
-            staged.Add((new StagedCommit(db, commit, ops, position, [.. versions], [.. changed], appliedAt), documentDelta));
+            staged.Add((new StagedCommit(db, commit, ops, position, [.. versions], [.. changed], appliedAt, [.. previousVersions]), documentDelta));
             known.Add(commit.Id);
         }
 

@@ -66,6 +66,24 @@ internal sealed class DocumentReader(IKeyValueStore store, VersionCache cache)
         }
     }
 
+    /// <summary>The newest stored version of every document of the database, deleted ones included, in
+    /// key order (collection, then id): one seek per document.</summary>
+    internal IEnumerable<(string Collection, string Id, VersionRecord Version)> AllLatest(DatabaseRuntime db)
+    {
+        using var cursor = store.Scan(StoreLayout.DocumentsPrefix(db.Id));
+        bool ok = cursor.SeekToFirst();
+        while (ok)
+        {
+            var (collection, id) = StoreLayout.VersionDocument(cursor.Key);
+            var version = cache.TryGet(db.Id, collection, id, out var cached) ? cached : VersionRecord.Decode(cursor.Value.ToArray());
+            yield return (collection, id, version);
+            // Versions sort newest first; past the document's versions: its prefix with the closing 0 raised to 1.
+            var next = cursor.Key[..^8].ToArray();
+            next[^1] = 1;
+            ok = cursor.Seek(next);
+        }
+    }
+
     /// <summary>Every version of a document, oldest first.</summary>
     public IEnumerable<VersionRecord> Versions(DatabaseRuntime db, string collection, string id, long upTo)
     {
@@ -75,6 +93,9 @@ internal sealed class DocumentReader(IKeyValueStore store, VersionCache cache)
             yield return VersionRecord.Decode(value);
         }
     }
+
+    /// <summary>A record of this replica's own about the database (<see cref="StoreLayout.LocalKey"/>).</summary>
+    public byte[]? Local(DatabaseRuntime db, string name) => store.Get(StoreLayout.LocalKey(db.Id, name));
 
     /// <summary>Whether the commit is here, without decoding its record.</summary>
     public bool HasCommit(DatabaseRuntime db, Cid commit) => store.Get(StoreLayout.CommitKey(db.Id, commit.Bytes)) is not null;

@@ -37,7 +37,7 @@ internal interface ICommitStage
 /// <summary>A local transaction as <see cref="ICommitStage.Check"/> sees it: its documents, prepared
 /// against the latest state, and a view of the rest of the database as the pipeline sees it.</summary>
 internal sealed class LocalCommit(DatabaseRuntime database, StagedDocuments documents, Subscription holds, string replica, Clocks.HlcTimestamp time,
-    Func<string, IEnumerable<(string Id, DocumentState State)>> collection)
+    Func<string, IEnumerable<(string Id, DocumentState State)>> collection, long position)
 {
     /// <summary>The commit's HLC time.</summary>
     public Clocks.HlcTimestamp Time { get; } = time;
@@ -46,6 +46,9 @@ internal sealed class LocalCommit(DatabaseRuntime database, StagedDocuments docu
     public Ledger.CommitCapability? Capability { get; set; }
 
     public DatabaseRuntime Database { get; } = database;
+
+    /// <summary>The position the commit takes if it passes: the commit staged just before it is at <c>Position - 1</c>.</summary>
+    public long Position { get; } = position;
     public StagedDocuments Documents { get; } = documents;
 
     /// <summary>What this replica holds of the database.</summary>

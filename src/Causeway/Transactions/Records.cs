@@ -35,6 +35,10 @@ internal sealed class VersionRecord
 
     private Values.Value? _value;
 
+    /// <summary>How many bytes the document's fields take as DAG-CBOR (0 when it is deleted), once a
+    /// stage has measured it (-1 until then); the quota stage measures each version once.</summary>
+    public long FieldBytes { get; set; } = -1;
+
     /// <summary>The visible fields, materialized once and shared by every reader.</summary>
     public Values.Value Value => _value ??= State.ToValue();
 

@@ -14,6 +14,8 @@ namespace Causeway.Transactions;
 /// D id p position                    position → commit CID, apply time, documents touched
 /// D id s origin 0 seq                origin's commit seq → position (where sync resumes a peer)
 /// D id d coll 0 docid 0 ~position    document version (inverted position: newest first)
+/// D id l name                        this replica's own record for the database, never replicated
+///                                    (quotas: its limits, and its usage as of a position)
 /// </code></summary>
 internal static class StoreLayout
 {
@@ -65,6 +67,10 @@ internal static class StoreLayout
     }
 
     public static long DecodePosition(ReadOnlySpan<byte> value) => BinaryPrimitives.ReadInt64BigEndian(value);
+
+    /// <summary>A record of this replica's own about database <paramref name="db"/> (a setting, a running
+    /// count): it lives and dies with the database, and sync never carries it.</summary>
+    public static byte[] LocalKey(uint db, string name) => Concat(DatabasePrefix(db), "l"u8.ToArray(), System.Text.Encoding.ASCII.GetBytes(name));
 
     public static byte[] DocumentsPrefix(uint db) => Concat(DatabasePrefix(db), "d"u8.ToArray());
 

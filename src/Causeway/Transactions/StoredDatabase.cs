@@ -66,6 +66,26 @@ internal sealed class StoredDatabase
         return _pipeline.ApplyAsync(Runtime, commits, cancellation);
     }
 
+    /// <summary>Writes a record of this replica's own about the database (<see cref="StoreLayout.LocalKey"/>:
+    /// never replicated), durably and in order with commits; <paramref name="published"/> runs once it is
+    /// durable, before the call completes.</summary>
+    public Task PutLocalAsync(string name, byte[] value, Action published, CancellationToken cancellation)
+    {
+        CheckOpen();
+        return _pipeline.RunCatalogAsync(stage =>
+        {
+            if (Runtime.Dropped) throw new NotFoundException($"Database '{Name}' was dropped.");
+            stage.Batch.Put(StoreLayout.LocalKey(Runtime.Id, name), value);
+            return published;
+        }, cancellation);
+    }
+
+    /// <summary>A record of this replica's own about the database, as durably written; null if there is none.</summary>
+    public byte[]? LocalRecord(string name) => _reader.Local(Runtime, name);
+
+    /// <summary>The newest stored version of every document, deleted ones included (what a count at open walks).</summary>
+    public IEnumerable<(string Collection, string Id, VersionRecord Version)> AllLatest() => _reader.AllLatest(Runtime);
+
     // ---- the ledger ----
 
     public bool HasCommit(Cid commit) => _reader.HasCommit(Runtime, commit);

@@ -73,6 +73,12 @@ public sealed class WirePropertyTests
     [Fact]
     public void Database_infos_round_trip() => RoundTrips(Infos, DatabaseInfoJson.Write, DatabaseInfoJson.Read);
 
+    private static readonly Gen<QuotaStatus> Quotas = Gen.Select(Count.Nullable().Array[4], Count.Array[3])
+        .Select((limits, usage) => new QuotaStatus(new QuotaLimits(limits[0], limits[1], limits[2], limits[3]), new QuotaUsage(usage[0], usage[1], usage[2])));
+
+    [Fact]
+    public void Quotas_round_trip() => RoundTrips(Quotas, QuotasJson.Write, QuotasJson.Read);
+
     [Fact]
     public void Changes_round_trip() => RoundTrips(Changes, ChangeJson.Write, ChangeJson.Read);
 

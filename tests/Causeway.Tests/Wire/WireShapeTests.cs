@@ -111,6 +111,7 @@ public sealed class WireShapeTests
     [InlineData("QueryResult", "docs,next")]
     [InlineData("SchemaInfo", "home,collections,version,commit,position,analysis,violations")]
     [InlineData("ApiProblem", "type,title,status,detail,code")]
+    [InlineData("QuotaStatus", "limits,usage")]
     public void The_members_are_those_of_the_API(string name, string members)
     {
         var shape = WireShapes.Named(name);
@@ -136,6 +137,9 @@ public sealed class WireShapeTests
         var schema = WireShapes.Named("SchemaInfo");
         Assert.Equal("collection,constraint,kind,technique,coordinates,explanation", Members(schema.ToJson(schema.Full), j => j.GetProperty("analysis")[0]));
         Assert.Equal("collection,id,constraint,problem", Members(schema.ToJson(schema.Full), j => j.GetProperty("violations")[0]));
+        var quotas = WireShapes.Named("QuotaStatus");
+        Assert.Equal("documents,bytes,writesPerSecond,syncSessions", Members(quotas.ToJson(quotas.Full), j => j.GetProperty("limits")));
+        Assert.Equal("documents,bytes,syncSessions", Members(quotas.ToJson(quotas.Full), j => j.GetProperty("usage")));
     }
 
     /// <summary>docs/api.md, Values in answers: typed by default, plain on request.</summary>
@@ -166,6 +170,8 @@ public sealed class WireShapeTests
     public void Unset_optional_members_are_null_or_left_out_as_the_API_says()
     {
         Assert.DoesNotContain("holds", WireShapes.Named("DatabaseInfo").ToJson(WireShapes.BareInfo));
+        var quotas = WireShapes.Named("QuotaStatus");
+        Assert.StartsWith("""{"limits":{"documents":null,"bytes":null,"writesPerSecond":null,"syncSessions":null},""", quotas.ToJson(quotas.Bare));
         Assert.Contains("\"peerDid\":null", WireShapes.Named("PeerStatus").ToJson(WireShapes.BarePeer));
         Assert.Contains("\"lastError\":null", WireShapes.Named("PeerStatus").ToJson(WireShapes.BarePeer));
         Assert.Contains("\"commit\":null", WireShapes.Named("Document").ToJson(WireShapes.BareDocument));

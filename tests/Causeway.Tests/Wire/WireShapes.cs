@@ -121,6 +121,8 @@ internal static class WireShapes
         Shape("QueryResult", typeof(QueryResultJson), new QueryResult([FullDocument], "gqFw", 9), new QueryResult([BareDocument], null, 9), QueryResultJson.Write, QueryResultJson.Read),
         Shape("SchemaInfo", typeof(SchemaInfoJson), FullSchema(), new SchemaInfo(SchemaVersion.None, new SchemaAnalysis([]), []), SchemaInfoJson.Write, SchemaInfoJson.Read)
             with { Derived = new HashSet<string> { "collections" } }, // the SCHEMA document inside is SchemaJson's, which writes defaults (kind lww) it reads as absent
+        Shape("QuotaStatus", typeof(QuotasJson), new QuotaStatus(new QuotaLimits(100, 1_000_000, 50, 4), new QuotaUsage(12, 3456, 2)),
+            new QuotaStatus(QuotaLimits.None, new QuotaUsage(0, 0, 0)), QuotasJson.Write, QuotasJson.Read),
         Shape("ApiProblem", typeof(ApiProblemJson), ApiProblem.For("type_mismatch", "Cannot increment 'total'."), ApiProblem.For("internal", "", 500), ApiProblemJson.Write, ApiProblemJson.Read)
             with { Derived = new HashSet<string> { "type" } },
     ];
