@@ -27,7 +27,11 @@ public static class TokenText
             throw new InvalidInputException(ErrorCodes.InvalidValue, $"A token of {text.Length} characters is over the limit of {Envelope.MaxBytes} bytes.");
         if (!text.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_') || text.Length % 4 == 1)
             throw new InvalidInputException(ErrorCodes.InvalidValue, $"'{Documents.Names.Clip(text)}' is not a token: a token is base64url text (A-Z, a-z, 0-9, '-', '_') without padding.");
-        return Base64Url.DecodeFromChars(text);
+        try { return Base64Url.DecodeFromChars(text); }
+        catch (FormatException)
+        {
+            throw new InvalidInputException(ErrorCodes.InvalidValue, $"'{Documents.Names.Clip(text)}' is not a token: its base64url does not decode.");
+        }
     }
 
     /// <summary>Reads a delegation given as text, checking its signature.</summary>
