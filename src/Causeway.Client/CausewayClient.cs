@@ -27,7 +27,7 @@ public sealed partial class CausewayClient : IDisposable
     private readonly AuthenticationHeaderValue? _authorization;
     private readonly Credential? _credential;
     private readonly SemaphoreSlim _identityGate = new(1, 1);
-    private (string Server, string Owner)? _identity;
+    private volatile ServerIdentity? _identity;
     private int _changesPageSize = 1000;
 
     /// <summary>A client for the server at <paramref name="baseUrl"/> (for example
@@ -136,11 +136,11 @@ public sealed partial class CausewayClient : IDisposable
     /// credentials, as a client that signs for itself needs them before its first request.</summary>
     public async Task<(string Server, string Owner)> GetServerIdentityAsync(CancellationToken cancellation = default)
     {
-        if (_identity is { } known) return known;
+        if (_identity is { } known) return (known.Server, known.Owner);
         await _identityGate.WaitAsync(cancellation).ConfigureAwait(false);
         try
         {
-            if (_identity is { } again) return again;
+            if (_identity is { } again) return (again.Server, again.Owner);
             ServerStatus status;
             try
             {
@@ -151,15 +151,16 @@ public sealed partial class CausewayClient : IDisposable
             {
                 throw CausewayException.FromCode(e.Code, $"The server at {_base} does not tell who it is (GET /v1/status without credentials answered: {e.Message}); a client that signs for itself needs its DID.");
             }
-            var identity = (status.Replica, status.Owner ?? status.Replica);
-            _identity = identity;
-            return identity;
+            _identity = new ServerIdentity(status.Replica, status.Owner ?? status.Replica);
+            return (status.Replica, status.Owner ?? status.Replica);
         }
         finally
         {
             _identityGate.Release();
         }
     }
+
+    private sealed record ServerIdentity(string Server, string Owner);
 
     public void Dispose()
     {
