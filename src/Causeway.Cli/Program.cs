@@ -19,6 +19,7 @@ root.Subcommands.Add(Causeway.Cli.Commands.LedgerCommands.Import());
 root.Subcommands.Add(Causeway.Cli.Commands.SyncCommands.Sync());
 root.Subcommands.Add(Causeway.Cli.Commands.SyncCommands.Peers());
 root.Subcommands.Add(Causeway.Cli.Commands.KeyCommands.Key());
+root.Subcommands.Add(Causeway.Cli.Commands.TokenCommands.Token());
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Credential = Causeway.Authority.Credential;
+using Causeway.Cli.Commands;
 using Causeway.Client;
 using Causeway.Errors;
 using Causeway.Replication;
@@ -44,12 +46,11 @@ internal abstract class Target : IAsyncDisposable
         if (url is not null && data is not null) throw new InvalidInputException(ErrorCodes.InvalidValue, "Give either --data or --url, not both.");
         if (url is not null)
         {
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
-                throw new InvalidInputException(ErrorCodes.InvalidValue, $"'{url}' is not an http(s) URL for --url.");
-            string token = result.GetValue(options.Token) ?? Environment.GetEnvironmentVariable("CAUSEWAY_TOKEN")
-                ?? throw new InvalidInputException(ErrorCodes.InvalidValue, "--url needs --token (or CAUSEWAY_TOKEN): the server's admin.token, for example.");
-            return new RemoteTarget(new CausewayClient(uri, token));
+            var (client, credential) = options.Connect(result, url);
+            return new RemoteTarget(client, credential);
         }
+        if (result.GetValue(options.Key) is not null || result.GetValue(options.Proof) is not null)
+            throw new InvalidInputException(ErrorCodes.InvalidValue, "--key and --proof sign requests to a server; give them with --url.");
         data ??= Environment.GetEnvironmentVariable("CAUSEWAY_DATA") ?? "causeway-data";
         try
         {
@@ -82,7 +83,7 @@ internal abstract class Target : IAsyncDisposable
         public override ValueTask DisposeAsync() => replica.DisposeAsync();
     }
 
-    private sealed class RemoteTarget(CausewayClient client) : Target
+    private sealed class RemoteTarget(CausewayClient client, Credential? credential) : Target
     {
         public override Task<IReadOnlyList<string>> ListDatabasesAsync(CancellationToken cancellation) => client.ListDatabasesAsync(cancellation);
         public override Task CreateDatabaseAsync(string name, CancellationToken cancellation) => client.CreateDatabaseAsync(name, cancellation);
@@ -108,6 +109,7 @@ internal abstract class Target : IAsyncDisposable
         public override ValueTask DisposeAsync()
         {
             client.Dispose();
+            credential?.Dispose();
             return ValueTask.CompletedTask;
         }
     }
@@ -116,16 +118,49 @@ internal abstract class Target : IAsyncDisposable
 /// <summary>The options every data command takes.</summary>
 internal sealed class TargetOptions
 {
+    public const string KeyVariable = "CAUSEWAY_KEY";
+    public const string ProofVariable = "CAUSEWAY_PROOF";
+
     public Option<string?> Data { get; } = new("--data") { Description = "Work on the replica in this folder, in process (default ./causeway-data, or CAUSEWAY_DATA)." };
     public Option<string?> Url { get; } = new("--url") { Description = "Work through the server at this URL (or CAUSEWAY_URL)." };
     public Option<string?> Token { get; } = new("--token") { Description = "Bearer token for --url (or CAUSEWAY_TOKEN)." };
+    public Option<string?> Key { get; } = new("--key") { Description = $"Sign requests to --url with this key file instead of a token (or {KeyVariable}): a session delegation to the server, renewed as it goes." };
+    public Option<string?> Proof { get; } = new("--proof") { Description = $"With --key: the chain file that proves the key's authority over the server's owner, root first (or {ProofVariable}); none when the key is the owner's." };
     public Option<bool> Json { get; } = new("--json") { Description = "Print JSON even on a terminal (JSON is the default when the output is piped)." };
 
-    public void AddTo(Command command)
+    public void AddTo(Command command, bool data = true)
     {
-        command.Options.Add(Data);
+        if (data) command.Options.Add(Data);
         command.Options.Add(Url);
         command.Options.Add(Token);
+        command.Options.Add(Key);
+        command.Options.Add(Proof);
         command.Options.Add(Json);
+    }
+
+    /// <summary>A client for the server at <paramref name="url"/>, with a bearer token or signing with a key
+    /// and its chain (the credential, when there is one, is the caller's to dispose after the client).</summary>
+    public (CausewayClient Client, Credential? Credential) Connect(ParseResult result, string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            throw new InvalidInputException(ErrorCodes.InvalidValue, $"'{url}' is not an http(s) URL for --url.");
+        string? token = result.GetValue(Token), key = result.GetValue(Key), proof = result.GetValue(Proof);
+        if (token is not null && key is not null) throw new InvalidInputException(ErrorCodes.InvalidValue, "Give either --token or --key, not both.");
+        if (token is null && key is null)
+        {
+            token = Environment.GetEnvironmentVariable("CAUSEWAY_TOKEN");
+            key = Environment.GetEnvironmentVariable(KeyVariable);
+            if (token is not null && key is not null)
+                throw new InvalidInputException(ErrorCodes.InvalidValue, $"CAUSEWAY_TOKEN and {KeyVariable} are both set; say which to use with --token or --key.");
+        }
+        if (key is null)
+        {
+            if (proof is not null) throw new InvalidInputException(ErrorCodes.InvalidValue, "--proof goes with --key: it proves the key's authority.");
+            if (token is null) throw new InvalidInputException(ErrorCodes.InvalidValue, $"--url needs --token (or CAUSEWAY_TOKEN), the server's admin.token for example, or --key (or {KeyVariable}) to sign with a key.");
+            return (new CausewayClient(uri, token), null);
+        }
+        proof ??= Environment.GetEnvironmentVariable(ProofVariable);
+        var credential = Tokens.LoadCredential(key, proof);
+        return (new CausewayClient(uri, credential), credential);
     }
 }

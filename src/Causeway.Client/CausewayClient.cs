@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Causeway.Authority;
 using Causeway.Documents;
 using Causeway.Errors;
 using Causeway.Wire;
@@ -24,6 +25,9 @@ public sealed partial class CausewayClient : IDisposable
     private readonly bool _ownsHttp;
     private readonly Uri _base;
     private readonly AuthenticationHeaderValue? _authorization;
+    private readonly Credential? _credential;
+    private readonly SemaphoreSlim _identityGate = new(1, 1);
+    private volatile ServerIdentity? _identity;
     private int _changesPageSize = 1000;
 
     /// <summary>A client for the server at <paramref name="baseUrl"/> (for example
@@ -40,6 +44,25 @@ public sealed partial class CausewayClient : IDisposable
     public CausewayClient(HttpClient http, string? token = null)
         : this(http ?? throw new ArgumentNullException(nameof(http)), owns: false, http.BaseAddress ?? throw new ArgumentException("The HttpClient needs a BaseAddress (the server's URL).", nameof(http)), token)
     {
+    }
+
+    /// <summary>A client for the server at <paramref name="baseUrl"/> that signs for itself with
+    /// <paramref name="credential"/> (a key and its proof chain) instead of a bearer secret: it reads the
+    /// server's DID and owner once from <c>GET /v1/status</c>, then sends every request under a session
+    /// delegation to that server (<c>Authorization</c>) with the chain (<c>Ucans</c>), renewed before it
+    /// runs out (docs/client.md, Signing for itself). The credential stays yours.</summary>
+    public CausewayClient(Uri baseUrl, Credential credential)
+        : this(new HttpClient(), owns: true, baseUrl, null)
+    {
+        _credential = credential ?? throw new ArgumentNullException(nameof(credential));
+    }
+
+    /// <summary>A client over an <see cref="HttpClient"/> you configure that signs for itself with
+    /// <paramref name="credential"/> (see <see cref="CausewayClient(Uri, Credential)"/>). The HttpClient stays yours.</summary>
+    public CausewayClient(HttpClient http, Credential credential)
+        : this(http ?? throw new ArgumentNullException(nameof(http)), owns: false, http.BaseAddress ?? throw new ArgumentException("The HttpClient needs a BaseAddress (the server's URL).", nameof(http)), null)
+    {
+        _credential = credential ?? throw new ArgumentNullException(nameof(credential));
     }
 
     private CausewayClient(HttpClient http, bool owns, Uri baseUrl, string? token)
@@ -108,9 +131,41 @@ public sealed partial class CausewayClient : IDisposable
     public Task<ServerStatus> GetStatusAsync(CancellationToken cancellation = default)
         => SendAsync(HttpMethod.Get, "v1/status", null, ServerStatusJson.Read, cancellation);
 
+    /// <summary>The server's DID and the owner of its databases (the subject of capabilities for them,
+    /// its replica's DID when the server names no owner), read once from <c>GET /v1/status</c> without
+    /// credentials, as a client that signs for itself needs them before its first request.</summary>
+    public async Task<(string Server, string Owner)> GetServerIdentityAsync(CancellationToken cancellation = default)
+    {
+        if (_identity is { } known) return (known.Server, known.Owner);
+        await _identityGate.WaitAsync(cancellation).ConfigureAwait(false);
+        try
+        {
+            if (_identity is { } again) return (again.Server, again.Owner);
+            ServerStatus status;
+            try
+            {
+                using var response = await SendContentAsync(HttpMethod.Get, "v1/status", null, HttpCompletionOption.ResponseContentRead, cancellation, signed: false).ConfigureAwait(false);
+                status = Read(await response.Content.ReadAsByteArrayAsync(cancellation).ConfigureAwait(false), ServerStatusJson.Read, "GET /v1/status");
+            }
+            catch (CausewayException e) when (e is UnauthorizedException or ForbiddenException)
+            {
+                throw CausewayException.FromCode(e.Code, $"The server at {_base} does not tell who it is (GET /v1/status without credentials answered: {e.Message}); a client that signs for itself needs its DID.");
+            }
+            _identity = new ServerIdentity(status.Replica, status.Owner ?? status.Replica);
+            return (status.Replica, status.Owner ?? status.Replica);
+        }
+        finally
+        {
+            _identityGate.Release();
+        }
+    }
+
+    private sealed record ServerIdentity(string Server, string Owner);
+
     public void Dispose()
     {
         if (_ownsHttp) _http.Dispose();
+        _identityGate.Dispose();
     }
 
     // ---- plumbing shared with RemoteDatabase ----
@@ -130,10 +185,23 @@ public sealed partial class CausewayClient : IDisposable
 
     /// <summary>Sends a request with any body (and one more request header, a write's precondition) and
     /// answers the successful response, unread; the caller disposes it.</summary>
-    internal async Task<HttpResponseMessage> SendContentAsync(HttpMethod method, string path, HttpContent? content, HttpCompletionOption completion, CancellationToken cancellation, (string Name, string Value)? header = null)
+    internal async Task<HttpResponseMessage> SendContentAsync(HttpMethod method, string path, HttpContent? content, HttpCompletionOption completion, CancellationToken cancellation, (string Name, string Value)? header = null, bool signed = true)
     {
         using var request = new HttpRequestMessage(method, new Uri(_base, path));
         if (_authorization is not null) request.Headers.Authorization = _authorization;
+        else if (_credential is not null && signed)
+        {
+            var (server, owner) = await GetServerIdentityAsync(cancellation).ConfigureAwait(false);
+            UcanHeaders session;
+            try { session = _credential.SessionHeaders(server, owner); }
+            catch (UcanException e)
+            {
+                // The chain cannot reach this server's owner now (another owner, expired): said before anything is sent.
+                throw new UcanException(e.Error, $"The credential of {_credential.Did} gives no authority over {owner}, the owner of {_base}: {e.Message}", e.Proof);
+            }
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", session.Token);
+            if (session.Ucans is { } ucans) request.Headers.TryAddWithoutValidation(TokenText.UcansHeader, ucans);
+        }
         if (header is { } extra) request.Headers.TryAddWithoutValidation(extra.Name, extra.Value);
         // Database.WaitingForRights works the same against a server: it becomes Prefer: wait=N.
         if (RightsWait.InScope is { } wait) request.Headers.TryAddWithoutValidation("Prefer", $"wait={(int)Math.Ceiling(wait.TotalSeconds)}");

@@ -10,7 +10,7 @@ public static class CliProcess
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Causeway.Cli.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
-        foreach (var name in new[] { "CAUSEWAY_URL", "CAUSEWAY_TOKEN", "CAUSEWAY_DATA" }) start.Environment.Remove(name);
+        foreach (var name in new[] { "CAUSEWAY_URL", "CAUSEWAY_TOKEN", "CAUSEWAY_DATA", "CAUSEWAY_KEY", "CAUSEWAY_PROOF" }) start.Environment.Remove(name);
         if (environment is not null) foreach (var (name, value) in environment) start.Environment[name] = value;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();

@@ -95,7 +95,9 @@ public sealed class WireShapeTests
     [InlineData("TransactionResult", "commit,position,created")]
     [InlineData("DatabaseInfo", "name,documents,commits,position,heads,clock,holds")]
     [InlineData("DatabaseList", "databases")]
-    [InlineData("ServerStatus", "replica,version,databases")]
+    [InlineData("ServerStatus", "replica,owner,version,databases")]
+    [InlineData("IssuedToken", "cid,token,chain,iss,aud,sub,cmd,pol,exp,nbf")]
+    [InlineData("TokenReport", "cid,kind,iss,aud,sub,cmd,pol,args,nbf,exp,valid,problem")]
     [InlineData("Document", "_id,_collection,_meta,blob,due,gift,note,price,ratio,ship,status,tags,total,weight")] // fields in Value.Map's order
     [InlineData("DocumentVersion", "position,commit,origin,time,deleted,changes")]
     [InlineData("DocumentHistory", "versions")]

@@ -83,6 +83,18 @@ internal static class WireShapes
 
     public static readonly SyncResult BareSync = new(OtherDid, 0, 0, 0, 0, 0, 0, new VersionVector(), TimeSpan.Zero);
 
+    public static readonly Value SamplePolicy = Value.Array([Value.Array([Value.String("=="), Value.String(".db"), Value.String("acme")])]);
+
+    public static readonly IssuedToken FullIssued = new(CidOf("t"), "o2NpdGVt", [new TokenLink(CidOf("r"), "o2Jyb290")], Did, OtherDid, Did, "/doc/read",
+        SamplePolicy, 1_790_000_000, 1_780_000_000);
+
+    public static readonly IssuedToken BareIssued = new(CidOf("t0"), "o2NpdGVt", [], Did, OtherDid, null, "/", Value.Array([]), null, null);
+
+    public static readonly TokenReport FullReport = new(CidOf("t"), "dlg", Did, OtherDid, Did, "/doc/read", SamplePolicy,
+        Value.Map([new("db", Value.String("acme"))]), 1_780_000_000, 1_790_000_000, true, "Proof bafy… expired.");
+
+    public static readonly TokenReport BareReport = new(CidOf("t1"), "cid", null, null, null, null, null, null, null, null, false, null);
+
     public static SchemaInfo FullSchema()
     {
         var schema = SchemaJson.Parse($$"""
@@ -103,7 +115,9 @@ internal static class WireShapes
         Shape("DatabaseInfo", typeof(DatabaseInfoJson), FullInfo, BareInfo, DatabaseInfoJson.Write, DatabaseInfoJson.Read),
         Shape("DatabaseList", typeof(DatabaseListJson), new DatabaseList([FullInfo]), new DatabaseList([BareInfo]),
             (w, v) => DatabaseListJson.Write(w, v.Databases), json => new DatabaseList(DatabaseListJson.Read(json))),
-        Shape("ServerStatus", typeof(ServerStatusJson), new ServerStatus(Did, "1.0.0", ["shop", "acme.eu"]), new ServerStatus(Did, "0.0.0", []), ServerStatusJson.Write, ServerStatusJson.Read),
+        Shape("ServerStatus", typeof(ServerStatusJson), new ServerStatus(Did, "1.0.0", ["shop", "acme.eu"], OtherDid), new ServerStatus(Did, "0.0.0", []), ServerStatusJson.Write, ServerStatusJson.Read),
+        Shape("IssuedToken", typeof(IssuedTokenJson), FullIssued, BareIssued, IssuedTokenJson.Write, IssuedTokenJson.Read),
+        Shape("TokenReport", typeof(TokenReportJson), FullReport, BareReport, TokenReportJson.Write, TokenReportJson.Read),
         Shape("Document", typeof(DocumentJson), FullDocument, BareDocument, DocumentJson.Write, DocumentJson.Read),
         Shape("DocumentVersion", typeof(DocumentVersionJson), FullVersion, BareVersion, DocumentVersionJson.Write, DocumentVersionJson.Read),
         Shape("DocumentHistory", typeof(DocumentHistoryJson), new DocumentHistory([FullVersion]), new DocumentHistory([BareVersion]),
