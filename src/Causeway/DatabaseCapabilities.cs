@@ -37,6 +37,28 @@ public sealed class DatabaseCapabilities
         Store.Set(_db.Runtime, state with { Owner = ownerDid });
     }
 
+    /// <summary>Records <paramref name="revocation"/> in the database, where it replicates like any
+    /// commit: every commit that relies on the revoked delegation and has the revocation in its
+    /// causal past is refused on every replica; commits concurrent with it stand.</summary>
+    /// <param name="chain">The chain the revocation names, root first; defaults to the one it was made with.</param>
+    /// <exception cref="UcanException">The revoker issued no delegation in the chain, or the chain does not line up.</exception>
+    public async Task<WriteResult> RevokeAsync(Revocation revocation, IReadOnlyList<Delegation>? chain = null, CancellationToken cancellation = default)
+    {
+        var links = chain ?? revocation.Chain;
+        var state = Store.Of(_db.Runtime);
+        if (state.Owner is null) throw new PreconditionFailedException($"Database '{_db.Name}' has no owner, so it has no delegations to revoke.");
+        revocation.Check(state.Owner, cid => links.FirstOrDefault(l => l.Cid == cid) ?? Store.Find(cid));
+        var document = Values.Value.Map([
+            new("token", Values.Value.Bytes(revocation.Token.Bytes.Span)),
+            new("chain", Values.Value.Array(links.Select(l => Values.Value.Bytes(l.Bytes.Span)))),
+        ]);
+        return await _db.Stored.CommitSystemAsync(Schemas.SystemCollections.Revocations, revocation.Revoked.ToString(),
+            new Documents.DocumentIntent.Put(document), cancellation).ConfigureAwait(false);
+    }
+
+    /// <summary>The delegations revoked in this database (as far as this replica has applied).</summary>
+    public bool IsRevoked(Encoding.Cid delegation) => Store.Revocations(_db.Runtime).Contains(delegation);
+
     /// <summary>Uses <paramref name="chain"/> (root first, from the owner down to this replica's DID) as
     /// this replica's authority here: local commits carry it, and are refused beforehand when they
     /// reach outside it.</summary>

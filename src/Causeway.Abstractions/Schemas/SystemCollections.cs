@@ -11,6 +11,10 @@ public static class SystemCollections
     public const string Reservations = "_reservations";
     public const string Sequences = "_sequences";
 
+    /// <summary>Revocations of UCAN delegations in an owned database: one document per revoked
+    /// delegation (its CID is the id), holding the signed revocation and the chain it names.</summary>
+    public const string Revocations = "_revocations";
+
     public static bool IsSystem(string collection) => collection.StartsWith('_');
 
     /// <summary>Refuses a user's write to a reserved collection.</summary>

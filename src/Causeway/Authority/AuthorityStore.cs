@@ -14,6 +14,9 @@ internal sealed class AuthorityStore(IKeyValueStore store)
     private static readonly byte[] BlockPrefix = "U"u8.ToArray();
     private readonly ConcurrentDictionary<Cid, Delegation> _delegations = new();
     private readonly ConcurrentDictionary<uint, AuthorityState> _databases = new();
+    private readonly ConcurrentDictionary<uint, RevocationIndex> _revocations = new();
+    private readonly ConcurrentDictionary<(uint, Cid), (string Origin, long Seq)> _commits = new();
+    private const int RememberedCommits = 200_000;
 
     /// <summary>A delegation this replica keeps, or null.</summary>
     public Delegation? Find(Cid cid)
@@ -49,6 +52,30 @@ internal sealed class AuthorityStore(IKeyValueStore store)
         store.Write(new StoreBatch().Put(StateKey(db.Id), state.Encode()), durable: true);
         _databases[db.Id] = state;
     }
+
+    /// <summary>The revocations of a database and which commits have seen them (changed by the pipeline only).</summary>
+    public RevocationIndex Revocations(DatabaseRuntime db) => _revocations.GetOrAdd(db.Id, _ => RevocationIndex.Decode(store.Get(RevocationsKey(db.Id))));
+
+    /// <summary>Adds the index's bytes to a commit's batch, so it is durable exactly when the commit is.</summary>
+    public void WriteRevocations(DatabaseRuntime db, StoreBatch batch) => batch.Put(RevocationsKey(db.Id), Revocations(db).Encode());
+
+    /// <summary>Remembers who made a commit and its seq, for the commits that name it as a parent.</summary>
+    public void Remember(DatabaseRuntime db, Cid commit, string origin, long seq)
+    {
+        if (_commits.Count >= RememberedCommits) _commits.Clear();
+        _commits[(db.Id, commit)] = (origin, seq);
+    }
+
+    /// <summary>The origin and seq of a commit: remembered, or read from the store; null when unknown.</summary>
+    public (string Origin, long Seq)? OriginOf(DatabaseRuntime db, Cid commit)
+    {
+        if (_commits.TryGetValue((db.Id, commit), out var known)) return known;
+        if (store.Get(StoreLayout.CommitKey(db.Id, commit.Bytes)) is not { } record) return null;
+        var decoded = Ledger.Commit.Decode(CommitRecord.Decode(record).Block);
+        return (decoded.Origin, decoded.Seq);
+    }
+
+    private static byte[] RevocationsKey(uint db) => [.. StoreLayout.DatabasePrefix(db), .. "V"u8];
 
     private static byte[] BlockKey(Cid cid) => [.. BlockPrefix, .. cid.Bytes];
 

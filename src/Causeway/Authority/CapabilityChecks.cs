@@ -1,8 +1,12 @@
+using Causeway.Crdt;
 using Causeway.Documents;
 using Causeway.Encoding;
 using Causeway.Errors;
 using Causeway.Ledger;
+using Causeway.Schemas;
+using Causeway.Storage;
 using Causeway.Transactions;
+using Causeway.Values;
 
 namespace Causeway.Authority;
 
@@ -10,54 +14,149 @@ namespace Causeway.Authority;
 /// A local commit by a replica that is not the owner is checked against the replica's own chain
 /// (refused with 403-type <see cref="UcanException"/> when it reaches outside it) and carries the
 /// chain in its <c>cap</c>; a commit made elsewhere is applied only if its <c>cap</c> chain, judged at
-/// the commit's own time, authorizes its origin for every operation in it. Open databases (no owner)
-/// are not checked.</summary>
+/// the commit's own time, authorizes its origin for every operation in it, and relies on no
+/// delegation whose revocation is in its causal past (<see cref="RevocationIndex"/>). Revocations are
+/// documents of <c>_revocations</c>, each checked on its own (<see cref="Revocation.Check"/>).
+/// Open databases (no owner) are not checked.</summary>
 internal sealed class CapabilityChecks(AuthorityStore authority) : ICommitStage
 {
+    private readonly HashSet<uint> _dirty = [];
+
     public void Check(LocalCommit commit)
     {
         var state = authority.Of(commit.Database);
-        if (state.Owner is null || state.Owner == commit.Replica) return;
+        if (state.Owner is null) return;
+        var commands = new List<string>();
+        var needs = new List<(string Command, Value Args)>();
+        foreach (var entry in commit.Documents.Entries)
+        {
+            if (entry.Collection == SystemCollections.Revocations)
+            {
+                CheckRevocation(state.Owner, entry.Id, entry.State.ToValue());
+                continue;
+            }
+            var (command, args) = OperationCommands.Of(commit.Database.Name, entry.Collection, entry.Id, entry.Editor.Effects);
+            needs.Add((command, args));
+            commands.Add(command);
+        }
+        if (state.Owner == commit.Replica || needs.Count == 0) return;
+        var revocations = authority.Revocations(commit.Database);
+        foreach (var proof in state.OwnProofs)
+            if (revocations.Contains(proof))   // every revocation applied here is in a local commit's past
+                throw new UcanException(UcanError.Revoked, $"This replica's proof {proof} for database '{commit.Database.Name}' was revoked.", proof.ToString());
         var links = state.OwnProofs.Select(p => authority.Find(p) ?? throw new UcanException(UcanError.UnavailableProof,
             $"This replica's proof {p} for database '{commit.Database.Name}' is no longer kept.", p.ToString())).ToList();
         var chain = ProofChain.Establish(commit.Replica, state.Owner, links, Seconds(commit.Time));
-        var commands = new List<string>();
-        foreach (var entry in commit.Documents.Entries)
-        {
-            var (command, args) = OperationCommands.Of(commit.Database.Name, entry.Collection, entry.Id, entry.Editor.Effects);
-            chain.Authorize(command, args);
-            commands.Add(command);
-        }
-        if (commands.Count > 0) commit.Capability = new CommitCapability(OperationCommands.Covering(commands), state.OwnProofs);
+        foreach (var (command, args) in needs) chain.Authorize(command, args);
+        commit.Capability = new CommitCapability(OperationCommands.Covering(commands), state.OwnProofs);
     }
 
     public void CheckRemote(DatabaseRuntime database, RemoteCommit remote, IReadOnlyList<DocumentOp?> ops)
     {
         var commit = remote.Commit;
         var state = authority.Of(database);
-        if (state.Owner is null || commit.Origin == state.Owner) return;
+        if (state.Owner is null) return;
         string where = $"Commit {commit.Id} (seq {commit.Seq} of {commit.Origin})";
-        if (commit.Capability is not { } cap)
-            throw new InvalidCommitException($"{where} carries no capability, and database '{database.Name}' is owned by {state.Owner}.");
         try
         {
-            foreach (var block in remote.ProofBlocks) authority.Keep(block);
-            var links = cap.Proofs.Select(p => authority.Find(p) ?? throw new UcanException(UcanError.UnavailableProof,
-                $"its proof {p} was neither shipped with it nor is kept here", p.ToString())).ToList();
-            var chain = ProofChain.Establish(commit.Origin, state.Owner, links, Seconds(commit.Time));
+            bool needsAuthority = false;
             foreach (var op in ops)
             {
-                if (op is null) continue;   // left out of a projection: the replica that holds it checked it
-                var (command, args) = OperationCommands.Of(database.Name, op.Collection, op.Id, op.Effects);
-                if (!Command.Proves(cap.Command, command))
-                    throw new UcanException(UcanError.InvalidClaim, $"its capability names {cap.Command}, which does not cover {command} on {op.Collection}/{op.Id}");
-                chain.Authorize(command, args);
+                if (op is null) continue;
+                if (op.Collection == SystemCollections.Revocations) CheckRevocation(state.Owner, op.Id, Written(op));
+                else needsAuthority = true;
             }
+            var parents = ParentsOf(database, commit);
+            if (needsAuthority && commit.Origin != state.Owner) Authorize(database, state.Owner, remote, ops, parents);
+            authority.Remember(database, commit.Id, commit.Origin, commit.Seq);
+            Observe(database, commit, ops, parents);
         }
         catch (UcanException e)
         {
             throw new InvalidCommitException($"{where} is not authorized: {e.Message.TrimEnd('.')}.");
         }
+        catch (InvalidInputException e)
+        {
+            throw new InvalidCommitException($"{where} holds a revocation that does not read: {e.Message.TrimEnd('.')}.");
+        }
+    }
+
+    public void Staged(StagedCommit commit)
+    {
+        var state = authority.Of(commit.Database);
+        if (state.Owner is null) return;
+        authority.Remember(commit.Database, commit.Commit.Id, commit.Commit.Origin, commit.Commit.Seq);
+        Observe(commit.Database, commit.Commit, commit.Ops, ParentsOf(commit.Database, commit.Commit));
+    }
+
+    public void Write(StagedCommit commit, StoreBatch batch, DagCborWriter scratch)
+    {
+        if (_dirty.Remove(commit.Database.Id)) authority.WriteRevocations(commit.Database, batch);
+    }
+
+    private void Authorize(DatabaseRuntime database, string owner, RemoteCommit remote, IReadOnlyList<DocumentOp?> ops, IReadOnlyList<(string, long)> parents)
+    {
+        var commit = remote.Commit;
+        if (commit.Capability is not { } cap)
+            throw new UcanException(UcanError.InvalidClaim, $"it carries no capability, and database '{database.Name}' is owned by {owner}");
+        foreach (var block in remote.ProofBlocks) authority.Keep(block);
+        var revocations = authority.Revocations(database);
+        foreach (var proof in cap.Proofs)
+            if (revocations.InPast(proof, commit.Origin, commit.Seq, parents))
+                throw new UcanException(UcanError.Revoked, $"its proof {proof} was revoked before it was made (the revocation is in its causal past)", proof.ToString());
+        var links = cap.Proofs.Select(p => authority.Find(p) ?? throw new UcanException(UcanError.UnavailableProof,
+            $"its proof {p} was neither shipped with it nor is kept here", p.ToString())).ToList();
+        var chain = ProofChain.Establish(commit.Origin, owner, links, Seconds(commit.Time));
+        foreach (var op in ops)
+        {
+            if (op is null || op.Collection == SystemCollections.Revocations) continue;   // left out of a projection: the replica that holds it checked it
+            var (command, args) = OperationCommands.Of(database.Name, op.Collection, op.Id, op.Effects);
+            if (!Command.Proves(cap.Command, command))
+                throw new UcanException(UcanError.InvalidClaim, $"its capability names {cap.Command}, which does not cover {command} on {op.Collection}/{op.Id}");
+            chain.Authorize(command, args);
+        }
+    }
+
+    /// <summary>Moves the revocation index on past a commit that applies: what its past holds, and the revocations it records.</summary>
+    private void Observe(DatabaseRuntime database, Commit commit, IReadOnlyList<DocumentOp?> ops, IReadOnlyList<(string, long)> parents)
+    {
+        var revocations = authority.Revocations(database);
+        bool changed = !revocations.IsEmpty && revocations.Observe(commit.Origin, commit.Seq, parents);
+        foreach (var op in ops)
+            if (op is not null && op.Collection == SystemCollections.Revocations && Cid.TryParse(op.Id, out var revoked))
+                changed |= revocations.Add(revoked, commit.Origin, commit.Seq);
+        if (changed) _dirty.Add(database.Id);
+    }
+
+    private List<(string, long)> ParentsOf(DatabaseRuntime database, Commit commit)
+    {
+        if (authority.Revocations(database).IsEmpty) return [];
+        var parents = new List<(string, long)>(commit.Parents.Count);
+        foreach (var parent in commit.Parents)
+            if (authority.OriginOf(database, parent) is { } known) parents.Add(known);
+        return parents;
+    }
+
+    /// <summary>A revocation document must hold a revocation of the delegation its id names, signed by
+    /// an issuer in that delegation's chain, which it carries: <c>{"token": bytes, "chain": [bytes…]}</c>.</summary>
+    private void CheckRevocation(string owner, string id, Value document)
+    {
+        if (document.Get("token") is not { Kind: ValueKind.Bytes } token || document.Get("chain") is not { Kind: ValueKind.Array } chain)
+            throw new UcanException(UcanError.Malformed, $"revocation document {id} is not {{token, chain}}");
+        var revocation = Revocation.Read(token.AsBytes());
+        if (revocation.Revoked.ToString() != id)
+            throw new UcanException(UcanError.Malformed, $"revocation document {id} holds a revocation of {revocation.Revoked}", revocation.Cid.ToString());
+        var links = chain.AsArray().Where(b => b.Kind == ValueKind.Bytes).Select(b => authority.Keep(b.AsBytes())).ToList();
+        revocation.Check(owner, cid => links.FirstOrDefault(l => l.Cid == cid) ?? authority.Find(cid));
+    }
+
+    /// <summary>The top-level values an operation assigns (a revocation document is written whole).</summary>
+    private static Value Written(DocumentOp op)
+    {
+        var fields = new List<KeyValuePair<string, Value>>();
+        foreach (var effect in op.Effects)
+            if (effect is MapOp { Path: [var name], Inner: LwwAssign<Value> { Value: var value } }) fields.Add(new(name, value));
+        return Value.Map(fields);
     }
 
     /// <summary>A commit's time in the whole seconds UCAN time bounds use: proofs are judged at the

@@ -75,15 +75,15 @@ public sealed class SyncedAuthorityTests
         await s.DeviceDb.PutAsync("orders", "d1-1", Order(1));
         await s.DeviceDb.SyncWithAsync(s.RelayDb);
 
-        var forged = Forge(s.Device, s.DeviceDb, s.OwnerDb, "orders", "d2-1", new CommitCapability("/doc", [s.Grant.Cid]));
+        var forged = ForgedCommits.Make(s.Device, s.DeviceDb, s.OwnerDb, "orders", "d2-1", new CommitCapability("/doc", [s.Grant.Cid]));
         var viaApply = await Assert.ThrowsAsync<InvalidCommitException>(() => s.OwnerDb.ApplyAsync([forged]));
         Assert.Contains("not authorized", viaApply.Message);
         Assert.Contains(s.Grant.Cid.ToString(), viaApply.Message);
 
-        var bare = Forge(s.Device, s.DeviceDb, s.RelayDb, "orders", "d1-2", capability: null);
+        var bare = ForgedCommits.Make(s.Device, s.DeviceDb, s.RelayDb, "orders", "d1-2", capability: null);
         Assert.Contains("carries no capability", (await Assert.ThrowsAsync<InvalidCommitException>(() => s.RelayDb.ApplyAsync([bare]))).Message);
 
-        var beyond = Forge(s.Device, s.DeviceDb, s.RelayDb, "orders", "d1-3", new CommitCapability("/doc/read", [s.Grant.Cid]));
+        var beyond = ForgedCommits.Make(s.Device, s.DeviceDb, s.RelayDb, "orders", "d1-3", new CommitCapability("/doc/read", [s.Grant.Cid]));
         Assert.Contains("does not cover", (await Assert.ThrowsAsync<InvalidCommitException>(() => s.RelayDb.ApplyAsync([beyond]))).Message);
 
         Assert.Null(await s.OwnerDb.GetAsync("orders", "d2-1"));
@@ -130,7 +130,7 @@ public sealed class SyncedAuthorityTests
         Assert.Equal(1, (await deviceDb.SyncWithAsync(thirdDb)).Sent);
         Assert.NotNull(await thirdDb.GetAsync("orders", "o1"));
         // A commit made after its proof expired (as a wrong clock or a modified program would) is refused.
-        var late = Forge(device, deviceDb, thirdDb, "orders", "o2", new CommitCapability("/doc/write", [brief.Cid]), time: now.AddHours(1));
+        var late = ForgedCommits.Make(device, deviceDb, thirdDb, "orders", "o2", new CommitCapability("/doc/write", [brief.Cid]), time: now.AddHours(1));
         var refused = await Assert.ThrowsAsync<InvalidCommitException>(() => thirdDb.ApplyAsync([late]));
         Assert.Contains("expired", refused.Message);
         foreach (var r in new[] { owner, device, third }) await r.DisposeAsync();
@@ -159,7 +159,7 @@ public sealed class SyncedAuthorityTests
         var commits = blocks.Values.Select(b => { try { return Commit.Decode(b); } catch (CausewayException) { return null; } }).OfType<Commit>().ToList();
         Assert.Equal(3, commits.Count);
         var entries = commits.Select(c => (object)new { cid = c.Id.ToString(), block = Convert.ToHexString(c.Block), ops = c.Ops.Select(o => Convert.ToHexString(blocks[o])).ToArray() }).ToList();
-        var forged = Forge(s.Device, s.DeviceDb, s.OwnerDb, "orders", "d2-1", new CommitCapability("/doc/write", [s.Grant.Cid]));
+        var forged = ForgedCommits.Make(s.Device, s.DeviceDb, s.OwnerDb, "orders", "d2-1", new CommitCapability("/doc/write", [s.Grant.Cid]));
         entries.Add(new { cid = forged.Commit.Id.ToString(), block = Convert.ToHexString(forged.Commit.Block), ops = new[] { Convert.ToHexString(forged.OpBlocks[0]!) } });
         var input = System.Text.Json.JsonSerializer.Serialize(new { owner = s.Owner.Did, proofs = new[] { Convert.ToHexString(blocks[s.Grant.Cid]) }, commits = entries });
 
@@ -176,21 +176,6 @@ public sealed class SyncedAuthorityTests
         car.Position = 0;
         Assert.Equal(3, (await copyDb.ImportAsync(car)).Applied);
         foreach (var r in new[] { s.Owner, s.Device, s.Relay }) await r.DisposeAsync();
-    }
-
-    /// <summary>Signs a commit as <paramref name="signer"/> would if its program skipped every check,
-    /// as the next commit <paramref name="receiver"/> expects from it, shipped with the signer's proofs.</summary>
-    private static RemoteCommit Forge(Replica signer, Database signerDb, Database receiver, string collection, string id, CommitCapability? capability, DateTimeOffset? time = null)
-    {
-        var clock = Causeway.Clocks.HlcTimestamp.FromParts((time ?? DateTimeOffset.UtcNow).ToUnixTimeMilliseconds(), 0);
-        long seq = receiver.Runtime.Record.Clock.Get(signer.Did) + 1;
-        var context = new Causeway.Documents.EffectContext(signer.Did, seq, clock);
-        var editor = new Causeway.Documents.DocumentEditor(new Causeway.Documents.DocumentState(), context);
-        editor.Apply(new Causeway.Documents.DocumentIntent.Put(Order(7)), $"{collection}/{id}");
-        var op = DocumentOp.Create(collection, id, editor.Effects, context, new DagCborWriter());
-        var commit = Commit.Create("shop", signer.Identity, seq, clock, receiver.Runtime.Record.Heads, [op.Cid], capability);
-        var proofs = signer.Authority.Of(signerDb.Runtime).OwnProofs.Select(p => signer.Authority.Find(p)!.Bytes.ToArray());
-        return new RemoteCommit(commit, [op.Block]) { ProofBlocks = [.. proofs] };
     }
 
     private sealed class ShiftedTime(TimeSpan shift) : TimeProvider
