@@ -113,4 +113,46 @@ for (const hex of (Array.isArray(input) ? [] : input.proofs)) {
 }
 const results = []
 for (const entry of entries) results.push(await check(entry, owner, proofs))
+
+// Revocations (docs/ledger-format.md, "Revocations"): a commit whose cap relies on a delegation
+// revoked by a commit in its causal past is not authorized; one concurrent with it stands.
+if (owner) {
+  const commits = new Map()
+  for (const entry of entries) {
+    try {
+      const commit = dagCbor.decode(Buffer.from(entry.block, 'hex'))
+      const ops = entry.ops.map(hex => dagCbor.decode(Buffer.from(hex, 'hex')))
+      commits.set(entry.cid, { commit, ops })
+    } catch { /* reported above */ }
+  }
+  const revokedBy = new Map()   // delegation CID -> CIDs of the commits recording its revocation
+  for (const [cid, { ops }] of commits) {
+    for (const op of ops) {
+      if (op.coll !== '_revocations') continue
+      if (!revokedBy.has(op.id)) revokedBy.set(op.id, [])
+      revokedBy.get(op.id).push(cid)
+    }
+  }
+  const ancestors = (cid) => {
+    const seen = new Set()
+    const stack = [...(commits.get(cid)?.commit.parents ?? []).map(p => p.toString())]
+    while (stack.length > 0) {
+      const next = stack.pop()
+      if (seen.has(next)) continue
+      seen.add(next)
+      for (const p of commits.get(next)?.commit.parents ?? []) stack.push(p.toString())
+    }
+    return seen
+  }
+  entries.forEach((entry, i) => {
+    const cap = commits.get(entry.cid)?.commit.cap
+    if (!cap || !Array.isArray(cap.prf)) return
+    const relied = cap.prf.map(p => p.toString()).filter(p => revokedBy.has(p))
+    if (relied.length === 0) return
+    const past = ancestors(entry.cid)
+    for (const delegation of relied) {
+      if (revokedBy.get(delegation).some(r => past.has(r))) results[i].problems.push(`authority: proof ${delegation} was revoked in its causal past`)
+    }
+  })
+}
 process.stdout.write(JSON.stringify(results))

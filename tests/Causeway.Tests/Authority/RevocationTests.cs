@@ -53,6 +53,21 @@ public sealed class RevocationTests
         Assert.Contains("revoked", (await Assert.ThrowsAsync<InvalidCommitException>(() => relayDb.ApplyAsync([after]))).Message);
         Assert.Equal((await ownerDb.InfoAsync()).Heads, (await relayDb.InfoAsync()).Heads);
         Assert.Equal((await ownerDb.InfoAsync()).Heads, (await deviceDb.InfoAsync()).Heads);
+
+        // An outside program (verify-ledger.mjs) applies the same rule to the exported ledger.
+        using var car = new MemoryStream();
+        await ownerDb.ExportAsync(car);
+        car.Position = 0;
+        var reader = new CarReader(car);
+        await reader.ReadHeaderAsync();
+        var blocks = new Dictionary<Cid, byte[]>();
+        while (await reader.ReadBlockAsync() is { } block) blocks[block.Cid] = block.Block;
+        var commits = blocks.Values.Select(b => { try { return Commit.Decode(b); } catch (CausewayException) { return null; } }).OfType<Commit>().ToList();
+        var entries = commits.Select(c => (object)new { cid = c.Id.ToString(), block = Convert.ToHexString(c.Block), ops = c.Ops.Select(o => Convert.ToHexString(blocks[o])).ToArray() }).ToList();
+        entries.Add(new { cid = after.Commit.Id.ToString(), block = Convert.ToHexString(after.Commit.Block), ops = new[] { Convert.ToHexString(after.OpBlocks[0]!) } });
+        var results = NodeScript.Run("verify-ledger.mjs", System.Text.Json.JsonSerializer.Serialize(new { owner = owner.Did, proofs = new[] { Convert.ToHexString(blocks[grant.Cid]) }, commits = entries }));
+        for (int i = 0; i < commits.Count; i++) Assert.True(results[i].GetProperty("problems").GetArrayLength() == 0, results[i].ToString());
+        Assert.Equal([$"authority: proof {grant.Cid} was revoked in its causal past"], results[commits.Count].GetProperty("problems").EnumerateArray().Select(p => p.GetString()));
     }
 
     [Fact]
