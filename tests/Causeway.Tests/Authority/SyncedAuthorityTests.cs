@@ -178,6 +178,35 @@ public sealed class SyncedAuthorityTests
         foreach (var r in new[] { s.Owner, s.Device, s.Relay }) await r.DisposeAsync();
     }
 
+    /// <summary>Hostile authority in synced commits: garbage or tampered delegation blocks, a proof
+    /// named twice (a cycle), a thousand-link chain, a chain from another owner. Each is refused
+    /// as an invalid commit, quickly, and nothing is written.</summary>
+    [Fact]
+    public async Task Hostile_capabilities_are_refused_and_change_nothing()
+    {
+        var s = await ShopAsync();
+        var stranger = PrincipalKey.Create();
+        var foreign = Delegation.Create(stranger, s.Device.Did, stranger.Did, "/doc");
+        var tampered = s.Grant.Bytes.ToArray();
+        tampered[^3] ^= 1;
+        var cases = new (string Why, RemoteCommit Commit)[]
+        {
+            ("garbage proof", ForgedCommits.Make(s.Device, s.DeviceDb, s.OwnerDb, "orders", "d1-1", new CommitCapability("/doc", [Cid.ForDagCbor([1, 2, 3])])) with { ProofBlocks = [[0x82, 0x01]] }),
+            ("tampered proof", ForgedCommits.Make(s.Device, s.DeviceDb, s.OwnerDb, "orders", "d1-1", new CommitCapability("/doc", [Cid.ForDagCbor(tampered)])) with { ProofBlocks = [tampered] }),
+            ("cycle", ForgedCommits.Make(s.Device, s.DeviceDb, s.OwnerDb, "orders", "d1-1", new CommitCapability("/doc", [s.Grant.Cid, s.Grant.Cid]))),
+            ("long chain", ForgedCommits.Make(s.Device, s.DeviceDb, s.OwnerDb, "orders", "d1-1", new CommitCapability("/doc", [.. Enumerable.Repeat(s.Grant.Cid, 1000)]))),
+            ("other owner", ForgedCommits.Make(s.Device, s.DeviceDb, s.OwnerDb, "orders", "d1-1", new CommitCapability("/doc", [foreign.Cid])) with { ProofBlocks = [foreign.Bytes.ToArray()] }),
+        };
+        foreach (var (why, commit) in cases)
+        {
+            var refused = await Assert.ThrowsAsync<InvalidCommitException>(() => s.OwnerDb.ApplyAsync([commit]));
+            Assert.True(refused.Message.Contains("not authorized"), $"{why}: {refused.Message}");
+            Assert.Equal(0, s.OwnerDb.Position);
+        }
+        stranger.Dispose();
+        foreach (var r in new[] { s.Owner, s.Device, s.Relay }) await r.DisposeAsync();
+    }
+
     private sealed class ShiftedTime(TimeSpan shift) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + shift;
