@@ -41,8 +41,8 @@ public sealed class Envelope
     /// <exception cref="UcanException"><see cref="UcanError.Malformed"/> or <see cref="UcanError.InvalidSignature"/>.</exception>
     public static Envelope Read(ReadOnlyMemory<byte> bytes)
     {
-        if (bytes.Length > MaxBytes) throw Malformed($"A token of {bytes.Length} bytes is over the limit of {MaxBytes}.");
         var cid = Cid.ForDagCbor(bytes.Span);
+        if (bytes.Length > MaxBytes) throw Malformed($"Token {cid} is {bytes.Length} bytes, over the limit of {MaxBytes}.", cid);
         IpldNode root;
         try { root = DagCbor.Decode(bytes); }
         catch (NonCanonicalCborException e) { throw Malformed($"Token {cid} is not canonical DAG-CBOR: {e.Message}", cid); }
