@@ -126,7 +126,7 @@ public sealed class Commit
         return new Commit(database, origin, seq, HlcTimestamp.FromRaw(time), parents, ops, capability, signature, block, Cid.ForDagCbor(block));
     }
 
-    private static Cid[] ReadLinks(DagCborReader reader)
+    internal static Cid[] ReadLinks(DagCborReader reader)
     {
         int n = reader.ReadStartArray();
         var links = new Cid[n];
@@ -142,19 +142,22 @@ public sealed class Commit
         writer.WriteText("db"); writer.WriteText(database);
         writer.WriteText("seq"); writer.WriteInt64(seq);
         writer.WriteText("ops");
-        writer.WriteStartArray(ops.Count);
-        foreach (var op in ops) writer.WriteLink(op);
-        writer.WriteEndArray();
+        WriteLinks(writer, ops);
         writer.WriteText("cap");
         if (capability is null) writer.WriteNull(); else capability.Write(writer);
         if (signature is not null) { writer.WriteText("sig"); writer.WriteBytes(signature); }
         writer.WriteText("time"); writer.WriteInt64(time.Raw);
         writer.WriteText("origin"); writer.WriteText(origin);
         writer.WriteText("parents");
-        writer.WriteStartArray(parents.Count);
-        foreach (var parent in parents) writer.WriteLink(parent);
-        writer.WriteEndArray();
+        WriteLinks(writer, parents);
         writer.WriteEndMap();
+    }
+
+    internal static void WriteLinks(DagCborWriter writer, IReadOnlyList<Cid> links)
+    {
+        writer.WriteStartArray(links.Count);
+        foreach (var link in links) writer.WriteLink(link);
+        writer.WriteEndArray();
     }
 
     private static InvalidCommitException Invalid(string why) => new($"Not a valid commit block: {why}.");

@@ -14,9 +14,7 @@ public sealed record CommitCapability(string Command, IReadOnlyList<Cid> Proofs)
         writer.WriteStartMap(2);
         writer.WriteText("cmd"); writer.WriteText(Command);
         writer.WriteText("prf");
-        writer.WriteStartArray(Proofs.Count);
-        foreach (var proof in Proofs) writer.WriteLink(proof);
-        writer.WriteEndArray();
+        Commit.WriteLinks(writer, Proofs);
         writer.WriteEndMap();
     }
 
@@ -26,10 +24,7 @@ public sealed record CommitCapability(string Command, IReadOnlyList<Cid> Proofs)
         if (reader.ReadText() != "cmd") throw new InvalidCommitException("Not a valid commit block: 'cap' is not {cmd, prf}.");
         string command = reader.ReadText();
         if (reader.ReadText() != "prf") throw new InvalidCommitException("Not a valid commit block: 'cap' is not {cmd, prf}.");
-        int n = reader.ReadStartArray();
-        var proofs = new Cid[n];
-        for (int i = 0; i < n; i++) proofs[i] = reader.ReadLink();
-        reader.ReadEndArray();
+        var proofs = Commit.ReadLinks(reader);
         reader.ReadEndMap();
         if (!Authority.Command.IsValid(command)) throw new InvalidCommitException($"Not a valid commit block: 'cap' names '{Documents.Names.Clip(command)}', which is not a command.");
         return new CommitCapability(command, proofs);
