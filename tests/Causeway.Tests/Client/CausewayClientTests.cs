@@ -216,7 +216,7 @@ public sealed class CausewayClientTests : IAsyncLifetime
     [Fact]
     public async Task Requests_go_below_the_base_path_and_carry_the_token()
     {
-        var canned = new Canned(HttpStatusCode.OK, "application/json", """{"replica": "did:key:z", "version": "1.0.0", "databases": []}""");
+        var canned = new Canned(HttpStatusCode.OK, "application/json", """{"replica": "did:key:z", "owner": "did:key:z", "version": "1.0.0", "databases": []}""");
         using var http = new HttpClient(canned) { BaseAddress = new Uri("http://example.test/causeway") };
         using var client = new CausewayClient(http, "cw_token");
         Assert.Equal("http://example.test/causeway/", client.BaseAddress.ToString());

@@ -95,6 +95,15 @@ internal static class WireShapes
             [new SchemaViolation("players", "p7", "credits", "It is -1.")]);
     }
 
+    /// <summary>A re-delegation at the end of a two-link chain, scoped, with both time bounds.</summary>
+    public static readonly DelegationToken FullToken = new(CidOf("t2"), "glhA", [new TokenLink(CidOf("t1"), "glhB"), new TokenLink(CidOf("t2"), "glhA")],
+        Did, OtherDid, Did, "/doc/write",
+        Value.Array([Value.Array([Value.String("=="), Value.String(".db"), Value.String("shop")]), Value.Array([Value.String("like"), Value.String(".id"), Value.String("d1-*")])]),
+        1_800_000_000, 1_700_000_000);
+
+    /// <summary>A powerline without a policy or time bounds, alone in its chain.</summary>
+    public static readonly DelegationToken BareToken = new(CidOf("t0"), "glhC", [new TokenLink(CidOf("t0"), "glhC")], Did, OtherDid, null, "/", Value.Array([]), null, null);
+
     public static readonly IReadOnlyList<WireShape> All =
     [
         Shape("WriteResult", typeof(WriteResultJson), Written, new WriteResult(CidOf("w0"), 0), WriteResultJson.Write, WriteResultJson.Read),
@@ -103,7 +112,8 @@ internal static class WireShapes
         Shape("DatabaseInfo", typeof(DatabaseInfoJson), FullInfo, BareInfo, DatabaseInfoJson.Write, DatabaseInfoJson.Read),
         Shape("DatabaseList", typeof(DatabaseListJson), new DatabaseList([FullInfo]), new DatabaseList([BareInfo]),
             (w, v) => DatabaseListJson.Write(w, v.Databases), json => new DatabaseList(DatabaseListJson.Read(json))),
-        Shape("ServerStatus", typeof(ServerStatusJson), new ServerStatus(Did, "1.0.0", ["shop", "acme.eu"]), new ServerStatus(Did, "0.0.0", []), ServerStatusJson.Write, ServerStatusJson.Read),
+        Shape("ServerStatus", typeof(ServerStatusJson), new ServerStatus(Did, OtherDid, "1.0.0", ["shop", "acme.eu"]), new ServerStatus(Did, Did, "0.0.0", []), ServerStatusJson.Write, ServerStatusJson.Read),
+        Shape("DelegationToken", typeof(DelegationTokenJson), FullToken, BareToken, DelegationTokenJson.Write, DelegationTokenJson.Read),
         Shape("Document", typeof(DocumentJson), FullDocument, BareDocument, DocumentJson.Write, DocumentJson.Read),
         Shape("DocumentVersion", typeof(DocumentVersionJson), FullVersion, BareVersion, DocumentVersionJson.Write, DocumentVersionJson.Read),
         Shape("DocumentHistory", typeof(DocumentHistoryJson), new DocumentHistory([FullVersion]), new DocumentHistory([BareVersion]),
@@ -121,7 +131,8 @@ internal static class WireShapes
         Shape("QueryResult", typeof(QueryResultJson), new QueryResult([FullDocument], "gqFw", 9), new QueryResult([BareDocument], null, 9), QueryResultJson.Write, QueryResultJson.Read),
         Shape("SchemaInfo", typeof(SchemaInfoJson), FullSchema(), new SchemaInfo(SchemaVersion.None, new SchemaAnalysis([]), []), SchemaInfoJson.Write, SchemaInfoJson.Read)
             with { Derived = new HashSet<string> { "collections" } }, // the SCHEMA document inside is SchemaJson's, which writes defaults (kind lww) it reads as absent
-        Shape("ApiProblem", typeof(ApiProblemJson), ApiProblem.For("type_mismatch", "Cannot increment 'total'."), ApiProblem.For("internal", "", 500), ApiProblemJson.Write, ApiProblemJson.Read)
+        Shape("ApiProblem", typeof(ApiProblemJson), ApiProblem.For("forbidden", "Proof bafy…'s policy does not allow it.", ucanError: "MatchError", proof: CidOf("p").ToString()),
+            ApiProblem.For("internal", "", 500), ApiProblemJson.Write, ApiProblemJson.Read)
             with { Derived = new HashSet<string> { "type" } },
     ];
 
