@@ -30,6 +30,7 @@ public sealed class HostileRequestTests(ITestOutputHelper output) : IAsyncLifeti
     private HttpClient Client => _server.Anonymous;
     private string _adminToken = "";
     private string _readToken = "";
+    private IReadOnlyList<HostileUcan> _ucans = [];
 
     public async Task InitializeAsync()
     {
@@ -46,6 +47,7 @@ public sealed class HostileRequestTests(ITestOutputHelper output) : IAsyncLifeti
         }
         (await _server.Admin.PostAsync($"/v1/dbs/{HostileGenerator.Target}/tx", HttpExtensions.Json("""{"ops": [{"op": "put", "collection": "orders", "id": "o-1", "doc": {"total": 12}}, {"op": "create", "collection": "orders", "doc": {"total": 1}}]}"""))).EnsureSuccessStatusCode();
         (await _server.Admin.PutAsync("/v1/dbs/s0", null)).EnsureSuccessStatusCode();
+        _ucans = await HostileUcan.MakeAsync(_server);
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
@@ -59,7 +61,7 @@ public sealed class HostileRequestTests(ITestOutputHelper output) : IAsyncLifeti
         var state = new FuzzState();
         var expected = await ReadTargetAsync($"seed={seed}: the seeding");
         state.Update(expected);
-        var generator = new HostileGenerator(seed, _adminToken, _readToken, state);
+        var generator = new HostileGenerator(seed, _adminToken, _readToken, state, _ucans);
 
         var failures = new List<string>();
         int failureCount = 0;
@@ -231,8 +233,16 @@ public sealed class HostileRequestTests(ITestOutputHelper output) : IAsyncLifeti
                         yield return $"got {status} without a 'detail': {excerpt}";
                     else if (detail.GetString()!.Length > MaxDetail)
                         yield return $"got {status} with a 'detail' of {detail.GetString()!.Length} characters, over {MaxDetail}: a message should quote input clipped: {excerpt}";
-                    if (status == 401 && code.ValueKind == JsonValueKind.String && code.GetString() != ErrorCodes.Unauthorized)
+                    if (status == 401 && code.ValueKind == JsonValueKind.String && code.GetString() is not (ErrorCodes.Unauthorized or ErrorCodes.TokenInvalid
+                            or ErrorCodes.TokenExpired or ErrorCodes.TokenRevoked or ErrorCodes.TokenReplayed))
                         yield return $"got 401 with code '{code.GetString()}'";
+                    // A refused capability token says why in UCAN's terms.
+                    if (code.ValueKind == JsonValueKind.String && code.GetString()!.StartsWith("token_", StringComparison.Ordinal)
+                        && (!problem.TryGetProperty("ucanError", out var reason) || reason.ValueKind != JsonValueKind.String
+                            || !Enum.TryParse<UcanError>(reason.GetString(), out var parsed) || UcanException.CodeOf(parsed) != code.GetString()))
+                        yield return $"got {code.GetString()} without a matching 'ucanError': {excerpt}";
+                    if (request.Ucan is { Status: 403 } && status == 403 && !problem.TryGetProperty("ucanError", out _))
+                        yield return $"got 403 for a misaddressed UCAN without 'ucanError': {excerpt}";
                 }
             }
             if (status == 401 && answer.WwwAuthenticate != "Bearer")
@@ -350,6 +360,9 @@ internal sealed record HostileRequest(
     bool UnknownLength,
     string Why)
 {
+    /// <summary>The capability token the request carries, if any.</summary>
+    public HostileUcan? Ucan { get; init; }
+
     public string Describe()
     {
         string body = Body is null ? "no body" : Body.Length > 160
@@ -422,15 +435,17 @@ internal sealed class HostileGenerator
     private readonly string _admin;
     private readonly string _reader;
     private readonly FuzzState _state;
+    private readonly IReadOnlyList<HostileUcan> _ucans;
     private int _hugeBudget = 30;      // bodies of 1-3 MB
     private int _oversizeBudget = 2;   // bodies over the 20 MB limit
 
-    public HostileGenerator(int seed, string adminToken, string readToken, FuzzState state)
+    public HostileGenerator(int seed, string adminToken, string readToken, FuzzState state, IReadOnlyList<HostileUcan> ucans)
     {
         _rng = new Random(seed);
         _admin = adminToken;
         _reader = readToken;
         _state = state;
+        _ucans = ucans;
     }
 
     // ------------------------------------------------------------------ the request being built
@@ -455,6 +470,7 @@ internal sealed class HostileGenerator
         public bool UnknownLength;         // sent without Content-Length, so the server must count as it reads         // the routing refuses a non-JSON content type before the endpoint runs
         public readonly List<string> Why = [];
         public bool ForbidAdmin;           // a DELETE of the target itself: never with a working token
+        public HostileUcan? Ucan;          // the capability token sent instead of a static one
 
         public void Reject(string why)
         {
@@ -504,7 +520,7 @@ internal sealed class HostileGenerator
         CredentialsFirst(d);
         bool write = d.Method is not ("GET" or "HEAD" or "OPTIONS" or "TRACE");
         return new HostileRequest(d.Endpoint, d.Family, d.Method, d.Path + d.Query, d.Body, d.ContentType, d.Authorization,
-            d.Headers, write, d.TouchesTarget, d.MustReject, d.ExpectStatus, d.Allow415First, d.UnknownLength, string.Join("; ", d.Why));
+            d.Headers, write, d.TouchesTarget, d.MustReject, d.ExpectStatus, d.Allow415First, d.UnknownLength, string.Join("; ", d.Why)) { Ucan = d.Ucan };
     }
 
     private string PickWeighted()
@@ -2133,13 +2149,15 @@ internal sealed class HostileGenerator
     {
         // As the server reads it: the scheme in any case, then the token, surrounding spaces ignored.
         string? presented = d.Authorization is { } a && a.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? a["Bearer ".Length..].Trim() : null;
-        bool real = presented == _admin || presented == _reader;
+        bool real = presented == _admin || presented == _reader || d.Ucan is { Status: 0 };
         if (real) return;
         if (d.Path.Contains("/.", StringComparison.Ordinal) || d.Path.Contains("%2e", StringComparison.OrdinalIgnoreCase)) return;
         if (!new Microsoft.AspNetCore.Http.PathString(d.Path).StartsWithSegments("/v1")) return;
-        d.ExpectStatus = 401;
+        // A UCAN addressed to another server, or whose chain no request could use, is refused (403) as it is
+        // read, before routing, just as an unusable one (401) is.
+        d.ExpectStatus = d.Ucan is { Status: 403 } ? 403 : 401;
         d.Allow415First = false;
-        d.Reject("no valid token");
+        d.Reject(d.Ucan is { } ucan ? $"the capability token is {ucan.Name}" : "no valid token");
     }
 
     private void CrossCutting(Draft d)
@@ -2168,7 +2186,22 @@ internal sealed class HostileGenerator
             d.Authorization = Pick("bearer " + _admin, "BEARER " + _admin, "Bearer   " + _admin + "  ");
             d.Family += "+token-spelling";
         }
-        else if (roll < 0.14)
+        else if (roll < 0.20 && _ucans.Count > 0)
+        {
+            // A capability token: unusable (401), addressed elsewhere or with a broken chain (403), or a sound
+            // read-only session, which a write must not get past (403), as the read token.
+            var ucan = _ucans[_rng.Next(_ucans.Count)];
+            d.Ucan = ucan;
+            d.Authorization = ucan.Authorization;
+            if (ucan.Proofs is not null) d.Headers.Add(("Ucans", ucan.Proofs));
+            d.Family += "+ucan/" + ucan.Name;
+            if (ucan.Status == 0 && d.Method is "PUT" or "POST" or "PATCH" or "DELETE" && d.Endpoint != QueryDocs)
+            {
+                d.Reject("a read-only session may not write");
+                if (d.Mapped && d.NamesValid) d.ExpectStatus = 403;
+            }
+        }
+        else if (roll < 0.23)
         {
             d.Headers.Add(Pick(("Content-Encoding", "gzip"), ("Accept", "application/xml"), ("X-HTTP-Method-Override", "DELETE"), ("If-None-Match", "*"),
                 ("Accept-Charset", "utf-16"), ("X-Forwarded-For", "127.0.0.1"), ("Range", "bytes=0-1"),
