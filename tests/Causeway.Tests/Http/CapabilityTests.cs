@@ -421,4 +421,32 @@ public sealed class CapabilityTests : IAsyncLifetime
             await app.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task An_owner_key_of_its_own_is_the_subject_and_signs_the_root_delegations()
+    {
+        using var folder = new Support.TempFolder();
+        string file = Path.Combine(folder.Path, "owner.key");
+        using var owner = PrincipalKey.Create();
+        owner.Save(file);
+        await using var server = await ServerFixture.StartOnLoopbackAsync(new ServerOptions { Time = _time, OwnerKeyFile = file });
+        var status = await (await server.Admin.GetAsync("/v1/status")).JsonAsync();
+        Assert.Equal((server.Replica.Did, owner.Did), (status.GetProperty("replica").GetString(), status.GetProperty("owner").GetString()));
+
+        string issue = $$"""{"audience": "{{_org.Did}}", "command": "/", "expires": {{Now.AddDays(1).ToUnixTimeSeconds()}}}""";
+        var root = Delegation.Read(TokenText.Decode(Ucans.Ok(await server.Anonymous.AskAsync(Ucans.Request(HttpMethod.Post, "/v1/tokens", server.AdminToken, json: issue)), 201)
+            .GetProperty("token").GetString()!));
+        Assert.Equal((owner.Did, owner.Did), (root.Issuer, root.Subject));
+        var session = Ucans.Delegate(_org, server.Replica.Did, owner.Did, "/", null, Now.AddHours(1));
+        Ucans.Ok(await server.Anonymous.AskAsync(Ucans.Session(HttpMethod.Put, "/v1/dbs/shop", session, [root])), 201);
+        // The server's re-delegation names the owner as its subject: signed by the server, it is no root.
+        string pass = $$"""{"audience": "{{_device.Did}}", "command": "/doc", "db": "shop", "expires": {{Now.AddHours(1).ToUnixTimeSeconds()}}}""";
+        var issued = Ucans.Ok(await server.Anonymous.AskAsync(Ucans.Session(HttpMethod.Post, "/v1/tokens", session, [root], pass)), 201);
+        Assert.Equal((server.Replica.Did, owner.Did), (issued.GetProperty("iss").GetString(), issued.GetProperty("sub").GetString()));
+        // A chain rooted in the replica's key is about the wrong subject now.
+        var replicaRoot = Ucans.Delegate(server.Replica.Key, _org.Did, server.Replica.Did, "/", null, Now.AddDays(1));
+        var replicaSession = Ucans.Delegate(_org, server.Replica.Did, server.Replica.Did, "/", null, Now.AddHours(1));
+        Ucans.Refused(await server.Anonymous.AskAsync(Ucans.Session(HttpMethod.Get, "/v1/dbs/shop", replicaSession, [replicaRoot])),
+            403, ErrorCodes.Forbidden, nameof(UcanError.InvalidSubject), replicaSession.Cid);
+    }
 }
