@@ -15,6 +15,6 @@ public sealed class RequestAuthenticator(StaticTokens tokens, UcanAuthenticator 
         string token = header[Scheme.Length..].Trim();
         if (token.Length == 0 || token.StartsWith(StaticTokens.Prefix, StringComparison.Ordinal)) return tokens.Authenticate(context);
         var proofs = headers[UcanAuthenticator.ProofsHeader];
-        return ucans.Authenticate(token, proofs.Count == 0 ? null : string.Join(", ", proofs.ToArray()));
+        return ucans.Authenticate(token, proofs.Count switch { 0 => null, 1 => proofs[0], _ => string.Join(", ", proofs.ToArray()) });
     }
 }

@@ -24,7 +24,7 @@ public sealed class UcanAuthenticator
 
     private readonly AccessControl _access;
     private readonly ReplayGuard _replays;
-    private readonly ConcurrentDictionary<string, CachedSession> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Token, string? Proofs), CachedSession> _sessions = new();
     private readonly ConcurrentDictionary<string, Delegation> _parsed = new(StringComparer.Ordinal);
 
     internal UcanAuthenticator(AccessControl access, int maxRememberedInvocations)
@@ -41,7 +41,7 @@ public sealed class UcanAuthenticator
     public CapabilityPrincipal Authenticate(string token, string? proofs)
     {
         long now = _access.Now;
-        string key = proofs is null ? token : string.Concat(token, "\n", proofs);
+        var key = (token, proofs);
         if (_sessions.TryGetValue(key, out var cached))
         {
             if (now <= cached.Expiration + Skew && !cached.Cids.Any(_access.Store.IsRevoked)) return cached.Principal;
