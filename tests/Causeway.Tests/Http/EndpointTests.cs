@@ -378,6 +378,8 @@ public sealed class EndpointTests : IAsyncLifetime
             ("/v1/dbs/{db}/tx", "post"), ("/v1/dbs/{db}/query", "post"), ("/v1/dbs/{db}/changes", "get"), ("/v1/dbs/{db}/verify", "get"),
             ("/v1/dbs/{db}/commits/{cid}", "get"), ("/v1/dbs/{db}/export", "get"), ("/v1/dbs/{db}/import", "post"),
             ("/v1/dbs/{db}/sync", "get"), ("/v1/dbs/{db}/replicate", "post"), ("/v1/dbs/{db}/peers", "get"), ("/v1/dbs/{db}/peers/{id}", "delete"),
+            ("/v1/dbs/{db}/schema", "get"), ("/v1/dbs/{db}/schema", "put"), ("/v1/dbs/{db}/reservations", "post"),
+            ("/v1/tokens", "post"), ("/v1/tokens/{cid}", "put"), ("/v1/tokens/{cid}", "get"), ("/v1/tokens/{cid}/revoke", "post"),
         };
         foreach (var (path, method) in expected)
             Assert.True(paths.TryGetValue(path, out var methods) && methods.Contains(method), $"{method.ToUpperInvariant()} {path} is missing from the OpenAPI document");
