@@ -2197,8 +2197,8 @@ internal sealed class HostileGenerator
             d.Family += "+ucan/" + ucan.Name;
             if (ucan.Status == 0 && d.Method is "PUT" or "POST" or "PATCH" or "DELETE" && d.Endpoint != QueryDocs)
             {
-                d.Reject("a read-only session may not write");
-                if (d.Mapped && d.NamesValid) d.ExpectStatus = 403;
+                d.Reject("a session that may not write");
+                if (d.Mapped && d.NamesValid && ucan.ByCommand) d.ExpectStatus = 403;
             }
         }
         else if (roll < 0.23)

@@ -6,9 +6,11 @@ namespace Causeway.Tests.Http;
 
 /// <summary>A capability token the hostile-request test sends instead of a static one: its bearer
 /// header, its <c>Ucans</c> header, and what every /v1 request with it must get: 401 (unusable), 403
-/// (refused as it is read: another audience, a chain no request could use), or 0 for a sound
-/// read-only session (a write must get 403, as with the read token).</summary>
-internal sealed record HostileUcan(string Name, string Authorization, string? Proofs, int Status)
+/// (refused as it is read: another audience, a chain no request could use), or 0 for a sound session
+/// that may not write: by its command (<paramref name="ByCommand"/>: a write gets 403 before its
+/// names are looked at, as with the read token) or by its policy (a write is refused, 400 for bad
+/// names first).</summary>
+internal sealed record HostileUcan(string Name, string Authorization, string? Proofs, int Status, bool ByCommand = true)
 {
     public override string ToString() => Name;
 
@@ -51,8 +53,13 @@ internal sealed record HostileUcan(string Name, string Authorization, string? Pr
             ("sub", IpldNode.String(owner.Did)), ("cmd", IpldNode.String("/")), ("nonce", IpldNode.Bytes(new byte[12])), ("exp", IpldNode.Null),
             ("pol", IpldNode.List(IpldNode.List(IpldNode.String("!="), IpldNode.String(".db"), IpldNode.String(new string('x', Envelope.MaxBytes)))))));
 
+        // A policy as large as a token holds, of a pattern no database name matches: read at once, allows nothing.
+        var likeRoot = Delegation.Create(owner, device.Did, owner.Did, "/",
+            Value.Array([Value.Array([Value.String("like"), Value.String(".db"), Value.String(string.Concat(Enumerable.Repeat("*a", 30_000)) + "*q")])]), now.AddDays(1));
+
         return
         [
+            new("huge-like-policy", Bearer(session.Bytes), Chain(likeRoot), 0, ByCommand: false),
             new("read-only-session", Bearer(readOnly.Bytes), Chain(root), 0),
             new("not-base64", "Bearer g*!not~base64", null, 401),
             new("not-cbor", Bearer(new byte[] { 0x82, 0x58, 0x40, 0x00, 0xFF, 0x13 }), null, 401),
