@@ -147,7 +147,7 @@ public sealed class UcanAuthenticator
         {
             throw;
         }
-        catch (Exception e) when (e is CausewayException or ArgumentException or FormatException or InvalidOperationException or OverflowException)
+        catch (Exception e) when (e is CausewayException or ArgumentException or FormatException or InvalidOperationException or OverflowException or NotSupportedException)
         {
             // Whatever else hostile bytes provoke in the decoder, the answer is the same: not a UCAN.
             string reason = e.Message.Length <= 200 ? e.Message.TrimEnd('.') : e.Message[..200] + "…";
