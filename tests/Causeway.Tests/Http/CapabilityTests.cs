@@ -110,6 +110,7 @@ public sealed class CapabilityTests : IAsyncLifetime
         for (int i = 0; i < 3; i++)
             Ucans.Ok(await Http.AskAsync(Ucans.Session(HttpMethod.Put, $"/v1/dbs/acme.shop/docs/orders/d1-{i}", session, chain, $$"""{"i": {{i}}}""")), 201);
         Ucans.Ok(await Http.AskAsync(Ucans.Session(HttpMethod.Get, "/v1/dbs/acme.shop/docs/orders/d1-2", session, chain)));
+        Assert.Equal(1, _server.Access.Ucans.CachedSessions); // established once, then taken from the cache
         // Chain links may be named by CID once the server holds them.
         foreach (var link in chain) Ucans.Ok(await Http.AskAsync(Ucans.Request(HttpMethod.Put, $"/v1/tokens/{link.Cid}", _server.AdminToken, json: $$"""{"token": "{{Ucans.Text(link)}}"}""")), 201);
         Ucans.Ok(await Http.AskAsync(Ucans.Request(HttpMethod.Get, "/v1/dbs/acme.shop/docs/orders/d1-2", Ucans.Text(session), chain.Select(l => l.Cid.ToString()))));
@@ -373,7 +374,10 @@ public sealed class CapabilityTests : IAsyncLifetime
         await (await _server.Reader.PostAsync($"/v1/tokens/{shop.Cid}/revoke", null)).ProblemAsync(403, ErrorCodes.Forbidden);
         Ucans.Ok(await Http.AskAsync(Ucans.Session(HttpMethod.Put, "/v1/dbs/shop/docs/orders/d1-a", session, chain, "{}")), 201);
         var orgSession = SessionOf(_org);
+        Ucans.Ok(await Http.AskAsync(Ucans.Session(HttpMethod.Get, "/v1/dbs/shop", orgSession, [org])));
+        int cached = _server.Access.Ucans.CachedSessions;
         var revoked = Ucans.Ok(await Http.AskAsync(Ucans.Session(HttpMethod.Post, $"/v1/tokens/{shop.Cid}/revoke", orgSession, [org])));
+        Assert.Equal(cached - 1, _server.Access.Ucans.CachedSessions); // the device's session, whose chain holds it, is evicted
         Assert.Equal((shop.Cid.ToString(), true), (revoked.GetProperty("cid").GetString(), revoked.GetProperty("revoked").GetBoolean()));
         // The cached session chain is refused from now on.
         Ucans.Refused(await Http.AskAsync(Ucans.Session(HttpMethod.Put, "/v1/dbs/shop/docs/orders/d1-b", session, chain, "{}")),
