@@ -53,6 +53,9 @@ internal static class HttpBenchmarks
 
             var replica = (Replica)app.Services.GetService(typeof(Replica))!;
             using var device = DeviceClient(replica.Key, replica.Did, port);
+            // The session is established on its first request (four signatures checked) and cached after:
+            // warm it and the device's connections as the admin token's were warmed above.
+            await LoadAsync(smoke ? 50 : 3_000, i => device.PutAsync($"/v1/dbs/bench/docs/orders/d1-w{i}", Json(document)));
             const int Rounds = 4;
             int half = Math.Max(1, writes / (2 * Rounds));
             var rounds = new List<(Result Admin, Result Chain)>();
@@ -74,12 +77,11 @@ internal static class HttpBenchmarks
                 next += half;
                 rounds.Add((a, c));
             }
-            double adminRate = Rounds * half / rounds.Sum(r => half / r.Admin.PerSecond);
-            double chainRate = Rounds * half / rounds.Sum(r => half / r.Chain.PerSecond);
-            table.Add($"HTTP writes/s, 3-link UCAN chain, {Connections} connections", Table.Rate(chainRate),
-                $"admin token {Table.Rate(adminRate)} in the same run; target ≥ 90%", $"{chainRate / adminRate:P0}");
-            table.Add("HTTP write latency p50 / p99, UCAN chain (ms)", $"{rounds.Average(r => r.Chain.P50):N1} / {rounds.Average(r => r.Chain.P99):N1}",
-                $"admin token {rounds.Average(r => r.Admin.P50):N1} / {rounds.Average(r => r.Admin.P99):N1}", "-");
+            var admin = Result.Of([.. rounds.Select(r => r.Admin)]);
+            var chain = Result.Of([.. rounds.Select(r => r.Chain)]);
+            table.Add($"HTTP writes/s, 3-link UCAN chain, {Connections} connections", Table.Rate(chain.PerSecond),
+                $"admin token {Table.Rate(admin.PerSecond)} in the same run; target ≥ 90%", $"{chain.PerSecond / admin.PerSecond:P0}");
+            table.Add("HTTP write latency p50 / p99, UCAN chain (ms)", $"{chain.P50:N1} / {chain.P99:N1}", $"admin token {admin.P50:N1} / {admin.P99:N1}", "-");
         }
         finally
         {
@@ -105,7 +107,19 @@ internal static class HttpBenchmarks
         return await LoadAsync(writes, i => Insert($"d{i}"));
     }
 
-    private sealed record Result(double PerSecond, double P50, double P99);
+    private sealed record Result(double PerSecond, double P50, double P99)
+    {
+        /// <summary>Every request's latency (ms), sorted.</summary>
+        public double[] Latencies { get; init; } = [];
+
+        /// <summary>The throughput and percentiles of several runs of the same size taken together.</summary>
+        public static Result Of(IReadOnlyList<Result> runs)
+        {
+            var all = runs.SelectMany(r => r.Latencies).Order().ToArray();
+            double perSecond = runs.Sum(r => r.Latencies.Length) / runs.Sum(r => r.Latencies.Length / r.PerSecond);
+            return new Result(perSecond, all[(int)(all.Length * 0.50)], all[Math.Min(all.Length - 1, (int)(all.Length * 0.99))]) { Latencies = all };
+        }
+    }
 
     /// <summary>A client for a device three links below the owner: owner → org admin (everything in bench) →
     /// shop admin (documents of bench) → device (writes to bench's orders with ids d1-…), presenting a
@@ -153,7 +167,7 @@ internal static class HttpBenchmarks
         })));
         double seconds = clock.Elapsed.TotalSeconds;
         Array.Sort(latencies);
-        return new Result(total / seconds, latencies[(int)(total * 0.50)], latencies[Math.Min(total - 1, (int)(total * 0.99))]);
+        return new Result(total / seconds, latencies[(int)(total * 0.50)], latencies[Math.Min(total - 1, (int)(total * 0.99))]) { Latencies = latencies };
     }
 
     private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
