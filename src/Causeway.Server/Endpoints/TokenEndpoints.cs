@@ -97,13 +97,15 @@ internal static class TokenEndpoints
             var access = api.Access;
             string by;
             if (access.IsOwner(principal, null)) by = access.OwnerOf(null);
+            else if (principal.Did is null)
+                throw new ForbiddenException($"The {principal.Name} token is neither the owner nor the issuer of delegation {named}, so it may not revoke it.");
             else
             {
                 var delegation = access.Store.Held(named)
                     ?? (principal as CapabilityPrincipal)?.Chain.Links.FirstOrDefault(l => l.Cid == named)
                     ?? throw new NotFoundException($"Token {named} is not held here; PUT it to /v1/tokens/{named} first, or have the owner revoke it.");
-                if (principal.Did is null || principal.Did != delegation.Issuer)
-                    throw new ForbiddenException($"Only the owner or the issuer of delegation {named} ({delegation.Issuer}) may revoke it; this request is by {principal.Did ?? $"the {principal.Name} token"}.");
+                if (principal.Did != delegation.Issuer)
+                    throw new ForbiddenException($"Only the owner or the issuer of delegation {named} ({delegation.Issuer}) may revoke it; this request is by {principal.Did}.");
                 by = principal.Did;
             }
             access.Revoke(named, by);

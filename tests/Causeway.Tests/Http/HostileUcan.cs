@@ -14,6 +14,19 @@ internal sealed record HostileUcan(string Name, string Authorization, string? Pr
 {
     public override string ToString() => Name;
 
+    /// <summary>Delegations from <paramref name="server"/>'s owner that no request's chain uses, for the
+    /// run to hold, read and revoke as it likes.</summary>
+    public static IReadOnlyList<(string Cid, string Token)> Spare(ServerFixture server, int count)
+    {
+        var owner = server.Replica.Key;
+        using var someone = PrincipalKey.Create();
+        return [.. Enumerable.Range(0, count).Select(_ =>
+        {
+            var d = Delegation.Create(owner, someone.Did, owner.Did, Commands.DocRead, Scope.Database(HostileGenerator.Target), DateTimeOffset.UtcNow.AddDays(1));
+            return (d.Cid.ToString(), TokenText.Encode(d.Bytes));
+        })];
+    }
+
     /// <summary>One token of each class, against <paramref name="server"/>'s owner (its replica key).</summary>
     public static async Task<IReadOnlyList<HostileUcan>> MakeAsync(ServerFixture server)
     {
