@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using Causeway.Authority;
 using Causeway.Server;
 using Microsoft.AspNetCore.Builder;
 using Npgsql;
@@ -9,7 +10,10 @@ namespace Causeway.Bench;
 
 /// <summary>The server figures of issue 4: durable single-document writes over HTTP on loopback with
 /// 64 concurrent connections (throughput, p50, p99) beside PostgreSQL 15 doing one JSONB INSERT per
-/// request through Npgsql, and document reads over HTTP.</summary>
+/// request through Npgsql, and document reads over HTTP. Then the cost of capabilities: the same
+/// writes made by a device under a three-link delegation chain (owner → org admin → shop admin →
+/// device, whose session delegation to the server is the bearer) beside the admin token, in the same
+/// run, alternated (admin, chain, chain, admin, …) so neither gets the quieter turns.</summary>
 internal static class HttpBenchmarks
 {
     public const int Connections = 64;
@@ -46,6 +50,38 @@ internal static class HttpBenchmarks
             table.Add("HTTP write latency p50 / p99 (ms)", $"{write.P50:N1} / {write.P99:N1}",
                 postgres is null ? "-" : $"PostgreSQL {postgres.P50:N1} / {postgres.P99:N1}; target p99 < 20", "-");
             table.Add($"HTTP reads/s, {Connections} connections", Table.Rate(read.PerSecond), "target ≥ 30,000", $"{read.PerSecond / 30_000:N2}x");
+
+            var replica = (Replica)app.Services.GetService(typeof(Replica))!;
+            using var device = DeviceClient(replica.Key, replica.Did, port);
+            // The session is established on its first request (four signatures checked) and cached after:
+            // warm it and the device's connections as the admin token's were warmed above.
+            await LoadAsync(smoke ? 50 : 3_000, i => device.PutAsync($"/v1/dbs/bench/docs/orders/d1-w{i}", Json(document)));
+            const int Rounds = 4;
+            int half = Math.Max(1, writes / (2 * Rounds));
+            var rounds = new List<(Result Admin, Result Chain)>();
+            for (int round = 0, next = 0; round < Rounds; round++)
+            {
+                bool adminFirst = round % 2 == 0;
+                Result a, c;
+                int at = next;
+                if (adminFirst)
+                {
+                    a = await LoadAsync(half, i => http.PutAsync($"/v1/dbs/bench/docs/orders/a{at + i}", Json(document)));
+                    c = await LoadAsync(half, i => device.PutAsync($"/v1/dbs/bench/docs/orders/d1-{at + i}", Json(document)));
+                }
+                else
+                {
+                    c = await LoadAsync(half, i => device.PutAsync($"/v1/dbs/bench/docs/orders/d1-{at + i}", Json(document)));
+                    a = await LoadAsync(half, i => http.PutAsync($"/v1/dbs/bench/docs/orders/a{at + i}", Json(document)));
+                }
+                next += half;
+                rounds.Add((a, c));
+            }
+            var admin = Result.Of([.. rounds.Select(r => r.Admin)]);
+            var chain = Result.Of([.. rounds.Select(r => r.Chain)]);
+            table.Add($"HTTP writes/s, 3-link UCAN chain, {Connections} connections", Table.Rate(chain.PerSecond),
+                $"admin token {Table.Rate(admin.PerSecond)} in the same run; target ≥ 90%", $"{chain.PerSecond / admin.PerSecond:P0}");
+            table.Add("HTTP write latency p50 / p99, UCAN chain (ms)", $"{chain.P50:N1} / {chain.P99:N1}", $"admin token {admin.P50:N1} / {admin.P99:N1}", "-");
         }
         finally
         {
@@ -71,7 +107,41 @@ internal static class HttpBenchmarks
         return await LoadAsync(writes, i => Insert($"d{i}"));
     }
 
-    private sealed record Result(double PerSecond, double P50, double P99);
+    private sealed record Result(double PerSecond, double P50, double P99)
+    {
+        /// <summary>Every request's latency (ms), sorted.</summary>
+        public double[] Latencies { get; init; } = [];
+
+        /// <summary>The throughput and percentiles of several runs of the same size taken together.</summary>
+        public static Result Of(IReadOnlyList<Result> runs)
+        {
+            var all = runs.SelectMany(r => r.Latencies).Order().ToArray();
+            double perSecond = runs.Sum(r => r.Latencies.Length) / runs.Sum(r => r.Latencies.Length / r.PerSecond);
+            return new Result(perSecond, all[(int)(all.Length * 0.50)], all[Math.Min(all.Length - 1, (int)(all.Length * 0.99))]) { Latencies = all };
+        }
+    }
+
+    /// <summary>A client for a device three links below the owner: owner → org admin (everything in bench) →
+    /// shop admin (documents of bench) → device (writes to bench's orders with ids d1-…), presenting a
+    /// session delegation to the server as its bearer token and the chain in the Ucans header.</summary>
+    private static HttpClient DeviceClient(PrincipalKey owner, string server, int port)
+    {
+        using var org = PrincipalKey.Create();
+        using var shop = PrincipalKey.Create();
+        using var device = PrincipalKey.Create();
+        var until = DateTimeOffset.UtcNow.AddHours(2);
+        var links = new[]
+        {
+            Delegation.Create(owner, org.Did, owner.Did, Commands.All, Scope.Database("bench"), until),
+            Delegation.Create(org, shop.Did, owner.Did, "/doc", Scope.Database("bench"), until),
+            Delegation.Create(shop, device.Did, owner.Did, Commands.DocWrite, Scope.IdPrefix("bench", "orders", "d1-"), until),
+        };
+        var session = Delegation.Create(device, server, owner.Did, Commands.DocWrite, null, until);
+        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TokenText.Encode(session.Bytes));
+        http.DefaultRequestHeaders.TryAddWithoutValidation("Ucans", string.Join(", ", links.Select(l => TokenText.Encode(l.Bytes))));
+        return http;
+    }
 
     private static async Task<Result> LoadAsync(int total, Func<int, Task<HttpResponseMessage>> send)
         => await LoadAsync(total, async i =>
@@ -97,7 +167,7 @@ internal static class HttpBenchmarks
         })));
         double seconds = clock.Elapsed.TotalSeconds;
         Array.Sort(latencies);
-        return new Result(total / seconds, latencies[(int)(total * 0.50)], latencies[Math.Min(total - 1, (int)(total * 0.99))]);
+        return new Result(total / seconds, latencies[(int)(total * 0.50)], latencies[Math.Min(total - 1, (int)(total * 0.99))]) { Latencies = latencies };
     }
 
     private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");

@@ -97,18 +97,20 @@ public sealed record DatabaseInfo(string Name, long Documents, long Commits, lon
 /// <summary>What applying remote commits did: how many were applied, how many were already here, and the position reached.</summary>
 public sealed record ImportResult(int Applied, int Skipped, long Position);
 
-/// <summary>The replica behind a server (docs/api.md, GET /v1/status): its DID, the server's version and the databases the token may see.
-/// <paramref name="Owner"/> is the DID that owns the server's databases, the subject of every capability for them (UCAN);
-/// a server that does not say is owned by its replica's own key.</summary>
-public sealed record ServerStatus(string Replica, string Version, IReadOnlyList<string> Databases, string? Owner = null);
+/// <summary>The replica behind a server (docs/api.md, GET /v1/status): its DID, the DID of the owner
+/// of its databases (the subject of every capability, docs/api.md, Authorization), the server's
+/// version and the databases the token may see.</summary>
+public sealed record ServerStatus(string Replica, string Owner, string Version, IReadOnlyList<string> Databases);
 
-/// <summary>A UCAN delegation as text (base64url of its DAG-CBOR envelope) with its CID.</summary>
-public sealed record TokenLink(Cid Cid, string Token);
-
-/// <summary>What <c>POST /v1/tokens</c> answers (docs/api.md, <see cref="IssuedTokenJson"/>): the new delegation, as text
-/// and field by field (times in Unix seconds, null for none), and the chain that proves it, root first, without it.</summary>
-public sealed record IssuedToken(Cid Cid, string Token, IReadOnlyList<TokenLink> Chain, string Issuer, string Audience, string? Subject,
+/// <summary>A delegation the server issued or holds (docs/api.md, <c>/v1/tokens</c>; <see cref="DelegationTokenJson"/>):
+/// its CID, the token itself (base64url of its DAG-CBOR envelope), the chain it ends, root first
+/// (itself last), and its readable fields. <see cref="Policy"/> is the UCAN policy (a list of
+/// statements); times are seconds since the Unix epoch.</summary>
+public sealed record DelegationToken(Cid Cid, string Token, IReadOnlyList<TokenLink> Chain, string Issuer, string Audience, string? Subject,
     string Command, Value Policy, long? Expiration, long? NotBefore);
+
+/// <summary>One delegation of a chain: its CID and its token (base64url).</summary>
+public sealed record TokenLink(Cid Cid, string Token);
 
 /// <summary>What <c>causeway token inspect</c> says of one token of a chain (<see cref="TokenReportJson"/>): its
 /// <paramref name="Kind"/> (<c>dlg</c>, <c>inv</c>, <c>cid</c> for a CID without its token, <c>unreadable</c>), its fields

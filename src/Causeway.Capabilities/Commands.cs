@@ -54,6 +54,7 @@ public static class Commands
     public static IReadOnlyList<string> Known { get; } =
         [DocRead, DocWrite, DocDelete, HistoryRead, SchemaRead, SchemaWrite, DbRead, DbCreate, DbAdmin, SyncPull, SyncPush, FnCall, FnDefine, TokenIssue];
 
-    /// <summary>What the server's read token may do: read documents, history, schemas and database information.</summary>
-    public static IReadOnlyList<string> Reading { get; } = [DocRead, HistoryRead, SchemaRead, DbRead];
+    /// <summary>What the server's read token may do: read documents, history, schemas and database
+    /// information, and pull a database by sync (which reads all of those).</summary>
+    public static IReadOnlyList<string> Reading { get; } = [DocRead, HistoryRead, SchemaRead, DbRead, SyncPull];
 }

@@ -56,9 +56,13 @@ public sealed class Delegation
 
     /// <summary>Reads a delegation and checks its signature.</summary>
     /// <exception cref="UcanException">Malformed, not a delegation, or a bad signature.</exception>
-    public static Delegation Read(ReadOnlyMemory<byte> bytes)
+    public static Delegation Read(ReadOnlyMemory<byte> bytes) => Read(Envelope.Read(bytes));
+
+    /// <summary>Reads a delegation from an envelope already read (and its signature checked), as a
+    /// caller that takes either kind of token does.</summary>
+    /// <exception cref="UcanException">Malformed, or not a delegation.</exception>
+    public static Delegation Read(Envelope envelope)
     {
-        var envelope = Envelope.Read(bytes);
         if (envelope.Kind != "dlg") throw Envelope.Malformed($"Token {envelope.Cid} is an invocation, not a delegation.", envelope.Cid);
         return new Delegation(envelope);
     }

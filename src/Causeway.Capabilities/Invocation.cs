@@ -51,9 +51,12 @@ public sealed class Invocation
 
     /// <summary>Reads an invocation and checks its signature.</summary>
     /// <exception cref="UcanException">Malformed, not an invocation, or a bad signature.</exception>
-    public static Invocation Read(ReadOnlyMemory<byte> bytes)
+    public static Invocation Read(ReadOnlyMemory<byte> bytes) => Read(Envelope.Read(bytes));
+
+    /// <summary>Reads an invocation from an envelope already read (and its signature checked).</summary>
+    /// <exception cref="UcanException">Malformed, or not an invocation.</exception>
+    public static Invocation Read(Envelope envelope)
     {
-        var envelope = Envelope.Read(bytes);
         if (envelope.Kind != "inv") throw Envelope.Malformed($"Token {envelope.Cid} is a delegation, not an invocation.", envelope.Cid);
         return new Invocation(envelope);
     }
@@ -88,6 +91,18 @@ public sealed class Invocation
     /// <exception cref="UcanException">The first fault, naming the token or proof by CID.</exception>
     public ProofChain Validate(Func<Cid, Delegation?> resolve, long now, Func<Cid, bool>? isRevoked = null)
     {
+        var chain = Establish(resolve, now, isRevoked);
+        chain.Authorize(Command, Arguments);
+        return chain;
+    }
+
+    /// <summary>Everything <see cref="Validate"/> checks except the proofs' policies: not expired, every
+    /// proof found, the chain sound, and every proof's command covering this invocation's. For a
+    /// service that evaluates the policies on the arguments of what it actually does (each document a
+    /// request touches) with <see cref="ProofChain.Authorize"/>.</summary>
+    /// <exception cref="UcanException">The first fault, naming the token or proof by CID.</exception>
+    public ProofChain Establish(Func<Cid, Delegation?> resolve, long now, Func<Cid, bool>? isRevoked = null)
+    {
         if (Expiration is { } exp && now > exp + (long)ProofChain.ClockSkew.TotalSeconds)
             throw new UcanException(UcanError.Expired, $"Invocation {Cid} expired at {DateTimeOffset.FromUnixTimeSeconds(exp):u}.", Cid.ToString());
         if (Proofs.Count > ProofChain.MaxLength)
@@ -98,7 +113,7 @@ public sealed class Invocation
         foreach (var proof in Proofs)
             links.Add(resolve(proof) ?? throw new UcanException(UcanError.UnavailableProof, $"Invocation {Cid} names proof {proof}, which was neither sent nor is held here.", proof.ToString()));
         var chain = ProofChain.Establish(Issuer, Subject, links, now, isRevoked);
-        chain.Authorize(Command, Arguments);
+        chain.AuthorizeCommand(Command);
         return chain;
     }
 

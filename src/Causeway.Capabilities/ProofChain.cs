@@ -93,7 +93,26 @@ public sealed class ProofChain
     /// <summary>Whether the chain allows <paramref name="command"/> with <paramref name="arguments"/>.</summary>
     public bool Allows(string command, Value arguments) => Refusal(command, arguments) is null;
 
-    private UcanException? Refusal(string command, Value arguments)
+    /// <summary>Throws unless every link's command covers <paramref name="command"/>, whatever the arguments.</summary>
+    /// <exception cref="UcanException"><see cref="UcanError.InvalidClaim"/>, naming the link.</exception>
+    public void AuthorizeCommand(string command)
+    {
+        if (CommandRefusal(command) is { } refusal) throw refusal;
+    }
+
+    /// <summary>Why the chain does not cover <paramref name="command"/> whatever the arguments (the
+    /// first link whose command does not), or null when every link's command covers it.</summary>
+    public UcanException? CommandRefusal(string command)
+    {
+        foreach (var link in _links)
+            if (!Command.Proves(link.Command, command))
+                return new UcanException(UcanError.InvalidClaim, $"Proof {link.Cid} delegates {link.Command}, which does not cover {command}.", link.Cid.ToString());
+        return null;
+    }
+
+    /// <summary>Why the chain does not allow <paramref name="command"/> with <paramref name="arguments"/>
+    /// (the first link at fault, named by CID), or null when it does. <see cref="Authorize"/> throws it.</summary>
+    public UcanException? Refusal(string command, Value arguments)
     {
         foreach (var link in _links)
         {

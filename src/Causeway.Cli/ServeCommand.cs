@@ -16,12 +16,17 @@ internal static class ServeCommand
         var data = new Option<string>("--data") { Description = "The replica's folder (store, identity, tokens).", DefaultValueFactory = _ => "causeway-data" };
         var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => ServerOptions.DefaultUrl };
         var dev = new Option<bool>("--dev") { Description = "Allow unauthenticated requests from loopback (development only)." };
-        var command = new Command("serve", "Run a Causeway server: the HTTP API over a replica in a folder.") { data, urls, dev };
+        var ownerKey = new Option<string?>("--owner-key")
+        {
+            Description = "Key file of the owner of the databases (the subject of every capability, the issuer of root delegations); the replica's own identity.key by default.",
+        };
+        var command = new Command("serve", "Run a Causeway server: the HTTP API over a replica in a folder.") { data, urls, dev, ownerKey };
         command.SetAction((result, cancellation) => RunAsync(new ServerOptions
         {
             DataDirectory = result.GetValue(data)!,
             Urls = result.GetValue(urls)!,
             Dev = result.GetValue(dev),
+            OwnerKeyFile = result.GetValue(ownerKey),
         }));
         return command;
     }
@@ -41,6 +46,8 @@ internal static class ServeCommand
         {
             AnsiConsole.Write(new Text($"Causeway is listening on {string.Join(", ", app.Urls)}\n", new Style(Color.Green)));
             AnsiConsole.Write(new Text($"replica  {replica.Did}\n"));
+            var access = (AccessControl)app.Services.GetService(typeof(AccessControl))!;
+            AnsiConsole.Write(new Text($"owner    {access.OwnerOf(null)}{(access.OwnerOf(null) == replica.Did ? " (the replica)" : "")}\n"));
             AnsiConsole.Write(new Text($"data     {Path.GetFullPath(options.DataDirectory)}\n"));
             AnsiConsole.Write(new Text($"token    {Path.GetFullPath(Path.Combine(options.DataDirectory, StaticTokens.AdminFile))} (admin), {StaticTokens.ReadFile} (read-only)\n"));
             if (options.Dev)

@@ -25,13 +25,13 @@ public sealed record TokenRequest(string Audience, string Command, DateTimeOffse
 public sealed partial class CausewayClient
 {
     /// <summary>Asks the server to issue a delegation (<c>POST /v1/tokens</c>); answers it with the chain that proves it.</summary>
-    public Task<IssuedToken> IssueTokenAsync(TokenRequest request, CancellationToken cancellation = default)
+    public Task<DelegationToken> IssueTokenAsync(TokenRequest request, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         Authority.Command.Validate(request.Command);
         if (!Security.DidKey.IsValid(request.Audience))
             throw new InvalidInputException(ErrorCodes.InvalidValue, $"The audience '{Documents.Names.Clip(request.Audience)}' is not an Ed25519 did:key.");
-        return SendAsync(HttpMethod.Post, "v1/tokens", w => WriteTokenRequest(w, request), IssuedTokenJson.Read, cancellation);
+        return SendAsync(HttpMethod.Post, "v1/tokens", w => WriteTokenRequest(w, request), DelegationTokenJson.Read, cancellation);
     }
 
     /// <summary>Hands the server a delegation to hold (<c>PUT /v1/tokens/{cid}</c>), so requests may name it by CID in <c>Ucans</c>.</summary>

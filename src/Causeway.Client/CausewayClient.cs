@@ -248,14 +248,14 @@ public sealed partial class CausewayClient : IDisposable
             { Date: { } date } => date - DateTimeOffset.UtcNow is var wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero,
             _ => null,
         };
-        string? code = null, detail = null;
+        string? code = null, detail = null, ucanError = null, proof = null;
         try
         {
             var bytes = await response.Content.ReadAsByteArrayAsync(cancellation).ConfigureAwait(false);
             if (bytes.Length > 0 && response.Content.Headers.ContentType?.MediaType is { } media && media.EndsWith("json", StringComparison.OrdinalIgnoreCase))
             {
                 using var json = JsonDocument.Parse(bytes);
-                (code, detail) = ApiProblemJson.ReadLoosely(json.RootElement);
+                (code, detail, ucanError, proof) = ApiProblemJson.ReadLoosely(json.RootElement);
             }
         }
         catch (JsonException) { }
@@ -273,7 +273,7 @@ public sealed partial class CausewayClient : IDisposable
             _ => $"http_{status}",
         };
         detail ??= $"The server answered {status} {response.ReasonPhrase}.";
-        return CausewayException.FromCode(code, detail, retryAfter);
+        return new ApiProblem(code, status, "", detail, ucanError, proof).ToException(retryAfter);
     }
 
     private static ByteArrayContent JsonContent(Action<Utf8JsonWriter> body)

@@ -9,17 +9,34 @@ namespace Causeway.Server;
 /// closes it on shutdown (Ctrl-C, SIGTERM), after in-flight requests finish.</summary>
 public static class CausewayServer
 {
+    /// <summary>The most the request headers may hold together (431 beyond): room for a bearer UCAN
+    /// and the proofs of its <c>Ucans</c> header.</summary>
+    public const int MaxRequestHeadersBytes = 512 * 1024;
+
     /// <summary>Opens the replica in <see cref="ServerOptions.DataDirectory"/>, creating its key and tokens on first start.</summary>
     public static async Task<WebApplication> BuildAsync(ServerOptions options, Action<WebApplicationBuilder>? configure = null)
     {
         Directory.CreateDirectory(options.DataDirectory);
-        var replica = await Replica.OpenAsync(options.DataDirectory);
-        var tokens = StaticTokens.LoadOrCreate(options.DataDirectory, options.Dev);
-        return Build(replica, tokens, options, configure);
+        var replica = await Replica.OpenAsync(options.DataDirectory, new ReplicaOptions { Time = options.Time });
+        try
+        {
+            var tokens = StaticTokens.LoadOrCreate(options.DataDirectory, options.Dev);
+            return Build(replica, tokens, options, configure);
+        }
+        catch
+        {
+            await replica.DisposeAsync();
+            throw;
+        }
     }
 
-    internal static WebApplication Build(Replica replica, IRequestAuthenticator authenticator, ServerOptions options, Action<WebApplicationBuilder>? configure = null)
+    /// <summary>The server over <paramref name="replica"/>: static tokens first, then UCANs (docs/api.md, Authorization).</summary>
+    internal static WebApplication Build(Replica replica, StaticTokens tokens, ServerOptions options, Action<WebApplicationBuilder>? configure = null)
+        => Build(replica, access => new RequestAuthenticator(tokens, access.Ucans), options, configure);
+
+    internal static WebApplication Build(Replica replica, Func<AccessControl, IRequestAuthenticator> authenticator, ServerOptions options, Action<WebApplicationBuilder>? configure = null)
     {
+        var access = new AccessControl(replica, options);
         // Engine reads are synchronous RocksDB calls; more threads up front keep a burst of requests
         // from waiting on the pool's slow growth on a small machine.
         ThreadPool.GetMinThreads(out int workers, out int io);
@@ -30,6 +47,8 @@ public static class CausewayServer
         {
             k.Limits.MaxRequestBodySize = Math.Max(options.MaxRequestBytes, options.MaxImportBytes) + 1;
             k.AddServerHeader = false;
+            // Room for a capability token and its proofs (each at most 64 KiB, base64url) in the headers.
+            k.Limits.MaxRequestHeadersTotalSize = MaxRequestHeadersBytes;
         });
         builder.Logging.ClearProviders();
         // Structured: JSON lines when the output goes to a file or a collector, one readable line on a terminal.
@@ -39,7 +58,8 @@ public static class CausewayServer
             builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Services.AddSingleton(replica);
-        builder.Services.AddSingleton(authenticator);
+        builder.Services.AddSingleton(access);
+        builder.Services.AddSingleton(authenticator(access));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<Api>();
         builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
@@ -73,8 +93,13 @@ public static class CausewayServer
         LedgerEndpoints.Map(app);
         LedgerEndpoints.MapArchive(app, options.MaxImportBytes);
         ReplicationEndpoints.Map(app);
+        TokenEndpoints.Map(app);
         app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<Api>().Links.Restore(replica, log));
-        app.Lifetime.ApplicationStopped.Register(() => replica.DisposeAsync().AsTask().GetAwaiter().GetResult());
+        app.Lifetime.ApplicationStopped.Register(() =>
+        {
+            access.Dispose();
+            replica.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        });
         return app;
     }
 }

@@ -21,4 +21,17 @@ public sealed class ServerOptions
 
     /// <summary>Writes in flight beyond this get 429 with Retry-After instead of queueing without limit.</summary>
     public int MaxInFlightWrites { get; init; } = 1024;
+
+    /// <summary>A key file (the 32-byte seed, as <c>causeway key new</c> writes it) of the owner of this
+    /// server's databases, the subject of every capability; null for the replica's own key
+    /// (<c>identity.key</c>).</summary>
+    public string? OwnerKeyFile { get; init; }
+
+    /// <summary>The server's clock, for the time bounds of capability tokens (and the replica's, when
+    /// the server opens it). Tests move it.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>How many used invocations the server remembers (each until it expires, at most ten
+    /// minutes): past that, new invocations get 429 until old ones expire.</summary>
+    public int MaxRememberedInvocations { get; init; } = 1_000_000;
 }

@@ -70,6 +70,10 @@ public sealed class Replica : IAsyncDisposable
 
     internal ReplicaIdentity Identity => _identity;
 
+    /// <summary>This replica's key as a principal (<see cref="Did"/> names it): what a host signs with
+    /// when the replica itself issues a capability (the server's delegations).</summary>
+    public Authority.PrincipalKey Key => _identity.Key;
+
     /// <summary>The replica's folder, or null for an in-memory replica.</summary>
     public string? Folder { get; }
 

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using Causeway.Errors;
 using Causeway.Values;
 
@@ -75,26 +74,52 @@ public abstract class Statement
 
     private sealed class Like(Selector selector, string pattern) : Statement
     {
-        private readonly Regex _regex = Glob(pattern);
+        private readonly Glob _glob = new(pattern);
 
         public override bool Evaluate(Value args)
         {
             var value = selector.Select(args);
-            return value.Kind == ValueKind.String && _regex.IsMatch(value.AsString());
+            return value.Kind == ValueKind.String && _glob.Matches(value.AsString());
         }
+    }
 
-        /// <summary><c>*</c> is any run of characters, <c>\*</c> a literal star; all else is literal.</summary>
-        private static Regex Glob(string pattern)
+    /// <summary>A glob: <c>*</c> is any run of characters, <c>\*</c> a literal star; all else is literal.
+    /// Matched without a regular expression (whose automaton a hostile pattern of a token's size could
+    /// make huge): the literal parts in order, the first at the start, the last at the end, each middle
+    /// one where it first occurs after the one before, which is right when the only wildcard is <c>*</c>.</summary>
+    private sealed class Glob
+    {
+        private readonly string[] _parts;
+
+        public Glob(string pattern)
         {
-            var regex = new StringBuilder("\\A");
+            var parts = new List<string>();
+            var part = new StringBuilder();
             for (int i = 0; i < pattern.Length; i++)
             {
-                if (pattern[i] == '\\' && i + 1 < pattern.Length && pattern[i + 1] == '*') { regex.Append("\\*"); i++; }
-                else if (pattern[i] == '*') regex.Append(".*");
-                else regex.Append(Regex.Escape(pattern[i].ToString()));
+                if (pattern[i] == '\\' && i + 1 < pattern.Length && pattern[i + 1] == '*') { part.Append('*'); i++; }
+                else if (pattern[i] == '*') { parts.Add(part.ToString()); part.Clear(); }
+                else part.Append(pattern[i]);
             }
-            regex.Append("\\z");
-            return new Regex(regex.ToString(), RegexOptions.Singleline | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+            parts.Add(part.ToString());
+            _parts = [.. parts];
+        }
+
+        public bool Matches(string text)
+        {
+            if (_parts.Length == 1) return string.Equals(text, _parts[0], StringComparison.Ordinal);
+            string first = _parts[0], last = _parts[^1];
+            if (text.Length < first.Length + last.Length || !text.StartsWith(first, StringComparison.Ordinal) || !text.EndsWith(last, StringComparison.Ordinal))
+                return false;
+            int at = first.Length, end = text.Length - last.Length;
+            for (int i = 1; i < _parts.Length - 1; i++)
+            {
+                if (_parts[i].Length == 0) continue;
+                int found = text.AsSpan(at, end - at).IndexOf(_parts[i], StringComparison.Ordinal);
+                if (found < 0) return false;
+                at += found + _parts[i].Length;
+            }
+            return true;
         }
     }
 

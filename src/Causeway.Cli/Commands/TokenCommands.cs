@@ -127,7 +127,7 @@ internal static class TokenCommands
                 }
                 if (result.GetValue(options.Json))
                 {
-                    new Output(json: true).WriteJson(w => IssuedTokenJson.Write(w, issued));
+                    new Output(json: true).WriteJson(w => DelegationTokenJson.Write(w, issued));
                     if (output is not null) Write(output, ChainFile.Format(chain));
                 }
                 else Write(output, ChainFile.Format(chain));

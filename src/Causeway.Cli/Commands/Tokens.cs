@@ -179,7 +179,10 @@ internal static class TokenInspection
                     "only the CID is here; the server may hold the token"), null, null));
                 continue;
             }
-            byte[] bytes = TokenText.Decode(item);
+            byte[] bytes = Tokens.Local(() => TokenText.Decode(item));
+            // Text that is not even CBOR is not a token at all (bad input), unlike a token that does not verify.
+            if (bytes.Length == 0 || bytes[0] != 0x82)
+                throw new InvalidInputException(ErrorCodes.InvalidValue, $"'{Documents.Names.Clip(item)}' is not a token: a UCAN is a two-item DAG-CBOR array ([signature, payload]) as base64url.");
             var cid = Cid.ForDagCbor(bytes);
             Envelope envelope;
             try { envelope = Envelope.Read(bytes); }

@@ -1,11 +1,10 @@
-
 namespace Causeway.Server.Access;
 
-/// <summary>The authorization seam: turns a request's credentials into a <see cref="Principal"/>.
-/// Endpoints ask the principal for an ability on a database and never look at tokens themselves,
-/// so capability tokens (UCAN) can replace the static tokens here without touching an endpoint.</summary>
+/// <summary>The authentication seam: turns a request's credentials into a <see cref="Principal"/>.
+/// Endpoints ask the principal for a command on a resource and never look at tokens themselves.</summary>
 public interface IRequestAuthenticator
 {
-    /// <summary>The principal, or null when the request carries no valid credentials (401).</summary>
+    /// <summary>The principal, or null when the request carries no credentials the server knows (401
+    /// <c>unauthorized</c>); a refused capability token throws its own 401 or 403.</summary>
     Principal? Authenticate(HttpContext context);
 }

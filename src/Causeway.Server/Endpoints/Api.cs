@@ -4,30 +4,49 @@ using Causeway.Server.Http;
 
 namespace Causeway.Server.Endpoints;
 
-/// <summary>What every endpoint needs: the replica, who is asking, and the write gate.</summary>
-internal sealed class Api(Replica replica, ServerOptions options)
+/// <summary>What every endpoint needs: the replica, who is asking and what they may do, and the write gate.</summary>
+internal sealed class Api(Replica replica, ServerOptions options, AccessControl access)
 {
     public Replica Replica { get; } = replica;
     public ServerOptions Options { get; } = options;
+    public AccessControl Access { get; } = access;
+
+    /// <summary>Who owns <paramref name="database"/>: the subject of every command on it (<see cref="AccessControl.OwnerOf"/>).</summary>
+    public string OwnerOf(string? database) => Access.OwnerOf(database);
 
     /// <summary>The continuous links to reopen after a restart.</summary>
     public Replication.StoredLinks Links { get; } = new(options.DataDirectory);
     public WriteGate Writes { get; } = new(options.MaxInFlightWrites);
 
-    /// <summary>The caller, who must be allowed <paramref name="ability"/> on <paramref name="database"/> (401 / 403 otherwise).</summary>
-    public Principal Authorize(HttpContext context, string ability, string? database = null)
+    /// <summary>The caller, who must be allowed <paramref name="command"/> (one of <see cref="Authority.Commands"/>)
+    /// on the resource <paramref name="database"/>, <paramref name="collection"/>, <paramref name="id"/> names
+    /// (401 / 403 otherwise). The names must be valid already.</summary>
+    public Principal Authorize(HttpContext context, string command, string? database = null, string? collection = null, string? id = null)
     {
         var principal = Authentication.PrincipalOf(context);
-        if (!principal.Can(ability, database))
-            throw new ForbiddenException($"This token may not {ability}{(database is null ? "" : $" on '{database}'")}.");
+        principal.Demand(command, Authority.Resource.Of(database, collection, id));
         return principal;
     }
 
-    /// <summary>Authorizes, then finds the database (400 for a bad name, 404 when absent).</summary>
-    public Database Database(HttpContext context, string name, string ability)
+    /// <summary>The caller, who must be allowed <paramref name="command"/> on something: checked before a
+    /// body that names the resources is read, so a caller who may never run it hears 403 at once.</summary>
+    public Principal AuthorizeCommand(HttpContext context, string command)
+    {
+        var principal = Authentication.PrincipalOf(context);
+        principal.DemandCommand(command);
+        return principal;
+    }
+
+    /// <summary>Checks the names (400), authorizes <paramref name="command"/> on the database and, when
+    /// given, the collection and document (403), then finds the database (404 when absent). A caller
+    /// who may never run the command hears 403 before the collection and id are looked at.</summary>
+    public Database Database(HttpContext context, string name, string command, string? collection = null, string? id = null)
     {
         Documents.Names.Database(name);
-        Authorize(context, ability, name);
+        AuthorizeCommand(context, command);
+        if (collection is not null) Documents.Names.Collection(collection);
+        if (id is not null) Documents.Names.DocumentId(id);
+        Authorize(context, command, name, collection, id);
         return Replica.GetDatabase(name);
     }
 

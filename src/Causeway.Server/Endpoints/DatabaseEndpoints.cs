@@ -1,4 +1,4 @@
-using Causeway.Server.Access;
+using Causeway.Authority;
 using Causeway.Server.Http;
 using Causeway.Wire;
 
@@ -11,25 +11,25 @@ internal static class DatabaseEndpoints
     {
         app.MapGet("/v1/status", (HttpContext context, Api api) =>
         {
-            var principal = api.Authorize(context, Ability.DocRead);
-            var status = new ServerStatus(api.Replica.Did, typeof(Replica).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
-                [.. api.Replica.ListDatabases().Where(principal.Sees)]);
+            var principal = Authentication.PrincipalOf(context);
+            var status = new ServerStatus(api.Replica.Did, api.OwnerOf(null), typeof(Replica).Assembly.GetName().Version?.ToString(3) ?? "0.0.0",
+                [.. api.Replica.ListDatabases().Where(db => principal.Can(Commands.DbRead, db))]);
             return JsonResponse.WriteAsync(context, 200, w => ServerStatusJson.Write(w, status));
-        }).WithSummary("The replica's identity, version and databases.");
+        }).WithSummary("The replica's identity, the owner of its databases, the version, and the databases the caller may see (/db/read).");
 
         app.MapGet("/v1/dbs", async (HttpContext context, Api api) =>
         {
-            var principal = api.Authorize(context, Ability.DocRead);
+            var principal = api.AuthorizeCommand(context, Commands.DbRead);
             var infos = new List<DatabaseInfo>();
-            foreach (var name in api.Replica.ListDatabases().Where(principal.Sees))
+            foreach (var name in api.Replica.ListDatabases().Where(db => principal.Can(Commands.DbRead, db)))
                 if (api.Replica.TryGetDatabase(name) is { } db) infos.Add(await db.InfoAsync());
             await JsonResponse.WriteAsync(context, 200, w => DatabaseListJson.Write(w, infos));
-        }).WithSummary("The databases visible to the token.");
+        }).WithSummary("The databases the caller may see (/db/read).");
 
         app.MapPut("/v1/dbs/{db}", async (HttpContext context, Api api, string db) =>
         {
             Documents.Names.Database(db);
-            api.Authorize(context, Ability.DbCreate, db);
+            api.Authorize(context, Commands.DbCreate, db);
             var created = await api.Replica.CreateDatabaseAsync(db, context.RequestAborted);
             var info = await created.InfoAsync();
             await JsonResponse.WriteAsync(context, StatusCodes.Status201Created, w => DatabaseInfoJson.Write(w, info));
@@ -37,14 +37,14 @@ internal static class DatabaseEndpoints
 
         app.MapGet("/v1/dbs/{db}", async (HttpContext context, Api api, string db) =>
         {
-            var info = await api.Database(context, db, Ability.DocRead).InfoAsync();
+            var info = await api.Database(context, db, Commands.DbRead).InfoAsync();
             await JsonResponse.WriteAsync(context, 200, w => DatabaseInfoJson.Write(w, info));
         }).WithSummary("A database's documents, commits, position, heads and clock.");
 
         app.MapDelete("/v1/dbs/{db}", async (HttpContext context, Api api, string db) =>
         {
             Documents.Names.Database(db);
-            api.Authorize(context, Ability.DbAdmin, db);
+            api.Authorize(context, Commands.DbAdmin, db);
             api.Replica.GetDatabase(db);
             await api.Replica.DropDatabaseAsync(db, context.RequestAborted);
             await JsonResponse.WriteAsync(context, 200, w => DatabaseDroppedJson.Write(w, db));

@@ -1,7 +1,7 @@
 using System.Text.Json;
+using Causeway.Authority;
 using Causeway.Documents;
 using Causeway.Errors;
-using Causeway.Server.Access;
 using Causeway.Server.Http;
 using Causeway.Values;
 using Causeway.Wire;
@@ -15,8 +15,7 @@ internal static class DocumentEndpoints
     {
         app.MapPut("/v1/dbs/{db}/docs/{coll}/{id}", async (HttpContext context, Api api, string db, string coll, string id) =>
         {
-            var database = api.Database(context, db, Ability.DocWrite);
-            CheckNames(coll, id);
+            var database = api.Database(context, db, Commands.DocWrite, coll, id);
             var condition = Condition(context, mayCreate: true);
             var document = await JsonBody.ReadValueAsync(context, api.Options.MaxRequestBytes);
             using var lease = api.Writes.Enter();
@@ -28,8 +27,7 @@ internal static class DocumentEndpoints
 
         app.MapPost("/v1/dbs/{db}/docs/{coll}", async (HttpContext context, Api api, string db, string coll) =>
         {
-            var database = api.Database(context, db, Ability.DocWrite);
-            Names.Collection(coll);
+            var database = api.Database(context, db, Commands.DocWrite, coll);
             NoCondition(context, "POST of a document always creates a new one, so it");
             var document = await JsonBody.ReadValueAsync(context, api.Options.MaxRequestBytes);
             using var lease = api.Writes.Enter();
@@ -41,8 +39,7 @@ internal static class DocumentEndpoints
 
         app.MapGet("/v1/dbs/{db}/docs/{coll}/{id}", async (HttpContext context, Api api, string db, string coll, string id) =>
         {
-            var database = api.Database(context, db, Ability.DocRead);
-            CheckNames(coll, id);
+            var database = api.Database(context, db, Commands.DocRead, coll, id);
             bool typed = Api.TypedValues(context);
             var document = await database.GetAsync(coll, id, Api.At(context)) ?? throw new NotFoundException($"Document {coll}/{id} does not exist{(context.Request.Query.ContainsKey("at") ? " at that point" : "")}.");
             if (document.Commit is { } version) SetETag(context, version);
@@ -51,8 +48,7 @@ internal static class DocumentEndpoints
 
         app.MapPatch("/v1/dbs/{db}/docs/{coll}/{id}", async (HttpContext context, Api api, string db, string coll, string id) =>
         {
-            var database = api.Database(context, db, Ability.DocWrite);
-            CheckNames(coll, id);
+            var database = api.Database(context, db, Commands.DocWrite, coll, id);
             var condition = Condition(context, mayCreate: false);
             var body = await JsonBody.ReadElementAsync(context, api.Options.MaxRequestBytes);
             var ops = OperationJson.FieldOps(OperationJson.OpsOf(body, "A patch", "FIELD-OP"));
@@ -64,8 +60,7 @@ internal static class DocumentEndpoints
 
         app.MapDelete("/v1/dbs/{db}/docs/{coll}/{id}", async (HttpContext context, Api api, string db, string coll, string id) =>
         {
-            var database = api.Database(context, db, Ability.DocDelete);
-            CheckNames(coll, id);
+            var database = api.Database(context, db, Commands.DocDelete, coll, id);
             var condition = Condition(context, mayCreate: false);
             using var lease = api.Writes.Enter();
             var result = await database.DeleteAsync(coll, id, condition, context.RequestAborted);
@@ -74,8 +69,7 @@ internal static class DocumentEndpoints
 
         app.MapGet("/v1/dbs/{db}/docs/{coll}/{id}/history", async (HttpContext context, Api api, string db, string coll, string id) =>
         {
-            var database = api.Database(context, db, Ability.HistoryRead);
-            CheckNames(coll, id);
+            var database = api.Database(context, db, Commands.HistoryRead, coll, id);
             bool typed = Api.TypedValues(context);
             var versions = await database.HistoryAsync(coll, id, Api.At(context));
             await JsonResponse.WriteAsync(context, 200, w => DocumentHistoryJson.Write(w, versions, typed));
@@ -83,21 +77,29 @@ internal static class DocumentEndpoints
 
         app.MapPost("/v1/dbs/{db}/query", async (HttpContext context, Api api, string db) =>
         {
-            var database = api.Database(context, db, Ability.DocRead);
+            Names.Database(db);
+            api.AuthorizeCommand(context, Commands.DocRead);
             bool typed = Api.TypedValues(context);
             // The same validated reader as every body (undecodable strings are invalid_json).
             var query = Queries.Query.FromJson(await JsonBody.ReadElementAsync(context, api.Options.MaxRequestBytes));
+            api.Authorize(context, Commands.DocRead, db, query.Collection);
+            var database = api.Replica.GetDatabase(db);
             var result = await database.QueryAsync(query, context.RequestAborted);
             await JsonResponse.WriteAsync(context, 200, w => QueryResultJson.Write(w, result, typed));
         }).Accepts<JsonElement>("application/json").WithSummary("QUERY → { \"docs\": [..], \"next\": CURSOR or null } (docs/queries.md).");
 
         app.MapPost("/v1/dbs/{db}/tx", async (HttpContext context, Api api, string db) =>
         {
-            var database = api.Database(context, db, Ability.DocWrite);
+            Names.Database(db);
+            api.AuthorizeCommand(context, Commands.DocWrite);
             NoCondition(context, "A transaction");
             var body = await JsonBody.ReadElementAsync(context, api.Options.MaxRequestBytes);
             var ops = OperationJson.OpsOf(body, "A transaction", "TX-OP");
-            if (ops.EnumerateArray().Any(OperationJson.IsDelete)) api.Authorize(context, Ability.DocDelete, db);
+            // Every operation is authorized on its own document before anything is written.
+            var needs = new TransactionNeeds();
+            foreach (var op in ops.EnumerateArray()) OperationJson.ApplyTxOp(needs, op);
+            foreach (var (command, collection, id) in needs.Needs) api.Authorize(context, command, db, collection, id);
+            var database = api.Replica.GetDatabase(db);
             using var lease = api.Writes.Enter();
             var result = await database.TransactAsync(tx =>
             {
@@ -128,9 +130,27 @@ internal static class DocumentEndpoints
     /// <summary>The document's version after a write or as read: <c>ETag: "bafy…"</c>.</summary>
     private static void SetETag(HttpContext context, Encoding.Cid version) => context.Response.Headers.ETag = WriteCondition.EntityTag(version);
 
-    private static void CheckNames(string collection, string id)
+}
+
+/// <summary>What a transaction's operations need, one (command, collection, id) each, read by the same
+/// parser that then builds the transaction: /doc/write for put, update and create (no id: it is
+/// generated), /doc/delete for delete. Names are checked here (400 before 403).</summary>
+internal sealed class TransactionNeeds : ITransactionBuilder
+{
+    public List<(string Command, string Collection, string? Id)> Needs { get; } = [];
+
+    public void Put(string collection, string id, Value document) => Add(Commands.DocWrite, collection, id);
+
+    public void Create(string collection, Value document) => Add(Commands.DocWrite, collection, null);
+
+    public void Patch(string collection, string id, params IEnumerable<FieldOp> ops) => Add(Commands.DocWrite, collection, id);
+
+    public void Delete(string collection, string id) => Add(Commands.DocDelete, collection, id);
+
+    private void Add(string command, string collection, string? id)
     {
         Names.Collection(collection);
-        Names.DocumentId(id);
+        if (id is not null) Names.DocumentId(id);
+        Needs.Add((command, collection, id));
     }
 }

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using Causeway.Encoding;
 using Causeway.Errors;
-using Causeway.Server.Access;
+using Causeway.Authority;
 using Causeway.Server.Http;
 using Causeway.Wire;
 
@@ -17,7 +17,7 @@ internal static class LedgerEndpoints
     {
         app.MapGet("/v1/dbs/{db}/changes", async (HttpContext context, Api api, string db) =>
         {
-            var database = api.Database(context, db, Ability.DocRead);
+            var database = api.Database(context, db, Commands.DocRead);
             long since = QueryLong(context, "since", 0, 0, long.MaxValue);
             int limit = (int)QueryLong(context, "limit", 1000, 1, MaxChangesPage);
             string? feed = context.Request.Query["feed"];
@@ -64,14 +64,14 @@ internal static class LedgerEndpoints
 
         app.MapGet("/v1/dbs/{db}/verify", async (HttpContext context, Api api, string db) =>
         {
-            var database = api.Database(context, db, Ability.HistoryRead);
+            var database = api.Database(context, db, Commands.HistoryRead);
             var report = await database.VerifyAsync(cancellation: context.RequestAborted);
             await JsonResponse.WriteAsync(context, 200, w => VerifyReportJson.Write(w, report));
         }).WithSummary("Walk the ledger and check every hash, signature, sequence and parent.");
 
         app.MapGet("/v1/dbs/{db}/commits/{cid}", async (HttpContext context, Api api, string db, string cid) =>
         {
-            var database = api.Database(context, db, Ability.HistoryRead);
+            var database = api.Database(context, db, Commands.HistoryRead);
             if (!Cid.TryParse(cid, out var id)) throw new InvalidInputException(ErrorCodes.InvalidValue, $"'{Documents.Names.Clip(cid)}' is not a CID (base32, 'b…').");
             var block = database.GetCommitBlock(id) ?? throw new NotFoundException($"Commit {cid} is not in database '{db}'.");
             string etag = $"\"{id}\"";
@@ -95,7 +95,7 @@ internal static class LedgerEndpoints
     {
         app.MapGet("/v1/dbs/{db}/export", async (HttpContext context, Api api, string db) =>
         {
-            var database = api.Database(context, db, Ability.HistoryRead);
+            var database = api.Database(context, db, Commands.HistoryRead);
             context.Response.StatusCode = 200;
             context.Response.ContentType = CarMediaType;
             context.Response.Headers.ContentDisposition = $"attachment; filename=\"{db}.car\"";
@@ -104,7 +104,7 @@ internal static class LedgerEndpoints
 
         app.MapPost("/v1/dbs/{db}/import", async (HttpContext context, Api api, string db) =>
         {
-            var database = api.Database(context, db, Ability.DocWrite);
+            var database = api.Database(context, db, Commands.DocWrite);
             if (!string.Equals(context.Request.ContentType?.Split(';')[0].Trim(), CarMediaType, StringComparison.OrdinalIgnoreCase))
                 throw new CausewayException(ErrorCodes.UnsupportedMediaType, $"Send the archive as {CarMediaType}.");
             if (context.Request.ContentLength > maxImportBytes) throw new TooLargeException($"The archive is larger than {maxImportBytes:N0} bytes.");

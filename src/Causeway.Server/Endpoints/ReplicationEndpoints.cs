@@ -2,7 +2,7 @@ using System.Text.Json;
 using Causeway.Documents;
 using Causeway.Errors;
 using Causeway.Replication;
-using Causeway.Server.Access;
+using Causeway.Authority;
 using Causeway.Server.Http;
 using Causeway.Wire;
 
@@ -19,17 +19,14 @@ internal static class ReplicationEndpoints
         {
             Names.Database(db);
             var principal = Authentication.PrincipalOf(context);
-            // Pulling reads the whole ledger (history included); pushing may carry deletes.
-            var permission = new SyncPermission(
-                MayPull: principal.Can(Ability.DocRead, db) && principal.Can(Ability.HistoryRead, db),
-                MayPush: principal.Can(Ability.DocWrite, db) && principal.Can(Ability.DocDelete, db));
+            var permission = new SyncPermission(MayPull: principal.Can(Commands.SyncPull, db), MayPush: principal.Can(Commands.SyncPush, db));
             if (!permission.MayPull && !permission.MayPush)
                 throw new ForbiddenException($"This token may neither read nor write database '{db}', so it may not sync it.");
             // A peer that pushes may ask (?create=true) for a database this server lacks, if its token may
             // create it here: a new device or server joins in one step. Created for a session that brought
             // nothing, it is dropped again.
             var database = api.Replica.TryGetDatabase(db);
-            bool creatable = database is null && context.Request.Query["create"] == "true" && permission.MayPush && principal.Can(Ability.DbCreate, db);
+            bool creatable = database is null && context.Request.Query["create"] == "true" && permission.MayPush && principal.Can(Commands.DbCreate, db);
             if (database is null && !creatable) database = api.Replica.GetDatabase(db);   // not_found
             if (!context.WebSockets.IsWebSocketRequest)
                 throw new InvalidInputException(ErrorCodes.WebSocketRequired,
@@ -70,14 +67,14 @@ internal static class ReplicationEndpoints
                     catch (CausewayException) { /* written to or dropped meanwhile: keep what is there */ }
                 }
             }
-        }).WithSummary("Accept a sync session over a WebSocket (a peer dials it; pull needs doc/read and history/read, push doc/write and doc/delete).");
+        }).WithSummary("Accept a sync session over a WebSocket (a peer dials it; pulling needs /sync/pull, pushing /sync/push).");
 
         app.MapPost("/v1/dbs/{db}/replicate", async (HttpContext context, Api api, string db) =>
         {
             Names.Database(db);
-            api.Authorize(context, Ability.DocWrite, db);
+            api.Authorize(context, Commands.DbAdmin, db);
             var request = ReplicateRequest.FromJson(await JsonBody.ReadElementAsync(context, api.Options.MaxRequestBytes));
-            if (request.Direction != SyncDirection.Push && api.Replica.TryGetDatabase(db) is null) api.Authorize(context, Ability.DbCreate, db);
+            if (request.Direction != SyncDirection.Push && api.Replica.TryGetDatabase(db) is null) api.Authorize(context, Commands.DbCreate, db);
             var lifetime = context.RequestServices.GetRequiredService<IHostApplicationLifetime>();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
             // The peer's own refusals (its 401, 403, 404) come back as 424 sync_refused: they are not this server's answer.
@@ -108,14 +105,14 @@ internal static class ReplicationEndpoints
 
         app.MapGet("/v1/dbs/{db}/peers", async (HttpContext context, Api api, string db) =>
         {
-            var database = api.Database(context, db, Ability.DocRead);
+            var database = api.Database(context, db, Commands.DbRead);
             var peers = database.Peers.List();
             await JsonResponse.WriteAsync(context, 200, w => PeerListJson.Write(w, peers));
         }).WithSummary("The database's sync sessions, opened here or accepted, and how far each is ahead and behind.");
 
         app.MapDelete("/v1/dbs/{db}/peers/{id}", async (HttpContext context, Api api, string db, string id) =>
         {
-            var database = api.Database(context, db, Ability.DocWrite);
+            var database = api.Database(context, db, Commands.DbAdmin);
             string? remote = database.Peers.List().FirstOrDefault(p => p.Id == id)?.Remote;
             await database.Peers.StopAsync(id);
             if (remote is not null) api.Links.Forget(db, remote);

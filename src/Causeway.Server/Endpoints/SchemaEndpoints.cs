@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Causeway.Schemas;
-using Causeway.Server.Access;
+using Causeway.Authority;
 using Causeway.Server.Http;
 using Causeway.Wire;
 
@@ -13,7 +13,7 @@ internal static class SchemaEndpoints
     {
         app.MapPut("/v1/dbs/{db}/schema", async (HttpContext context, Api api, string db) =>
         {
-            var database = api.Database(context, db, Ability.DbAdmin);
+            var database = api.Database(context, db, Commands.SchemaWrite);
             var schema = SchemaJson.Read(await JsonBody.ReadElementAsync(context, api.Options.MaxRequestBytes));
             using var lease = api.Writes.Enter();
             var info = await database.SetSchemaAsync(schema, context.RequestAborted);
@@ -23,7 +23,7 @@ internal static class SchemaEndpoints
 
         app.MapPost("/v1/dbs/{db}/reservations", async (HttpContext context, Api api, string db) =>
         {
-            var database = api.Database(context, db, Ability.DbAdmin);
+            var database = api.Database(context, db, Commands.DbAdmin);
             var body = await JsonBody.ReadElementAsync(context, api.Options.MaxRequestBytes);
             var (collection, fields, ranges, replica) = ReadRangeRequest(body);
             using var lease = api.Writes.Enter();
@@ -34,7 +34,7 @@ internal static class SchemaEndpoints
 
         app.MapGet("/v1/dbs/{db}/schema", async (HttpContext context, Api api, string db) =>
         {
-            var info = await api.Database(context, db, Ability.DocRead).GetSchemaAsync(context.RequestAborted);
+            var info = await api.Database(context, db, Commands.SchemaRead).GetSchemaAsync(context.RequestAborted);
             await JsonResponse.WriteAsync(context, 200, w => SchemaInfoJson.Write(w, info));
         }).WithSummary("The schema in force, its analysis, and the stored documents that break it.");
     }

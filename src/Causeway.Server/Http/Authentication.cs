@@ -13,10 +13,17 @@ internal sealed class Authentication(RequestDelegate next, IRequestAuthenticator
     public Task InvokeAsync(HttpContext context)
     {
         if (!context.Request.Path.StartsWithSegments("/v1")) return next(context);
-        var principal = authenticator.Authenticate(context) ?? throw new UnauthorizedException("A valid bearer token is required (Authorization: Bearer TOKEN).");
+        var principal = authenticator.Authenticate(context)
+            ?? (IsOpenToAll(context) ? Principal.Anonymous : throw new UnauthorizedException("A valid bearer token is required (Authorization: Bearer TOKEN)."));
         context.Items[PrincipalKey] = principal;
         return next(context);
     }
+
+    /// <summary><c>GET /v1/status</c> without credentials: a client that signs its own requests learns
+    /// there the server's DID and the owner's, which its first token must name. It sees no databases.</summary>
+    private static bool IsOpenToAll(HttpContext context)
+        => HttpMethods.IsGet(context.Request.Method) && context.Request.Path.Equals("/v1/status", StringComparison.Ordinal)
+           && string.IsNullOrEmpty(context.Request.Headers.Authorization.ToString());
 
     public static Principal PrincipalOf(HttpContext context)
         => context.Items.TryGetValue(PrincipalKey, out var principal) && principal is Principal p ? p

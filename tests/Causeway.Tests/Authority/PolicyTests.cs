@@ -136,4 +136,39 @@ public sealed class PolicyTests
                 && Policy.Parse($"""[["or", [{list}]]]""").Matches(Args) == (each.Count == 0 || each.Any(b => b))
                 && Policy.Parse($"[{list}]").Matches(Args) == each.All(b => b);
         });
+
+    /// <summary>'like' agrees with the glob as a regular expression (* any run, \* a star) on small
+    /// alphabets where stars and repeats collide often.</summary>
+    [Fact]
+    public void Like_matches_as_the_glob_says()
+    {
+        var patterns = Gen.String[Gen.Char["ab*\\"], 0, 8];
+        var texts = Gen.String[Gen.Char["ab*"], 0, 10];
+        Gen.Select(patterns, texts).Sample((pattern, text) =>
+        {
+            var regex = new System.Text.StringBuilder("\\A");
+            for (int i = 0; i < pattern.Length; i++)
+            {
+                if (pattern[i] == '\\' && i + 1 < pattern.Length && pattern[i + 1] == '*') { regex.Append("\\*"); i++; }
+                else if (pattern[i] == '*') regex.Append(".*");
+                else regex.Append(System.Text.RegularExpressions.Regex.Escape(pattern[i].ToString()));
+            }
+            regex.Append("\\z");
+            bool expected = System.Text.RegularExpressions.Regex.IsMatch(text, regex.ToString(), System.Text.RegularExpressions.RegexOptions.Singleline);
+            var policy = Policy.Parse(Value.Array([Value.Array([Value.String("like"), Value.String(".s"), Value.String(pattern)])]));
+            return policy.Matches(Value.Map([new("s", Value.String(text))])) == expected;
+        });
+    }
+
+    /// <summary>A hostile pattern as large as a token holds is read and evaluated at once (a regular
+    /// expression's automaton of it would be refused as too large, or take long to build).</summary>
+    [Fact]
+    public void A_huge_like_pattern_is_cheap()
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        string pattern = string.Concat(Enumerable.Repeat("*a", 30_000)) + "*b";
+        var policy = Policy.Parse(Value.Array([Value.Array([Value.String("like"), Value.String(".s"), Value.String(pattern)])]));
+        Assert.False(policy.Matches(Value.Map([new("s", Value.String(new string('a', 256)))])));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
+    }
 }

@@ -70,9 +70,13 @@ public sealed class DataCommandTests
         var (exit, _, error) = await CliProcess.RunAsync(["db", "list", "--data", folder.Path]);
         Assert.Equal(1, exit);
         Assert.Contains("use --url", error);
-        (exit, _, error) = await CliProcess.RunAsync(["doc", "get", "shop", "c", "d", "--url", server.Url, "--token", "wrong"]);
+        (exit, _, error) = await CliProcess.RunAsync(["doc", "get", "shop", "c", "d", "--url", server.Url, "--token", "cw_wrong"]);
         Assert.Equal(1, exit);
         Assert.Contains("[unauthorized]", error);
+        // A token that is not a static one (cw_…) is read as a UCAN, and this one is not.
+        (exit, _, error) = await CliProcess.RunAsync(["doc", "get", "shop", "c", "d", "--url", server.Url, "--token", "wrong"]);
+        Assert.Equal(1, exit);
+        Assert.Contains("[token_invalid]", error);
     }
 
     [Fact]

@@ -26,7 +26,11 @@ public sealed class EndpointTests : IAsyncLifetime
     [Fact]
     public async Task Requests_without_a_valid_token_are_401_and_a_token_without_the_ability_is_403()
     {
-        await (await _server.Anonymous.GetAsync("/v1/status")).ProblemAsync(401, ErrorCodes.Unauthorized);
+        await (await _server.Anonymous.GetAsync("/v1/dbs")).ProblemAsync(401, ErrorCodes.Unauthorized);
+        // The status answers anyone (a signing client learns the DIDs there) but lists no databases.
+        var open = await (await _server.Anonymous.GetAsync("/v1/status")).JsonAsync();
+        Assert.Equal(0, open.GetProperty("databases").GetArrayLength());
+        Assert.StartsWith("did:key:", open.GetProperty("owner").GetString());
         var bogus = new HttpRequestMessage(HttpMethod.Get, "/v1/status");
         bogus.Headers.Authorization = new("Bearer", "cw_not-a-token");
         await (await _server.Anonymous.SendAsync(bogus)).ProblemAsync(401, ErrorCodes.Unauthorized);
@@ -379,6 +383,8 @@ public sealed class EndpointTests : IAsyncLifetime
             ("/v1/dbs/{db}/commits/{cid}", "get"), ("/v1/dbs/{db}/export", "get"), ("/v1/dbs/{db}/import", "post"),
             ("/v1/dbs/{db}/sync", "get"), ("/v1/dbs/{db}/replicate", "post"), ("/v1/dbs/{db}/peers", "get"), ("/v1/dbs/{db}/peers/{id}", "delete"),
             ("/v1/dbs/{db}/quotas", "get"), ("/v1/dbs/{db}/quotas", "put"),
+            ("/v1/dbs/{db}/schema", "get"), ("/v1/dbs/{db}/schema", "put"), ("/v1/dbs/{db}/reservations", "post"),
+            ("/v1/tokens", "post"), ("/v1/tokens/{cid}", "put"), ("/v1/tokens/{cid}", "get"), ("/v1/tokens/{cid}/revoke", "post"),
         };
         foreach (var (path, method) in expected)
             Assert.True(paths.TryGetValue(path, out var methods) && methods.Contains(method), $"{method.ToUpperInvariant()} {path} is missing from the OpenAPI document");

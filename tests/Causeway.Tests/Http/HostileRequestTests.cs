@@ -30,6 +30,8 @@ public sealed class HostileRequestTests(ITestOutputHelper output) : IAsyncLifeti
     private HttpClient Client => _server.Anonymous;
     private string _adminToken = "";
     private string _readToken = "";
+    private IReadOnlyList<HostileUcan> _ucans = [];
+    private IReadOnlyList<(string Cid, string Token)> _spare = [];
 
     public async Task InitializeAsync()
     {
@@ -46,6 +48,8 @@ public sealed class HostileRequestTests(ITestOutputHelper output) : IAsyncLifeti
         }
         (await _server.Admin.PostAsync($"/v1/dbs/{HostileGenerator.Target}/tx", HttpExtensions.Json("""{"ops": [{"op": "put", "collection": "orders", "id": "o-1", "doc": {"total": 12}}, {"op": "create", "collection": "orders", "doc": {"total": 1}}]}"""))).EnsureSuccessStatusCode();
         (await _server.Admin.PutAsync("/v1/dbs/s0", null)).EnsureSuccessStatusCode();
+        _ucans = await HostileUcan.MakeAsync(_server);
+        _spare = HostileUcan.Spare(_server, 5);
     }
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
@@ -59,7 +63,7 @@ public sealed class HostileRequestTests(ITestOutputHelper output) : IAsyncLifeti
         var state = new FuzzState();
         var expected = await ReadTargetAsync($"seed={seed}: the seeding");
         state.Update(expected);
-        var generator = new HostileGenerator(seed, _adminToken, _readToken, state);
+        var generator = new HostileGenerator(seed, _adminToken, _readToken, state, _ucans, _spare);
 
         var failures = new List<string>();
         int failureCount = 0;
@@ -231,8 +235,16 @@ public sealed class HostileRequestTests(ITestOutputHelper output) : IAsyncLifeti
                         yield return $"got {status} without a 'detail': {excerpt}";
                     else if (detail.GetString()!.Length > MaxDetail)
                         yield return $"got {status} with a 'detail' of {detail.GetString()!.Length} characters, over {MaxDetail}: a message should quote input clipped: {excerpt}";
-                    if (status == 401 && code.ValueKind == JsonValueKind.String && code.GetString() != ErrorCodes.Unauthorized)
+                    if (status == 401 && code.ValueKind == JsonValueKind.String && code.GetString() is not (ErrorCodes.Unauthorized or ErrorCodes.TokenInvalid
+                            or ErrorCodes.TokenExpired or ErrorCodes.TokenRevoked or ErrorCodes.TokenReplayed))
                         yield return $"got 401 with code '{code.GetString()}'";
+                    // A refused capability token says why in UCAN's terms.
+                    if (code.ValueKind == JsonValueKind.String && code.GetString()!.StartsWith("token_", StringComparison.Ordinal)
+                        && (!problem.TryGetProperty("ucanError", out var reason) || reason.ValueKind != JsonValueKind.String
+                            || !Enum.TryParse<UcanError>(reason.GetString(), out var parsed) || UcanException.CodeOf(parsed) != code.GetString()))
+                        yield return $"got {code.GetString()} without a matching 'ucanError': {excerpt}";
+                    if (request.Ucan is { Status: 403 } && status == 403 && !problem.TryGetProperty("ucanError", out _))
+                        yield return $"got 403 for a misaddressed UCAN without 'ucanError': {excerpt}";
                 }
             }
             if (status == 401 && answer.WwwAuthenticate != "Bearer")
@@ -350,6 +362,9 @@ internal sealed record HostileRequest(
     bool UnknownLength,
     string Why)
 {
+    /// <summary>The capability token the request carries, if any.</summary>
+    public HostileUcan? Ucan { get; init; }
+
     public string Describe()
     {
         string body = Body is null ? "no body" : Body.Length > 160
@@ -400,10 +415,14 @@ internal sealed class HostileGenerator
     public const string GetSchema = "GET /v1/dbs/{db}/schema";
     public const string PutSchema = "PUT /v1/dbs/{db}/schema";
     public const string HandOutRanges = "POST /v1/dbs/{db}/reservations";
+    public const string IssueToken = "POST /v1/tokens";
+    public const string HoldToken = "PUT /v1/tokens/{cid}";
+    public const string GetToken = "GET /v1/tokens/{cid}";
+    public const string RevokeToken = "POST /v1/tokens/{cid}/revoke";
     public const string UnknownRoute = "unknown route";
     public const string WrongMethod = "wrong method";
 
-    public static readonly string[] Endpoints = [Status, ListDbs, PutDb, GetDb, DeleteDb, PutDoc, PostDoc, GetDoc, PatchDoc, DeleteDoc, History, Tx, Changes, Verify, Commit, QueryDocs, Export, Import, Replicate, Peers, StopPeer, SyncSocket, GetSchema, PutSchema, HandOutRanges, UnknownRoute, WrongMethod];
+    public static readonly string[] Endpoints = [Status, ListDbs, PutDb, GetDb, DeleteDb, PutDoc, PostDoc, GetDoc, PatchDoc, DeleteDoc, History, Tx, Changes, Verify, Commit, QueryDocs, Export, Import, Replicate, Peers, StopPeer, SyncSocket, GetSchema, PutSchema, HandOutRanges, IssueToken, HoldToken, GetToken, RevokeToken, UnknownRoute, WrongMethod];
 
     private static readonly (string Endpoint, int Weight)[] Weights =
     [
@@ -411,6 +430,7 @@ internal sealed class HostileGenerator
         (PutDoc, 13), (PostDoc, 7), (GetDoc, 6), (PatchDoc, 15), (DeleteDoc, 4), (History, 4),
         (Tx, 15), (Changes, 6), (Verify, 2), (Commit, 5), (QueryDocs, 9), (Export, 2), (Import, 4),
         (Replicate, 5), (Peers, 3), (StopPeer, 3), (SyncSocket, 3), (GetSchema, 3), (PutSchema, 6), (HandOutRanges, 4),
+        (IssueToken, 3), (HoldToken, 3), (GetToken, 2), (RevokeToken, 2),
         (UnknownRoute, 3), (WrongMethod, 3),
     ];
 
@@ -422,15 +442,20 @@ internal sealed class HostileGenerator
     private readonly string _admin;
     private readonly string _reader;
     private readonly FuzzState _state;
+    private readonly IReadOnlyList<HostileUcan> _ucans;
+    private readonly IReadOnlyList<(string Cid, string Token)> _spare;
     private int _hugeBudget = 30;      // bodies of 1-3 MB
     private int _oversizeBudget = 2;   // bodies over the 20 MB limit
 
-    public HostileGenerator(int seed, string adminToken, string readToken, FuzzState state)
+    public HostileGenerator(int seed, string adminToken, string readToken, FuzzState state, IReadOnlyList<HostileUcan> ucans,
+        IReadOnlyList<(string Cid, string Token)>? spare = null)
     {
+        _spare = spare ?? [];
         _rng = new Random(seed);
         _admin = adminToken;
         _reader = readToken;
         _state = state;
+        _ucans = ucans;
     }
 
     // ------------------------------------------------------------------ the request being built
@@ -455,6 +480,7 @@ internal sealed class HostileGenerator
         public bool UnknownLength;         // sent without Content-Length, so the server must count as it reads         // the routing refuses a non-JSON content type before the endpoint runs
         public readonly List<string> Why = [];
         public bool ForbidAdmin;           // a DELETE of the target itself: never with a working token
+        public HostileUcan? Ucan;          // the capability token sent instead of a static one
 
         public void Reject(string why)
         {
@@ -495,6 +521,10 @@ internal sealed class HostileGenerator
             case GetSchema: GetSchemaRequest(d); break;
             case PutSchema: PutSchemaRequest(d); break;
             case HandOutRanges: HandOutRangesRequest(d); break;
+            case IssueToken: IssueTokenRequest(d); break;
+            case HoldToken: HoldTokenRequest(d); break;
+            case GetToken: GetTokenRequest(d); break;
+            case RevokeToken: RevokeTokenRequest(d); break;
             case UnknownRoute: UnknownRouteRequest(d); break;
             default: WrongMethodRequest(d); break;
         }
@@ -504,7 +534,7 @@ internal sealed class HostileGenerator
         CredentialsFirst(d);
         bool write = d.Method is not ("GET" or "HEAD" or "OPTIONS" or "TRACE");
         return new HostileRequest(d.Endpoint, d.Family, d.Method, d.Path + d.Query, d.Body, d.ContentType, d.Authorization,
-            d.Headers, write, d.TouchesTarget, d.MustReject, d.ExpectStatus, d.Allow415First, d.UnknownLength, string.Join("; ", d.Why));
+            d.Headers, write, d.TouchesTarget, d.MustReject, d.ExpectStatus, d.Allow415First, d.UnknownLength, string.Join("; ", d.Why)) { Ucan = d.Ucan };
     }
 
     private string PickWeighted()
@@ -1256,6 +1286,130 @@ internal sealed class HostileGenerator
         if (Chance(0.1)) d.Query = "?at=" + Pick("1", "x", known);
     }
 
+    // ------------------------------------------------------------------ tokens
+
+    /// <summary>A delegation this run may hold, read and revoke: made for the run, in no chain a request uses.</summary>
+    private (string Cid, string Token) Spare() => _spare.Count > 0 ? _spare[_rng.Next(_spare.Count)] : ("bafyreigbtj4x7ip5legnfznufuopl4sg4knzc2cof6duas4b3q2fy6swua", "glhA");
+
+    private string TokenCid(Draft d, out bool valid)
+    {
+        valid = Chance(0.8);
+        if (valid) return Pick(Spare().Cid, Causeway.Encoding.Cid.ForDagCbor(BitConverter.GetBytes(_rng.NextInt64())).ToString());
+        d.Reject("not a CID");
+        return Pick("x", "bafy", "%20", Escape(EmojiRun), "Qm" + new string('a', 44), new string('b', _rng.Next(60, 3000)), Flip(Spare().Cid).ToUpperInvariant());
+    }
+
+    private void IssueTokenRequest(Draft d)
+    {
+        d.Method = "POST";
+        d.Path = "/v1/tokens";
+        d.ContentType = "application/json";
+        long expires = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds();
+        string at = expires.ToString(CultureInfo.InvariantCulture);
+        string wellFormed = $$"""{"audience": "{{OtherReplica}}", "command": "/doc/read", "db": "{{Target}}", "coll": "items", "expires": {{at}}}""";
+        switch (_rng.Next(8))
+        {
+            case 0 or 1:
+                d.Body = Utf8(Chance(0.5) ? wellFormed : wellFormed.Replace("\"coll\": \"items\", ", "\"policy\": [[\"!=\", \".id\", \"x\"]], "));
+                d.Family = "issue-token/well-formed";
+                break;
+            case 2:
+                (d.Body, string broken) = Break(wellFormed);
+                d.Reject("not JSON");
+                d.Family = "issue-token/broken-json-" + broken;
+                break;
+            case 3:
+                d.Body = Utf8(Pick("[]", "null", "{}", "{\"audience\": 1}", wellFormed.Replace($", \"expires\": {at}", ""), wellFormed.Replace(at, "1"),
+                    wellFormed.Replace(at, "1e99"), wellFormed.Replace(at, "\"soon\"")));
+                d.Reject("not a token request's shape");
+                d.Family = "issue-token/shape";
+                break;
+            case 4:
+                d.Body = Utf8(wellFormed.Replace(OtherReplica, Pick("nobody", "", "did:key:z6Mk", "did:web:example.com", OtherReplica + "x", EmojiRunJson)));
+                d.Reject("not a did:key audience");
+                d.Family = "issue-token/bad-audience";
+                break;
+            case 5:
+                d.Body = Utf8(wellFormed.Replace("/doc/read", Pick("doc/read", "/Doc", "/doc/", "//doc", "", "/ doc", "/doc\\u0000")));
+                d.Reject("not a command");
+                d.Family = "issue-token/bad-command";
+                break;
+            case 6:
+                d.Body = Utf8(Pick(wellFormed.Replace("\"db\": \"target\", ", ""), wellFormed.Replace("\"items\"", "\"a b\""), wellFormed.Replace("\"target\"", "\"Target\""),
+                    wellFormed[..^1] + ", \"id\": \"x\", \"idPrefix\": \"y\"}", wellFormed[..^1] + ", \"policy\": [[\"like\", \".id\", 1]]}",
+                    wellFormed[..^1] + ", \"policy\": [[\"==\", \".x\", {\"$decimal\": \"1.5\"}]]}", wellFormed[..^1] + ", \"policy\": \"all\"}",
+                    wellFormed[..^1] + $", \"notBefore\": {expires + 10}}}"));
+                d.Reject("a scope or policy that does not hold together");
+                d.Family = "issue-token/bad-scope";
+                break;
+            default:
+                d.Body = Utf8(wellFormed[..^1] + Pick(", \"extra\": 1}", ", \"Audience\": \"x\"}", ", \"audience\": \"" + OtherReplica + "\"}"));
+                d.Reject("an unknown or repeated member");
+                d.Family = "issue-token/members";
+                break;
+        }
+        ContentTypeMutation(d, 0.1);
+    }
+
+    private void HoldTokenRequest(Draft d)
+    {
+        d.Method = "PUT";
+        var (cid, token) = Spare();
+        string other = TokenCid(d, out bool validCid);
+        bool matches = validCid && Chance(0.7);
+        d.Path = $"/v1/tokens/{(matches ? cid : other)}";
+        matches = d.Path.EndsWith("/" + cid, StringComparison.Ordinal);
+        d.ContentType = "application/json";
+        switch (_rng.Next(5))
+        {
+            case 0 or 1:
+                d.Body = Utf8($$"""{"token": "{{token}}"}""");
+                if (!matches) d.Reject("the token's CID is another");
+                d.Family = matches ? "hold-token/well-formed" : "hold-token/other-cid";
+                break;
+            case 2:
+                d.Body = Utf8($$"""{"token": "{{Pick("", "glhA", "not*base64", token[..^4], token + "AAAA", Flip(token), new string('g', _rng.Next(100, 100_000)))}}"}""");
+                d.Reject("not a delegation");
+                d.Family = "hold-token/bad-token";
+                break;
+            case 3:
+                d.Body = Utf8(Pick("{}", "[]", "{\"token\": 1}", "{\"token\": null}", $$"""{"token": "{{token}}", "x": 1}""", "{\"token\": \"a\", \"token\": \"b\"}"));
+                d.Reject("not a hold request's shape");
+                d.Family = "hold-token/shape";
+                break;
+            default:
+                (d.Body, string broken) = Break($$"""{"token": "{{token}}"}""");
+                d.Reject("not JSON");
+                d.Family = "hold-token/broken-json-" + broken;
+                break;
+        }
+        ContentTypeMutation(d, 0.1);
+    }
+
+    private void GetTokenRequest(Draft d)
+    {
+        d.Path = $"/v1/tokens/{TokenCid(d, out _)}";
+        d.Family = "get-token";
+        if (Chance(0.2)) BodyOnRead(d);
+    }
+
+    private void RevokeTokenRequest(Draft d)
+    {
+        d.Method = "POST";
+        // Only spare or unknown CIDs: revoking a link of the run's read-only session would change what later requests get.
+        d.Path = $"/v1/tokens/{TokenCid(d, out _)}/revoke";
+        d.Family = "revoke-token";
+        if (Chance(0.3))
+        {
+            d.Authorization = "Bearer " + _reader;
+            d.ForbidAdmin = true; // keep the read token: no valid spelling of the admin's instead
+            d.Reject("the read token is neither the owner nor an issuer");
+            if (d.Why.Count == 1) d.ExpectStatus = 403;
+            d.Family += "/read-token";
+        }
+        if (Chance(0.2)) { d.Body = Utf8("{\"why\": \"lost\"}"); d.ContentType = "application/json"; }
+    }
+
     private void UnknownRouteRequest(Draft d)
     {
         d.Mapped = false;
@@ -1263,7 +1417,7 @@ internal sealed class HostileGenerator
         d.Method = Pick("GET", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
         d.Path = Pick(
             "/", "/v1", "/v1/", "/v2/status", "/v1/statuses", "/v1/dbs/target/docs", "/v1/dbs/target/docs/items/d1/history/x",
-            "/v1/dbs/target/query", "/v1/dbs/target/schema/x", "/v1/dbs/target/replicate/x", "/v1/dbs/target/peers/s1/x", "/v1/tokens",
+            "/v1/dbs/target/query", "/v1/dbs/target/schema/x", "/v1/dbs/target/replicate/x", "/v1/dbs/target/peers/s1/x", "/v1/tokens/x/y",
             "/v1/dbs/target/sync/x",
             "/v1/dbs/target/functions/f", "/v1/dbs/target/functions/f/call", "/v1/dbs/target/docs/items/d1/x/y/z", "/v1/%01",
             "/v1/dbs/target/commits", "/v1/dbs/target/changes/x", "/v1/dbs/target/verify/x", "/v1/dbs/target/tx/x",
@@ -2133,13 +2287,18 @@ internal sealed class HostileGenerator
     {
         // As the server reads it: the scheme in any case, then the token, surrounding spaces ignored.
         string? presented = d.Authorization is { } a && a.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? a["Bearer ".Length..].Trim() : null;
-        bool real = presented == _admin || presented == _reader;
+        bool real = presented == _admin || presented == _reader || d.Ucan is { Status: 0 };
         if (real) return;
         if (d.Path.Contains("/.", StringComparison.Ordinal) || d.Path.Contains("%2e", StringComparison.OrdinalIgnoreCase)) return;
         if (!new Microsoft.AspNetCore.Http.PathString(d.Path).StartsWithSegments("/v1")) return;
-        d.ExpectStatus = 401;
+        // GET /v1/status answers without credentials (replica, owner, version, no databases); a header
+        // that is there but wrong is still 401.
+        if (string.IsNullOrEmpty(d.Authorization) && d.Method == "GET" && d.Path == "/v1/status" && d.Ucan is null) return;
+        // A UCAN addressed to another server, or whose chain no request could use, is refused (403) as it is
+        // read, before routing, just as an unusable one (401) is.
+        d.ExpectStatus = d.Ucan is { Status: 403 } ? 403 : 401;
         d.Allow415First = false;
-        d.Reject("no valid token");
+        d.Reject(d.Ucan is { } ucan ? $"the capability token is {ucan.Name}" : "no valid token");
     }
 
     private void CrossCutting(Draft d)
@@ -2151,11 +2310,13 @@ internal sealed class HostileGenerator
         {
             d.Authorization = BogusAuthorization();
             d.Family += "+bad-token";
-            d.Reject("no valid token");
+            // GET /v1/status without any Authorization answers anyone (no databases listed).
+            bool openStatus = string.IsNullOrEmpty(d.Authorization) && d.Method == "GET" && d.Path == "/v1/status" && d.Ucan is null;
+            if (!openStatus) d.Reject("no valid token");
             // Names are checked first, routes before that; with both right, only 401 is right.
-            if (d.Mapped && d.NamesValid) d.ExpectStatus = 401;
+            if (d.Mapped && d.NamesValid && !openStatus) d.ExpectStatus = 401;
         }
-        else if (roll < 0.09 && d.Method is "PUT" or "POST" or "PATCH" or "DELETE" && d.Endpoint != QueryDocs)
+        else if (roll < 0.09 && d.Method is "PUT" or "POST" or "PATCH" or "DELETE" && !ReadersMayPost(d.Endpoint))
         {
             d.Authorization = "Bearer " + _reader;
             d.Family += "+read-token";
@@ -2168,7 +2329,24 @@ internal sealed class HostileGenerator
             d.Authorization = Pick("bearer " + _admin, "BEARER " + _admin, "Bearer   " + _admin + "  ");
             d.Family += "+token-spelling";
         }
-        else if (roll < 0.14)
+        else if (roll < 0.20 && _ucans.Count > 0)
+        {
+            // A capability token: unusable (401), addressed elsewhere or with a broken chain (403), or a sound
+            // read-only session, which a write must not get past (403), as the read token.
+            var ucan = _ucans[_rng.Next(_ucans.Count)];
+            d.Ucan = ucan;
+            // A status pinned for the admin token no longer holds: authority is checked before the body.
+            d.ExpectStatus = null;
+            d.Authorization = ucan.Authorization;
+            if (ucan.Proofs is not null) d.Headers.Add(("Ucans", ucan.Proofs));
+            d.Family += "+ucan/" + ucan.Name;
+            if (ucan.Status == 0 && d.Method is "PUT" or "POST" or "PATCH" or "DELETE" && !ReadersMayPost(d.Endpoint))
+            {
+                d.Reject("a session that may not write");
+                if (d.Mapped && d.NamesValid && ucan.ByCommand) d.ExpectStatus = 403;
+            }
+        }
+        else if (roll < 0.23)
         {
             d.Headers.Add(Pick(("Content-Encoding", "gzip"), ("Accept", "application/xml"), ("X-HTTP-Method-Override", "DELETE"), ("If-None-Match", "*"),
                 ("Accept-Charset", "utf-16"), ("X-Forwarded-For", "127.0.0.1"), ("Range", "bytes=0-1"),
@@ -2177,6 +2355,10 @@ internal sealed class HostileGenerator
             d.Family += "+odd-header";
         }
     }
+
+    /// <summary>Endpoints that take a body but write nothing a reader may not: a query, holding a
+    /// delegation (anyone may), revoking one (the owner or its issuer: 403, or 404 when not held).</summary>
+    private static bool ReadersMayPost(string endpoint) => endpoint is QueryDocs or HoldToken or RevokeToken;
 
     // ------------------------------------------------------------------ helpers
 

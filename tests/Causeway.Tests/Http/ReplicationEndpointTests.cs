@@ -358,7 +358,7 @@ public sealed class ReplicationEndpointTests : IAsyncLifetime
     [Fact]
     public async Task A_token_that_may_neither_read_nor_write_gets_403_before_the_upgrade()
     {
-        var app = CausewayServer.Build(Replica.OpenInMemory(), new OnePrincipal(new Principal("creator", new HashSet<string> { Ability.DbCreate })),
+        var app = CausewayServer.Build(Replica.OpenInMemory(), _ => new OnePrincipal(Principal.WithCommands("creator", Causeway.Authority.Commands.DbCreate)),
             new ServerOptions(), b => b.WebHost.UseTestServer());
         await app.StartAsync();
         try

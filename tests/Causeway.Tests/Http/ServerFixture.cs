@@ -15,8 +15,9 @@ public sealed class ServerFixture : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly HttpMessageHandler _handler;
 
-    private ServerFixture(WebApplication app, StaticTokensForTests tokens, HttpMessageHandler handler, Uri url)
+    private ServerFixture(WebApplication app, StaticTokensForTests tokens, HttpMessageHandler handler, Uri url, string folder)
     {
+        DataDirectory = folder;
         _app = app;
         _handler = handler;
         Url = url;
@@ -28,7 +29,14 @@ public sealed class ServerFixture : IAsyncDisposable
         Reader = new HttpClient(handler, disposeHandler: false) { BaseAddress = url };
         Reader.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", tokens.Read);
         Replica = (Replica)app.Services.GetService(typeof(Replica))!;
+        Access = (AccessControl)app.Services.GetService(typeof(AccessControl))!;
     }
+
+    /// <summary>The server's folder (tokens, held delegations, revocations).</summary>
+    public string DataDirectory { get; }
+
+    /// <summary>The server's capabilities: its DID, the owner, held delegations and revocations.</summary>
+    public AccessControl Access { get; }
 
     /// <summary>Where the server answers: http://localhost in memory, or a real loopback port.</summary>
     public Uri Url { get; }
@@ -48,30 +56,32 @@ public sealed class ServerFixture : IAsyncDisposable
 
     public static async Task<ServerFixture> StartAsync(ServerOptions? options = null)
     {
-        var (app, tokens) = Build(options ?? new ServerOptions(), b => b.WebHost.UseTestServer());
+        var (app, tokens, folder) = Build(options ?? new ServerOptions(), b => b.WebHost.UseTestServer());
         await app.StartAsync();
-        return new ServerFixture(app, tokens, app.GetTestServer().CreateHandler(), new Uri("http://localhost"));
+        return new ServerFixture(app, tokens, app.GetTestServer().CreateHandler(), new Uri("http://localhost"), folder);
     }
 
-    /// <summary>The same server on real Kestrel at a free loopback port: what WebSockets between two servers need.</summary>
-    public static async Task<ServerFixture> StartOnLoopbackAsync()
+    /// <summary>The same server on real Kestrel at a free loopback port: what WebSockets between two servers
+    /// need, and real HTTP (header limits included). <paramref name="options"/>' Urls are ignored.</summary>
+    public static async Task<ServerFixture> StartOnLoopbackAsync(ServerOptions? options = null)
     {
-        var (app, tokens) = Build(new ServerOptions { Urls = "http://127.0.0.1:0" }, null);
+        var (app, tokens, folder) = Build(options ?? new ServerOptions(), null, "http://127.0.0.1:0");
         await app.StartAsync();
-        return new ServerFixture(app, tokens, new SocketsHttpHandler(), new Uri(app.Urls.First()));
+        return new ServerFixture(app, tokens, new SocketsHttpHandler(), new Uri(app.Urls.First()), folder);
     }
 
-    private static (WebApplication App, StaticTokensForTests Tokens) Build(ServerOptions options, Action<WebApplicationBuilder>? configure)
+    private static (WebApplication App, StaticTokensForTests Tokens, string Folder) Build(ServerOptions options, Action<WebApplicationBuilder>? configure, string? urls = null)
     {
         var folder = Path.Combine(Path.GetTempPath(), "causeway-tests", Guid.NewGuid().ToString("n"));
         Directory.CreateDirectory(folder);
         var tokens = StaticTokens.LoadOrCreate(folder, dev: false);
         var app = CausewayServer.Build(Replica.OpenInMemory(), tokens, new ServerOptions
         {
-            DataDirectory = folder, Urls = options.Urls, Dev = options.Dev, MaxRequestBytes = options.MaxRequestBytes,
+            DataDirectory = folder, Urls = urls ?? options.Urls, Dev = options.Dev, MaxRequestBytes = options.MaxRequestBytes,
             MaxImportBytes = options.MaxImportBytes, MaxInFlightWrites = options.MaxInFlightWrites,
+            Time = options.Time, OwnerKeyFile = options.OwnerKeyFile, MaxRememberedInvocations = options.MaxRememberedInvocations,
         }, configure);
-        return (app, new StaticTokensForTests(tokens.AdminToken, tokens.ReadToken));
+        return (app, new StaticTokensForTests(tokens.AdminToken, tokens.ReadToken), folder);
     }
 
     public async ValueTask DisposeAsync()

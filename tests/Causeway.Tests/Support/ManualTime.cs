@@ -16,4 +16,11 @@ public sealed class ManualTime(DateTimeOffset start) : TimeProvider
     public override long TimestampFrequency => TimeSpan.TicksPerSecond;
 
     public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
+
+    /// <summary>Now, as the replica reads it; setting it moves the clock there.</summary>
+    public DateTimeOffset Now
+    {
+        get => GetUtcNow();
+        set => Interlocked.Exchange(ref _ticks, (value - start).Ticks);
+    }
 }

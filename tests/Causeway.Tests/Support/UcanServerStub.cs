@@ -76,7 +76,7 @@ public sealed class UcanServerStub : IAsyncDisposable
 
         if (request.HttpMethod == "GET" && path == "/v1/status" && request.Headers["Authorization"] is null && !StatusNeedsCredentials)
         {
-            await AnswerAsync(response, 200, w => ServerStatusJson.Write(w, new ServerStatus(Server.Did, "1.0.0", ["acme"], NamesOwner ? Owner.Did : null)));
+            await AnswerAsync(response, 200, w => ServerStatusJson.Write(w, new ServerStatus(Server.Did, NamesOwner ? Owner.Did : Server.Did, "1.0.0", ["acme"])));
             return;
         }
         ProofChain chain;
@@ -99,7 +99,7 @@ public sealed class UcanServerStub : IAsyncDisposable
             switch (request.HttpMethod, path.Split('/', StringSplitOptions.RemoveEmptyEntries))
             {
                 case ("GET", ["v1", "status"]):
-                    await AnswerAsync(response, 200, w => ServerStatusJson.Write(w, new ServerStatus(Server.Did, "1.0.0", ["acme"], NamesOwner ? Owner.Did : null)));
+                    await AnswerAsync(response, 200, w => ServerStatusJson.Write(w, new ServerStatus(Server.Did, NamesOwner ? Owner.Did : Server.Did, "1.0.0", ["acme"])));
                     return;
                 case ("GET", ["v1", "dbs"]):
                     await AnswerAsync(response, 200, w => DatabaseListJson.Write(w, [Info("acme")]));
@@ -110,7 +110,7 @@ public sealed class UcanServerStub : IAsyncDisposable
                     return;
                 case ("POST", ["v1", "tokens"]):
                     var issued = Issue(body, chain);
-                    await AnswerAsync(response, 200, w => IssuedTokenJson.Write(w, issued));
+                    await AnswerAsync(response, 200, w => DelegationTokenJson.Write(w, issued));
                     return;
                 case ("POST", ["v1", "tokens", var cid, "revoke"]):
                     await AnswerAsync(response, 200, w => TokenReportJson.Write(w, new TokenReport(Cid.Parse(cid), "dlg", null, null, null, null, null, null, null, null, false, "revoked")));
@@ -144,7 +144,7 @@ public sealed class UcanServerStub : IAsyncDisposable
     }
 
     /// <summary>POST /v1/tokens: the server delegates, from its own key, what the caller's chain allows.</summary>
-    private IssuedToken Issue(string body, ProofChain caller)
+    private DelegationToken Issue(string body, ProofChain caller)
     {
         using var json = JsonDocument.Parse(body);
         var root = json.RootElement;
@@ -160,7 +160,7 @@ public sealed class UcanServerStub : IAsyncDisposable
         DateTimeOffset? notBefore = root.TryGetProperty("notBefore", out var nbf) ? DateTimeOffset.FromUnixTimeSeconds(nbf.GetInt64()) : null;
         var chain = NamesOwner ? new[] { _serverRoot } : [];
         var token = Delegation.Create(Server, Text("audience")!, Subject, command, policy, expires, notBefore);
-        return new IssuedToken(token.Cid, TokenText.Encode(token), [.. chain.Select(c => new TokenLink(c.Cid, TokenText.Encode(c)))],
+        return new DelegationToken(token.Cid, TokenText.Encode(token), [.. chain.Select(c => new TokenLink(c.Cid, TokenText.Encode(c)))],
             token.Issuer, token.Audience, token.Subject, token.Command, token.PolicyForm, token.Expiration, token.NotBefore);
     }
 

@@ -107,6 +107,15 @@ public sealed class WirePropertyTests
     public void Import_results_round_trip()
         => RoundTrips(Gen.Select(Gen.Int[0, int.MaxValue], Gen.Int[0, int.MaxValue], Count).Select((a, s, p) => new ImportResult(a, s, p)), ImportResultJson.Write, ImportResultJson.Read);
 
+    /// <summary>Delegations as /v1/tokens answers them: any chain, any policy (typed values), time bounds or not, a powerline or not.</summary>
+    [Fact]
+    public void Delegation_tokens_round_trip()
+        => RoundTrips(Gen.Select(Gen.Select(Cids, Text).Select((cid, token) => new TokenLink(cid, token)).List[1, 4], Text.Array[3], NullableText,
+                Gen.Select(Plain.List[0, 3], Count.Nullable(), Count.Nullable()))
+            .Select((chain, t, subject, rest) => new DelegationToken(chain[^1].Cid, chain[^1].Token, chain, t[0], t[1], subject, t[2],
+                Value.Array(rest.Item1), rest.Item2, rest.Item3)),
+            DelegationTokenJson.Write, DelegationTokenJson.Read);
+
     /// <summary>Answers are typed by default, so a document of any values reads back as itself.</summary>
     [Fact]
     public void Documents_of_every_value_kind_round_trip() => RoundTrips(DocumentsOf(Support.ValueGen.Any), DocumentJson.Write, DocumentJson.Read);

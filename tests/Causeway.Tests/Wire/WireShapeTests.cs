@@ -84,7 +84,7 @@ public sealed class WireShapeTests
         var codecs = typeof(WriteResultJson).Assembly.GetExportedTypes()
             .Where(t => t.Namespace == "Causeway.Wire" && t.IsAbstract && t.IsSealed && t.Name.EndsWith("Json", StringComparison.Ordinal))
             .Select(t => t.Name).Order(StringComparer.Ordinal).ToList();
-        var tested = WireShapes.All.Select(s => s.Codec.Name).Concat([nameof(DatabaseDroppedJson), nameof(PeerStoppedJson)])
+        var tested = WireShapes.All.Select(s => s.Codec.Name).Concat([nameof(DatabaseDroppedJson), nameof(PeerStoppedJson), nameof(TokenRevokedJson)])
             .Distinct().Order(StringComparer.Ordinal).ToList();
         Assert.Equal(codecs, tested);
     }
@@ -96,7 +96,7 @@ public sealed class WireShapeTests
     [InlineData("DatabaseInfo", "name,documents,commits,position,heads,clock,holds")]
     [InlineData("DatabaseList", "databases")]
     [InlineData("ServerStatus", "replica,owner,version,databases")]
-    [InlineData("IssuedToken", "cid,token,chain,iss,aud,sub,cmd,pol,exp,nbf")]
+    [InlineData("DelegationToken", "cid,token,chain,iss,aud,sub,cmd,pol,exp,nbf")]
     [InlineData("TokenReport", "cid,kind,iss,aud,sub,cmd,pol,args,nbf,exp,valid,problem")]
     [InlineData("Document", "_id,_collection,_meta,blob,due,gift,note,price,ratio,ship,status,tags,total,weight")] // fields in Value.Map's order
     [InlineData("DocumentVersion", "position,commit,origin,time,deleted,changes")]
@@ -112,7 +112,7 @@ public sealed class WireShapeTests
     [InlineData("PeerList", "peers")]
     [InlineData("QueryResult", "docs,next")]
     [InlineData("SchemaInfo", "home,collections,version,commit,position,analysis,violations")]
-    [InlineData("ApiProblem", "type,title,status,detail,code")]
+    [InlineData("ApiProblem", "type,title,status,detail,code,ucanError,proof")]
     [InlineData("QuotaStatus", "limits,usage")]
     public void The_members_are_those_of_the_API(string name, string members)
     {
@@ -197,7 +197,7 @@ public sealed class WireShapeTests
     }
 
     [Fact]
-    public void Dropping_a_database_and_stopping_a_peer_answer_what_they_did()
+    public void Dropping_a_database_stopping_a_peer_and_revoking_a_token_answer_what_they_did()
     {
         string dropped = Write(w => DatabaseDroppedJson.Write(w, "acme"));
         Assert.Equal("""{"name":"acme","dropped":true}""", dropped);
@@ -206,6 +206,11 @@ public sealed class WireShapeTests
         Assert.Equal("""{"id":"s3","stopped":true}""", stopped);
         using (var json = JsonDocument.Parse(stopped)) Assert.Equal("s3", PeerStoppedJson.Read(json.RootElement));
         using (var json = JsonDocument.Parse("""{"id":"s3","stopped":false}""")) Assert.Throws<FormatException>(() => PeerStoppedJson.Read(json.RootElement));
+        var token = WireShapes.CidOf("t");
+        string revoked = Write(w => TokenRevokedJson.Write(w, token));
+        Assert.Equal($$"""{"cid":"{{token}}","revoked":true}""", revoked);
+        using (var json = JsonDocument.Parse(revoked)) Assert.Equal(token, TokenRevokedJson.Read(json.RootElement));
+        using (var json = JsonDocument.Parse($$"""{"cid":"{{token}}","revoked":false}""")) Assert.Throws<FormatException>(() => TokenRevokedJson.Read(json.RootElement));
     }
 
     /// <summary><c>causeway peers</c> lists several databases' sessions: each peer names its database, and reads back as the peer.</summary>
@@ -255,10 +260,24 @@ public sealed class WireShapeTests
         Assert.Equal("Conflict", problem.Title);
         Assert.Equal("https://causeway.dev/errors/not_held", problem.Type);
         Assert.Equal(413, ApiProblem.For(ErrorCodes.InvalidJson, "Big.", 413).Status);
-        using var loose = JsonDocument.Parse("""{"code":"x","detail":7}""");
-        Assert.Equal(("x", null), ApiProblemJson.ReadLoosely(loose.RootElement));
+        using var loose = JsonDocument.Parse("""{"code":"x","detail":7,"ucanError":"Expired"}""");
+        Assert.Equal(("x", null, "Expired", null), ApiProblemJson.ReadLoosely(loose.RootElement));
         using var html = JsonDocument.Parse("\"<html>\"");
-        Assert.Equal((null, null), ApiProblemJson.ReadLoosely(html.RootElement));
+        Assert.Equal((null, null, null, null), ApiProblemJson.ReadLoosely(html.RootElement));
+    }
+
+    /// <summary>A refused capability token comes back as the UcanException the server threw, reason and proof
+    /// included; a reason that does not fit the code, or none, gives the plain exception of the code.</summary>
+    [Fact]
+    public void A_problem_with_a_UCAN_reason_becomes_a_UcanException()
+    {
+        var expired = Assert.IsType<UcanException>(ApiProblem.For(new UcanException(UcanError.Expired, "Proof bafy… expired.", "bafyx")).ToException());
+        Assert.Equal((UcanError.Expired, "bafyx", ErrorCodes.TokenExpired), (expired.Error, expired.Proof, expired.Code));
+        var match = Assert.IsType<UcanException>(ApiProblem.For(ErrorCodes.Forbidden, "No.", ucanError: "MatchError").ToException());
+        Assert.Equal(UcanError.MatchError, match.Error);
+        Assert.IsType<ForbiddenException>(ApiProblem.For(ErrorCodes.Forbidden, "No.", ucanError: "Expired").ToException());
+        Assert.IsType<ForbiddenException>(ApiProblem.For(ErrorCodes.Forbidden, "No.", ucanError: "Nonsense").ToException());
+        Assert.IsType<ForbiddenException>(ApiProblem.For(ErrorCodes.Forbidden, "No.").ToException());
     }
 
     private static string Write(Action<Utf8JsonWriter> write)

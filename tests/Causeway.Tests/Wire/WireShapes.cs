@@ -85,11 +85,6 @@ internal static class WireShapes
 
     public static readonly Value SamplePolicy = Value.Array([Value.Array([Value.String("=="), Value.String(".db"), Value.String("acme")])]);
 
-    public static readonly IssuedToken FullIssued = new(CidOf("t"), "o2NpdGVt", [new TokenLink(CidOf("r"), "o2Jyb290")], Did, OtherDid, Did, "/doc/read",
-        SamplePolicy, 1_790_000_000, 1_780_000_000);
-
-    public static readonly IssuedToken BareIssued = new(CidOf("t0"), "o2NpdGVt", [], Did, OtherDid, null, "/", Value.Array([]), null, null);
-
     public static readonly TokenReport FullReport = new(CidOf("t"), "dlg", Did, OtherDid, Did, "/doc/read", SamplePolicy,
         Value.Map([new("db", Value.String("acme"))]), 1_780_000_000, 1_790_000_000, true, "Proof bafy… expired.");
 
@@ -107,6 +102,15 @@ internal static class WireShapes
             [new SchemaViolation("players", "p7", "credits", "It is -1.")]);
     }
 
+    /// <summary>A re-delegation at the end of a two-link chain, scoped, with both time bounds.</summary>
+    public static readonly DelegationToken FullToken = new(CidOf("t2"), "glhA", [new TokenLink(CidOf("t1"), "glhB"), new TokenLink(CidOf("t2"), "glhA")],
+        Did, OtherDid, Did, "/doc/write",
+        Value.Array([Value.Array([Value.String("=="), Value.String(".db"), Value.String("shop")]), Value.Array([Value.String("like"), Value.String(".id"), Value.String("d1-*")])]),
+        1_800_000_000, 1_700_000_000);
+
+    /// <summary>A powerline without a policy or time bounds, alone in its chain.</summary>
+    public static readonly DelegationToken BareToken = new(CidOf("t0"), "glhC", [new TokenLink(CidOf("t0"), "glhC")], Did, OtherDid, null, "/", Value.Array([]), null, null);
+
     public static readonly IReadOnlyList<WireShape> All =
     [
         Shape("WriteResult", typeof(WriteResultJson), Written, new WriteResult(CidOf("w0"), 0), WriteResultJson.Write, WriteResultJson.Read),
@@ -115,8 +119,8 @@ internal static class WireShapes
         Shape("DatabaseInfo", typeof(DatabaseInfoJson), FullInfo, BareInfo, DatabaseInfoJson.Write, DatabaseInfoJson.Read),
         Shape("DatabaseList", typeof(DatabaseListJson), new DatabaseList([FullInfo]), new DatabaseList([BareInfo]),
             (w, v) => DatabaseListJson.Write(w, v.Databases), json => new DatabaseList(DatabaseListJson.Read(json))),
-        Shape("ServerStatus", typeof(ServerStatusJson), new ServerStatus(Did, "1.0.0", ["shop", "acme.eu"], OtherDid), new ServerStatus(Did, "0.0.0", []), ServerStatusJson.Write, ServerStatusJson.Read),
-        Shape("IssuedToken", typeof(IssuedTokenJson), FullIssued, BareIssued, IssuedTokenJson.Write, IssuedTokenJson.Read),
+        Shape("ServerStatus", typeof(ServerStatusJson), new ServerStatus(Did, OtherDid, "1.0.0", ["shop", "acme.eu"]), new ServerStatus(Did, Did, "0.0.0", []), ServerStatusJson.Write, ServerStatusJson.Read),
+        Shape("DelegationToken", typeof(DelegationTokenJson), FullToken, BareToken, DelegationTokenJson.Write, DelegationTokenJson.Read),
         Shape("TokenReport", typeof(TokenReportJson), FullReport, BareReport, TokenReportJson.Write, TokenReportJson.Read),
         Shape("Document", typeof(DocumentJson), FullDocument, BareDocument, DocumentJson.Write, DocumentJson.Read),
         Shape("DocumentVersion", typeof(DocumentVersionJson), FullVersion, BareVersion, DocumentVersionJson.Write, DocumentVersionJson.Read),
@@ -137,7 +141,8 @@ internal static class WireShapes
             with { Derived = new HashSet<string> { "collections" } }, // the SCHEMA document inside is SchemaJson's, which writes defaults (kind lww) it reads as absent
         Shape("QuotaStatus", typeof(QuotasJson), new QuotaStatus(new QuotaLimits(100, 1_000_000, 50, 4), new QuotaUsage(12, 3456, 2)),
             new QuotaStatus(QuotaLimits.None, new QuotaUsage(0, 0, 0)), QuotasJson.Write, QuotasJson.Read),
-        Shape("ApiProblem", typeof(ApiProblemJson), ApiProblem.For("type_mismatch", "Cannot increment 'total'."), ApiProblem.For("internal", "", 500), ApiProblemJson.Write, ApiProblemJson.Read)
+        Shape("ApiProblem", typeof(ApiProblemJson), ApiProblem.For("forbidden", "Proof bafy…'s policy does not allow it.", ucanError: "MatchError", proof: CidOf("p").ToString()),
+            ApiProblem.For("internal", "", 500), ApiProblemJson.Write, ApiProblemJson.Read)
             with { Derived = new HashSet<string> { "type" } },
     ];
 
