@@ -1,3 +1,4 @@
+using Causeway.Errors;
 using Causeway.Authority;
 using Causeway.Server.Http;
 using Causeway.Wire;
@@ -30,10 +31,18 @@ internal static class DatabaseEndpoints
         {
             Documents.Names.Database(db);
             api.Authorize(context, Commands.DbCreate, db);
+            bool owned = context.Request.Query["owned"].ToString() switch
+            {
+                "" or "false" => false,
+                "true" => true,
+                var other => throw new InvalidInputException(ErrorCodes.InvalidValue, $"'owned' is '{Documents.Names.Clip(other)}'; it is 'true' or 'false'."),
+            };
             var created = await api.Replica.CreateDatabaseAsync(db, context.RequestAborted);
+            // Owned: every commit, from any replica, must carry a capability from the owner (docs/security.md).
+            if (owned) created.Capabilities.SetOwner(api.OwnerOf(db));
             var info = await created.InfoAsync();
             await JsonResponse.WriteAsync(context, StatusCodes.Status201Created, w => DatabaseInfoJson.Write(w, info));
-        }).WithSummary("Create a database (201; 409 if it exists; a dotted name needs its parent).");
+        }).WithSummary("Create a database (201; 409 if it exists; a dotted name needs its parent); ?owned=true makes every synced commit need a capability from the owner.");
 
         app.MapGet("/v1/dbs/{db}", async (HttpContext context, Api api, string db) =>
         {
