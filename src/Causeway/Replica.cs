@@ -54,7 +54,7 @@ public sealed class Replica : IAsyncDisposable
         Clock = new HybridLogicalClock(options.PhysicalClock, options.MaxClockSkew, lastTime);
         Authority = new Authority.AuthorityStore(store);
         _pipeline = new CommitPipeline(store, identity, Clock, _reader, CommitStages.Ledger(_cache)
-            .Add(new Authority.CapabilityChecks(Authority))
+            .Add(new Authority.CapabilityChecks(Authority, options))
             .Add(new Invariants.ConstraintChecks())
             .Add(new Quotas.QuotaStage()));
         foreach (var runtime in runtimes) _databases[runtime.Name] = new Database(this, runtime, _reader, _pipeline);

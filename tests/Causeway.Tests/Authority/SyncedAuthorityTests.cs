@@ -92,6 +92,32 @@ public sealed class SyncedAuthorityTests
         foreach (var r in new[] { s.Owner, s.Device, s.Relay }) await r.DisposeAsync();
     }
 
+    /// <summary>A replica whose program skips its own check (the simulator's intruder uses the same
+    /// test-only hook) commits outside its delegation through the ordinary API; a real session carries
+    /// the commit to the owner, which ends it with invalid_commit and keeps nothing of it.</summary>
+    [Fact]
+    public async Task A_replica_that_skips_its_own_check_commits_locally_but_its_session_is_refused()
+    {
+        var owner = Replica.OpenInMemory();
+        var ownerDb = await owner.CreateDatabaseAsync("shop");
+        ownerDb.Capabilities.SetOwner(owner.Did);
+        await using var rogue = Replica.OpenInMemory(new ReplicaOptions { TestOnlyForgeCapability = honest => honest });
+        var grant = Delegation.Create(owner.Identity.Key, rogue.Did, owner.Did, "/doc", Scope.IdPrefix("shop", "orders", "d1-"));
+        var rogueDb = await rogue.CreateDatabaseAsync("shop");
+        rogueDb.Capabilities.SetOwner(owner.Did);
+        rogueDb.Capabilities.UseProofs([grant]);
+        await rogueDb.PutAsync("orders", "d1-1", Order(1));
+        await rogueDb.PutAsync("orders", "d2-1", Order(2));   // outside its chain: only the hook lets it through
+        var block = Commit.Decode(rogueDb.GetCommitBlock((await rogueDb.InfoAsync()).Heads[0])!);
+        Assert.Equal([grant.Cid], block.Capability!.Proofs);
+
+        var refused = await Assert.ThrowsAnyAsync<CausewayException>(() => rogueDb.SyncWithAsync(ownerDb, Causeway.Replication.SyncDirection.Push));
+        Assert.Equal(ErrorCodes.InvalidCommit, refused.Code);
+        Assert.Null(await ownerDb.GetAsync("orders", "d2-1"));
+        Assert.True(ownerDb.Position <= 1, $"the owner is at position {ownerDb.Position}");   // at most the allowed d1-1
+        await owner.DisposeAsync();
+    }
+
     /// <summary>Over a real session: a replica that claims the owner but whose commits carry no
     /// authority ends the session with invalid_commit, and the receiver keeps nothing of it.</summary>
     [Fact]
