@@ -37,14 +37,17 @@ public static class Command
         if (command[0] != '/') return "it must start with '/'";
         if (command == Top) return null;
         if (command[^1] == '/') return "only '/' itself ends with '/'";
-        foreach (var segment in command[1..].Split('/'))
+        // Segment by segment, without splitting: commands are checked for every operation of every commit.
+        for (int i = 1; i < command.Length; i++)
         {
-            if (segment.Length == 0) return "a segment is empty";
-            foreach (char c in segment)
+            char c = command[i];
+            if (c == '/')
             {
-                if (char.IsUpper(c)) return "segments are lowercase";
-                if (char.IsWhiteSpace(c) || char.IsControl(c)) return "segments have no spaces or control characters";
+                if (command[i - 1] == '/') return "a segment is empty";
+                continue;
             }
+            if (char.IsUpper(c)) return "segments are lowercase";
+            if (char.IsWhiteSpace(c) || char.IsControl(c)) return "segments have no spaces or control characters";
         }
         return null;
     }

@@ -14,6 +14,19 @@ namespace Causeway.Authority;
 /// are not checked.</summary>
 internal sealed class CapabilityChecks(AuthorityStore authority, ReplicaOptions options) : ICommitStage
 {
+    /// <summary>How many established chains are remembered; past that the memory starts over, so a peer
+    /// that sends endless distinct chains costs work, never memory.</summary>
+    internal const int MaxChains = 1024;
+
+    /// <summary>Chains already established, by invoker, subject and proofs: a chain's links, audiences
+    /// and subjects are checked once, and each commit only against its time bounds and its operations.
+    /// (No revocation list is consulted on commits; one that is must be consulted here too.)</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ChainKey, ProofChain> _chains = new();
+
+    /// <summary>How many times a chain was checked in full (established, or refused) rather than found (tests read it).</summary>
+    internal long ChainsEstablished => Interlocked.Read(ref _established);
+    private long _established;
+
     public void Check(LocalCommit commit)
     {
         var state = authority.Of(commit.Database);
@@ -25,9 +38,8 @@ internal sealed class CapabilityChecks(AuthorityStore authority, ReplicaOptions 
             if (operations.Count > 0) commit.Capability = forge(new CommitCapability(OperationCommands.Covering(operations.Select(o => o.Command)), state.OwnProofs));
             return;
         }
-        var links = state.OwnProofs.Select(p => authority.Find(p) ?? throw new UcanException(UcanError.UnavailableProof,
-            $"This replica's proof {p} for database '{commit.Database.Name}' is no longer kept.", p.ToString())).ToList();
-        var chain = ProofChain.Establish(commit.Replica, state.Owner, links, Seconds(commit.Time));
+        var chain = Chain(commit.Replica, state.Owner, state.OwnProofs, Seconds(commit.Time), p => authority.Find(p) ?? throw new UcanException(UcanError.UnavailableProof,
+            $"This replica's proof {p} for database '{commit.Database.Name}' is no longer kept.", p.ToString()));
         foreach (var (command, args) in operations) chain.Authorize(command, args);
         if (operations.Count > 0) commit.Capability = new CommitCapability(OperationCommands.Covering(operations.Select(o => o.Command)), state.OwnProofs);
     }
@@ -42,10 +54,20 @@ internal sealed class CapabilityChecks(AuthorityStore authority, ReplicaOptions 
             throw new InvalidCommitException($"{where} carries no capability, and database '{database.Name}' is owned by {state.Owner}.");
         try
         {
-            foreach (var block in remote.ProofBlocks) authority.Keep(block);
-            var links = cap.Proofs.Select(p => authority.Find(p) ?? throw new UcanException(UcanError.UnavailableProof,
-                $"its proof {p} was neither shipped with it nor is kept here", p.ToString())).ToList();
-            var chain = ProofChain.Establish(commit.Origin, state.Owner, links, Seconds(commit.Time));
+            // The delegations shipped with it are read (hashed, verified, kept) only when a proof it
+            // names is not kept yet: once per frame that brings a new one, not once per commit.
+            bool shippedKept = false;
+            var chain = Chain(commit.Origin, state.Owner, cap.Proofs, Seconds(commit.Time), p =>
+            {
+                if (authority.Find(p) is { } known) return known;
+                if (!shippedKept)
+                {
+                    shippedKept = true;
+                    foreach (var block in remote.ProofBlocks) authority.Keep(block);
+                }
+                return authority.Find(p) ?? throw new UcanException(UcanError.UnavailableProof,
+                    $"its proof {p} was neither shipped with it nor is kept here", p.ToString());
+            });
             foreach (var op in ops)
             {
                 if (op is null) continue;   // left out of a projection: the replica that holds it checked it
@@ -61,7 +83,46 @@ internal sealed class CapabilityChecks(AuthorityStore authority, ReplicaOptions 
         }
     }
 
+    /// <summary>The chain <paramref name="proofs"/> gives <paramref name="invoker"/> over
+    /// <paramref name="subject"/> at <paramref name="seconds"/>: remembered if it was established before
+    /// and is in force then, else established from the delegations <paramref name="resolve"/> finds
+    /// (which throws, as <see cref="ProofChain.Establish"/> does, when it does not hold).</summary>
+    private ProofChain Chain(string invoker, string subject, IReadOnlyList<Cid> proofs, long seconds, Func<Cid, Delegation> resolve)
+    {
+        var key = new ChainKey(invoker, subject, proofs);
+        if (_chains.TryGetValue(key, out var known) && known.InForceAt(seconds)) return known;
+        Interlocked.Increment(ref _established);
+        var chain = ProofChain.Establish(invoker, subject, [.. proofs.Select(resolve)], seconds);
+        if (_chains.Count >= MaxChains) _chains.Clear();
+        _chains[key] = chain;
+        return chain;
+    }
+
     /// <summary>A commit's time in the whole seconds UCAN time bounds use: proofs are judged at the
     /// commit's own HLC time, so an old valid write stays valid whenever it is synced.</summary>
     private static long Seconds(Clocks.HlcTimestamp time) => time.Physical / 1000;
+
+    private sealed class ChainKey(string invoker, string subject, IReadOnlyList<Cid> proofs) : IEquatable<ChainKey>
+    {
+        private readonly int _hash = Hash(invoker, subject, proofs);
+
+        public string Invoker { get; } = invoker;
+        public string Subject { get; } = subject;
+        public IReadOnlyList<Cid> Proofs { get; } = proofs;
+
+        public bool Equals(ChainKey? other) => other is not null && _hash == other._hash && Invoker == other.Invoker && Subject == other.Subject && Proofs.SequenceEqual(other.Proofs);
+
+        public override bool Equals(object? obj) => Equals(obj as ChainKey);
+
+        public override int GetHashCode() => _hash;
+
+        private static int Hash(string invoker, string subject, IReadOnlyList<Cid> proofs)
+        {
+            var hash = new HashCode();
+            hash.Add(invoker, StringComparer.Ordinal);
+            hash.Add(subject, StringComparer.Ordinal);
+            foreach (var proof in proofs) hash.Add(proof);
+            return hash.ToHashCode();
+        }
+    }
 }

@@ -136,6 +136,45 @@ public sealed class SyncedAuthorityTests
         foreach (var r in new[] { s.Owner, s.Device, s.Relay }) await r.DisposeAsync();
     }
 
+    /// <summary>A chain is checked once, not per commit: many commits under one 3-link chain, written,
+    /// relayed and received, establish it once on each replica (each commit is still judged at its own
+    /// time and for its own operations), and another origin naming the same proofs is judged afresh.</summary>
+    [Fact]
+    public async Task A_chain_is_established_once_for_many_commits()
+    {
+        var owner = Replica.OpenInMemory();
+        var ownerDb = await owner.CreateDatabaseAsync("shop");
+        ownerDb.Capabilities.SetOwner(owner.Did);
+        using var org = PrincipalKey.Create();
+        using var shop = PrincipalKey.Create();
+        var device = Replica.OpenInMemory();
+        Delegation[] chain =
+        [
+            Delegation.Create(owner.Identity.Key, org.Did, owner.Did, "/", Scope.Database("shop")),
+            Delegation.Create(org, shop.Did, owner.Did, "/doc", Scope.Collection("shop", "orders")),
+            Delegation.Create(shop, device.Did, owner.Did, "/doc/write", Scope.IdPrefix("shop", "orders", "d1-")),
+        ];
+        var deviceDb = await device.CreateDatabaseAsync("shop");
+        deviceDb.Capabilities.SetOwner(owner.Did);
+        deviceDb.Capabilities.UseProofs(chain);
+        for (int i = 0; i < 200; i++) await deviceDb.PutAsync("orders", $"d1-{i}", Order(i));
+        Assert.Equal(1, device.CapabilityChecks.ChainsEstablished);
+
+        var relay = Replica.OpenInMemory();
+        var relayDb = await relay.CreateDatabaseAsync("shop");
+        Assert.Equal(200, (await deviceDb.SyncWithAsync(relayDb, options: new Causeway.Replication.SyncOptions { BatchCommits = 16 })).Sent);
+        Assert.Equal(200, (await relayDb.SyncWithAsync(ownerDb)).Sent);
+        Assert.Equal(1, relay.CapabilityChecks.ChainsEstablished);
+        Assert.Equal(1, owner.CapabilityChecks.ChainsEstablished);
+        Assert.Equal(200, (await ownerDb.InfoAsync()).Documents);
+
+        // The same proofs named by another origin: established for it (and refused), not taken from memory.
+        var forged = Forge(relay, relayDb, ownerDb, "orders", "d1-999", new CommitCapability("/doc/write", [.. chain.Select(c => c.Cid)]));
+        Assert.Contains("delegated to", (await Assert.ThrowsAsync<InvalidCommitException>(() => ownerDb.ApplyAsync([forged]))).Message);
+        Assert.Equal(2, owner.CapabilityChecks.ChainsEstablished);
+        foreach (var r in new[] { owner, device, relay }) await r.DisposeAsync();
+    }
+
     [Fact]
     public async Task Proofs_are_judged_at_the_commit_time_so_an_old_write_stays_valid()
     {
