@@ -53,7 +53,7 @@ public sealed class Replica : IAsyncDisposable
         }
         Clock = new HybridLogicalClock(options.PhysicalClock, options.MaxClockSkew, lastTime);
         Authority = new Authority.AuthorityStore(store);
-        CapabilityChecks = new Authority.CapabilityChecks(Authority, options);
+        CapabilityChecks = new Authority.CapabilityChecks(Authority, options.TestOnlyForgeCapability, options.TestOnlySkipSyncedCapabilityChecks);
         _pipeline = new CommitPipeline(store, identity, Clock, _reader, CommitStages.Ledger(_cache)
             .Add(CapabilityChecks)
             .Add(new Invariants.ConstraintChecks())

@@ -12,7 +12,10 @@ namespace Causeway.Authority;
 /// chain in its <c>cap</c>; a commit made elsewhere is applied only if its <c>cap</c> chain, judged at
 /// the commit's own time, authorizes its origin for every operation in it. Open databases (no owner)
 /// are not checked.</summary>
-internal sealed class CapabilityChecks(AuthorityStore authority, ReplicaOptions options) : ICommitStage
+/// <remarks><paramref name="forgeCapability"/> and <paramref name="skipSynced"/> are the test-only hooks
+/// of <c>ReplicaOptions</c> (TestOnlyForgeCapability, TestOnlySkipSyncedCapabilityChecks): null and
+/// false everywhere but in the tests and the simulator.</remarks>
+internal sealed class CapabilityChecks(AuthorityStore authority, Func<CommitCapability, CommitCapability?>? forgeCapability = null, bool skipSynced = false) : ICommitStage
 {
     /// <summary>How many established chains are remembered; past that the memory starts over, so a peer
     /// that sends endless distinct chains costs work, never memory.</summary>
@@ -33,7 +36,7 @@ internal sealed class CapabilityChecks(AuthorityStore authority, ReplicaOptions 
         if (state.Owner is null || state.Owner == commit.Replica) return;
         var operations = commit.Documents.Entries
             .Select(entry => OperationCommands.Of(commit.Database.Name, entry.Collection, entry.Id, entry.Editor.Effects)).ToList();
-        if (options.TestOnlyForgeCapability is { } forge)
+        if (forgeCapability is { } forge)
         {
             if (operations.Count > 0) commit.Capability = forge(new CommitCapability(OperationCommands.Covering(operations.Select(o => o.Command)), state.OwnProofs));
             return;
@@ -48,7 +51,7 @@ internal sealed class CapabilityChecks(AuthorityStore authority, ReplicaOptions 
     {
         var commit = remote.Commit;
         var state = authority.Of(database);
-        if (state.Owner is null || commit.Origin == state.Owner || options.TestOnlySkipSyncedCapabilityChecks) return;
+        if (state.Owner is null || commit.Origin == state.Owner || skipSynced) return;
         string where = $"Commit {commit.Id} (seq {commit.Seq} of {commit.Origin})";
         if (commit.Capability is not { } cap)
             throw new InvalidCommitException($"{where} carries no capability, and database '{database.Name}' is owned by {state.Owner}.");
