@@ -43,6 +43,7 @@ internal static class CoreBenchmarks
 
             await HttpBenchmarks.RunAsync(smoke, table);
             await SyncBenchmarks.RunAsync(smoke, table);
+            await AuthorityBenchmarks.RunAsync(smoke, table);
             await InvariantBenchmarks.RunAsync(smoke, table);
 
             table.Print(Console.Out);

@@ -5,9 +5,10 @@
 //   dotnet run -c Release --project bench -- soak [--rounds 100]   SIGKILL durability soak
 //   dotnet run -c Release --project bench -- http       the server figures only (HTTP beside PostgreSQL)
 //   dotnet run -c Release --project bench -- sync       the replication figures only (two servers on loopback)
+//   dotnet run -c Release --project bench -- authority  initial sync of 100,000 commits of a delegated device, owned database against open
 //   dotnet run -c Release --project bench -- invariants the invariant figures only (rights requests over three replicas, constrained write latency)
 //   dotnet run -c Release --project bench -- commits [--writers 64] [--per-writer 1000]   Causeway commits only (for profiling)
-//   dotnet run -c Release --project bench -- simulate [--seeds 10000] [--from 1] [--writes 40] [--parallel N] [--trace] [--keep-going]   deterministic simulation seeds
+//   dotnet run -c Release --project bench -- simulate [--seeds 10000] [--from 1] [--writes 40] [--parallel N] [--trace] [--keep-going] [--owned]   deterministic simulation seeds
 using Causeway.Bench;
 
 var arguments = args.ToList();
@@ -22,11 +23,12 @@ try
         "soak" => await DurabilitySoak.RunAsync(OptionInt(arguments, "--rounds", smoke ? 2 : 100)),
         "http" => await Table.RunAloneAsync(table => HttpBenchmarks.RunAsync(smoke, table)),
         "sync" => await Table.RunAloneAsync(table => SyncBenchmarks.RunAsync(smoke, table)),
+        "authority" => await Table.RunAloneAsync(table => AuthorityBenchmarks.RunAsync(smoke, table)),
         "invariants" => await Table.RunAloneAsync(table => InvariantBenchmarks.RunAsync(smoke, table)),
         "commits" => await CoreBenchmarks.CommitsOnlyAsync(OptionInt(arguments, "--writers", 64), OptionInt(arguments, "--per-writer", smoke ? 3 : 1000)),
         "simulate" => await SimulateCommand.RunAsync(OptionInt(arguments, "--seeds", smoke ? 4 : 10_000), OptionInt(arguments, "--from", 1),
             OptionInt(arguments, "--parallel", Environment.ProcessorCount), arguments.Contains("--trace"), OptionInt(arguments, "--writes", Causeway.Simulator.SimulationOptions.DefaultWrites),
-            arguments.Contains("--keep-going")),
+            arguments.Contains("--keep-going"), arguments.Contains("--owned")),
         _ => Usage($"unknown mode '{mode}'"),
     };
 }
@@ -53,6 +55,6 @@ static int OptionInt(List<string> arguments, string name, int fallback)
 
 static int Usage(string problem)
 {
-    Console.Error.WriteLine($"bench: {problem}. Usage: bench [all|http|sync|invariants|soak|commits|simulate] [--smoke] [--rounds N] [--writers N] [--per-writer N] [--seeds N] [--from N] [--writes N] [--parallel N] [--trace]");
+    Console.Error.WriteLine($"bench: {problem}. Usage: bench [all|http|sync|authority|invariants|soak|commits|simulate] [--smoke] [--rounds N] [--writers N] [--per-writer N] [--seeds N] [--from N] [--writes N] [--parallel N] [--trace] [--keep-going] [--owned]");
     return 2;
 }

@@ -146,7 +146,8 @@ internal static class SyncBenchmarks
             + """], "note": "Leave the parcel at the door and ring twice; the bell is on the left side of the gate.", "ship": {"street": "Rua Augusta 100", "city": "Lisbon", "zip": "1100-148", "country": "PT"}}""";
     }
 
-    private static async Task<Server> ServerAsync()
+    /// <summary>A server on loopback over a fresh data folder (RocksDB), deleted when disposed.</summary>
+    internal static async Task<Server> ServerAsync()
     {
         var folder = Path.Combine(Path.GetTempPath(), "causeway-bench", Guid.NewGuid().ToString("n"));
         int port = HttpBenchmarks.FreePort();
@@ -156,7 +157,7 @@ internal static class SyncBenchmarks
         return new Server(app, folder, new Uri($"http://127.0.0.1:{port}"), app.Services.GetRequiredService<Replica>(), File.ReadAllText(Path.Combine(folder, "admin.token")).Trim());
     }
 
-    private sealed record Server(WebApplication App, string Folder, Uri Url, Replica Replica, string Token) : IAsyncDisposable
+    internal sealed record Server(WebApplication App, string Folder, Uri Url, Replica Replica, string Token) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {

@@ -37,7 +37,7 @@ public static class Command
         if (command[0] != '/') return "it must start with '/'";
         if (command == Top) return null;
         if (command[^1] == '/') return "only '/' itself ends with '/'";
-        // Segment by segment, without splitting: commands are checked on every request.
+        // Segment by segment, without splitting: commands are checked for every operation of every commit.
         for (int i = 1; i < command.Length; i++)
         {
             char c = command[i];

@@ -38,6 +38,19 @@ public sealed class ProofChain
     /// <summary>The earliest <c>exp</c> of the chain (seconds), or null when no link expires.</summary>
     public long? Expiration => _links.Select(l => l.Expiration).Where(e => e is not null).Min();
 
+    /// <summary>Whether every link's time bounds hold at <paramref name="now"/> (Unix seconds), as
+    /// <see cref="Establish"/> judges them: what a chain established once needs to serve another time.</summary>
+    public bool InForceAt(long now)
+    {
+        long skew = (long)ClockSkew.TotalSeconds;
+        foreach (var link in _links)
+        {
+            if (link.Expiration is { } exp && now > exp + skew) return false;
+            if (link.NotBefore is { } nbf && now + skew < nbf) return false;
+        }
+        return true;
+    }
+
     /// <summary>Checks a chain, root first, that should give <paramref name="invoker"/> authority over
     /// <paramref name="subject"/> at <paramref name="now"/> (Unix seconds).</summary>
     /// <exception cref="UcanException">The first link at fault, named by CID, and why.</exception>
@@ -56,7 +69,7 @@ public sealed class ProofChain
         for (int i = 0; i < links.Count; i++)
         {
             var link = links[i];
-            string cid = link.Cid.ToString();
+            string cid = link.Cid.ToString();   // for the refusals; a chain is established once per use, not per operation
             if (!seen.Add(link.Cid)) throw new UcanException(UcanError.InvalidClaim, $"Proof {cid} appears twice in one chain.", cid);
             if (isRevoked?.Invoke(link.Cid) == true) throw new UcanException(UcanError.Revoked, $"Proof {cid} ({link.Issuer} → {link.Audience}) was revoked.", cid);
             if (link.Expiration is { } exp && now > exp + skew)
@@ -116,11 +129,16 @@ public sealed class ProofChain
     {
         foreach (var link in _links)
         {
-            string cid = link.Cid.ToString();
             if (!Command.Proves(link.Command, command))
+            {
+                string cid = link.Cid.ToString();
                 return new UcanException(UcanError.InvalidClaim, $"Proof {cid} delegates {link.Command}, which does not cover {command}.", cid);
+            }
             if (!link.Policy.Matches(arguments))
+            {
+                string cid = link.Cid.ToString();
                 return new UcanException(UcanError.MatchError, $"Proof {cid}'s policy {Documents.Names.Clip(link.PolicyForm.ToString())} does not allow {Documents.Names.Clip(arguments.ToString())}.", cid);
+            }
         }
         return null;
     }

@@ -53,8 +53,9 @@ public sealed class Replica : IAsyncDisposable
         }
         Clock = new HybridLogicalClock(options.PhysicalClock, options.MaxClockSkew, lastTime);
         Authority = new Authority.AuthorityStore(store);
+        CapabilityChecks = new Authority.CapabilityChecks(Authority, options.TestOnlyForgeCapability, options.TestOnlySkipSyncedCapabilityChecks);
         _pipeline = new CommitPipeline(store, identity, Clock, _reader, CommitStages.Ledger(_cache)
-            .Add(new Authority.CapabilityChecks(Authority))
+            .Add(CapabilityChecks)
             .Add(new Invariants.ConstraintChecks())
             .Add(new Quotas.QuotaStage()));
         foreach (var runtime in runtimes) _databases[runtime.Name] = new Database(this, runtime, _reader, _pipeline);
@@ -64,6 +65,9 @@ public sealed class Replica : IAsyncDisposable
 
     /// <summary>The delegations this replica keeps, and each database's owner and own proofs.</summary>
     internal Authority.AuthorityStore Authority { get; }
+
+    /// <summary>The pipeline stage that holds commits of owned databases to their capability.</summary>
+    internal Authority.CapabilityChecks CapabilityChecks { get; }
 
     /// <summary>This replica's did:key: the name its commits are signed under.</summary>
     public string Did => _identity.Did;

@@ -41,4 +41,15 @@ public sealed class ReplicaOptions
     }
 
     private readonly Func<long>? _physicalClock;
+
+    /// <summary>Test only, never set outside the tests and the simulator: the replica runs a modified
+    /// program that skips the capability check of its own commits in owned databases (it signs commits
+    /// its chain does not allow) and puts in each whatever this returns from the capability an honest
+    /// replica would attach (its chain's proofs and the covering command); null leaves it out.</summary>
+    internal Func<Ledger.CommitCapability, Ledger.CommitCapability?>? TestOnlyForgeCapability { get; init; }
+
+    /// <summary>Test only, never set outside the tests and the simulator: synced commits of owned
+    /// databases are applied without their capability being checked (the breakage the simulator's
+    /// authority check must catch).</summary>
+    internal bool TestOnlySkipSyncedCapabilityChecks { get; init; }
 }

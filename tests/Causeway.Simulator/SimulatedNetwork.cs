@@ -115,5 +115,23 @@ public sealed class SimulatedNetwork(Random random, SimulationOptions options, I
             : new SimulatedLink(i, p.Item2, p.Item1, 1 + random.Next(maxLatency)))];
     }
 
+    /// <summary>The links of an owned run: <paramref name="topology"/> over the honest replicas 0…n-2,
+    /// so they stay connected without the intruder (replica n-1), which is linked to every honest
+    /// replica in a mesh and to 1 to n-1 of them otherwise: its commits reach the others only relayed.</summary>
+    public static IReadOnlyList<SimulatedLink> WireWithIntruder(Topology topology, int replicas, Random random, int maxLatency)
+    {
+        var links = Wire(topology, replicas - 1, random, maxLatency).ToList();
+        int intruder = replicas - 1;
+        var peers = Enumerable.Range(0, replicas - 1).ToArray();
+        random.Shuffle(peers);
+        int count = topology == Topology.Mesh ? peers.Length : 1 + random.Next(peers.Length);
+        foreach (int peer in peers[..count])
+        {
+            int latency = 1 + random.Next(maxLatency);
+            links.Add(random.Next(2) == 0 ? new SimulatedLink(links.Count, intruder, peer, latency) : new SimulatedLink(links.Count, peer, intruder, latency));
+        }
+        return links;
+    }
+
     private long Delay(SimulatedLink link) => link.Latency + random.Next(options.Jitter + 1);
 }

@@ -38,7 +38,10 @@ public sealed class SimulatedReplica : IAsyncDisposable
 
     /// <summary>Starts with a cache of <paramref name="documentCache"/> entries: a tiny one makes reads
     /// go to the store, a big one serves them from memory; both must read the same.</summary>
-    public static async Task<SimulatedReplica> StartAsync(int index, Random random, Func<long> now, int maxSkew, int documentCache)
+    /// <param name="forge">Set for the intruder of an owned run: its program skips the local capability check.</param>
+    /// <param name="uncheckedSync">The breakage <see cref="Breakage.SyncedCommitsUnchecked"/>.</param>
+    public static async Task<SimulatedReplica> StartAsync(int index, Random random, Func<long> now, int maxSkew, int documentCache,
+        Func<Ledger.CommitCapability, Ledger.CommitCapability?>? forge = null, bool uncheckedSync = false)
     {
         var key = new byte[32];
         random.NextBytes(key);
@@ -54,6 +57,8 @@ public sealed class SimulatedReplica : IAsyncDisposable
             DocumentCacheCapacity = documentCache,
             RebalanceInterval = null,
             RelayAsks = false,
+            TestOnlyForgeCapability = forge,
+            TestOnlySkipSyncedCapabilityChecks = uncheckedSync,
         };
         var replica = new SimulatedReplica(index, key, options);
         replica.Open();

@@ -1,3 +1,4 @@
+using Causeway.Authority;
 using Causeway.Crdt;
 using Causeway.Encoding;
 using Causeway.Errors;
@@ -10,7 +11,7 @@ namespace Causeway.Simulator;
 
 /// <summary>What a run did; equal for two runs of one seed.</summary>
 public sealed record SimulationResult(int Seed, int Replicas, Topology Topology, long Steps, int Writes, long Commits, int Transactions,
-    long FramesSent, long FramesDropped, int Crashes, long VirtualMillis, string Fingerprint, ConstraintCounts Constraints);
+    long FramesSent, long FramesDropped, int Crashes, long VirtualMillis, string Fingerprint, ConstraintCounts Constraints, IntruderCounts? Intruder = null);
 
 /// <summary>What the constraints did in a run: asks for rights sent (one per peer asked), answers
 /// that granted or refused, writes refused for rights (decrements, and increments past a max),
@@ -61,6 +62,7 @@ public sealed partial class Simulation : IAsyncDisposable
     private long _step;
     private int _writes;
     private Cid? _lost;
+    private Intruder? _intruder;
 
     /// <summary>Both ends of one link's sync: the initiator's session and the acceptor's.</summary>
     private sealed record SessionPair(SyncSession Initiator, SyncSession Acceptor)
@@ -72,7 +74,7 @@ public sealed partial class Simulation : IAsyncDisposable
     {
         _options = options;
         _random = new Random(options.Seed);
-        _workload = new Workload(_random, _trail, options.Trace);
+        _workload = new Workload(_random, _trail, options.Trace, options.Owned ? Intruder.Prefix : null);
     }
 
     public static async Task<SimulationResult> RunAsync(SimulationOptions options)
@@ -98,10 +100,26 @@ public sealed partial class Simulation : IAsyncDisposable
 
     private async Task<SimulationResult> RunCoreAsync()
     {
+        if (_options.Owned && _options.Replicas < 3) throw new CheckFailedException(FailureKind.Unexpected, "an owned run needs 3 replicas or more: an owner, a delegate and the intruder");
+        bool uncheckedSync = _options.Owned && _options.Breakage == Breakage.SyncedCommitsUnchecked;
         for (int i = 0; i < _options.Replicas; i++)
-            _replicas.Add(await SimulatedReplica.StartAsync(i, _random, () => _now, _options.MaxClockSkew, _options.DocumentCacheCapacity));
-        await SetSchemaAsync(_replicas[_random.Next(_replicas.Count)]);
-        _network = new SimulatedNetwork(_random, _options, SimulatedNetwork.Wire(_options.Topology, _options.Replicas, _random, _options.MaxLatency));
+        {
+            bool malicious = _options.Owned && i == _options.Replicas - 1;
+            _replicas.Add(await SimulatedReplica.StartAsync(i, _random, () => _now, _options.MaxClockSkew, _options.DocumentCacheCapacity,
+                malicious ? cap => _intruder!.Capability(cap) : null, uncheckedSync));
+        }
+        if (_options.Owned)
+        {
+            _intruder = new Intruder(_replicas[^1].Index, _replicas[^1].Did, _random, _options.Trace);
+            // The owner is honest: any replica but the intruder.
+            var owner = _replicas[_random.Next(_replicas.Count - 1)];
+            Own(owner);
+            await SetSchemaAsync(owner);
+        }
+        else await SetSchemaAsync(_replicas[_random.Next(_replicas.Count)]);
+        _network = new SimulatedNetwork(_random, _options, _options.Owned
+            ? SimulatedNetwork.WireWithIntruder(_options.Topology, _options.Replicas, _random, _options.MaxLatency)
+            : SimulatedNetwork.Wire(_options.Topology, _options.Replicas, _random, _options.MaxLatency));
         _sessions = new SessionPair?[_network.Links.Count];
         foreach (var link in _network.Links) Open(link);
 
@@ -126,7 +144,9 @@ public sealed partial class Simulation : IAsyncDisposable
 
         var dbs = _replicas.Select(r => r.Database).ToList();
         foreach (var db in dbs) await InvariantChecks.CheckSnapshotAsync(db, _trail, _random);
-        await InvariantChecks.CheckConvergedAsync(dbs, _trail);
+        if (_intruder is { } intruder)
+            foreach (var replica in Honest) await intruder.CheckAsync(replica.Database, $"replica {replica.Index} (settled)");
+        await InvariantChecks.CheckConvergedAsync([.. Honest.Select(r => r.Database)], _trail);
         foreach (var replica in _replicas)
         {
             await CheckConstraintsAsync(replica, replica.Database.Position);
@@ -134,7 +154,48 @@ public sealed partial class Simulation : IAsyncDisposable
         }
         var info = await dbs[0].InfoAsync();
         return new SimulationResult(_options.Seed, _options.Replicas, _options.Topology, _step, _writes, info.Commits, _trail.Transactions.Count,
-            _network.Sent, _network.Dropped, _replicas.Sum(r => r.Crashes), _now - Epoch, await InvariantChecks.FingerprintAsync(dbs[0]), Counts());
+            _network.Sent, _network.Dropped, _replicas.Sum(r => r.Crashes), _now - Epoch, await InvariantChecks.FingerprintAsync(dbs[0]), Counts(), _intruder?.Counts);
+    }
+
+    /// <summary>The replicas that run the engine unmodified: all but the intruder of an owned run.</summary>
+    private IEnumerable<SimulatedReplica> Honest => _replicas.Where(r => r.Index != _intruder?.Index);
+
+    private bool IsIntruder(int replica) => replica == _intruder?.Index;
+
+    /// <summary>Makes the database owned by <paramref name="owner"/> on every replica before anything is
+    /// written, and gives every other replica (the intruder too) a delegation from the owner: <c>/doc</c>
+    /// under <see cref="Intruder.Policy"/> for its own prefix. The intruder also keeps a delegation it
+    /// made up and another replica's, to forge with.</summary>
+    private void Own(SimulatedReplica owner)
+    {
+        var ownerKey = owner.Database.Replica.Identity.Key;
+        // Not before the run starts, and a year long: the proofs are valid whenever a commit is made.
+        var notBefore = DateTimeOffset.FromUnixTimeMilliseconds(Epoch).AddDays(-1);
+        var expires = DateTimeOffset.FromUnixTimeMilliseconds(Epoch).AddDays(365);
+        var grants = new Dictionary<int, Delegation>();
+        foreach (var replica in _replicas)
+        {
+            replica.Database.Capabilities.SetOwner(owner.Did);
+            if (replica == owner) continue;
+            var grant = Delegation.Create(ownerKey, replica.Did, owner.Did, "/doc", Intruder.Policy(Intruder.Prefix(replica.Index)), expires, notBefore, nonce: Nonce());
+            replica.Database.Capabilities.UseProofs([grant]);
+            grants[replica.Index] = grant;
+        }
+        var intruder = _intruder!;
+        var intruderReplica = _replicas[intruder.Index].Database.Replica;
+        intruder.Grant = grants[intruder.Index];
+        intruder.MadeUp = Delegation.Create(intruderReplica.Identity.Key, intruder.Did, owner.Did, "/", nonce: Nonce());
+        intruder.Stolen = grants.Where(g => g.Key != intruder.Index).OrderBy(g => g.Key).First().Value;
+        intruderReplica.Authority.Keep(intruder.MadeUp);
+        intruderReplica.Authority.Keep(intruder.Stolen);
+        Trace($"database owned by {owner.Index}; delegations to {string.Join(", ", grants.Keys.Order())}; the intruder is {intruder.Index}");
+
+        byte[] Nonce()
+        {
+            var nonce = new byte[12];
+            _random.NextBytes(nonce);
+            return nonce;
+        }
     }
 
     private ConstraintCounts Counts() => new(_constraints.Writes, _asks, _grants, _askRefusals, _relays, _expired,
@@ -204,12 +265,20 @@ public sealed partial class Simulation : IAsyncDisposable
             // A commit nothing will depend on, which the network then loses forever.
             _lost = (await _replicas[0].Database.PutAsync("docs", "lost", Value.Map([new("lost", Value.True)]))).Commit;
         }
+        if (_intruder is { } intruder)
+        {
+            // One more forgery, so every run sees every link of the intruder's refused.
+            await intruder.WriteAsync(_replicas[intruder.Index].Database, _replicas.Count, forge: true, fresh: true);
+            Trace($"intruder forged at settle: {intruder.Forged[^1]}");
+        }
         for (int round = 0; !Quiescent(); round++)
         {
             _step++;
             if (round == MaxSettleRounds)
             {
-                await InvariantChecks.CheckConvergedAsync([.. _replicas.Select(r => r.Database)], _trail);
+                if (_intruder is not null)
+                    foreach (var replica in Honest) await _intruder.CheckAsync(replica.Database, $"replica {replica.Index} (unsettled)");
+                await InvariantChecks.CheckConvergedAsync([.. Honest.Select(r => r.Database)], _trail);
                 throw new CheckFailedException(FailureKind.Quiescence, $"the replicas agree, but after {MaxSettleRounds} rounds {Unsettled()}");
             }
             await ExpireStuckAnswersAsync();
@@ -222,14 +291,21 @@ public sealed partial class Simulation : IAsyncDisposable
         Trace($"settled at {_now - Epoch} ms");
     }
 
-    /// <summary>Nothing on the wire, every session caught up and knowing its peer lacks nothing, every clock equal.</summary>
+    /// <summary>Nothing on the wire, every session caught up and knowing its peer lacks nothing, every
+    /// (honest) clock equal. In an owned run a session pair with the intruder may be closed instead (an
+    /// honest replica ended it on a forged commit), and never settles while open: the intruder holds a
+    /// forged commit its peer does not take.</summary>
     private bool Quiescent()
     {
         if (_network.InFlightCount > 0 || _busy.Count > 0) return false;
-        foreach (var pair in _sessions)
+        foreach (var link in _network.Links)
+        {
+            var pair = _sessions[link.Index];
+            if (pair is null && (IsIntruder(link.Initiator) || IsIntruder(link.Acceptor))) continue;
             if (pair is null || !Settled(pair.Initiator) || !Settled(pair.Acceptor)) return false;
+        }
         var clock = _replicas[0].Database.Runtime.Record.Clock;
-        return _replicas.All(r => r.Database.Runtime.Record.Clock.Equals(clock));
+        return Honest.All(r => r.Database.Runtime.Record.Clock.Equals(clock));
     }
 
     private static bool Settled(SyncSession session) => session.CaughtUp && session.PeerLacks == 0 && session.Lacks == 0;
@@ -254,6 +330,8 @@ public sealed partial class Simulation : IAsyncDisposable
         }
         var session = pair.Side(wire.ToAcceptor);
         int to = wire.ToAcceptor ? link.Acceptor : link.Initiator;
+        int from = wire.ToAcceptor ? link.Initiator : link.Acceptor;
+        long position = _replicas[to].Database.Position;
         SyncFrame? frame = null;
         try
         {
@@ -268,6 +346,10 @@ public sealed partial class Simulation : IAsyncDisposable
                 Answering(pair, link, wire.ToAcceptor, (AskFrame)frame, receiving, waitsOn);
             else Send(link, !wire.ToAcceptor, await Finished(receiving, $"replica {to} receiving {Describe(frame)} on {link}"));
         }
+        catch (CausewayException e) when (IsIntruder(from))
+        {
+            await RefuseIntruderAsync(link, pair, intruderSide: !wire.ToAcceptor, e, $"{(frame is null ? "a frame" : Describe(frame))} from the intruder", position);
+        }
         catch (CausewayException e)
         {
             throw new CheckFailedException(FailureKind.Session, $"replica {to} refused {(frame is null ? "a frame" : Describe(frame))} on {link}: {e.Message}", e);
@@ -280,7 +362,16 @@ public sealed partial class Simulation : IAsyncDisposable
     {
         if (_sessions[link.Index] is not { } pair || Busy(pair, acceptorSide)) return;
         IReadOnlyList<SyncFrame> frames;
+        int peer = acceptorSide ? link.Initiator : link.Acceptor;
+        long position = _replicas[acceptorSide ? link.Acceptor : link.Initiator].Database.Position;
         try { frames = await Finished(pair.Side(acceptorSide).PumpAsync(_now), $"replica {(acceptorSide ? link.Acceptor : link.Initiator)} pumping {link}"); }
+        catch (CausewayException e) when (IsIntruder(peer))
+        {
+            // Pumping applies commits that waited for their parents: the intruder's among them.
+            await RefuseIntruderAsync(link, pair, intruderSide: !acceptorSide, e, "the intruder's waiting commits", position);
+            await QuietAsync();
+            return;
+        }
         catch (CausewayException e)
         {
             throw new CheckFailedException(FailureKind.Session, $"replica {(acceptorSide ? link.Acceptor : link.Initiator)} failed to pump {link}: {e.Message}", e);
@@ -301,6 +392,14 @@ public sealed partial class Simulation : IAsyncDisposable
             return;
         }
         var db = replica.Database;
+        if (_intruder is { } intruder && replica.Index == intruder.Index)
+        {
+            _writes++;
+            var forged = await intruder.WriteAsync(db, _replicas.Count, forge: _random.Next(100) < Intruder.ForgePercent);
+            Trace($"write at {replica.Index} (the intruder): {(forged is null ? "refused" : $"position {db.Position}")}");
+            await QuietAsync();
+            return;
+        }
         bool constrained = db.HasCommit(_schemaCommit) && _random.Next(100) < _options.ConstraintPercent;
         if (!constrained) _writes++;
         var commit = constrained ? await _constraints.WriteAsync(db, replica.Index) : await _workload.WriteAsync(db, replica.Index);
@@ -326,8 +425,34 @@ public sealed partial class Simulation : IAsyncDisposable
         if (UpReplica() is not { } replica) return;
         Trace($"check a snapshot at {replica.Index}");
         await InvariantChecks.CheckSnapshotAsync(replica.Database, _trail, _random, torn: _options.Breakage == Breakage.TornReads);
+        if (_intruder is { } intruder && replica.Index != intruder.Index) await intruder.CheckAsync(replica.Database, $"replica {replica.Index} at step {_step}");
         long latest = replica.Database.Position;
         await CheckConstraintsAsync(replica, _random.Next(2) == 0 ? latest : _random.NextInt64(latest + 1));
+    }
+
+    /// <summary>An honest replica refused what the intruder sent on <paramref name="link"/>: it must be
+    /// invalid_commit, and leave the honest replica where it was. Its driver then sends the error and
+    /// ends the session, as <see cref="SyncConnection"/> does; the intruder's side takes the error
+    /// and ends too.</summary>
+    private async Task RefuseIntruderAsync(SimulatedLink link, SessionPair pair, bool intruderSide, CausewayException refusal, string what, long position)
+    {
+        var intruder = _intruder!;
+        int honest = intruderSide ? link.Initiator : link.Acceptor;
+        var db = _replicas[honest].Database;
+        if (refusal is not InvalidCommitException)
+            throw new CheckFailedException(FailureKind.Session, $"replica {honest} ended its session with the intruder on {link} over {what} with {refusal.Code}, not {ErrorCodes.InvalidCommit}: {refusal.Message}", refusal);
+        if (db.Position != position)
+            throw new CheckFailedException(FailureKind.Session, $"replica {honest} refused {what} on {link} but moved from position {position} to {db.Position}: {refusal.Message}", refusal);
+        intruder.Refusals++;
+        Trace($"replica {honest} refuses {what} on {link}: {refusal.Message}");
+        try
+        {
+            await pair.Side(intruderSide).ReceiveAsync(new ErrorFrame(refusal.Code, refusal.Message), _now);
+            throw new CheckFailedException(FailureKind.Session, $"the intruder's side of {link} took the error frame and went on");
+        }
+        catch (CausewayException ended) when (ended.Code == ErrorCodes.InvalidCommit) { }
+        Close(link);
+        await intruder.CheckAsync(db, $"replica {honest} after refusing {what}");
     }
 
     private void AdvanceTime()

@@ -3,7 +3,8 @@ namespace Causeway.Simulator;
 /// <summary>Which check a run failed.</summary>
 public enum FailureKind
 {
-    /// <summary>A sync session refused its honest peer (raised an exception).</summary>
+    /// <summary>A sync session refused its honest peer (raised an exception), or ended a session with
+    /// the intruder of an owned run otherwise than with invalid_commit.</summary>
     Session,
 
     /// <summary>Two visible documents shared a unique value, or a sequence id was given twice.</summary>
@@ -44,6 +45,9 @@ public enum FailureKind
     /// <summary>A session stopped answering: handling a frame waited on something only other sessions or real time could bring.</summary>
     Stall,
 
+    /// <summary>An honest replica holds a change the intruder of an owned run was not authorized for.</summary>
+    Authority,
+
     /// <summary>The engine threw where nothing should have.</summary>
     Unexpected,
 }
@@ -66,9 +70,9 @@ public sealed class SimulationFailure(SimulationOptions options, FailureKind kin
     /// <summary>The test command that runs just this seed (with its size, when not the default).</summary>
     public static string ReplayCommand(SimulationOptions options)
         => $"CAUSEWAY_SIM_SEED={options.Seed}{(options.Writes == SimulationOptions.DefaultWrites ? "" : $" CAUSEWAY_SIM_WRITES={options.Writes}")}"
-           + " dotnet test tests/Causeway.Tests -c Release --filter \"FullyQualifiedName~SimulationTests\"";
+           + $" dotnet test tests/Causeway.Tests -c Release --filter \"FullyQualifiedName~SimulationTests.{(options.Owned ? "Every_owned_seed" : "Every_seed")}\"";
 
     /// <summary>The bench command that runs just this seed and prints every event.</summary>
     public static string TraceCommand(SimulationOptions options)
-        => $"dotnet run -c Release --project bench -- simulate --from {options.Seed} --seeds 1 --writes {options.Writes} --trace";
+        => $"dotnet run -c Release --project bench -- simulate --from {options.Seed} --seeds 1 --writes {options.Writes}{(options.Owned ? " --owned" : "")} --trace";
 }

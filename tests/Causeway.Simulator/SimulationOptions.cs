@@ -26,6 +26,10 @@ public enum Breakage
     /// child that names no parent: real commits, which the engine accepts since no schema guards them
     /// there, and which then replicate to every replica, schema or not.</summary>
     WritesWithoutSchema,
+
+    /// <summary>In an owned run, honest replicas apply synced commits without checking their capability
+    /// (the engine's authority stage is off for them), so the intruder's forged commits get in.</summary>
+    SyncedCommitsUnchecked,
 }
 
 /// <summary>Everything one run depends on. <see cref="ForSeed"/> derives it all from the seed, so a
@@ -69,6 +73,12 @@ public sealed record SimulationOptions
     public SyncOptions Sync { get; init; } = SyncOptions.Default;
     public Breakage Breakage { get; init; }
 
+    /// <summary>An owned database with a malicious replica (docs/simulation.md, "Owned runs"): the
+    /// schema's home owns it, every other honest replica writes with a delegation from the owner
+    /// (its own id prefix in <c>docs</c>), and the last replica is an <see cref="Intruder"/> that signs
+    /// commits outside its delegation and syncs them like any other. Needs 3 replicas or more.</summary>
+    public bool Owned { get; init; }
+
     /// <summary>Receives a line per event (replay with --trace to see what a seed did).</summary>
     public Action<string>? Trace { get; init; }
 
@@ -104,6 +114,6 @@ public sealed record SimulationOptions
     }
 
     public override string ToString()
-        => $"{Replicas} replicas, {Topology.ToString().ToLowerInvariant()}, {Writes} writes, drop {DropRate:P0}, dup {DuplicateRate:P0}, faults {FaultPercent}%"
+        => $"{Replicas} replicas{(Owned ? " (owned, one malicious)" : "")}, {Topology.ToString().ToLowerInvariant()}, {Writes} writes, drop {DropRate:P0}, dup {DuplicateRate:P0}, faults {FaultPercent}%"
            + (Breakage == Breakage.None ? "" : $", breakage {Breakage}");
 }

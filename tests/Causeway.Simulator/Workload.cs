@@ -10,8 +10,10 @@ namespace Causeway.Simulator;
 /// objects, nested maps, counters, add-wins sets, enable-wins flags) and every operation on them,
 /// puts (which diff), deletes, and multi-document transactions. Fields are shared between kinds
 /// on purpose, so concurrent writers give one field several kinds. Most writes are audited
-/// transactions (<see cref="AuditTrail"/>); the rest are single-document writes outside one.</summary>
-public sealed class Workload(Random random, AuditTrail trail, Action<string>? trace = null)
+/// transactions (<see cref="AuditTrail"/>); the rest are single-document writes outside one.
+/// In an owned run (<paramref name="idPrefix"/> set) each replica's ids in <c>docs</c> start with
+/// its own prefix, the one its delegation allows; <c>other</c> and the audit trail stay shared.</summary>
+public sealed class Workload(Random random, AuditTrail trail, Action<string>? trace = null, Func<int, string>? idPrefix = null)
 {
     private static readonly string[] Collections = ["docs", "other"];
     private static readonly string[] Ids = ["a", "b", "c", "d"];
@@ -30,14 +32,14 @@ public sealed class Workload(Random random, AuditTrail trail, Action<string>? tr
     /// <summary>One random write on <paramref name="db"/>; the commit it made, if any.</summary>
     public async Task<Cid?> WriteAsync(Database db, int replica)
     {
-        var commit = random.Next(4) == 0 ? await PlainWriteAsync(db) : await AuditedTransactionAsync(db, replica);
+        var commit = random.Next(4) == 0 ? await PlainWriteAsync(db, replica) : await AuditedTransactionAsync(db, replica);
         if (commit is not null) Commits++;
         return commit;
     }
 
-    private async Task<Cid?> PlainWriteAsync(Database db)
+    private async Task<Cid?> PlainWriteAsync(Database db, int replica)
     {
-        var (collection, id) = Target();
+        var (collection, id) = Target(replica);
         try
         {
             switch (await ChooseAsync(db.GetAsync(collection, id)))
@@ -77,7 +79,7 @@ public sealed class Workload(Random random, AuditTrail trail, Action<string>? tr
             causes = TransactionIds(seen);
             for (int i = 1 + random.Next(4); i > 0; i--)
             {
-                try { await WriteInAsync(tx); }
+                try { await WriteInAsync(tx, replica); }
                 catch (CausewayException e) when (IsRefusal(e))
                 {
                     trace?.Invoke($"    refused: {e.Message}");
@@ -99,9 +101,9 @@ public sealed class Workload(Random random, AuditTrail trail, Action<string>? tr
     public static IReadOnlyList<string> TransactionIds(Document? audit)
         => audit?.Fields.Get(AuditTrail.Field) is { Kind: ValueKind.Array } ids ? [.. ids.AsArray().Select(v => v.AsString())] : [];
 
-    private async Task WriteInAsync(Transaction tx)
+    private async Task WriteInAsync(Transaction tx, int replica)
     {
-        var (collection, id) = Target();
+        var (collection, id) = Target(replica);
         switch (await ChooseAsync(tx.GetAsync(collection, id)))
         {
             case 0:
@@ -134,7 +136,11 @@ public sealed class Workload(Random random, AuditTrail trail, Action<string>? tr
 
     private static bool IsRefusal(CausewayException e) => e.Code is ErrorCodes.NotFound or ErrorCodes.TypeMismatch;
 
-    private (string Collection, string Id) Target() => (Pick(Collections), Pick(Ids));
+    private (string Collection, string Id) Target(int replica)
+    {
+        string collection = Pick(Collections), id = Pick(Ids);
+        return (collection, idPrefix is not null && collection == Intruder.ScopedCollection ? idPrefix(replica) + id : id);
+    }
 
     private FieldOp[] RandomPatch() => [.. Enumerable.Range(0, 1 + random.Next(3)).Select(_ => RandomOp())];
 

@@ -18,8 +18,24 @@ namespace Causeway.Authority;
 /// delegation whose revocation is in its causal past (<see cref="RevocationIndex"/>). Revocations are
 /// documents of <c>_revocations</c>, each checked on its own (<see cref="Revocation.Check"/>).
 /// Open databases (no owner) are not checked.</summary>
-internal sealed class CapabilityChecks(AuthorityStore authority) : ICommitStage
+/// <remarks><paramref name="forgeCapability"/> and <paramref name="skipSynced"/> are the test-only hooks
+/// of <c>ReplicaOptions</c> (TestOnlyForgeCapability, TestOnlySkipSyncedCapabilityChecks): null and
+/// false everywhere but in the tests and the simulator.</remarks>
+internal sealed class CapabilityChecks(AuthorityStore authority, Func<CommitCapability, CommitCapability?>? forgeCapability = null, bool skipSynced = false) : ICommitStage
 {
+    /// <summary>How many established chains are remembered; past that the memory starts over, so a peer
+    /// that sends endless distinct chains costs work, never memory.</summary>
+    internal const int MaxChains = 1024;
+
+    /// <summary>Chains already established, by invoker, subject and proofs: a chain's links, audiences
+    /// and subjects are checked once, and each commit only against its time bounds and its operations.
+    /// Revocations are looked up per commit and per proof (<see cref="RevocationIndex"/>), not cached.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<ChainKey, ProofChain> _chains = new();
+
+    /// <summary>How many times a chain was checked in full (established, or refused) rather than found (tests read it).</summary>
+    internal long ChainsEstablished => Interlocked.Read(ref _established);
+    private long _established;
+
     private readonly HashSet<uint> _dirty = [];
 
     public void Check(LocalCommit commit)
@@ -40,13 +56,17 @@ internal sealed class CapabilityChecks(AuthorityStore authority) : ICommitStage
             commands.Add(command);
         }
         if (state.Owner == commit.Replica || needs.Count == 0) return;
+        if (forgeCapability is { } forge)
+        {
+            commit.Capability = forge(new CommitCapability(OperationCommands.Covering(commands), state.OwnProofs));
+            return;
+        }
         var revocations = authority.Revocations(commit.Database);
         foreach (var proof in state.OwnProofs)
             if (revocations.Contains(proof))   // every revocation applied here is in a local commit's past
                 throw new UcanException(UcanError.Revoked, $"This replica's proof {proof} for database '{commit.Database.Name}' was revoked.", proof.ToString());
-        var links = state.OwnProofs.Select(p => authority.Find(p) ?? throw new UcanException(UcanError.UnavailableProof,
-            $"This replica's proof {p} for database '{commit.Database.Name}' is no longer kept.", p.ToString())).ToList();
-        var chain = ProofChain.Establish(commit.Replica, state.Owner, links, Seconds(commit.Time));
+        var chain = Chain(commit.Replica, state.Owner, state.OwnProofs, Seconds(commit.Time), p => authority.Find(p) ?? throw new UcanException(UcanError.UnavailableProof,
+            $"This replica's proof {p} for database '{commit.Database.Name}' is no longer kept.", p.ToString()));
         foreach (var (command, args) in needs) chain.Authorize(command, args);
         commit.Capability = new CommitCapability(OperationCommands.Covering(commands), state.OwnProofs);
     }
@@ -55,7 +75,7 @@ internal sealed class CapabilityChecks(AuthorityStore authority) : ICommitStage
     {
         var commit = remote.Commit;
         var state = authority.Of(database);
-        if (state.Owner is null) return;
+        if (state.Owner is null || skipSynced) return;
         string where = $"Commit {commit.Id} (seq {commit.Seq} of {commit.Origin})";
         try
         {
@@ -99,14 +119,25 @@ internal sealed class CapabilityChecks(AuthorityStore authority) : ICommitStage
         var commit = remote.Commit;
         if (commit.Capability is not { } cap)
             throw new UcanException(UcanError.InvalidClaim, $"it carries no capability, and database '{database.Name}' is owned by {owner}");
-        foreach (var block in remote.ProofBlocks) authority.Keep(block);
         var revocations = authority.Revocations(database);
-        foreach (var proof in cap.Proofs)
-            if (revocations.InPast(proof, commit.Origin, commit.Seq, parents))
-                throw new UcanException(UcanError.Revoked, $"its proof {proof} was revoked before it was made (the revocation is in its causal past)", proof.ToString());
-        var links = cap.Proofs.Select(p => authority.Find(p) ?? throw new UcanException(UcanError.UnavailableProof,
-            $"its proof {p} was neither shipped with it nor is kept here", p.ToString())).ToList();
-        var chain = ProofChain.Establish(commit.Origin, owner, links, Seconds(commit.Time));
+        if (!revocations.IsEmpty)
+            foreach (var proof in cap.Proofs)
+                if (revocations.InPast(proof, commit.Origin, commit.Seq, parents))
+                    throw new UcanException(UcanError.Revoked, $"its proof {proof} was revoked before it was made (the revocation is in its causal past)", proof.ToString());
+        // The delegations shipped with it are read (hashed, verified, kept) only when a proof it
+        // names is not kept yet: once per frame that brings a new one, not once per commit.
+        bool shippedKept = false;
+        var chain = Chain(commit.Origin, owner, cap.Proofs, Seconds(commit.Time), p =>
+        {
+            if (authority.Find(p) is { } known) return known;
+            if (!shippedKept)
+            {
+                shippedKept = true;
+                foreach (var block in remote.ProofBlocks) authority.Keep(block);
+            }
+            return authority.Find(p) ?? throw new UcanException(UcanError.UnavailableProof,
+                $"its proof {p} was neither shipped with it nor is kept here", p.ToString());
+        });
         foreach (var op in ops)
         {
             if (op is null || op.Collection == SystemCollections.Revocations) continue;   // left out of a projection: the replica that holds it checked it
@@ -159,7 +190,46 @@ internal sealed class CapabilityChecks(AuthorityStore authority) : ICommitStage
         return Value.Map(fields);
     }
 
+    /// <summary>The chain <paramref name="proofs"/> gives <paramref name="invoker"/> over
+    /// <paramref name="subject"/> at <paramref name="seconds"/>: remembered if it was established before
+    /// and is in force then, else established from the delegations <paramref name="resolve"/> finds
+    /// (which throws, as <see cref="ProofChain.Establish"/> does, when it does not hold).</summary>
+    private ProofChain Chain(string invoker, string subject, IReadOnlyList<Cid> proofs, long seconds, Func<Cid, Delegation> resolve)
+    {
+        var key = new ChainKey(invoker, subject, proofs);
+        if (_chains.TryGetValue(key, out var known) && known.InForceAt(seconds)) return known;
+        Interlocked.Increment(ref _established);
+        var chain = ProofChain.Establish(invoker, subject, [.. proofs.Select(resolve)], seconds);
+        if (_chains.Count >= MaxChains) _chains.Clear();
+        _chains[key] = chain;
+        return chain;
+    }
+
     /// <summary>A commit's time in the whole seconds UCAN time bounds use: proofs are judged at the
     /// commit's own HLC time, so an old valid write stays valid whenever it is synced.</summary>
     private static long Seconds(Clocks.HlcTimestamp time) => time.Physical / 1000;
+
+    private sealed class ChainKey(string invoker, string subject, IReadOnlyList<Cid> proofs) : IEquatable<ChainKey>
+    {
+        private readonly int _hash = Hash(invoker, subject, proofs);
+
+        public string Invoker { get; } = invoker;
+        public string Subject { get; } = subject;
+        public IReadOnlyList<Cid> Proofs { get; } = proofs;
+
+        public bool Equals(ChainKey? other) => other is not null && _hash == other._hash && Invoker == other.Invoker && Subject == other.Subject && Proofs.SequenceEqual(other.Proofs);
+
+        public override bool Equals(object? obj) => Equals(obj as ChainKey);
+
+        public override int GetHashCode() => _hash;
+
+        private static int Hash(string invoker, string subject, IReadOnlyList<Cid> proofs)
+        {
+            var hash = new HashCode();
+            hash.Add(invoker, StringComparer.Ordinal);
+            hash.Add(subject, StringComparer.Ordinal);
+            foreach (var proof in proofs) hash.Add(proof);
+            return hash.ToHashCode();
+        }
+    }
 }

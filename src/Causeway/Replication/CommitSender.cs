@@ -111,10 +111,10 @@ internal sealed class CommitSender(StoredDatabase db, SyncOptions options, Autho
     /// frame, so a frame can be checked on its own whatever was lost before it.</summary>
     private byte[][] ProofsFor(Ledger.CommitCapability cap, HashSet<Encoding.Cid> inFrame)
     {
-        var proofs = new List<byte[]>();
+        List<byte[]>? proofs = null;   // none, for every commit of a frame but the first of its chain
         foreach (var cid in cap.Proofs)
-            if (inFrame.Add(cid) && authority.Find(cid) is { } proof) proofs.Add(proof.Bytes.ToArray());
-        return [.. proofs];
+            if (inFrame.Add(cid) && authority.Find(cid) is { } proof) (proofs ??= []).Add(proof.Bytes.ToArray());
+        return proofs is null ? [] : [.. proofs];
     }
 
     /// <summary>What the peer is shipped of a stored commit: all of it, or (for a partial peer, or when this

@@ -92,6 +92,32 @@ public sealed class SyncedAuthorityTests
         foreach (var r in new[] { s.Owner, s.Device, s.Relay }) await r.DisposeAsync();
     }
 
+    /// <summary>A replica whose program skips its own check (the simulator's intruder uses the same
+    /// test-only hook) commits outside its delegation through the ordinary API; a real session carries
+    /// the commit to the owner, which ends it with invalid_commit and keeps nothing of it.</summary>
+    [Fact]
+    public async Task A_replica_that_skips_its_own_check_commits_locally_but_its_session_is_refused()
+    {
+        var owner = Replica.OpenInMemory();
+        var ownerDb = await owner.CreateDatabaseAsync("shop");
+        ownerDb.Capabilities.SetOwner(owner.Did);
+        await using var rogue = Replica.OpenInMemory(new ReplicaOptions { TestOnlyForgeCapability = honest => honest });
+        var grant = Delegation.Create(owner.Identity.Key, rogue.Did, owner.Did, "/doc", Scope.IdPrefix("shop", "orders", "d1-"));
+        var rogueDb = await rogue.CreateDatabaseAsync("shop");
+        rogueDb.Capabilities.SetOwner(owner.Did);
+        rogueDb.Capabilities.UseProofs([grant]);
+        await rogueDb.PutAsync("orders", "d1-1", Order(1));
+        await rogueDb.PutAsync("orders", "d2-1", Order(2));   // outside its chain: only the hook lets it through
+        var block = Commit.Decode(rogueDb.GetCommitBlock((await rogueDb.InfoAsync()).Heads[0])!);
+        Assert.Equal([grant.Cid], block.Capability!.Proofs);
+
+        var refused = await Assert.ThrowsAnyAsync<CausewayException>(() => rogueDb.SyncWithAsync(ownerDb, Causeway.Replication.SyncDirection.Push));
+        Assert.Equal(ErrorCodes.InvalidCommit, refused.Code);
+        Assert.Null(await ownerDb.GetAsync("orders", "d2-1"));
+        Assert.True(ownerDb.Position <= 1, $"the owner is at position {ownerDb.Position}");   // at most the allowed d1-1
+        await owner.DisposeAsync();
+    }
+
     /// <summary>Over a real session: a replica that claims the owner but whose commits carry no
     /// authority ends the session with invalid_commit, and the receiver keeps nothing of it.</summary>
     [Fact]
@@ -108,6 +134,45 @@ public sealed class SyncedAuthorityTests
         Assert.Null(await s.OwnerDb.GetAsync("orders", "x1"));
         await rogue.DisposeAsync();
         foreach (var r in new[] { s.Owner, s.Device, s.Relay }) await r.DisposeAsync();
+    }
+
+    /// <summary>A chain is checked once, not per commit: many commits under one 3-link chain, written,
+    /// relayed and received, establish it once on each replica (each commit is still judged at its own
+    /// time and for its own operations), and another origin naming the same proofs is judged afresh.</summary>
+    [Fact]
+    public async Task A_chain_is_established_once_for_many_commits()
+    {
+        var owner = Replica.OpenInMemory();
+        var ownerDb = await owner.CreateDatabaseAsync("shop");
+        ownerDb.Capabilities.SetOwner(owner.Did);
+        using var org = PrincipalKey.Create();
+        using var shop = PrincipalKey.Create();
+        var device = Replica.OpenInMemory();
+        Delegation[] chain =
+        [
+            Delegation.Create(owner.Identity.Key, org.Did, owner.Did, "/", Scope.Database("shop")),
+            Delegation.Create(org, shop.Did, owner.Did, "/doc", Scope.Collection("shop", "orders")),
+            Delegation.Create(shop, device.Did, owner.Did, "/doc/write", Scope.IdPrefix("shop", "orders", "d1-")),
+        ];
+        var deviceDb = await device.CreateDatabaseAsync("shop");
+        deviceDb.Capabilities.SetOwner(owner.Did);
+        deviceDb.Capabilities.UseProofs(chain);
+        for (int i = 0; i < 200; i++) await deviceDb.PutAsync("orders", $"d1-{i}", Order(i));
+        Assert.Equal(1, device.CapabilityChecks.ChainsEstablished);
+
+        var relay = Replica.OpenInMemory();
+        var relayDb = await relay.CreateDatabaseAsync("shop");
+        Assert.Equal(200, (await deviceDb.SyncWithAsync(relayDb, options: new Causeway.Replication.SyncOptions { BatchCommits = 16 })).Sent);
+        Assert.Equal(200, (await relayDb.SyncWithAsync(ownerDb)).Sent);
+        Assert.Equal(1, relay.CapabilityChecks.ChainsEstablished);
+        Assert.Equal(1, owner.CapabilityChecks.ChainsEstablished);
+        Assert.Equal(200, (await ownerDb.InfoAsync()).Documents);
+
+        // The same proofs named by another origin: established for it (and refused), not taken from memory.
+        var forged = ForgedCommits.Make(relay, relayDb, ownerDb, "orders", "d1-999", new CommitCapability("/doc/write", [.. chain.Select(c => c.Cid)]));
+        Assert.Contains("delegated to", (await Assert.ThrowsAsync<InvalidCommitException>(() => ownerDb.ApplyAsync([forged]))).Message);
+        Assert.Equal(2, owner.CapabilityChecks.ChainsEstablished);
+        foreach (var r in new[] { owner, device, relay }) await r.DisposeAsync();
     }
 
     [Fact]

@@ -13,9 +13,7 @@ public sealed class SimulationTests
     [Fact]
     public async Task Every_seed_converges_with_atomic_causal_reads()
     {
-        var only = Environment.GetEnvironmentVariable("CAUSEWAY_SIM_SEED");
-        int writes = int.TryParse(Environment.GetEnvironmentVariable("CAUSEWAY_SIM_WRITES"), out int w) ? w : SimulationOptions.DefaultWrites;
-        int[] seeds = only is null ? [.. Enumerable.Range(1, Seeds)] : [int.Parse(only)];
+        var (seeds, writes) = SeedsToRun();
         var failures = new System.Collections.Concurrent.ConcurrentBag<SimulationFailure>();
         await Parallel.ForEachAsync(seeds, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (seed, _) =>
         {
@@ -27,6 +25,59 @@ public sealed class SimulationTests
         if (first is not null) Assert.Fail($"{failures.Count} of {seeds.Length} seeds failed; the first: {first.Message}");
     }
 
+    /// <summary>The same seeds with an owned database and a malicious replica (SimulationOptions.Owned,
+    /// docs/simulation.md "Owned runs"): it signs commits outside its delegation and syncs them through
+    /// the same lossy, partitioned, crashing network; no honest replica holds any of them, every session
+    /// an honest replica ends on them ends with invalid_commit, and the honest replicas converge.
+    /// CAUSEWAY_SIM_SEED=N replays one seed.</summary>
+    [Fact]
+    public async Task Every_owned_seed_keeps_the_intruders_forgeries_out_and_converges()
+    {
+        var (seeds, writes) = SeedsToRun();
+        var failures = new System.Collections.Concurrent.ConcurrentBag<SimulationFailure>();
+        long forged = 0, refusals = 0;
+        await Parallel.ForEachAsync(seeds, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (seed, _) =>
+        {
+            try
+            {
+                var result = await Simulation.RunAsync(SimulationOptions.ForSeed(seed, writes) with { Owned = true });
+                Interlocked.Add(ref forged, result.Intruder!.Forged);
+                Interlocked.Add(ref refusals, result.Intruder.Refusals);
+            }
+            catch (SimulationFailure failure) { failures.Add(failure); }
+        });
+        var first = failures.MinBy(f => f.Seed);
+        if (first is not null) Assert.Fail($"{failures.Count} of {seeds.Length} seeds failed; the first: {first.Message}");
+        // Every seed forges at least once (at settle), and every link of the intruder's is refused then.
+        Assert.True(forged >= seeds.Length && refusals >= seeds.Length, $"{forged} forged commits and {refusals} refused sessions over {seeds.Length} seeds");
+    }
+
+    /// <summary>The authority check bites: with honest replicas applying synced commits unchecked
+    /// (Breakage.SyncedCommitsUnchecked), the intruder's forgeries get in, and the check names them.</summary>
+    [Fact]
+    public async Task Forgeries_taken_unchecked_are_caught_by_the_authority_check()
+    {
+        foreach (int seed in new[] { 2, 13, 21 })
+        {
+            var options = SimulationOptions.ForSeed(seed, writes: 15) with { Owned = true, Breakage = Breakage.SyncedCommitsUnchecked };
+            var failure = await Assert.ThrowsAsync<SimulationFailure>(() => Simulation.RunAsync(options));
+            Assert.Equal(FailureKind.Authority, failure.Kind);
+            Assert.Contains("the intruder's", failure.Message);
+            Assert.Contains($"CAUSEWAY_SIM_SEED={seed} CAUSEWAY_SIM_WRITES=15", failure.Message);
+            Assert.Contains("--owned", failure.Message);
+        }
+    }
+
+    [Fact]
+    public async Task An_owned_seed_replays_exactly()
+    {
+        var (one, traceOne) = await TracedAsync(7, owned: true);
+        var (two, traceTwo) = await TracedAsync(7, owned: true);
+        AssertSameTrace(traceOne, traceTwo);
+        Assert.Equal(one, two);
+        Assert.True(one.Intruder!.Forged > 0 && one.Intruder.Legit > 0, $"seed 7: {one.Intruder}");
+    }
+
     [Fact]
     public async Task A_seed_replays_exactly()
     {
@@ -35,6 +86,14 @@ public sealed class SimulationTests
         AssertSameTrace(traceOne, traceTwo);
         Assert.Equal(one, two);
         Assert.True(one.Commits > 10, $"only {one.Commits} commits");
+    }
+
+    /// <summary>Seeds 1–<see cref="Seeds"/>, or the one CAUSEWAY_SIM_SEED names; CAUSEWAY_SIM_WRITES writes each.</summary>
+    private static (int[] Seeds, int Writes) SeedsToRun()
+    {
+        var only = Environment.GetEnvironmentVariable("CAUSEWAY_SIM_SEED");
+        int writes = int.TryParse(Environment.GetEnvironmentVariable("CAUSEWAY_SIM_WRITES"), out int w) ? w : SimulationOptions.DefaultWrites;
+        return (only is null ? [.. Enumerable.Range(1, Seeds)] : [int.Parse(only)], writes);
     }
 
     [Fact]
@@ -129,10 +188,10 @@ public sealed class SimulationTests
         Assert.Fail($"the traces part at line {at} of {one.Count} and {two.Count}:\n-- first run\n{Around(one)}\n-- second run\n{Around(two)}");
     }
 
-    private static async Task<(SimulationResult, List<string>)> TracedAsync(int seed)
+    private static async Task<(SimulationResult, List<string>)> TracedAsync(int seed, bool owned = false)
     {
         var trace = new List<string>();
-        var result = await Simulation.RunAsync(SimulationOptions.ForSeed(seed) with { Trace = trace.Add });
+        var result = await Simulation.RunAsync(SimulationOptions.ForSeed(seed) with { Trace = trace.Add, Owned = owned });
         return (result, trace);
     }
 }
