@@ -31,12 +31,12 @@ public sealed class Revocation
 
     /// <summary>Signs a revocation of the last link of <paramref name="chain"/> (root first) by <paramref name="revoker"/>.</summary>
     /// <exception cref="UcanException">The revoker is not an issuer in the chain, or the chain does not line up.</exception>
-    public static Revocation Create(PrincipalKey revoker, string owner, IReadOnlyList<Delegation> chain, DateTimeOffset? issuedAt = null)
+    public static Revocation Create(PrincipalKey revoker, string owner, IReadOnlyList<Delegation> chain, DateTimeOffset? issuedAt = null, byte[]? nonce = null)
     {
         if (chain.Count == 0) throw new InvalidInputException(ErrorCodes.InvalidValue, "A revocation names the chain down to the delegation it revokes.");
         var token = Invocation.Create(revoker, owner, CommandName,
             Value.Map([new("ucan", Value.Map([new("/", Value.String(chain[^1].Cid.ToString()))]))]),
-            chain.Select(d => d.Cid), issuedAt: issuedAt);
+            chain.Select(d => d.Cid), issuedAt: issuedAt, nonce: nonce);
         var revocation = new Revocation(token, chain[^1].Cid, chain);
         revocation.Check(owner, cid => chain.FirstOrDefault(d => d.Cid == cid));
         return revocation;

@@ -30,7 +30,7 @@ public sealed record ForgedCommit(Cid Commit, Forgery Kind, string What);
 
 /// <summary>What the intruder did in an owned run: writes its delegation allows, forged commits, and
 /// sessions that honest replicas ended on them with invalid_commit.</summary>
-public sealed record IntruderCounts(int Legit, int Forged, long Refusals)
+public sealed record IntruderCounts(int Legit, int Forged, long Refusals, long RevocationRefusals = 0)
 {
     public override string ToString() => $"the intruder made {Legit} allowed writes and {Forged} forged commits; honest replicas ended {Refusals} sessions on them";
 }
@@ -68,7 +68,10 @@ public sealed class Intruder(int index, string did, Random random, Action<string
     public int Legit { get; private set; }
     public long Refusals { get; set; }
 
-    public IntruderCounts Counts => new(Legit, _forged.Count, Refusals);
+    public IntruderCounts Counts => new(Legit, _forged.Count, Refusals, RevocationRefusals);
+
+    /// <summary>Filled in by the simulation: writes an honest delegate's own replica refused after its delegation was revoked.</summary>
+    public long RevocationRefusals { get; set; }
 
     /// <summary>The ids of <see cref="ScopedCollection"/> that replica <paramref name="replica"/> may write.</summary>
     public static string Prefix(int replica) => $"r{replica}-";

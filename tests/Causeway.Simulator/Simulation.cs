@@ -145,7 +145,11 @@ public sealed partial class Simulation : IAsyncDisposable
         var dbs = _replicas.Select(r => r.Database).ToList();
         foreach (var db in dbs) await InvariantChecks.CheckSnapshotAsync(db, _trail, _random);
         if (_intruder is { } intruder)
-            foreach (var replica in Honest) await intruder.CheckAsync(replica.Database, $"replica {replica.Index} (settled)");
+            foreach (var replica in Honest)
+            {
+                await intruder.CheckAsync(replica.Database, $"replica {replica.Index} (settled)");
+                await CheckRevocationAsync(replica.Database, $"replica {replica.Index} (settled)");
+            }
         await InvariantChecks.CheckConvergedAsync([.. Honest.Select(r => r.Database)], _trail);
         foreach (var replica in _replicas)
         {
@@ -154,7 +158,7 @@ public sealed partial class Simulation : IAsyncDisposable
         }
         var info = await dbs[0].InfoAsync();
         return new SimulationResult(_options.Seed, _options.Replicas, _options.Topology, _step, _writes, info.Commits, _trail.Transactions.Count,
-            _network.Sent, _network.Dropped, _replicas.Sum(r => r.Crashes), _now - Epoch, await InvariantChecks.FingerprintAsync(dbs[0]), Counts(), _intruder?.Counts);
+            _network.Sent, _network.Dropped, _replicas.Sum(r => r.Crashes), _now - Epoch, await InvariantChecks.FingerprintAsync(dbs[0]), Counts(), _intruder?.Counts is { } counts ? counts with { RevocationRefusals = _revokedRefusals } : null);
     }
 
     /// <summary>The replicas that run the engine unmodified: all but the intruder of an owned run.</summary>
@@ -162,12 +166,70 @@ public sealed partial class Simulation : IAsyncDisposable
 
     private bool IsIntruder(int replica) => replica == _intruder?.Index;
 
+    private SimulatedReplica? _owner;
+    private readonly Dictionary<int, Delegation> _delegations = [];
+    private (int Replica, Delegation Grant, Cid? Commit) _revoked = (-1, null!, null);
+    private long _revokedRefusals;
+
+    /// <summary>Halfway through an owned run the owner revokes an honest delegate's delegation. Its writes
+    /// made before it saw the revocation are concurrent with it and must stand everywhere (or honest
+    /// sessions fail); once it has seen it, its own replica refuses its writes; and no honest ledger
+    /// may hold a commit relying on the delegation with the revocation in its causal past
+    /// (<see cref="CheckRevocationAsync"/>, judged from the ledger alone).</summary>
+    private async Task RevokeAsync()
+    {
+        if (_owner is not { Up: true } owner || _revoked.Commit is not null || _writes < _options.Writes / 2) return;
+        var delegate_ = Honest.Where(r => r != owner && _delegations.ContainsKey(r.Index)).OrderBy(r => r.Index).FirstOrDefault();
+        if (delegate_ is null) return;
+        var nonce = new byte[12];
+        _random.NextBytes(nonce);   // from the seed, so the run replays
+        var grant = _delegations[delegate_.Index];
+        var result = await owner.Database.Capabilities.RevokeAsync(Revocation.Create(owner.Database.Replica.Identity.Key, owner.Did, [grant], nonce: nonce));
+        _revoked = (delegate_.Index, grant, result.Commit);
+        Trace($"the owner {owner.Index} revokes replica {delegate_.Index}'s delegation {grant.Cid} (commit {result.Commit})");
+    }
+
+    /// <summary>A write at the revoked delegate once it has seen the revocation: its own replica must refuse it.</summary>
+    private async Task<bool> RevokedWriteAsync(SimulatedReplica replica)
+    {
+        if (replica.Index != _revoked.Replica || !replica.Database.Capabilities.IsRevoked(_revoked.Grant.Cid)) return false;
+        try
+        {
+            await replica.Database.PutAsync(Intruder.ScopedCollection, Intruder.Prefix(replica.Index) + "revoked", Values.Value.Map([]));
+        }
+        catch (UcanException e) when (e.Error == UcanError.Revoked)
+        {
+            _revokedRefusals++;
+            Trace($"write at {replica.Index} refused: its delegation was revoked");
+            return true;
+        }
+        throw new CheckFailedException(FailureKind.Authority, $"replica {replica.Index} wrote with its delegation {_revoked.Grant.Cid} after it had applied its revocation {_revoked.Commit}.");
+    }
+
+    /// <summary>No commit in <paramref name="db"/> relies on the revoked delegation with the revocation in its
+    /// causal past: positions follow causal order, so a commit has it in its past when it is the
+    /// revocation or one of its parents has it.</summary>
+    private async Task CheckRevocationAsync(Database db, string where)
+    {
+        if (_revoked.Commit is not { } revocation) return;
+        var after = new HashSet<Cid>();
+        await foreach (var change in db.ChangesAsync(0))
+        {
+            var commit = Commit.Decode(db.GetCommitBlock(change.Commit)!);
+            if (change.Commit != revocation && !commit.Parents.Any(after.Contains)) continue;
+            after.Add(change.Commit);
+            if (commit.Capability is { } cap && cap.Proofs.Contains(_revoked.Grant.Cid))
+                throw new CheckFailedException(FailureKind.Authority, $"{where} holds commit {change.Commit} (position {change.Position}) of {commit.Origin}, which relies on delegation {_revoked.Grant.Cid}, revoked in its causal past by {revocation}.");
+        }
+    }
+
     /// <summary>Makes the database owned by <paramref name="owner"/> on every replica before anything is
     /// written, and gives every other replica (the intruder too) a delegation from the owner: <c>/doc</c>
     /// under <see cref="Intruder.Policy"/> for its own prefix. The intruder also keeps a delegation it
     /// made up and another replica's, to forge with.</summary>
     private void Own(SimulatedReplica owner)
     {
+        _owner = owner;
         var ownerKey = owner.Database.Replica.Identity.Key;
         // Not before the run starts, and a year long: the proofs are valid whenever a commit is made.
         var notBefore = DateTimeOffset.FromUnixTimeMilliseconds(Epoch).AddDays(-1);
@@ -180,6 +242,7 @@ public sealed partial class Simulation : IAsyncDisposable
             var grant = Delegation.Create(ownerKey, replica.Did, owner.Did, "/doc", Intruder.Policy(Intruder.Prefix(replica.Index)), expires, notBefore, nonce: Nonce());
             replica.Database.Capabilities.UseProofs([grant]);
             grants[replica.Index] = grant;
+            _delegations[replica.Index] = grant;
         }
         var intruder = _intruder!;
         var intruderReplica = _replicas[intruder.Index].Database.Replica;
@@ -386,7 +449,13 @@ public sealed partial class Simulation : IAsyncDisposable
     /// schemaless ones and the audit trail.</summary>
     private async Task WriteAsync()
     {
+        await RevokeAsync();
         if (UpReplica() is not { } replica)
+        {
+            _writes++;
+            return;
+        }
+        if (await RevokedWriteAsync(replica))
         {
             _writes++;
             return;

@@ -35,7 +35,7 @@ public sealed class SimulationTests
     {
         var (seeds, writes) = SeedsToRun();
         var failures = new System.Collections.Concurrent.ConcurrentBag<SimulationFailure>();
-        long forged = 0, refusals = 0;
+        long forged = 0, refusals = 0, revoked = 0;
         await Parallel.ForEachAsync(seeds, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (seed, _) =>
         {
             try
@@ -43,6 +43,7 @@ public sealed class SimulationTests
                 var result = await Simulation.RunAsync(SimulationOptions.ForSeed(seed, writes) with { Owned = true });
                 Interlocked.Add(ref forged, result.Intruder!.Forged);
                 Interlocked.Add(ref refusals, result.Intruder.Refusals);
+                Interlocked.Add(ref revoked, result.Intruder.RevocationRefusals);
             }
             catch (SimulationFailure failure) { failures.Add(failure); }
         });
@@ -50,6 +51,10 @@ public sealed class SimulationTests
         if (first is not null) Assert.Fail($"{failures.Count} of {seeds.Length} seeds failed; the first: {first.Message}");
         // Every seed forges at least once (at settle), and every link of the intruder's is refused then.
         Assert.True(forged >= seeds.Length && refusals >= seeds.Length, $"{forged} forged commits and {refusals} refused sessions over {seeds.Length} seeds");
+        // Halfway through, the owner revokes an honest delegate's delegation: its concurrent writes stand
+        // (honest sessions never fail), its writes after it saw the revocation are refused, and no honest
+        // ledger holds a commit relying on it with the revocation in its causal past.
+        Assert.True(revoked > 0, $"no write was refused for a revoked delegation over {seeds.Length} seeds");
     }
 
     /// <summary>The authority check bites: with honest replicas applying synced commits unchecked
