@@ -109,6 +109,12 @@ internal static class TokenEndpoints
                 by = principal.Did;
             }
             access.Revoke(named, by);
+            // A root delegation the owner revokes is also revoked where it travels: in every database this
+            // server holds owned by the owner, as a revocation that replicates (docs/security.md, Revocation).
+            if (by == access.OwnerOf(null) && access.Store.Held(named) is { } root && root.Issuer == by && root.Subject == by)
+                foreach (var name in api.Replica.ListDatabases())
+                    if (api.Replica.GetDatabase(name) is var owned && owned.Capabilities.Owner == by && !owned.Capabilities.IsRevoked(named))
+                        await owned.Capabilities.RevokeAsync(Revocation.Create(access.OwnerKey, by, [root]), cancellation: context.RequestAborted);
             await JsonResponse.WriteAsync(context, 200, w => TokenRevokedJson.Write(w, named));
         }).WithSummary("Revoke a delegation (the owner, or its issuer): every chain holding it is refused from now on, after restarts too.");
     }

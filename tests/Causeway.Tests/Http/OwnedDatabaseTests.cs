@@ -22,7 +22,8 @@ public sealed class OwnedDatabaseTests
         await using var device = Replica.OpenInMemory();
         var deviceDb = await device.CreateDatabaseAsync("shop");
         deviceDb.Capabilities.SetOwner(owner.Did);
-        deviceDb.Capabilities.UseProofs([Delegation.Create(owner, device.Did, owner.Did, "/doc", Scope.IdPrefix("shop", "orders", "d1-"))]);
+        var grant = Delegation.Create(owner, device.Did, owner.Did, "/doc", Scope.IdPrefix("shop", "orders", "d1-"));
+        deviceDb.Capabilities.UseProofs([grant]);
         await deviceDb.PutAsync("orders", "d1-1", Value.Map([new("n", Value.Int(1))]));
         var pushed = await device.SyncWithServerAsync("shop", server.Url, server.AdminToken, Causeway.Replication.SyncDirection.Push);
         Assert.Equal(1, pushed.Sent);
@@ -35,5 +36,14 @@ public sealed class OwnedDatabaseTests
         await Assert.ThrowsAnyAsync<CausewayException>(() => rogue.SyncWithServerAsync("shop", server.Url, server.AdminToken, Causeway.Replication.SyncDirection.Push));
         Assert.Null(await server.Replica.GetDatabase("shop").GetAsync("orders", "x1"));
         Assert.Equal(1, server.Replica.GetDatabase("shop").Position);
+
+        // The owner revokes the device's delegation over HTTP: it is also recorded in the owned
+        // database, and replicates to the device with the next sync.
+        (await server.Admin.PutAsync($"/v1/tokens/{grant.Cid}", HttpExtensions.Json($$"""{"token": "{{TokenText.Encode(grant)}}"}"""))).EnsureSuccessStatusCode();
+        (await server.Admin.PostAsync($"/v1/tokens/{grant.Cid}/revoke", null)).EnsureSuccessStatusCode();
+        Assert.True(server.Replica.GetDatabase("shop").Capabilities.IsRevoked(grant.Cid));
+        await device.SyncWithServerAsync("shop", server.Url, server.AdminToken, Causeway.Replication.SyncDirection.Pull);
+        Assert.True(deviceDb.Capabilities.IsRevoked(grant.Cid));
+        Assert.Equal(UcanError.Revoked, (await Assert.ThrowsAsync<UcanException>(() => deviceDb.PutAsync("orders", "d1-2", Value.Map([])))).Error);
     }
 }
