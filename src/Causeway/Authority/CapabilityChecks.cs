@@ -88,7 +88,6 @@ internal sealed class CapabilityChecks(AuthorityStore authority, Func<CommitCapa
             }
             var parents = ParentsOf(database, commit);
             if (needsAuthority && commit.Origin != state.Owner) Authorize(database, state.Owner, remote, ops, parents);
-            authority.Remember(database, commit.Id, commit.Origin, commit.Seq);
             Observe(database, commit, ops, parents);
         }
         catch (UcanException e)
@@ -105,7 +104,6 @@ internal sealed class CapabilityChecks(AuthorityStore authority, Func<CommitCapa
     {
         var state = authority.Of(commit.Database);
         if (state.Owner is null) return;
-        authority.Remember(commit.Database, commit.Commit.Id, commit.Commit.Origin, commit.Commit.Seq);
         Observe(commit.Database, commit.Commit, commit.Ops, ParentsOf(commit.Database, commit.Commit));
     }
 
@@ -156,6 +154,9 @@ internal sealed class CapabilityChecks(AuthorityStore authority, Func<CommitCapa
         foreach (var op in ops)
             if (op is not null && op.Collection == SystemCollections.Revocations && Cid.TryParse(op.Id, out var revoked))
                 changed |= revocations.Add(revoked, commit.Origin, commit.Seq);
+        // Who made a commit is needed only to place the commits that name it as a parent against a
+        // revocation: commits before the first one cannot have one in their past.
+        if (!revocations.IsEmpty) authority.Remember(database, commit.Id, commit.Origin, commit.Seq);
         if (changed) _dirty.Add(database.Id);
     }
 
