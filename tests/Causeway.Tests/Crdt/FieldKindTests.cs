@@ -118,6 +118,7 @@ public sealed class FieldKindTests
     public void Every_kind_round_trips_its_state_and_effects(FieldKind kind)
     {
         var definition = FieldKindRegistry.Of(kind);
+        // CsCheck runs samples on several threads at once: the set of forms seen is shared, so it is locked.
         var formsSeen = new HashSet<string>(StringComparer.Ordinal);
         Gen.Int.Array[1, 40].Sample(steps =>
         {
@@ -149,7 +150,7 @@ public sealed class FieldKindTests
                     Assert.NotNull(form);
                     var owner = FieldKindRegistry.Of(op.Inner.Kind);
                     Assert.Contains(form, owner.Effects);
-                    if (ReferenceEquals(owner, definition)) formsSeen.Add(form.Name);
+                    if (ReferenceEquals(owner, definition)) lock (formsSeen) formsSeen.Add(form.Name);
                 }
             }
             var merged = new CrdtMap();
