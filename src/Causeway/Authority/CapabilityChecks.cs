@@ -124,16 +124,15 @@ internal sealed class CapabilityChecks(AuthorityStore authority, Func<CommitCapa
                     throw new UcanException(UcanError.Revoked, $"its proof {proof} was revoked before it was made (the revocation is in its causal past)", proof.ToString());
         // The delegations shipped with it are read (hashed, verified, kept) only when a proof it
         // names is not kept yet: once per frame that brings a new one, not once per commit.
-        bool shippedKept = false;
+        // The delegations shipped with it are read (hashed, verified) only when a proof it names is not
+        // kept yet, once per frame that brings a new one, and kept only once the commit is authorized,
+        // so a peer cannot make this replica keep delegations for commits it refuses.
+        Dictionary<Cid, Delegation>? shipped = null;
         var chain = Chain(commit.Origin, owner, cap.Proofs, Seconds(commit.Time), p =>
         {
             if (authority.Find(p) is { } known) return known;
-            if (!shippedKept)
-            {
-                shippedKept = true;
-                foreach (var block in remote.ProofBlocks) authority.Keep(block);
-            }
-            return authority.Find(p) ?? throw new UcanException(UcanError.UnavailableProof,
+            shipped ??= ReadShipped(remote.ProofBlocks);
+            return shipped.GetValueOrDefault(p) ?? throw new UcanException(UcanError.UnavailableProof,
                 $"its proof {p} was neither shipped with it nor is kept here", p.ToString());
         });
         foreach (var op in ops)
@@ -144,6 +143,21 @@ internal sealed class CapabilityChecks(AuthorityStore authority, Func<CommitCapa
                 throw new UcanException(UcanError.InvalidClaim, $"its capability names {cap.Command}, which does not cover {command} on {op.Collection}/{op.Id}");
             chain.Authorize(command, args);
         }
+        // Authorized: its chain is kept (it may have been established, and remembered, from shipped blocks).
+        foreach (var link in chain.Links)
+            if (authority.Find(link.Cid) is null) authority.Keep(link);
+    }
+
+    /// <summary>The delegations shipped with a frame, read (and so verified) but not kept.</summary>
+    private static Dictionary<Cid, Delegation> ReadShipped(IReadOnlyList<byte[]> blocks)
+    {
+        var read = new Dictionary<Cid, Delegation>();
+        foreach (var block in blocks)
+        {
+            var delegation = Delegation.Read(block);
+            read.TryAdd(delegation.Cid, delegation);
+        }
+        return read;
     }
 
     /// <summary>Moves the revocation index on past a commit that applies: what its past holds, and the revocations it records.</summary>

@@ -268,6 +268,8 @@ public sealed class SyncedAuthorityTests
             Assert.True(refused.Message.Contains("not authorized"), $"{why}: {refused.Message}");
             Assert.Equal(0, s.OwnerDb.Position);
         }
+        // Nothing shipped with a refused commit is kept.
+        Assert.Null(s.Owner.Authority.Find(foreign.Cid));
         stranger.Dispose();
         foreach (var r in new[] { s.Owner, s.Device, s.Relay }) await r.DisposeAsync();
     }
