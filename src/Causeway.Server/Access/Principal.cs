@@ -88,17 +88,3 @@ internal sealed class StaticPrincipal(string name, IReadOnlyList<string> command
         return false;
     }
 }
-
-/// <summary>The commands of the first HTTP API, before capabilities: each is now one of
-/// <see cref="Commands"/>, so code written against them (a quotas endpoint asking
-/// <c>Ability.DbAdmin</c>) compiles and means the same.</summary>
-public static class Ability
-{
-    public const string All = Commands.All;
-    public const string DocRead = Commands.DocRead;
-    public const string DocWrite = Commands.DocWrite;
-    public const string DocDelete = Commands.DocDelete;
-    public const string HistoryRead = Commands.HistoryRead;
-    public const string DbCreate = Commands.DbCreate;
-    public const string DbAdmin = Commands.DbAdmin;
-}

@@ -1,3 +1,4 @@
+using Causeway.Authority;
 using System.Text.Json;
 using Causeway.Documents;
 using Causeway.Errors;
@@ -15,13 +16,13 @@ internal static class QuotaEndpoints
     {
         app.MapGet("/v1/dbs/{db}/quotas", async (HttpContext context, Api api, string db) =>
         {
-            var status = api.Database(context, db, Ability.DocRead).Quotas.Status;
+            var status = api.Database(context, db, Commands.DocRead).Quotas.Status;
             await JsonResponse.WriteAsync(context, 200, w => QuotasJson.Write(w, status));
         }).WithSummary("The database's quotas on this server (null: no limit) and its usage: documents, bytes, open sync sessions.");
 
         app.MapPut("/v1/dbs/{db}/quotas", async (HttpContext context, Api api, string db) =>
         {
-            var database = api.Database(context, db, Ability.DbAdmin);
+            var database = api.Database(context, db, Commands.DbAdmin);
             var limits = QuotaRequest.FromJson(await JsonBody.ReadElementAsync(context, api.Options.MaxRequestBytes));
             var status = await database.Quotas.SetAsync(limits, context.RequestAborted);
             await JsonResponse.WriteAsync(context, 200, w => QuotasJson.Write(w, status));
