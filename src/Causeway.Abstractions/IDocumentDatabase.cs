@@ -68,6 +68,14 @@ public interface IDocumentDatabase
     /// <see cref="Queries.QueryResult.Next"/> with <see cref="Queries.Query.After"/> for the next page.</summary>
     Task<Queries.QueryResult> QueryAsync(Queries.Query query, CancellationToken cancellation = default);
 
+    /// <summary>As <see cref="QueryAsync(Queries.Query, CancellationToken)"/>; with <paramref name="explain"/>,
+    /// the result's <see cref="Queries.QueryResult.Plan"/> says how it ran (index, ranges, rows, fallback).</summary>
+    Task<Queries.QueryResult> QueryAsync(Queries.Query query, bool explain, CancellationToken cancellation = default);
+
+    /// <summary>How many documents match the query's filter at its read point (its limit, order and
+    /// cursor play no part).</summary>
+    Task<long> CountAsync(Queries.Query query, CancellationToken cancellation = default);
+
     /// <summary>Documents, commits, position, heads and clock.</summary>
     Task<DatabaseInfo> InfoAsync(CancellationToken cancellation = default);
 

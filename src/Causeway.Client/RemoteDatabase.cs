@@ -107,6 +107,12 @@ public sealed class RemoteDatabase : IDocumentDatabase
     public Task<Queries.QueryResult> QueryAsync(Queries.Query query, CancellationToken cancellation = default)
         => _client.SendAsync(HttpMethod.Post, $"v1/dbs/{Name}/query", query.WriteJson, QueryResultJson.Read, cancellation);
 
+    public Task<Queries.QueryResult> QueryAsync(Queries.Query query, bool explain, CancellationToken cancellation = default)
+        => _client.SendAsync(HttpMethod.Post, $"v1/dbs/{Name}/query{(explain ? "?explain=true" : "")}", query.WriteJson, QueryResultJson.Read, cancellation);
+
+    public async Task<long> CountAsync(Queries.Query query, CancellationToken cancellation = default)
+        => (await _client.SendAsync(HttpMethod.Post, $"v1/dbs/{Name}/query?count=true", query.WriteJson, QueryCountJson.Read, cancellation).ConfigureAwait(false)).Count;
+
     public async Task<Document?> GetAsync(string collection, string id, ReadPoint? at = null, CancellationToken cancellation = default)
     {
         string path = DocumentPath(collection, id) + AtQuery(at);

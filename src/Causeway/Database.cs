@@ -22,6 +22,10 @@ public sealed partial class Database : IDocumentDatabase
         Replica = replica;
         Peers = new(replica.Options.Time, runtime.Name, () => Quotas?.Limits.SyncSessions);
         Stored = new StoredDatabase(runtime, reader, pipeline, replica.Did, replica.CheckOpen);
+        var indexing = runtime.Extension<Queries.Indexes.IndexSettings>();
+        indexing.Enabled = replica.Options.Indexes;
+        indexing.QueryBudget = replica.Options.QueryBudget;
+        indexing.Time = replica.Options.Time;
         Quotas = new DatabaseQuotas(Stored, Peers, replica.Options.Time);
         Reservations = new Invariants.Reservations(Stored, replica.Options.RebalanceInterval, replica.Options.RelayAsks);
         _ids = new DocumentIds(Stored, Reservations, replica.Uuids, replica.Clock, replica.Tag, replica.Options.PhysicalClock, replica.Options.Random);
@@ -208,11 +212,26 @@ public sealed partial class Database : IDocumentDatabase
     /// <summary>One page of the documents of a collection that meet the query's filter, in its order
     /// (docs/queries.md). Reads as of the query's <c>at</c> (latest by default), or, when it continues
     /// from a cursor, at the cursor's position, so every page of one walk sees the same snapshot.</summary>
-    public Task<QueryResult> QueryAsync(Query query, CancellationToken cancellation = default)
+    public Task<QueryResult> QueryAsync(Query query, CancellationToken cancellation = default) => QueryAsync(query, explain: false, cancellation);
+
+    /// <summary>As <see cref="QueryAsync(Query, CancellationToken)"/>; with <paramref name="explain"/>, the
+    /// result's <see cref="QueryResult.Plan"/> says how it ran.</summary>
+    public Task<QueryResult> QueryAsync(Query query, bool explain, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         CheckOpen();
-        return Task.FromResult(QueryExecutor.Run(Stored, query, cancellation));
+        return Task.FromResult(QueryExecutor.Run(Stored, query, cancellation, explain));
+    }
+
+    /// <summary>How many documents match the query's filter at its read point.</summary>
+    public async Task<long> CountAsync(Query query, CancellationToken cancellation = default) => (await CountWithPositionAsync(query, cancellation).ConfigureAwait(false)).Count;
+
+    /// <summary>How many documents match, the position counted at, and how the count ran.</summary>
+    public Task<(long Count, long Position, QueryPlan Plan)> CountWithPositionAsync(Query query, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        CheckOpen();
+        return Task.FromResult(QueryExecutor.Count(Stored, query, cancellation));
     }
 
     /// <summary>Every version of a document, oldest first: position, commit, origin, time and what changed.</summary>

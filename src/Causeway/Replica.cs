@@ -54,7 +54,16 @@ public sealed class Replica : IAsyncDisposable
         Clock = new HybridLogicalClock(options.PhysicalClock, options.MaxClockSkew, lastTime);
         Authority = new Authority.AuthorityStore(store);
         CapabilityChecks = new Authority.CapabilityChecks(Authority, options.TestOnlyForgeCapability, options.TestOnlySkipSyncedCapabilityChecks);
-        _pipeline = new CommitPipeline(store, identity, Clock, _reader, CommitStages.Ledger(_cache)
+        var stages = CommitStages.Ledger(_cache);
+        if (options.Indexes)
+        {
+            // A database whose index does not reach its position (written while indexes were off,
+            // or before they existed) gets it built again from its documents before taking commits.
+            foreach (var runtime in runtimes)
+                if (!Queries.Indexes.PathIndex.Covers(store, runtime.Id, runtime.Record.Position)) Queries.Indexes.PathIndex.Rebuild(store, runtime.Id, runtime.Record.Position);
+            stages.Add(new Queries.Indexes.PathIndex());
+        }
+        _pipeline = new CommitPipeline(store, identity, Clock, _reader, stages
             .Add(CapabilityChecks)
             .Add(new Invariants.ConstraintChecks())
             .Add(new Quotas.QuotaStage()));

@@ -10,6 +10,14 @@ public sealed class ReplicaOptions
     /// <summary>How many recently used documents keep their newest version in memory.</summary>
     public int DocumentCacheCapacity { get; init; } = 200_000;
 
+    /// <summary>Whether the replica keeps the automatic path index of every database (docs/indexes.md).
+    /// Off, queries scan their collection; turned on again, each database's index is rebuilt when the
+    /// replica opens.</summary>
+    public bool Indexes { get; init; } = true;
+
+    /// <summary>How long one query may run before it stops with query_timeout.</summary>
+    public TimeSpan QueryBudget { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How often, at most, a database moves rights over bounded counters toward the replicas
     /// that spend them (proactive rebalancing). Null turns the background rebalancing off; it can
     /// then be run step by step with <see cref="Invariants.Reservations.RebalanceAsync"/> (the simulator does).</summary>

@@ -40,6 +40,7 @@ public class CausewayException : Exception
         ErrorCodes.ReservationUnavailable => new ReservationUnavailableException(message),
         ErrorCodes.RateLimited => new RateLimitedException(message, retryAfter ?? TimeSpan.FromSeconds(1)),
         ErrorCodes.QuotaExceeded => new QuotaExceededException(message),
+        ErrorCodes.QueryTimeout => new QueryTimeoutException(message),
         _ => new CausewayException(code, message),
     };
 }
@@ -86,6 +87,9 @@ public sealed class RateLimitedException(string message, TimeSpan retryAfter) : 
 {
     public TimeSpan RetryAfter { get; } = retryAfter;
 }
+
+/// <summary>A query ran longer than its budget and was stopped (query_timeout, 408): narrow it, or page it.</summary>
+public sealed class QueryTimeoutException(string message) : CausewayException(ErrorCodes.QueryTimeout, message);
 
 /// <summary>A write or a sync session would take a database past a quota set on this replica (its
 /// documents, bytes or open sync sessions); nothing was written. The message names the quota, its

@@ -46,6 +46,8 @@ public static class ErrorCodes
     /// <summary>A write (or a sync session) would take a database past a quota its admin set on this
     /// replica: its documents, its bytes, its open sync sessions. Nothing was written.</summary>
     public const string QuotaExceeded = "quota_exceeded";
+    /// <summary>A query ran past its time budget (a replica setting) and was stopped; nothing changed.</summary>
+    public const string QueryTimeout = "query_timeout";
     public const string Unavailable = "unavailable";
     public const string Corrupt = "corrupt";
     public const string UnsupportedMediaType = "unsupported_media_type";
@@ -70,6 +72,7 @@ public static class ErrorCodes
         SchemaViolation or ConstraintViolation => 422,
         SyncRefused or PeerUnavailable => 424,
         RateLimited => 429,
+        QueryTimeout => 408,
         Unavailable => 503,
         UnsupportedMediaType => 415,
         MethodNotAllowed => 405,

@@ -35,6 +35,13 @@ public static class Pred
         return new PrefixPredicate(QueryPath.Parse(path), Value.String(prefix).AsString());
     }
 
+    /// <summary>The field is an array holding an element equal to <paramref name="element"/>.</summary>
+    public static Predicate Contains(string path, Value element)
+    {
+        ArgumentNullException.ThrowIfNull(element);
+        return new ContainsPredicate(QueryPath.Parse(path), element);
+    }
+
     /// <summary>The field is present (<paramref name="exists"/> true) or absent (false).</summary>
     public static Predicate Exists(string path, bool exists = true) => new ExistsPredicate(QueryPath.Parse(path), exists);
 

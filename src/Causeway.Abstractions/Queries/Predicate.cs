@@ -69,6 +69,16 @@ public sealed class ExistsPredicate : FieldPredicate
     public override string ToString() => $"{Path} exists {(Exists ? "true" : "false")}";
 }
 
+/// <summary><c>{ "path", "contains": V }</c>: the field is an array with an element equal to the value
+/// (sets and multi-value registers read as arrays, so this is set membership too).</summary>
+public sealed class ContainsPredicate : FieldPredicate
+{
+    internal ContainsPredicate(QueryPath path, Value element) : base(path) => Element = element;
+
+    public Value Element { get; }
+    public override string ToString() => $"{Path} contains {Element}";
+}
+
 /// <summary>And or or (<see cref="Word"/>) of <see cref="Operands"/>: one level deeper than the deepest operand.</summary>
 public abstract class JunctionPredicate : Predicate
 {

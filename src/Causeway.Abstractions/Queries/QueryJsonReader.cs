@@ -11,10 +11,10 @@ namespace Causeway.Queries;
 /// nesting), invalid_path, invalid_value (operands, limit, desc), invalid_cursor (after), invalid_at.</summary>
 internal static class QueryJsonReader
 {
-    private const string Operators = "eq, ne, lt, lte, gt, gte, in, prefix, exists";
+    private const string Operators = "eq, ne, lt, lte, gt, gte, in, prefix, exists, contains";
 
     private static readonly HashSet<string> PredicateMembers = new(StringComparer.Ordinal)
-        { "path", "and", "or", "not", "eq", "ne", "lt", "lte", "gt", "gte", "in", "prefix", "exists" };
+        { "path", "and", "or", "not", "eq", "ne", "lt", "lte", "gt", "gte", "in", "prefix", "exists", "contains" };
 
     public static Query Read(JsonElement json)
     {
@@ -121,6 +121,8 @@ internal static class QueryJsonReader
             case "exists":
                 if (op.Value.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) throw InvalidValue($"{at}: 'exists' takes true or false, not {Describe(op.Value)}.");
                 return new ExistsPredicate(path, op.Value.GetBoolean());
+            case "contains":
+                return new ContainsPredicate(path, ReadValue(op.Value, at));
             default:
                 return new ComparisonPredicate(path, OperatorOf(op.Name)!.Value, ReadValue(op.Value, at));
         }

@@ -54,6 +54,11 @@ internal static class QueryJsonWriter
                 w.WriteString("path", p.Path.Text);
                 w.WriteString("prefix", p.Prefix);
                 break;
+            case ContainsPredicate c:
+                w.WriteString("path", c.Path.Text);
+                w.WritePropertyName("contains");
+                ValueJson.Write(w, c.Element, typed: true);
+                break;
             case ExistsPredicate e:
                 w.WriteString("path", e.Path.Text);
                 w.WriteBoolean("exists", e.Exists);

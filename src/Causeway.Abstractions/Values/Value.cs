@@ -127,21 +127,34 @@ public abstract class Value : IEquatable<Value>, IComparable<Value>
         _ => 7,
     };
 
-    /// <summary>Compares two numbers of any kinds by value alone (no kind tie-break).</summary>
+    /// <summary>Compares two numbers of any kinds by their exact mathematical value (no kind
+    /// tie-break): 2^53 + 1 is greater than the double 2^53, and 0.1 (a decimal) is less than the
+    /// double nearest 0.1. An exact order is a total order, which indexes and queries rely on.</summary>
     internal static int CompareNumbers(Value a, Value b)
     {
-        if (a.Kind == ValueKind.Int && b.Kind == ValueKind.Int) return a.AsInt().CompareTo(b.AsInt());
-        if (a.Kind == ValueKind.Double || b.Kind == ValueKind.Double)
-            return ToDouble(a).CompareTo(ToDouble(b));
-        return ToDecimal(a).CompareTo(ToDecimal(b));
+        var (ka, kb) = (a.Kind, b.Kind);
+        if (ka == ValueKind.Int && kb == ValueKind.Int) return a.AsInt().CompareTo(b.AsInt());
+        if (ka == ValueKind.Double && kb == ValueKind.Double) return a.AsDouble().CompareTo(b.AsDouble());
+        if (ka != ValueKind.Double && kb != ValueKind.Double) return ToDecimal(a).CompareTo(ToDecimal(b));
+        if (ka == ValueKind.Double) return -CompareWithDouble(b, a.AsDouble());
+        return CompareWithDouble(a, b.AsDouble());
     }
 
-    private static double ToDouble(Value v) => v.Kind switch
+    /// <summary>An int or a decimal against a double, exactly.</summary>
+    private static int CompareWithDouble(Value exact, double d)
     {
-        ValueKind.Int => v.AsInt(),
-        ValueKind.Decimal => (double)v.AsDecimal(),
-        _ => v.AsDouble(),
-    };
+        if (exact.Kind == ValueKind.Int)
+        {
+            long i = exact.AsInt();
+            // Every double at or beyond ±2^63 is beyond every long; inside, its whole part is a long.
+            if (d >= 9223372036854775808.0) return -1;
+            if (d < -9223372036854775808.0) return 1;
+            double whole = Math.Truncate(d);
+            int c = i.CompareTo((long)whole);
+            return c != 0 ? c : 0.0.CompareTo(d - whole);
+        }
+        return ExactRational.Compare(exact.AsDecimal(), d);
+    }
 
     private static decimal ToDecimal(Value v) => v.Kind == ValueKind.Int ? v.AsInt() : v.AsDecimal();
 

@@ -3,9 +3,9 @@ using Causeway.Queries;
 
 namespace Causeway.Wire;
 
-/// <summary>The answer of <c>POST /v1/dbs/{db}/query</c>: <c>{ "docs": [ DOCUMENT, .. ], "next": CURSOR or null }</c>,
-/// each document as <see cref="DocumentJson"/>. <see cref="QueryResult.Position"/> (the snapshot the
-/// query read at) is not part of docs/api.md's answer: a page read from JSON has position -1.</summary>
+/// <summary>The answer of <c>POST /v1/dbs/{db}/query</c>: <c>{ "docs": [ DOCUMENT, .. ], "next": CURSOR or null,
+/// "position": P }</c>, each document as <see cref="DocumentJson"/>, and <c>"plan"</c> (<see cref="QueryPlanJson"/>)
+/// when the query was asked to explain itself. A page from a server that leaves out the position has position -1.</summary>
 public static class QueryResultJson
 {
     /// <summary>The position of a page read from JSON, which does not carry it.</summary>
@@ -20,12 +20,21 @@ public static class QueryResultJson
         w.WriteStartObject();
         WireJson.WriteArray(w, "docs", result.Documents, (w, document) => DocumentJson.Write(w, document, typed));
         WireJson.WriteNullableString(w, "next", result.Next);
+        if (result.Position >= 0) w.WriteNumber("position", result.Position);
+        if (result.Plan is { } plan)
+        {
+            w.WritePropertyName("plan");
+            QueryPlanJson.Write(w, plan);
+        }
         w.WriteEndObject();
     }
 
     public static QueryResult Read(JsonElement json)
     {
         WireJson.Member(json, "next");
-        return new QueryResult(WireJson.Items(json, "docs", DocumentJson.Read), WireJson.NullableString(json, "next"), UnknownPosition);
+        return new QueryResult(WireJson.Items(json, "docs", DocumentJson.Read), WireJson.NullableString(json, "next"), WireJson.NullableLong(json, "position") ?? UnknownPosition)
+        {
+            Plan = WireJson.Optional(json, "plan") is { ValueKind: not JsonValueKind.Null } plan ? QueryPlanJson.Read(plan) : null,
+        };
     }
 }

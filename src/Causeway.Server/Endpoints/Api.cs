@@ -56,6 +56,14 @@ internal sealed class Api(Replica replica, ServerOptions options, AccessControl 
     /// <summary>How an answer writes values: typed (<c>{"$decimal"}</c>, <c>{"$time"}</c>, <c>{"$bytes"}</c>,
     /// doubles with a fraction; the default, also <c>?values=typed</c>) or plain JSON (<c>?values=plain</c>).
     /// Anything else is 400 invalid_value (docs/api.md, Values in answers).</summary>
+    /// <summary>A yes/no query parameter: absent or "false" is no, "true" is yes, anything else invalid_value.</summary>
+    public static bool Flag(HttpContext context, string name) => context.Request.Query[name].ToString() switch
+    {
+        "" or "false" => false,
+        "true" => true,
+        var other => throw new InvalidInputException(ErrorCodes.InvalidValue, $"'{name}' is '{Documents.Names.Clip(other)}'; it is 'true' or 'false'."),
+    };
+
     public static bool TypedValues(HttpContext context)
     {
         if (!context.Request.Query.TryGetValue("values", out var values)) return true;

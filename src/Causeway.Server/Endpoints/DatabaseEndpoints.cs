@@ -31,12 +31,7 @@ internal static class DatabaseEndpoints
         {
             Documents.Names.Database(db);
             api.Authorize(context, Commands.DbCreate, db);
-            bool owned = context.Request.Query["owned"].ToString() switch
-            {
-                "" or "false" => false,
-                "true" => true,
-                var other => throw new InvalidInputException(ErrorCodes.InvalidValue, $"'owned' is '{Documents.Names.Clip(other)}'; it is 'true' or 'false'."),
-            };
+            bool owned = Api.Flag(context, "owned");
             var created = await api.Replica.CreateDatabaseAsync(db, context.RequestAborted);
             // Owned: every commit, from any replica, must carry a capability from the owner (docs/security.md).
             if (owned) created.Capabilities.SetOwner(api.OwnerOf(db));

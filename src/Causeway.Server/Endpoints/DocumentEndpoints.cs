@@ -84,9 +84,15 @@ internal static class DocumentEndpoints
             var query = Queries.Query.FromJson(await JsonBody.ReadElementAsync(context, api.Options.MaxRequestBytes));
             api.Authorize(context, Commands.DocRead, db, query.Collection);
             var database = api.Replica.GetDatabase(db);
-            var result = await database.QueryAsync(query, context.RequestAborted);
+            if (Api.Flag(context, "count"))
+            {
+                var (count, position, _) = await database.CountWithPositionAsync(query, context.RequestAborted);
+                await JsonResponse.WriteAsync(context, 200, w => QueryCountJson.Write(w, new Queries.QueryCount(count, position)));
+                return;
+            }
+            var result = await database.QueryAsync(query, Api.Flag(context, "explain"), context.RequestAborted);
             await JsonResponse.WriteAsync(context, 200, w => QueryResultJson.Write(w, result, typed));
-        }).Accepts<JsonElement>("application/json").WithSummary("QUERY → { \"docs\": [..], \"next\": CURSOR or null } (docs/queries.md).");
+        }).Accepts<JsonElement>("application/json").WithSummary("QUERY → { \"docs\": [..], \"next\": CURSOR or null, \"position\" } (docs/queries.md); ?explain=true adds \"plan\", ?count=true answers { \"count\", \"position\" }.");
 
         app.MapPost("/v1/dbs/{db}/tx", async (HttpContext context, Api api, string db) =>
         {

@@ -10,6 +10,7 @@ internal static class PredicateEvaluator
         ComparisonPredicate c => Compare(c.Operator, c.Path.Read(document), c.Operand),
         InPredicate i => i.Path.Read(document) is { } value && i.Values.Any(v => QueryValueComparer.Equal(value, v)),
         PrefixPredicate p => p.Path.Read(document) is { Kind: ValueKind.String } text && text.AsString().StartsWith(p.Prefix, StringComparison.Ordinal),
+        ContainsPredicate c => c.Path.Read(document) is { Kind: ValueKind.Array } array && array.AsArray().Any(v => QueryValueComparer.Equal(v, c.Element)),
         ExistsPredicate e => (e.Path.Read(document) is not null) == e.Exists,
         AndPredicate a => a.Operands.All(o => Matches(o, document)),
         OrPredicate o => o.Operands.Any(p => Matches(p, document)),

@@ -1,14 +1,16 @@
-using Causeway.Transactions;
 using Causeway.Errors;
+using Causeway.Queries.Indexes;
+using Causeway.Transactions;
 
 namespace Causeway.Queries;
 
-/// <summary>Runs a query at one snapshot position: every live document of the collection as of
-/// that position, filtered, put in the query's order, cut after the cursor and to the limit.
-/// No index yet: it reads the whole collection.</summary>
+/// <summary>Runs a query at one snapshot position (docs/queries.md, "Execution"): finds candidates
+/// through the path index when the filter or the order allows it and scans the collection
+/// otherwise, rechecks every candidate against the filter as the document stands at the position,
+/// puts the matches in the query's order, and cuts after the cursor and to the limit.</summary>
 internal static class QueryExecutor
 {
-    public static QueryResult Run(StoredDatabase database, Query query, CancellationToken cancellation)
+    public static QueryResult Run(StoredDatabase database, Query query, CancellationToken cancellation, bool explain = false)
     {
         var fingerprint = QueryFingerprint.Compute(database.Name, query);
         var order = new SortOrder(query.Sort);
@@ -23,26 +25,271 @@ internal static class QueryExecutor
                 throw new InvalidInputException(ErrorCodes.InvalidCursor, $"The cursor reads at position {position}, but database '{database.Name}' is at {database.Position}; it was made elsewhere.");
         }
 
-        // One more than the limit tells whether another page follows.
-        var top = new TopK<(Document Document, SortPosition Sort)>(query.Limit + 1, Comparer<(Document Document, SortPosition Sort)>.Create((a, b) => order.Compare(a.Sort, b.Sort)));
-        int scanned = 0;
-        foreach (var document in database.DocumentsAt(query.Collection, position, IdConfinement.Of(query.Filter)))
-        {
-            if ((++scanned & 255) == 0) cancellation.ThrowIfCancellationRequested();
-            if (query.Filter is not null && !PredicateEvaluator.Matches(query.Filter, document)) continue;
-            var sort = order.PositionOf(document);
-            if (cursor is not null && order.Compare(sort, cursor.After) <= 0) continue;
-            top.Add((document, sort));
-        }
-        cancellation.ThrowIfCancellationRequested();
-
-        var rows = top.ToSortedList();
+        var run = new QueryRun(database, query, order, cursor?.After, position, cancellation);
+        var rows = run.Execute();
         string? next = null;
         if (rows.Count > query.Limit)
         {
             rows.RemoveAt(rows.Count - 1);
             next = new QueryCursor(position, fingerprint, rows[^1].Sort).Encode();
         }
-        return new QueryResult([.. rows.Select(r => r.Document)], next, position);
+        return new QueryResult([.. rows.Select(r => r.Document)], next, position) { Plan = explain ? run.Plan(rows.Count) : null };
+    }
+
+    /// <summary>How many documents match, at the query's read point (its limit, order and cursor play no part).</summary>
+    public static (long Count, long Position, QueryPlan Plan) Count(StoredDatabase database, Query query, CancellationToken cancellation)
+    {
+        long position = database.ResolvePosition(query.ReadAt);
+        var run = new QueryRun(database, query, new SortOrder([]), null, position, cancellation);
+        long count = run.CountMatches();
+        return (count, position, run.Plan((int)Math.Min(count, int.MaxValue)));
+    }
+}
+
+/// <summary>One execution of a query: the plan it chose and what it read.</summary>
+internal sealed class QueryRun
+{
+    private readonly StoredDatabase _database;
+    private readonly Query _query;
+    private readonly SortOrder _order;
+    private readonly SortPosition? _after;
+    private readonly long _position;
+    private readonly CancellationToken _cancellation;
+    private readonly IndexReader _index;
+    private readonly IndexSettings _settings;
+    private readonly long _started;
+    private readonly TimeProvider _time;
+
+    private string _access = "scan";
+    private IReadOnlyList<string> _ranges = [];
+    private string _orderHow = "sorted";
+    private string? _fallback;
+    private long? _estimate;
+    private long _examined;
+
+    public QueryRun(StoredDatabase database, Query query, SortOrder order, SortPosition? after, long position, CancellationToken cancellation)
+    {
+        _database = database;
+        _query = query;
+        _order = order;
+        _after = after;
+        _position = position;
+        _cancellation = cancellation;
+        _index = new IndexReader(database.Keys, database.Runtime.Id, query.Collection);
+        _settings = database.Runtime.Extension<IndexSettings>();
+        _time = _settings.Time ?? throw new InvalidOperationException("The database's index settings have no clock.");
+        _started = _time.GetTimestamp();
+    }
+
+    public QueryPlan Plan(int returned) => new(_access, _ranges, _orderHow, _fallback, _estimate, _examined, _index.KeysRead, returned);
+
+    /// <summary>The page's rows plus one (which says another page follows), in order.</summary>
+    public List<(Document Document, SortPosition Sort)> Execute()
+    {
+        _database.CheckQueryable(_query.Collection, IdConfinement.Of(_query.Filter));
+        int wanted = _query.Limit + 1;
+        var top = new TopK<(Document Document, SortPosition Sort)>(wanted, Comparer<(Document Document, SortPosition Sort)>.Create((a, b) => _order.Compare(a.Sort, b.Sort)));
+
+        if (!_settings.Enabled) return Scan(top, wanted, "this replica keeps no indexes (ReplicaOptions.Indexes is off)");
+        var planner = new QueryPlanner(_index, null);
+        var (access, reason) = _query.Filter is null ? (null, "there is no filter") : planner.Plan(_query.Filter);
+
+        if (_query.Sort.Count > 0 && !_query.Sort[0].Path.IsId)
+        {
+            var first = _query.Sort[0];
+            bool walkable = first.Descending || QueryPlanner.ImpliesPresent(_query.Filter, first.Path.Text);
+            if (walkable)
+            {
+                if (access is not null)
+                {
+                    _estimate = planner.Estimate(access);
+                    if (_estimate < QueryPlanner.ProbeCap) return Gather(access, top);
+                }
+                var walked = Walk(first, top, wanted);
+                if (walked is not null) return walked;
+                // The walk ran out before the page filled: documents without the sort path come
+                // last when descending, and only a scan (or the filter's ranges) finds them.
+                top = new(wanted, Comparer<(Document Document, SortPosition Sort)>.Create((a, b) => _order.Compare(a.Sort, b.Sort)));
+                _fallback = $"the index of '{first.Path.Text}' ran out before the page filled; documents without it come last";
+            }
+            else if (access is null) _fallback = $"ascending by '{first.Path.Text}', documents without it come first, and the filter does not rule them out";
+        }
+
+        if (access is null) return Scan(top, wanted, _fallback ?? reason);
+        _access = access.Ids.Count > 0 && access.Ranges.Count == 0 ? "ids" : "index";
+        _ranges = [.. access.Describe()];
+        if (_query.Sort.Count == 0 && access.InIdOrder && !HasOverflow()) return InIdOrder(access.Ranges[0], wanted);
+        return Gather(access, top);
+    }
+
+    public long CountMatches()
+    {
+        _database.CheckQueryable(_query.Collection, IdConfinement.Of(_query.Filter));
+        var (access, reason) = !_settings.Enabled ? (null, "this replica keeps no indexes (ReplicaOptions.Indexes is off)")
+            : _query.Filter is null ? (null, "there is no filter") : new QueryPlanner(_index, null).Plan(_query.Filter);
+        long count = 0;
+        if (access is null)
+        {
+            _fallback = reason;
+            foreach (var document in _database.DocumentsAt(_query.Collection, _position, IdConfinement.Of(_query.Filter)))
+                if (Examine() && Matches(document)) count++;
+            return count;
+        }
+        _access = "index";
+        _ranges = [.. access.Describe()];
+        foreach (var id in Candidates(access))
+            if (Examine() && _database.DocumentAt(_query.Collection, id, _position) is { } document && Matches(document)) count++;
+        return count;
+    }
+
+    private bool Matches(Document document) => _query.Filter is null || PredicateEvaluator.Matches(_query.Filter, document);
+
+    /// <summary>Counts a document read, and keeps the query inside its budget.</summary>
+    private bool Examine()
+    {
+        if ((++_examined & 255) == 0)
+        {
+            _cancellation.ThrowIfCancellationRequested();
+            if (_time.GetElapsedTime(_started) > _settings.QueryBudget)
+                throw new QueryTimeoutException($"The query ran past its budget of {_settings.QueryBudget.TotalSeconds:0.###} s after reading {_examined} documents; narrow the filter, or use a smaller limit.");
+        }
+        return true;
+    }
+
+    private void Consider(Document document, TopK<(Document Document, SortPosition Sort)> top)
+    {
+        if (!Matches(document)) return;
+        var sort = _order.PositionOf(document);
+        if (_after is not null && _order.Compare(sort, _after) <= 0) return;
+        top.Add((document, sort));
+    }
+
+    /// <summary>Every live document of the collection; in id order, so without sort keys it stops once the page is full.</summary>
+    private List<(Document Document, SortPosition Sort)> Scan(TopK<(Document Document, SortPosition Sort)> top, int wanted, string? reason)
+    {
+        _access = "scan";
+        _fallback = reason;
+        _orderHow = _query.Sort.Count == 0 ? "id" : "sorted";
+        int matched = 0;
+        foreach (var document in _database.DocumentsAt(_query.Collection, _position, IdConfinement.Of(_query.Filter)))
+        {
+            Examine();
+            if (_query.Sort.Count > 0)
+            {
+                Consider(document, top);
+                continue;
+            }
+            if (_after is not null && string.CompareOrdinal(document.Id, _after.Id) <= 0) continue;
+            if (!Matches(document)) continue;
+            top.Add((document, _order.PositionOf(document)));
+            if (++matched == wanted) break;
+        }
+        _cancellation.ThrowIfCancellationRequested();
+        return top.ToSortedList();
+    }
+
+    /// <summary>The candidate ids of an access, each once, in id order.</summary>
+    private List<string> Candidates(IndexAccess access)
+    {
+        var ids = new HashSet<string>(access.Ids, StringComparer.Ordinal);
+        foreach (var range in access.Ranges.Append(IndexRange.Overflow))
+            foreach (var (id, _) in _index.Walk(range, _position))
+            {
+                ids.Add(id);
+                if ((ids.Count & 4095) == 0) Budget();
+            }
+        var sorted = ids.ToList();
+        sorted.Sort(StringComparer.Ordinal);
+        return sorted;
+    }
+
+    private void Budget()
+    {
+        _cancellation.ThrowIfCancellationRequested();
+        if (_time.GetElapsedTime(_started) > _settings.QueryBudget)
+            throw new QueryTimeoutException($"The query ran past its budget of {_settings.QueryBudget.TotalSeconds:0.###} s while reading the index; narrow the filter.");
+    }
+
+    /// <summary>Reads the candidates in id order; without sort keys, stops once the page is full.</summary>
+    private List<(Document Document, SortPosition Sort)> Gather(IndexAccess access, TopK<(Document Document, SortPosition Sort)> top)
+    {
+        _access = access.Ids.Count > 0 && access.Ranges.Count == 0 ? "ids" : "index";
+        _ranges = [.. access.Describe()];
+        _orderHow = _query.Sort.Count == 0 ? "id" : "sorted";
+        int matched = 0, wanted = _query.Limit + 1;
+        foreach (var id in Candidates(access))
+        {
+            if (_query.Sort.Count == 0 && _after is not null && string.CompareOrdinal(id, _after.Id) <= 0) continue;
+            Examine();
+            if (_database.DocumentAt(_query.Collection, id, _position) is not { } document || !Matches(document)) continue;
+            Consider(document, top);
+            if (_query.Sort.Count == 0 && ++matched == wanted) break;
+        }
+        return top.ToSortedList();
+    }
+
+    /// <summary>One equality range yields ids in order: read until the page is full.</summary>
+    private List<(Document Document, SortPosition Sort)> InIdOrder(IndexRange range, int wanted)
+    {
+        _orderHow = "id";
+        var rows = new List<(Document Document, SortPosition Sort)>(wanted);
+        var walked = range;
+        if (_after is not null)
+        {
+            // Start at the cursor's id: the key is the value's, then the id.
+            var from = new byte[range.Low.Length + _after.Id.Length + 1];
+            range.Low.CopyTo(from, 0);
+            System.Text.Encoding.ASCII.GetBytes(_after.Id, from.AsSpan(range.Low.Length));
+            from[^1] = 1;
+            walked = range with { Low = from };
+        }
+        foreach (var (id, _) in _index.Walk(walked, _position))
+        {
+            Examine();
+            if (_after is not null && string.CompareOrdinal(id, _after.Id) <= 0) continue;
+            if (_database.DocumentAt(_query.Collection, id, _position) is not { } document || !Matches(document)) continue;
+            rows.Add((document, _order.PositionOf(document)));
+            if (rows.Count == wanted) break;
+        }
+        return rows;
+    }
+
+    private bool HasOverflow() => _index.Walk(IndexRange.Overflow, _position).Any();
+
+    /// <summary>Walks the first sort key's index in the query's order, rechecking each document, and
+    /// stops once the page is full and the key moves on (documents whose keys tie are ranked by the
+    /// full order). Null when the index ran out first.</summary>
+    private List<(Document Document, SortPosition Sort)>? Walk(SortKey first, TopK<(Document Document, SortPosition Sort)> top, int wanted)
+    {
+        string path = first.Path.Text;
+        _access = "index";
+        _orderHow = $"index walk on {path}{(first.Descending ? " (descending)" : "")}";
+        var range = IndexRange.Present(path);
+        if (QueryPlanner.BoundOf(_query.Filter, path) is { } bound) range = range.Intersect(bound);
+        if (_after?.Keys[0] is { } resume)
+        {
+            // Start at the cursor's sort value; its ties are ranked again by the full order.
+            range = first.Descending
+                ? range.Intersect(IndexRange.To(path, resume, inclusive: true))
+                : range.Intersect(IndexRange.From(path, resume, inclusive: true));
+        }
+        _ranges = [$"{path} {range.Description}"];
+        int filled = 0;
+        var capped = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (id, _) in _index.Walk(IndexRange.Overflow, _position))
+            if (capped.Add(id) && _database.DocumentAt(_query.Collection, id, _position) is { } document) Consider(document, top);
+        byte[]? stopAfter = null;
+        foreach (var (id, key) in _index.Walk(range, _position, reverse: first.Descending))
+        {
+            if (stopAfter is not null && !key.AsSpan().SequenceEqual(stopAfter)) return top.ToSortedList();
+            Examine();
+            if (capped.Contains(id) || _database.DocumentAt(_query.Collection, id, _position) is not { } document) continue;
+            if (!Matches(document)) continue;
+            var sort = _order.PositionOf(document);
+            if (_after is not null && _order.Compare(sort, _after) <= 0) continue;
+            top.Add((document, sort));
+            if (++filled >= wanted && stopAfter is null) stopAfter = key;
+        }
+        return stopAfter is null ? null : top.ToSortedList();
     }
 }

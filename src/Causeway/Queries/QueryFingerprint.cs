@@ -51,6 +51,10 @@ internal static class QueryFingerprint
                 Leaf(writer, "prefix", p.Path);
                 writer.WriteText(p.Prefix);
                 break;
+            case ContainsPredicate c:
+                Leaf(writer, "contains", c.Path);
+                ValueCbor.Write(writer, c.Element);
+                break;
             case ExistsPredicate e:
                 Leaf(writer, "exists", e.Path);
                 writer.WriteBoolean(e.Exists);

@@ -8,6 +8,8 @@ namespace Causeway.Transactions;
 /// P sees the newest version at or below P, and a snapshot is nothing more than a position.</summary>
 internal sealed class DocumentReader(IKeyValueStore store, VersionCache cache)
 {
+    public IKeyValueReader Store => store;
+
     /// <summary>The newest version, published or not (the pipeline's view).</summary>
     public VersionRecord? Latest(DatabaseRuntime db, string collection, string id)
         => cache.TryGet(db.Id, collection, id, out var cached) ? cached : ReadStored(db, collection, id, long.MaxValue);

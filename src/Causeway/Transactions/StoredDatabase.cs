@@ -166,11 +166,33 @@ internal sealed class StoredDatabase
     public IEnumerable<Document> DocumentsAt(string collection, long position, IReadOnlyList<string>? idPrefixes = null)
     {
         var holds = Holds;
-        bool whole = holds.HoldsWhole(collection);
-        if (!whole && (idPrefixes is null || !idPrefixes.All(p => holds.HoldsPrefix(collection, p)))) throw holds.NotHeld(Name, collection, null);
+        bool whole = CheckQueryable(collection, idPrefixes);
         foreach (var (id, version) in _reader.CollectionAt(Runtime, collection, position))
             if ((whole || holds.Matches(collection, id)) && Visible(collection, version, position)) yield return ToDocument(collection, id, version.Value, version);
     }
+
+    /// <summary>Refuses (not_held) a query a partial replica could answer only in part: one over a
+    /// collection it holds some ids of, unless <paramref name="idPrefixes"/> confines the query to ids
+    /// it holds. True when it holds the whole collection.</summary>
+    public bool CheckQueryable(string collection, IReadOnlyList<string>? idPrefixes)
+    {
+        var holds = Holds;
+        bool whole = holds.HoldsWhole(collection);
+        if (!whole && (idPrefixes is null || !idPrefixes.All(p => holds.HoldsPrefix(collection, p)))) throw holds.NotHeld(Name, collection, null);
+        return whole;
+    }
+
+    /// <summary>A document as a query sees it at <paramref name="position"/>: null when it is absent,
+    /// deleted, hidden by a deleted parent, or not held here.</summary>
+    public Document? DocumentAt(string collection, string id, long position)
+    {
+        if (!Holds.Matches(collection, id)) return null;
+        var version = _reader.At(Runtime, collection, id, position);
+        return version is null || !Visible(collection, version, position) ? null : ToDocument(collection, id, version.Value, version);
+    }
+
+    /// <summary>The store, for the layers that keep records of their own in a database's key range (the path index).</summary>
+    public Storage.IKeyValueReader Keys => _reader.Store;
 
     /// <summary>The version of a document as of <paramref name="position"/>, as stored (whether or not this replica holds it).</summary>
     public VersionRecord? VersionAt(string collection, string id, long position) => _reader.At(Runtime, collection, id, position);

@@ -110,7 +110,9 @@ public sealed class WireShapeTests
     [InlineData("PeerStatus", "id,remote,peerDid,role,direction,mode,state,ahead,behind,sent,applied,attempts,since,lastError")]
     [InlineData("PeerStatus of a database", "database,id,remote,peerDid,role,direction,mode,state,ahead,behind,sent,applied,attempts,since,lastError")]
     [InlineData("PeerList", "peers")]
-    [InlineData("QueryResult", "docs,next")]
+    [InlineData("QueryResult", "docs,next,position,plan")]
+    [InlineData("QueryPlan", "access,ranges,order,fallback,estimatedRows,examinedRows,indexKeysRead,returnedRows")]
+    [InlineData("QueryCount", "count,position")]
     [InlineData("SchemaInfo", "home,collections,version,commit,position,analysis,violations")]
     [InlineData("ApiProblem", "type,title,status,detail,code,ucanError,proof")]
     [InlineData("QuotaStatus", "limits,usage")]
@@ -177,7 +179,7 @@ public sealed class WireShapeTests
         Assert.Contains("\"peerDid\":null", WireShapes.Named("PeerStatus").ToJson(WireShapes.BarePeer));
         Assert.Contains("\"lastError\":null", WireShapes.Named("PeerStatus").ToJson(WireShapes.BarePeer));
         Assert.Contains("\"commit\":null", WireShapes.Named("Document").ToJson(WireShapes.BareDocument));
-        Assert.Equal("""{"docs":[],"next":null}""", Write(w => QueryResultJson.Write(w, new Causeway.Queries.QueryResult([], null, 0))));
+        Assert.Equal("""{"docs":[],"next":null,"position":0}""", Write(w => QueryResultJson.Write(w, new Causeway.Queries.QueryResult([], null, 0))));
         var verify = WireShapes.Named("VerifyReport");
         Assert.Contains("""{"position":null,"commit":null,"check":"heads","detail":"No heads."}""", verify.ToJson(verify.Bare));
         var schema = WireShapes.Named("SchemaInfo");

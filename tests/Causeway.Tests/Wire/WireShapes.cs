@@ -40,6 +40,8 @@ internal sealed record WireShape(string Name, Type Codec, object Full, object Ba
 /// <summary>Every answer shape of docs/api.md with its codec in Causeway.Wire.</summary>
 internal static class WireShapes
 {
+    public static readonly QueryPlan FullPlan = new("index", ["status = \"paid\""], "index walk on total (descending)", "the index ran out", 40, 12, 57, 10);
+
     public static readonly DateTimeOffset Time = new DateTimeOffset(2026, 11, 24, 17, 20, 36, TimeSpan.Zero).AddTicks(80_120); // microseconds, as written
 
     public static readonly string Did = ReplicaIdentity.FromSeed(new byte[32]).Did;
@@ -136,7 +138,9 @@ internal static class WireShapes
         Shape("PeerStatus", typeof(PeerStatusJson), FullPeer, BarePeer, (w, v) => PeerStatusJson.Write(w, v), PeerStatusJson.Read),
         Shape("PeerStatus of a database", typeof(PeerStatusJson), FullPeer, BarePeer, (w, v) => PeerStatusJson.Write(w, v, "shop"), PeerStatusJson.Read) with { Extras = new HashSet<string> { "database" } },
         Shape("PeerList", typeof(PeerListJson), new PeerList([FullPeer]), new PeerList([BarePeer]), (w, v) => PeerListJson.Write(w, v.Peers), json => new PeerList(PeerListJson.Read(json))),
-        Shape("QueryResult", typeof(QueryResultJson), new QueryResult([FullDocument], "gqFw", 9), new QueryResult([BareDocument], null, 9), QueryResultJson.Write, QueryResultJson.Read),
+        Shape("QueryResult", typeof(QueryResultJson), new QueryResult([FullDocument], "gqFw", 9) { Plan = FullPlan }, new QueryResult([BareDocument], null, 9), QueryResultJson.Write, QueryResultJson.Read),
+        Shape<QueryPlan>("QueryPlan", typeof(QueryPlanJson), FullPlan, new QueryPlan("scan", [], "id", null, null, 0, 0, 0), QueryPlanJson.Write, QueryPlanJson.Read),
+        Shape("QueryCount", typeof(QueryCountJson), new QueryCount(12, 40), new QueryCount(0, 0), QueryCountJson.Write, QueryCountJson.Read),
         Shape("SchemaInfo", typeof(SchemaInfoJson), FullSchema(), new SchemaInfo(SchemaVersion.None, new SchemaAnalysis([]), []), SchemaInfoJson.Write, SchemaInfoJson.Read)
             with { Derived = new HashSet<string> { "collections" } }, // the SCHEMA document inside is SchemaJson's, which writes defaults (kind lww) it reads as absent
         Shape("QuotaStatus", typeof(QuotasJson), new QuotaStatus(new QuotaLimits(100, 1_000_000, 50, 4), new QuotaUsage(12, 3456, 2)),

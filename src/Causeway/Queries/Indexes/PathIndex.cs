@@ -1,0 +1,93 @@
+using Causeway.Encoding;
+using Causeway.Storage;
+using Causeway.Transactions;
+
+namespace Causeway.Queries.Indexes;
+
+/// <summary>The commit-pipeline stage that keeps every database's path index: for each document a
+/// commit changes, the entries its new version has and the old one did not appear at the commit's
+/// position, and those it lost disappear there. The events go in the commit's own batch, so the index
+/// is durable and visible exactly when the commit is, and a writer's next query sees its write.
+/// Commits made here, synced or imported all pass through it alike.</summary>
+internal sealed class PathIndex : ICommitStage
+{
+    private static readonly HashSet<byte[]> None = new(ByteArrayComparer.Instance);
+    private static readonly byte[] AppearedValue = [IndexKeys.Appeared], DisappearedValue = [IndexKeys.Disappeared];
+
+    public void Write(StagedCommit staged, StoreBatch batch, DagCborWriter scratch)
+    {
+        uint db = staged.Database.Id;
+        for (int i = 0; i < staged.Versions.Length; i++)
+        {
+            var version = staged.Versions[i];
+            var op = staged.Ops[version.OpIndex]!;
+            Changes(IndexKeys.CollectionPrefix(db, op.Collection), op.Id, staged.Previous[i], version, staged.Position, batch);
+        }
+        batch.Put(StoreLayout.LocalKey(db, IndexKeys.CoverageRecord), StoreLayout.EncodePosition(staged.Position));
+    }
+
+    /// <summary>The index events of one document going from <paramref name="before"/> to <paramref name="after"/> at <paramref name="position"/>.</summary>
+    public static void Changes(byte[] collectionPrefix, string id, VersionRecord? before, VersionRecord after, long position, StoreBatch batch)
+    {
+        var old = StemsOf(before);
+        var now = StemsOf(after);
+        foreach (var stem in now)
+            if (!old.Contains(stem)) batch.Put(IndexKeys.Key(collectionPrefix, stem, id, position), AppearedValue);
+        foreach (var stem in old)
+            if (!now.Contains(stem)) batch.Put(IndexKeys.Key(collectionPrefix, stem, id, position), DisappearedValue);
+    }
+
+    private static HashSet<byte[]> StemsOf(VersionRecord? version)
+        => version is { State.Exists: true } ? IndexEntries.Of(version.Value) : None;
+
+    /// <summary>Builds a database's index again from its documents' stored versions, oldest first
+    /// per document: the same events the stage wrote as the commits came. Runs before the database
+    /// takes commits (when a replica opens a database whose index does not reach its position).</summary>
+    public static void Rebuild(IKeyValueStore store, uint db, long position)
+    {
+        var indexPrefix = IndexKeys.DatabasePrefix(db);
+        var end = indexPrefix.ToArray();
+        end[^1]++;
+        store.Write(new StoreBatch().DeleteRange(indexPrefix, end), durable: false);
+
+        var batch = new StoreBatch();
+        var documents = StoreLayout.DocumentsPrefix(db);
+        string? collection = null, id = null;
+        byte[] collectionPrefix = [];
+        var versions = new List<VersionRecord>();
+        void Flush()
+        {
+            // Versions came newest first.
+            VersionRecord? before = null;
+            for (int i = versions.Count - 1; i >= 0; i--)
+            {
+                Changes(collectionPrefix, id!, before, versions[i], versions[i].Position, batch);
+                before = versions[i];
+            }
+            versions.Clear();
+            if (batch.Count >= 20_000)
+            {
+                store.Write(batch, durable: false);
+                batch = new StoreBatch();
+            }
+        }
+        foreach (var (key, value) in store.ScanAll(documents))
+        {
+            var (c, d) = StoreLayout.VersionDocument(key);
+            if (c != collection || d != id)
+            {
+                if (id is not null) Flush();
+                if (c != collection) collectionPrefix = IndexKeys.CollectionPrefix(db, c);
+                (collection, id) = (c, d);
+            }
+            versions.Add(VersionRecord.Decode(value));
+        }
+        if (id is not null) Flush();
+        batch.Put(StoreLayout.LocalKey(db, IndexKeys.CoverageRecord), StoreLayout.EncodePosition(position));
+        store.Write(batch, durable: true);
+    }
+
+    /// <summary>Whether the index of a database reaches its position (every commit up to it indexed).</summary>
+    public static bool Covers(IKeyValueReader store, uint db, long position)
+        => position == 0 || store.Get(StoreLayout.LocalKey(db, IndexKeys.CoverageRecord)) is { Length: 8 } bytes && StoreLayout.DecodePosition(bytes) == position;
+}
