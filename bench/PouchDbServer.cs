@@ -44,7 +44,11 @@ internal sealed class PouchDbServer : IDisposable
         foreach (var arg in new[] { script, "--in-memory", "--port", port.ToString(), "--host", "127.0.0.1", "--dir", folder, "--no-stdout-logs" }) start.ArgumentList.Add(arg);
         Process process;
         try { process = Process.Start(start)!; }
-        catch (System.ComponentModel.Win32Exception e) { return (null, $"node could not be started: {e.Message}"); }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
+            return (null, $"node could not be started: {e.Message}");
+        }
         var log = new System.Text.StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };

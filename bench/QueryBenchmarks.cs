@@ -383,8 +383,8 @@ internal static class QueryBenchmarks
     }
 
     private static List<string> Ids(IReadOnlyList<Document> documents) => [.. documents.Select(d => d.Id)];
-    /// <summary>A ratio as 1.23x, or 1/4,567x when it is below 0.01.</summary>
-    private static string Times(double ratio) => ratio >= 0.01 || ratio <= 0 ? $"{ratio:N2}x" : $"1/{1 / ratio:N0}x";
+    /// <summary>A ratio as 1.23x, 4,567x from 100, or 1/4,567x below 0.01.</summary>
+    private static string Times(double ratio) => ratio >= 100 ? $"{ratio:N0}x" : ratio >= 0.01 || ratio <= 0 ? $"{ratio:N2}x" : $"1/{1 / ratio:N0}x";
     private static string Us(double micros) => micros >= 100 ? micros.ToString("N0") : micros.ToString("N1");
     private static string Ms(double micros) => (micros / 1000).ToString(micros >= 100_000 ? "N0" : "N2");
     private static int AverageBytes(QueryData data) => (int)Enumerable.Range(0, Math.Min(1000, data.Count)).Average(i => System.Text.Encoding.UTF8.GetByteCount(data.Json(i)));
