@@ -45,6 +45,13 @@ internal static class CoreBenchmarks
             await SyncBenchmarks.RunAsync(smoke, table);
             await AuthorityBenchmarks.RunAsync(smoke, table);
             await InvariantBenchmarks.RunAsync(smoke, table);
+            // The query benchmarks load a million documents in a full run: they have modes of their own
+            // (query, query-http), and run here in smoke mode only.
+            if (smoke)
+            {
+                await QueryBenchmarks.RunAsync(smoke, QueryBenchmarks.SmokeDocs, QueryBenchmarks.DefaultSeconds, table);
+                await QueryBenchmarks.RunHttpAsync(smoke, QueryBenchmarks.SmokeDocs, QueryBenchmarks.DefaultSeconds, table);
+            }
 
             table.Print(Console.Out);
             return 0;

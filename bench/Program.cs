@@ -7,6 +7,8 @@
 //   dotnet run -c Release --project bench -- sync       the replication figures only (two servers on loopback)
 //   dotnet run -c Release --project bench -- authority  initial sync of 100,000 commits of a delegated device, owned database against open
 //   dotnet run -c Release --project bench -- invariants the invariant figures only (rights requests over three replicas, constrained write latency)
+//   dotnet run -c Release --project bench -- query [--docs 1000000] [--seconds 10]   embedded queries beside SQLite and LiteDB, past reads, index write cost
+//   dotnet run -c Release --project bench -- query-http [--docs 50000] [--seconds 10] queries over HTTP beside pouchdb-server with Mango indexes
 //   dotnet run -c Release --project bench -- commits [--writers 64] [--per-writer 1000]   Causeway commits only (for profiling)
 //   dotnet run -c Release --project bench -- simulate [--seeds 10000] [--from 1] [--writes 40] [--parallel N] [--trace] [--keep-going] [--owned]   deterministic simulation seeds
 using Causeway.Bench;
@@ -25,6 +27,10 @@ try
         "sync" => await Table.RunAloneAsync(table => SyncBenchmarks.RunAsync(smoke, table)),
         "authority" => await Table.RunAloneAsync(table => AuthorityBenchmarks.RunAsync(smoke, table)),
         "invariants" => await Table.RunAloneAsync(table => InvariantBenchmarks.RunAsync(smoke, table)),
+        "query" => await Table.RunAloneAsync(table => QueryBenchmarks.RunAsync(smoke, OptionInt(arguments, "--docs", smoke ? QueryBenchmarks.SmokeDocs : QueryBenchmarks.DefaultDocs),
+            OptionInt(arguments, "--seconds", QueryBenchmarks.DefaultSeconds), table)),
+        "query-http" => await Table.RunAloneAsync(table => QueryBenchmarks.RunHttpAsync(smoke, OptionInt(arguments, "--docs", smoke ? QueryBenchmarks.SmokeDocs : QueryBenchmarks.DefaultHttpDocs),
+            OptionInt(arguments, "--seconds", QueryBenchmarks.DefaultSeconds), table)),
         "commits" => await CoreBenchmarks.CommitsOnlyAsync(OptionInt(arguments, "--writers", 64), OptionInt(arguments, "--per-writer", smoke ? 3 : 1000)),
         "simulate" => await SimulateCommand.RunAsync(OptionInt(arguments, "--seeds", smoke ? 4 : 10_000), OptionInt(arguments, "--from", 1),
             OptionInt(arguments, "--parallel", Environment.ProcessorCount), arguments.Contains("--trace"), OptionInt(arguments, "--writes", Causeway.Simulator.SimulationOptions.DefaultWrites),
@@ -35,6 +41,11 @@ try
 catch (ArgumentException e)
 {
     return Usage(e.Message);
+}
+catch (PeerMissingException e)
+{
+    Console.Error.WriteLine($"bench: {e.Message}");
+    return 1;
 }
 
 static async Task<int> AllAsync(bool smoke)
@@ -55,6 +66,6 @@ static int OptionInt(List<string> arguments, string name, int fallback)
 
 static int Usage(string problem)
 {
-    Console.Error.WriteLine($"bench: {problem}. Usage: bench [all|http|sync|authority|invariants|soak|commits|simulate] [--smoke] [--rounds N] [--writers N] [--per-writer N] [--seeds N] [--from N] [--writes N] [--parallel N] [--trace] [--keep-going] [--owned]");
+    Console.Error.WriteLine($"bench: {problem}. Usage: bench [all|http|sync|authority|invariants|query|query-http|soak|commits|simulate] [--smoke] [--docs N] [--seconds N] [--rounds N] [--writers N] [--per-writer N] [--seeds N] [--from N] [--writes N] [--parallel N] [--trace] [--keep-going] [--owned]");
     return 2;
 }
