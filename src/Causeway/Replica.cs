@@ -72,6 +72,9 @@ public sealed class Replica : IAsyncDisposable
 
     internal ReplicaOptions Options { get; }
 
+    /// <summary>The store under every database of the replica.</summary>
+    internal IKeyValueStore Store => _store;
+
     /// <summary>The delegations this replica keeps, and each database's owner and own proofs.</summary>
     internal Authority.AuthorityStore Authority { get; }
 

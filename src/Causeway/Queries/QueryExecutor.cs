@@ -100,12 +100,21 @@ internal sealed class QueryRun
             bool walkable = first.Descending || QueryPlanner.ImpliesPresent(_query.Filter, first.Path.Text);
             if (walkable)
             {
+                HashSet<string>? members = null;
                 if (access is not null)
                 {
                     _estimate = planner.Estimate(access);
-                    if (_estimate < QueryPlanner.ProbeCap) return Gather(access, top);
+                    if (_estimate < QueryPlanner.ProbeCap)
+                    {
+                        // Walking reads about (page × documents with the sort path ÷ candidates)
+                        // entries; ranking reads every candidate. Take the cheaper.
+                        long sorted = _index.Estimate(IndexRange.Present(first.Path.Text), QueryPlanner.ProbeCap);
+                        if (wanted * sorted / Math.Max(1, _estimate.Value) >= _estimate) return Gather(access, top);
+                    }
+                    // The filter's candidates as a set: the walk then reads only documents in it.
+                    members = CandidateSet(access, MaxMembers);
                 }
-                var walked = Walk(first, top, wanted);
+                var walked = Walk(first, top, wanted, members);
                 if (walked is not null) return walked;
                 // The walk ran out before the page filled: documents without the sort path come
                 // last when descending, and only a scan (or the filter's ranges) finds them.
@@ -188,8 +197,19 @@ internal sealed class QueryRun
         return top.ToSortedList();
     }
 
+    /// <summary>The most candidate ids a walk in sort order keeps to filter on.</summary>
+    private const int MaxMembers = 250_000;
+
     /// <summary>The candidate ids of an access, each once, in id order.</summary>
     private List<string> Candidates(IndexAccess access)
+    {
+        var sorted = CandidateSet(access, int.MaxValue)!.ToList();
+        sorted.Sort(StringComparer.Ordinal);
+        return sorted;
+    }
+
+    /// <summary>The candidate ids of an access, each once; null when there are more than <paramref name="cap"/>.</summary>
+    private HashSet<string>? CandidateSet(IndexAccess access, int cap)
     {
         var ids = new HashSet<string>(access.Ids, StringComparer.Ordinal);
         foreach (var range in access.Ranges.Append(IndexRange.Overflow))
@@ -197,10 +217,9 @@ internal sealed class QueryRun
             {
                 ids.Add(id);
                 if ((ids.Count & 4095) == 0) Budget();
+                if (ids.Count > cap) return null;
             }
-        var sorted = ids.ToList();
-        sorted.Sort(StringComparer.Ordinal);
-        return sorted;
+        return ids;
     }
 
     private void Budget()
@@ -259,7 +278,7 @@ internal sealed class QueryRun
     /// <summary>Walks the first sort key's index in the query's order, rechecking each document, and
     /// stops once the page is full and the key moves on (documents whose keys tie are ranked by the
     /// full order). Null when the index ran out first.</summary>
-    private List<(Document Document, SortPosition Sort)>? Walk(SortKey first, TopK<(Document Document, SortPosition Sort)> top, int wanted)
+    private List<(Document Document, SortPosition Sort)>? Walk(SortKey first, TopK<(Document Document, SortPosition Sort)> top, int wanted, HashSet<string>? members)
     {
         string path = first.Path.Text;
         _access = "index";
@@ -279,9 +298,12 @@ internal sealed class QueryRun
         foreach (var (id, _) in _index.Walk(IndexRange.Overflow, _position))
             if (capped.Add(id) && _database.DocumentAt(_query.Collection, id, _position) is { } document) Consider(document, top);
         byte[]? stopAfter = null;
+        long stepped = 0;
         foreach (var (id, key) in _index.Walk(range, _position, reverse: first.Descending))
         {
             if (stopAfter is not null && !key.AsSpan().SequenceEqual(stopAfter)) return top.ToSortedList();
+            if ((++stepped & 4095) == 0) Budget();
+            if (members is not null && !members.Contains(id)) continue;
             Examine();
             if (capped.Contains(id) || _database.DocumentAt(_query.Collection, id, _position) is not { } document) continue;
             if (!Matches(document)) continue;

@@ -16,8 +16,8 @@ internal static class IndexEntries
     /// <summary>The byte after a path that says what the entry is.</summary>
     public enum Kind : byte { Value = (byte)'v', Element = (byte)'e', Overflow = (byte)'o' }
 
-    /// <summary>The stem of the overflow marker: an empty path, which no field has.</summary>
-    public static readonly byte[] OverflowStem = [0, (byte)Kind.Overflow];
+    /// <summary>The stem of the overflow marker: an empty path, which no field has, and a null value.</summary>
+    public static readonly byte[] OverflowStem = [0, (byte)Kind.Overflow, Collation.Null];
 
     /// <summary>The stems of a document's fields (empty for a deleted document), each once.</summary>
     public static HashSet<byte[]> Of(Value fields, IndexExclusions? excluded = null)
