@@ -20,6 +20,10 @@ public sealed class ReplicaOptions
     /// has; the simulator turns it off, since a relay waits on real time.</summary>
     public bool RelayAsks { get; init; } = true;
 
+    /// <summary>How many events a live query's subscriber may leave unread (docs/queries.md, Live queries);
+    /// one more ends its subscription with subscriber_too_slow. 1,000 by default.</summary>
+    public int LiveQueryBuffer { get; init; } = Queries.Live.LiveQueries.DefaultCapacity;
+
     /// <summary>Where the replica's time comes from: wall time (see <see cref="PhysicalClock"/>, and
     /// when a peer session started) and the elapsed time and delays of sync sessions, reconnecting
     /// links and waits for rights. The system clock by default: the one place the engine reads it.

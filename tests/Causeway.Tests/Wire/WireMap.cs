@@ -57,6 +57,8 @@ internal static class WireMap
             ("Attempts", "attempts"), ("Since", "since"), ("LastError", "lastError")),
         [typeof(QueryResult)] = Map(("Documents", "docs"), ("Next", "next"),
             ("Position", Off("not in API.md's answer; a page read from JSON says QueryResultJson.UnknownPosition"))),
+        [typeof(LiveQueryEvent)] = Map(("Kind", "kind"), ("Position", "position"), ("Commit", "commit"), ("Origin", "origin"), ("Local", "local"),
+            ("Entered", "entered"), ("Changed", "changed"), ("Left", "left")),
         [typeof(SchemaInfo)] = Map(("Version", Flat), ("Analysis", Flat), ("Violations", "violations"), ("Schema", Off("Version.Schema"))),
         [typeof(SchemaVersion)] = Map(("Schema", Flat), ("Version", "version"), ("Commit", "commit"), ("Position", "position")),
         [typeof(Schema)] = Map(("Collections", "collections"), ("Home", "home")),

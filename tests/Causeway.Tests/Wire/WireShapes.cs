@@ -137,6 +137,9 @@ internal static class WireShapes
         Shape("PeerStatus of a database", typeof(PeerStatusJson), FullPeer, BarePeer, (w, v) => PeerStatusJson.Write(w, v, "shop"), PeerStatusJson.Read) with { Extras = new HashSet<string> { "database" } },
         Shape("PeerList", typeof(PeerListJson), new PeerList([FullPeer]), new PeerList([BarePeer]), (w, v) => PeerListJson.Write(w, v.Peers), json => new PeerList(PeerListJson.Read(json))),
         Shape("QueryResult", typeof(QueryResultJson), new QueryResult([FullDocument], "gqFw", 9), new QueryResult([BareDocument], null, 9), QueryResultJson.Write, QueryResultJson.Read),
+        Shape("LiveQueryEvent", typeof(LiveQueryEventJson),
+            new LiveQueryEvent(LiveQueryEventKind.Delta, 9, CidOf("l"), OtherDid, true, [FullDocument], [FullDocument], ["o-3", "o-4"]),
+            new LiveQueryEvent(LiveQueryEventKind.Snapshot, 0, null, null, false, [], [], []), LiveQueryEventJson.Write, LiveQueryEventJson.Read),
         Shape("SchemaInfo", typeof(SchemaInfoJson), FullSchema(), new SchemaInfo(SchemaVersion.None, new SchemaAnalysis([]), []), SchemaInfoJson.Write, SchemaInfoJson.Read)
             with { Derived = new HashSet<string> { "collections" } }, // the SCHEMA document inside is SchemaJson's, which writes defaults (kind lww) it reads as absent
         Shape("QuotaStatus", typeof(QuotasJson), new QuotaStatus(new QuotaLimits(100, 1_000_000, 50, 4), new QuotaUsage(12, 3456, 2)),
