@@ -45,6 +45,7 @@ internal static class CoreBenchmarks
             await SyncBenchmarks.RunAsync(smoke, table);
             await AuthorityBenchmarks.RunAsync(smoke, table);
             await InvariantBenchmarks.RunAsync(smoke, table);
+            await LiveQueryBenchmarks.RunAsync(smoke, table);
 
             table.Print(Console.Out);
             return 0;

@@ -6,6 +6,7 @@
 //   dotnet run -c Release --project bench -- http       the server figures only (HTTP beside PostgreSQL)
 //   dotnet run -c Release --project bench -- sync       the replication figures only (two servers on loopback)
 //   dotnet run -c Release --project bench -- authority  initial sync of 100,000 commits of a delegated device, owned database against open
+//   dotnet run -c Release --project bench -- live       live queries: 1,000 subscriptions, 1,000 writes/s, delay from commit to event
 //   dotnet run -c Release --project bench -- invariants the invariant figures only (rights requests over three replicas, constrained write latency)
 //   dotnet run -c Release --project bench -- commits [--writers 64] [--per-writer 1000]   Causeway commits only (for profiling)
 //   dotnet run -c Release --project bench -- simulate [--seeds 10000] [--from 1] [--writes 40] [--parallel N] [--trace] [--keep-going] [--owned]   deterministic simulation seeds
@@ -25,6 +26,7 @@ try
         "sync" => await Table.RunAloneAsync(table => SyncBenchmarks.RunAsync(smoke, table)),
         "authority" => await Table.RunAloneAsync(table => AuthorityBenchmarks.RunAsync(smoke, table)),
         "invariants" => await Table.RunAloneAsync(table => InvariantBenchmarks.RunAsync(smoke, table)),
+        "live" => await Table.RunAloneAsync(table => LiveQueryBenchmarks.RunAsync(smoke, table)),
         "commits" => await CoreBenchmarks.CommitsOnlyAsync(OptionInt(arguments, "--writers", 64), OptionInt(arguments, "--per-writer", smoke ? 3 : 1000)),
         "simulate" => await SimulateCommand.RunAsync(OptionInt(arguments, "--seeds", smoke ? 4 : 10_000), OptionInt(arguments, "--from", 1),
             OptionInt(arguments, "--parallel", Environment.ProcessorCount), arguments.Contains("--trace"), OptionInt(arguments, "--writes", Causeway.Simulator.SimulationOptions.DefaultWrites),
@@ -55,6 +57,6 @@ static int OptionInt(List<string> arguments, string name, int fallback)
 
 static int Usage(string problem)
 {
-    Console.Error.WriteLine($"bench: {problem}. Usage: bench [all|http|sync|authority|invariants|soak|commits|simulate] [--smoke] [--rounds N] [--writers N] [--per-writer N] [--seeds N] [--from N] [--writes N] [--parallel N] [--trace] [--keep-going] [--owned]");
+    Console.Error.WriteLine($"bench: {problem}. Usage: bench [all|http|sync|authority|invariants|live|soak|commits|simulate] [--smoke] [--rounds N] [--writers N] [--per-writer N] [--seeds N] [--from N] [--writes N] [--parallel N] [--trace] [--keep-going] [--owned]");
     return 2;
 }

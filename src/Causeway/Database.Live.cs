@@ -8,7 +8,7 @@ public sealed partial class Database
     private LiveQueries? _live;
 
     /// <summary>The live queries of this database and their dispatcher, made on first use.</summary>
-    internal LiveQueries LiveQueries => LazyInitializer.EnsureInitialized(ref _live, () => new LiveQueries(Stored, Replica.Options.LiveQueryBuffer));
+    internal LiveQueries LiveQueries => LazyInitializer.EnsureInitialized(ref _live, () => new LiveQueries(Stored, Replica.Options.LiveQueryBuffer, Replica.Options.TestOnlyLiveQuerySpareRows));
 
     /// <summary>Subscribes to a query (docs/queries.md, Live queries). Without <paramref name="since"/>:
     /// first a snapshot (the result at the query's <c>at</c>, the latest position by default, up to its

@@ -56,4 +56,9 @@ public sealed class ReplicaOptions
     /// databases are applied without their capability being checked (the breakage the simulator's
     /// authority check must catch).</summary>
     internal bool TestOnlySkipSyncedCapabilityChecks { get; init; }
+
+    /// <summary>Test only: how many spare rows a live query's window keeps beyond its limit (the
+    /// limit or 32, whichever is more, when null); 0 makes every document that leaves a full window
+    /// refill it, so the tests reach that path with a few documents.</summary>
+    internal int? TestOnlyLiveQuerySpareRows { get; init; }
 }

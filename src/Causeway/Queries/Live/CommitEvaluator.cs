@@ -59,13 +59,13 @@ internal sealed class CommitEvaluator(StoredDatabase database)
         foreach (var subscription in touched)
         {
             if (subscription.Rerun || subscription.Window.NeedsRefill)
-                subscription.Window.Replace(QueryExecutor.Run(database, subscription.Query.At(ReadPoint.AtPosition(position)), CancellationToken.None));
+                subscription.Window.Replace(QueryExecutor.Run(database, subscription.WindowQuery.At(ReadPoint.AtPosition(position)), CancellationToken.None));
             subscription.Rerun = false;
-            var (entered, changedDocuments, left) = subscription.Window.EndCommit();
-            if (entered.Count == 0 && changedDocuments.Count == 0 && left.Count == 0) continue;
+            var (entered, changedDocuments, left, added, removed) = subscription.Window.EndCommit();
             var queries = registry.Of(subscription.Collection)!;
-            foreach (var document in entered) queries.Hold(subscription, document.Id);
-            foreach (var id in left) queries.Release(subscription, id);
+            foreach (var id in added) queries.Hold(subscription, id);
+            foreach (var id in removed) queries.Release(subscription, id);
+            if (entered.Count == 0 && changedDocuments.Count == 0 && left.Count == 0) continue;
             origin ??= Commit.Decode((database.CommitRecordOf(entry.Commit) ?? throw new CorruptDataException($"Commit {entry.Commit} is missing.")).Block).Origin;
             output.Add((subscription, new LiveQueryEvent(LiveQueryEventKind.Delta, position, entry.Commit, origin, origin == database.ReplicaDid, entered, changedDocuments, left)));
         }

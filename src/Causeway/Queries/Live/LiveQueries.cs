@@ -10,7 +10,7 @@ namespace Causeway.Queries.Live;
 /// or the result at <c>since</c>), catches up to the dispatcher at its reader's pace, then joins it.
 /// Each subscription buffers at most <see cref="Capacity"/> unread events; one more ends it with
 /// <see cref="SubscriberTooSlowException"/>.</summary>
-internal sealed class LiveQueries(StoredDatabase database, int capacity)
+internal sealed class LiveQueries(StoredDatabase database, int capacity, int? spareRows = null)
 {
     /// <summary>How many unread events a subscription buffers by default.</summary>
     public const int DefaultCapacity = 1000;
@@ -63,13 +63,12 @@ internal sealed class LiveQueries(StoredDatabase database, int capacity)
     {
         Check(query, since);
         EnsureStarted();
-        var live = query.After(null);
         long start = since ?? database.ResolvePosition(query.ReadAt);
-        var initial = QueryExecutor.Run(database, live.At(ReadPoint.AtPosition(start)), cancellation);
-        var subscription = new LiveSubscription(live, start, initial, Capacity);
+        var initial = QueryExecutor.Run(database, LiveSubscription.WindowQueryOf(query, spareRows).At(ReadPoint.AtPosition(start)), cancellation);
+        var subscription = new LiveSubscription(query, start, initial, Capacity, spareRows);
         try
         {
-            if (since is null) yield return new LiveQueryEvent(LiveQueryEventKind.Snapshot, start, null, null, false, initial.Documents, [], []);
+            if (since is null) yield return new LiveQueryEvent(LiveQueryEventKind.Snapshot, start, null, null, false, [.. subscription.Window.Result], [], []);
 
             // Catch up with the dispatcher at the reader's own pace, then join it.
             var solo = new LiveRegistry();

@@ -50,7 +50,7 @@ internal sealed class CollectionQueries
             bucket.Add(subscription);
         }
         else _general.Add(subscription);
-        foreach (var document in subscription.Window.Documents) Hold(subscription, document.Id);
+        foreach (var id in subscription.Window.Ids) Hold(subscription, id);
     }
 
     public bool Remove(LiveSubscription subscription)
@@ -64,7 +64,7 @@ internal sealed class CollectionQueries
             if (bucket.Count == 0 && buckets.Remove(shortlist.Key) && buckets.Count == 0) _byValue.Remove(shortlist.Path);
         }
         else _general.Remove(subscription);
-        foreach (var document in subscription.Window.Documents) Release(subscription, document.Id);
+        foreach (var id in subscription.Window.Ids) Release(subscription, id);
         return true;
     }
 
@@ -82,7 +82,7 @@ internal sealed class CollectionQueries
     }
 
     /// <summary>The subscriptions a change of document <paramref name="id"/> to <paramref name="now"/>
-    /// (null: absent or hidden) can affect: those whose window holds it (it may leave or move), those
+    /// (null: absent or hidden) can affect: those whose window has a row for it (it may leave or move), those
     /// without a shortlist, and those whose <c>eq</c> its new value can meet. Each may come more than once.</summary>
     public IEnumerable<LiveSubscription> Candidates(string id, Document? now)
     {

@@ -9,11 +9,12 @@ internal sealed class LiveSubscription
 {
     private readonly Channel<LiveQueryEvent> _events;
 
-    public LiveSubscription(Query query, long position, QueryResult initial, int capacity)
+    public LiveSubscription(Query query, long position, QueryResult initial, int capacity, int? spare)
     {
         Query = query;
         Order = new SortOrder(query.Sort);
-        Window = new LiveWindow(Order, query.Limit, initial);
+        WindowQuery = WindowQueryOf(query, spare);
+        Window = new LiveWindow(Order, query.Limit, WindowQuery.Limit, initial);
         Position = position;
         Shortlist = ShortlistKey.Of(query.Filter);
         Capacity = capacity;
@@ -24,6 +25,12 @@ internal sealed class LiveSubscription
     }
 
     public Query Query { get; }
+
+    /// <summary>The query as the window runs it: the same, with the window's capacity as its limit and no read point.</summary>
+    public Query WindowQuery { get; }
+
+    public static Query WindowQueryOf(Query query, int? spare)
+        => Query.Create(query.Collection, query.Filter, query.Sort, LiveWindow.CapacityFor(query.Limit, spare), null, null);
     public string Collection => Query.Collection;
     public SortOrder Order { get; }
     public LiveWindow Window { get; }
