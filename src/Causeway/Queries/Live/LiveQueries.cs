@@ -79,6 +79,7 @@ internal sealed class LiveQueries(StoredDatabase database, int capacity, int? sp
                 for (long position = done + 1; position <= target; position++)
                 {
                     cancellation.ThrowIfCancellationRequested();
+                    if (database.Runtime.Dropped) yield break;   // as the dispatcher ends its subscriptions
                     database.CheckOpen();
                     foreach (var (_, e) in evaluator.Evaluate(position, solo)) yield return e;
                     done = position;
