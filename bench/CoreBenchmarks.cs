@@ -52,6 +52,7 @@ internal static class CoreBenchmarks
                 await QueryBenchmarks.RunAsync(smoke, QueryBenchmarks.SmokeDocs, QueryBenchmarks.DefaultSeconds, table);
                 await QueryBenchmarks.RunHttpAsync(smoke, QueryBenchmarks.SmokeDocs, QueryBenchmarks.DefaultSeconds, table);
             }
+            await LiveQueryBenchmarks.RunAsync(smoke, table);
 
             table.Print(Console.Out);
             return 0;

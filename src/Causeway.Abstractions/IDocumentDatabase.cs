@@ -76,6 +76,15 @@ public interface IDocumentDatabase
     /// cursor play no part).</summary>
     Task<long> CountAsync(Queries.Query query, CancellationToken cancellation = default);
 
+    /// <summary>Subscribes to <paramref name="query"/> (docs/queries.md, Live queries): without
+    /// <paramref name="since"/>, first a <see cref="Queries.LiveQueryEventKind.Snapshot"/> of its result
+    /// (up to its limit; a live query has no pages), then one <see cref="Queries.LiveQueryEventKind.Delta"/>
+    /// per commit that changes the result, in commit order, until cancelled. With <paramref name="since"/>
+    /// (the position of the last event received), no snapshot: the deltas of the commits after it, none
+    /// missed or repeated. A subscriber that falls too far behind is cut off with
+    /// <see cref="Errors.SubscriberTooSlowException"/> (subscriber_too_slow).</summary>
+    IAsyncEnumerable<Queries.LiveQueryEvent> LiveQueryAsync(Queries.Query query, long? since = null, CancellationToken cancellation = default);
+
     /// <summary>Documents, commits, position, heads and clock.</summary>
     Task<DatabaseInfo> InfoAsync(CancellationToken cancellation = default);
 

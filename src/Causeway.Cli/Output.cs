@@ -24,6 +24,16 @@ internal sealed class Output(bool json)
         stdout.Write("\n"u8);
     }
 
+    /// <summary>Writes one JSON value on one line, on a terminal too (a stream of events).</summary>
+    public static void WriteJsonLine(Action<Utf8JsonWriter> write)
+    {
+        using var stdout = Console.OpenStandardOutput();
+        using (var writer = new Utf8JsonWriter(stdout, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            write(writer);
+        stdout.Write("\n"u8);
+        stdout.Flush();
+    }
+
     public void Line(string text)
     {
         if (Json) return;

@@ -113,6 +113,18 @@ public sealed class RemoteDatabase : IDocumentDatabase
     public async Task<long> CountAsync(Queries.Query query, CancellationToken cancellation = default)
         => (await _client.SendAsync(HttpMethod.Post, $"v1/dbs/{Name}/query?count=true", query.WriteJson, QueryCountJson.Read, cancellation).ConfigureAwait(false)).Count;
 
+    /// <summary>Reads the server-sent events of <c>POST /v1/dbs/{db}/query?live=true</c> (docs/api.md, Live
+    /// queries). If the stream breaks, or the server stops, it subscribes again from the position of the
+    /// last event it yielded (no snapshot then, and no event missed or repeated); it ends when the
+    /// database is dropped, as the embedded subscription does. An <c>error</c> event is thrown as the
+    /// engine's exception for its code (subscriber_too_slow, …); bad input is thrown at the first
+    /// <c>MoveNextAsync</c>, when the request is made.</summary>
+    public IAsyncEnumerable<Queries.LiveQueryEvent> LiveQueryAsync(Queries.Query query, long? since = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return LiveAsync(query, since, cancellation);
+    }
+
     public async Task<Document?> GetAsync(string collection, string id, ReadPoint? at = null, CancellationToken cancellation = default)
     {
         string path = DocumentPath(collection, id) + AtQuery(at);
@@ -227,6 +239,59 @@ public sealed class RemoteDatabase : IDocumentDatabase
             // anything else is a broken connection, and the feed picks up where it was.
             if (!await ExistsAsync(cancellation).ConfigureAwait(false)) yield break;
             if (!received) await Task.Delay(TimeSpan.FromSeconds(1), cancellation).ConfigureAwait(false);
+        }
+    }
+
+    private async IAsyncEnumerable<Queries.LiveQueryEvent> LiveAsync(Queries.Query query, long? since, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        string what = $"POST /{_path}/query?live=true";
+        while (true)
+        {
+            bool received = false, stopped = false;
+            string path = $"{_path}/query?live=true" + (since is { } position ? $"&since={position.ToString(CultureInfo.InvariantCulture)}" : "");
+            using (var response = await _client.SendRawAsync(HttpMethod.Post, path, query.WriteJson, HttpCompletionOption.ResponseHeadersRead, cancellation).ConfigureAwait(false))
+            await using (var stream = await response.Content.ReadAsStreamAsync(cancellation).ConfigureAwait(false))
+            {
+                var events = SseParser.Create(stream).EnumerateAsync(cancellation).GetAsyncEnumerator(cancellation);
+                try
+                {
+                    while (true)
+                    {
+                        SseItem<string> item;
+                        try
+                        {
+                            if (!await events.MoveNextAsync().ConfigureAwait(false)) break;
+                            item = events.Current;
+                        }
+                        catch (Exception e) when (e is IOException or HttpRequestException && !cancellation.IsCancellationRequested)
+                        {
+                            break; // the connection dropped: subscribe again below
+                        }
+                        var data = System.Text.Encoding.UTF8.GetBytes(item.Data);
+                        if (item.EventType == LiveQueryEventJson.ErrorEvent)
+                        {
+                            var error = CausewayClient.Read(data, ApiProblemJson.Read, what).ToException();
+                            if (error is not UnavailableException) throw error;
+                            stopped = true; // the server is stopping: subscribe again below
+                            break;
+                        }
+                        if (item.EventType is not (LiveQueryEventJson.SnapshotEvent or LiveQueryEventJson.DeltaEvent)) continue;
+                        var live = CausewayClient.Read(data, LiveQueryEventJson.Read, what);
+                        received = true;
+                        since = live.Position;
+                        yield return live;
+                    }
+                }
+                finally
+                {
+                    await events.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+            cancellation.ThrowIfCancellationRequested();
+            // The server ends the stream when the database is dropped (the embedded subscription ends then
+            // too); anything else is a broken connection, and the subscription picks up where it was.
+            if (!stopped && !await ExistsAsync(cancellation).ConfigureAwait(false)) yield break;
+            if (!received || stopped) await Task.Delay(TimeSpan.FromSeconds(1), cancellation).ConfigureAwait(false);
         }
     }
 

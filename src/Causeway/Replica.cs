@@ -219,6 +219,7 @@ public sealed class Replica : IAsyncDisposable
         {
             await db.Peers.StopAllAsync().ConfigureAwait(false);
             await db.Reservations.StopAsync().ConfigureAwait(false);
+            await db.StopLiveQueriesAsync().ConfigureAwait(false);
         }
         await _pipeline.DisposeAsync().ConfigureAwait(false);
         _store.Dispose();

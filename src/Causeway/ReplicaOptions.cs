@@ -28,6 +28,10 @@ public sealed class ReplicaOptions
     /// has; the simulator turns it off, since a relay waits on real time.</summary>
     public bool RelayAsks { get; init; } = true;
 
+    /// <summary>How many events a live query's subscriber may leave unread (docs/queries.md, Live queries);
+    /// one more ends its subscription with subscriber_too_slow. 1,000 by default.</summary>
+    public int LiveQueryBuffer { get; init; } = Queries.Live.LiveQueries.DefaultCapacity;
+
     /// <summary>Where the replica's time comes from: wall time (see <see cref="PhysicalClock"/>, and
     /// when a peer session started) and the elapsed time and delays of sync sessions, reconnecting
     /// links and waits for rights. The system clock by default: the one place the engine reads it.
@@ -60,4 +64,9 @@ public sealed class ReplicaOptions
     /// databases are applied without their capability being checked (the breakage the simulator's
     /// authority check must catch).</summary>
     internal bool TestOnlySkipSyncedCapabilityChecks { get; init; }
+
+    /// <summary>Test only: how many spare rows a live query's window keeps beyond its limit (the
+    /// limit or 32, whichever is more, when null); 0 makes every document that leaves a full window
+    /// refill it, so the tests reach that path with a few documents.</summary>
+    internal int? TestOnlyLiveQuerySpareRows { get; init; }
 }

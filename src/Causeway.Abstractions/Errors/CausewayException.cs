@@ -41,6 +41,7 @@ public class CausewayException : Exception
         ErrorCodes.RateLimited => new RateLimitedException(message, retryAfter ?? TimeSpan.FromSeconds(1)),
         ErrorCodes.QuotaExceeded => new QuotaExceededException(message),
         ErrorCodes.QueryTimeout => new QueryTimeoutException(message),
+        ErrorCodes.SubscriberTooSlow => new SubscriberTooSlowException(message),
         _ => new CausewayException(code, message),
     };
 }
@@ -95,6 +96,11 @@ public sealed class QueryTimeoutException(string message) : CausewayException(Er
 /// documents, bytes or open sync sessions); nothing was written. The message names the quota, its
 /// limit and what the write would have made it. (A rate is <see cref="RateLimitedException"/>.)</summary>
 public sealed class QuotaExceededException(string message) : CausewayException(ErrorCodes.QuotaExceeded, message);
+
+/// <summary>A live query ended because its subscriber did not keep up: more events were waiting
+/// unread than its buffer holds. The events before the error were all delivered; subscribe again
+/// with the position of the last one as <c>since</c> to go on without a gap.</summary>
+public sealed class SubscriberTooSlowException(string message) : CausewayException(ErrorCodes.SubscriberTooSlow, message);
 
 /// <summary>A sync session was ended because one side broke the protocol or refused the other.</summary>
 public sealed class SyncRefusedException(string message) : CausewayException(ErrorCodes.SyncRefused, message);

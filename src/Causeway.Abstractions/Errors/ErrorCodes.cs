@@ -60,6 +60,10 @@ public static class ErrorCodes
     /// <summary>A plain HTTP request to an endpoint that only speaks WebSocket (the sync endpoint).</summary>
     public const string WebSocketRequired = "websocket_required";
 
+    /// <summary>A live query's subscriber fell so far behind that its buffer of unread events filled
+    /// up: the subscription ended (resume it from the last position received).</summary>
+    public const string SubscriberTooSlow = "subscriber_too_slow";
+
     /// <summary>The HTTP status a code maps to (docs/api.md, Conventions).</summary>
     public static int HttpStatus(string code) => code switch
     {
@@ -71,7 +75,7 @@ public static class ErrorCodes
         TooLarge => 413,
         SchemaViolation or ConstraintViolation => 422,
         SyncRefused or PeerUnavailable => 424,
-        RateLimited => 429,
+        RateLimited or SubscriberTooSlow => 429,
         QueryTimeout => 408,
         Unavailable => 503,
         UnsupportedMediaType => 415,

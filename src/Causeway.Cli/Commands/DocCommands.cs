@@ -79,13 +79,28 @@ internal static class DocCommands
         var json = new Argument<string?>("query") { Description = "QUERY as JSON (else --file or standard input); see docs/queries.md.", Arity = ArgumentArity.ZeroOrOne };
         var file = Input.FileOption();
         var plain = Input.PlainOption();
-        var command = new Command("query", "Find documents: filters, ordering, limit and cursors.") { database, json, file, plain };
+        var live = new Option<bool>("--live") { Description = "Keep the query open: print its result, then one delta per commit that changes it, a JSON line each (Ctrl-C stops)." };
+        var since = new Option<long?>("--since") { Description = "With --live: resume after this position (the last one printed), without a snapshot." };
+        var command = new Command("query", "Find documents: filters, ordering, limit and cursors; --live follows the result as it changes.") { database, json, file, plain, live, since };
         options.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
             var query = Queries.Query.Parse(Input.Json(result.GetValue(json), result.GetValue(file), "query"));
+            if (result.GetValue(since) is not null && !result.GetValue(live))
+                throw new Errors.InvalidInputException(Errors.ErrorCodes.InvalidValue, "--since resumes a live query: it goes with --live.");
             await using var target = await Target.OpenAsync(options, result);
             var db = await target.DatabaseAsync(result.GetValue(database)!, ct);
+            if (result.GetValue(live))
+            {
+                bool typed = !result.GetValue(plain);
+                try
+                {
+                    await foreach (var e in db.LiveQueryAsync(query, result.GetValue(since), ct))
+                        Output.WriteJsonLine(w => LiveQueryEventJson.Write(w, e, typed));
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+                return 0;
+            }
             var page = await db.QueryAsync(query, ct);
             var output = Output.For(result, options, result.GetValue(plain));
             if (output.Json) output.WriteJson(w => QueryResultJson.Write(w, page, output.TypedValues));

@@ -80,10 +80,17 @@ internal static class DocumentEndpoints
             Names.Database(db);
             api.AuthorizeCommand(context, Commands.DocRead);
             bool typed = Api.TypedValues(context);
+            bool live = LiveQueryStream.IsLive(context);
+            long? since = LiveQueryStream.Since(context, live);
             // The same validated reader as every body (undecodable strings are invalid_json).
             var query = Queries.Query.FromJson(await JsonBody.ReadElementAsync(context, api.Options.MaxRequestBytes));
             api.Authorize(context, Commands.DocRead, db, query.Collection);
             var database = api.Replica.GetDatabase(db);
+            if (live)
+            {
+                await LiveQueryStream.StreamAsync(context, database, query, since, typed);
+                return;
+            }
             if (Api.Flag(context, "count"))
             {
                 var (count, position, _) = await database.CountWithPositionAsync(query, context.RequestAborted);
@@ -92,7 +99,7 @@ internal static class DocumentEndpoints
             }
             var result = await database.QueryAsync(query, Api.Flag(context, "explain"), context.RequestAborted);
             await JsonResponse.WriteAsync(context, 200, w => QueryResultJson.Write(w, result, typed));
-        }).Accepts<JsonElement>("application/json").WithSummary("QUERY → { \"docs\": [..], \"next\": CURSOR or null, \"position\" } (docs/queries.md); ?explain=true adds \"plan\", ?count=true answers { \"count\", \"position\" }.");
+        }).Accepts<JsonElement>("application/json").WithSummary("QUERY → { \"docs\": [..], \"next\": CURSOR or null, \"position\" } (docs/queries.md); ?explain=true adds \"plan\", ?count=true answers { \"count\", \"position\" }, ?live=true streams its result and every change to it as server-sent events.");
 
         app.MapPost("/v1/dbs/{db}/tx", async (HttpContext context, Api api, string db) =>
         {

@@ -299,7 +299,7 @@ internal sealed class QueryRun
             if (capped.Add(id) && _database.DocumentAt(_query.Collection, id, _position) is { } document) Consider(document, top);
         byte[]? stopAfter = null;
         long stepped = 0;
-        foreach (var (id, key) in _index.Walk(range, _position, reverse: first.Descending))
+        foreach (var (id, key) in _index.Walk(range, _position, reverse: first.Descending, keys: true))
         {
             if (stopAfter is not null && !key.AsSpan().SequenceEqual(stopAfter)) return top.ToSortedList();
             if ((++stepped & 4095) == 0) Budget();

@@ -1,6 +1,8 @@
 using Causeway.Documents;
 using Causeway.Encoding;
 using Causeway.Errors;
+using Causeway.Queries;
+using Causeway.Tests.Queries.Live;
 using Causeway.Values;
 using CsCheck;
 
@@ -178,7 +180,7 @@ public abstract class DocumentDatabaseContract : IAsyncLifetime
         // A query finds the document by each value, and answers it with every kind intact.
         foreach (var (name, value) in EveryKind.AsMap())
         {
-            var page = await Db.QueryAsync(Causeway.Queries.Query.In("kinds").Where(Causeway.Queries.Pred.Eq(name, value)));
+            var page = await Db.QueryAsync(Query.In("kinds").Where(Pred.Eq(name, value)));
             AssertSameFields(EveryKind, Assert.Single(page.Documents).Fields);
         }
     }
@@ -453,6 +455,73 @@ public abstract class DocumentDatabaseContract : IAsyncLifetime
         await DropDatabaseAsync("scratch");
         await following.WaitAsync(timeout.Token);
         Assert.Equal([1L], seen);
+    }
+
+    // ---- live queries ----
+
+    [Fact]
+    public async Task A_live_query_gives_its_snapshot_then_a_delta_per_commit_that_changes_it()
+    {
+        await Db.PutAsync("orders", "o1", Json("""{"status": "paid", "total": 10}"""));
+        await Db.PutAsync("orders", "o2", Json("""{"status": "open", "total": 20}"""));
+        var paid = Query.In("orders").Where(Pred.Eq("status", Value.String("paid")));
+        long snapshotAt;
+        await using (var live = new LiveEvents(Db, paid))
+        {
+            var snapshot = await live.NextAsync();
+            Assert.Equal(LiveQueryEventKind.Snapshot, snapshot.Kind);
+            Assert.Equal(2, snapshot.Position);
+            Assert.Equal(["o1"], snapshot.Entered.Select(d => d.Id));
+            Assert.Equal((await Db.GetAsync("orders", "o1"))!.ToJson(), snapshot.Entered[0].ToJson());
+            snapshotAt = snapshot.Position;
+
+            var put = await Db.PutAsync("orders", "o3", Json("""{"status": "paid", "total": 30, "price": {"$decimal": "1.50"}}"""));
+            var entered = await live.NextAsync();
+            Assert.Equal((LiveQueryEventKind.Delta, put.Position, (Cid?)put.Commit, true), (entered.Kind, entered.Position, entered.Commit, entered.Local));
+            Assert.Equal(Assert.Single((await Db.InfoAsync()).Clock).Key, entered.Origin);
+            Assert.Equal(Value.Decimal(1.50m), entered.Entered[0]["price"]);
+
+            await Db.PutAsync("orders", "o2", Json("""{"status": "open", "total": 21}"""));   // no change to the result
+            await Db.PatchAsync("orders", "o1", FieldOp.Set("total", Value.Int(11)));
+            Assert.Equal(["o1"], (await live.NextAsync()).Changed.Select(d => d.Id));
+            await Db.DeleteAsync("orders", "o3");
+            Assert.Equal(["o3"], (await live.NextAsync()).Left);
+        }
+
+        // From a position seen before: no snapshot, the deltas after it.
+        await using var resumed = new LiveEvents(Db, paid, since: snapshotAt);
+        var again = await resumed.NextAsync();
+        Assert.Equal((LiveQueryEventKind.Delta, snapshotAt + 1), (again.Kind, again.Position));
+        Assert.Equal(["o3"], again.Entered.Select(d => d.Id));
+        Assert.Equal(["o1"], (await resumed.NextAsync()).Changed.Select(d => d.Id));
+        Assert.Equal(["o3"], (await resumed.NextAsync()).Left);
+    }
+
+    [Fact]
+    public async Task A_live_query_refuses_bad_input()
+    {
+        await Db.PutAsync("c", "a", Json("{}"));
+        await Db.PutAsync("c", "b", Json("{}"));
+        var page = await Db.QueryAsync(Query.In("c").Take(1));
+        async Task<string> Refused(Query query, long? since = null)
+            => (await Assert.ThrowsAsync<InvalidInputException>(async () => { await foreach (var _ in Db.LiveQueryAsync(query, since)) break; })).Code;
+        Assert.Equal(ErrorCodes.InvalidCursor, await Refused(Query.In("c").After(page.Next)));
+        Assert.Equal(ErrorCodes.InvalidCursor, await Refused(Query.In("c"), since: 3));
+        Assert.Equal(ErrorCodes.InvalidAt, await Refused(Query.In("c").At(ReadPoint.AtPosition(7))));
+    }
+
+    [Fact]
+    public async Task A_live_query_ends_when_the_database_is_dropped()
+    {
+        var scratch = await CreateDatabaseAsync("scratch");
+        await scratch.PutAsync("c", "d", Json("""{"a": 1}"""));
+        await using var live = new LiveEvents(scratch, Query.In("c"));
+        await live.NextAsync();
+        live.Ask();
+        await scratch.PutAsync("c", "e", Json("""{"a": 2}"""));
+        Assert.Equal(["e"], (await live.NextAsync()).Entered.Select(d => d.Id));
+        await DropDatabaseAsync("scratch");
+        await live.EndsAsync();
     }
 
     // ---- info and verify ----

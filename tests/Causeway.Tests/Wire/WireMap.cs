@@ -59,6 +59,8 @@ internal static class WireMap
         [typeof(QueryPlan)] = Map(("Access", "access"), ("Ranges", "ranges"), ("Order", "order"), ("Fallback", "fallback"), ("EstimatedRows", "estimatedRows"),
             ("ExaminedRows", "examinedRows"), ("IndexKeysRead", "indexKeysRead"), ("ReturnedRows", "returnedRows")),
         [typeof(QueryCount)] = Map(("Count", "count"), ("Position", "position")),
+        [typeof(LiveQueryEvent)] = Map(("Kind", "kind"), ("Position", "position"), ("Commit", "commit"), ("Origin", "origin"), ("Local", "local"),
+            ("Entered", "entered"), ("Changed", "changed"), ("Left", "left")),
         [typeof(SchemaInfo)] = Map(("Version", Flat), ("Analysis", Flat), ("Violations", "violations"), ("Schema", Off("Version.Schema"))),
         [typeof(SchemaVersion)] = Map(("Schema", Flat), ("Version", "version"), ("Commit", "commit"), ("Position", "position")),
         [typeof(Schema)] = Map(("Collections", "collections"), ("Home", "home")),

@@ -113,6 +113,7 @@ public sealed class WireShapeTests
     [InlineData("QueryResult", "docs,next,position,plan")]
     [InlineData("QueryPlan", "access,ranges,order,fallback,estimatedRows,examinedRows,indexKeysRead,returnedRows")]
     [InlineData("QueryCount", "count,position")]
+    [InlineData("LiveQueryEvent", "kind,position,commit,origin,local,entered,changed,left")]
     [InlineData("SchemaInfo", "home,collections,version,commit,position,analysis,violations")]
     [InlineData("ApiProblem", "type,title,status,detail,code,ucanError,proof")]
     [InlineData("QuotaStatus", "limits,usage")]
@@ -231,6 +232,20 @@ public sealed class WireShapeTests
     {
         Assert.Equal(WireShapes.Named("Change").ToJson(WireShapes.FullChange), System.Text.Encoding.UTF8.GetString(ChangeJson.ToUtf8(WireShapes.FullChange)));
         Assert.Equal("change", ChangeJson.EventName);
+    }
+
+    [Fact]
+    public void A_server_sent_live_query_event_is_the_event_as_JSON_named_by_its_kind()
+    {
+        var shape = WireShapes.Named("LiveQueryEvent");
+        var delta = (Causeway.Queries.LiveQueryEvent)shape.Full;
+        Assert.Equal(shape.ToJson(delta), System.Text.Encoding.UTF8.GetString(LiveQueryEventJson.ToUtf8(delta, typed: true)));
+        Assert.Equal("delta", LiveQueryEventJson.EventName(delta.Kind));
+        Assert.Equal("snapshot", LiveQueryEventJson.EventName(Causeway.Queries.LiveQueryEventKind.Snapshot));
+        Assert.Equal("error", LiveQueryEventJson.ErrorEvent);
+        // Plain values, as ?values=plain asks.
+        using var plain = JsonDocument.Parse(LiveQueryEventJson.ToUtf8(delta, typed: false));
+        Assert.Equal("\"1.50\"", plain.RootElement.GetProperty("entered")[0].GetProperty("price").GetRawText());
     }
 
     [Fact]

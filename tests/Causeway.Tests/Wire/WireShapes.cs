@@ -141,6 +141,9 @@ internal static class WireShapes
         Shape("QueryResult", typeof(QueryResultJson), new QueryResult([FullDocument], "gqFw", 9) { Plan = FullPlan }, new QueryResult([BareDocument], null, 9), QueryResultJson.Write, QueryResultJson.Read),
         Shape<QueryPlan>("QueryPlan", typeof(QueryPlanJson), FullPlan, new QueryPlan("scan", [], "id", null, null, 0, 0, 0), QueryPlanJson.Write, QueryPlanJson.Read),
         Shape("QueryCount", typeof(QueryCountJson), new QueryCount(12, 40), new QueryCount(0, 0), QueryCountJson.Write, QueryCountJson.Read),
+        Shape("LiveQueryEvent", typeof(LiveQueryEventJson),
+            new LiveQueryEvent(LiveQueryEventKind.Delta, 9, CidOf("l"), OtherDid, true, [FullDocument], [FullDocument], ["o-3", "o-4"]),
+            new LiveQueryEvent(LiveQueryEventKind.Snapshot, 0, null, null, false, [], [], []), LiveQueryEventJson.Write, LiveQueryEventJson.Read),
         Shape("SchemaInfo", typeof(SchemaInfoJson), FullSchema(), new SchemaInfo(SchemaVersion.None, new SchemaAnalysis([]), []), SchemaInfoJson.Write, SchemaInfoJson.Read)
             with { Derived = new HashSet<string> { "collections" } }, // the SCHEMA document inside is SchemaJson's, which writes defaults (kind lww) it reads as absent
         Shape("QuotaStatus", typeof(QuotasJson), new QuotaStatus(new QuotaLimits(100, 1_000_000, 50, 4), new QuotaUsage(12, 3456, 2)),

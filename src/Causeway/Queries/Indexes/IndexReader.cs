@@ -11,14 +11,17 @@ internal sealed class IndexReader(IKeyValueReader store, uint db, string collect
     /// <summary>How many index keys the walks of this reader have stepped over (for explain).</summary>
     public long KeysRead { get; private set; }
 
-    /// <summary>Entries in the range as of <paramref name="position"/>: the document id and the entry's value key.</summary>
-    public IEnumerable<(string Id, byte[] Key)> Walk(IndexRange range, long position, bool reverse = false)
+    /// <summary>Entries in the range as of <paramref name="position"/>: the document id, and (with
+    /// <paramref name="keys"/>) the entry's value key; otherwise the key is empty.</summary>
+    public IEnumerable<(string Id, byte[] Key)> Walk(IndexRange range, long position, bool reverse = false, bool keys = false)
     {
-        var prefix = Concat(_collectionPrefix, IndexEntries.PathPrefix(range.Path, range.Kind));
         if (range.IsEmpty) yield break;
+        var prefix = Concat(_collectionPrefix, IndexEntries.PathPrefix(range.Path, range.Kind));
         using var cursor = store.Scan(prefix);
         var low = Concat(prefix, range.Low);
         byte[]? high = range.High is null ? null : Concat(prefix, range.High);
+        var entry = new byte[256];
+        int entryLength;
         bool ok = reverse
             ? (high is null ? cursor.SeekToLast() : cursor.SeekForPrev(high) && (cursor.Key.SequenceCompareTo(high) < 0 || cursor.Prev()))
             : cursor.Seek(low);
@@ -27,44 +30,71 @@ internal sealed class IndexReader(IKeyValueReader store, uint db, string collect
             KeysRead++;
             var key = cursor.Key;
             if (reverse ? key.SequenceCompareTo(low) < 0 : high is not null && key.SequenceCompareTo(high) >= 0) yield break;
-            var entry = IndexKeys.Entry(key).ToArray();
-            bool decided;
-            if (reverse || IndexKeys.PositionOf(key) > position)
+            entryLength = key.Length - 8;
+            if (entry.Length < entryLength) entry = new byte[entryLength * 2];
+            key[..entryLength].CopyTo(entry);
+            string? id = null;
+            byte[] valueKey = [];
+            if (reverse)
             {
-                // Reverse walks stand on an entry's oldest event; forward ones on its newest. Either
-                // way, one seek finds the newest event at or below the position, if there is one.
-                decided = cursor.Seek(IndexKeys.AtPosition(key, position)) && cursor.Key.StartsWith(entry);
+                // Standing on the entry's oldest event. Usually it is the only one: then the key
+                // before belongs to another entry, and this event decides without a seek.
+                bool appeared = cursor.Value[0] == IndexKeys.Appeared && IndexKeys.PositionOf(key) <= position;
+                if (appeared) (id, valueKey) = Found(key, prefix.Length, keys);
+                bool single = IndexKeys.PositionOf(key) <= position;
+                ok = cursor.Prev();
+                if (ok && cursor.Key.StartsWith(entry.AsSpan(0, entryLength)))
+                {
+                    // Several events: the newest at or below the position decides.
+                    id = null;
+                    if (cursor.Seek(IndexKeys.AtPosition(key: Entry(entry, entryLength), position)) && cursor.Key.StartsWith(entry.AsSpan(0, entryLength)) && cursor.Value[0] == IndexKeys.Appeared)
+                        (id, valueKey) = Found(cursor.Key, prefix.Length, keys);
+                    ok = cursor.SeekForPrev(entry.AsSpan(0, entryLength));
+                }
+                else if (!single) id = null;
             }
-            else decided = true;
-            if (decided && cursor.Value[0] == IndexKeys.Appeared)
+            else
             {
-                var found = cursor.Key;
-                yield return (IndexKeys.IdOf(found, prefix.Length), found[prefix.Length..(prefix.Length + Collation.Length(found[prefix.Length..]))].ToArray());
+                bool decided = IndexKeys.PositionOf(key) <= position
+                    || (cursor.Seek(IndexKeys.AtPosition(key, position)) && cursor.Key.StartsWith(entry.AsSpan(0, entryLength)));
+                if (decided && cursor.Value[0] == IndexKeys.Appeared) (id, valueKey) = Found(cursor.Key, prefix.Length, keys);
+                ok = PastEntry(cursor, entry, entryLength);
             }
-            if (reverse) ok = cursor.SeekForPrev(entry);
-            else ok = PastEntry(cursor, entry);
+            if (id is not null) yield return (id, valueKey);
         }
     }
 
+    /// <summary>An entry followed by room for a position, for a seek.</summary>
+    private static byte[] Entry(byte[] entry, int length)
+    {
+        var key = new byte[length + 8];
+        entry.AsSpan(0, length).CopyTo(key);
+        return key;
+    }
+
+    private static (string, byte[]) Found(ReadOnlySpan<byte> key, int valueAt, bool keys)
+        => (IndexKeys.IdOf(key, valueAt), keys ? key[valueAt..(valueAt + Collation.Length(key[valueAt..]))].ToArray() : []);
+
     /// <summary>Moves past every event of the entry: usually the next key is another entry already.</summary>
-    private bool PastEntry(IKeyCursor cursor, byte[] entry)
+    private bool PastEntry(IKeyCursor cursor, byte[] entry, int length)
     {
         if (!cursor.Valid) return false;
+        var same = entry.AsSpan(0, length);
         for (int step = 0; step < 3; step++)
         {
-            if (!cursor.Key.StartsWith(entry)) return true;
+            if (!cursor.Key.StartsWith(same)) return true;
             if (!cursor.Next()) return false;
             KeysRead++;
         }
-        return cursor.Key.StartsWith(entry) ? cursor.Seek(IndexKeys.PastEntry(cursor.Key)) : true;
+        return cursor.Key.StartsWith(same) ? cursor.Seek(IndexKeys.PastEntry(cursor.Key)) : true;
     }
 
     /// <summary>Counts the keys of a range, stopping at <paramref name="cap"/>: an estimate of how many
     /// documents it holds (events of past values included), for choosing between ranges.</summary>
     public long Estimate(IndexRange range, long cap)
     {
-        var prefix = Concat(_collectionPrefix, IndexEntries.PathPrefix(range.Path, range.Kind));
         if (range.IsEmpty) return 0;
+        var prefix = Concat(_collectionPrefix, IndexEntries.PathPrefix(range.Path, range.Kind));
         using var cursor = store.Scan(prefix);
         byte[]? high = range.High is null ? null : Concat(prefix, range.High);
         long count = 0;
@@ -73,6 +103,7 @@ internal sealed class IndexReader(IKeyValueReader store, uint db, string collect
             if (high is not null && cursor.Key.SequenceCompareTo(high) >= 0) break;
             count++;
         }
+        KeysRead += count;
         return count;
     }
 
