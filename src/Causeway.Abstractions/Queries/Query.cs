@@ -23,6 +23,9 @@ public sealed class Query
     /// <summary>The deepest a predicate may nest (see <see cref="Predicate.Depth"/>).</summary>
     public const int MaxDepth = 32;
 
+    /// <summary>The most conditions a filter may hold: every predicate counts one, and every value of an <c>in</c> one more.</summary>
+    public const int MaxConditions = 10_000;
+
     /// <summary>How deeply the JSON text given to <see cref="Parse"/> may nest.</summary>
     public const int MaxJsonDepth = 1024;
 
@@ -113,13 +116,32 @@ public sealed class Query
     }
 
     internal static Query Create(string collection, Predicate? filter, IEnumerable<SortKey> sort, int limit, string? cursor, ReadPoint? readAt)
-        => new(collection, filter, [.. sort], limit, cursor, readAt);
+    {
+        if (filter is not null) CheckSize(filter);
+        return new(collection, filter, [.. sort], limit, cursor, readAt);
+    }
 
     private static int CheckLimit(int limit) => limit is >= 1 and <= MaxLimit ? limit
         : throw new InvalidInputException(ErrorCodes.InvalidValue, $"A query's limit is from 1 to {MaxLimit}; got {limit}.");
 
+    private static void CheckSize(Predicate filter)
+    {
+        int conditions = Conditions(filter);
+        if (conditions > MaxConditions)
+            throw new InvalidInputException(ErrorCodes.InvalidOp, $"The filter holds {conditions:N0} conditions (predicates and 'in' values); at most {MaxConditions:N0} are allowed.");
+    }
+
+    private static int Conditions(Predicate predicate) => predicate switch
+    {
+        InPredicate i => 1 + i.Values.Count,
+        JunctionPredicate j => 1 + j.Operands.Sum(Conditions),
+        NotPredicate n => 1 + Conditions(n.Operand),
+        _ => 1,
+    };
+
     private static void CheckDepth(Predicate filter)
     {
+        CheckSize(filter);
         if (filter.Depth > MaxDepth)
             throw new InvalidInputException(ErrorCodes.InvalidOp, $"The predicate nests {filter.Depth} levels deep; at most {MaxDepth} are allowed.");
     }
