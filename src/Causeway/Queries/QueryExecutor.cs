@@ -146,7 +146,7 @@ internal sealed class QueryRun
         }
         _access = "index";
         _ranges = [.. access.Describe()];
-        foreach (var id in Candidates(access))
+        foreach (var id in CandidateSet(access, int.MaxValue)!)
             if (Examine() && _database.DocumentAt(_query.Collection, id, _position) is { } document && Matches(document)) count++;
         return count;
     }
@@ -200,14 +200,6 @@ internal sealed class QueryRun
     /// <summary>The most candidate ids a walk in sort order keeps to filter on.</summary>
     private const int MaxMembers = 250_000;
 
-    /// <summary>The candidate ids of an access, each once, in id order.</summary>
-    private List<string> Candidates(IndexAccess access)
-    {
-        var sorted = CandidateSet(access, int.MaxValue)!.ToList();
-        sorted.Sort(StringComparer.Ordinal);
-        return sorted;
-    }
-
     /// <summary>The candidate ids of an access, each once; null when there are more than <paramref name="cap"/>.</summary>
     private HashSet<string>? CandidateSet(IndexAccess access, int cap)
     {
@@ -236,7 +228,8 @@ internal sealed class QueryRun
         _ranges = [.. access.Describe()];
         _orderHow = _query.Sort.Count == 0 ? "id" : "sorted";
         int matched = 0, wanted = _query.Limit + 1;
-        foreach (var id in Candidates(access))
+        var candidates = CandidateSet(access, int.MaxValue)!;
+        foreach (var id in _query.Sort.Count == 0 ? InOrder(candidates, wanted) : candidates)
         {
             if (_query.Sort.Count == 0 && _after is not null && string.CompareOrdinal(id, _after.Id) <= 0) continue;
             Examine();
@@ -245,6 +238,29 @@ internal sealed class QueryRun
             if (_query.Sort.Count == 0 && ++matched == wanted) break;
         }
         return top.ToSortedList();
+    }
+
+    /// <summary>The candidates in id order, sorting only as many as the page is likely to need (the
+    /// smallest few first; the rest sorted only if rechecks turn too many away).</summary>
+    private IEnumerable<string> InOrder(HashSet<string> ids, int wanted)
+    {
+        if (_after is not null) ids.RemoveWhere(id => string.CompareOrdinal(id, _after.Id) <= 0);
+        int head = wanted * 4;
+        if (ids.Count <= head * 4)
+        {
+            var all = ids.ToList();
+            all.Sort(StringComparer.Ordinal);
+            foreach (var id in all) yield return id;
+            yield break;
+        }
+        var smallest = new TopK<string>(head, StringComparer.Ordinal);
+        foreach (var id in ids) smallest.Add(id);
+        var first = smallest.ToSortedList();
+        foreach (var id in first) yield return id;
+        ids.ExceptWith(first);
+        var rest = ids.ToList();
+        rest.Sort(StringComparer.Ordinal);
+        foreach (var id in rest) yield return id;
     }
 
     /// <summary>One equality range yields ids in order: read until the page is full.</summary>
