@@ -65,7 +65,7 @@ public sealed class Replica : IAsyncDisposable
         }
         _pipeline = new CommitPipeline(store, identity, Clock, _reader, stages
             .Add(CapabilityChecks)
-            .Add(new Invariants.ConstraintChecks())
+            .Add(new Invariants.ConstraintChecks(store))
             .Add(new Quotas.QuotaStage()));
         foreach (var runtime in runtimes) _databases[runtime.Name] = new Database(this, runtime, _reader, _pipeline);
     }

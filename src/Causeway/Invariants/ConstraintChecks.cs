@@ -6,21 +6,32 @@ namespace Causeway.Invariants;
 /// <summary>The invariants' stage of the commit pipeline: every local commit is checked against the
 /// schema's constraints on the latest state (references, unique values, sequences, bounded
 /// counters), and every commit's spending of bounded counters is logged for rebalancing.</summary>
-internal sealed class ConstraintChecks : ICommitStage
+internal sealed class ConstraintChecks(Storage.IKeyValueReader store) : ICommitStage
 {
     public void Check(LocalCommit commit)
     {
         var staged = commit.Documents;
         if (staged.Schema.Collections.Count == 0) return;
         var holds = commit.Holds;
-        ReferenceRules.Enforce(staged, collection =>
+        ReferenceRules.Enforce(staged, (collection, path, parentId) =>
         {
             if (!holds.HoldsWhole(collection)) throw holds.NotHeld(commit.Database.Name, collection, null);
-            return commit.Collection(collection);
+            return Naming(commit, collection, path, parentId);
         }, holds.Matches);
         UniqueRules.Enforce(staged, commit.Replica);
         SequenceRules.Enforce(staged, commit.Replica);
         BoundRules.Enforce(staged, commit.Replica);
+    }
+
+    /// <summary>The documents of a collection that may name <paramref name="parentId"/> in <paramref name="path"/>:
+    /// from the path index (every durable event, so the latest state), and every document the
+    /// pipeline has staged but not yet written; without an index, every document of the collection.</summary>
+    private IEnumerable<string> Naming(LocalCommit commit, string collection, string path, string parentId)
+    {
+        if (!commit.Database.Extension<Queries.Indexes.IndexSettings>().Enabled) return commit.Collection(collection).Select(c => c.Id);
+        var index = new Queries.Indexes.IndexReader(store, commit.Database.Id, collection);
+        return index.Walk(Queries.Indexes.IndexRange.Equal(path, Values.Value.String(parentId)), long.MaxValue).Select(e => e.Id)
+            .Concat(commit.StagedIn(collection).Select(s => s.Id));
     }
 
     public void CheckRemote(DatabaseRuntime database, Ledger.RemoteCommit remote, IReadOnlyList<Ledger.DocumentOp?> ops)

@@ -12,9 +12,10 @@ namespace Causeway.Invariants;
 /// <see cref="Visibility"/>. Then every written document is checked against its own rules.</summary>
 internal static class ReferenceRules
 {
-    /// <param name="collection">The latest live and deleted documents of a collection (a parent's possible children).</param>
+    /// <param name="naming">The ids of the documents of a collection whose field (a path) may name a
+    /// parent id, latest state: every one that does is among them (a parent's possible children).</param>
     /// <param name="held">Whether this replica holds a document: a partial replica cannot vouch for a parent it does not hold.</param>
-    public static void Enforce(StagedDocuments staged, Func<string, IEnumerable<(string Id, DocumentState State)>> collection, Func<string, string, bool> held)
+    public static void Enforce(StagedDocuments staged, Func<string, string, string, IEnumerable<string>> naming, Func<string, string, bool> held)
     {
         var schema = staged.Schema;
         // What the transaction itself wrote is checked, never cascaded away behind its back.
@@ -36,17 +37,17 @@ internal static class ReferenceRules
                     if (field.Policy == ReferencePolicy.AddWins) staged.Edit(parent, parentId, [new DocumentIntent.Touch()]);
                 }
             }
-            if (entry.Existed && !entry.State.Exists) Deleted(staged, entry, collection, written);
+            if (entry.Existed && !entry.State.Exists) Deleted(staged, entry, naming, written);
         }
         foreach (var entry in staged.Entries)
             if (schema.For(entry.Collection) is { } rules) DocumentRules.Enforce(rules, entry.State, $"{entry.Collection}/{entry.Id}");
     }
 
-    private static void Deleted(StagedDocuments staged, StagedDocuments.Entry parent, Func<string, IEnumerable<(string Id, DocumentState State)>> collection, int written)
+    private static void Deleted(StagedDocuments staged, StagedDocuments.Entry parent, Func<string, string, string, IEnumerable<string>> naming, int written)
     {
         foreach (var (child, field) in staged.Schema.ReferencesTo(parent.Collection))
         {
-            var candidates = collection(child.Name).Select(c => c.Id)
+            var candidates = naming(child.Name, field.Path, parent.Id)
                 .Concat(staged.Entries.Where(e => e.Collection == child.Name).Select(e => e.Id))
                 .Distinct(StringComparer.Ordinal).ToList();
             foreach (var id in candidates)

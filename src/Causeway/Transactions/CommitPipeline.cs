@@ -217,7 +217,8 @@ internal sealed class CommitPipeline : IAsyncDisposable
             if (!draft.Holds.Matches(writes.Collection, writes.Id)) throw draft.Holds.NotHeld(db.Name, writes.Collection, writes.Id);
             staged.Edit(writes.Collection, writes.Id, writes.Intents, writes.Condition);
         }
-        var local = new LocalCommit(db, staged, draft.Holds, _identity.Did, time, collection => LatestOf(db, collection, group), draft.Position + 1);
+        var local = new LocalCommit(db, staged, draft.Holds, _identity.Did, time, collection => LatestOf(db, collection, group),
+            collection => group.InCollection(db.Id, collection).Select(e => (e.Key, e.Value.State)), draft.Position + 1);
         foreach (var stage in _stages) stage.Check(local);
 
         var ops = new DocumentOp[staged.Entries.Count];

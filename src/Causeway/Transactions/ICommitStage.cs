@@ -37,7 +37,7 @@ internal interface ICommitStage
 /// <summary>A local transaction as <see cref="ICommitStage.Check"/> sees it: its documents, prepared
 /// against the latest state, and a view of the rest of the database as the pipeline sees it.</summary>
 internal sealed class LocalCommit(DatabaseRuntime database, StagedDocuments documents, Subscription holds, string replica, Clocks.HlcTimestamp time,
-    Func<string, IEnumerable<(string Id, DocumentState State)>> collection, long position)
+    Func<string, IEnumerable<(string Id, DocumentState State)>> collection, Func<string, IEnumerable<(string Id, DocumentState State)>> stagedIn, long position)
 {
     /// <summary>The commit's HLC time.</summary>
     public Clocks.HlcTimestamp Time { get; } = time;
@@ -59,4 +59,8 @@ internal sealed class LocalCommit(DatabaseRuntime database, StagedDocuments docu
 
     /// <summary>The newest state of every document of a collection: stored, or staged before this commit.</summary>
     public IEnumerable<(string Id, DocumentState State)> Collection(string name) => collection(name);
+
+    /// <summary>The documents of a collection that commits staged before this one changed and the
+    /// store does not hold yet: what an index of the store cannot show.</summary>
+    public IEnumerable<(string Id, DocumentState State)> StagedIn(string name) => stagedIn(name);
 }

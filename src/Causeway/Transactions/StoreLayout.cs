@@ -14,6 +14,7 @@ namespace Causeway.Transactions;
 /// D id p position                    position → commit CID, apply time, documents touched
 /// D id s origin 0 seq                origin's commit seq → position (where sync resumes a peer)
 /// D id d coll 0 docid 0 ~position    document version (inverted position: newest first)
+/// D id x coll 0 path 0 kind key docid 0 ~position   path index event (Queries/Indexes/IndexKeys)
 /// D id l name                        this replica's own record for the database, never replicated
 ///                                    (quotas: its limits, and its usage as of a position)
 /// </code></summary>
