@@ -26,6 +26,7 @@ public sealed partial class Database : IDocumentDatabase
         indexing.Enabled = replica.Options.Indexes;
         indexing.QueryBudget = replica.Options.QueryBudget;
         indexing.Time = replica.Options.Time;
+        indexing.Built(Stored.SchemaAt(Stored.Position).Schema);
         Quotas = new DatabaseQuotas(Stored, Peers, replica.Options.Time);
         Reservations = new Invariants.Reservations(Stored, replica.Options.RebalanceInterval, replica.Options.RelayAsks);
         _ids = new DocumentIds(Stored, Reservations, replica.Uuids, replica.Clock, replica.Tag, replica.Options.PhysicalClock, replica.Options.Random);

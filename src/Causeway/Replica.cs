@@ -60,7 +60,8 @@ public sealed class Replica : IAsyncDisposable
             // A database whose index does not reach its position (written while indexes were off,
             // or before they existed) gets it built again from its documents before taking commits.
             foreach (var runtime in runtimes)
-                if (!Queries.Indexes.PathIndex.Covers(store, runtime.Id, runtime.Record.Position)) Queries.Indexes.PathIndex.Rebuild(store, runtime.Id, runtime.Record.Position);
+                if (!Queries.Indexes.PathIndex.Covers(store, runtime.Id, runtime.Record.Position))
+                    Queries.Indexes.PathIndex.Rebuild(store, runtime.Id, runtime.Record.Position, SchemaOf(runtime));
             stages.Add(new Queries.Indexes.PathIndex());
         }
         _pipeline = new CommitPipeline(store, identity, Clock, _reader, stages
@@ -71,6 +72,10 @@ public sealed class Replica : IAsyncDisposable
     }
 
     internal ReplicaOptions Options { get; }
+
+    /// <summary>A database's latest schema as stored.</summary>
+    private Schemas.Schema SchemaOf(DatabaseRuntime runtime)
+        => runtime.Schemas.Of(_reader.Latest(runtime, Schemas.SystemCollections.Schema, Schemas.SystemCollections.SchemaDocument)).Schema;
 
     /// <summary>The store under every database of the replica.</summary>
     internal IKeyValueStore Store => _store;

@@ -9,6 +9,9 @@ public sealed record CollectionRules
     public IReadOnlyList<IReadOnlyList<string>> Unique { get; init; } = [];
     public IReadOnlyList<CheckRule> Checks { get; init; } = [];
 
+    /// <summary>What the automatic path index leaves out of this collection.</summary>
+    public IndexRule Index { get; init; } = IndexRule.All;
+
     public FieldRule? Field(string path) => Fields.GetValueOrDefault(path);
 
     /// <summary>The fields each check reads, merged where checks share a field: each set is written as one group.</summary>

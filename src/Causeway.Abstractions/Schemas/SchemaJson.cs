@@ -56,7 +56,7 @@ public static class SchemaJson
     {
         string where = $"collection '{name}'";
         Expect(json, JsonValueKind.Object, where);
-        Only(json, where, "id", "fields", "unique", "checks");
+        Only(json, where, "id", "fields", "unique", "checks", "index");
         var id = IdGeneration.Client;
         if (json.TryGetProperty("id", out var idJson))
         {
@@ -122,7 +122,35 @@ public static class SchemaJson
                 if (checks.Count > MaxChecks) throw Invalid($"A collection has at most {MaxChecks} checks ({where}).");
             }
         }
-        return new CollectionRules { Name = name, Id = id, Fields = fields, Unique = unique, Checks = checks, AtomicGroups = Groups(checks) };
+        var index = json.TryGetProperty("index", out var indexJson) ? ReadIndex(indexJson, where) : IndexRule.All;
+        return new CollectionRules { Name = name, Id = id, Fields = fields, Unique = unique, Checks = checks, AtomicGroups = Groups(checks), Index = index };
+    }
+
+    /// <summary><c>true</c>, <c>false</c>, or <c>{ "exclude": [PATH, ..] }</c>.</summary>
+    private static IndexRule ReadIndex(JsonElement json, string where)
+    {
+        switch (json.ValueKind)
+        {
+            case JsonValueKind.True: return IndexRule.All;
+            case JsonValueKind.False: return IndexRule.None;
+            case JsonValueKind.Object:
+                Only(json, $"'index' of {where}", "exclude");
+                if (!json.TryGetProperty("exclude", out var exclude)) return IndexRule.All;
+                Expect(exclude, JsonValueKind.Array, $"'exclude' of 'index' of {where}");
+                var paths = new SortedSet<string>(StringComparer.Ordinal);
+                foreach (var item in exclude.EnumerateArray())
+                {
+                    Expect(item, JsonValueKind.String, $"a path of 'exclude' of 'index' of {where}");
+                    string path = item.GetString()!;
+                    try { FieldPath.Parse(path); }
+                    catch (InvalidInputException e) { throw Invalid($"'exclude' of 'index' of {where}: {e.Message}"); }
+                    paths.Add(path);
+                    if (paths.Count > MaxFields) throw Invalid($"'exclude' of 'index' of {where} lists more than {MaxFields} paths.");
+                }
+                return new IndexRule { Exclude = [.. paths] };
+            default:
+                throw Invalid($"'index' of {where} is true, false or {{ \"exclude\": [PATH, ..] }}.");
+        }
     }
 
     /// <summary>Checks that share a field share a group: the union of their fields is written together.</summary>
@@ -237,6 +265,18 @@ public static class SchemaJson
                     w.WriteEndArray();
                 }
                 w.WriteEndArray();
+            }
+            if (!c.Index.IsDefault)
+            {
+                if (!c.Index.Enabled) w.WriteBoolean("index", false);
+                else
+                {
+                    w.WriteStartObject("index");
+                    w.WriteStartArray("exclude");
+                    foreach (var path in c.Index.Exclude) w.WriteStringValue(path);
+                    w.WriteEndArray();
+                    w.WriteEndObject();
+                }
             }
             if (c.Checks.Count > 0)
             {

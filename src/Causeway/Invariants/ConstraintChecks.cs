@@ -28,7 +28,8 @@ internal sealed class ConstraintChecks(Storage.IKeyValueReader store) : ICommitS
     /// pipeline has staged but not yet written; without an index, every document of the collection.</summary>
     private IEnumerable<string> Naming(LocalCommit commit, string collection, string path, string parentId)
     {
-        if (!commit.Database.Extension<Queries.Indexes.IndexSettings>().Enabled) return commit.Collection(collection).Select(c => c.Id);
+        var settings = commit.Database.Extension<Queries.Indexes.IndexSettings>();
+        if (!settings.Enabled || settings.Lacking(collection).Excludes(path)) return commit.Collection(collection).Select(c => c.Id);
         var index = new Queries.Indexes.IndexReader(store, commit.Database.Id, collection);
         return index.Walk(Queries.Indexes.IndexRange.Equal(path, Values.Value.String(parentId)), long.MaxValue).Select(e => e.Id)
             .Concat(commit.StagedIn(collection).Select(s => s.Id));

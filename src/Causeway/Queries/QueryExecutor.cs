@@ -91,13 +91,15 @@ internal sealed class QueryRun
         var top = new TopK<(Document Document, SortPosition Sort)>(wanted, Comparer<(Document Document, SortPosition Sort)>.Create((a, b) => _order.Compare(a.Sort, b.Sort)));
 
         if (!_settings.Enabled) return Scan(top, wanted, "this replica keeps no indexes (ReplicaOptions.Indexes is off)");
-        var planner = new QueryPlanner(_index, null);
+        var lacking = _settings.Lacking(_query.Collection);
+        if (lacking.Everything) return Scan(top, wanted, $"the schema keeps collection '{_query.Collection}' out of the index");
+        var planner = new QueryPlanner(_index, lacking);
         var (access, reason) = _query.Filter is null ? (null, "there is no filter") : planner.Plan(_query.Filter);
 
         if (_query.Sort.Count > 0 && !_query.Sort[0].Path.IsId)
         {
             var first = _query.Sort[0];
-            bool walkable = first.Descending || QueryPlanner.ImpliesPresent(_query.Filter, first.Path.Text);
+            bool walkable = (first.Descending || QueryPlanner.ImpliesPresent(_query.Filter, first.Path.Text)) && !lacking.Excludes(first.Path.Text);
             if (walkable)
             {
                 HashSet<string>? members = null;
@@ -134,8 +136,10 @@ internal sealed class QueryRun
     public long CountMatches()
     {
         _database.CheckQueryable(_query.Collection, IdConfinement.Of(_query.Filter));
+        var lacking = _settings.Lacking(_query.Collection);
         var (access, reason) = !_settings.Enabled ? (null, "this replica keeps no indexes (ReplicaOptions.Indexes is off)")
-            : _query.Filter is null ? (null, "there is no filter") : new QueryPlanner(_index, null).Plan(_query.Filter);
+            : lacking.Everything ? (null, $"the schema keeps collection '{_query.Collection}' out of the index")
+            : _query.Filter is null ? (null, "there is no filter") : new QueryPlanner(_index, lacking).Plan(_query.Filter);
         long count = 0;
         if (access is null)
         {

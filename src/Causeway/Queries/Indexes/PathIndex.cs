@@ -1,3 +1,4 @@
+using Causeway.Schemas;
 using Causeway.Encoding;
 using Causeway.Storage;
 using Causeway.Transactions;
@@ -17,33 +18,40 @@ internal sealed class PathIndex : ICommitStage
     public void Write(StagedCommit staged, StoreBatch batch, DagCborWriter scratch)
     {
         uint db = staged.Database.Id;
+        var settings = staged.Database.Extension<IndexSettings>();
         for (int i = 0; i < staged.Versions.Length; i++)
         {
             var version = staged.Versions[i];
             var op = staged.Ops[version.OpIndex]!;
-            Changes(IndexKeys.CollectionPrefix(db, op.Collection), op.Id, staged.Previous[i], version, staged.Position, batch);
+            // A schema that leaves paths out applies from this commit on; one that takes a path
+            // back in leaves the index lacking it until the next build.
+            if (op.Collection == SystemCollections.Schema && op.Id == SystemCollections.SchemaDocument && settings.Changed(staged.Database.Schemas.Of(version).Schema))
+                settings.Partial = true;
+            Changes(IndexKeys.CollectionPrefix(db, op.Collection), op.Id, staged.Previous[i], version, staged.Position, settings.Lacking(op.Collection), batch);
         }
-        batch.Put(StoreLayout.LocalKey(db, IndexKeys.CoverageRecord), StoreLayout.EncodePosition(staged.Position));
+        // A partial index no longer reaches the position, so the replica builds it again when it next opens.
+        if (!settings.Partial) batch.Put(StoreLayout.LocalKey(db, IndexKeys.CoverageRecord), StoreLayout.EncodePosition(staged.Position));
     }
 
     /// <summary>The index events of one document going from <paramref name="before"/> to <paramref name="after"/> at <paramref name="position"/>.</summary>
-    public static void Changes(byte[] collectionPrefix, string id, VersionRecord? before, VersionRecord after, long position, StoreBatch batch)
+    public static void Changes(byte[] collectionPrefix, string id, VersionRecord? before, VersionRecord after, long position, IndexExclusions excluded, StoreBatch batch)
     {
-        var old = StemsOf(before);
-        var now = StemsOf(after);
+        if (excluded.Everything) return;
+        var old = StemsOf(before, excluded);
+        var now = StemsOf(after, excluded);
         foreach (var stem in now)
             if (!old.Contains(stem)) batch.Put(IndexKeys.Key(collectionPrefix, stem, id, position), AppearedValue);
         foreach (var stem in old)
             if (!now.Contains(stem)) batch.Put(IndexKeys.Key(collectionPrefix, stem, id, position), DisappearedValue);
     }
 
-    private static HashSet<byte[]> StemsOf(VersionRecord? version)
-        => version is { State.Exists: true } ? IndexEntries.Of(version.Value) : None;
+    private static HashSet<byte[]> StemsOf(VersionRecord? version, IndexExclusions excluded)
+        => version is { State.Exists: true } ? IndexEntries.Of(version.Value, excluded.IsEmpty ? null : excluded) : None;
 
     /// <summary>Builds a database's index again from its documents' stored versions, oldest first
     /// per document: the same events the stage wrote as the commits came. Runs before the database
     /// takes commits (when a replica opens a database whose index does not reach its position).</summary>
-    public static void Rebuild(IKeyValueStore store, uint db, long position)
+    public static void Rebuild(IKeyValueStore store, uint db, long position, Schema schema)
     {
         var indexPrefix = IndexKeys.DatabasePrefix(db);
         var end = indexPrefix.ToArray();
@@ -54,6 +62,7 @@ internal sealed class PathIndex : ICommitStage
         var documents = StoreLayout.DocumentsPrefix(db);
         string? collection = null, id = null;
         byte[] collectionPrefix = [];
+        var excluded = IndexExclusions.Nothing;
         var versions = new List<VersionRecord>();
         void Flush()
         {
@@ -61,7 +70,7 @@ internal sealed class PathIndex : ICommitStage
             VersionRecord? before = null;
             for (int i = versions.Count - 1; i >= 0; i--)
             {
-                Changes(collectionPrefix, id!, before, versions[i], versions[i].Position, batch);
+                Changes(collectionPrefix, id!, before, versions[i], versions[i].Position, excluded, batch);
                 before = versions[i];
             }
             versions.Clear();
@@ -77,7 +86,11 @@ internal sealed class PathIndex : ICommitStage
             if (c != collection || d != id)
             {
                 if (id is not null) Flush();
-                if (c != collection) collectionPrefix = IndexKeys.CollectionPrefix(db, c);
+                if (c != collection)
+                {
+                    collectionPrefix = IndexKeys.CollectionPrefix(db, c);
+                    excluded = IndexExclusions.Of(schema.For(c)?.Index);
+                }
                 (collection, id) = (c, d);
             }
             versions.Add(VersionRecord.Decode(value));

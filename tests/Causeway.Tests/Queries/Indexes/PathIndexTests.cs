@@ -149,7 +149,7 @@ public sealed class PathIndexTests : IAsyncLifetime
         uint id = _db.Stored.Runtime.Id;
         var before = store.ScanAll(IndexKeys.DatabasePrefix(id)).Select(e => Convert.ToHexString(e.Key) + "=" + Convert.ToHexString(e.Value)).ToList();
         Assert.NotEmpty(before);
-        PathIndex.Rebuild(store, id, _db.Position);
+        PathIndex.Rebuild(store, id, _db.Position, Causeway.Schemas.Schema.Empty);
         var after = store.ScanAll(IndexKeys.DatabasePrefix(id)).Select(e => Convert.ToHexString(e.Key) + "=" + Convert.ToHexString(e.Value)).ToList();
         Assert.Equal(before, after);
         Assert.True(PathIndex.Covers(store, id, _db.Position));
@@ -191,5 +191,81 @@ public sealed class PathIndexTests : IAsyncLifetime
         public override long TimestampFrequency => TimeSpan.TicksPerSecond;
         public override long GetTimestamp() => Interlocked.Add(ref _ticks, step.Ticks);
         public override DateTimeOffset GetUtcNow() => DateTimeOffset.UnixEpoch.AddTicks(Interlocked.Read(ref _ticks));
+    }
+}
+
+/// <summary>Schemas that keep paths or collections out of the index (docs/indexes.md, "Opting out").</summary>
+public sealed class IndexOptOutTests
+{
+    private static async Task<long> KeysUnder(Replica replica, Database db, string collection, string path)
+    {
+        var prefix = IndexKeys.CollectionPrefix(db.Stored.Runtime.Id, collection).Concat(IndexEntries.PathPrefix(path, IndexEntries.Kind.Value)).ToArray();
+        await Task.Yield();
+        return replica.Store.ScanAll(prefix).Count();
+    }
+
+    [Fact]
+    public async Task An_excluded_path_has_no_entries_and_its_queries_scan_correctly()
+    {
+        await using var replica = Replica.OpenInMemory();
+        var db = await replica.CreateDatabaseAsync("d");
+        await db.SetSchemaAsync(Causeway.Schemas.SchemaJson.Parse("""{ "collections": { "notes": { "index": { "exclude": ["body", "meta.raw"] } }, "logs": { "index": false } } }"""));
+        await db.PutJsonAsync("notes", "n1", """{ "body": "hello", "title": "a", "meta": { "raw": "x", "kept": 1 } }""");
+        await db.PutJsonAsync("notes", "n2", """{ "body": "world", "title": "b", "meta": { "raw": "y", "kept": 2 } }""");
+        await db.PutJsonAsync("logs", "l1", """{ "level": "warn" }""");
+
+        Assert.Equal(0, await KeysUnder(replica, db, "notes", "body"));
+        Assert.Equal(0, await KeysUnder(replica, db, "notes", "meta.raw"));
+        Assert.Equal(2, await KeysUnder(replica, db, "notes", "meta.kept"));
+        Assert.Equal(0, await KeysUnder(replica, db, "logs", "level"));
+
+        var body = await db.QueryAsync(Query.In("notes").Where(Pred.Eq("body", Value.String("world"))), explain: true);
+        Assert.Equal(["n2"], body.Documents.Select(d => d.Id));
+        Assert.Equal("scan", body.Plan!.Access);
+        Assert.Contains("not indexed", body.Plan.Fallback);
+        var title = await db.QueryAsync(Query.In("notes").Where(Pred.Eq("title", Value.String("a"))), explain: true);
+        Assert.Equal("index", title.Plan!.Access);
+        var logs = await db.QueryAsync(Query.In("logs").Where(Pred.Eq("level", Value.String("warn"))), explain: true);
+        Assert.Equal(["l1"], logs.Documents.Select(d => d.Id));
+        Assert.Contains("out of the index", logs.Plan!.Fallback);
+    }
+
+    [Fact]
+    public async Task A_path_taken_back_in_scans_until_the_index_is_built_again()
+    {
+        using var folder = new TempFolder();
+        await using (var replica = await Replica.OpenAsync(folder.Path))
+        {
+            var db = await replica.CreateDatabaseAsync("d");
+            await db.SetSchemaAsync(Causeway.Schemas.SchemaJson.Parse("""{ "collections": { "notes": { "index": { "exclude": ["body"] } } } }"""));
+            await db.PutJsonAsync("notes", "n1", """{ "body": "hello" }""");
+            await db.SetSchemaAsync(Causeway.Schemas.SchemaJson.Parse("""{ "collections": { "notes": {} } }"""));
+            await db.PutJsonAsync("notes", "n2", """{ "body": "hello" }""");
+            var page = await db.QueryAsync(Query.In("notes").Where(Pred.Eq("body", Value.String("hello"))), explain: true);
+            Assert.Equal(["n1", "n2"], page.Documents.Select(d => d.Id));
+            Assert.Equal("scan", page.Plan!.Access);
+        }
+        await using (var reopened = await Replica.OpenAsync(folder.Path))
+        {
+            var page = await reopened.GetDatabase("d").QueryAsync(Query.In("notes").Where(Pred.Eq("body", Value.String("hello"))), explain: true);
+            Assert.Equal(["n1", "n2"], page.Documents.Select(d => d.Id));
+            Assert.Equal("index", page.Plan!.Access);
+        }
+    }
+
+    [Fact]
+    public void The_index_rule_reads_and_writes_in_the_schema()
+    {
+        var schema = Causeway.Schemas.SchemaJson.Parse("""{ "collections": { "a": { "index": { "exclude": ["z", "b.c"] } }, "b": { "index": false }, "c": { "index": true } } }""");
+        Assert.Equal(["b.c", "z"], schema.For("a")!.Index.Exclude);
+        Assert.False(schema.For("b")!.Index.Enabled);
+        Assert.True(schema.For("c")!.Index.IsDefault);
+        string json = Causeway.Schemas.SchemaJson.ToJson(schema);
+        Assert.Contains("\"index\":{\"exclude\":[\"b.c\",\"z\"]}", json);
+        Assert.Contains("\"index\":false", json);
+        Assert.Equal(schema.For("a")!.Index, Causeway.Schemas.SchemaJson.Parse(json).For("a")!.Index);
+        Assert.Throws<InvalidInputException>(() => Causeway.Schemas.SchemaJson.Parse("""{ "collections": { "a": { "index": { "exclude": ["$x"] } } } }"""));
+        Assert.Throws<InvalidInputException>(() => Causeway.Schemas.SchemaJson.Parse("""{ "collections": { "a": { "index": "no" } } }"""));
+        Assert.Throws<InvalidInputException>(() => Causeway.Schemas.SchemaJson.Parse("""{ "collections": { "a": { "index": { "only": [] } } } }"""));
     }
 }
