@@ -103,7 +103,9 @@ internal sealed class QueryRun
             if (walkable)
             {
                 HashSet<string>? members = null;
-                if (access is not null)
+                // The filter's best range is on the sort path itself: the walk reads exactly it.
+                bool walkIsAccess = access is { Ids.Count: 0, Ranges: [{ Kind: IndexEntries.Kind.Value } only] } && only.Path == first.Path.Text;
+                if (access is not null && !walkIsAccess)
                 {
                     _estimate = planner.Estimate(access);
                     if (_estimate < QueryPlanner.ProbeCap)
