@@ -204,35 +204,13 @@ public sealed class RemoteDatabase : IDocumentDatabase
         while (true)
         {
             bool received = false;
-            using (var response = await _client.SendRawAsync(HttpMethod.Get, ChangesPath(since) + "&feed=sse", null, HttpCompletionOption.ResponseHeadersRead, cancellation).ConfigureAwait(false))
-            await using (var stream = await response.Content.ReadAsStreamAsync(cancellation).ConfigureAwait(false))
+            await foreach (var item in EventsAsync(HttpMethod.Get, ChangesPath(since) + "&feed=sse", null, cancellation).ConfigureAwait(false))
             {
-                var events = SseParser.Create(stream).EnumerateAsync(cancellation).GetAsyncEnumerator(cancellation);
-                try
-                {
-                    while (true)
-                    {
-                        SseItem<string> item;
-                        try
-                        {
-                            if (!await events.MoveNextAsync().ConfigureAwait(false)) break;
-                            item = events.Current;
-                        }
-                        catch (Exception e) when (e is IOException or HttpRequestException && !cancellation.IsCancellationRequested)
-                        {
-                            break; // the connection dropped: reconnect below
-                        }
-                        if (item.EventType != ChangeJson.EventName) continue;
-                        var change = CausewayClient.Read(System.Text.Encoding.UTF8.GetBytes(item.Data), ChangeJson.Read, $"GET /{_path}/changes?feed=sse");
-                        received = true;
-                        since = change.Position;
-                        yield return change;
-                    }
-                }
-                finally
-                {
-                    await events.DisposeAsync().ConfigureAwait(false);
-                }
+                if (item.EventType != ChangeJson.EventName) continue;
+                var change = CausewayClient.Read(System.Text.Encoding.UTF8.GetBytes(item.Data), ChangeJson.Read, $"GET /{_path}/changes?feed=sse");
+                received = true;
+                since = change.Position;
+                yield return change;
             }
             cancellation.ThrowIfCancellationRequested();
             // The server ends the stream when the database is dropped (the embedded feed ends then too);
@@ -249,49 +227,56 @@ public sealed class RemoteDatabase : IDocumentDatabase
         {
             bool received = false, stopped = false;
             string path = $"{_path}/query?live=true" + (since is { } position ? $"&since={position.ToString(CultureInfo.InvariantCulture)}" : "");
-            using (var response = await _client.SendRawAsync(HttpMethod.Post, path, query.WriteJson, HttpCompletionOption.ResponseHeadersRead, cancellation).ConfigureAwait(false))
-            await using (var stream = await response.Content.ReadAsStreamAsync(cancellation).ConfigureAwait(false))
+            await foreach (var item in EventsAsync(HttpMethod.Post, path, query.WriteJson, cancellation).ConfigureAwait(false))
             {
-                var events = SseParser.Create(stream).EnumerateAsync(cancellation).GetAsyncEnumerator(cancellation);
-                try
+                var data = System.Text.Encoding.UTF8.GetBytes(item.Data);
+                if (item.EventType == LiveQueryEventJson.ErrorEvent)
                 {
-                    while (true)
-                    {
-                        SseItem<string> item;
-                        try
-                        {
-                            if (!await events.MoveNextAsync().ConfigureAwait(false)) break;
-                            item = events.Current;
-                        }
-                        catch (Exception e) when (e is IOException or HttpRequestException && !cancellation.IsCancellationRequested)
-                        {
-                            break; // the connection dropped: subscribe again below
-                        }
-                        var data = System.Text.Encoding.UTF8.GetBytes(item.Data);
-                        if (item.EventType == LiveQueryEventJson.ErrorEvent)
-                        {
-                            var error = CausewayClient.Read(data, ApiProblemJson.Read, what).ToException();
-                            if (error is not UnavailableException) throw error;
-                            stopped = true; // the server is stopping: subscribe again below
-                            break;
-                        }
-                        if (item.EventType is not (LiveQueryEventJson.SnapshotEvent or LiveQueryEventJson.DeltaEvent)) continue;
-                        var live = CausewayClient.Read(data, LiveQueryEventJson.Read, what);
-                        received = true;
-                        since = live.Position;
-                        yield return live;
-                    }
+                    var error = CausewayClient.Read(data, ApiProblemJson.Read, what).ToException();
+                    if (error is not UnavailableException) throw error;
+                    stopped = true; // the server is stopping: subscribe again below
+                    break;
                 }
-                finally
-                {
-                    await events.DisposeAsync().ConfigureAwait(false);
-                }
+                if (item.EventType is not (LiveQueryEventJson.SnapshotEvent or LiveQueryEventJson.DeltaEvent)) continue;
+                var live = CausewayClient.Read(data, LiveQueryEventJson.Read, what);
+                received = true;
+                since = live.Position;
+                yield return live;
             }
             cancellation.ThrowIfCancellationRequested();
             // The server ends the stream when the database is dropped (the embedded subscription ends then
             // too); anything else is a broken connection, and the subscription picks up where it was.
             if (!stopped && !await ExistsAsync(cancellation).ConfigureAwait(false)) yield break;
             if (!received || stopped) await Task.Delay(TimeSpan.FromSeconds(1), cancellation).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The server-sent events of one request, until the server ends the stream or the connection drops.</summary>
+    private async IAsyncEnumerable<SseItem<string>> EventsAsync(HttpMethod method, string path, Action<System.Text.Json.Utf8JsonWriter>? body, [EnumeratorCancellation] CancellationToken cancellation)
+    {
+        using var response = await _client.SendRawAsync(method, path, body, HttpCompletionOption.ResponseHeadersRead, cancellation).ConfigureAwait(false);
+        await using var stream = await response.Content.ReadAsStreamAsync(cancellation).ConfigureAwait(false);
+        var events = SseParser.Create(stream).EnumerateAsync(cancellation).GetAsyncEnumerator(cancellation);
+        try
+        {
+            while (true)
+            {
+                SseItem<string> item;
+                try
+                {
+                    if (!await events.MoveNextAsync().ConfigureAwait(false)) yield break;
+                    item = events.Current;
+                }
+                catch (Exception e) when (e is IOException or HttpRequestException && !cancellation.IsCancellationRequested)
+                {
+                    yield break; // the connection dropped: the caller subscribes again
+                }
+                yield return item;
+            }
+        }
+        finally
+        {
+            await events.DisposeAsync().ConfigureAwait(false);
         }
     }
 
