@@ -210,7 +210,7 @@ internal sealed class QueryRun
     private HashSet<string>? CandidateSet(IndexAccess access, int cap)
     {
         var ids = new HashSet<string>(access.Ids, StringComparer.Ordinal);
-        foreach (var range in access.Ranges.Append(IndexRange.Overflow))
+        foreach (var range in HasOverflow() ? access.Ranges.Append(IndexRange.Overflow) : access.Ranges)
             foreach (var (id, _) in _index.Walk(range, _position))
             {
                 ids.Add(id);
@@ -295,7 +295,7 @@ internal sealed class QueryRun
         return rows;
     }
 
-    private bool HasOverflow() => _index.Walk(IndexRange.Overflow, _position).Any();
+    private bool HasOverflow() => _settings.MayHaveCapped(_query.Collection, () => _index.Walk(IndexRange.Overflow, long.MaxValue).Any());
 
     /// <summary>Walks the first sort key's index in the query's order, rechecking each document, and
     /// stops once the page is full and the key moves on (documents whose keys tie are ranked by the
@@ -317,7 +317,7 @@ internal sealed class QueryRun
         _ranges = [$"{path} {range.Description}"];
         int filled = 0;
         var capped = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (id, _) in _index.Walk(IndexRange.Overflow, _position))
+        foreach (var (id, _) in HasOverflow() ? _index.Walk(IndexRange.Overflow, _position) : [])
             if (capped.Add(id) && _database.DocumentAt(_query.Collection, id, _position) is { } document) Consider(document, top);
         byte[]? stopAfter = null;
         long stepped = 0;

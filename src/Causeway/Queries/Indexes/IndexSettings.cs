@@ -16,6 +16,24 @@ internal sealed class IndexSettings
     /// <summary>The replica's clock, which the budget is measured on.</summary>
     public TimeProvider? Time { get; set; }
 
+    private readonly Dictionary<string, bool> _capped = new(StringComparer.Ordinal);
+
+    /// <summary>Whether a collection ever had a document over the entry cap (then every indexed
+    /// query reads the marked ones too); <paramref name="look"/> finds out the first time.</summary>
+    public bool MayHaveCapped(string collection, Func<bool> look)
+    {
+        lock (_lock)
+            if (_capped.TryGetValue(collection, out bool known)) return known;
+        bool found = look();
+        lock (_lock) return _capped.TryAdd(collection, found) ? found : _capped[collection];
+    }
+
+    /// <summary>A document of the collection went over the cap (the stage says so before the commit is visible).</summary>
+    public void Capped(string collection)
+    {
+        lock (_lock) _capped[collection] = true;
+    }
+
     /// <summary>True once the index lacks a path the schema indexes (until the next build).</summary>
     public bool Partial { get; set; }
 

@@ -27,22 +27,25 @@ internal sealed class PathIndex : ICommitStage
             // back in leaves the index lacking it until the next build.
             if (op.Collection == SystemCollections.Schema && op.Id == SystemCollections.SchemaDocument && settings.Changed(staged.Database.Schemas.Of(version).Schema))
                 settings.Partial = true;
-            Changes(IndexKeys.CollectionPrefix(db, op.Collection), op.Id, staged.Previous[i], version, staged.Position, settings.Lacking(op.Collection), batch);
+            if (Changes(IndexKeys.CollectionPrefix(db, op.Collection), op.Id, staged.Previous[i], version, staged.Position, settings.Lacking(op.Collection), batch))
+                settings.Capped(op.Collection);
         }
         // A partial index no longer reaches the position, so the replica builds it again when it next opens.
         if (!settings.Partial) batch.Put(StoreLayout.LocalKey(db, IndexKeys.CoverageRecord), StoreLayout.EncodePosition(staged.Position));
     }
 
     /// <summary>The index events of one document going from <paramref name="before"/> to <paramref name="after"/> at <paramref name="position"/>.</summary>
-    public static void Changes(byte[] collectionPrefix, string id, VersionRecord? before, VersionRecord after, long position, IndexExclusions excluded, StoreBatch batch)
+    /// <returns>Whether the new version is over the entry cap.</returns>
+    public static bool Changes(byte[] collectionPrefix, string id, VersionRecord? before, VersionRecord after, long position, IndexExclusions excluded, StoreBatch batch)
     {
-        if (excluded.Everything) return;
+        if (excluded.Everything) return false;
         var old = StemsOf(before, excluded);
         var now = StemsOf(after, excluded);
         foreach (var stem in now)
             if (!old.Contains(stem)) batch.Put(IndexKeys.Key(collectionPrefix, stem, id, position), AppearedValue);
         foreach (var stem in old)
             if (!now.Contains(stem)) batch.Put(IndexKeys.Key(collectionPrefix, stem, id, position), DisappearedValue);
+        return now.Contains(IndexEntries.OverflowStem);
     }
 
     private static HashSet<byte[]> StemsOf(VersionRecord? version, IndexExclusions excluded)
