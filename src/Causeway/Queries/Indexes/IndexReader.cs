@@ -53,10 +53,15 @@ internal sealed class IndexReader(IKeyValueReader store, uint db, string collect
                 }
                 else if (!single) id = null;
             }
+            else if (IndexKeys.PositionOf(key) <= position)
+            {
+                // The newest event decides; the next key is usually another entry already.
+                if (cursor.Value[0] == IndexKeys.Appeared) (id, valueKey) = Found(key, prefix.Length, keys);
+                ok = cursor.Next() && (!cursor.Key.StartsWith(entry.AsSpan(0, entryLength)) || PastEntry(cursor, entry, entryLength));
+            }
             else
             {
-                bool decided = IndexKeys.PositionOf(key) <= position
-                    || (cursor.Seek(IndexKeys.AtPosition(key, position)) && cursor.Key.StartsWith(entry.AsSpan(0, entryLength)));
+                bool decided = cursor.Seek(IndexKeys.AtPosition(key, position)) && cursor.Key.StartsWith(entry.AsSpan(0, entryLength));
                 if (decided && cursor.Value[0] == IndexKeys.Appeared) (id, valueKey) = Found(cursor.Key, prefix.Length, keys);
                 ok = PastEntry(cursor, entry, entryLength);
             }
