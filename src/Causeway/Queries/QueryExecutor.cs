@@ -102,7 +102,6 @@ internal sealed class QueryRun
             bool walkable = (first.Descending || QueryPlanner.ImpliesPresent(_query.Filter, first.Path.Text)) && !lacking.Excludes(first.Path.Text);
             if (walkable)
             {
-                HashSet<string>? members = null;
                 // The filter's best range is on the sort path itself: the walk reads exactly it.
                 bool walkIsAccess = access is { Ids.Count: 0, Ranges: [{ Kind: IndexEntries.Kind.Value } only] } && only.Path == first.Path.Text;
                 if (access is not null && !walkIsAccess)
@@ -115,10 +114,8 @@ internal sealed class QueryRun
                         long sorted = _index.Estimate(IndexRange.Present(first.Path.Text), QueryPlanner.ProbeCap);
                         if (wanted * sorted / Math.Max(1, _estimate.Value) >= _estimate) return Gather(access, top);
                     }
-                    // The filter's candidates as a set: the walk then reads only documents in it.
-                    members = CandidateSet(access, MaxMembers);
                 }
-                var walked = Walk(first, top, wanted, members);
+                var walked = Walk(first, top, wanted, access is not null && !walkIsAccess ? access : null);
                 if (walked is not null) return walked;
                 // The walk ran out before the page filled: documents without the sort path come
                 // last when descending, and only a scan (or the filter's ranges) finds them.
@@ -300,8 +297,20 @@ internal sealed class QueryRun
     /// <summary>Walks the first sort key's index in the query's order, rechecking each document, and
     /// stops once the page is full and the key moves on (documents whose keys tie are ranked by the
     /// full order). Null when the index ran out first.</summary>
-    private List<(Document Document, SortPosition Sort)>? Walk(SortKey first, TopK<(Document Document, SortPosition Sort)> top, int wanted, HashSet<string>? members)
+    /// <summary>The most documents a walk asks an equality probe about before it collects the
+    /// filter's candidates instead (a filter that rare is cheaper to collect).</summary>
+    private const int MaxProbes = 2048;
+
+    /// <param name="filter">The filter's candidates, when it has some: the walk reads only documents among
+    /// them, asking an equality's index document by document (a probe) or, past <see cref="MaxProbes"/>
+    /// or for other filters, collecting their ids first.</param>
+    private List<(Document Document, SortPosition Sort)>? Walk(SortKey first, TopK<(Document Document, SortPosition Sort)> top, int wanted, IndexAccess? filter)
     {
+        using var probe = filter is { Ids.Count: 0, Ranges: [{ IsPoint: true } point] } && !HasOverflow()
+            ? new IndexProbe(_database.Keys, _database.Runtime.Id, _query.Collection, point, _position)
+            : null;
+        var members = filter is not null && probe is null ? CandidateSet(filter, MaxMembers) : null;
+        bool collected = probe is null;
         string path = first.Path.Text;
         _access = "index";
         _orderHow = $"index walk on {path}{(first.Descending ? " (descending)" : "")}";
@@ -325,7 +334,12 @@ internal sealed class QueryRun
         {
             if (stopAfter is not null && !key.AsSpan().SequenceEqual(stopAfter)) return top.ToSortedList();
             if ((++stepped & 4095) == 0) Budget();
-            if (members is not null && !members.Contains(id)) continue;
+            if (probe is not null && !collected && probe.Asked >= MaxProbes)
+            {
+                collected = true;
+                members = CandidateSet(filter!, MaxMembers);
+            }
+            if (members is not null ? !members.Contains(id) : probe is not null && !probe.Has(id)) continue;
             Examine();
             if (capped.Contains(id) || _database.DocumentAt(_query.Collection, id, _position) is not { } document) continue;
             if (!Matches(document)) continue;

@@ -51,6 +51,26 @@ public sealed class PathIndexTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_top_k_walk_asks_the_filter_by_probe_now_and_in_the_past()
+    {
+        long before = _db.Position;
+        // Move some documents between cities, back and forth, so their entries have several events.
+        for (int i = 0; i < 200; i += 7) await _db.PutJsonAsync("orders", $"o-{i:D3}", $$"""{ "total": {{1000 - i}}, "ship": { "city": "Oslo" } }""");
+        for (int i = 0; i < 200; i += 14) await _db.PutJsonAsync("orders", $"o-{i:D3}", $$"""{ "total": {{2000 - i}}, "ship": { "city": "Rome" } }""");
+        foreach (var at in new[] { ReadPoint.AtPosition(before), null })
+        {
+            var query = Query.In("orders").Where(Pred.Eq("ship.city", Value.String("Rome"))).OrderBy("total", desc: true).Take(5).At(at);
+            var page = await _db.QueryAsync(query, explain: true);
+            Assert.Equal("index walk on total (descending)", page.Plan!.Order);
+            var all = new List<Document>();
+            for (int i = 0; i < 200; i++)
+                if (await _db.GetAsync("orders", $"o-{i:D3}", at) is { } d && d.Fields.Get("ship")?.Get("city") is { } city && city.AsString() == "Rome") all.Add(d);
+            var expected = all.OrderByDescending(d => d.Fields.Get("total") is { Kind: ValueKind.Int } n ? n.AsInt() : d.Fields.Get("total")!.AsDouble()).ThenBy(d => d.Id, StringComparer.Ordinal).Take(5).Select(d => d.Id);
+            Assert.Equal(expected, page.Documents.Select(d => d.Id));
+        }
+    }
+
+    [Fact]
     public async Task Range_contains_prefix_and_or_use_the_index()
     {
         async Task<QueryResult> Run(Predicate where) => await _db.QueryAsync(Query.In("orders").Where(where).Take(1000), explain: true);
