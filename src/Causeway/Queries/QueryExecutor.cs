@@ -301,12 +301,17 @@ internal sealed class QueryRun
     /// filter's candidates instead (a filter that rare is cheaper to collect).</summary>
     private const int MaxProbes = 2048;
 
+    /// <summary>How many candidates an equality has before a walk probes it rather than collecting them.</summary>
+    private const int ProbeAbove = 4096;
+
     /// <param name="filter">The filter's candidates, when it has some: the walk reads only documents among
     /// them, asking an equality's index document by document (a probe) or, past <see cref="MaxProbes"/>
     /// or for other filters, collecting their ids first.</param>
     private List<(Document Document, SortPosition Sort)>? Walk(SortKey first, TopK<(Document Document, SortPosition Sort)> top, int wanted, IndexAccess? filter)
     {
-        using var probe = filter is { Ids.Count: 0, Ranges: [{ IsPoint: true } point] } && !HasOverflow()
+        // Probing costs a seek per document the walk passes; collecting costs a step per candidate.
+        // An equality with thousands of candidates is cheaper to probe.
+        using var probe = filter is { Ids.Count: 0, Ranges: [{ IsPoint: true } point] } && !HasOverflow() && _index.Estimate(point, ProbeAbove) >= ProbeAbove
             ? new IndexProbe(_database.Keys, _database.Runtime.Id, _query.Collection, point, _position)
             : null;
         var members = filter is not null && probe is null ? CandidateSet(filter, MaxMembers) : null;

@@ -71,6 +71,35 @@ public sealed class PathIndexTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_top_k_walk_probes_an_equality_of_thousands_now_and_in_the_past()
+    {
+        await using var replica = Replica.OpenInMemory();
+        var db = await replica.CreateDatabaseAsync("big");
+        await db.TransactAsync(tx =>
+        {
+            for (int i = 0; i < 6000; i++)
+                tx.Put("c", $"d{i:D4}", Value.Map([new("city", Value.String(i % 10 == 0 ? "Oslo" : "Rome")), new("n", Value.Int(i % 997))]));
+        });
+        long before = db.Position;
+        // The highest n of Rome move to Oslo, and some come back: the probe must read events by position.
+        await db.TransactAsync(tx =>
+        {
+            for (int i = 0; i < 6000; i++)
+                if (i % 997 >= 990 && i % 10 != 0) tx.Put("c", $"d{i:D4}", Value.Map([new("city", Value.String(i % 3 == 0 ? "Rome" : "Oslo")), new("n", Value.Int(i % 997))]));
+        });
+        foreach (var at in new[] { ReadPoint.AtPosition(before), null })
+        {
+            var page = await db.QueryAsync(Query.In("c").Where(Pred.Eq("city", Value.String("Rome"))).OrderBy("n", desc: true).Take(8).At(at), explain: true);
+            Assert.Equal("index walk on n (descending)", page.Plan!.Order);
+            Assert.True(page.Plan.ExaminedRows < 40, $"examined {page.Plan.ExaminedRows}");
+            var expected = new List<(long N, string Id)>();
+            for (int i = 0; i < 6000; i++)
+                if (await db.GetAsync("c", $"d{i:D4}", at) is { } d && d.Fields.Get("city")!.AsString() == "Rome") expected.Add((d.Fields.Get("n")!.AsInt(), d.Id));
+            Assert.Equal(expected.OrderByDescending(e => e.N).ThenBy(e => e.Id, StringComparer.Ordinal).Take(8).Select(e => e.Id), page.Documents.Select(d => d.Id));
+        }
+    }
+
+    [Fact]
     public async Task Range_contains_prefix_and_or_use_the_index()
     {
         async Task<QueryResult> Run(Predicate where) => await _db.QueryAsync(Query.In("orders").Where(where).Take(1000), explain: true);
