@@ -73,8 +73,8 @@ public interface IDocumentDatabase
     Task<Queries.QueryResult> QueryAsync(Queries.Query query, bool explain, CancellationToken cancellation = default);
 
     /// <summary>How many documents match the query's filter at its read point (its limit, order and
-    /// cursor play no part).</summary>
-    Task<long> CountAsync(Queries.Query query, CancellationToken cancellation = default);
+    /// cursor play no part), and the position they were counted at.</summary>
+    Task<Queries.QueryCount> CountAsync(Queries.Query query, CancellationToken cancellation = default);
 
     /// <summary>Subscribes to <paramref name="query"/> (docs/queries.md, Live queries): without
     /// <paramref name="since"/>, first a <see cref="Queries.LiveQueryEventKind.Snapshot"/> of its result

@@ -110,8 +110,8 @@ public sealed class RemoteDatabase : IDocumentDatabase
     public Task<Queries.QueryResult> QueryAsync(Queries.Query query, bool explain, CancellationToken cancellation = default)
         => _client.SendAsync(HttpMethod.Post, $"v1/dbs/{Name}/query{(explain ? "?explain=true" : "")}", query.WriteJson, QueryResultJson.Read, cancellation);
 
-    public async Task<long> CountAsync(Queries.Query query, CancellationToken cancellation = default)
-        => (await _client.SendAsync(HttpMethod.Post, $"v1/dbs/{Name}/query?count=true", query.WriteJson, QueryCountJson.Read, cancellation).ConfigureAwait(false)).Count;
+    public Task<Queries.QueryCount> CountAsync(Queries.Query query, CancellationToken cancellation = default)
+        => _client.SendAsync(HttpMethod.Post, $"v1/dbs/{Name}/query?count=true", query.WriteJson, QueryCountJson.Read, cancellation);
 
     /// <summary>Reads the server-sent events of <c>POST /v1/dbs/{db}/query?live=true</c> (docs/api.md, Live
     /// queries). If the stream breaks, or the server stops, it subscribes again from the position of the

@@ -224,15 +224,13 @@ public sealed partial class Database : IDocumentDatabase
         return Task.FromResult(QueryExecutor.Run(Stored, query, cancellation, explain));
     }
 
-    /// <summary>How many documents match the query's filter at its read point.</summary>
-    public async Task<long> CountAsync(Query query, CancellationToken cancellation = default) => (await CountWithPositionAsync(query, cancellation).ConfigureAwait(false)).Count;
-
-    /// <summary>How many documents match, the position counted at, and how the count ran.</summary>
-    public Task<(long Count, long Position, QueryPlan Plan)> CountWithPositionAsync(Query query, CancellationToken cancellation = default)
+    /// <summary>How many documents match the query's filter at its read point, and the position counted at.</summary>
+    public Task<QueryCount> CountAsync(Query query, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(query);
         CheckOpen();
-        return Task.FromResult(QueryExecutor.Count(Stored, query, cancellation));
+        var (count, position, _) = QueryExecutor.Count(Stored, query, cancellation);
+        return Task.FromResult(new QueryCount(count, position));
     }
 
     /// <summary>Every version of a document, oldest first: position, commit, origin, time and what changed.</summary>

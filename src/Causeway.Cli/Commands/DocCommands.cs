@@ -81,13 +81,19 @@ internal static class DocCommands
         var plain = Input.PlainOption();
         var live = new Option<bool>("--live") { Description = "Keep the query open: print its result, then one delta per commit that changes it, a JSON line each (Ctrl-C stops)." };
         var since = new Option<long?>("--since") { Description = "With --live: resume after this position (the last one printed), without a snapshot." };
-        var command = new Command("query", "Find documents: filters, ordering, limit and cursors; --live follows the result as it changes.") { database, json, file, plain, live, since };
+        var explain = new Option<bool>("--explain") { Description = "Also show how the query ran: the index ranges, the order, the rows examined, and why it scanned if it did." };
+        var count = new Option<bool>("--count") { Description = "Print only how many documents match (limit, order and cursor play no part)." };
+        var command = new Command("query", "Find documents: filters, ordering, limit and cursors; --live follows the result as it changes.") { database, json, file, plain, live, since, explain, count };
         options.AddTo(command);
         command.SetAction(async (result, ct) =>
         {
             var query = Queries.Query.Parse(Input.Json(result.GetValue(json), result.GetValue(file), "query"));
             if (result.GetValue(since) is not null && !result.GetValue(live))
                 throw new Errors.InvalidInputException(Errors.ErrorCodes.InvalidValue, "--since resumes a live query: it goes with --live.");
+            if (result.GetValue(live) && (result.GetValue(explain) || result.GetValue(count)))
+                throw new Errors.InvalidInputException(Errors.ErrorCodes.InvalidValue, "--live follows a result as it changes; it goes with neither --explain nor --count.");
+            if (result.GetValue(explain) && result.GetValue(count))
+                throw new Errors.InvalidInputException(Errors.ErrorCodes.InvalidValue, "--count prints a number; it does not go with --explain.");
             await using var target = await Target.OpenAsync(options, result);
             var db = await target.DatabaseAsync(result.GetValue(database)!, ct);
             if (result.GetValue(live))
@@ -101,13 +107,23 @@ internal static class DocCommands
                 catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
                 return 0;
             }
-            var page = await db.QueryAsync(query, ct);
             var output = Output.For(result, options, result.GetValue(plain));
+            if (result.GetValue(count))
+            {
+                var matching = await db.CountAsync(query, ct);
+                if (output.Json) output.WriteJson(w => QueryCountJson.Write(w, matching));
+                else output.Line(matching.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                return 0;
+            }
+            var page = await db.QueryAsync(query, result.GetValue(explain), ct);
             if (output.Json) output.WriteJson(w => QueryResultJson.Write(w, page, output.TypedValues));
             else
             {
                 output.Table(["_id", "fields"], page.Documents.Select(d => new[] { d.Id, ValueJson.ToJsonString(d.Fields, output.TypedValues) }));
                 if (page.Next is not null) output.Line($"more: add \"after\": \"{page.Next}\"");
+                if (page.Plan is { } plan)
+                    output.Line($"plan: {plan.Access} [{string.Join("; ", plan.Ranges)}], order {plan.Order}, examined {plan.ExaminedRows}, index keys {plan.IndexKeysRead}"
+                        + (plan.EstimatedRows is { } estimate ? $", estimated {estimate}" : "") + (plan.Fallback is { } why ? $"; {why}" : ""));
             }
             return 0;
         });

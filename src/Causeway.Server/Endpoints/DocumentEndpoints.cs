@@ -93,8 +93,8 @@ internal static class DocumentEndpoints
             }
             if (Api.Flag(context, "count"))
             {
-                var (count, position, _) = await database.CountWithPositionAsync(query, context.RequestAborted);
-                await JsonResponse.WriteAsync(context, 200, w => QueryCountJson.Write(w, new Queries.QueryCount(count, position)));
+                var count = await database.CountAsync(query, context.RequestAborted);
+                await JsonResponse.WriteAsync(context, 200, w => QueryCountJson.Write(w, count));
                 return;
             }
             var result = await database.QueryAsync(query, Api.Flag(context, "explain"), context.RequestAborted);

@@ -29,6 +29,13 @@ public sealed class DataCommandTests
         Assert.Equal(5, (await Ok(D("doc", "get", "shop", "orders", "o1", "--at", "1"))).GetProperty("total").GetInt64());
         var found = await Ok(D("query", "shop", """{"collection": "orders", "where": {"path": "status", "eq": "paid"}}"""));
         Assert.Equal(["o1"], found.GetProperty("docs").EnumerateArray().Select(d => d.GetProperty("_id").GetString()));
+        var explained = await Ok(D("query", "shop", """{"collection": "orders", "where": {"path": "status", "eq": "paid"}}""", "--explain"));
+        Assert.Equal("index", explained.GetProperty("plan").GetProperty("access").GetString());
+        var counted = await Ok(D("query", "shop", """{"collection": "orders", "where": {"path": "total", "gte": 5}}""", "--count"));
+        Assert.Equal(2, counted.GetProperty("count").GetInt64());
+        var (both, _, bothError) = await CliProcess.RunAsync(D("query", "shop", """{"collection": "orders"}""", "--count", "--explain"));
+        Assert.Equal(2, both);
+        Assert.Contains("--count", bothError);
         var tx = await Ok(D("tx", "shop", """[{"op": "create", "collection": "orders", "doc": {"total": 1}}, {"op": "delete", "collection": "orders", "id": "o2"}]"""));
         Assert.Equal(4, tx.GetProperty("position").GetInt64());
         Assert.Equal(2, (await Ok(D("doc", "history", "shop", "orders", "o1"))).GetArrayLength());

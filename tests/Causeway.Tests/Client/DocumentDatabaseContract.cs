@@ -498,6 +498,22 @@ public abstract class DocumentDatabaseContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Explain_and_count_say_how_a_query_ran_and_how_many_match()
+    {
+        for (int i = 0; i < 6; i++) await Db.PutAsync("orders", $"o-{i}", Json($$"""{"status": "{{(i % 2 == 0 ? "paid" : "new")}}", "total": {{i}}}"""));
+        var query = Causeway.Queries.Query.In("orders").Where(Causeway.Queries.Pred.Eq("status", Value.String("paid"))).Take(2);
+        var page = await Db.QueryAsync(query, explain: true);
+        Assert.Equal(["o-0", "o-2"], page.Documents.Select(d => d.Id));
+        Assert.Equal("index", page.Plan!.Access);
+        Assert.Equal(2, page.Plan.ReturnedRows);
+        Assert.Equal((await Db.InfoAsync()).Position, page.Position);
+        Assert.Null((await Db.QueryAsync(query)).Plan);
+        var count = await Db.CountAsync(query);
+        Assert.Equal(3, count.Count);
+        Assert.Equal(page.Position, count.Position);
+    }
+
+    [Fact]
     public async Task A_live_query_refuses_bad_input()
     {
         await Db.PutAsync("c", "a", Json("{}"));
