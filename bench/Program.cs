@@ -7,6 +7,7 @@
 //   dotnet run -c Release --project bench -- sync       the replication figures only (two servers on loopback)
 //   dotnet run -c Release --project bench -- authority  initial sync of 100,000 commits of a delegated device, owned database against open
 //   dotnet run -c Release --project bench -- live       live queries: 1,000 subscriptions, 1,000 writes/s, delay from commit to event
+//   dotnet run -c Release --project bench -- query [--docs N] [--seconds N] [--cache-mb N]   indexed queries beside SQLite and LiteDB
 //   dotnet run -c Release --project bench -- invariants the invariant figures only (rights requests over three replicas, constrained write latency)
 //   dotnet run -c Release --project bench -- query [--docs 1000000] [--seconds 10]   embedded queries beside SQLite and LiteDB, past reads, index write cost
 //   dotnet run -c Release --project bench -- query-http [--docs 50000] [--seconds 10] queries over HTTP beside pouchdb-server with Mango indexes
@@ -20,6 +21,7 @@ string mode = arguments.FirstOrDefault(a => !a.StartsWith('-')) ?? "all";
 
 try
 {
+    if (arguments.Contains("--cache-mb")) QueryBenchmarks.CacheBytes = (long)OptionInt(arguments, "--cache-mb", 64) << 20;
     return mode switch
     {
         "all" => await AllAsync(smoke),
@@ -68,6 +70,6 @@ static int OptionInt(List<string> arguments, string name, int fallback)
 
 static int Usage(string problem)
 {
-    Console.Error.WriteLine($"bench: {problem}. Usage: bench [all|http|sync|authority|invariants|query|query-http|live|soak|commits|simulate] [--smoke] [--docs N] [--seconds N] [--rounds N] [--writers N] [--per-writer N] [--seeds N] [--from N] [--writes N] [--parallel N] [--trace] [--keep-going] [--owned]");
+    Console.Error.WriteLine($"bench: {problem}. Usage: bench [all|http|sync|authority|invariants|query|query-http|live|soak|commits|simulate] [--smoke] [--docs N] [--seconds N] [--cache-mb N] [--rounds N] [--writers N] [--per-writer N] [--seeds N] [--from N] [--writes N] [--parallel N] [--trace] [--keep-going] [--owned]");
     return 2;
 }

@@ -25,7 +25,11 @@ internal static class QueryBenchmarks
     // ---- the index switch: the one place that turns Causeway's automatic indexes on or off ----
 
     /// <summary>A replica with automatic path indexes (<paramref name="indexes"/> true) or without.</summary>
-    private static Task<Replica> OpenReplica(string folder, bool indexes) => Replica.OpenAsync(folder, new ReplicaOptions { Indexes = indexes });
+    private static Task<Replica> OpenReplica(string folder, bool indexes)
+        => Replica.OpenAsync(folder, new ReplicaOptions { Indexes = indexes, StoreCacheBytes = CacheBytes ?? new ReplicaOptions().StoreCacheBytes });
+
+    /// <summary>The store cache the embedded run opens Causeway with (<c>--cache-mb</c>; the replica's default when absent).</summary>
+    public static long? CacheBytes { get; set; }
 
     // ---- embedded ----
 

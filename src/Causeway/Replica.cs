@@ -116,7 +116,7 @@ public sealed class Replica : IAsyncDisposable
         var identity = ReplicaIdentity.LoadOrCreate(folder);
         try
         {
-            var store = RocksDbStore.Open(Path.Combine(folder, StoreFolder));
+            var store = RocksDbStore.Open(Path.Combine(folder, StoreFolder), (options ?? new()).StoreCacheBytes);
             return Task.FromResult(new Replica(store, identity, options ?? new(), folder));
         }
         catch
