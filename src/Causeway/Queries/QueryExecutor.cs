@@ -57,6 +57,8 @@ internal sealed class QueryRun
     private readonly CancellationToken _cancellation;
     private readonly IndexReader _index;
     private readonly IndexSettings _settings;
+    private readonly IndexExclusions _lacking;
+    private readonly QueryPlanner _planner;
     private readonly long _started;
     private readonly TimeProvider _time;
 
@@ -77,6 +79,8 @@ internal sealed class QueryRun
         _cancellation = cancellation;
         _index = new IndexReader(database.Keys, database.Runtime.Id, query.Collection);
         _settings = database.Runtime.Extension<IndexSettings>();
+        _lacking = _settings.Lacking(query.Collection);
+        _planner = new QueryPlanner(_index, _lacking);
         _time = _settings.Time ?? throw new InvalidOperationException("The database's index settings have no clock.");
         _started = _time.GetTimestamp();
     }
@@ -90,23 +94,20 @@ internal sealed class QueryRun
         int wanted = _query.Limit + 1;
         var top = new TopK<(Document Document, SortPosition Sort)>(wanted, Comparer<(Document Document, SortPosition Sort)>.Create((a, b) => _order.Compare(a.Sort, b.Sort)));
 
-        if (!_settings.Enabled) return Scan(top, wanted, "this replica keeps no indexes (ReplicaOptions.Indexes is off)");
-        var lacking = _settings.Lacking(_query.Collection);
-        if (lacking.Everything) return Scan(top, wanted, $"the schema keeps collection '{_query.Collection}' out of the index");
-        var planner = new QueryPlanner(_index, lacking);
-        var (access, reason) = _query.Filter is null ? (null, "there is no filter") : planner.Plan(_query.Filter);
+        var (access, reason) = PlanFilter();
+        if (!_settings.Enabled || _lacking.Everything) return Scan(top, wanted, reason);
 
         if (_query.Sort.Count > 0 && !_query.Sort[0].Path.IsId)
         {
             var first = _query.Sort[0];
-            bool walkable = (first.Descending || QueryPlanner.ImpliesPresent(_query.Filter, first.Path.Text)) && !lacking.Excludes(first.Path.Text);
+            bool walkable = (first.Descending || QueryPlanner.ImpliesPresent(_query.Filter, first.Path.Text)) && !_lacking.Excludes(first.Path.Text);
             if (walkable)
             {
                 // The filter's best range is on the sort path itself: the walk reads exactly it.
                 bool walkIsAccess = access is { Ids.Count: 0, Ranges: [{ Kind: IndexEntries.Kind.Value } only] } && only.Path == first.Path.Text;
                 if (access is not null && !walkIsAccess)
                 {
-                    _estimate = planner.Estimate(access);
+                    _estimate = _planner.Estimate(access);
                     if (_estimate < QueryPlanner.ProbeCap)
                     {
                         // Walking reads about (page × documents with the sort path ÷ candidates)
@@ -135,10 +136,7 @@ internal sealed class QueryRun
     public long CountMatches()
     {
         _database.CheckQueryable(_query.Collection, IdConfinement.Of(_query.Filter));
-        var lacking = _settings.Lacking(_query.Collection);
-        var (access, reason) = !_settings.Enabled ? (null, "this replica keeps no indexes (ReplicaOptions.Indexes is off)")
-            : lacking.Everything ? (null, $"the schema keeps collection '{_query.Collection}' out of the index")
-            : _query.Filter is null ? (null, "there is no filter") : new QueryPlanner(_index, lacking).Plan(_query.Filter);
+        var (access, reason) = PlanFilter();
         long count = 0;
         if (access is null)
         {
@@ -154,17 +152,20 @@ internal sealed class QueryRun
         return count;
     }
 
+    /// <summary>The filter's candidates in the index, or why there are none (the query then scans).</summary>
+    private (IndexAccess? Access, string? Reason) PlanFilter()
+    {
+        if (!_settings.Enabled) return (null, "this replica keeps no indexes (ReplicaOptions.Indexes is off)");
+        if (_lacking.Everything) return (null, $"the schema keeps collection '{_query.Collection}' out of the index");
+        return _query.Filter is null ? (null, "there is no filter") : _planner.Plan(_query.Filter);
+    }
+
     private bool Matches(Document document) => _query.Filter is null || PredicateEvaluator.Matches(_query.Filter, document);
 
     /// <summary>Counts a document read, and keeps the query inside its budget.</summary>
     private bool Examine()
     {
-        if ((++_examined & 255) == 0)
-        {
-            _cancellation.ThrowIfCancellationRequested();
-            if (_time.GetElapsedTime(_started) > _settings.QueryBudget)
-                throw new QueryTimeoutException($"The query ran past its budget of {_settings.QueryBudget.TotalSeconds:0.###} s after reading {_examined} documents; narrow the filter, or use a smaller limit.");
-        }
+        if ((++_examined & 255) == 0) Budget($"after reading {_examined} documents; narrow the filter, or use a smaller limit");
         return true;
     }
 
@@ -217,11 +218,12 @@ internal sealed class QueryRun
         return ids;
     }
 
-    private void Budget()
+    /// <summary>Stops the query when it is cancelled or past its budget; <paramref name="where"/> says how far it got.</summary>
+    private void Budget(string where = "while reading the index; narrow the filter")
     {
         _cancellation.ThrowIfCancellationRequested();
         if (_time.GetElapsedTime(_started) > _settings.QueryBudget)
-            throw new QueryTimeoutException($"The query ran past its budget of {_settings.QueryBudget.TotalSeconds:0.###} s while reading the index; narrow the filter.");
+            throw new QueryTimeoutException($"The query ran past its budget of {_settings.QueryBudget.TotalSeconds:0.###} s {where}.");
     }
 
     /// <summary>Reads the candidates in id order; without sort keys, stops once the page is full.</summary>

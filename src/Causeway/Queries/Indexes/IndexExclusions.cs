@@ -12,8 +12,6 @@ internal sealed class IndexExclusions(bool everything, IReadOnlyCollection<strin
 
     public bool Everything { get; } = everything;
 
-    public IReadOnlyCollection<string> Paths => _paths;
-
     public bool IsEmpty => !Everything && _paths.Count == 0;
 
     public static IndexExclusions Of(IndexRule? rule)

@@ -57,9 +57,6 @@ internal static class IndexKeys
         return next;
     }
 
-    /// <summary>The key without its position: one entry, whatever its history.</summary>
-    public static ReadOnlySpan<byte> Entry(ReadOnlySpan<byte> key) => key[..^8];
-
     /// <summary>The document id in a key whose value key starts at <paramref name="valueAt"/>.</summary>
     public static string IdOf(ReadOnlySpan<byte> key, int valueAt)
     {
