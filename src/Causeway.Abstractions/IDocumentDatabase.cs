@@ -98,6 +98,26 @@ public interface IDocumentDatabase
     /// <summary>The schema in force, its analysis and the stored documents that break it.</summary>
     Task<SchemaInfo> GetSchemaAsync(CancellationToken cancellation = default);
 
+    /// <summary>Defines (or replaces) a stored function (docs/functions.md): it is a document of the
+    /// database's <c>_functions</c> collection, so it versions and replicates like data. Its role must lie
+    /// within the definer's authority (forbidden otherwise).</summary>
+    Task<Functions.FunctionInfo> DefineFunctionAsync(Functions.FunctionDefinition definition, CancellationToken cancellation = default);
+
+    /// <summary>A stored function as defined now, or null when there is none of that name.</summary>
+    Task<Functions.FunctionInfo?> GetFunctionAsync(string name, CancellationToken cancellation = default);
+
+    /// <summary>Every stored function of the database, by name.</summary>
+    Task<IReadOnlyList<Functions.FunctionInfo>> ListFunctionsAsync(CancellationToken cancellation = default);
+
+    /// <summary>Deletes a stored function (not_found when there is none).</summary>
+    Task<WriteResult> DeleteFunctionAsync(string name, CancellationToken cancellation = default);
+
+    /// <summary>Calls a stored function with <paramref name="argument"/>: it runs in a sandbox inside one
+    /// transaction on the replica that is called, and all its writes become one commit, or none. A
+    /// script that throws is function_error, one past a limit function_timeout or function_limit, one
+    /// that calls <c>abort</c> function_aborted; nothing is written then.</summary>
+    Task<Functions.CallResult> CallAsync(string name, Value argument, Functions.CallOptions? options = null, CancellationToken cancellation = default);
+
     /// <summary>On the home replica: hands <paramref name="replica"/> in advance the values of the unique
     /// tuple <paramref name="fields"/> of <paramref name="collection"/> whose hash starts with one of
     /// <paramref name="shards"/> (hex digits and ranges, "0-7"), so it gives them out without asking.</summary>
@@ -131,6 +151,17 @@ public sealed record TransactionResult(WriteResult Result, IReadOnlyList<string>
 /// <summary>Conveniences over <see cref="IDocumentDatabase"/> that work the same on every implementation.</summary>
 public static class DocumentDatabaseExtensions
 {
+    /// <summary>Calls a stored function with an argument System.Text.Json can serialize, and reads its
+    /// result as <typeparamref name="T"/> (through its JSON form).</summary>
+    public static async Task<Functions.CallResult<T>> CallAsync<T>(this IDocumentDatabase database, string name, object? argument, Functions.CallOptions? options = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        var value = argument as Value ?? ValueJson.From(argument);
+        var call = await database.CallAsync(name, value, options, cancellation).ConfigureAwait(false);
+        var result = System.Text.Json.JsonSerializer.Deserialize<T>(ValueJson.ToJsonString(call.Result, typed: false), CallJson.Options)!;
+        return new Functions.CallResult<T>(result, call.Commit, call.Position, call.Replayed);
+    }
+
     /// <summary>Creates or replaces a document from JSON text.</summary>
     public static Task<WriteResult> PutJsonAsync(this IDocumentDatabase database, string collection, string id, string json, CancellationToken cancellation = default)
         => database.PutAsync(collection, id, ValueJson.Parse(json), cancellation);
@@ -142,4 +173,10 @@ public static class DocumentDatabaseExtensions
     /// <summary>As <see cref="IDocumentDatabase.PutAsync(string, string, Value, WriteCondition, CancellationToken)"/>, from any object System.Text.Json can serialize.</summary>
     public static Task<WriteResult> PutAsync<T>(this IDocumentDatabase database, string collection, string id, T document, WriteCondition? condition, CancellationToken cancellation = default)
         => database.PutAsync(collection, id, ValueJson.From(document), condition, cancellation);
+}
+
+/// <summary>How <see cref="DocumentDatabaseExtensions.CallAsync{T}"/> reads results: web defaults (camelCase, case-insensitive).</summary>
+internal static class CallJson
+{
+    public static readonly System.Text.Json.JsonSerializerOptions Options = new(System.Text.Json.JsonSerializerDefaults.Web);
 }

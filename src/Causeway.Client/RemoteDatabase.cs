@@ -158,6 +158,45 @@ public sealed class RemoteDatabase : IDocumentDatabase
     public Task<VerifyReport> VerifyAsync(CancellationToken cancellation = default)
         => _client.SendAsync(HttpMethod.Get, $"{_path}/verify", null, VerifyReportJson.Read, cancellation);
 
+    /// <summary><c>PUT /v1/dbs/{db}/functions/{name}</c> (docs/api.md, Functions).</summary>
+    public Task<Functions.FunctionInfo> DefineFunctionAsync(Functions.FunctionDefinition definition, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        return _client.SendAsync(HttpMethod.Put, FunctionPath(definition.Name), w => FunctionJson.WriteDefinition(w, definition), FunctionJson.Read, cancellation);
+    }
+
+    /// <summary><c>GET /v1/dbs/{db}/functions/{name}</c>; null when the database has no such function.</summary>
+    public async Task<Functions.FunctionInfo?> GetFunctionAsync(string name, CancellationToken cancellation = default)
+    {
+        try
+        {
+            return await _client.SendAsync(HttpMethod.Get, FunctionPath(name), null, FunctionJson.Read, cancellation).ConfigureAwait(false);
+        }
+        catch (NotFoundException)
+        {
+            await InfoAsync(cancellation).ConfigureAwait(false);   // throws when the database itself is missing
+            return null;
+        }
+    }
+
+    public Task<IReadOnlyList<Functions.FunctionInfo>> ListFunctionsAsync(CancellationToken cancellation = default)
+        => _client.SendAsync(HttpMethod.Get, $"{_path}/functions", null, FunctionJson.ReadList, cancellation);
+
+    public Task<WriteResult> DeleteFunctionAsync(string name, CancellationToken cancellation = default)
+        => _client.SendAsync(HttpMethod.Delete, FunctionPath(name), null, WriteResultJson.Read, cancellation);
+
+    /// <summary><c>POST /v1/dbs/{db}/functions/{name}/call</c> with the argument as the body and the
+    /// idempotency key, if any, as <c>Idempotency-Key</c>. <see cref="Functions.CallOptions.Caller"/> is not
+    /// sent: the server records the caller it authenticated.</summary>
+    public Task<Functions.CallResult> CallAsync(string name, Value argument, Functions.CallOptions? options = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(argument);
+        (string, string)? header = options?.IdempotencyKey is { } key ? ("Idempotency-Key", key) : null;
+        return _client.SendAsync(HttpMethod.Post, FunctionPath(name) + "/call", w => ValueJson.Write(w, argument), CallResultJson.Read, cancellation, header);
+    }
+
+    private string FunctionPath(string name) => $"{_path}/functions/{Uri.EscapeDataString(Functions.FunctionDefinition.CheckName(name))}";
+
     public Task<SchemaInfo> SetSchemaAsync(Schemas.Schema schema, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(schema);

@@ -90,6 +90,7 @@ public static class CausewayServer
         DocumentEndpoints.Map(app);
         SchemaEndpoints.Map(app);
         QuotaEndpoints.Map(app);
+        FunctionEndpoints.Map(app);
         LedgerEndpoints.Map(app);
         LedgerEndpoints.MapArchive(app, options.MaxImportBytes);
         ReplicationEndpoints.Map(app);

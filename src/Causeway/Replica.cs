@@ -104,6 +104,9 @@ public sealed class Replica : IAsyncDisposable
     internal Schemas.ReplicaTag Tag => _tag ??= Schemas.ReplicaTag.Of(Did);
     private Schemas.ReplicaTag? _tag;
 
+    /// <summary>Parsed stored-function scripts, shared by every database of the replica.</summary>
+    internal Functions.ScriptCache Scripts { get; } = new();
+
     /// <summary>The UUIDv7 source of <c>"id": "uuid"</c> collections, on the replica's clock and randomness.</summary>
     internal Schemas.UuidIds Uuids => LazyInitializer.EnsureInitialized(ref _uuids, () => new Schemas.UuidIds(Did, Options.PhysicalClock, Options.Random.Fill));
     private Schemas.UuidIds? _uuids;

@@ -42,6 +42,9 @@ public class CausewayException : Exception
         ErrorCodes.QuotaExceeded => new QuotaExceededException(message),
         ErrorCodes.QueryTimeout => new QueryTimeoutException(message),
         ErrorCodes.SubscriberTooSlow => new SubscriberTooSlowException(message),
+        ErrorCodes.FunctionTimeout or ErrorCodes.FunctionLimit or ErrorCodes.FunctionError => new FunctionException(code, message),
+        ErrorCodes.FunctionAborted => FunctionAbortedException.FromMessage(message),
+        ErrorCodes.IdempotencyConflict => new IdempotencyConflictException(message),
         _ => new CausewayException(code, message),
     };
 }
@@ -134,3 +137,25 @@ public sealed class ReservationUnavailableException(string message) : CausewayEx
     /// <summary>What this replica would have to hold (absent when the error came over the wire).</summary>
     public Replication.Reservation? Needed { get; init; }
 }
+
+/// <summary>A stored function failed: function_timeout (it ran too long), function_limit (it went past
+/// another limit) or function_error (it threw, or does not compile; the message has the script's
+/// message and line). Nothing was written.</summary>
+public class FunctionException(string code, string message, Exception? inner = null) : CausewayException(code, message, inner);
+
+/// <summary>A stored function called <c>abort(reason, message)</c>: <see cref="Reason"/> is its code,
+/// and the message reads <c>reason: message</c>. Nothing was written.</summary>
+public sealed class FunctionAbortedException(string reason, string message) : FunctionException(ErrorCodes.FunctionAborted, $"{reason}: {message}")
+{
+    public string Reason { get; } = reason;
+
+    /// <summary>The exception again from its message (<c>reason: message</c>), as it crossed the wire.</summary>
+    public static FunctionAbortedException FromMessage(string message)
+    {
+        int colon = message.IndexOf(": ", StringComparison.Ordinal);
+        return colon > 0 ? new FunctionAbortedException(message[..colon], message[(colon + 2)..]) : new FunctionAbortedException("aborted", message);
+    }
+}
+
+/// <summary>An idempotency key came back with another argument or function than its first call.</summary>
+public sealed class IdempotencyConflictException(string message) : CausewayException(ErrorCodes.IdempotencyConflict, message);

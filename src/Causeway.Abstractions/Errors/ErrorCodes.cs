@@ -64,19 +64,36 @@ public static class ErrorCodes
     /// up: the subscription ended (resume it from the last position received).</summary>
     public const string SubscriberTooSlow = "subscriber_too_slow";
 
+    /// <summary>A stored function ran past its time limit and was stopped; nothing was written.</summary>
+    public const string FunctionTimeout = "function_timeout";
+
+    /// <summary>A stored function went past a limit other than time (statements, memory, recursion,
+    /// array length, regular-expression time, result size); nothing was written.</summary>
+    public const string FunctionLimit = "function_limit";
+
+    /// <summary>A stored function threw, or its source does not compile; the message has the script's
+    /// message and line. Nothing was written.</summary>
+    public const string FunctionError = "function_error";
+
+    /// <summary>A stored function called <c>abort(code, message)</c>: the message starts with its code.</summary>
+    public const string FunctionAborted = "function_aborted";
+
+    /// <summary>An idempotency key was used before with another argument or function.</summary>
+    public const string IdempotencyConflict = "idempotency_conflict";
+
     /// <summary>The HTTP status a code maps to (docs/api.md, Conventions).</summary>
     public static int HttpStatus(string code) => code switch
     {
         Unauthorized or TokenInvalid or TokenExpired or TokenRevoked or TokenReplayed => 401,
         Forbidden or QuotaExceeded => 403,
         NotFound => 404,
-        AlreadyExists or InsufficientRights or ReservationUnavailable or NotHeld => 409,
+        AlreadyExists or InsufficientRights or ReservationUnavailable or NotHeld or FunctionAborted or IdempotencyConflict => 409,
         PreconditionFailed => 412,
         TooLarge => 413,
-        SchemaViolation or ConstraintViolation => 422,
+        SchemaViolation or ConstraintViolation or FunctionError or FunctionLimit => 422,
         SyncRefused or PeerUnavailable => 424,
         RateLimited or SubscriberTooSlow => 429,
-        QueryTimeout => 408,
+        QueryTimeout or FunctionTimeout => 408,
         Unavailable => 503,
         UnsupportedMediaType => 415,
         MethodNotAllowed => 405,

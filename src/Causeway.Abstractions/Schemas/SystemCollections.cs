@@ -15,6 +15,15 @@ public static class SystemCollections
     /// delegation (its CID is the id), holding the signed revocation and the chain it names.</summary>
     public const string Revocations = "_revocations";
 
+    /// <summary>Stored functions: one document per function (its name is the id), holding its source,
+    /// role, argument shape and definer (docs/functions.md).</summary>
+    public const string Functions = "_functions";
+
+    /// <summary>Calls of stored functions that wrote something: one document per call, written in the
+    /// call's own commit (its idempotency key, or a generated id, is the id), holding the function,
+    /// the caller, the argument, the result, the call's time and random seed, and when it expires.</summary>
+    public const string Calls = "_calls";
+
     public static bool IsSystem(string collection) => collection.StartsWith('_');
 
     /// <summary>Refuses a user's write to a reserved collection.</summary>

@@ -1,0 +1,134 @@
+using System.Text.RegularExpressions;
+using Acornima.Ast;
+using Causeway.Errors;
+using Causeway.Values;
+using Jint;
+using Jint.Native;
+using Jint.Runtime;
+using Jint.Runtime.Interop;
+
+namespace Causeway.Functions;
+
+/// <summary>Runs stored functions' JavaScript in Jint: a fresh engine per call, strict mode, no CLR
+/// interop, no <c>eval</c> or <c>Function</c> constructor, no timers or I/O (Jint has none unless given),
+/// the call's fixed clock and seeded <c>Math.random</c>, and the database's limits on time,
+/// statements, memory, recursion depth, array length and regular-expression time. A script that
+/// passes a limit is stopped (function_timeout, function_limit); one that throws, or whose source does
+/// not compile, is function_error with its message and line.</summary>
+internal static class FunctionSandbox
+{
+    /// <summary>Evaluates <paramref name="script"/> (the function's source) and calls the function it
+    /// gives with <paramref name="argument"/>; <paramref name="install"/> puts the API in first.</summary>
+    public static Value Run(string name, Prepared<Script> script, Value argument, FunctionLimits limits, CallClock clock,
+        Action<Engine, JsValues>? install, CancellationToken cancellation)
+    {
+        return Guard(name, () =>
+        {
+            var engine = Create(limits, clock, cancellation);
+            var values = Values(engine, limits);
+            var function = engine.Evaluate(script);
+            if (function is not Jint.Native.Function.Function)
+                throw new FunctionException(ErrorCodes.FunctionError, $"Function '{name}' has a source that gives {function.Type.ToString().ToLowerInvariant()}, not a function; write it as function (arg) {{ .. }}.");
+            install?.Invoke(engine, values);
+            var result = engine.Invoke(function, JsValue.Undefined, [values.ToJs(argument)]);
+            result = result.UnwrapIfPromise(cancellation);
+            return values.FromJs(result, name, "a result");
+        });
+    }
+
+    /// <summary>Checks a definition's source: it compiles, and evaluating it (under the limits, with no
+    /// API) gives a function.</summary>
+    public static void Check(string name, string source, ScriptCache cache, FunctionLimits limits)
+    {
+        var script = Guard(name, () => cache.Get(source));
+        Guard(name, () =>
+        {
+            var engine = Create(limits, new CallClock(DateTimeOffset.UnixEpoch, 0), CancellationToken.None);
+            var function = engine.Evaluate(script);
+            if (function is not Jint.Native.Function.Function)
+                throw new FunctionException(ErrorCodes.FunctionError, $"Function '{name}' has a source that gives {function.Type.ToString().ToLowerInvariant()}, not a function; write it as function (arg) {{ .. }}.");
+            return 0;
+        });
+    }
+
+    private static Engine Create(FunctionLimits limits, CallClock clock, CancellationToken cancellation)
+    {
+        var engine = new Engine(options =>
+        {
+            options.Strict();
+            options.DisableStringCompilation();
+            options.TimeoutInterval(limits.Timeout);
+            options.MaxStatements(limits.Statements);
+            options.LimitMemory(limits.MemoryBytes);
+            options.LimitRecursion(limits.RecursionDepth);
+            options.Constraints.MaxArraySize = limits.ArrayLength;
+            options.Constraints.RegexTimeout = limits.RegexTimeout;
+            options.TimeSystem = clock;
+            options.TimeZone = TimeZoneInfo.Utc;
+            options.Interop.Enabled = false;
+            if (cancellation.CanBeCanceled) options.CancellationToken(cancellation);
+        });
+        var math = engine.GetValue("Math").AsObject();
+        math.FastSetDataProperty("random", new ClrFunction(engine, "random", (_, _) => new JsNumber(clock.NextDouble())));
+        return engine;
+    }
+
+    /// <summary>The value converter, with <c>JSON.stringify</c> taken before any script runs.</summary>
+    private static JsValues Values(Engine engine, FunctionLimits limits)
+        => new(engine, engine.GetValue("JSON").AsObject().Get("stringify"), limits.ResultBytes);
+
+    private static T Guard<T>(string name, Func<T> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            throw Limit(name, "its regular-expression time limit");
+        }
+        catch (TimeoutException)
+        {
+            throw new FunctionException(ErrorCodes.FunctionTimeout, $"Function '{name}' ran past its time limit and was stopped; nothing was written.");
+        }
+        catch (StatementsCountOverflowException)
+        {
+            throw Limit(name, "its statement limit");
+        }
+        catch (MemoryLimitExceededException e)
+        {
+            throw Limit(name, e.Message.Contains("array size", StringComparison.OrdinalIgnoreCase) ? "its array length limit" : "its memory limit");
+        }
+        catch (RecursionDepthOverflowException)
+        {
+            throw Limit(name, "its recursion depth limit");
+        }
+        catch (InsufficientExecutionStackException)
+        {
+            throw Limit(name, "the engine's stack");
+        }
+        catch (ExecutionCanceledException)
+        {
+            throw new OperationCanceledException($"The call of function '{name}' was cancelled.");
+        }
+        catch (JavaScriptException e)
+        {
+            int line = e.Location.Start.Line;
+            string message = e.Message.Split('\n')[0];
+            throw new FunctionException(ErrorCodes.FunctionError, $"Function '{name}' failed{(line > 0 ? $" at line {line}" : "")}: {Clip(message)}");
+        }
+        catch (JintException e) when (e is not JavaScriptException)
+        {
+            throw new FunctionException(ErrorCodes.FunctionError, $"Function '{name}' failed: {Clip(e.Message.Split('\n')[0])}");
+        }
+        catch (Acornima.ParseErrorException e)
+        {
+            throw new FunctionException(ErrorCodes.FunctionError, $"Function '{name}' does not compile at line {e.LineNumber}: {Clip(e.Description ?? e.Message)}");
+        }
+    }
+
+    private static FunctionException Limit(string name, string which)
+        => new(ErrorCodes.FunctionLimit, $"Function '{name}' went past {which} and was stopped; nothing was written.");
+
+    private static string Clip(string text) => text.Length <= 300 ? text : text[..300] + "…";
+}
