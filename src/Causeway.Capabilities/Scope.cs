@@ -32,6 +32,11 @@ public static class Scope
         Equal(".coll", Documents.Names.Collection(coll)),
         Equal(".id", Documents.Names.DocumentId(id)));
 
+    /// <summary>One stored function of one database: with <c>/fn/call</c>, a call-only key for it.</summary>
+    public static Value Function(string db, string fn) => Policy(
+        Equal(".db", Documents.Names.Database(db)),
+        Equal(".fn", Functions.FunctionDefinition.CheckName(fn)));
+
     private static Value DatabaseStatement(string db) => Value.Array([Value.String("or"), Value.Array([
         Equal(".db", db),
         Statement("like", ".db", Value.String(EscapeGlob(db) + ".*"))])]);

@@ -53,7 +53,8 @@ public sealed class Replica : IAsyncDisposable
         }
         Clock = new HybridLogicalClock(options.PhysicalClock, options.MaxClockSkew, lastTime);
         Authority = new Authority.AuthorityStore(store);
-        CapabilityChecks = new Authority.CapabilityChecks(Authority, options.TestOnlyForgeCapability, options.TestOnlySkipSyncedCapabilityChecks);
+        CapabilityChecks = new Authority.CapabilityChecks(Authority, options.TestOnlyForgeCapability, options.TestOnlySkipSyncedCapabilityChecks,
+            (runtime, name) => _reader.Latest(runtime, Schemas.SystemCollections.Functions, name) is { State.Exists: true } stored ? stored.State.ToValue() : null);
         var stages = CommitStages.Ledger(_cache);
         if (options.Indexes)
         {

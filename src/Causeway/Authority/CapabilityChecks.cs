@@ -18,10 +18,12 @@ namespace Causeway.Authority;
 /// delegation whose revocation is in its causal past (<see cref="RevocationIndex"/>). Revocations are
 /// documents of <c>_revocations</c>, each checked on its own (<see cref="Revocation.Check"/>).
 /// Open databases (no owner) are not checked.</summary>
-/// <remarks><paramref name="forgeCapability"/> and <paramref name="skipSynced"/> are the test-only hooks
+/// <remarks><paramref name="storedFunction"/> reads a stored function's document (<see cref="FunctionAuthority"/>).
+/// <paramref name="forgeCapability"/> and <paramref name="skipSynced"/> are the test-only hooks
 /// of <c>ReplicaOptions</c> (TestOnlyForgeCapability, TestOnlySkipSyncedCapabilityChecks): null and
 /// false everywhere but in the tests and the simulator.</remarks>
-internal sealed class CapabilityChecks(AuthorityStore authority, Func<CommitCapability, CommitCapability?>? forgeCapability = null, bool skipSynced = false) : ICommitStage
+internal sealed class CapabilityChecks(AuthorityStore authority, Func<CommitCapability, CommitCapability?>? forgeCapability = null, bool skipSynced = false,
+    Func<DatabaseRuntime, string, Value?>? storedFunction = null) : ICommitStage
 {
     /// <summary>How many established chains are remembered; past that the memory starts over, so a peer
     /// that sends endless distinct chains costs work, never memory.</summary>
@@ -42,8 +44,7 @@ internal sealed class CapabilityChecks(AuthorityStore authority, Func<CommitCapa
     {
         var state = authority.Of(commit.Database);
         if (state.Owner is null) return;
-        var commands = new List<string>();
-        var needs = new List<(string Command, Value Args)>();
+        var changes = new List<FunctionAuthority.Change>();
         foreach (var entry in commit.Documents.Entries)
         {
             if (entry.Collection == SystemCollections.Revocations)
@@ -51,11 +52,12 @@ internal sealed class CapabilityChecks(AuthorityStore authority, Func<CommitCapa
                 CheckRevocation(state.Owner, entry.Id, entry.State.ToValue());
                 continue;
             }
-            var (command, args) = OperationCommands.Of(commit.Database.Name, entry.Collection, entry.Id, entry.Editor.Effects);
-            needs.Add((command, args));
-            commands.Add(command);
+            var documentState = entry.State;
+            changes.Add(new(entry.Collection, entry.Id, entry.Editor.Effects, documentState.ToValue));
         }
-        if (state.Owner == commit.Replica || needs.Count == 0) return;
+        if (state.Owner == commit.Replica || changes.Count == 0) return;
+        var needs = FunctionAuthority.Needs(commit.Database.Name, changes, name => FunctionOf(commit.Database, name));
+        var commands = needs.Select(n => n.Command).ToList();
         if (forgeCapability is { } forge)
         {
             commit.Capability = forge(new CommitCapability(OperationCommands.Covering(commands), state.OwnProofs));
@@ -102,6 +104,9 @@ internal sealed class CapabilityChecks(AuthorityStore authority, Func<CommitCapa
 
     public void Staged(StagedCommit commit)
     {
+        foreach (var version in commit.Versions)
+            if (commit.Ops[version.OpIndex] is { Collection: SystemCollections.Functions } op)
+                _stagedFunctions[(commit.Database.Id, op.Id)] = (commit.Commit.Id, version.State.Exists ? version.State.ToValue() : null);
         var state = authority.Of(commit.Database);
         if (state.Owner is null) return;
         Observe(commit.Database, commit.Commit, commit.Ops, ParentsOf(commit.Database, commit.Commit));
@@ -111,6 +116,36 @@ internal sealed class CapabilityChecks(AuthorityStore authority, Func<CommitCapa
     {
         if (_dirty.Remove(commit.Database.Id)) authority.WriteRevocations(commit.Database, batch);
     }
+
+    public void Publish(StagedCommit commit)
+    {
+        // Once durable the store holds the definition; a later staged one stays until it is.
+        foreach (var version in commit.Versions)
+            if (commit.Ops[version.OpIndex] is { Collection: SystemCollections.Functions } op
+                && _stagedFunctions.TryGetValue((commit.Database.Id, op.Id), out var staged) && staged.Commit == commit.Commit.Id)
+                _stagedFunctions.TryRemove((commit.Database.Id, op.Id), out _);
+    }
+
+    /// <summary>Definitions of stored functions staged but not yet in the store, by database and name (null: deleted).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(uint Database, string Name), (Cid Commit, Value? Document)> _stagedFunctions = new();
+
+    /// <summary>A stored function as this replica holds it now (staged or stored), or null.</summary>
+    private Functions.FunctionDefinition? FunctionOf(DatabaseRuntime database, string name)
+    {
+        var document = _stagedFunctions.TryGetValue((database.Id, name), out var staged) ? staged.Document : storedFunction?.Invoke(database, name);
+        if (document is null) return null;
+        try
+        {
+            return Functions.FunctionDefinition.FromDocument(name, document).Definition;
+        }
+        catch (CausewayException)
+        {
+            return null;
+        }
+    }
+
+    private static string Describe(Value args)
+        => string.Join('/', new[] { "db", "coll", "id", "fn" }.Select(k => args.Get(k)).Where(v => v is { Kind: ValueKind.String }).Select(v => v!.AsString()));
 
     private void Authorize(DatabaseRuntime database, string owner, RemoteCommit remote, IReadOnlyList<DocumentOp?> ops, IReadOnlyList<(string, long)> parents)
     {
@@ -135,12 +170,13 @@ internal sealed class CapabilityChecks(AuthorityStore authority, Func<CommitCapa
             return shipped.GetValueOrDefault(p) ?? throw new UcanException(UcanError.UnavailableProof,
                 $"its proof {p} was neither shipped with it nor is kept here", p.ToString());
         });
-        foreach (var op in ops)
+        // An op left out of a projection (null) was checked by the replica that holds it.
+        var changes = ops.Where(op => op is not null && op.Collection != SystemCollections.Revocations)
+            .Select(op => new FunctionAuthority.Change(op!.Collection, op.Id, op.Effects, () => Written(op))).ToList();
+        foreach (var (command, args) in FunctionAuthority.Needs(database.Name, changes, name => FunctionOf(database, name)))
         {
-            if (op is null || op.Collection == SystemCollections.Revocations) continue;   // left out of a projection: the replica that holds it checked it
-            var (command, args) = OperationCommands.Of(database.Name, op.Collection, op.Id, op.Effects);
             if (!Command.Proves(cap.Command, command))
-                throw new UcanException(UcanError.InvalidClaim, $"its capability names {cap.Command}, which does not cover {command} on {op.Collection}/{op.Id}");
+                throw new UcanException(UcanError.InvalidClaim, $"its capability names {cap.Command}, which does not cover {command} on {Describe(args)}");
             chain.Authorize(command, args);
         }
         // Authorized: its chain is kept (it may have been established, and remembered, from shipped blocks).

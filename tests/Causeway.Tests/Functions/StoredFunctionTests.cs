@@ -30,15 +30,22 @@ public sealed class StoredFunctionTests : IAsyncLifetime
     {
         _replica = Replica.OpenInMemory();
         _db = await _replica.CreateDatabaseAsync("shop");
-        await _db.SetSchemaAsync(SchemaJson.Parse("""
-            { "collections": {
-                "items": { "fields": { "stock": { "kind": "bcounter", "min": 0 } } },
-                "players": { "fields": { "credits": { "kind": "counter" }, "owns": { "kind": "awset" } } } } }
-            """));
-        await _db.PutJsonAsync("items", "cat", """{ "price": 30, "stock": 2 }""");
-        await _db.PutJsonAsync("players", "ann", """{ "credits": 100 }""");
+        await SeedShopAsync(_db, boundedStock: true);
         await _db.DefineFunctionAsync(new FunctionDefinition("purchase", Purchase, PurchaseRole,
             new ArgumentShape(new Dictionary<string, string> { ["item"] = "string", ["player"] = "string" })));
+    }
+
+    /// <summary>The shop's schema (stock a counter, bounded at 0 when <paramref name="boundedStock"/>), a cat for 30 and Ann with 100 credits.</summary>
+    internal static async Task SeedShopAsync(Database db, bool boundedStock = false)
+    {
+        string stock = boundedStock ? """{ "kind": "bcounter", "min": 0 }""" : """{ "kind": "counter" }""";
+        await db.SetSchemaAsync(SchemaJson.Parse($$"""
+            { "collections": {
+                "items": { "fields": { "stock": {{stock}} } },
+                "players": { "fields": { "credits": { "kind": "counter" }, "owns": { "kind": "awset" } } } } }
+            """));
+        await db.PutJsonAsync("items", "cat", """{ "price": 30, "stock": 2 }""");
+        await db.PutJsonAsync("players", "ann", """{ "credits": 100 }""");
     }
 
     public async Task DisposeAsync() => await _replica.DisposeAsync();
