@@ -106,6 +106,10 @@ public sealed class StoredFunctions
         info.Definition.Arguments?.Check(name, argument);
         string caller = options?.Caller ?? _db.ReplicaDid;
         if (key is not null && Replay(key, name, argument) is { } earlier) return earlier;
+        // The record is written if still absent, or over the expired one read here: a call with the
+        // same key that commits first makes this one's commit fail, and it answers as a retry.
+        var recordCondition = key is not null && _db.ReadDocument(SystemCollections.Calls, key, _db.Position) is { Commit: { } expired }
+            ? WriteCondition.IfVersion(expired) : WriteCondition.IfAbsent;
 
         _admitWrite();
         var limits = Limits;
@@ -134,7 +138,7 @@ public sealed class StoredFunctions
                 rerun = true;
                 var record = new CallRecord(name, caller, argument, attempt.Result, now, seed, now + limits.IdempotencyRetention, key is not null);
                 string id = key ?? _newCallId();
-                attempt.Tx.PutSystem(SystemCollections.Calls, id, record.ToDocument(), key is null ? WriteCondition.IfAbsent : Expected(id));
+                attempt.Tx.PutSystem(SystemCollections.Calls, id, record.ToDocument(), recordCondition);
                 return Task.FromResult(attempt.Tx.Close());
             }, cancellation).ConfigureAwait(false);
             return new CallResult(attempt.Result, written.Commit, written.Position);
@@ -157,10 +161,6 @@ public sealed class StoredFunctions
             throw new IdempotencyConflictException($"Idempotency key '{key}' was used for a call of '{record.Function}' with another argument; use a new key for a new call.");
         return new CallResult(record.Result, version.Commit, version.Position, Replayed: true);
     }
-
-    /// <summary>The condition a call record is written under: absent, or at the version of an expired record.</summary>
-    private WriteCondition Expected(string id)
-        => _db.ReadDocument(SystemCollections.Calls, id, _db.Position) is { Commit: { } version } ? WriteCondition.IfVersion(version) : WriteCondition.IfAbsent;
 
     private static void CheckKey(string key)
     {

@@ -145,7 +145,7 @@ public sealed class StoredFunctionTests : IAsyncLifetime
     [Fact]
     public async Task Script_errors_and_limits_fail_with_clear_codes_and_write_nothing()
     {
-        await _db.Functions.SetLimitsAsync(FunctionLimits.Default with { Timeout = TimeSpan.FromMilliseconds(200), Statements = 100_000, MemoryBytes = 4_000_000 });
+        await _db.Functions.SetLimitsAsync(FunctionLimits.Default with { Timeout = TimeSpan.FromSeconds(30), Statements = 100_000, MemoryBytes = 4_000_000 });
         long before = _db.Position;
         async Task<FunctionException> Fails(string source)
         {
@@ -217,6 +217,16 @@ public sealed class StoredFunctionTests : IAsyncLifetime
         Assert.Equal(70L, (await _db.GetAsync("players", "ann"))!["credits"]!.AsInt());
         await Assert.ThrowsAsync<IdempotencyConflictException>(() => _db.CallAsync("purchase", Arg("""{ "item": "cat", "player": "bob" }"""), options));
         await Assert.ThrowsAsync<InvalidInputException>(() => _db.CallAsync("purchase", Arg("""{ "item": "cat", "player": "ann" }"""), new CallOptions("no spaces")));
+    }
+
+    [Fact]
+    public async Task Concurrent_calls_with_one_key_run_once()
+    {
+        var calls = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => _db.CallAsync("purchase", Arg("""{ "item": "cat", "player": "ann" }"""), new CallOptions("same")))));
+        Assert.Single(calls, c => !c.Replayed);
+        Assert.All(calls, c => Assert.Equal(calls[0].Result, c.Result));
+        Assert.Single(calls.Select(c => c.Commit).Distinct());
+        Assert.Equal(1L, (await _db.GetAsync("items", "cat"))!["stock"]!.AsInt());
     }
 
     [Fact]
