@@ -63,6 +63,8 @@ internal static class FunctionSandbox
             options.LimitRecursion(limits.RecursionDepth);
             options.Constraints.MaxArraySize = limits.ArrayLength;
             options.Constraints.RegexTimeout = limits.RegexTimeout;
+            // Deep native recursion (a getter calling itself through JSON.stringify, say) ends in a RangeError, not a crash.
+            options.Constraints.StackOverflowGuard = true;
             options.TimeSystem = clock;
             options.TimeZone = TimeZoneInfo.Utc;
             options.Interop.Enabled = false;

@@ -170,6 +170,10 @@ public sealed class StoredFunctionTests : IAsyncLifetime
         Assert.Equal(ErrorCodes.FunctionError, (await Fails("function () { return db.drop(); }")).Code);
         Assert.Equal(ErrorCodes.FunctionError, (await Fails("function () { undeclared = 1; }")).Code);
         Assert.Equal(ErrorCodes.FunctionLimit, (await Fails("function () { return 'x'.repeat(2000000); }")).Code);
+        Assert.Equal(ErrorCodes.FunctionError, (await Fails("function () { return function () {}; }")).Code);
+        Assert.Contains("null", (await Fails("function () { throw null; }")).Message);
+        Assert.Equal(ErrorCodes.FunctionLimit, (await Fails("function () { const o = { get x() { return this.x; } }; return o; }")).Code);
+        Assert.Equal(ErrorCodes.FunctionLimit, (await Fails("function () { return /(a+)+$/.test('a'.repeat(40) + '!'); }")).Code);
         await _db.Functions.SetLimitsAsync(FunctionLimits.Default with { Timeout = TimeSpan.FromMilliseconds(100), Statements = 1_000_000_000 });
         Assert.Equal(ErrorCodes.FunctionTimeout, (await Fails("function () { while (true) {} }")).Code);
     }
@@ -181,7 +185,10 @@ public sealed class StoredFunctionTests : IAsyncLifetime
         Assert.Equal(ErrorCodes.FunctionError, e.Code);
         await Assert.ThrowsAsync<FunctionException>(() => _db.DefineFunctionAsync(new FunctionDefinition("number", "42", [])));
         await Assert.ThrowsAsync<FunctionException>(() => _db.DefineFunctionAsync(new FunctionDefinition("spin", "(function () { while (true) {} })()", [])));
+        var deep = "function () { return " + new string('(', 100_000) + "1" + new string(')', 100_000) + "; }";
+        Assert.Equal(ErrorCodes.FunctionError, (await Assert.ThrowsAsync<FunctionException>(() => _db.DefineFunctionAsync(new FunctionDefinition("deep", deep, [])))).Code);
         Assert.Null(await _db.GetFunctionAsync("broken"));
+        Assert.Null(await _db.GetFunctionAsync("deep"));
     }
 
     [Fact]
