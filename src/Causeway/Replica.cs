@@ -54,7 +54,8 @@ public sealed class Replica : IAsyncDisposable
         Clock = new HybridLogicalClock(options.PhysicalClock, options.MaxClockSkew, lastTime);
         Authority = new Authority.AuthorityStore(store);
         CapabilityChecks = new Authority.CapabilityChecks(Authority, options.TestOnlyForgeCapability, options.TestOnlySkipSyncedCapabilityChecks,
-            (runtime, name) => _reader.Latest(runtime, Schemas.SystemCollections.Functions, name) is { State.Exists: true } stored ? stored.State.ToValue() : null);
+            // A deleted function's last definition still holds calls made concurrently with its deletion.
+            (runtime, name) => _reader.Versions(runtime, Schemas.SystemCollections.Functions, name, long.MaxValue).LastOrDefault(v => v.State.Exists)?.State.ToValue());
         var stages = CommitStages.Ledger(_cache);
         if (options.Indexes)
         {

@@ -129,10 +129,11 @@ internal sealed class CapabilityChecks(AuthorityStore authority, Func<CommitCapa
     /// <summary>Definitions of stored functions staged but not yet in the store, by database and name (null: deleted).</summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(uint Database, string Name), (Cid Commit, Value? Document)> _stagedFunctions = new();
 
-    /// <summary>A stored function as this replica holds it now (staged or stored), or null.</summary>
+    /// <summary>A stored function as this replica holds it now (staged or stored; its last definition
+    /// when it is deleted, so a call made before the deletion reached its caller still stands), or null.</summary>
     private Functions.FunctionDefinition? FunctionOf(DatabaseRuntime database, string name)
     {
-        var document = _stagedFunctions.TryGetValue((database.Id, name), out var staged) ? staged.Document : storedFunction?.Invoke(database, name);
+        var document = (_stagedFunctions.TryGetValue((database.Id, name), out var staged) ? staged.Document : null) ?? storedFunction?.Invoke(database, name);
         if (document is null) return null;
         try
         {

@@ -63,6 +63,18 @@ public sealed class FunctionAuthorityTests
     }
 
     [Fact]
+    public async Task A_call_made_before_its_function_was_deleted_still_stands()
+    {
+        await using var s = await ShopAsync();
+        await s.DeviceDb.CallAsync("purchase", Arg("""{ "item": "cat", "player": "ann" }"""));
+        await s.OwnerDb.DeleteFunctionAsync("purchase");
+        await s.DeviceDb.SyncWithAsync(s.OwnerDb, SyncDirection.Both);
+        Assert.Equal(1L, (await s.OwnerDb.GetAsync("items", "cat"))!["stock"]!.AsInt());
+        Assert.Null(await s.DeviceDb.GetFunctionAsync("purchase"));
+        await Assert.ThrowsAsync<NotFoundException>(() => s.DeviceDb.CallAsync("purchase", Arg("""{ "item": "cat", "player": "ann" }""")));
+    }
+
+    [Fact]
     public async Task A_call_only_replica_cannot_write_the_collections_or_call_another_function()
     {
         await using var s = await ShopAsync();
