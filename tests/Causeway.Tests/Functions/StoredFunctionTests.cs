@@ -243,6 +243,10 @@ public sealed class StoredFunctionTests : IAsyncLifetime
         Assert.Equal(PurchaseRole, info.Definition.Role);
         Assert.Equal(_replica.Did, info.Definer);
         Assert.Equal(["purchase"], (await _db.ListFunctionsAsync()).Select(f => f.Name));
+        await _db.DefineFunctionAsync(info.Definition with { });   // a new version, in the function's history like any document's
+        var history = await _db.HistoryAsync(SystemCollections.Functions, "purchase");
+        Assert.Equal(2, history.Count);
+        Assert.Equal(info.Commit, history[0].Commit);
         await _db.DeleteFunctionAsync("purchase");
         Assert.Null(await _db.GetFunctionAsync("purchase"));
         await Assert.ThrowsAsync<NotFoundException>(() => _db.DeleteFunctionAsync("purchase"));
