@@ -151,12 +151,14 @@ public sealed record TransactionResult(WriteResult Result, IReadOnlyList<string>
 /// <summary>Conveniences over <see cref="IDocumentDatabase"/> that work the same on every implementation.</summary>
 public static class DocumentDatabaseExtensions
 {
-    /// <summary>Calls a stored function with an argument System.Text.Json can serialize, and reads its
-    /// result as <typeparamref name="T"/> (through its JSON form).</summary>
+    /// <summary>Calls a stored function with an argument System.Text.Json can serialize (a <see cref="Value"/>
+    /// is sent as it is; a string is a JSON string, not JSON text), and reads its result as
+    /// <typeparamref name="T"/> (through its JSON form). Both ways use web defaults, so a C# record's
+    /// <c>Item</c> is the script's <c>item</c>.</summary>
     public static async Task<Functions.CallResult<T>> CallAsync<T>(this IDocumentDatabase database, string name, object? argument, Functions.CallOptions? options = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(database);
-        var value = argument as Value ?? ValueJson.From(argument);
+        var value = argument as Value ?? ValueJson.Parse(System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(argument, CallJson.Options));
         var call = await database.CallAsync(name, value, options, cancellation).ConfigureAwait(false);
         var result = System.Text.Json.JsonSerializer.Deserialize<T>(ValueJson.ToJsonString(call.Result, typed: false), CallJson.Options)!;
         return new Functions.CallResult<T>(result, call.Commit, call.Position, call.Replayed);

@@ -12,6 +12,7 @@ root.Subcommands.Add(Causeway.Cli.Commands.DocCommands.Transaction());
 root.Subcommands.Add(Causeway.Cli.Commands.DocCommands.Query());
 root.Subcommands.Add(Causeway.Cli.Commands.SchemaCommands.Schema());
 root.Subcommands.Add(Causeway.Cli.Commands.SchemaCommands.Reservations());
+root.Subcommands.Add(Causeway.Cli.Commands.FunctionCommands.Create());
 root.Subcommands.Add(Causeway.Cli.Commands.LedgerCommands.Changes());
 root.Subcommands.Add(Causeway.Cli.Commands.LedgerCommands.Verify());
 root.Subcommands.Add(Causeway.Cli.Commands.LedgerCommands.Export());

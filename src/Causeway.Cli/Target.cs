@@ -21,6 +21,8 @@ internal abstract class Target : IAsyncDisposable
     public abstract Task<VerifyReport> VerifyAsync(string database, IProgress<long> progress, CancellationToken cancellation);
     public abstract Task<QuotaStatus> QuotasAsync(string database, CancellationToken cancellation);
     public abstract Task<QuotaStatus> SetQuotasAsync(string database, QuotaLimits limits, CancellationToken cancellation);
+    public abstract Task<Functions.FunctionLimits> FunctionLimitsAsync(string database, CancellationToken cancellation);
+    public abstract Task<Functions.FunctionLimits> SetFunctionLimitsAsync(string database, Functions.FunctionLimits limits, CancellationToken cancellation);
 
     /// <summary>Whether the replica runs in this process: its continuous links then last as long as the command.</summary>
     public abstract bool InProcess { get; }
@@ -73,6 +75,8 @@ internal abstract class Target : IAsyncDisposable
         public override Task<VerifyReport> VerifyAsync(string database, IProgress<long> progress, CancellationToken cancellation) => replica.GetDatabase(database).VerifyAsync(progress, cancellation);
         public override Task<QuotaStatus> QuotasAsync(string database, CancellationToken cancellation) => Task.FromResult(replica.GetDatabase(database).Quotas.Status);
         public override Task<QuotaStatus> SetQuotasAsync(string database, QuotaLimits limits, CancellationToken cancellation) => replica.GetDatabase(database).Quotas.SetAsync(limits, cancellation);
+        public override Task<Functions.FunctionLimits> FunctionLimitsAsync(string database, CancellationToken cancellation) => Task.FromResult(replica.GetDatabase(database).Functions.Limits);
+        public override Task<Functions.FunctionLimits> SetFunctionLimitsAsync(string database, Functions.FunctionLimits limits, CancellationToken cancellation) => replica.GetDatabase(database).Functions.SetLimitsAsync(limits, cancellation);
         public override bool InProcess => true;
         public override Task<SyncResult> SyncAsync(string database, Uri peer, string? peerToken, SyncDirection direction, Subscription? holds, Action<SyncSession>? progress, CancellationToken cancellation)
             => replica.SyncWithServerAsync(database, peer, peerToken, direction, progress, cancellation, holds);
@@ -99,6 +103,8 @@ internal abstract class Target : IAsyncDisposable
             => await (await client.GetDatabaseAsync(database, cancellation)).VerifyAsync(cancellation);
         public override Task<QuotaStatus> QuotasAsync(string database, CancellationToken cancellation) => client.GetQuotasAsync(database, cancellation);
         public override Task<QuotaStatus> SetQuotasAsync(string database, QuotaLimits limits, CancellationToken cancellation) => client.SetQuotasAsync(database, limits, cancellation);
+        public override Task<Functions.FunctionLimits> FunctionLimitsAsync(string database, CancellationToken cancellation) => client.GetFunctionLimitsAsync(database, cancellation);
+        public override Task<Functions.FunctionLimits> SetFunctionLimitsAsync(string database, Functions.FunctionLimits limits, CancellationToken cancellation) => client.SetFunctionLimitsAsync(database, limits, cancellation);
         public override bool InProcess => false;
         public override Task<SyncResult> SyncAsync(string database, Uri peer, string? peerToken, SyncDirection direction, Subscription? holds, Action<SyncSession>? progress, CancellationToken cancellation)
             => client.ReplicateAsync(database, peer, peerToken, direction, holds, cancellation);

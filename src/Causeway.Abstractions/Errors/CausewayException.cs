@@ -145,15 +145,21 @@ public class FunctionException(string code, string message, Exception? inner = n
 
 /// <summary>A stored function called <c>abort(reason, message)</c>: <see cref="Reason"/> is its code,
 /// and the message reads <c>reason: message</c>. Nothing was written.</summary>
-public sealed class FunctionAbortedException(string reason, string message) : FunctionException(ErrorCodes.FunctionAborted, $"{reason}: {message}")
+public sealed class FunctionAbortedException : FunctionException
 {
-    public string Reason { get; } = reason;
+    public FunctionAbortedException(string reason, string message) : this(reason, $"{reason}: {message}", null) { }
 
-    /// <summary>The exception again from its message (<c>reason: message</c>), as it crossed the wire.</summary>
+    /// <summary>With the whole message as it reads.</summary>
+    private FunctionAbortedException(string reason, string whole, Exception? inner) : base(ErrorCodes.FunctionAborted, whole, inner) => Reason = reason;
+
+    public string Reason { get; }
+
+    /// <summary>The exception again from its message (<c>reason: message</c>), as it crossed the wire. The
+    /// message stays as it came; one without a reason (not from Causeway) has the reason "aborted".</summary>
     public static FunctionAbortedException FromMessage(string message)
     {
         int colon = message.IndexOf(": ", StringComparison.Ordinal);
-        return colon > 0 ? new FunctionAbortedException(message[..colon], message[(colon + 2)..]) : new FunctionAbortedException("aborted", message);
+        return new FunctionAbortedException(colon > 0 ? message[..colon] : "aborted", message, null);
     }
 }
 

@@ -141,9 +141,7 @@ internal static class DocCommands
     /// <summary>The operations, given as the array alone or as docs/api.md's { "ops": [..] } body.</summary>
     private static JsonElement OpsOf(string json, string what, string itemName)
     {
-        JsonElement body;
-        try { body = JsonDocument.Parse(json).RootElement; }
-        catch (JsonException e) { throw new InvalidInputException(ErrorCodes.InvalidJson, $"The operations are not valid JSON: {e.Message}"); }
+        var body = Input.Element(json, "operations list");
         if (body.ValueKind == JsonValueKind.Array)
         {
             if (body.GetArrayLength() == 0) throw new InvalidInputException(ErrorCodes.InvalidOp, $"{what} needs at least one {itemName}.");

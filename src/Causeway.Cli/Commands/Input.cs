@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json;
 using Causeway.Errors;
 
 namespace Causeway.Cli.Commands;
@@ -34,5 +35,16 @@ internal static class Input
         }
         if (file is null && !Console.IsInputRedirected) throw new InvalidInputException(ErrorCodes.InvalidValue, $"Give the {what} as an argument, with --file, or on standard input.");
         return Console.In.ReadToEnd();
+    }
+
+    /// <summary>The JSON text as an element; malformed JSON is invalid_json, one line.</summary>
+    public static JsonElement Element(string json, string what)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException e) { throw new InvalidInputException(ErrorCodes.InvalidJson, $"The {what} is not valid JSON: {e.Message}"); }
     }
 }

@@ -684,6 +684,159 @@ public abstract class DocumentDatabaseContract : IAsyncLifetime
         Assert.Equal(handed.Position, (await Db.InfoAsync()).Position);
     }
 
+    // ---- stored functions ----
+
+    private static readonly Causeway.Functions.ArgumentShape PurchaseArgs = new(new Dictionary<string, string> { ["item"] = "string", ["player"] = "string" });
+
+    /// <summary>The shop of the function tests: Ann with 100 credits, a cat at 30 with two in stock, and
+    /// <c>purchase</c> (Functions/StoredFunctionTests).</summary>
+    private async Task<Causeway.Functions.FunctionInfo> DefinePurchaseAsync()
+    {
+        await Db.SetSchemaAsync(Causeway.Schemas.SchemaJson.Parse("""
+            { "collections": {
+                "items": { "fields": { "stock": { "kind": "bcounter", "min": 0 } } },
+                "players": { "fields": { "credits": { "kind": "counter" }, "owns": { "kind": "awset" } } } } }
+            """));
+        await Db.PutAsync("items", "cat", Json("""{"price": 30, "stock": 2}"""));
+        await Db.PutAsync("players", "ann", Json("""{"credits": 100}"""));
+        return await Db.DefineFunctionAsync(new Causeway.Functions.FunctionDefinition("purchase", Functions.StoredFunctionTests.Purchase, Functions.StoredFunctionTests.PurchaseRole, PurchaseArgs));
+    }
+
+    private static void AssertSameDefinition(Causeway.Functions.FunctionDefinition expected, Causeway.Functions.FunctionDefinition actual)
+    {
+        Assert.Equal(expected.Name, actual.Name);
+        Assert.Equal(expected.Source, actual.Source);
+        Assert.Equal(expected.Role, actual.Role);
+        Assert.Equal(expected.Arguments?.Members, actual.Arguments?.Members);
+    }
+
+    private sealed record Receipt(int Paid, int Left);
+
+    private sealed record Order(string Item, string Player);
+
+    private sealed record JsonPrice(int Price, double Half);
+
+    [Fact]
+    public async Task Functions_are_defined_read_listed_and_deleted()
+    {
+        var purchase = await DefinePurchaseAsync();
+        Assert.Equal("purchase", purchase.Name);
+        Assert.Equal((await Db.InfoAsync()).Position, purchase.Position);
+        Assert.False(string.IsNullOrEmpty(purchase.Definer));
+        var read = await Db.GetFunctionAsync("purchase");
+        Assert.NotNull(read);
+        AssertSameDefinition(purchase.Definition, read.Definition);
+        Assert.Equal((purchase.Definer, purchase.Commit, purchase.Position), (read.Definer, read.Commit, read.Position));
+        Assert.Null(await Db.GetFunctionAsync("nothing"));
+
+        // No role and no argument shape: it reads and writes nothing and takes any argument.
+        var echo = await Db.DefineFunctionAsync(new Causeway.Functions.FunctionDefinition("echo", "function (a) { return a; }", []));
+        Assert.Empty(echo.Definition.Role);
+        Assert.Null(echo.Definition.Arguments);
+        var replaced = await Db.DefineFunctionAsync(new Causeway.Functions.FunctionDefinition("echo", "function (a) { return [a]; }", []));
+        Assert.Equal(echo.Position + 1, replaced.Position);
+        var listed = await Db.ListFunctionsAsync();
+        Assert.Equal(["echo", "purchase"], listed.Select(f => f.Name));
+        AssertSameDefinition(replaced.Definition, listed[0].Definition);
+        Assert.Equal(replaced.Commit, listed[0].Commit);
+
+        var deleted = await Db.DeleteFunctionAsync("echo");
+        Assert.Equal(replaced.Position + 1, deleted.Position);
+        Assert.Null(await Db.GetFunctionAsync("echo"));
+        Assert.Equal(["purchase"], (await Db.ListFunctionsAsync()).Select(f => f.Name));
+        var again = await AssertError<NotFoundException>(ErrorCodes.NotFound, () => Db.DeleteFunctionAsync("echo"));
+        Assert.Equal("Function 'echo' does not exist in database 'shop'.", again.Message);
+        await AssertError<InvalidInputException>(ErrorCodes.InvalidName, () => Db.GetFunctionAsync("no spaces"));
+        await AssertError<InvalidInputException>(ErrorCodes.InvalidName, () => Db.CallAsync("9lives", Value.Null));
+        // A source that does not compile is refused, and nothing is defined.
+        var broken = await AssertError<Causeway.Errors.FunctionException>(ErrorCodes.FunctionError, () => Db.DefineFunctionAsync(new Causeway.Functions.FunctionDefinition("broken", "function (a) { return ; ) }", [])));
+        Assert.StartsWith("Function 'broken' ", broken.Message);
+        Assert.Contains("Unexpected token ')'", broken.Message);
+        Assert.Null(await Db.GetFunctionAsync("broken"));
+    }
+
+    [Fact]
+    public async Task A_call_answers_its_result_commit_and_position()
+    {
+        await DefinePurchaseAsync();
+        var call = await Db.CallAsync("purchase", Json("""{"item": "cat", "player": "ann"}"""));
+        Assert.Equal(Json("""{"paid": 30, "left": 70}"""), call.Result);
+        Assert.False(call.Replayed);
+        var info = await Db.InfoAsync();
+        Assert.Equal(info.Position, call.Position);
+        Assert.Equal([call.Commit!.Value], info.Heads);
+        Assert.Equal(call.Commit, (await Db.GetAsync("players", "ann"))!.Commit);
+        Assert.Equal(70, (await Db.GetAsync("players", "ann"))!["credits"]!.AsInt());
+        Assert.Equal(1, (await Db.GetAsync("items", "cat"))!["stock"]!.AsInt());
+
+        // Into a C# record, the argument from one too.
+        var typed = await Db.CallAsync<Receipt>("purchase", new Order("cat", "ann"));
+        Assert.Equal(new Receipt(30, 40), typed.Result);
+        Assert.Equal(call.Position + 1, typed.Position);
+        Assert.NotNull(typed.Commit);
+
+        // A call that writes nothing makes no commit and answers the position it read at.
+        await Db.DefineFunctionAsync(new Causeway.Functions.FunctionDefinition("price", "function (a) { return { price: db.get('items', a).price, none: null, half: 0.5 }; }",
+            [new Causeway.Functions.FunctionGrant("/doc/read", ["items"])]));
+        long position = (await Db.InfoAsync()).Position;
+        var look = await Db.CallAsync("price", Value.String("cat"));
+        Assert.Equal(30, (await Db.CallAsync<JsonPrice>("price", "cat")).Result.Price);   // a string argument is a JSON string
+        Assert.Null(look.Commit);
+        Assert.Equal(position, look.Position);
+        Assert.Equal(Json("""{"price": 30, "none": null, "half": 0.5}"""), look.Result);
+        Assert.Equal(position, (await Db.InfoAsync()).Position);
+    }
+
+    [Fact]
+    public async Task An_idempotency_key_replays_the_first_call()
+    {
+        await DefinePurchaseAsync();
+        var options = new Causeway.Functions.CallOptions("order-1");
+        var first = await Db.CallAsync("purchase", Json("""{"item": "cat", "player": "ann"}"""), options);
+        long position = (await Db.InfoAsync()).Position;
+        var again = await Db.CallAsync("purchase", Json("""{"player": "ann", "item": "cat"}"""), options);
+        Assert.True(again.Replayed);
+        Assert.Equal(first with { Replayed = true }, again);
+        var typed = await Db.CallAsync<Receipt>("purchase", new Order("cat", "ann"), options);
+        Assert.Equal((new Receipt(30, 70), first.Commit, first.Position, true), (typed.Result, typed.Commit, typed.Position, typed.Replayed));
+        Assert.Equal(position, (await Db.InfoAsync()).Position);
+        Assert.Equal(70, (await Db.GetAsync("players", "ann"))!["credits"]!.AsInt());
+
+        var conflict = await AssertError<IdempotencyConflictException>(ErrorCodes.IdempotencyConflict, () => Db.CallAsync("purchase", Json("""{"item": "cat", "player": "bob"}"""), options));
+        Assert.Equal("Idempotency key 'order-1' was used for a call of 'purchase' with another argument; use a new key for a new call.", conflict.Message);
+        var badKey = await AssertError<InvalidInputException>(ErrorCodes.InvalidValue, () => Db.CallAsync("purchase", Json("""{"item": "cat", "player": "ann"}"""), new Causeway.Functions.CallOptions("no spaces")));
+        Assert.StartsWith("'no spaces' is not an idempotency key", badKey.Message);
+        Assert.Equal(position, (await Db.InfoAsync()).Position);
+    }
+
+    [Fact]
+    public async Task A_failed_call_throws_the_same_exception_and_writes_nothing()
+    {
+        await DefinePurchaseAsync();
+        await Db.DefineFunctionAsync(new Causeway.Functions.FunctionDefinition("bad", "function (a) {\n  throw new Error('boom');\n}", []));
+        long position = (await Db.InfoAsync()).Position;
+
+        var aborted = await AssertError<FunctionAbortedException>(ErrorCodes.FunctionAborted, () => Db.CallAsync("purchase", Json("""{"item": "dog", "player": "ann"}""")));
+        Assert.Equal("no_such_item", aborted.Reason);
+        Assert.Equal("no_such_item: There is no item dog.", aborted.Message);
+        var error = await AssertError<Causeway.Errors.FunctionException>(ErrorCodes.FunctionError, () => Db.CallAsync("bad", Value.Null));
+        Assert.StartsWith("Function 'bad' failed at line 2", error.Message);
+        Assert.Contains("boom", error.Message);
+        var missing = await AssertError<NotFoundException>(ErrorCodes.NotFound, () => Db.CallAsync("nothing", Value.Null));
+        Assert.Equal("Function 'nothing' does not exist in database 'shop'.", missing.Message);
+        var wrongType = await AssertError<InvalidInputException>(ErrorCodes.InvalidValue, () => Db.CallAsync("purchase", Json("""{"item": 5, "player": "ann"}""")));
+        Assert.Equal("Function 'purchase' takes 'item' as string, not a number.", wrongType.Message);
+        var extra = await AssertError<InvalidInputException>(ErrorCodes.InvalidValue, () => Db.CallAsync<Receipt>("purchase", new { item = "cat", player = "ann", tip = 1 }));
+        Assert.StartsWith("Function 'purchase' takes no argument 'tip'", extra.Message);
+        await Db.DefineFunctionAsync(new Causeway.Functions.FunctionDefinition("sneak", "function (a) { db.put('admins', 'me', {}); }", Functions.StoredFunctionTests.PurchaseRole));
+        var outside = await AssertError<ForbiddenException>(ErrorCodes.Forbidden, () => Db.CallAsync("sneak", Value.Null));
+        Assert.Contains("may not write collection 'admins'", outside.Message);
+
+        Assert.Equal(position + 1, (await Db.InfoAsync()).Position);   // only the definition of sneak
+        Assert.Equal(100, (await Db.GetAsync("players", "ann"))!["credits"]!.AsInt());
+        Assert.Null(await Db.GetAsync("admins", "me"));
+    }
+
     protected static async Task<T> AssertError<T>(string code, Func<Task> call) where T : CausewayException
     {
         var e = await Assert.ThrowsAsync<T>(call);

@@ -2,6 +2,7 @@ using Causeway.Client;
 using Causeway.Documents;
 using Causeway.Encoding;
 using Causeway.Errors;
+using Causeway.Functions;
 using Causeway.Tests.Http;
 using Causeway.Values;
 
@@ -28,6 +29,11 @@ public sealed class SameErrorsOnBothSidesTests : IAsyncLifetime
         {
             await db.PutJsonAsync("p", "1", """{"name": "lamp", "n": 1}""");
             await db.PatchAsync("p", "1", FieldOp.Add("tags", Value.String("a")));
+            await db.DefineFunctionAsync(new FunctionDefinition("echo", "function (a) { return a; }", [], new ArgumentShape(new Dictionary<string, string> { ["n"] = "integer" })));
+            await db.DefineFunctionAsync(new FunctionDefinition("throws", "function (a) {\n  throw new Error('boom');\n}", []));
+            await db.DefineFunctionAsync(new FunctionDefinition("aborts", "function (a) { abort('too_poor', 'Not enough credits: ' + a + '.'); }", []));
+            await db.DefineFunctionAsync(new FunctionDefinition("deep", "function f(a) { return f(a); }", []));
+            await db.CallAsync("echo", ValueJson.Parse("""{"n": 1}"""), new CallOptions("k1"));
         }
     }
 
@@ -65,6 +71,20 @@ public sealed class SameErrorsOnBothSidesTests : IAsyncLifetime
         ["create-only patch"] = db => db.PatchAsync("p", "1", WriteCondition.IfAbsent, FieldOp.Set("a", Value.Int(1))),
         ["changes beyond the end"] = async db => await db.ChangesAsync(since: 99).ToListAsync(),
         ["changes before the start"] = async db => await db.ChangesAsync(since: -1).ToListAsync(),
+        ["call an unknown function"] = db => db.CallAsync("nothing", Value.Null),
+        ["call a bad function name"] = db => db.CallAsync("no spaces", Value.Null),
+        ["call with an argument of the wrong type"] = db => db.CallAsync("echo", ValueJson.Parse("""{"n": "one"}""")),
+        ["call with an argument the shape does not name"] = db => db.CallAsync<System.Text.Json.JsonElement>("echo", new { n = 1, m = 2 }),
+        ["call with no argument where one is needed"] = db => db.CallAsync("echo", Value.Null),
+        ["call a function that throws"] = db => db.CallAsync("throws", Value.Null),
+        ["call a function that aborts"] = db => db.CallAsync("aborts", Value.Int(3)),
+        ["call a function past its recursion limit"] = db => db.CallAsync("deep", Value.Null),
+        ["reuse an idempotency key with another argument"] = db => db.CallAsync("echo", ValueJson.Parse("""{"n": 2}"""), new CallOptions("k1")),
+        ["reuse an idempotency key for another function"] = db => db.CallAsync("throws", Value.Null, new CallOptions("k1")),
+        ["call with a bad idempotency key"] = db => db.CallAsync("echo", ValueJson.Parse("""{"n": 2}"""), new CallOptions("a/b")),
+        ["define a source that does not compile"] = db => db.DefineFunctionAsync(new FunctionDefinition("broken", "function (a) { return ; ) }", [])),
+        ["define a source that is not a function"] = db => db.DefineFunctionAsync(new FunctionDefinition("number", "42", [])),
+        ["delete a missing function"] = db => db.DeleteFunctionAsync("nothing"),
     };
 
     [Theory]
@@ -76,6 +96,7 @@ public sealed class SameErrorsOnBothSidesTests : IAsyncLifetime
         Assert.Equal(embedded.GetType(), remote.GetType());
         Assert.Equal(embedded.Code, remote.Code);
         Assert.Equal(embedded.Message, remote.Message);
+        if (embedded is FunctionAbortedException aborted) Assert.Equal(aborted.Reason, ((FunctionAbortedException)remote).Reason);
         Assert.Equal((await _embedded.InfoAsync()).Position, (await _remote.InfoAsync()).Position);
     }
 }
