@@ -119,13 +119,17 @@ internal static class FunctionSandbox
             string message = e.Message.Split('\n')[0];
             throw new FunctionException(ErrorCodes.FunctionError, $"Function '{name}' failed{(line > 0 ? $" at line {line}" : "")}: {Clip(message)}");
         }
+        catch (ScriptPreparationException e) when (e.InnerException is Acornima.ParseErrorException parse)
+        {
+            throw new FunctionException(ErrorCodes.FunctionError, $"Function '{name}' does not compile at line {parse.LineNumber}: {Clip(parse.Description ?? parse.Message)}");
+        }
+        catch (ScriptPreparationException e) when (e.InnerException is InsufficientExecutionStackException)
+        {
+            throw new FunctionException(ErrorCodes.FunctionError, $"Function '{name}' does not compile: its source is nested too deeply.");
+        }
         catch (JintException e) when (e is not JavaScriptException)
         {
             throw new FunctionException(ErrorCodes.FunctionError, $"Function '{name}' failed: {Clip(e.Message.Split('\n')[0])}");
-        }
-        catch (Acornima.ParseErrorException e)
-        {
-            throw new FunctionException(ErrorCodes.FunctionError, $"Function '{name}' does not compile at line {e.LineNumber}: {Clip(e.Description ?? e.Message)}");
         }
     }
 

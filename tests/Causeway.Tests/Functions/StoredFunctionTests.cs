@@ -181,12 +181,13 @@ public sealed class StoredFunctionTests : IAsyncLifetime
     [Fact]
     public async Task A_source_that_does_not_compile_or_give_a_function_is_refused_at_definition()
     {
-        var e = await Assert.ThrowsAsync<FunctionException>(() => _db.DefineFunctionAsync(new FunctionDefinition("broken", "function (a) { return ; ) }", [])));
+        var e = await Assert.ThrowsAsync<FunctionException>(() => _db.DefineFunctionAsync(new FunctionDefinition("broken", "function (a) {\n  return ; ) }", [])));
         Assert.Equal(ErrorCodes.FunctionError, e.Code);
+        Assert.StartsWith("Function 'broken' does not compile at line 2: Unexpected token", e.Message);
         await Assert.ThrowsAsync<FunctionException>(() => _db.DefineFunctionAsync(new FunctionDefinition("number", "42", [])));
         await Assert.ThrowsAsync<FunctionException>(() => _db.DefineFunctionAsync(new FunctionDefinition("spin", "(function () { while (true) {} })()", [])));
         var deep = "function () { return " + new string('(', 100_000) + "1" + new string(')', 100_000) + "; }";
-        Assert.Equal(ErrorCodes.FunctionError, (await Assert.ThrowsAsync<FunctionException>(() => _db.DefineFunctionAsync(new FunctionDefinition("deep", deep, [])))).Code);
+        Assert.Equal("Function 'deep' does not compile: its source is nested too deeply.", (await Assert.ThrowsAsync<FunctionException>(() => _db.DefineFunctionAsync(new FunctionDefinition("deep", deep, [])))).Message);
         Assert.Null(await _db.GetFunctionAsync("broken"));
         Assert.Null(await _db.GetFunctionAsync("deep"));
     }

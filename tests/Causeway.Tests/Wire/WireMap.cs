@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using Causeway.Clocks;
 using Causeway.Encoding;
+using Causeway.Functions;
 using Causeway.Queries;
 using Causeway.Replication;
 using Causeway.Schemas;
@@ -73,6 +74,14 @@ internal static class WireMap
         [typeof(QuotaStatus)] = Map(("Limits", "limits"), ("Usage", "usage")),
         [typeof(QuotaLimits)] = Map(("Documents", "documents"), ("Bytes", "bytes"), ("WritesPerSecond", "writesPerSecond"), ("SyncSessions", "syncSessions")),
         [typeof(QuotaUsage)] = Map(("Documents", "documents"), ("Bytes", "bytes"), ("SyncSessions", "syncSessions")),
+        [typeof(FunctionInfo)] = Map(("Definition", Flat), ("Definer", "definer"), ("Commit", "commit"), ("Position", "position"), ("Name", Off("Definition.Name"))),
+        [typeof(FunctionDefinition)] = Map(("Name", "name"), ("Source", "source"), ("Role", "role"), ("Arguments", "args")),
+        [typeof(FunctionGrant)] = Map(("Command", "cmd"), ("Collections", "collections")),
+        [typeof(ArgumentShape)] = Map(("Members", Rest)),
+        [typeof(FunctionList)] = Map(("Functions", "functions")),
+        [typeof(CallResult)] = Map(("Result", "result"), ("Commit", "commit"), ("Position", "position"), ("Replayed", "replayed")),
+        [typeof(FunctionLimits)] = Map(("Timeout", "timeoutMs"), ("Statements", "statements"), ("MemoryBytes", "memoryBytes"), ("RecursionDepth", "recursionDepth"),
+            ("ArrayLength", "arrayLength"), ("RegexTimeout", "regexTimeoutMs"), ("ResultBytes", "resultBytes"), ("IdempotencyRetention", "idempotencyHours")),
         [typeof(DatabaseList)] = Map(("Databases", "databases")),
         [typeof(DocumentHistory)] = Map(("Versions", "versions")),
         [typeof(PeerList)] = Map(("Peers", "peers")),
@@ -97,6 +106,8 @@ internal sealed record DatabaseList(IReadOnlyList<DatabaseInfo> Databases);
 internal sealed record DocumentHistory(IReadOnlyList<DocumentVersion> Versions);
 
 internal sealed record PeerList(IReadOnlyList<PeerStatus> Peers);
+
+internal sealed record FunctionList(IReadOnlyList<FunctionInfo> Functions);
 
 /// <summary>Walks a value and its JSON together by <see cref="WireMap"/>.</summary>
 internal static class WireWalk

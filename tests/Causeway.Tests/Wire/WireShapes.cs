@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Causeway.Clocks;
 using Causeway.Encoding;
+using Causeway.Functions;
 using Causeway.Queries;
 using Causeway.Replication;
 using Causeway.Schemas;
@@ -50,6 +51,12 @@ internal static class WireShapes
     public static Cid CidOf(string text) => Cid.ForDagCbor(System.Text.Encoding.UTF8.GetBytes(text));
 
     public static readonly WriteResult Written = new(CidOf("w"), 7);
+
+    public static readonly FunctionInfo FullFunction = new(new FunctionDefinition("purchase", "function (arg) { return arg; }",
+        [new FunctionGrant("/doc/write", ["items", "players"]), new FunctionGrant("/doc/read", ["items"])],
+        new ArgumentShape(new Dictionary<string, string> { ["item"] = "string", ["qty"] = "integer?" })), Did, CidOf("f"), 4);
+
+    public static readonly FunctionInfo BareFunction = new(new FunctionDefinition("noop", "() => 1", [new FunctionGrant("/doc")]), "admin", CidOf("g"), 1);
 
     public static readonly Document FullDocument = Document.Create("orders", "o-1", Value.Map(
     [
@@ -148,6 +155,16 @@ internal static class WireShapes
             with { Derived = new HashSet<string> { "collections" } }, // the SCHEMA document inside is SchemaJson's, which writes defaults (kind lww) it reads as absent
         Shape("QuotaStatus", typeof(QuotasJson), new QuotaStatus(new QuotaLimits(100, 1_000_000, 50, 4), new QuotaUsage(12, 3456, 2)),
             new QuotaStatus(QuotaLimits.None, new QuotaUsage(0, 0, 0)), QuotasJson.Write, QuotasJson.Read),
+        Shape("FunctionInfo", typeof(FunctionJson), FullFunction, BareFunction, FunctionJson.Write, FunctionJson.Read),
+        Shape("FunctionList", typeof(FunctionJson), new FunctionList([FullFunction]), new FunctionList([]),
+            (w, list) => FunctionJson.WriteList(w, list.Functions), json => new FunctionList(FunctionJson.ReadList(json))),
+        Shape("CallResult", typeof(CallResultJson), new CallResult(Value.Map([new("paid", Value.Int(30)), new("at", Value.Timestamp(Time))]), CidOf("c"), 12, Replayed: true),
+            new CallResult(Value.Int(0), null, 0), (w, r) => CallResultJson.Write(w, r, typed: true), CallResultJson.Read),
+        Shape("FunctionLimits", typeof(FunctionLimitsJson), new FunctionLimits
+            {
+                Timeout = TimeSpan.FromMilliseconds(250), Statements = 5000, MemoryBytes = 1 << 20, RecursionDepth = 32, ArrayLength = 99,
+                RegexTimeout = TimeSpan.FromMilliseconds(20), ResultBytes = 4096, IdempotencyRetention = TimeSpan.FromHours(2),
+            }, FunctionLimits.Default, FunctionLimitsJson.Write, FunctionLimitsJson.Read),
         Shape("ApiProblem", typeof(ApiProblemJson), ApiProblem.For("forbidden", "Proof bafy…'s policy does not allow it.", ucanError: "MatchError", proof: CidOf("p").ToString()),
             ApiProblem.For("internal", "", 500), ApiProblemJson.Write, ApiProblemJson.Read)
             with { Derived = new HashSet<string> { "type" } },
