@@ -20,14 +20,25 @@ public static class CausewayServer
         var replica = await Replica.OpenAsync(options.DataDirectory, new ReplicaOptions { Time = options.Time });
         try
         {
-            var tokens = StaticTokens.LoadOrCreate(options.DataDirectory, options.Dev);
-            return Build(replica, tokens, options, configure);
+            return Build(replica, options, configure);
         }
         catch
         {
             await replica.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>The server over a replica the application has already opened (one it also uses
+    /// embedded): the tokens are loaded from, or made in, <see cref="ServerOptions.DataDirectory"/> as
+    /// at first start, and the replica keeps the clock it was opened with. The host closes the replica
+    /// on shutdown, like one it opened itself.</summary>
+    public static WebApplication Build(Replica replica, ServerOptions options, Action<WebApplicationBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(replica);
+        ArgumentNullException.ThrowIfNull(options);
+        Directory.CreateDirectory(options.DataDirectory);
+        return Build(replica, StaticTokens.LoadOrCreate(options.DataDirectory, options.Dev), options, configure);
     }
 
     /// <summary>The server over <paramref name="replica"/>: static tokens first, then UCANs (docs/api.md, Authorization).</summary>

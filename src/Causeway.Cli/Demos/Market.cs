@@ -1,3 +1,4 @@
+using Causeway.Authority;
 using Causeway.Documents;
 using Causeway.Replication;
 using Causeway.Values;
@@ -37,8 +38,10 @@ internal sealed class Market : IAsyncDisposable
     public long TotalCredits => StartingCredits * Sites.Count;
 
     /// <summary>Opens the replicas in subfolders A, B and C of <paramref name="folder"/>, sets the
-    /// schema on A and syncs it to B and C. Prices of the animals come from <paramref name="random"/>.</summary>
-    public static async Task<Market> OpenAsync(string folder, Random random, CancellationToken cancellation)
+    /// schema on A and syncs it to B and C. Prices of the animals come from <paramref name="random"/>.
+    /// With an <paramref name="owner"/>, the database is theirs on every replica, and each replica
+    /// writes under a delegation from them of every command on it: a trusted server of the exchange.</summary>
+    public static async Task<Market> OpenAsync(string folder, Random random, PrincipalKey? owner, CancellationToken cancellation)
     {
         (string Site, string Player, string[] Animals)[] cast =
         [
@@ -54,7 +57,13 @@ internal sealed class Market : IAsyncDisposable
             {
                 var replica = await Replica.OpenAsync(Path.Combine(folder, name));
                 var player = new Player(playerName.ToLowerInvariant(), playerName);
-                sites.Add(new Site(name, player, replica, await replica.CreateDatabaseAsync(ExchangeSchema.Database, cancellation)));
+                var db = await replica.CreateDatabaseAsync(ExchangeSchema.Database, cancellation);
+                if (owner is not null)
+                {
+                    db.Capabilities.SetOwner(owner.Did);
+                    db.Capabilities.UseProofs([Delegation.Create(owner, replica.Did, owner.Did, Authority.Commands.All, Scope.Database(ExchangeSchema.Database))]);
+                }
+                sites.Add(new Site(name, player, replica, db));
                 items.AddRange(animals.Select(a => new Item(a.ToLowerInvariant(), a, player, random.Next(10, 41))));
             }
             await sites[0].Db.SetSchemaAsync(ExchangeSchema.Schema, cancellation);

@@ -1,11 +1,12 @@
 using Causeway.Queries;
+using Causeway.Schemas;
 using Causeway.Values;
 
 namespace Causeway.Cli.Demos;
 
 /// <summary>What one replica holds at the end of a run: its heads, every document of the exchange's
-/// collections, and the result of verifying its ledger.</summary>
-internal sealed record Snapshot(Site Site, string Heads, long Commits, IReadOnlyDictionary<string, IReadOnlyList<Document>> Collections, VerifyReport Verify)
+/// collections, the records of stored-function calls, and the result of verifying its ledger.</summary>
+internal sealed record Snapshot(Site Site, string Heads, long Commits, IReadOnlyDictionary<string, IReadOnlyList<Document>> Collections, IReadOnlyList<Document> Calls, VerifyReport Verify)
 {
     public IReadOnlyList<Document> this[string collection] => Collections[collection];
 
@@ -22,8 +23,9 @@ internal sealed record Snapshot(Site Site, string Heads, long Commits, IReadOnly
             var info = await site.Db.InfoAsync(cancellation);
             var collections = new Dictionary<string, IReadOnlyList<Document>>();
             foreach (var collection in ExchangeSchema.Collections) collections[collection] = await ReadAllAsync(site.Db, collection, cancellation);
+            var calls = await ReadAllAsync(site.Db, SystemCollections.Calls, cancellation);
             if (await site.Db.InfoAsync(cancellation) is var after && after.Position != info.Position) continue;
-            return new Snapshot(site, Network.Heads(info), info.Commits, collections, await site.Db.VerifyAsync(cancellation));
+            return new Snapshot(site, Network.Heads(info), info.Commits, collections, calls, await site.Db.VerifyAsync(cancellation));
         }
     }
 

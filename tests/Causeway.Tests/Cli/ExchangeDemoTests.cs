@@ -4,7 +4,8 @@ using Causeway.Tests.Support;
 namespace Causeway.Tests.Cli;
 
 /// <summary><c>causeway demo exchange</c> as a process: players buy animals from each other on three
-/// replicas while links are cut and healed, and the run ends by checking the four promises.</summary>
+/// replicas while links are cut and healed, and the run ends by checking the four promises; with
+/// <c>--functions</c> each purchase is a call of a stored function made with a call-only key.</summary>
 public sealed class ExchangeDemoTests
 {
     // A seed whose runs both complete purchases and see purchases refused for want of rights.
@@ -21,7 +22,9 @@ public sealed class ExchangeDemoTests
         {
             Assert.True(exit == 0, $"exit {exit}: {error}\n{output}");
             Assert.Equal("", error);
-            Assert.Contains($"seed {Seed}, {Rounds} rounds on three replicas", output);
+            Assert.Contains($"seed {Seed}, {Rounds} rounds on three replicas, each purchase a transaction on the buyer's replica", output);
+            Assert.DoesNotContain("Call-only keys", output);
+            Assert.DoesNotContain("Stored function:", output);
             Assert.Equal(Rounds, Regex.Matches(output, @"^round \d+: ", RegexOptions.Multiline).Count);
 
             var purchases = Match(output, @"^Purchases: (\d+) attempted, (\d+) succeeded, (\d+) refused for rights \((\d+) of them waits that timed out");
@@ -46,6 +49,28 @@ public sealed class ExchangeDemoTests
         Assert.Equal(Line(runs[0].Out, "Plan (the same for the same seed): "), Line(runs[1].Out, "Plan (the same for the same seed): "));
         Assert.Equal(Line(runs[0].Out, "Listed "), Line(runs[1].Out, "Listed "));
         Assert.True(Match(runs[0].Out, @"^Plan .* (\d+) partitions made")[0] > 0);
+    }
+
+    [Fact]
+    public async Task With_functions_every_purchase_is_a_call_of_purchase_by_a_key_refused_anything_else()
+    {
+        const int rounds = 12;
+        var (exit, output, error) = await CliProcess.RunAsync(["demo", "exchange", "--functions", "--seed", $"{Seed}", "--rounds", $"{rounds}"]).WaitAsync(TimeSpan.FromSeconds(110));
+
+        Assert.True(exit == 0, $"exit {exit}: {error}\n{output}");
+        Assert.Equal("", error);
+        Assert.Contains($"seed {Seed}, {rounds} rounds on three replicas, each purchase a call of the stored function 'purchase' on the buyer's site's server (replay with --seed {Seed} --functions)", output);
+        Assert.Matches(new Regex(@"^Call-only keys: each player's key \(/fn/call on 'purchase' only\) was refused on their own site's server a PATCH of their own balance and a call of 'payout': 6 × 403 forbidden\.$", RegexOptions.Multiline), output);
+        Assert.Equal(rounds, Regex.Matches(output, @"^round \d+: ", RegexOptions.Multiline).Count);
+
+        long succeeded = Match(output, @"^Purchases: \d+ attempted, (\d+) succeeded")[0];
+        Assert.True(succeeded > 0, output);
+        // Each purchase made by a call leaves its call record on every replica, naming the buyer's key.
+        var calls = Match(output, @"^Stored function: (\d+) purchases, each a call of 'purchase' by its buyer's call-only key; call records \(_calls\): (\d+) on A, (\d+) on B, (\d+) on C, each naming its buyer's key as caller\.$");
+        Assert.All(calls, count => Assert.Equal(succeeded, count));
+        Assert.Equal(succeeded, Match(output, @"^holds  \(2\) no item was sold twice: (\d+) purchases")[0]);
+        Assert.Matches(new Regex(@"^holds  \(3\) credits were conserved: 300 on A, 300 on B, 300 on C ", RegexOptions.Multiline), output);
+        Assert.Contains("All four promises held", output);
     }
 
     [Fact]
