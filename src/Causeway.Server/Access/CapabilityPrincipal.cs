@@ -12,7 +12,7 @@ namespace Causeway.Server.Access;
 /// resource the request touches.</summary>
 public sealed class CapabilityPrincipal : Principal
 {
-    private static readonly string[] ResourceKeys = ["db", "coll", "id"];
+    private static readonly string[] ResourceKeys = ["db", "coll", "id", "fn"];
     private readonly Func<string?, string> _ownerOf;
 
     internal CapabilityPrincipal(ProofChain chain, Invocation? invocation, Delegation? session, Func<string?, string> ownerOf)

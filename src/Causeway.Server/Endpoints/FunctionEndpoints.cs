@@ -28,7 +28,11 @@ internal static class FunctionEndpoints
             foreach (var grant in definition.Role)
                 foreach (string? collection in grant.Collections is null ? [null] : grant.Collections.ToArray<string?>())
                     if (principal.Refusal(grant.Command, Resource.Of(db, collection)) is { } refusal)
-                        throw new ForbiddenException($"Function '{name}' would be given {grant.Command} on {(collection is null ? "every collection" : $"collection '{collection}'")} of '{db}', which the caller does not hold: {refusal.Message}");
+                    {
+                        string message = $"Function '{name}' would be given {grant.Command} on {(collection is null ? "every collection" : $"collection '{collection}'")} of '{db}', which the caller does not hold: {refusal.Message}";
+                        // A capability token's refusal keeps its UCAN reason and the proof at fault.
+                        throw refusal is UcanException ucan ? new UcanException(ucan.Error, message, ucan.Proof) : new ForbiddenException(message);
+                    }
             var database = api.Replica.GetDatabase(db);
             using var lease = api.Writes.Enter();
             bool existed = database.Functions.Get(name) is not null;
@@ -70,7 +74,7 @@ internal static class FunctionEndpoints
                 1 => context.Request.Headers[IdempotencyKeyHeader].ToString(),
                 _ => throw new InvalidInputException(ErrorCodes.InvalidValue, $"A call takes one {IdempotencyKeyHeader} header."),
             };
-            var bytes = await JsonBody.ReadBytesAsync(context, api.Options.MaxRequestBytes);
+            var bytes = await JsonBody.ReadOptionalBytesAsync(context, api.Options.MaxRequestBytes);
             var argument = bytes.Length == 0 ? Value.Null : ValueJson.Parse(bytes);
             bool typed = Api.TypedValues(context);
             var database = api.Replica.GetDatabase(db);

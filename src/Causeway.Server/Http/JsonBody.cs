@@ -30,6 +30,16 @@ internal static class JsonBody
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>Like <see cref="ReadBytesAsync"/>, except that a request with no body at all needs no
+    /// content type: it reads as empty (a bare <c>POST</c>, as <c>curl -X POST</c> sends it).</summary>
+    public static async Task<byte[]> ReadOptionalBytesAsync(HttpContext context, long limit)
+    {
+        if (context.Request.ContentType is null && context.Request.ContentLength is null or 0
+            && await context.Request.Body.ReadAsync(new byte[1], context.RequestAborted) == 0)
+            return [];
+        return await ReadBytesAsync(context, limit);
+    }
+
     /// <summary>A JSON document (object or other); malformed JSON is invalid_json with the position.</summary>
     public static async Task<JsonElement> ReadElementAsync(HttpContext context, long limit)
     {

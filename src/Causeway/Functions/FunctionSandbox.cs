@@ -4,6 +4,7 @@ using Causeway.Errors;
 using Causeway.Values;
 using Jint;
 using Jint.Native;
+using Jint.Native.Object;
 using Jint.Runtime;
 using Jint.Runtime.Interop;
 
@@ -11,10 +12,11 @@ namespace Causeway.Functions;
 
 /// <summary>Runs stored functions' JavaScript in Jint: a fresh engine per call, strict mode, no CLR
 /// interop, no <c>eval</c> or <c>Function</c> constructor, no timers or I/O (Jint has none unless given),
-/// the call's fixed clock and seeded <c>Math.random</c>, and the database's limits on time,
-/// statements, memory, recursion depth, array length and regular-expression time. A script that
-/// passes a limit is stopped (function_timeout, function_limit); one that throws, or whose source does
-/// not compile, is function_error with its message and line.</summary>
+/// no binary buffers or <c>Atomics</c>, the call's fixed clock and seeded <c>Math.random</c>, and the
+/// database's limits on time, statements, memory, recursion depth, array length and
+/// regular-expression time. A script that passes a limit is stopped (function_timeout,
+/// function_limit); one that throws, or whose source does not compile, is function_error with its
+/// message and line.</summary>
 internal static class FunctionSandbox
 {
     /// <summary>Evaluates <paramref name="script"/> (the function's source) and calls the function it
@@ -31,7 +33,7 @@ internal static class FunctionSandbox
                 throw new FunctionException(ErrorCodes.FunctionError, $"Function '{name}' has a source that gives {function.Type.ToString().ToLowerInvariant()}, not a function; write it as function (arg) {{ .. }}.");
             install?.Invoke(engine, values);
             var result = engine.Invoke(function, JsValue.Undefined, [values.ToJs(argument)]);
-            result = result.UnwrapIfPromise(cancellation);
+            result = Settle(result, limits, cancellation);
             return values.FromJs(result, name, "a result");
         });
     }
@@ -51,6 +53,33 @@ internal static class FunctionSandbox
         });
     }
 
+    /// <summary>The result, or the value of the promise an async function gives once it settles. Nothing
+    /// outside the call can settle it, so a promise still pending when the time limit is up never will
+    /// be: function_timeout, not a call that waits for ever.</summary>
+    private static JsValue Settle(JsValue value, FunctionLimits limits, CancellationToken cancellation)
+    {
+        if (value is not ObjectInstance) return value;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        deadline.CancelAfter(limits.Timeout);
+        try
+        {
+            return value.UnwrapIfPromise(deadline.Token);
+        }
+        catch (OperationCanceledException) when (!cancellation.IsCancellationRequested)
+        {
+            throw new TimeoutException();
+        }
+    }
+
+    /// <summary>Globals a function has no use for that escape the limits: buffers and typed arrays are
+    /// allocated whole, outside the array-length and memory limits (<c>new ArrayBuffer(2e9)</c> takes
+    /// 2 GB at once), and <c>Atomics.wait</c> blocks the thread.</summary>
+    private static readonly string[] Removed =
+    [
+        "ArrayBuffer", "SharedArrayBuffer", "DataView", "Atomics", "Int8Array", "Uint8Array", "Uint8ClampedArray", "Int16Array",
+        "Uint16Array", "Int32Array", "Uint32Array", "Float16Array", "Float32Array", "Float64Array", "BigInt64Array", "BigUint64Array",
+    ];
+
     private static Engine Create(FunctionLimits limits, CallClock clock, CancellationToken cancellation)
     {
         var engine = new Engine(options =>
@@ -65,11 +94,14 @@ internal static class FunctionSandbox
             options.Constraints.RegexTimeout = limits.RegexTimeout;
             // Deep native recursion (a getter calling itself through JSON.stringify, say) ends in a RangeError, not a crash.
             options.Constraints.StackOverflowGuard = true;
+            // Atomics.wait would block the thread (Atomics is removed too, below).
+            options.AgentCanSuspend = false;
             options.TimeSystem = clock;
             options.TimeZone = TimeZoneInfo.Utc;
             options.Interop.Enabled = false;
             if (cancellation.CanBeCanceled) options.CancellationToken(cancellation);
         });
+        foreach (var global in Removed) engine.Global.Delete(global);
         var math = engine.GetValue("Math").AsObject();
         math.FastSetDataProperty("random", new ClrFunction(engine, "random", (_, _) => new JsNumber(clock.NextDouble())));
         return engine;
@@ -116,7 +148,10 @@ internal static class FunctionSandbox
         catch (JavaScriptException e)
         {
             int line = e.Location.Start.Line;
-            string message = e.Message.Split('\n')[0];
+            // A thrown object that is no Error and has no message reads as "undefined" otherwise.
+            string message = e.Error is ObjectInstance and not Jint.Native.Error.ErrorInstance && e.Message == "undefined"
+                ? "it threw an object that is not an Error and has no message"
+                : e.Message.Split('\n')[0];
             throw new FunctionException(ErrorCodes.FunctionError, $"Function '{name}' failed{(line > 0 ? $" at line {line}" : "")}: {Clip(message)}");
         }
         catch (ScriptPreparationException e) when (e.InnerException is Acornima.ParseErrorException parse)

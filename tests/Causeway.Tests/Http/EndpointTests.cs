@@ -385,6 +385,9 @@ public sealed class EndpointTests : IAsyncLifetime
             ("/v1/dbs/{db}/quotas", "get"), ("/v1/dbs/{db}/quotas", "put"),
             ("/v1/dbs/{db}/schema", "get"), ("/v1/dbs/{db}/schema", "put"), ("/v1/dbs/{db}/reservations", "post"),
             ("/v1/tokens", "post"), ("/v1/tokens/{cid}", "put"), ("/v1/tokens/{cid}", "get"), ("/v1/tokens/{cid}/revoke", "post"),
+            ("/v1/dbs/{db}/functions", "get"), ("/v1/dbs/{db}/functions/{name}", "put"), ("/v1/dbs/{db}/functions/{name}", "get"),
+            ("/v1/dbs/{db}/functions/{name}", "delete"), ("/v1/dbs/{db}/functions/{name}/call", "post"),
+            ("/v1/dbs/{db}/function-limits", "get"), ("/v1/dbs/{db}/function-limits", "put"),
         };
         foreach (var (path, method) in expected)
             Assert.True(paths.TryGetValue(path, out var methods) && methods.Contains(method), $"{method.ToUpperInvariant()} {path} is missing from the OpenAPI document");
