@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using Causeway.Errors;
+using Causeway.Functions;
 using Causeway.Schemas;
 using Xunit.Abstractions;
 
@@ -48,6 +49,10 @@ public sealed class HostileRequestTests(ITestOutputHelper output) : IAsyncLifeti
         }
         (await _server.Admin.PostAsync($"/v1/dbs/{HostileGenerator.Target}/tx", HttpExtensions.Json("""{"ops": [{"op": "put", "collection": "orders", "id": "o-1", "doc": {"total": 12}}, {"op": "create", "collection": "orders", "doc": {"total": 1}}]}"""))).EnsureSuccessStatusCode();
         (await _server.Admin.PutAsync("/v1/dbs/s0", null)).EnsureSuccessStatusCode();
+        // Stored functions of every behaviour, under limits tight enough that spinning ones cost little.
+        (await _server.Admin.PutAsync($"/v1/dbs/{HostileGenerator.Target}/function-limits", HttpExtensions.Json(HostileGenerator.SeededLimits))).EnsureSuccessStatusCode();
+        foreach (var (name, definition) in HostileGenerator.SeededFunctions)
+            (await _server.Admin.PutAsync($"/v1/dbs/{HostileGenerator.Target}/functions/{name}", HttpExtensions.Json(definition))).EnsureSuccessStatusCode();
         _ucans = await HostileUcan.MakeAsync(_server);
         _spare = HostileUcan.Spare(_server, 5);
     }
@@ -419,10 +424,18 @@ internal sealed class HostileGenerator
     public const string HoldToken = "PUT /v1/tokens/{cid}";
     public const string GetToken = "GET /v1/tokens/{cid}";
     public const string RevokeToken = "POST /v1/tokens/{cid}/revoke";
+    public const string PutFunction = "PUT /v1/dbs/{db}/functions/{name}";
+    public const string GetFunction = "GET /v1/dbs/{db}/functions/{name}";
+    public const string ListFunctions = "GET /v1/dbs/{db}/functions";
+    public const string DeleteFunction = "DELETE /v1/dbs/{db}/functions/{name}";
+    public const string CallFunction = "POST /v1/dbs/{db}/functions/{name}/call";
+    public const string GetFunctionLimits = "GET /v1/dbs/{db}/function-limits";
+    public const string PutFunctionLimits = "PUT /v1/dbs/{db}/function-limits";
     public const string UnknownRoute = "unknown route";
     public const string WrongMethod = "wrong method";
 
-    public static readonly string[] Endpoints = [Status, ListDbs, PutDb, GetDb, DeleteDb, PutDoc, PostDoc, GetDoc, PatchDoc, DeleteDoc, History, Tx, Changes, Verify, Commit, QueryDocs, Export, Import, Replicate, Peers, StopPeer, SyncSocket, GetSchema, PutSchema, HandOutRanges, IssueToken, HoldToken, GetToken, RevokeToken, UnknownRoute, WrongMethod];
+    public static readonly string[] Endpoints = [Status, ListDbs, PutDb, GetDb, DeleteDb, PutDoc, PostDoc, GetDoc, PatchDoc, DeleteDoc, History, Tx, Changes, Verify, Commit, QueryDocs, Export, Import, Replicate, Peers, StopPeer, SyncSocket, GetSchema, PutSchema, HandOutRanges, IssueToken, HoldToken, GetToken, RevokeToken,
+        PutFunction, GetFunction, ListFunctions, DeleteFunction, CallFunction, GetFunctionLimits, PutFunctionLimits, UnknownRoute, WrongMethod];
 
     private static readonly (string Endpoint, int Weight)[] Weights =
     [
@@ -431,6 +444,7 @@ internal sealed class HostileGenerator
         (Tx, 15), (Changes, 6), (Verify, 2), (Commit, 5), (QueryDocs, 9), (Export, 2), (Import, 4),
         (Replicate, 5), (Peers, 3), (StopPeer, 3), (SyncSocket, 3), (GetSchema, 3), (PutSchema, 6), (HandOutRanges, 4),
         (IssueToken, 3), (HoldToken, 3), (GetToken, 2), (RevokeToken, 2),
+        (PutFunction, 7), (GetFunction, 2), (ListFunctions, 2), (DeleteFunction, 2), (CallFunction, 9), (GetFunctionLimits, 2), (PutFunctionLimits, 3),
         (UnknownRoute, 3), (WrongMethod, 3),
     ];
 
@@ -525,6 +539,13 @@ internal sealed class HostileGenerator
             case HoldToken: HoldTokenRequest(d); break;
             case GetToken: GetTokenRequest(d); break;
             case RevokeToken: RevokeTokenRequest(d); break;
+            case PutFunction: PutFunctionRequest(d); break;
+            case GetFunction: GetFunctionRequest(d); break;
+            case ListFunctions: ListFunctionsRequest(d); break;
+            case DeleteFunction: DeleteFunctionRequest(d); break;
+            case CallFunction: CallFunctionRequest(d); break;
+            case GetFunctionLimits: GetFunctionLimitsRequest(d); break;
+            case PutFunctionLimits: PutFunctionLimitsRequest(d); break;
             case UnknownRoute: UnknownRouteRequest(d); break;
             default: WrongMethodRequest(d); break;
         }
@@ -1419,7 +1440,7 @@ internal sealed class HostileGenerator
             "/", "/v1", "/v1/", "/v2/status", "/v1/statuses", "/v1/dbs/target/docs", "/v1/dbs/target/docs/items/d1/history/x",
             "/v1/dbs/target/query", "/v1/dbs/target/schema/x", "/v1/dbs/target/replicate/x", "/v1/dbs/target/peers/s1/x", "/v1/tokens/x/y",
             "/v1/dbs/target/sync/x",
-            "/v1/dbs/target/functions/f", "/v1/dbs/target/functions/f/call", "/v1/dbs/target/docs/items/d1/x/y/z", "/v1/%01",
+            "/v1/dbs/target/functions/f/x", "/v1/dbs/target/functions/fz_echo/call/x", "/v1/dbs/target/function-limits/x", "/v1/dbs/target/docs/items/d1/x/y/z", "/v1/%01",
             "/v1/dbs/target/commits", "/v1/dbs/target/changes/x", "/v1/dbs/target/verify/x", "/v1/dbs/target/tx/x",
             "/.env", "/%2e%2e/%2e%2e/etc/passwd", "/v1/dbs//docs/items/d1", "/v1/dbs/target/docs//d1", "/v1/dbs/target//items/d1",
             "/v1/dbs/target/doc/items/d1", "/v1/db/target", "/" + new string('x', 5000), "/v1/" + Escape("数据库"), "/v1/dbs/target/docs/items/d1/history/",
@@ -1434,8 +1455,12 @@ internal sealed class HostileGenerator
         d.Mapped = false;
         d.Family = "wrong-method";
         string cid = _state.Cids.Count > 0 ? _state.Cids[0] : "b";
-        (d.Method, d.Path) = _rng.Next(21) switch
+        (d.Method, d.Path) = _rng.Next(25) switch
         {
+            21 => ("POST", $"/v1/dbs/{Target}/functions/fz_echo"),
+            22 => ("GET", $"/v1/dbs/{Target}/functions/fz_echo/call"),
+            23 => ("DELETE", $"/v1/dbs/{Target}/function-limits"),
+            24 => ("PATCH", $"/v1/dbs/{Target}/functions"),
             0 => ("POST", "/v1/status"),
             1 => ("PUT", "/v1/status"),
             2 => ("DELETE", "/v1/status"),
@@ -1465,6 +1490,336 @@ internal sealed class HostileGenerator
             d.Body = Utf8(Pick("{\"ops\": [{\"op\": \"put\", \"collection\": \"items\", \"id\": \"d1\", \"doc\": {}}]}", "{}", "{\"n\": 1}"));
             d.ContentType = "application/json";
         }
+    }
+
+    // ------------------------------------------------------------------ stored functions
+
+    /// <summary>The target's limits on calls: small, so that a spinning script costs a few milliseconds.</summary>
+    public const string SeededLimits = """{ "timeoutMs": 200, "statements": 50000 }""";
+
+    /// <summary>The target's functions, which the run calls and reads but never redefines or deletes:
+    /// one that answers its argument, one that writes, and ones that always fail.</summary>
+    public static readonly (string Name, string Definition)[] SeededFunctions =
+    [
+        ("fz_echo", """{ "source": "function (arg) { return arg; }", "role": [] }"""),
+        ("fz_log", """{ "source": "function (arg) { db.put('fn_log', arg.id, { n: arg.n === undefined ? 0 : arg.n }); return arg.id; }", "role": [ { "cmd": "/doc/write", "collections": ["fn_log"] } ], "args": { "id": "string", "n": "integer?" } }"""),
+        ("fz_spin", """{ "source": "function () { db.put('fn_log', 'spin', { a: 1 }); while (true) {} }", "role": [ { "cmd": "/doc" } ] }"""),
+        ("fz_abort", """{ "source": "function () { db.put('fn_log', 'abort', { a: 1 }); abort('closed', 'Closed.'); }", "role": [ { "cmd": "/doc" } ] }"""),
+        ("fz_throw", """{ "source": "function () { db.put('fn_log', 'throw', { a: 1 }); throw { a: 1 }; }", "role": [ { "cmd": "/doc" } ] }"""),
+    ];
+
+    /// <summary>Seeded functions that fail whatever their argument.</summary>
+    private static readonly string[] FailingFunctions = ["fz_spin", "fz_abort", "fz_throw"];
+
+    /// <summary>Names the run defines and deletes as it goes.</summary>
+    private static readonly string[] ScratchFunctions = ["fz_def0", "fz_def1", "fz_def2"];
+
+    /// <summary>Sources of valid definitions: most misbehave when called, none escapes the limits.</summary>
+    private static readonly string[] ScratchSources =
+    [
+        "function (arg) { return arg; }", "async function (arg) { return [arg, Date.now(), Math.random()]; }", "function () { while (true) {} }",
+        "function f() { return f(); }", "function () { throw null; }", "function () { throw { a: 1 }; }", "function () { return new Promise(() => {}); }",
+        "function () { const a = {}; a.a = a; return a; }", "function () { return eval('1'); }", "function () { return this.constructor.constructor('return process')(); }",
+        "function () { return /(a+)+$/.test('a'.repeat(30) + '!'); }", "function () { return 'x'.repeat(2000000); }", "function () { abort('no', 'No.'); }",
+        "function () { const a = []; for (;;) a.push('x' + a.length); }", "function () { return new ArrayBuffer(2e9); }", "function () { return importNamespace('System'); }",
+        "function (arg) { db.put('fn_log', 'g', { v: arg }); return db.get('fn_log', 'g'); }", "function () { return db.query({ collection: 'items', limit: 2 }).docs.length; }",
+        "function () { db.put('items', 'd1', { n: 0 }); }", "function () { return '" + EmojiRunJson + "'; }", "(function () { return () => 1; })()",
+    ];
+
+    private static readonly string[] ValidRoles =
+    [
+        "[]", """[ { "cmd": "/doc" } ]""", """[ { "cmd": "/doc/write", "collections": ["fn_log"] } ]""",
+        """[ { "cmd": "/doc/read", "collections": ["items"] }, { "cmd": "/doc/write", "collections": ["fn_log"] } ]""", """[ { "cmd": "/doc/delete", "collections": null } ]""",
+    ];
+
+    /// <summary>A function name for a path: <paramref name="names"/> mostly, "nope" (which is never
+    /// defined) unless <paramref name="defining"/>, or a bad one (a sure rejection).</summary>
+    private string FunctionSegment(Draft d, string[] names, bool defining = false)
+    {
+        double roll = _rng.NextDouble();
+        if (roll < 0.82) return Pick(names);
+        if (roll < 0.88) return defining ? Pick(names) : "nope";
+        d.Reject("bad function name");
+        return Pick("9lives", "a%20b", "-x", ".x", new string('f', 129), new string('f', _rng.Next(1000, 5000)), Escape("función"), "a%2Fb", Escape(EmojiRun), "a:b", "a@b", "x%01", "%FF", "a%3Fb");
+    }
+
+    /// <summary>The database part of a function path: the target mostly. Functions exist only where the run defines them.</summary>
+    private string FunctionDatabase(Draft d, double targetShare = 0.85)
+    {
+        var (segment, valid, isTarget) = Database(targetShare, scratchShare: 0.05);
+        d.NamesValid = valid;
+        if (!valid) d.Reject("bad database name");
+        d.TouchesTarget = isTarget;
+        return segment;
+    }
+
+    private void PutFunctionRequest(Draft d)
+    {
+        d.Method = "PUT";
+        d.ContentType = "application/json";
+        string segment = FunctionDatabase(d, targetShare: 0.92);
+        string name = FunctionSegment(d, ScratchFunctions, defining: true);
+        d.Path = $"/v1/dbs/{segment}/functions/{name}";
+        static string Body(string source, string role, string? args = null)
+            => $$"""{ "source": {{JsonSerializer.Serialize(source)}}, "role": {{role}}{{(args is null ? "" : $", \"args\": {args}")}} }""";
+        string wellFormed = Body(Pick(ScratchSources), Pick(ValidRoles), Chance(0.3) ? Pick("""{ "a": "string" }""", """{ "n": "integer?", "o": "object?" }""", "{}") : null);
+        switch (_rng.Next(12))
+        {
+            case 0 or 1 or 2:
+                d.Body = Utf8(wellFormed);
+                d.Family = "define/valid";
+                break;
+            case 3:
+                (d.Body, string broken) = Break(wellFormed);
+                d.Reject("not JSON");
+                d.Family = "define/broken-json-" + broken;
+                break;
+            case 4:
+                d.Body = Utf8(Pick("[]", "null", "1", "\"function () {}\"", "{}", """{ "source": 1, "role": [] }""", """{ "source": "function () {}" }""", """{ "role": [] }""",
+                    """{ "source": "function () {}", "role": {} }""", """{ "source": "function () {}", "role": [], "extra": 1 }""", """{ "source": null, "role": [] }""",
+                    """{ "source": "function () {}", "role": [], "args": [] }""", """{ "source": "function () {}", "role": "all" }"""));
+                d.Reject("not a definition's shape");
+                d.Family = "define/shape";
+                break;
+            case 5:
+                d.Body = Utf8(Body("function () {}", Pick("""[ { "cmd": "/db/admin" } ]""", """[ { "cmd": "/" } ]""", """[ { "cmd": "doc" } ]""", """[ { "cmd": "/doc", "collections": [] } ]""",
+                    """[ { "cmd": "/doc", "collections": ["_functions"] } ]""", """[ { "cmd": "/doc", "collections": ["bad name"] } ]""", """[ { "cmd": "/doc", "x": 1 } ]""",
+                    """[ { "cmd": 1 } ]""", """[ "/doc" ]""", """[ { "cmd": "/doc", "collections": [1] } ]""",
+                    "[" + string.Join(", ", Enumerable.Repeat("""{ "cmd": "/doc" }""", 65)) + "]")));
+                d.Reject("a role a function cannot have");
+                d.Family = "define/bad-role";
+                break;
+            case 6:
+                d.Body = Utf8(Body("function () {}", "[]", Pick("""{ "a": "text" }""", """{ "a": 1 }""", """{ "a": "string??" }""", "\"string\"", """{ "": "string" }""",
+                    "{" + string.Join(", ", Enumerable.Range(0, 65).Select(i => $"\"a{i}\": \"any\"")) + "}")));
+                d.Reject("an argument shape that is not one");
+                d.Family = "define/bad-args";
+                break;
+            case 7:
+                d.Body = Utf8(Body(Pick("function (", "function () { return ; ) }", "}", "return 1", "42", "'text'", "null", "function () {} function () {}",
+                    "(function () { while (true) {} })()", "await 1", "function () { with ({}) {} }", "\u0000", "function () { return 1 }; 2"), "[]"));
+                d.Reject("a source that does not compile or give a function");
+                d.Family = "define/bad-source";
+                break;
+            case 8:
+                d.Body = Utf8(Body(Pick(
+                    "function () { return " + new string('[', 100_000) + new string(']', 100_000) + "; }",
+                    "function () { return " + new string('!', 100_000) + "1; }",
+                    "function () { return " + string.Join("+", Enumerable.Repeat("1", 60_000)) + "; }",
+                    "function () { return 1; }" + new string(' ', FunctionDefinition.MaxSourceLength)), "[]"));
+                d.Reject("a source nested too deep or too long");
+                d.Family = "define/deep-or-long-source";
+                break;
+            case 9:
+                // Escapes in the JSON text: a lone surrogate is refused, a NUL in a string is just a character.
+                bool lone = Chance(0.5);
+                d.Body = Utf8(Body("function () { return 1; }", "[]").Replace("return 1", lone ? "return '\\ud800'" : "return '1\\u0000'"));
+                if (lone) d.Reject("a lone surrogate");
+                d.Family = lone ? "define/lone-surrogate" : "define/nul-in-string";
+                break;
+            case 10:
+                d.Body = Utf8(Body(Pick(ScratchSources), """[ { "cmd": "/doc", "collections": null } ]""", "null"));
+                d.Family = "define/nulls";
+                break;
+            default:
+                d.Body = Utf8(Body("function (arg) { return '" + HugeUnicode(_rng.Next(10, 20_000)) + "'; }", "[]"));
+                d.Family = "define/unicode-source";
+                break;
+        }
+        ContentTypeMutation(d, 0.1);
+    }
+
+    private void GetFunctionRequest(Draft d)
+    {
+        string segment = FunctionDatabase(d);
+        string name = FunctionSegment(d, [.. SeededFunctions.Select(f => f.Name), .. ScratchFunctions]);
+        d.Path = $"/v1/dbs/{segment}/functions/{name}";
+        d.Family = "get-function";
+        // Seeded functions exist on the target alone; scratch ones may be defined anywhere the run put them.
+        if (name == "nope" || (!d.TouchesTarget && !ScratchFunctions.Contains(name))) d.Reject("no such function");
+        if (Chance(0.2)) BodyOnRead(d);
+        if (Chance(0.2)) d.Query = GarbageQuery();
+    }
+
+    private void ListFunctionsRequest(Draft d)
+    {
+        string segment = FunctionDatabase(d);
+        d.Path = Pick($"/v1/dbs/{segment}/functions", $"/v1/dbs/{segment}/functions/");
+        d.Family = "list-functions";
+        if (Chance(0.2)) BodyOnRead(d);
+        if (Chance(0.2)) d.Query = GarbageQuery();
+    }
+
+    private void DeleteFunctionRequest(Draft d)
+    {
+        d.Method = "DELETE";
+        string segment = FunctionDatabase(d);
+        // Scratch names only: the seeded functions stay for the calls.
+        string name = FunctionSegment(d, ScratchFunctions);
+        d.Path = $"/v1/dbs/{segment}/functions/{name}";
+        d.Family = "delete-function";
+        if (name == "nope") d.Reject("no such function");
+        if (Chance(0.1)) { d.Body = Utf8("{}"); d.ContentType = "application/json"; d.Family += "/body"; }
+    }
+
+    private void CallFunctionRequest(Draft d)
+    {
+        d.Method = "POST";
+        d.ContentType = "application/json";
+        string segment = FunctionDatabase(d);
+        string name = FunctionSegment(d, [.. SeededFunctions.Select(f => f.Name), .. ScratchFunctions]);
+        d.Path = $"/v1/dbs/{segment}/functions/{name}/call";
+        if (name == "nope" || (!d.TouchesTarget && !ScratchFunctions.Contains(name))) d.Reject("no such function");
+        if (FailingFunctions.Contains(name)) d.Reject("a function that always fails");
+        bool logs = d.TouchesTarget && name == "fz_log", echoes = d.TouchesTarget && name == "fz_echo";
+        string wellFormed = name == "fz_log"
+            ? $$"""{ "id": "{{Pick("l1", "l2", "l-" + _rng.Next(100))}}"{{(Chance(0.5) ? $", \"n\": {_rng.Next(-5, 100)}" : "")}} }"""
+            : ValidDoc();
+        switch (_rng.Next(12))
+        {
+            case 0 or 1 or 2:
+                d.Body = Utf8(name == "fz_echo" && Chance(0.4) ? Pick("1", "\"s\"", "[1, {\"a\": null}]", "true", "null", "-0.5", "{}") : wellFormed);
+                d.Family = "call/well-formed";
+                break;
+            case 3:
+                (d.Body, string broken) = Break(wellFormed);
+                d.Reject("not JSON");
+                d.Family = "call/broken-json-" + broken;
+                break;
+            case 4:
+                d.Body = Utf8(Pick("""{ "id": 5 }""", """{ "n": 1 }""", """{ "id": "x", "extra": 1 }""", "[]", "\"x\"", "null", """{ "id": null }""", """{ "id": "x", "n": 1.5 }""", """{ "id": "x", "n": "1" }"""));
+                if (logs) d.Reject("an argument that does not fit the shape");
+                d.Family = "call/shape";
+                break;
+            case 5:
+                // No body at all, without (or with) a content type: the argument is null.
+                d.Body = Chance(0.5) ? null : [];
+                if (Chance(0.5)) d.ContentType = null;
+                if (logs) d.Reject("a null argument where an object is needed");
+                d.Family = "call/no-body";
+                break;
+            case 6:
+            {
+                var (value, bad, family) = HostileValue();
+                bool bare = Chance(0.5);
+                d.Body = bare ? value : Bytes("{ \"id\": ", value, " }");
+                if (bad) d.Reject("not a value");
+                else if (logs && bare) d.Reject("an argument that does not fit the shape");
+                d.Family = "call/value/" + family;
+                break;
+            }
+            case 7:
+                d.Body = Utf8(Deep(Pick(65, 1_000, 10_000), closed: Chance(0.8)));
+                d.Reject("nested deeper than 64");
+                d.Family = "call/deep";
+                break;
+            case 8:
+                // Over the result limit when echoed; never the shape fz_log takes.
+                d.Body = Utf8("\"" + new string('a', _rng.Next(1_100_000, 1_500_000)) + "\"");
+                if (echoes || logs) d.Reject(echoes ? "a result over the limit" : "an argument that does not fit the shape");
+                d.Family = "call/huge";
+                break;
+            case 9:
+                d.Body = Utf8(Pick("""{ "v": { "$decimal": "1.50" } }""", """{ "v": { "$time": "2026-01-02T03:04:05Z" } }""", """{ "v": { "$bytes": "AAEC" } }"""));
+                if (logs) d.Reject("an argument that does not fit the shape");
+                d.Family = "call/typed-value";
+                break;
+            case 10:
+                d.Body = Utf8(Pick("""{ "v": { "$decimal": "abc" } }""", """{ "v": { "$time": 5 } }""", """{ "v": { "$what": "" } }""", """{ "v": 1e400 }""", """{ "v": 9223372036854775808 }"""));
+                d.Reject("a bad typed value or number");
+                d.Family = "call/bad-typed-value";
+                break;
+            default:
+                d.Body = Utf8(wellFormed);
+                d.Family = "call/well-formed";
+                break;
+        }
+        if (Chance(0.3))
+        {
+            if (Chance(0.6))
+            {
+                d.Headers.Add(("Idempotency-Key", Pick("k1", "k2", "key-" + _rng.Next(20), "a:b@c.d")));
+                d.Family += "+idempotency-key";
+            }
+            else
+            {
+                d.Headers.Add(("Idempotency-Key", Pick("has space", new string('k', 257), "a/b", "k1, k2", "key?x", "a\\b")));
+                if (Chance(0.3)) d.Headers.Add(("Idempotency-Key", "k3"));
+                d.Reject("not an idempotency key");
+                d.Family += "+bad-idempotency-key";
+            }
+        }
+        if (Chance(0.1))
+        {
+            d.Query = Pick("?values=plain", "?values=typed", "?values=odd", "?values=");
+            if (d.Query is "?values=odd" or "?values=") d.Reject("a 'values' that is neither typed nor plain");
+        }
+        // A request without a body needs no content type; one with a body does.
+        if (d.Body is { Length: > 0 }) ContentTypeMutation(d, 0.1);
+    }
+
+    private void GetFunctionLimitsRequest(Draft d)
+    {
+        string segment = FunctionDatabase(d);
+        d.Path = $"/v1/dbs/{segment}/function-limits";
+        d.Family = "function-limits";
+        if (Chance(0.2))
+        {
+            d.Authorization = "Bearer " + _reader;
+            d.ForbidAdmin = true;
+            d.Reject("the read token is not the database's admin");
+            if (d.NamesValid) d.ExpectStatus = 403;
+            d.Family += "/read-token";
+        }
+        if (Chance(0.2)) BodyOnRead(d);
+    }
+
+    private void PutFunctionLimitsRequest(Draft d)
+    {
+        d.Method = "PUT";
+        d.ContentType = "application/json";
+        string segment = FunctionDatabase(d);
+        // Limits are this server's setting, not a commit: the target's heads must not move.
+        d.TouchesTarget = false;
+        d.Path = $"/v1/dbs/{segment}/function-limits";
+        // Every valid body keeps calls short (they stop within a few hundred milliseconds), and never
+        // raises the result limit above the default, so huge echoes stay refused.
+        var members = new List<string> { $"\"timeoutMs\": {_rng.Next(20, 300)}", $"\"statements\": {_rng.Next(1_000, 100_000)}" };
+        if (Chance(0.5)) members.Add($"\"recursionDepth\": {_rng.Next(8, 300)}");
+        if (Chance(0.5)) members.Add($"\"memoryBytes\": {_rng.Next(1 << 20, 64 << 20)}");
+        if (Chance(0.3)) members.Add($"\"arrayLength\": {_rng.Next(100, 200_000)}");
+        if (Chance(0.3)) members.Add($"\"regexTimeoutMs\": {_rng.Next(5, 200)}");
+        if (Chance(0.3)) members.Add($"\"resultBytes\": {_rng.Next(100, 1_048_577)}");
+        if (Chance(0.3)) members.Add($"\"idempotencyHours\": {_rng.Next(1, 48)}");
+        string wellFormed = "{ " + string.Join(", ", members) + " }";
+        switch (_rng.Next(6))
+        {
+            case 0 or 1:
+                d.Body = Utf8(wellFormed);
+                d.Family = "put-function-limits/valid";
+                break;
+            case 2:
+                (d.Body, string broken) = Break(wellFormed);
+                d.Reject("not JSON");
+                d.Family = "put-function-limits/broken-json-" + broken;
+                break;
+            case 3:
+                d.Body = Utf8(wellFormed[..^1] + Pick(", \"nope\": 1 }", ", \"TimeoutMs\": 1 }", ", \"\": 1 }"));
+                d.Reject("a limit there is not");
+                d.Family = "put-function-limits/unknown-member";
+                break;
+            case 4:
+                d.Body = Utf8(wellFormed.Replace(members[0], "\"timeoutMs\": " + Pick("-1", "0", "\"100\"", "null", "600000", "1e300", "true", "[]", "{}")));
+                d.Reject("a limit out of range or not a number");
+                d.Family = "put-function-limits/bad-value";
+                break;
+            default:
+                d.Body = Utf8(Pick("[]", "1", "null", "\"x\"", "[{\"timeoutMs\": 100}]"));
+                d.Reject("limits are an object");
+                d.Family = "put-function-limits/shape";
+                break;
+        }
+        ContentTypeMutation(d, 0.1);
     }
 
     // ------------------------------------------------------------------ names and paths
