@@ -40,6 +40,7 @@ public sealed record ApiProblem(string Code, int Status, string Title, string De
         403 => "Forbidden",
         404 => "Not found",
         405 => "Method not allowed",
+        408 => "Request timeout",
         409 => "Conflict",
         412 => "Precondition failed",
         413 => "Payload too large",
