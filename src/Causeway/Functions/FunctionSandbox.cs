@@ -104,7 +104,32 @@ internal static class FunctionSandbox
         foreach (var global in Removed) engine.Global.Delete(global);
         var math = engine.GetValue("Math").AsObject();
         math.FastSetDataProperty("random", new ClrFunction(engine, "random", (_, _) => new JsNumber(clock.NextDouble())));
+        BoundStringGrowth(engine, limits.MemoryBytes);
         return engine;
+    }
+
+    /// <summary>The string methods that make a long string in one step (<c>'x'.repeat(2 ** 28)</c> is
+    /// 512 MB before the memory limit is next checked) refuse a result longer than the memory limit
+    /// allows, before they allocate it.</summary>
+    private static void BoundStringGrowth(Engine engine, long memoryBytes)
+    {
+        long maxLength = memoryBytes / sizeof(char);
+        var prototype = engine.GetValue("String").AsObject().Get("prototype").AsObject();
+        foreach (var (name, length) in new (string, Func<string, JsValue[], double>)[]
+        {
+            ("repeat", (text, args) => text.Length * (args.Length > 0 && args[0].IsNumber() ? args[0].AsNumber() : 0)),
+            ("padStart", (text, args) => args.Length > 0 && args[0].IsNumber() ? args[0].AsNumber() : 0),
+            ("padEnd", (text, args) => args.Length > 0 && args[0].IsNumber() ? args[0].AsNumber() : 0),
+        })
+        {
+            var original = prototype.Get(name);
+            prototype.FastSetDataProperty(name, new ClrFunction(engine, name, (self, args) =>
+            {
+                string text = self.IsString() ? self.AsString() : self.ToString();
+                if (length(text, args) > maxLength) throw new MemoryLimitExceededException($"String.prototype.{name} would make a string longer than the memory limit allows.");
+                return engine.Invoke(original, self, args);
+            }, 1));
+        }
     }
 
     /// <summary>The value converter, with <c>JSON.stringify</c> taken before any script runs.</summary>

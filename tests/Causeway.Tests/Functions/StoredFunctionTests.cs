@@ -170,6 +170,8 @@ public sealed class StoredFunctionTests : IAsyncLifetime
         Assert.Equal(ErrorCodes.FunctionError, (await Fails("function () { return db.drop(); }")).Code);
         Assert.Equal(ErrorCodes.FunctionError, (await Fails("function () { undeclared = 1; }")).Code);
         Assert.Equal(ErrorCodes.FunctionLimit, (await Fails("function () { return 'x'.repeat(2000000); }")).Code);
+        Assert.Equal(ErrorCodes.FunctionLimit, (await Fails("function () { const s = 'x'.repeat(2 ** 28); return s.length; }")).Code);
+        Assert.Equal(ErrorCodes.FunctionLimit, (await Fails("function () { return 'x'.padStart(2 ** 28).length; }")).Code);
         Assert.Equal(ErrorCodes.FunctionError, (await Fails("function () { return function () {}; }")).Code);
         Assert.Contains("null", (await Fails("function () { throw null; }")).Message);
         Assert.Equal(ErrorCodes.FunctionLimit, (await Fails("function () { const o = { get x() { return this.x; } }; return o; }")).Code);
