@@ -42,8 +42,28 @@ internal sealed class FunctionScope(StoredDatabase database, Transaction tx, Fun
         }, 2, PropertyFlag.Configurable));
     }
 
-    private static void Method(Engine engine, JsObject target, string name, int length, Func<JsValue[], JsValue> body)
-        => target.FastSetProperty(name, new PropertyDescriptor(new ClrFunction(engine, name, (_, args) => body(args), length, PropertyFlag.Configurable), PropertyFlag.None));
+    /// <summary>A method of <c>db</c>. A call the script makes wrongly (a bad name or id, operations that
+    /// are not FIELD-OPs, an increment of a register) is the function's fault, not its caller's:
+    /// function_error, with the line of the script that made it.</summary>
+    private void Method(Engine engine, JsObject target, string name, int length, Func<JsValue[], JsValue> body)
+        => target.FastSetProperty(name, new PropertyDescriptor(new ClrFunction(engine, name, (_, args) =>
+        {
+            try
+            {
+                return body(args);
+            }
+            catch (InvalidInputException e)
+            {
+                throw new FunctionException(ErrorCodes.FunctionError, $"Function '{function.Name}' called db.{name} wrongly{Line(engine)}: {e.Message}");
+            }
+        }, length, PropertyFlag.Configurable), PropertyFlag.None));
+
+    /// <summary>" at line N" of the script's innermost frame, from the engine's stack (empty when it has none).</summary>
+    private static string Line(Engine engine)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(engine.Advanced.StackTrace, @":(\d+):\d+\)?\s*$", System.Text.RegularExpressions.RegexOptions.Multiline);
+        return match.Success ? $" at line {match.Groups[1].Value}" : "";
+    }
 
     private JsValue Get(JsValue[] args)
     {
@@ -138,7 +158,7 @@ internal sealed class FunctionScope(StoredDatabase database, Transaction tx, Fun
         => role.Count == 0 ? "empty" : string.Join("; ", role.Select(g => g.Collections is null ? $"{g.Command} on every collection" : $"{g.Command} on {string.Join(", ", g.Collections)}"));
 
     private InvalidInputException Misuse(string method, string usage)
-        => new(ErrorCodes.InvalidValue, $"Function '{function.Name}' called db.{method} wrongly; it is {usage}.");
+        => new(ErrorCodes.InvalidValue, $"it is {usage}.");
 
     private static class Commands
     {

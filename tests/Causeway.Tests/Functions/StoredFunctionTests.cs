@@ -173,6 +173,10 @@ public sealed class StoredFunctionTests : IAsyncLifetime
         Assert.Equal(ErrorCodes.FunctionLimit, (await Fails("function () { const s = 'x'.repeat(2 ** 28); return s.length; }")).Code);
         Assert.Equal(ErrorCodes.FunctionLimit, (await Fails("function () { return 'x'.padStart(2 ** 28).length; }")).Code);
         Assert.Equal(ErrorCodes.FunctionError, (await Fails("function () { return function () {}; }")).Code);
+        var misuse = await Fails("function () {\n  db.patch('items', 'cat', [{ op: 'increment', path: 'price', by: 1 }]);\n}");
+        Assert.Equal(ErrorCodes.FunctionError, misuse.Code);
+        Assert.StartsWith("Function 'bad' called db.patch wrongly at line 2: Cannot increment 'price'", misuse.Message);
+        Assert.Contains("wrongly at line 1: Document id", (await Fails("function () { return db.get('items', 'no spaces'); }")).Message);
         Assert.Contains("null", (await Fails("function () { throw null; }")).Message);
         Assert.Equal(ErrorCodes.FunctionLimit, (await Fails("function () { const o = { get x() { return this.x; } }; return o; }")).Code);
         Assert.Equal(ErrorCodes.FunctionLimit, (await Fails("function () { return /(a+)+$/.test('a'.repeat(40) + '!'); }")).Code);
