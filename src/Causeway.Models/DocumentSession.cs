@@ -1,0 +1,221 @@
+using Causeway.Documents;
+using Causeway.Errors;
+using Causeway.Values;
+
+namespace Causeway.Models;
+
+/// <summary>Opens sessions on any <see cref="IDocumentDatabase"/>: the embedded <c>Database</c> or the
+/// remote client's <c>RemoteDatabase</c>.</summary>
+public static class DocumentSessions
+{
+    /// <summary>A session over classes mapped by their attributes (<see cref="DocumentModel.Attributes"/>).</summary>
+    public static DocumentSession OpenSession(this IDocumentDatabase database) => new(database, DocumentModel.Attributes);
+
+    /// <summary>A session over the classes of <paramref name="model"/>.</summary>
+    public static DocumentSession OpenSession(this IDocumentDatabase database, DocumentModel model) => new(database, model);
+}
+
+/// <summary>A unit of work over typed documents: loads them into an identity map (the same id gives the
+/// same instance), tracks what changes, and saves every change as one commit of field operations —
+/// <c>set</c> for a changed property, <c>increment</c> for a counter, <c>add</c>/<c>remove</c> for a set,
+/// <c>enable</c>/<c>disable</c> for a flag — so concurrent edits of other fields, other increments and
+/// other elements made elsewhere merge instead of being overwritten. Not thread-safe: one per unit of work.</summary>
+public sealed class DocumentSession
+{
+    private readonly Dictionary<(string Collection, string Id), Entry> _byId = [];
+    private readonly Dictionary<object, Entry> _byEntity = new(ReferenceEqualityComparer.Instance);
+    private readonly List<Entry> _entries = [];
+
+    internal DocumentSession(IDocumentDatabase database, DocumentModel model)
+    {
+        ArgumentNullException.ThrowIfNull(database);
+        ArgumentNullException.ThrowIfNull(model);
+        Database = database;
+        Model = model;
+    }
+
+    public IDocumentDatabase Database { get; }
+    public DocumentModel Model { get; }
+
+    /// <summary>The document <paramref name="id"/> of <typeparamref name="T"/>'s collection, tracked; null
+    /// when it does not exist. Loading an id again answers the same instance, as it is now in this session.</summary>
+    public async Task<T?> LoadAsync<T>(string id, CancellationToken cancellation = default) where T : class
+    {
+        var map = Model.Map(typeof(T));
+        Names.DocumentId(id);
+        if (_byId.TryGetValue((map.Collection, id), out var known)) return known.State == EntryState.Deleted ? null : (T)known.Entity;
+        var document = await Database.GetAsync(map.Collection, id, cancellation: cancellation).ConfigureAwait(false);
+        if (document is null) return null;
+        if (_byId.TryGetValue((map.Collection, id), out known)) return known.State == EntryState.Deleted ? null : (T)known.Entity;
+        var (entity, snapshot) = Materialize(map, id, document.Fields);
+        Track(new Entry(map, entity, snapshot) { Id = id, State = EntryState.Loaded });
+        return (T)entity;
+    }
+
+    /// <summary>The document as an object this session does not track (no identity map, no change
+    /// tracking): for reads that will not be saved.</summary>
+    public async Task<T?> LoadNoTrackingAsync<T>(string id, CancellationToken cancellation = default) where T : class
+    {
+        var map = Model.Map(typeof(T));
+        var document = await Database.GetAsync(map.Collection, Names.DocumentId(id), cancellation: cancellation).ConfigureAwait(false);
+        return document is null ? null : (T)Materialize(map, id, document.Fields).Entity;
+    }
+
+    /// <summary>Stores a new object: a put under its <c>Id</c> or, when the class has a generated id and
+    /// <c>Id</c> is null, a create whose id is set on the object after <see cref="SaveChangesAsync"/>.
+    /// An object the session already tracks needs no call: its changes are saved anyway.</summary>
+    public void Store<T>(T entity) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        if (_byEntity.TryGetValue(entity, out var tracked))
+        {
+            if (tracked.State == EntryState.Deleted) throw new InvalidInputException(ErrorCodes.InvalidValue, $"{typeof(T).Name} '{tracked.Id}' was deleted in this session; store a new object to write it again.");
+            return;
+        }
+        var map = Model.Map(entity.GetType());
+        string? id = map.GetId(entity);
+        if (id is null && map.Ids is null)
+            throw new InvalidInputException(ErrorCodes.InvalidValue, $"{map.Type.Name} has no Id: set one, or give the class a generated id ([GeneratedId]).");
+        if (id is not null)
+        {
+            Names.DocumentId(id);
+            if (_byId.ContainsKey((map.Collection, id)))
+                throw new InvalidInputException(ErrorCodes.InvalidValue, $"This session already tracks another {map.Type.Name} with id '{id}'; load it and change that one.");
+        }
+        Track(new Entry(map, entity, new Value?[map.Slots]) { Id = id, State = EntryState.New });
+    }
+
+    /// <summary>Deletes a tracked object (or forgets a new one) when the session saves.</summary>
+    public void Delete<T>(T entity) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        if (!_byEntity.TryGetValue(entity, out var entry))
+            throw new InvalidInputException(ErrorCodes.InvalidValue, $"This session does not track that {typeof(T).Name}; load it first.");
+        if (entry.State == EntryState.New) Forget(entry);
+        else entry.State = EntryState.Deleted;
+    }
+
+    /// <summary>The field operations a save would write for a tracked object, in order (empty when it is unchanged).</summary>
+    public IReadOnlyList<FieldOp> ChangesOf<T>(T entity) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(entity);
+        if (!_byEntity.TryGetValue(entity, out var entry))
+            throw new InvalidInputException(ErrorCodes.InvalidValue, $"This session does not track that {typeof(T).Name}.");
+        var ops = new List<FieldOp>();
+        if (entry.State == EntryState.Loaded) Changes(entry, ops);
+        return ops;
+    }
+
+    /// <summary>Writes every new, changed and deleted object as one commit, all or nothing; answers null
+    /// (and writes nothing) when nothing changed. After a refusal nothing is written and the session
+    /// still holds the changes.</summary>
+    public async Task<TransactionResult?> SaveChangesAsync(CancellationToken cancellation = default)
+    {
+        var writes = new List<Action<ITransactionBuilder>>();
+        var created = new List<Entry>();
+        var saved = new List<Entry>();
+        foreach (var entry in _entries)
+        {
+            var map = entry.Map;
+            switch (entry.State)
+            {
+                case EntryState.New when entry.Id is { } id:
+                {
+                    var fields = new List<KeyValuePair<string, Value>>();
+                    var ops = new List<FieldOp>();
+                    foreach (var member in map.Root.Members) member.Initial(entry.Entity, fields, ops, plain: false);
+                    var document = Value.Map(fields);
+                    writes.Add(tx => tx.Put(map.Collection, id, document));
+                    if (ops.Count > 0) writes.Add(tx => tx.Patch(map.Collection, id, ops));
+                    saved.Add(entry);
+                    break;
+                }
+                case EntryState.New:
+                {
+                    // The database names it: written whole, and the model's schema (which the
+                    // generated id needs anyway) makes counters, sets and flags of the plain values.
+                    var fields = new List<KeyValuePair<string, Value>>();
+                    foreach (var member in map.Root.Members) member.Initial(entry.Entity, fields, [], plain: true);
+                    var document = Value.Map(fields);
+                    writes.Add(tx => tx.Create(map.Collection, document));
+                    created.Add(entry);
+                    saved.Add(entry);
+                    break;
+                }
+                case EntryState.Deleted:
+                    writes.Add(tx => tx.Delete(map.Collection, entry.Id!));
+                    saved.Add(entry);
+                    break;
+                default:
+                {
+                    var ops = new List<FieldOp>();
+                    Changes(entry, ops);
+                    if (ops.Count == 0) break;
+                    string id = entry.Id!;
+                    writes.Add(tx => tx.Patch(map.Collection, id, ops));
+                    saved.Add(entry);
+                    break;
+                }
+            }
+        }
+        if (writes.Count == 0) return null;
+        var result = await Database.TransactAsync(tx => { foreach (var write in writes) write(tx); }, cancellation).ConfigureAwait(false);
+        for (int i = 0; i < created.Count && i < result.Created.Count; i++)
+        {
+            var entry = created[i];
+            entry.Map.SetId(entry.Entity, result.Created[i]);
+            entry.Id = result.Created[i];
+            _byId[(entry.Map.Collection, entry.Id)] = entry;
+        }
+        foreach (var entry in saved)
+        {
+            if (entry.State == EntryState.Deleted)
+            {
+                Forget(entry);
+                continue;
+            }
+            foreach (var member in entry.Map.Root.Members) member.Accept(entry.Entity, entry.Snapshot);
+            entry.State = EntryState.Loaded;
+        }
+        return result;
+    }
+
+    private static void Changes(Entry entry, List<FieldOp> ops)
+    {
+        foreach (var member in entry.Map.Root.Members) member.Changes(entry.Entity, entry.Snapshot, ops);
+    }
+
+    private static (object Entity, Value?[] Snapshot) Materialize(EntityMap map, string id, Value fields)
+    {
+        var entity = map.Root.Create();
+        map.SetId(entity, id);
+        var snapshot = new Value?[map.Slots];
+        map.Root.Load(entity, fields, snapshot);
+        return (entity, snapshot);
+    }
+
+    private void Track(Entry entry)
+    {
+        _entries.Add(entry);
+        _byEntity.Add(entry.Entity, entry);
+        if (entry.Id is not null) _byId[(entry.Map.Collection, entry.Id)] = entry;
+    }
+
+    private void Forget(Entry entry)
+    {
+        _entries.Remove(entry);
+        _byEntity.Remove(entry.Entity);
+        if (entry.Id is not null) _byId.Remove((entry.Map.Collection, entry.Id));
+    }
+
+    private enum EntryState { New, Loaded, Deleted }
+
+    private sealed class Entry(EntityMap map, object entity, Value?[] snapshot)
+    {
+        public EntityMap Map { get; } = map;
+        public object Entity { get; } = entity;
+        public Value?[] Snapshot { get; } = snapshot;
+        public string? Id { get; set; }
+        public EntryState State { get; set; }
+    }
+}
