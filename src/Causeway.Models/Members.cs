@@ -96,6 +96,8 @@ internal sealed class ScalarMember<TOwner, TProp>(PropertyInfo property, string 
 
     public override IEnumerable<FieldRule> Rules()
     {
+        if (Options.Min is not null || Options.Max is not null)
+            throw new SchemaViolationException($"{Property.DeclaringType!.Name}.{Property.Name} has bounds but is a {typeof(TProp).Name}; bounds hold only on a BoundedCounter (state other rules as a check).");
         yield return new FieldRule
         {
             Path = Path,

@@ -73,6 +73,8 @@ public sealed class TypedSchemaTests
         Assert.Contains("Address needs a public string Id property", noId.Message);
         var bounds = Assert.Throws<SchemaViolationException>(() => DocumentModel.Of(typeof(BoundedPlainCounter)));
         Assert.Contains("make it a BoundedCounter", bounds.Message);
+        var scalar = Assert.Throws<SchemaViolationException>(() => DocumentModel.Build(m => m.Entity<Item>(i => i.Property(x => x.Price).Bounds(min: 0))));
+        Assert.Contains("Item.Price has bounds but is a Nullable`1", scalar.Message);
         var other = Assert.Throws<InvalidInputException>(() => Exchange().CollectionOf<Sample>());
         Assert.Contains("Sample is not part of this model", other.Message);
     }
