@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Runtime;
 using Causeway.Documents;
 using Causeway.Functions;
 using Causeway.Schemas;
@@ -25,18 +26,21 @@ internal static class FunctionBenchmarks
     private const string Schema = """{ "collections": { "counters": { "fields": { "n": { "kind": "counter" } } } } }""";
     private const string Increment = """{ "ops": [ { "op": "increment", "path": "n", "by": 1 } ] }""";
     private const int Rounds = 4;
+    private static readonly TimeSpan MaxWarmUp = TimeSpan.FromSeconds(90);
 
-    public static async Task RunAsync(bool smoke, Table table)
+    public const int DefaultCalls = 40_000;
+    public const int SmokeCalls = 400;
+
+    /// <summary>Runs both groups with <paramref name="calls"/> calls (and as many patches) in each comparison.</summary>
+    public static async Task RunAsync(bool smoke, int calls, Table table)
     {
-        await OverHttpAsync(smoke, table);
-        await EmbeddedAsync(smoke, table);
+        await OverHttpAsync(smoke, calls, table);
+        await EmbeddedAsync(smoke, calls, table);
     }
 
-    private static async Task OverHttpAsync(bool smoke, Table table)
+    private static async Task OverHttpAsync(bool smoke, int each, Table table)
     {
         int counters = smoke ? 200 : 10_000;
-        int each = smoke ? 400 : 40_000;
-        int warm = smoke ? 50 : 3_000;
 
         await using var server = await SyncBenchmarks.ServerAsync();
         using var http = HttpBenchmarks.Client(server.Url, server.Token);
@@ -54,9 +58,7 @@ internal static class FunctionBenchmarks
         Task<HttpResponseMessage> Call(int i) => http.PostAsync("/v1/dbs/bench/functions/bump/call", HttpBenchmarks.Json($$"""{ "id": "c{{i % counters}}" }"""));
         Task<HttpResponseMessage> Patch(int i) => http.PatchAsync($"/v1/dbs/bench/docs/counters/c{i % counters}", HttpBenchmarks.Json(Increment));
 
-        // Warm both paths (the JIT's tiers, the connections, the script cache) before anything counts.
-        await HttpBenchmarks.LoadAsync(warm, Call);
-        await HttpBenchmarks.LoadAsync(warm, Patch);
+        int warm = await WarmAsync("HTTP", smoke, n => HttpBenchmarks.LoadAsync(n, Call), n => HttpBenchmarks.LoadAsync(n, Patch));
         var (calls, patches) = await AlternatedAsync(each, n => HttpBenchmarks.LoadAsync(n, Call), n => HttpBenchmarks.LoadAsync(n, Patch));
         await CheckCountsAsync(server.Replica.GetDatabase("bench"), counters, 2 * (warm + Rounds * Math.Max(1, each / Rounds)));
 
@@ -65,10 +67,9 @@ internal static class FunctionBenchmarks
         table.Add("HTTP function call latency p50 / p99 (ms)", $"{calls.P50:N1} / {calls.P99:N1}", $"PATCH {patches.P50:N1} / {patches.P99:N1}", "-");
     }
 
-    private static async Task EmbeddedAsync(bool smoke, Table table)
+    private static async Task EmbeddedAsync(bool smoke, int each, Table table)
     {
         int counters = smoke ? 200 : 10_000;
-        int each = smoke ? 400 : 40_000;
         int setups = smoke ? 2_000 : 100_000;
 
         var folder = Path.Combine(Path.GetTempPath(), "causeway-bench", Guid.NewGuid().ToString("n"));
@@ -102,7 +103,6 @@ internal static class FunctionBenchmarks
 
             var arguments = Enumerable.Range(0, counters).Select(i => Value.Map([new("id", Value.String($"c{i}"))])).ToArray();
             var increment = FieldOp.Increment("n", 1);
-            int warm = smoke ? 50 : 3_000;
             // The same loops as the HTTP load generator's, each operation in place of a request.
             Task<HttpBenchmarks.Result> Calls(int n) => HttpBenchmarks.LoadAsync(n, async i =>
             {
@@ -114,8 +114,7 @@ internal static class FunctionBenchmarks
                 await db.PatchAsync("counters", $"c{i % counters}", increment);
                 return HttpStatusCode.OK;
             });
-            await Calls(warm);
-            await Patches(warm);
+            int warm = await WarmAsync("embedded", smoke, Calls, Patches);
             var (calls, patches) = await AlternatedAsync(each, Calls, Patches);
             await CheckCountsAsync(db, counters, 2 * (warm + Rounds * Math.Max(1, each / Rounds)));
             table.Add($"embedded function calls/s (read + patch), {HttpBenchmarks.Connections} tasks", Table.Rate(calls.PerSecond),
@@ -132,6 +131,35 @@ internal static class FunctionBenchmarks
     {
         var result = await db.Functions.CallAsync("one", Value.Null);
         if (result.Commit is not null || result.Result != Value.Int(1)) throw new InvalidOperationException("The no-op function wrote something or answered other than 1.");
+    }
+
+    /// <summary>Warms both kinds before anything counts, as a running server would be warm: in rounds of
+    /// 1,000 of each until a round makes the JIT compile fewer than 20 methods (at least 3 rounds, at
+    /// most <see cref="MaxWarmUp"/>). Jint's interpreter is large, and on 2 cores its methods take many
+    /// seconds of calls to reach their optimized tier; a fixed count would measure the JIT.
+    /// Answers how many of each kind it made.</summary>
+    private static async Task<int> WarmAsync(string what, bool smoke, Func<int, Task<HttpBenchmarks.Result>> a, Func<int, Task<HttpBenchmarks.Result>> b)
+    {
+        const int Round = 1_000;
+        if (smoke)
+        {
+            await a(50);
+            await b(50);
+            return 50;
+        }
+        var clock = Stopwatch.StartNew();
+        int rounds = 0;
+        long compiled;
+        do
+        {
+            long before = JitInfo.GetCompiledMethodCount();
+            await a(Round);
+            await b(Round);
+            rounds++;
+            compiled = JitInfo.GetCompiledMethodCount() - before;
+        } while ((rounds < 3 || compiled >= 20) && clock.Elapsed < MaxWarmUp);
+        Console.WriteLine($"functions: {what} warm-up of {rounds * Round:N0} of each took {clock.Elapsed.TotalSeconds:N0} s; its last round compiled {compiled} methods");
+        return rounds * Round;
     }
 
     /// <summary>Runs <paramref name="each"/> of both kinds in <see cref="Rounds"/> rounds, alternating which
