@@ -244,6 +244,18 @@ public sealed class StoredFunctionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_replaced_function_runs_as_replaced_from_its_next_call()
+    {
+        await _db.CallAsync("purchase", Arg("""{ "item": "cat", "player": "ann" }"""));
+        // The same name, now read-only and with another source: the next call sees both.
+        await _db.DefineFunctionAsync(new FunctionDefinition("purchase", "function (arg) { db.patch('items', arg.item, [{ op: 'increment', path: 'stock', by: -1 }]); return 'v2'; }",
+            [new FunctionGrant("/doc/read", ["items"])]));
+        await Assert.ThrowsAsync<ForbiddenException>(() => _db.CallAsync("purchase", Arg("""{ "item": "cat" }""")));
+        await _db.DefineFunctionAsync(new FunctionDefinition("purchase", "function (arg) { return 'v3 ' + db.get('items', arg.item).stock; }", [new FunctionGrant("/doc/read", ["items"])]));
+        Assert.Equal(Value.String("v3 1"), (await _db.CallAsync("purchase", Arg("""{ "item": "cat" }"""))).Result);
+    }
+
+    [Fact]
     public async Task Functions_are_listed_read_and_deleted()
     {
         var info = (await _db.GetFunctionAsync("purchase"))!;
