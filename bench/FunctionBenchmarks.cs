@@ -59,12 +59,13 @@ internal static class FunctionBenchmarks
         Task<HttpResponseMessage> Patch(int i) => http.PatchAsync($"/v1/dbs/bench/docs/counters/c{i % counters}", HttpBenchmarks.Json(Increment));
 
         int warm = await WarmAsync("HTTP", smoke, n => HttpBenchmarks.LoadAsync(n, Call), n => HttpBenchmarks.LoadAsync(n, Patch));
-        var (calls, patches) = await AlternatedAsync(each, n => HttpBenchmarks.LoadAsync(n, Call), n => HttpBenchmarks.LoadAsync(n, Patch));
+        var (calls, callCpu, patches, patchCpu) = await AlternatedAsync(each, n => HttpBenchmarks.LoadAsync(n, Call), n => HttpBenchmarks.LoadAsync(n, Patch));
         await CheckCountsAsync(server.Replica.GetDatabase("bench"), counters, 2 * (warm + Rounds * Math.Max(1, each / Rounds)));
 
         table.Add($"HTTP function calls/s (read + patch), {HttpBenchmarks.Connections} connections", Table.Rate(calls.PerSecond),
             $"PATCH {Table.Rate(patches.PerSecond)} in the same run; target ≥ 50%", $"{calls.PerSecond / patches.PerSecond:P0}");
         table.Add("HTTP function call latency p50 / p99 (ms)", $"{calls.P50:N1} / {calls.P99:N1}", $"PATCH {patches.P50:N1} / {patches.P99:N1}", "-");
+        table.Add("HTTP CPU per function call (µs, server and load generator)", $"{callCpu:N0}", $"PATCH {patchCpu:N0}", $"{callCpu / patchCpu:N1}x");
     }
 
     private static async Task EmbeddedAsync(bool smoke, int each, Table table)
@@ -115,11 +116,12 @@ internal static class FunctionBenchmarks
                 return HttpStatusCode.OK;
             });
             int warm = await WarmAsync("embedded", smoke, Calls, Patches);
-            var (calls, patches) = await AlternatedAsync(each, Calls, Patches);
+            var (calls, callCpu, patches, patchCpu) = await AlternatedAsync(each, Calls, Patches);
             await CheckCountsAsync(db, counters, 2 * (warm + Rounds * Math.Max(1, each / Rounds)));
             table.Add($"embedded function calls/s (read + patch), {HttpBenchmarks.Connections} tasks", Table.Rate(calls.PerSecond),
                 $"PatchAsync {Table.Rate(patches.PerSecond)} in the same run", $"{calls.PerSecond / patches.PerSecond:P0}");
             table.Add("embedded function call latency p50 / p99 (ms)", $"{calls.P50:N1} / {calls.P99:N1}", $"PatchAsync {patches.P50:N1} / {patches.P99:N1}", "-");
+            table.Add("embedded CPU per function call (µs)", $"{callCpu:N0}", $"PatchAsync {patchCpu:N0}", $"{callCpu / patchCpu:N1}x");
         }
         finally
         {
@@ -164,26 +166,38 @@ internal static class FunctionBenchmarks
 
     /// <summary>Runs <paramref name="each"/> of both kinds in <see cref="Rounds"/> rounds, alternating which
     /// goes first (a, b, b, a, …) so neither gets the quieter turns of this shared machine; the figures
-    /// of each kind's rounds are taken together.</summary>
-    private static async Task<(HttpBenchmarks.Result A, HttpBenchmarks.Result B)> AlternatedAsync(int each, Func<int, Task<HttpBenchmarks.Result>> a, Func<int, Task<HttpBenchmarks.Result>> b)
+    /// of each kind's rounds are taken together, with the process's CPU time per operation (all its
+    /// threads: engine, server and load generator), which other work on the machine moves less than rates.</summary>
+    private static async Task<(HttpBenchmarks.Result A, double CpuA, HttpBenchmarks.Result B, double CpuB)> AlternatedAsync(int each,
+        Func<int, Task<HttpBenchmarks.Result>> a, Func<int, Task<HttpBenchmarks.Result>> b)
     {
         int part = Math.Max(1, each / Rounds);
         var ofA = new List<HttpBenchmarks.Result>();
         var ofB = new List<HttpBenchmarks.Result>();
+        TimeSpan cpuA = TimeSpan.Zero, cpuB = TimeSpan.Zero;
+        async Task Run(Func<int, Task<HttpBenchmarks.Result>> kind, List<HttpBenchmarks.Result> results, bool isA)
+        {
+            var before = Process.GetCurrentProcess().TotalProcessorTime;
+            results.Add(await kind(part));
+            var used = Process.GetCurrentProcess().TotalProcessorTime - before;
+            if (isA) cpuA += used;
+            else cpuB += used;
+        }
         for (int round = 0; round < Rounds; round++)
         {
             if (round % 2 == 0)
             {
-                ofA.Add(await a(part));
-                ofB.Add(await b(part));
+                await Run(a, ofA, true);
+                await Run(b, ofB, false);
             }
             else
             {
-                ofB.Add(await b(part));
-                ofA.Add(await a(part));
+                await Run(b, ofB, false);
+                await Run(a, ofA, true);
             }
         }
-        return (HttpBenchmarks.Result.Of(ofA), HttpBenchmarks.Result.Of(ofB));
+        double perOp = Rounds * part;
+        return (HttpBenchmarks.Result.Of(ofA), cpuA.TotalMicroseconds / perOp, HttpBenchmarks.Result.Of(ofB), cpuB.TotalMicroseconds / perOp);
     }
 
     /// <summary>Every increment landed: the counters add up to the calls and patches made.</summary>
