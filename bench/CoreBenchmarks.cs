@@ -53,6 +53,7 @@ internal static class CoreBenchmarks
                 await QueryBenchmarks.RunHttpAsync(smoke, QueryBenchmarks.SmokeDocs, QueryBenchmarks.DefaultSeconds, table);
             }
             await LiveQueryBenchmarks.RunAsync(smoke, table);
+            await FunctionBenchmarks.RunAsync(smoke, smoke ? FunctionBenchmarks.SmokeCalls : FunctionBenchmarks.DefaultCalls, table);
 
             table.Print(Console.Out);
             return 0;

@@ -30,8 +30,7 @@ internal static class HttpBenchmarks
         await app.StartAsync();
         try
         {
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", File.ReadAllText(Path.Combine(folder, "admin.token")).Trim());
+            using var http = Client(new Uri($"http://127.0.0.1:{port}"), File.ReadAllText(Path.Combine(folder, "admin.token")).Trim());
             (await http.PutAsync("/v1/dbs/bench", null)).EnsureSuccessStatusCode();
 
             await LoadAsync(smoke ? 50 : 3_000, i => http.PutAsync($"/v1/dbs/bench/docs/warm/w{i}", Json(document)));
@@ -107,7 +106,7 @@ internal static class HttpBenchmarks
         return await LoadAsync(writes, i => Insert($"d{i}"));
     }
 
-    private sealed record Result(double PerSecond, double P50, double P99)
+    internal sealed record Result(double PerSecond, double P50, double P99)
     {
         /// <summary>Every request's latency (ms), sorted.</summary>
         public double[] Latencies { get; init; } = [];
@@ -137,13 +136,13 @@ internal static class HttpBenchmarks
             Delegation.Create(shop, device.Did, owner.Did, Commands.DocWrite, Scope.IdPrefix("bench", "orders", "d1-"), until),
         };
         var session = Delegation.Create(device, server, owner.Did, Commands.DocWrite, null, until);
-        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TokenText.Encode(session.Bytes));
+        var http = Client(new Uri($"http://127.0.0.1:{port}"), TokenText.Encode(session.Bytes));
         http.DefaultRequestHeaders.TryAddWithoutValidation("Ucans", string.Join(", ", links.Select(l => TokenText.Encode(l.Bytes))));
         return http;
     }
 
-    private static async Task<Result> LoadAsync(int total, Func<int, Task<HttpResponseMessage>> send)
+    /// <summary>Sends <paramref name="total"/> requests from <see cref="Connections"/> concurrent loops; any failure throws.</summary>
+    internal static async Task<Result> LoadAsync(int total, Func<int, Task<HttpResponseMessage>> send)
         => await LoadAsync(total, async i =>
         {
             using var response = await send(i);
@@ -151,7 +150,8 @@ internal static class HttpBenchmarks
             return response.StatusCode;
         });
 
-    private static async Task<Result> LoadAsync(int total, Func<int, Task<HttpStatusCode>> send)
+    /// <summary>Runs <paramref name="total"/> operations from <see cref="Connections"/> concurrent loops (requests, or any other operation answering a status).</summary>
+    internal static async Task<Result> LoadAsync(int total, Func<int, Task<HttpStatusCode>> send)
     {
         var latencies = new double[total];
         int next = -1;
@@ -170,7 +170,15 @@ internal static class HttpBenchmarks
         return new Result(total / seconds, latencies[(int)(total * 0.50)], latencies[Math.Min(total - 1, (int)(total * 0.99))]) { Latencies = latencies };
     }
 
-    private static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
+    /// <summary>A client of the server at <paramref name="url"/> with up to <see cref="Connections"/> connections, sending <paramref name="token"/> as its bearer.</summary>
+    internal static HttpClient Client(Uri url, string token)
+    {
+        var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Connections, PooledConnectionLifetime = TimeSpan.FromMinutes(10) }) { BaseAddress = url };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return http;
+    }
+
+    internal static StringContent Json(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 
     internal static int FreePort()
     {

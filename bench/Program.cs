@@ -6,6 +6,7 @@
 //   dotnet run -c Release --project bench -- http       the server figures only (HTTP beside PostgreSQL)
 //   dotnet run -c Release --project bench -- sync       the replication figures only (two servers on loopback)
 //   dotnet run -c Release --project bench -- authority  initial sync of 100,000 commits of a delegated device, owned database against open
+//   dotnet run -c Release --project bench -- functions [--calls 40000]  stored functions: a trivial call beside PATCH over HTTP and embedded, a call's set-up time
 //   dotnet run -c Release --project bench -- live       live queries: 1,000 subscriptions, 1,000 writes/s, delay from commit to event
 //   dotnet run -c Release --project bench -- query [--docs N] [--seconds N] [--cache-mb N]   indexed queries beside SQLite and LiteDB
 //   dotnet run -c Release --project bench -- invariants the invariant figures only (rights requests over three replicas, constrained write latency)
@@ -35,6 +36,7 @@ try
         "query-http" => await Table.RunAloneAsync(table => QueryBenchmarks.RunHttpAsync(smoke, OptionInt(arguments, "--docs", smoke ? QueryBenchmarks.SmokeDocs : QueryBenchmarks.DefaultHttpDocs),
             OptionInt(arguments, "--seconds", QueryBenchmarks.DefaultSeconds), table)),
         "live" => await Table.RunAloneAsync(table => LiveQueryBenchmarks.RunAsync(smoke, table)),
+        "functions" => await Table.RunAloneAsync(table => FunctionBenchmarks.RunAsync(smoke, OptionInt(arguments, "--calls", smoke ? FunctionBenchmarks.SmokeCalls : FunctionBenchmarks.DefaultCalls), table)),
         "commits" => await CoreBenchmarks.CommitsOnlyAsync(OptionInt(arguments, "--writers", 64), OptionInt(arguments, "--per-writer", smoke ? 3 : 1000)),
         "simulate" => await SimulateCommand.RunAsync(OptionInt(arguments, "--seeds", smoke ? 4 : 10_000), OptionInt(arguments, "--from", 1),
             OptionInt(arguments, "--parallel", Environment.ProcessorCount), arguments.Contains("--trace"), OptionInt(arguments, "--writes", Causeway.Simulator.SimulationOptions.DefaultWrites),
@@ -70,6 +72,6 @@ static int OptionInt(List<string> arguments, string name, int fallback)
 
 static int Usage(string problem)
 {
-    Console.Error.WriteLine($"bench: {problem}. Usage: bench [all|http|sync|authority|invariants|query|query-http|live|soak|commits|simulate] [--smoke] [--docs N] [--seconds N] [--cache-mb N] [--rounds N] [--writers N] [--per-writer N] [--seeds N] [--from N] [--writes N] [--parallel N] [--trace] [--keep-going] [--owned]");
+    Console.Error.WriteLine($"bench: {problem}. Usage: bench [all|http|sync|authority|invariants|query|query-http|live|functions|soak|commits|simulate] [--smoke] [--docs N] [--seconds N] [--cache-mb N] [--calls N] [--rounds N] [--writers N] [--per-writer N] [--seeds N] [--from N] [--writes N] [--parallel N] [--trace] [--keep-going] [--owned]");
     return 2;
 }

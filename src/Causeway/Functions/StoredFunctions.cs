@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Causeway.Documents;
+using Causeway.Encoding;
 using Causeway.Errors;
 using Causeway.Invariants;
 using Causeway.Schemas;
@@ -25,6 +27,8 @@ public sealed class StoredFunctions
     private readonly Func<string> _newCallId;
     private readonly ScriptCache _scripts;
     private FunctionLimits? _limits;
+    /// <summary>Each function's definition as last read, with the version of its document it was read from.</summary>
+    private readonly ConcurrentDictionary<string, (long Position, Cid Commit, FunctionInfo Info)> _definitions = new(StringComparer.Ordinal);
 
     internal StoredFunctions(StoredDatabase db, IIdSource ids, RightsRetry retry, Action admitWrite, Func<long> clock, Func<string> newCallId, ScriptCache scripts)
     {
@@ -136,10 +140,14 @@ public sealed class StoredFunctions
             {
                 if (rerun) attempt = Run();
                 rerun = true;
-                var record = new CallRecord(name, caller, argument, attempt.Result, now, seed, now + limits.IdempotencyRetention, key is not null);
+                var call = new CallRecord(name, caller, argument, attempt.Result, now, seed, now + limits.IdempotencyRetention, key is not null);
                 string id = key ?? _newCallId();
-                attempt.Tx.PutSystem(SystemCollections.Calls, id, record.ToDocument(), recordCondition);
-                return Task.FromResult(attempt.Tx.Close());
+                // The record goes straight into the commit, which applies it under its condition: it is
+                // the engine's own write to a collection no role reaches, so the transaction's early
+                // trial of it (a read of a document that is not there, and the record applied to a copy)
+                // would only repeat the commit's work.
+                var record = new DocumentWrites(SystemCollections.Calls, id, [new DocumentIntent.Put(call.ToDocument())], recordCondition);
+                return Task.FromResult<IReadOnlyList<DocumentWrites>>([.. attempt.Tx.Close(), record]);
             }, cancellation).ConfigureAwait(false);
             return new CallResult(attempt.Result, written.Commit, written.Position);
         }
@@ -174,8 +182,21 @@ public sealed class StoredFunctions
         }
     }
 
+    /// <summary>The function as of <paramref name="position"/>. A definition is parsed once per version
+    /// of its document, not on every call.</summary>
     private FunctionInfo? Read(string name, long position)
-        => _db.ReadDocument(SystemCollections.Functions, name, position) is { } document ? Info(document) : null;
+    {
+        var version = _db.ReadVersion(SystemCollections.Functions, name, position);
+        if (version is null || !_db.Visible(SystemCollections.Functions, version, position))
+        {
+            _definitions.TryRemove(name, out _);
+            return null;
+        }
+        if (_definitions.TryGetValue(name, out var known) && known.Position == version.Position && known.Commit == version.Commit) return known.Info;
+        var info = Info(_db.ToDocument(SystemCollections.Functions, name, version.Value, version));
+        _definitions[name] = (version.Position, version.Commit, info);
+        return info;
+    }
 
     private static FunctionInfo Info(Document document)
     {

@@ -68,25 +68,16 @@ public sealed class Transaction
     internal IReadOnlyList<DocumentWrites> Close()
     {
         _closed = true;
-        return [.. _order.Select(k => new DocumentWrites(k.Collection, k.Id, _pending[k].Intents, _pending[k].Condition))];
+        return [.. _order.Select(k => new DocumentWrites(k.Collection, k.Id, _pending[k].Intents))];
     }
 
     /// <summary>Whether the transaction has written nothing so far.</summary>
     internal bool IsEmpty => _order.Count == 0;
 
-    /// <summary>Writes a whole document of a system collection (a stored function's call record), if it
-    /// is as <paramref name="condition"/> requires when the commit is made.</summary>
-    internal void PutSystem(string collection, string id, Value document, WriteCondition? condition)
-    {
-        if (!Schemas.SystemCollections.IsSystem(collection)) throw new ArgumentException("Not a system collection.", nameof(collection));
-        Add(collection, id, new DocumentIntent.Put(document), system: true);
-        _pending[(collection, id)].Condition = condition;
-    }
-
-    private void Add(string collection, string id, DocumentIntent intent, bool system = false)
+    private void Add(string collection, string id, DocumentIntent intent)
     {
         if (_closed) throw new InvalidOperationException("This transaction has already been committed or abandoned.");
-        if (!system) Schemas.SystemCollections.CheckWritable(Names.Collection(collection));
+        Schemas.SystemCollections.CheckWritable(Names.Collection(collection));
         Names.DocumentId(id);
         var key = (collection, id);
         if (!_pending.TryGetValue(key, out var pending))
@@ -112,6 +103,5 @@ public sealed class Transaction
         public VersionRecord? Base { get; } = @base;
         public List<DocumentIntent> Intents { get; } = [];
         public int Effects { get; set; }
-        public WriteCondition? Condition { get; set; }
     }
 }

@@ -22,6 +22,12 @@ internal sealed class VersionCache(int capacity)
         TrimIfFull();
     }
 
+    /// <summary>Drops a document's entry (the pipeline's write-through for documents it does not keep); call under the database's publish lock.</summary>
+    public void Remove(uint db, string collection, string id)
+    {
+        if (_entries.TryRemove((db, collection, id), out _)) Interlocked.Decrement(ref _count);
+    }
+
     /// <summary>A reader's fill: kept only if nothing was published since <paramref name="readStart"/>.</summary>
     public void Fill(DatabaseRuntime runtime, long readStart, string collection, string id, VersionRecord record)
     {

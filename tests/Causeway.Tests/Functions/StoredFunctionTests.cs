@@ -244,6 +244,39 @@ public sealed class StoredFunctionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_key_used_again_after_its_record_expires_makes_a_new_call_that_its_retries_answer()
+    {
+        long now = 1_800_000_000_000;
+        await using var replica = Replica.OpenInMemory(new ReplicaOptions { PhysicalClock = () => Interlocked.Read(ref now) });
+        var db = await replica.CreateDatabaseAsync("clock");
+        await db.DefineFunctionAsync(new FunctionDefinition("stamp", "function () { return Date.now(); }", []));
+        var options = new CallOptions("k-1");
+        var first = await db.CallAsync("stamp", Value.Null, options);
+        Assert.True((await db.CallAsync("stamp", Value.Null, options)).Replayed);
+        Interlocked.Add(ref now, (long)(FunctionLimits.Default.IdempotencyRetention + TimeSpan.FromMinutes(1)).TotalMilliseconds);
+        // The expired record (just read by the retry above) is replaced by the new call's, which the next retry answers.
+        var second = await db.CallAsync("stamp", Value.Null, options);
+        Assert.False(second.Replayed);
+        Assert.NotEqual(first.Result, second.Result);
+        var retry = await db.CallAsync("stamp", Value.Null, options);
+        Assert.True(retry.Replayed);
+        Assert.Equal(second.Result, retry.Result);
+        Assert.Equal(second.Commit, retry.Commit);
+    }
+
+    [Fact]
+    public async Task A_replaced_function_runs_as_replaced_from_its_next_call()
+    {
+        await _db.CallAsync("purchase", Arg("""{ "item": "cat", "player": "ann" }"""));
+        // The same name, now read-only and with another source: the next call sees both.
+        await _db.DefineFunctionAsync(new FunctionDefinition("purchase", "function (arg) { db.patch('items', arg.item, [{ op: 'increment', path: 'stock', by: -1 }]); return 'v2'; }",
+            [new FunctionGrant("/doc/read", ["items"])]));
+        await Assert.ThrowsAsync<ForbiddenException>(() => _db.CallAsync("purchase", Arg("""{ "item": "cat" }""")));
+        await _db.DefineFunctionAsync(new FunctionDefinition("purchase", "function (arg) { return 'v3 ' + db.get('items', arg.item).stock; }", [new FunctionGrant("/doc/read", ["items"])]));
+        Assert.Equal(Value.String("v3 1"), (await _db.CallAsync("purchase", Arg("""{ "item": "cat" }"""))).Result);
+    }
+
+    [Fact]
     public async Task Functions_are_listed_read_and_deleted()
     {
         var info = (await _db.GetFunctionAsync("purchase"))!;
