@@ -8,6 +8,9 @@ internal sealed class WriteGate(int limit)
 {
     private int _inFlight;
 
+    /// <summary>Writes holding a slot now (0 when none is in flight: every slot was released).</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
     public Lease Enter()
     {
         if (Interlocked.Increment(ref _inFlight) > limit)

@@ -450,11 +450,13 @@ public abstract class DocumentDatabaseContract : IAsyncLifetime
         await scratch.PutAsync("c", "d", Json("""{"a": 1}"""));
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         var seen = new List<long>();
-        var following = Task.Run(async () => { await foreach (var change in scratch.ChangesAsync(0, follow: true, timeout.Token)) seen.Add(change.Position); });
-        await Task.Delay(200);
+        var following = Task.Run(async () => { await foreach (var change in scratch.ChangesAsync(0, follow: true, timeout.Token)) lock (seen) seen.Add(change.Position); });
+        // Following for sure (it has seen the one change there is) before the drop, rather than after a sleep.
+        await Support.Deadline.UntilAsync(() => { lock (seen) return seen.Count > 0 || following.IsCompleted; }, TimeSpan.FromSeconds(20), () => "the follower saw the first change");
+        Assert.False(following.IsCompleted, "the follower ended before the database was dropped");
         await DropDatabaseAsync("scratch");
         await following.WaitAsync(timeout.Token);
-        Assert.Equal([1L], seen);
+        lock (seen) Assert.Equal([1L], seen);
     }
 
     // ---- live queries ----

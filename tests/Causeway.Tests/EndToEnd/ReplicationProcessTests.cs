@@ -43,40 +43,52 @@ public sealed class ReplicationProcessTests
             var acknowledged = new List<(int Server, string Id, string Commit)>();
             int Acknowledged() { lock (acknowledged) return acknowledged.Count; }
             using var stop = new CancellationTokenSource();
+            int bDown = 0; // 1 from just before B's SIGKILL on: a connection to B may die (or be a stale one to the killed process)
             var writers = Enumerable.Range(0, 9).Select(n => Task.Run(async () =>
             {
                 int server = n % 3;
                 for (int i = 0; !stop.IsCancellationRequested; i++)
                 {
                     string id = $"s{server}-w{n}-{i}";
+                    HttpResponseMessage response;
                     try
                     {
-                        var response = await http[server].PutAsync($"/v1/dbs/{Db}/docs/items/{id}",
+                        response = await http[server].PutAsync($"/v1/dbs/{Db}/docs/items/{id}",
                             new StringContent($$"""{"server": {{server}}, "writer": {{n}}, "i": {{i}}}""", System.Text.Encoding.UTF8, "application/json"));
-                        if (response.StatusCode == HttpStatusCode.Created)
-                        {
-                            string commit = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("commit").GetString()!;
-                            lock (acknowledged) acknowledged.Add((server, id, commit));
-                            // A few documents every server writes at once: their concurrent versions merge.
-                            if (i % 4 == 0)
-                                await http[server].PutAsync($"/v1/dbs/{Db}/docs/shared/s{i % 3}",
-                                    new StringContent($$"""{"server": {{server}}, "writer": {{n}}}""", System.Text.Encoding.UTF8, "application/json"));
-                            continue;
-                        }
                     }
-                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException)
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException && server == 1 && Volatile.Read(ref bDown) == 1)
                     {
-                        // The server is down (B, for a while): not acknowledged, try the next write.
+                        // B is down (killed, not yet restarted): not acknowledged, try the next write. A and C never are.
+                        await Task.Delay(50);
+                        continue;
                     }
-                    await Task.Delay(50);
+                    // Any answer but 201 (a 5xx above all) fails the test: no error answer is skipped.
+                    Assert.True(response.StatusCode == HttpStatusCode.Created, $"PUT {id} on server {server} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+                    string commit = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("commit").GetString()!;
+                    lock (acknowledged) acknowledged.Add((server, id, commit));
+                    // A few documents every server writes at once: their concurrent versions merge.
+                    if (i % 4 == 0)
+                    {
+                        HttpResponseMessage merged;
+                        try
+                        {
+                            merged = await http[server].PutAsync($"/v1/dbs/{Db}/docs/shared/s{i % 3}",
+                                new StringContent($$"""{"server": {{server}}, "writer": {{n}}}""", System.Text.Encoding.UTF8, "application/json"));
+                        }
+                        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException && server == 1 && Volatile.Read(ref bDown) == 1) { continue; }
+                        Assert.True(merged.IsSuccessStatusCode, $"PUT shared/s{i % 3} on server {server} answered {(int)merged.StatusCode}: {await merged.Content.ReadAsStringAsync()}");
+                    }
                 }
             })).ToArray();
+            // A writer that failed fails every wait below at once, rather than at its deadline.
+            void ThrowIfAWriterFailed() { if (writers.FirstOrDefault(t => t.IsFaulted) is { } failed) failed.GetAwaiter().GetResult(); }
 
-            await WaitUntilAsync(() => Task.FromResult(Acknowledged() >= 150), "150 acknowledged writes");
+            await WaitUntilAsync(() => { ThrowIfAWriterFailed(); return Task.FromResult(Acknowledged() >= 150); }, "150 acknowledged writes");
             var killed = b;
+            Volatile.Write(ref bDown, 1);
             killed.KillHard();
             int atKill = Acknowledged();
-            await WaitUntilAsync(() => Task.FromResult(Acknowledged() >= atKill + 60), "writes on A and C while B is down");
+            await WaitUntilAsync(() => { ThrowIfAWriterFailed(); return Task.FromResult(Acknowledged() >= atKill + 60); }, "writes on A and C while B is down");
             b = await ServerProcess.StartAsync(folderB.Path, portB);
             killed.Dispose();
             int atRestart = Acknowledged();
@@ -84,9 +96,9 @@ public sealed class ReplicationProcessTests
             {
                 lock (acknowledged) return acknowledged.Count >= atRestart + 90 && acknowledged.Skip(atRestart).Any(w => w.Server == 1);
             }
-            await WaitUntilAsync(() => Task.FromResult(WrittenEverywhereSinceRestart()), "writes on all three after B restarted");
+            await WaitUntilAsync(() => { ThrowIfAWriterFailed(); return Task.FromResult(WrittenEverywhereSinceRestart()); }, "writes on all three after B restarted");
             stop.Cancel();
-            await Task.WhenAll(writers);
+            await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(60));
 
             // All three reach the same heads and documents.
             JsonElement[] infos = [];

@@ -22,6 +22,7 @@ public sealed class ServeProcessTests
             using var http = server.Client(token);
             Assert.Equal(HttpStatusCode.Created, (await http.PutAsync("/v1/dbs/e2e", null)).StatusCode);
             using var stop = new CancellationTokenSource();
+            int killed = 0; // set just before SIGKILL: from then on, and only then, a connection may die
             var writers = Enumerable.Range(0, 8).Select(w => Task.Run(async () =>
             {
                 for (int i = 0; !stop.IsCancellationRequested; i++)
@@ -29,9 +30,9 @@ public sealed class ServeProcessTests
                     string id = $"w{w}-{i}";
                     HttpResponseMessage response;
                     try { response = await http.PutAsync($"/v1/dbs/e2e/docs/items/{id}", new StringContent($$"""{"w": {{w}}, "i": {{i}}}""", System.Text.Encoding.UTF8, "application/json")); }
-                    catch (HttpRequestException) { return; } // the server was killed mid-request
-                    catch (TaskCanceledException) { return; }
-                    if (response.StatusCode != HttpStatusCode.Created) return;
+                    catch (Exception e) when (e is HttpRequestException or TaskCanceledException && Volatile.Read(ref killed) == 1) { return; } // killed mid-request
+                    // Any answer but 201 (a 5xx above all) is a failure of the test, never a write to skip.
+                    Assert.True(response.StatusCode == HttpStatusCode.Created, $"PUT {id} answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
                     var commit = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("commit").GetString()!;
                     lock (acknowledged) acknowledged.Add((id, commit));
                 }
@@ -43,14 +44,16 @@ public sealed class ServeProcessTests
             var (exit, cliOutput, cliError) = await CliProcess.RunAsync(["doc", "put", "e2e", "items", "via-cli", """{"by": "cli"}""", "--url", server.Url, "--token", token]);
             Assert.True(exit == 0, cliError);
             lock (acknowledged) acknowledged.Add(("via-cli", JsonDocument.Parse(cliOutput).RootElement.GetProperty("commit").GetString()!));
-            while (true)
+            await Deadline.UntilAsync(() =>
             {
-                lock (acknowledged) if (acknowledged.Count >= 300) break;
-                await Task.Delay(10);
-            }
+                // A writer that failed (an error answer) fails the test now, not at the deadline.
+                if (writers.FirstOrDefault(t => t.IsFaulted) is { } failed) failed.GetAwaiter().GetResult();
+                lock (acknowledged) return acknowledged.Count >= 300;
+            }, TimeSpan.FromSeconds(60), () => $"300 acknowledged writes (have {acknowledged.Count})");
+            Volatile.Write(ref killed, 1);
             server.KillHard();
             stop.Cancel();
-            await Task.WhenAll(writers);
+            await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(60));
         }
 
         using (var server = await ServerProcess.StartAsync(folder.Path, port))

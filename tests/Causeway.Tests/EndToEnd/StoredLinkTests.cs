@@ -45,13 +45,22 @@ public sealed class StoredLinkTests
             // Stopped by DELETE: forgotten, so the next start does not reopen it.
             string id = link.GetProperty("id").GetString()!;
             Assert.Equal(HttpStatusCode.OK, (await httpA.DeleteAsync($"/v1/dbs/shop/peers/{id}")).StatusCode);
+            Assert.DoesNotContain("\"shop\"", File.ReadAllText(Path.Combine(folderA.Path, "links.json")));
+            // A control link, remembered after the deletion so it is the last one a restart reopens.
+            Assert.Equal(HttpStatusCode.Created, (await httpB.PutAsync("/v1/dbs/control", null)).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await httpA.PutAsync("/v1/dbs/control", null)).StatusCode);
+            var control = await httpA.PostAsync("/v1/dbs/control/replicate", HttpExtensions.Json(body));
+            Assert.True(control.StatusCode == HttpStatusCode.Accepted, await control.Content.ReadAsStringAsync());
             Assert.Equal(0, a.Terminate(TimeSpan.FromSeconds(20)));
         }
         using (var a = await ServerProcess.StartAsync(folderA.Path, portA))
         {
-            await Task.Delay(500);
-            var peers = (await (await a.Client(tokenA).GetAsync("/v1/dbs/shop/peers")).JsonAsync()).GetProperty("peers").EnumerateArray();
-            Assert.DoesNotContain(peers, p => p.GetProperty("role").GetString() == "outbound");
+            var httpA = a.Client(tokenA);
+            async Task<bool> HasOutboundAsync(string db) => (await (await httpA.GetAsync($"/v1/dbs/{db}/peers")).JsonAsync())
+                .GetProperty("peers").EnumerateArray().Any(p => p.GetProperty("role").GetString() == "outbound");
+            // Every stored link is reopened in one pass at start: once the last one (the control) is open, the pass is over.
+            await Deadline.UntilAsync(() => HasOutboundAsync("control"), TimeSpan.FromSeconds(30), () => "the control link reopened after the restart");
+            Assert.False(await HasOutboundAsync("shop"), "the link stopped with DELETE was reopened");
         }
     }
 }

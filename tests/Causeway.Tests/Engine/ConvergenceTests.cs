@@ -13,6 +13,11 @@ namespace Causeway.Tests.Engine;
 public sealed class ConvergenceTests
 {
     private const int Replicas = 3;
+    // 120 steps, two in three a write on a random replica (about 27 tries each, some refused locally):
+    // about 50 commits a run; the floors sit far below what any seed makes, far above what a broken generator does.
+    private const int MinCommits = 25;
+    private const int MinCommitsPerReplica = 3;
+    private const int MinConcurrentCommits = 10;
 
     [Fact]
     public async Task Replicas_writing_concurrently_converge_whatever_the_delivery_order()
@@ -47,23 +52,33 @@ public sealed class ConvergenceTests
             var held = new HashSet<Cid>[Replicas];
             for (int r = 0; r < Replicas; r++) held[r] = [];
 
+            int concurrentCommits = 0, deliveredMidRun = 0;
             for (int step = 0; step < 120; step++)
             {
                 int r = random.Next(Replicas);
                 if (random.Next(3) > 0)
                 {
+                    // Concurrent: made while this replica lacks a commit another replica already made.
+                    bool concurrent = held[r].Count < made.Count;
                     var result = await WriteAsync(dbs[r], random);
                     if (result is not null)
                     {
                         made.Add((result.Commit, r));
                         held[r].Add(result.Commit);
+                        if (concurrent) concurrentCommits++;
                     }
                 }
                 else
                 {
-                    await DeliverSomeAsync(dbs, held, made, r, random, all: false);
+                    deliveredMidRun += await DeliverSomeAsync(dbs, held, made, r, random, all: false);
                 }
             }
+            // A run that writes (almost) nothing, or nothing concurrently, converges trivially: it must not pass.
+            var perReplica = Enumerable.Range(0, Replicas).Select(o => made.Count(c => c.Origin == o)).ToArray();
+            string counts = $"commits per replica [{string.Join(", ", perReplica)}], {concurrentCommits} concurrent, {deliveredMidRun} delivered mid-run";
+            Assert.True(made.Count >= MinCommits && perReplica.All(n => n >= MinCommitsPerReplica), $"too few commits made: {counts}");
+            Assert.True(concurrentCommits >= MinConcurrentCommits, $"too few concurrent commits: {counts}");
+            Assert.True(deliveredMidRun >= 1, $"nothing was delivered while writing: {counts}");
             for (int r = 0; r < Replicas; r++) await DeliverSomeAsync(dbs, held, made, r, random, all: true);
 
             var expected = await SnapshotAsync(dbs[0]);
@@ -88,7 +103,7 @@ public sealed class ConvergenceTests
 
     /// <summary>Delivers to replica <paramref name="to"/> commits it lacks, in the order they were made
     /// (a causal order), skipping any whose causes it lacks when only some are delivered.</summary>
-    private static async Task DeliverSomeAsync(Database[] dbs, HashSet<Cid>[] held, List<(Cid Id, int Origin)> made, int to, Random random, bool all)
+    private static async Task<int> DeliverSomeAsync(Database[] dbs, HashSet<Cid>[] held, List<(Cid Id, int Origin)> made, int to, Random random, bool all)
     {
         var batch = new List<RemoteCommit>();
         var incoming = new HashSet<Cid>();
@@ -112,6 +127,7 @@ public sealed class ConvergenceTests
             if (random.Next(5) == 0) Assert.Equal(chunk.Count, (await dbs[to].ApplyAsync(chunk)).Skipped);
             foreach (var c in chunk) held[to].Add(c.Commit.Id);
         }
+        return batch.Count;
     }
 
     private static readonly string[] Ids = ["a", "b", "c"];

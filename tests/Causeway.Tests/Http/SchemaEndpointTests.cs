@@ -106,9 +106,11 @@ public sealed class SchemaEndpointTests : IAsyncLifetime
         var link = JsonSerializer.Serialize(new { peer = _a.Url.ToString(), token = _a.AdminToken, mode = "continuous", direction = "both" });
         var (linked, _) = await SendAsync(_b.Admin, HttpMethod.Post, "/v1/dbs/shop/replicate", link);
         Assert.True(linked is HttpStatusCode.OK or HttpStatusCode.Accepted or HttpStatusCode.Created, linked.ToString());
-        var until = DateTime.UtcNow.AddSeconds(15);
-        while ((await _b.Admin.GetAsync("/v1/dbs/shop/docs/players/p")).StatusCode != HttpStatusCode.OK && DateTime.UtcNow < until) await Task.Delay(50);
-        while (_a.Replica.GetDatabase("shop").Peers.List().All(p => p.State != "live") && DateTime.UtcNow < until) await Task.Delay(50);
+        // Both waits fail the test at their deadline rather than going on as if the condition held.
+        await Support.Deadline.UntilAsync(async () => (await _b.Admin.GetAsync("/v1/dbs/shop/docs/players/p")).StatusCode == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(15), () => "the player replicated to B");
+        await Support.Deadline.UntilAsync(() => _a.Replica.GetDatabase("shop").Peers.List().Any(p => p.State == "live"),
+            TimeSpan.FromSeconds(15), () => "a live link on A");
 
         const string spend = """{"ops": [{"op": "increment", "path": "credits", "by": -30}]}""";
         var (refused, problem) = await SendAsync(_b.Admin, HttpMethod.Patch, "/v1/dbs/shop/docs/players/p", spend);

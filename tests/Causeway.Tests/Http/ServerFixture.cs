@@ -41,6 +41,9 @@ public sealed class ServerFixture : IAsyncDisposable
     /// <summary>Where the server answers: http://localhost in memory, or a real loopback port.</summary>
     public Uri Url { get; }
 
+    /// <summary>The server's services (its write gate, for one).</summary>
+    public IServiceProvider Services => _app.Services;
+
     public HttpClient Anonymous { get; }
     public HttpClient Admin { get; }
     public HttpClient Reader { get; }

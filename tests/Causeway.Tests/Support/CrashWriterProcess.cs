@@ -64,7 +64,7 @@ public sealed class CrashWriterProcess : IDisposable
     public IReadOnlyList<(Cid Commit, string Collection, string Id)> KillHard()
     {
         _process.Kill(entireProcessTree: true);
-        _process.WaitForExit();
+        if (!_process.WaitForExit(TimeSpan.FromSeconds(30))) throw new TimeoutException("The crash writer did not die on SIGKILL within 30 s");
         lock (_acknowledged) return [.. _acknowledged];
     }
 

@@ -19,9 +19,10 @@ public static class NodeScript
         process.StandardInput.Write(input);
         process.StandardInput.Close();
         var error = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
+        var output = process.StandardOutput.ReadToEndAsync();
         if (!process.WaitForExit(TimeSpan.FromMinutes(2))) { process.Kill(entireProcessTree: true); throw new TimeoutException($"node {script} did not finish in 2 minutes."); }
+        if (!Task.WaitAll([error, output], TimeSpan.FromSeconds(30))) throw new TimeoutException($"node {script} exited but its output did not close within 30 s.");
         Assert.True(process.ExitCode == 0, $"node {script} failed ({process.ExitCode}): {error.Result}");
-        return JsonDocument.Parse(output).RootElement.Clone();
+        return JsonDocument.Parse(output.Result).RootElement.Clone();
     }
 }

@@ -60,7 +60,7 @@ public sealed class ServerProcess : IDisposable
     public void KillHard()
     {
         _process.Kill(entireProcessTree: true);
-        _process.WaitForExit();
+        if (!_process.WaitForExit(TimeSpan.FromSeconds(30))) throw new TimeoutException("causeway serve did not die on SIGKILL within 30 s");
     }
 
     /// <summary>SIGTERM, as a service manager stops it; returns the exit code.</summary>
