@@ -143,6 +143,14 @@ internal static class QueryTranslator
             }
         }
 
+        /// <summary>A number converted as C# converts it (<c>25 &gt; x.Price</c> compares with 25.0 when Price is a double).</summary>
+        private static object? Numeric(object? value, Type type)
+        {
+            var target = Nullable.GetUnderlyingType(type) ?? type;
+            if (value is null || value.GetType() == target || !(target.IsPrimitive || target == typeof(decimal)) || value is not IConvertible) return value;
+            return System.Convert.ChangeType(value, target, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         private static object? Evaluate(Expression e)
         {
             try
@@ -153,7 +161,7 @@ internal static class QueryTranslator
                     MemberExpression { Member: FieldInfo f } m => f.GetValue(m.Expression is null ? null : Evaluate(m.Expression)),
                     MemberExpression { Member: PropertyInfo p } m => p.GetValue(m.Expression is null ? null : Evaluate(m.Expression)),
                     UnaryExpression { NodeType: ExpressionType.Convert or ExpressionType.ConvertChecked, Method: null } u
-                        when !u.Type.IsByRefLike && !u.Operand.Type.IsByRefLike => Evaluate(u.Operand),
+                        when !u.Type.IsByRefLike && !u.Operand.Type.IsByRefLike => Numeric(Evaluate(u.Operand), u.Type),
                     UnaryExpression { NodeType: ExpressionType.Convert, Method: { IsStatic: true } method } u
                         when !u.Type.IsByRefLike => method.Invoke(null, [Evaluate(u.Operand)]),
                     _ when e.Type.IsByRefLike => throw new UntranslatableQueryException(e.ToString(), "a span has no document form"),
