@@ -53,6 +53,7 @@ internal static class CoreBenchmarks
                 await QueryBenchmarks.RunHttpAsync(smoke, QueryBenchmarks.SmokeDocs, QueryBenchmarks.DefaultSeconds, table);
             }
             await LiveQueryBenchmarks.RunAsync(smoke, table);
+            await TypedLinqBenchmarks.RunAsync(smoke, table);
 
             table.Print(Console.Out);
             return 0;
