@@ -26,12 +26,12 @@ internal static class QueryTranslator
 {
     public static Predicate Where(EntityMap map, LambdaExpression lambda)
     {
-        var walker = new ShapeWalker(lambda.Parameters[0], 'W');
+        var walker = new ShapeWalker(lambda.Parameters[0], 'W', recordSlots: false);
         walker.Walk(lambda.Body);
         string key = walker.Key;
         if (!map.Translations.TryGetValue(key, out var cached))
         {
-            cached = new Translation(map, lambda.Parameters[0], walker.Slots).Predicate(lambda.Body);
+            cached = new Translation(map, lambda.Parameters[0], SlotsOf(lambda, 'W')).Predicate(lambda.Body);
             map.Translations.TryAdd(key, cached);
         }
         return ((Node)cached).Build(walker.Values);
@@ -39,16 +39,31 @@ internal static class QueryTranslator
 
     public static string OrderPath(EntityMap map, LambdaExpression lambda)
     {
-        var walker = new ShapeWalker(lambda.Parameters[0], 'O');
+        var walker = new ShapeWalker(lambda.Parameters[0], 'O', recordSlots: false);
         walker.Walk(lambda.Body);
         string key = walker.Key;
         if (map.Translations.TryGetValue(key, out var cached)) return (string)cached;
         var body = Translation.StripConvert(lambda.Body);
-        var field = new Translation(map, lambda.Parameters[0], walker.Slots).Field(body, "a sort key");
+        var field = new Translation(map, lambda.Parameters[0], SlotsOf(lambda, 'O')).Field(body, "a sort key");
         if (field.Kind is FieldKind.Set or FieldKind.Nested)
             throw new UntranslatableQueryException(body.ToString(), "a sort key is a scalar, a counter, a flag, a reference or the id, not a set or a nested object");
         map.Translations.TryAdd(key, field.Path);
         return field.Path;
+    }
+
+    /// <summary>Which sub-expression is which slot: walked again, only when a shape is new.</summary>
+    private static Dictionary<Expression, int> SlotsOf(LambdaExpression lambda, char kind)
+    {
+        var walker = new ShapeWalker(lambda.Parameters[0], kind, recordSlots: true);
+        walker.Walk(lambda.Body);
+        return walker.Slots!;
+    }
+
+    private static bool AnyUses(System.Collections.ObjectModel.ReadOnlyCollection<Expression> arguments, ParameterExpression parameter)
+    {
+        foreach (var argument in arguments)
+            if (UsesParameter(argument, parameter)) return true;
+        return false;
     }
 
     internal static bool UsesParameter(Expression? e, ParameterExpression parameter) => e switch
@@ -59,7 +74,7 @@ internal static class QueryTranslator
         MemberExpression m => UsesParameter(m.Expression, parameter),
         UnaryExpression u => UsesParameter(u.Operand, parameter),
         BinaryExpression b => UsesParameter(b.Left, parameter) || UsesParameter(b.Right, parameter),
-        MethodCallExpression c => UsesParameter(c.Object, parameter) || c.Arguments.Any(a => UsesParameter(a, parameter)),
+        MethodCallExpression c => UsesParameter(c.Object, parameter) || AnyUses(c.Arguments, parameter),
         _ => new Finder(parameter).Finds(e),
     };
 
@@ -94,12 +109,12 @@ internal static class QueryTranslator
 
     /// <summary>Walks a lambda's body once: the shape as text, and the value of each sub-expression
     /// that does not read the document (a constant, a captured variable, a computed value).</summary>
-    private sealed class ShapeWalker(ParameterExpression parameter, char kind)
+    private sealed class ShapeWalker(ParameterExpression parameter, char kind, bool recordSlots)
     {
-        private readonly StringBuilder _key = new StringBuilder(64).Append(kind).Append(parameter.Type.TypeHandle.Value).Append(':');
-        public List<object?> ValuesList { get; } = [];
-        public Dictionary<Expression, int> Slots { get; } = new(ReferenceEqualityComparer.Instance);
-        public object?[] Values => [.. ValuesList];
+        private readonly StringBuilder _key = new StringBuilder(256).Append(kind).Append(parameter.Type.TypeHandle.Value).Append(':');
+        private readonly List<object?> _values = new(8);
+        public Dictionary<Expression, int>? Slots { get; } = recordSlots ? new(ReferenceEqualityComparer.Instance) : null;
+        public List<object?> Values => _values;
         public string Key => _key.ToString();
 
         public void Walk(Expression e)
@@ -107,8 +122,8 @@ internal static class QueryTranslator
             if (!UsesParameter(e, parameter))
             {
                 _key.Append('$').Append(e.Type.TypeHandle.Value).Append(';');
-                Slots[e] = ValuesList.Count;
-                ValuesList.Add(Evaluate(e));
+                if (Slots is not null) Slots[e] = _values.Count;
+                _values.Add(recordSlots ? null : Evaluate(e));
                 return;
             }
             switch (e)
@@ -353,7 +368,7 @@ internal sealed class Translation(EntityMap map, ParameterExpression parameter, 
 /// <summary>A translated shape: builds the predicate from the slots' values.</summary>
 internal abstract class Node
 {
-    public abstract Predicate Build(object?[] values);
+    public abstract Predicate Build(List<object?> values);
 
     /// <summary>A value as the query AST holds it; null stays null (the caller decides what it means).</summary>
     public static Value? ToValue(object? value, string expression) => value switch
@@ -380,23 +395,23 @@ internal abstract class Node
 
 internal sealed class ConstantNode(int slot) : Node
 {
-    public override Predicate Build(object?[] values) => values[slot] is true ? Pred.And() : Pred.Or();
+    public override Predicate Build(List<object?> values) => values[slot] is true ? Pred.And() : Pred.Or();
 }
 
 internal sealed class JunctionNode(bool and, Node left, Node right) : Node
 {
-    public override Predicate Build(object?[] values) => and ? Pred.And(left.Build(values), right.Build(values)) : Pred.Or(left.Build(values), right.Build(values));
+    public override Predicate Build(List<object?> values) => and ? Pred.And(left.Build(values), right.Build(values)) : Pred.Or(left.Build(values), right.Build(values));
 }
 
 internal sealed class NotNode(Node operand) : Node
 {
-    public override Predicate Build(object?[] values) => Pred.Not(operand.Build(values));
+    public override Predicate Build(List<object?> values) => Pred.Not(operand.Build(values));
 }
 
 /// <summary>A comparison; slot -1 is the constant true (a bool property standing alone).</summary>
 internal sealed class CompareNode(FieldInfoOf field, ComparisonOperator op, int slot, string expression) : Node
 {
-    public override Predicate Build(object?[] values)
+    public override Predicate Build(List<object?> values)
     {
         var value = slot < 0 ? Value.True : ToValue(values[slot], expression);
         if (field.Kind == FieldKind.Flag)
@@ -423,19 +438,19 @@ internal sealed class CompareNode(FieldInfoOf field, ComparisonOperator op, int 
 
 internal sealed class PrefixNode(string path, int slot, string expression) : Node
 {
-    public override Predicate Build(object?[] values)
+    public override Predicate Build(List<object?> values)
         => values[slot] is string prefix ? Pred.Prefix(path, prefix) : throw new UntranslatableQueryException(expression, "StartsWith needs a string, not null");
 }
 
 internal sealed class ContainsNode(string path, int slot, string expression) : Node
 {
-    public override Predicate Build(object?[] values)
+    public override Predicate Build(List<object?> values)
         => Pred.Contains(path, ToValue(values[slot], expression) ?? throw new UntranslatableQueryException(expression, "a set holds no null"));
 }
 
 internal sealed class InNode(string path, int slot, string expression) : Node
 {
-    public override Predicate Build(object?[] values)
+    public override Predicate Build(List<object?> values)
     {
         if (values[slot] is not IEnumerable list || values[slot] is string) throw new UntranslatableQueryException(expression, "Contains needs a list of values");
         var items = new List<Value>();
