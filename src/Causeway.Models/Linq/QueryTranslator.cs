@@ -237,7 +237,7 @@ internal sealed class Translation(EntityMap map, ParameterExpression parameter, 
                 if (stripped.Type == typeof(bool) || stripped.Type == typeof(bool?))
                 {
                     var field = Field(stripped, "a condition");
-                    return new CompareNode(field, ComparisonOperator.Eq, -1, "true");
+                    return new CompareNode(field, ComparisonOperator.Eq, -1, "true", stripped.ToString());
                 }
                 throw new UntranslatableQueryException(e.ToString(), Supported);
             }
@@ -283,11 +283,9 @@ internal sealed class Translation(EntityMap map, ParameterExpression parameter, 
         }
         var target = StripFlag(StripConvert(fieldSide));
         var field = Field(target, "a comparison");
-        if (field.Kind is FieldKind.Set && op is not (ComparisonOperator.Eq or ComparisonOperator.Ne))
-            throw new UntranslatableQueryException(target.ToString(), "a set is compared only with null; test membership with Contains");
-        if (field.Kind is FieldKind.Nested && !(valueSide is ConstantExpression { Value: null } || StripConvert(valueSide) is ConstantExpression { Value: null }))
-            throw new UntranslatableQueryException(target.ToString(), "a nested object is compared only with null; compare its properties");
-        return new CompareNode(field, op, Slot(valueSide), valueSide.ToString());
+        if (field.Kind is FieldKind.Set or FieldKind.Nested && op is not (ComparisonOperator.Eq or ComparisonOperator.Ne))
+            throw new UntranslatableQueryException(target.ToString(), CompareNode.OnlyNull(field.Kind));
+        return new CompareNode(field, op, Slot(valueSide), valueSide.ToString(), target.ToString());
     }
 
     private Node Call(MethodCallExpression call)
@@ -297,11 +295,14 @@ internal sealed class Translation(EntityMap map, ParameterExpression parameter, 
         {
             if (call.Arguments.Count == 0 || call.Arguments[0].Type != typeof(string) || Uses(call.Arguments[0]))
                 throw new UntranslatableQueryException(call.ToString(), "StartsWith takes a string value");
-            if (call.Arguments.Count == 2 && (Uses(call.Arguments[1]) || call.Arguments[1] is not ConstantExpression { Value: StringComparison.Ordinal }))
-                throw new UntranslatableQueryException(call.ToString(), "a prefix compares ordinally; write StartsWith(value) or StartsWith(value, StringComparison.Ordinal)");
+            if (call.Arguments.Count == 2 && (Uses(call.Arguments[1]) || call.Arguments[1].Type != typeof(StringComparison)))
+                throw new UntranslatableQueryException(call.ToString(), PrefixNode.Ordinal);
             if (call.Arguments.Count > 2) throw new UntranslatableQueryException(call.ToString(), "a prefix compares ordinally, without culture");
             var field = Field(StripConvert(text), "a prefix");
-            return new PrefixNode(field.Path, Slot(call.Arguments[0]), call.Arguments[0].ToString());
+            // The comparison is a slot like any value: checked when the predicate is built, since the cache
+            // keeps one translation for every StringComparison.
+            return new PrefixNode(field.Path, Slot(call.Arguments[0]), call.Arguments[0].ToString(),
+                call.Arguments.Count == 2 ? Slot(call.Arguments[1]) : -1, call.ToString());
         }
         if (method.Name == "Contains")
         {
@@ -409,10 +410,18 @@ internal sealed class NotNode(Node operand) : Node
 }
 
 /// <summary>A comparison; slot -1 is the constant true (a bool property standing alone).</summary>
-internal sealed class CompareNode(FieldInfoOf field, ComparisonOperator op, int slot, string expression) : Node
+internal sealed class CompareNode(FieldInfoOf field, ComparisonOperator op, int slot, string expression, string fieldExpression) : Node
 {
+    public static string OnlyNull(FieldKind kind) => kind == FieldKind.Set
+        ? "a set is compared only with null; test membership with Contains"
+        : "a nested object is compared only with null; compare its properties";
+
     public override Predicate Build(List<object?> values)
     {
+        // Set and nested-object fields compare only with null; checked here, since one cached shape
+        // serves every value of the slot.
+        if (field.Kind is FieldKind.Set or FieldKind.Nested && slot >= 0 && values[slot] is not null)
+            throw new UntranslatableQueryException(fieldExpression, OnlyNull(field.Kind));
         var value = slot < 0 ? Value.True : ToValue(values[slot], expression);
         if (field.Kind == FieldKind.Flag)
         {
@@ -436,10 +445,15 @@ internal sealed class CompareNode(FieldInfoOf field, ComparisonOperator op, int 
     }
 }
 
-internal sealed class PrefixNode(string path, int slot, string expression) : Node
+internal sealed class PrefixNode(string path, int slot, string expression, int comparisonSlot, string call) : Node
 {
+    public const string Ordinal = "a prefix compares ordinally; write StartsWith(value) or StartsWith(value, StringComparison.Ordinal)";
+
     public override Predicate Build(List<object?> values)
-        => values[slot] is string prefix ? Pred.Prefix(path, prefix) : throw new UntranslatableQueryException(expression, "StartsWith needs a string, not null");
+    {
+        if (comparisonSlot >= 0 && values[comparisonSlot] is not StringComparison.Ordinal) throw new UntranslatableQueryException(call, Ordinal);
+        return values[slot] is string prefix ? Pred.Prefix(path, prefix) : throw new UntranslatableQueryException(expression, "StartsWith needs a string, not null");
+    }
 }
 
 internal sealed class ContainsNode(string path, int slot, string expression) : Node

@@ -146,6 +146,22 @@ public sealed class TypedQueryTests : IAsyncLifetime
             Assert.Equal(Query.In("items").Where(Pred.Lt("price", Value.Double(limit))).ToString(), query.ToString());
             Assert.Contains($"price lt {limit}", query.ToString());
         }
+        // A value computed from captured ones is evaluated too.
+        double low = 10;
+        Assert.Equal(Query.In("items").Where(Pred.Lt("price", Value.Double(20))).ToString(), session.Query<Item>().Where(i => i.Price < low * 2).ToQuery().ToString());
+        // One cached shape serves every value, and values that do not translate are still refused.
+        foreach (var comparison in new[] { StringComparison.Ordinal, StringComparison.OrdinalIgnoreCase, StringComparison.Ordinal })
+        {
+            var query = session.Query<Item>().Where(i => i.Species.StartsWith("c", comparison));
+            if (comparison == StringComparison.Ordinal) Assert.Equal(3, (await query.ToListAsync()).Count);
+            else Assert.Contains("compares ordinally", Assert.Throws<UntranslatableQueryException>(() => query.ToQuery()).Message);
+        }
+        foreach (var home in new[] { null, new Address { City = "Oslo" }, null })
+        {
+            var query = session.Query<Player>().Where(p => p.Home == home);
+            if (home is null) Assert.Equal("cyd", Assert.Single(await query.ToListAsync()).Id);
+            else Assert.Equal("p.Home", Assert.Throws<UntranslatableQueryException>(() => query.ToQuery()).Expression);
+        }
         // The same shape with a null value is a null test, not the cached comparison.
         string? none = null;
         string? cat = "cat";
