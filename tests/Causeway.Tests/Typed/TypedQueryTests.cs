@@ -144,7 +144,6 @@ public sealed class TypedQueryTests : IAsyncLifetime
         {
             var query = session.Query<Item>().Where(i => i.Price < limit).ToQuery();
             Assert.Equal(Query.In("items").Where(Pred.Lt("price", Value.Double(limit))).ToString(), query.ToString());
-            Assert.Contains($"price lt {limit}", query.ToString());
         }
         // A value computed from captured ones is evaluated too.
         double low = 10;
