@@ -31,10 +31,17 @@ internal static class QueryTranslator
         string key = walker.Key;
         if (!map.Translations.TryGetValue(key, out var cached))
         {
-            cached = new Translation(map, lambda.Parameters[0], SlotsOf(lambda, 'W')).Predicate(lambda.Body);
-            map.Translations.TryAdd(key, cached);
+            var made = new Translation(map, lambda.Parameters[0], SlotsOf(lambda, 'W')).Predicate(lambda.Body);
+            map.Translations.TryAdd(key, made);
+            return made.Build(walker.Values);
         }
-        return ((Node)cached).Build(walker.Values);
+        try { return ((Node)cached).Build(walker.Values); }
+        catch (UntranslatableQueryException)
+        {
+            // The cached template was made from another lambda of this shape, and its message would
+            // name that lambda's text: translate this one again so the message names its own.
+            return new Translation(map, lambda.Parameters[0], SlotsOf(lambda, 'W')).Predicate(lambda.Body).Build(walker.Values);
+        }
     }
 
     public static string OrderPath(EntityMap map, LambdaExpression lambda)

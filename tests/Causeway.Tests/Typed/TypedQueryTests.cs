@@ -308,6 +308,10 @@ public sealed class TypedQueryTests : IAsyncLifetime
         Fails(session.Query<Item>().OrderBy(x => x.Tags), "x.Tags", "not a set");
         Fails(session.Query<Player>().Where(p => p.Home!.City!.EndsWith("lo")), "p.Home.City.EndsWith(\"lo\")", "String.EndsWith has no query form");
         Fails(session.Query<Player>().Where(p => p.Home == new Address()), "p.Home", "compared only with null");
+        // A value refused when the predicate is built is named as this query wrote it, not as the
+        // query that put the shape in the cache did.
+        _ = session.Query<Item>().Where(y => y.Species.StartsWith("z", StringComparison.Ordinal)).ToQuery();
+        Fails(session.Query<Item>().Where(z => z.Species.StartsWith("q", StringComparison.CurrentCulture)), "z.Species.StartsWith(\"q\", CurrentCulture)", "ordinally");
         // The message names the sub-expression inside a larger condition.
         Fails(session.Query<Item>().Where(x => x.Price > 1 && (x.Species == "cat" || x.Note!.Trim() == "")), "x.Note.Trim()", "a property of Item");
     }
