@@ -12,6 +12,7 @@
 //   dotnet run -c Release --project bench -- invariants the invariant figures only (rights requests over three replicas, constrained write latency)
 //   dotnet run -c Release --project bench -- query [--docs 1000000] [--seconds 10]   embedded queries beside SQLite and LiteDB, past reads, index write cost
 //   dotnet run -c Release --project bench -- query-http [--docs 50000] [--seconds 10] queries over HTTP beside pouchdb-server with Mango indexes
+//   dotnet run -c Release --project bench -- typed-linq  typed LINQ translation: mean µs per query beside the 20 µs target
 //   dotnet run -c Release --project bench -- commits [--writers 64] [--per-writer 1000]   Causeway commits only (for profiling)
 //   dotnet run -c Release --project bench -- simulate [--seeds 10000] [--from 1] [--writes 40] [--parallel N] [--trace] [--keep-going] [--owned]   deterministic simulation seeds
 using Causeway.Bench;
@@ -37,6 +38,7 @@ try
             OptionInt(arguments, "--seconds", QueryBenchmarks.DefaultSeconds), table)),
         "live" => await Table.RunAloneAsync(table => LiveQueryBenchmarks.RunAsync(smoke, table)),
         "functions" => await Table.RunAloneAsync(table => FunctionBenchmarks.RunAsync(smoke, OptionInt(arguments, "--calls", smoke ? FunctionBenchmarks.SmokeCalls : FunctionBenchmarks.DefaultCalls), table)),
+        "typed-linq" => await Table.RunAloneAsync(table => TypedLinqBenchmarks.RunAsync(smoke, table)),
         "commits" => await CoreBenchmarks.CommitsOnlyAsync(OptionInt(arguments, "--writers", 64), OptionInt(arguments, "--per-writer", smoke ? 3 : 1000)),
         "simulate" => await SimulateCommand.RunAsync(OptionInt(arguments, "--seeds", smoke ? 4 : 10_000), OptionInt(arguments, "--from", 1),
             OptionInt(arguments, "--parallel", Environment.ProcessorCount), arguments.Contains("--trace"), OptionInt(arguments, "--writes", Causeway.Simulator.SimulationOptions.DefaultWrites),
@@ -72,6 +74,6 @@ static int OptionInt(List<string> arguments, string name, int fallback)
 
 static int Usage(string problem)
 {
-    Console.Error.WriteLine($"bench: {problem}. Usage: bench [all|http|sync|authority|invariants|query|query-http|live|functions|soak|commits|simulate] [--smoke] [--docs N] [--seconds N] [--cache-mb N] [--calls N] [--rounds N] [--writers N] [--per-writer N] [--seeds N] [--from N] [--writes N] [--parallel N] [--trace] [--keep-going] [--owned]");
+    Console.Error.WriteLine($"bench: {problem}. Usage: bench [all|http|sync|authority|invariants|query|query-http|live|functions|typed-linq|soak|commits|simulate] [--smoke] [--docs N] [--seconds N] [--cache-mb N] [--calls N] [--rounds N] [--writers N] [--per-writer N] [--seeds N] [--from N] [--writes N] [--parallel N] [--trace] [--keep-going] [--owned]");
     return 2;
 }

@@ -61,6 +61,23 @@ public sealed class DocumentSession
         return document is null ? null : (T)Materialize(map, id, document.Fields).Entity;
     }
 
+    /// <summary>A typed query over <typeparamref name="T"/>'s collection (docs/typed-api.md, LINQ):
+    /// <c>session.Query&lt;Item&gt;().Where(i =&gt; i.Price &lt; 20).OrderBy(i =&gt; i.Price).ToListAsync()</c>.
+    /// Results are tracked by this session unless <see cref="TypedQuery{T}.AsNoTracking"/>.</summary>
+    public TypedQuery<T> Query<T>() where T : class => new(this, Model.Map(typeof(T)));
+
+    /// <summary>A document a query returned, as an object: with <paramref name="track"/>, the instance
+    /// this session already holds for its id (as loaded then) or a new tracked one; null when the
+    /// session deleted it.</summary>
+    internal T? Materialize<T>(EntityMap map, Document document, bool track) where T : class
+    {
+        if (!track) return (T)Materialize(map, document.Id, document.Fields).Entity;
+        if (_byId.TryGetValue((map.Collection, document.Id), out var known)) return known.State == EntryState.Deleted ? null : (T)known.Entity;
+        var (entity, snapshot) = Materialize(map, document.Id, document.Fields);
+        Track(new Entry(map, entity, snapshot) { Id = document.Id, State = EntryState.Loaded });
+        return (T)entity;
+    }
+
     /// <summary>Stores a new object: a put under its <c>Id</c> or, when the class has a generated id and
     /// <c>Id</c> is null, a create whose id is set on the object after <see cref="SaveChangesAsync"/>.
     /// An object the session already tracks needs no call: its changes are saved anyway.</summary>

@@ -41,6 +41,9 @@ internal sealed class EntityMap
     public int Slots { get; }
     public CollectionRules Rules { get; }
 
+    /// <summary>Typed queries' translations by expression shape (<see cref="QueryTranslator"/>).</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<string, object> Translations { get; } = new(StringComparer.Ordinal);
+
     public string? GetId(object entity) => _getId(entity);
 
     public void SetId(object entity, string id) => _setId(entity, id);
