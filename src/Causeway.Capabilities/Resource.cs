@@ -15,4 +15,16 @@ public static class Resource
         if (fn is not null) entries.Add(new("fn", Value.String(fn)));
         return Value.Map(entries);
     }
+
+    /// <summary>What each grant of a stored function's role covers, as a command and a resource:
+    /// <c>{db, coll}</c> per named collection, or <c>{db}</c> for a grant of every collection. What a
+    /// definer must hold (no escalation), over HTTP and in commits alike.</summary>
+    public static IEnumerable<(string Command, string? Collection, Value Resource)> OfRole(string db, IEnumerable<Functions.FunctionGrant> role)
+    {
+        foreach (var grant in role)
+        {
+            if (grant.Collections is null) yield return (grant.Command, null, Of(db));
+            else foreach (var collection in grant.Collections) yield return (grant.Command, collection, Of(db, collection));
+        }
+    }
 }

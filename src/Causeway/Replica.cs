@@ -55,7 +55,9 @@ public sealed class Replica : IAsyncDisposable
         Authority = new Authority.AuthorityStore(store);
         CapabilityChecks = new Authority.CapabilityChecks(Authority, options.TestOnlyForgeCapability, options.TestOnlySkipSyncedCapabilityChecks,
             // A deleted function's last definition still holds calls made concurrently with its deletion.
-            (runtime, name) => _reader.Versions(runtime, Schemas.SystemCollections.Functions, name, long.MaxValue).LastOrDefault(v => v.State.Exists)?.State.ToValue());
+            // (read from the history only then: a call's check reads the latest version, one seek).
+            (runtime, name) => (_reader.Latest(runtime, Schemas.SystemCollections.Functions, name) is { State.Exists: true } latest ? latest
+                : _reader.Versions(runtime, Schemas.SystemCollections.Functions, name, long.MaxValue).LastOrDefault(v => v.State.Exists))?.State.ToValue());
         var stages = CommitStages.Ledger(_cache);
         if (options.Indexes)
         {

@@ -25,14 +25,13 @@ internal static class FunctionEndpoints
             var principal = Authorize(context, api, db, name, Commands.FnDefine);
             var definition = FunctionJson.ReadDefinition(name, await JsonBody.ReadElementAsync(context, api.Options.MaxRequestBytes));
             // No escalation: the caller must itself hold everything the function's role grants.
-            foreach (var grant in definition.Role)
-                foreach (string? collection in grant.Collections is null ? [null] : grant.Collections.ToArray<string?>())
-                    if (principal.Refusal(grant.Command, Resource.Of(db, collection)) is { } refusal)
-                    {
-                        string message = $"Function '{name}' would be given {grant.Command} on {(collection is null ? "every collection" : $"collection '{collection}'")} of '{db}', which the caller does not hold: {refusal.Message}";
-                        // A capability token's refusal keeps its UCAN reason and the proof at fault.
-                        throw refusal is UcanException ucan ? new UcanException(ucan.Error, message, ucan.Proof) : new ForbiddenException(message);
-                    }
+            foreach (var (command, collection, resource) in Resource.OfRole(db, definition.Role))
+                if (principal.Refusal(command, resource) is { } refusal)
+                {
+                    string message = $"Function '{name}' would be given {command} on {(collection is null ? "every collection" : $"collection '{collection}'")} of '{db}', which the caller does not hold: {refusal.Message}";
+                    // A capability token's refusal keeps its UCAN reason and the proof at fault.
+                    throw refusal is UcanException ucan ? new UcanException(ucan.Error, message, ucan.Proof) : new ForbiddenException(message);
+                }
             var database = api.Replica.GetDatabase(db);
             using var lease = api.Writes.Enter();
             bool existed = database.Functions.Get(name) is not null;

@@ -48,9 +48,8 @@ internal static class FunctionAuthority
                 if (change.Effects.Any(e => e is EwDisable)) continue;
                 var role = change.Written().Get("role");
                 if (role is null) continue;
-                foreach (var grant in FunctionDefinition.RoleFromValue(role))
-                    foreach (string? collection in grant.Collections is null ? [null] : grant.Collections.ToArray<string?>())
-                        needs.Add((grant.Command, Resource.Of(db, collection)));
+                foreach (var (granted, _, resource) in Resource.OfRole(db, FunctionDefinition.RoleFromValue(role)))
+                    needs.Add((granted, resource));
                 continue;
             }
             var (command, args) = OperationCommands.Of(db, change.Collection, change.Id, change.Effects);

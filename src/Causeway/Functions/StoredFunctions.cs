@@ -109,11 +109,11 @@ public sealed class StoredFunctions
         var info = Read(name, _db.Position) ?? throw new NotFoundException($"Function '{name}' does not exist in database '{_db.Name}'.");
         info.Definition.Arguments?.Check(name, argument);
         string caller = options?.Caller ?? _db.ReplicaDid;
-        if (key is not null && Replay(key, name, argument) is { } earlier) return earlier;
+        var recorded = key is null ? null : _db.ReadDocument(SystemCollections.Calls, key, _db.Position);
+        if (key is not null && Replay(key, recorded, name, argument) is { } earlier) return earlier;
         // The record is written if still absent, or over the expired one read here: a call with the
         // same key that commits first makes this one's commit fail, and it answers as a retry.
-        var recordCondition = key is not null && _db.ReadDocument(SystemCollections.Calls, key, _db.Position) is { Commit: { } expired }
-            ? WriteCondition.IfVersion(expired) : WriteCondition.IfAbsent;
+        var recordCondition = recorded is { Commit: { } expired } ? WriteCondition.IfVersion(expired) : WriteCondition.IfAbsent;
 
         _admitWrite();
         var limits = Limits;
@@ -154,15 +154,14 @@ public sealed class StoredFunctions
         catch (PreconditionFailedException) when (key is not null)
         {
             // Another call with the same key committed first: answer as its retry.
-            return Replay(key, name, argument) ?? throw new PreconditionFailedException($"A call with idempotency key '{key}' is being recorded at the same time; try again.");
+            return Replay(key, _db.ReadDocument(SystemCollections.Calls, key, _db.Position), name, argument) ?? throw new PreconditionFailedException($"A call with idempotency key '{key}' is being recorded at the same time; try again.");
         }
     }
 
-    /// <summary>The earlier call's answer when <paramref name="key"/> has an unexpired record; throws
-    /// idempotency_conflict when that record is of another function or argument.</summary>
-    private CallResult? Replay(string key, string name, Value argument)
+    /// <summary>The earlier call's answer when <paramref name="version"/>, the record of <paramref name="key"/>,
+    /// is unexpired; throws idempotency_conflict when it is of another function or argument.</summary>
+    private CallResult? Replay(string key, Document? version, string name, Value argument)
     {
-        var version = _db.ReadDocument(SystemCollections.Calls, key, _db.Position);
         if (version is null || CallRecord.FromDocument(version.Fields) is not { Keyed: true } record) return null;
         if (record.Expires <= DateTimeOffset.FromUnixTimeMilliseconds(_clock())) return null;
         if (record.Function != name || record.Argument != argument)
