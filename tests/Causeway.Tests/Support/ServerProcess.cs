@@ -26,6 +26,16 @@ public sealed class ServerProcess : IDisposable
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Causeway.Cli.dll"), "serve", "--data", dataDir, "--urls", url }) start.ArgumentList.Add(arg);
         if (dev) start.ArgumentList.Add("--dev");
+        return await StartAsync(start, url);
+    }
+
+    /// <summary>A server started by <paramref name="start"/> (another build of the CLI, another user),
+    /// once it answers /health on <paramref name="url"/>.</summary>
+    public static async Task<ServerProcess> StartAsync(ProcessStartInfo start, string url)
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
         var process = Process.Start(start)!;
         var server = new ServerProcess(process, url);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (server._output) server._output.Add(e.Data); };
@@ -48,6 +58,8 @@ public sealed class ServerProcess : IDisposable
         server.Dispose();
         throw new TimeoutException($"causeway serve did not answer on {url}: {server.Output}");
     }
+
+    public int ProcessId => _process.Id;
 
     public HttpClient Client(string token)
     {
