@@ -70,6 +70,55 @@ public sealed class DeployedServerTests(LinuxPublish publish, ITestOutputHelper 
         }
     }
 
+    /// <summary>The <c>link</c> service of deploy/compose.yaml, its script as it stands there with the
+    /// service names replaced by loopback addresses, links two published servers: a write to one
+    /// arrives on the other, and a second run finds the link and leaves it.</summary>
+    [Fact]
+    public async Task The_compose_link_script_links_two_servers_once()
+    {
+        using var folder = new TempFolder();
+        string a = Path.Combine(folder.Path, "a"), b = Path.Combine(folder.Path, "b"), bin = Path.Combine(folder.Path, "bin");
+        Directory.CreateDirectory(bin);
+        File.CreateSymbolicLink(Path.Combine(bin, "causeway"), Path.Combine(publish.Output, "Causeway.Cli"));
+        using var serverA = await StartPublishedAsync(a);
+        using var serverB = await StartPublishedAsync(b);
+        string urlA = serverA.Url, urlB = serverB.Url;
+
+        string script = ComposeLinkScript()
+            .Replace("$$", "$").Replace("/a/", a + "/").Replace("/b/", b + "/").Replace("http://a:7480", urlA).Replace("http://b:7480", urlB);
+        var environment = new Dictionary<string, string> { ["PATH"] = $"{bin}:{Environment.GetEnvironmentVariable("PATH")}" };
+        var (exit, text) = await ChildProcess.RunAsync("bash", ["-c", script], TimeSpan.FromSeconds(60), environment: environment);
+        Assert.True(exit == 0, $"the link script exited {exit}:\n{script}\n{text}");
+        Assert.Contains("\"state\":\"live\"", text);
+        (exit, text) = await ChildProcess.RunAsync("bash", ["-c", script], TimeSpan.FromSeconds(60), environment: environment);
+        Assert.True(exit == 0, $"the link script's second run exited {exit}:\n{text}");
+        Assert.Contains("already links shop", text);
+
+        using var adminA = serverA.Client(File.ReadAllText(Path.Combine(a, "admin.token")).Trim());
+        using var adminB = serverB.Client(File.ReadAllText(Path.Combine(b, "admin.token")).Trim());
+        var put = await adminA.PutAsync("/v1/dbs/shop/docs/orders/o-1", new StringContent("""{"total": 12}""", System.Text.Encoding.UTF8, "application/json"));
+        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        await Deadline.UntilAsync(async () => (await adminB.GetAsync("/v1/dbs/shop/docs/orders/o-1")).StatusCode == HttpStatusCode.OK,
+            TimeSpan.FromSeconds(20), () => "the write to a to arrive on b", pollMilliseconds: 100);
+    }
+
+    private Task<ServerProcess> StartPublishedAsync(string data)
+    {
+        string url = $"http://127.0.0.1:{ServerProcess.FreePort()}";
+        var start = new ProcessStartInfo(Path.Combine(publish.Output, "Causeway.Cli"));
+        foreach (var arg in new[] { "serve", "--data", data, "--urls", url }) start.ArgumentList.Add(arg);
+        return ServerProcess.StartAsync(start, url);
+    }
+
+    private static string ComposeLinkScript()
+    {
+        string compose = File.ReadAllText(Path.Combine(Causeway.Tests.Encoding.RepoRoot.Find(), "deploy", "compose.yaml")).Replace("\r", "");
+        int from = compose.IndexOf("      - |\n", StringComparison.Ordinal);
+        Assert.True(from >= 0, "deploy/compose.yaml has no link script (a '- |' block)");
+        var lines = compose[(from + "      - |\n".Length)..].Split('\n').TakeWhile(l => l.StartsWith("        ", StringComparison.Ordinal));
+        return string.Join('\n', lines.Select(l => l[8..]));
+    }
+
     private Task<ServerProcess> StartAsNobodyAsync(string data, string home, int port)
     {
         string url = $"http://127.0.0.1:{port}";
