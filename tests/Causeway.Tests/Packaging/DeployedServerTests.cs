@@ -49,11 +49,16 @@ public sealed class DeployedServerTests(LinuxPublish publish, ITestOutputHelper 
             token = File.ReadAllText(Path.Combine(data, "admin.token")).Trim();
             using var admin = server.Client(token);
             Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/health")).StatusCode);
+            // The image's HEALTHCHECK, as deploy/Dockerfile has it, on this server's port.
+            (exit, text) = await ChildProcess.RunAsync("bash", ["-c", Dockerfile.HealthCheck(port)], TimeSpan.FromSeconds(10));
+            Assert.True(exit == 0, $"the HEALTHCHECK failed against a healthy server ({exit}): {text}");
             Assert.True((await admin.PutAsync("/v1/dbs/shop", null)).IsSuccessStatusCode);
             var put = await admin.PutAsync("/v1/dbs/shop/docs/orders/o-1", new StringContent("""{"total": 12}""", System.Text.Encoding.UTF8, "application/json"));
             Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
             Assert.Equal(0, server.Terminate(TimeSpan.FromSeconds(30)));
         }
+        (exit, _) = await ChildProcess.RunAsync("bash", ["-c", Dockerfile.HealthCheck(port)], TimeSpan.FromSeconds(10));
+        Assert.True(exit != 0, "the HEALTHCHECK passed with no server listening");
         // Everything the server wrote belongs to the user it ran as.
         (exit, text) = await ChildProcess.RunAsync("find", [data, "!", "-uid", $"{Nobody}"], TimeSpan.FromSeconds(10));
         Assert.Equal(0, exit);
@@ -119,13 +124,17 @@ public sealed class DeployedServerTests(LinuxPublish publish, ITestOutputHelper 
         return string.Join('\n', lines.Select(l => l[8..]));
     }
 
+    /// <summary>The server started with the arguments of the image's <c>CMD</c> (deploy/Dockerfile),
+    /// its folder and address in place of <c>/data</c> and <c>0.0.0.0:7480</c>.</summary>
     private Task<ServerProcess> StartAsNobodyAsync(string data, string home, int port)
     {
         string url = $"http://127.0.0.1:{port}";
+        var command = Dockerfile.Command();
+        Assert.Equal(["serve", "--data", "/data", "--urls", "http://0.0.0.0:7480"], command);
         var start = new ProcessStartInfo("setpriv");
-        foreach (var arg in new[] { $"--reuid={Nobody}", $"--regid={Nobody}", "--clear-groups", "--",
-                                    Path.Combine(publish.Output, "Causeway.Cli"), "serve", "--data", data, "--urls", url })
+        foreach (var arg in new[] { $"--reuid={Nobody}", $"--regid={Nobody}", "--clear-groups", "--", Path.Combine(publish.Output, "Causeway.Cli") })
             start.ArgumentList.Add(arg);
+        foreach (var arg in command) start.ArgumentList.Add(arg switch { "/data" => data, "http://0.0.0.0:7480" => url, _ => arg });
         start.Environment["HOME"] = home;
         return ServerProcess.StartAsync(start, url);
     }
