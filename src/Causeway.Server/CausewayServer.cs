@@ -106,6 +106,7 @@ public static class CausewayServer
         LedgerEndpoints.MapArchive(app, options.MaxImportBytes);
         ReplicationEndpoints.Map(app);
         TokenEndpoints.Map(app);
+        BackupEndpoints.Map(app);
         app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<Api>().Links.Restore(replica, log));
         app.Lifetime.ApplicationStopped.Register(() =>
         {

@@ -24,7 +24,7 @@ internal static class ReplicaBackup
         if (Within(target, from))
             throw new InvalidInputException(ErrorCodes.InvalidValue, $"The backup folder '{target}' is inside the replica's own folder; put it elsewhere.");
         EnsureEmpty(target, "back up into");
-        Directory.CreateDirectory(target);
+        Create(target);
         var taken = time.GetUtcNow();
         // The checkpoint flushes and links files: seconds at most, off the caller's thread.
         await Task.Run(() => store.Checkpoint(Path.Combine(target, Replica.StoreFolder)), cancellation).ConfigureAwait(false);
@@ -43,7 +43,7 @@ internal static class ReplicaBackup
         folder = Path.GetFullPath(folder);
         CheckIsBackup(backup);
         EnsureEmpty(folder, "restore into");
-        Directory.CreateDirectory(folder);
+        Create(folder);
         await Task.Run(() => CopyFolder(backup, folder, top: true, skip: name => name == ManifestFile || (!fence && name == RestoreFence.FileName)), cancellation).ConfigureAwait(false);
         if (fence && !File.Exists(Path.Combine(folder, RestoreFence.FileName))) RestoreFence.Write(folder, File.GetLastWriteTimeUtc(Path.Combine(backup, ManifestFile)));
     }
@@ -70,6 +70,15 @@ internal static class ReplicaBackup
         if (File.Exists(folder)) throw new BackupFolderException(ErrorCodes.FolderNotEmpty, $"Cannot {what} '{folder}': it is a file; give an empty or new folder.");
         if (Directory.Exists(folder) && Directory.EnumerateFileSystemEntries(folder).Any())
             throw new BackupFolderException(ErrorCodes.FolderNotEmpty, $"Cannot {what} '{folder}': it is not empty; give an empty or new folder.");
+    }
+
+    private static void Create(string folder)
+    {
+        try { Directory.CreateDirectory(folder); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidInputException(ErrorCodes.InvalidValue, $"Cannot create the folder '{folder}': {e.Message}");
+        }
     }
 
     private static bool Within(string path, string folder)
