@@ -18,7 +18,7 @@ namespace Causeway;
 /// </code></example>
 public sealed class Replica : IAsyncDisposable
 {
-    public const string StoreFolder = "store";
+    public const string StoreFolder = Backup.ReplicaBackup.StoreFolder;
 
     private readonly IKeyValueStore _store;
     private readonly ReplicaIdentity _identity;
@@ -150,7 +150,7 @@ public sealed class Replica : IAsyncDisposable
         CheckOpen();
         if (Folder is null || _store is not RocksDbStore store)
             throw new InvalidInputException(ErrorCodes.InvalidOp, "A replica that lives only in memory has nothing on disk to back up.");
-        return Backup.ReplicaBackup.WriteAsync(this, store, Folder, folder, Options.Time, cancellation);
+        return Backup.ReplicaBackup.WriteAsync(Did, store, Folder, folder, ListDatabases, Options.Time, cancellation);
     }
 
     /// <summary>Restores the backup in <paramref name="backup"/> into <paramref name="folder"/> (new or

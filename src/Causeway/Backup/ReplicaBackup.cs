@@ -17,7 +17,12 @@ internal static class ReplicaBackup
 
     private sealed record Manifest(string Format, int Version, string Replica, DateTimeOffset Taken, List<string> Databases);
 
-    public static async Task<BackupReport> WriteAsync(Replica replica, RocksDbStore store, string source, string target, TimeProvider time, CancellationToken cancellation)
+    /// <summary>The folder of a replica's store, in its folder and in a backup.</summary>
+    public const string StoreFolder = "store";
+
+    /// <summary>Backs up the replica <paramref name="replica"/> (its DID) whose folder is <paramref name="source"/>
+    /// into <paramref name="target"/>; <paramref name="databases"/> names its databases once the store is copied.</summary>
+    public static async Task<BackupReport> WriteAsync(string replica, RocksDbStore store, string source, string target, Func<IReadOnlyList<string>> databases, TimeProvider time, CancellationToken cancellation)
     {
         target = Path.GetFullPath(target);
         string from = Path.GetFullPath(source);
@@ -27,12 +32,12 @@ internal static class ReplicaBackup
         Create(target);
         var taken = time.GetUtcNow();
         // The checkpoint flushes and links files: seconds at most, off the caller's thread.
-        await Task.Run(() => store.Checkpoint(Path.Combine(target, Replica.StoreFolder)), cancellation).ConfigureAwait(false);
-        var databases = replica.ListDatabases();
-        CopyFolder(from, target, top: true, skip: name => name is Replica.StoreFolder or RestoreFence.FileName or ManifestFile);
+        await Task.Run(() => store.Checkpoint(Path.Combine(target, StoreFolder)), cancellation).ConfigureAwait(false);
+        var names = databases();
+        CopyFolder(from, target, top: true, skip: name => name is StoreFolder or RestoreFence.FileName or ManifestFile);
         RestoreFence.Write(target, taken);
-        File.WriteAllText(Path.Combine(target, ManifestFile), JsonSerializer.Serialize(new Manifest(Format, 1, replica.Did, taken, [.. databases])));
-        return new BackupReport(target, replica.Did, databases);
+        File.WriteAllText(Path.Combine(target, ManifestFile), JsonSerializer.Serialize(new Manifest(Format, 1, replica, taken, [.. names])));
+        return new BackupReport(target, replica, names);
     }
 
     /// <summary>Copies the backup in <paramref name="backup"/> into <paramref name="folder"/> (absent or
@@ -59,7 +64,7 @@ internal static class ReplicaBackup
         if (read is null || read.Format != Format) throw NotABackup(backup, $"its {ManifestFile} is not a Causeway backup manifest");
         if (read.Version != 1) throw NotABackup(backup, $"it is a backup of format version {read.Version}, which this version does not read");
         if (!File.Exists(Path.Combine(backup, ReplicaIdentity.FileName))) throw NotABackup(backup, $"it lacks the replica's key ({ReplicaIdentity.FileName})");
-        if (!File.Exists(Path.Combine(backup, Replica.StoreFolder, "CURRENT"))) throw NotABackup(backup, $"it lacks the replica's store ({Replica.StoreFolder}/)");
+        if (!File.Exists(Path.Combine(backup, StoreFolder, "CURRENT"))) throw NotABackup(backup, $"it lacks the replica's store ({StoreFolder}/)");
     }
 
     private static BackupFolderException NotABackup(string folder, string why)
