@@ -130,6 +130,12 @@ public sealed class BackupProcessTests
         Assert.False(Directory.Exists(Path.Combine(folder.Path, "out")));
         Assert.Equal(["keep.txt"], Directory.EnumerateFileSystemEntries(full).Select(Path.GetFileName));
 
+        // The folder of a running server is locked: the CLI says to go through the server.
+        var (lockedExit, _, lockedError) = await CliProcess.RunAsync(["backup", "--data", data, "--out", Path.Combine(folder.Path, "locked")]);
+        Assert.Equal(1, lockedExit);
+        Assert.Contains("--url", lockedError);
+        Assert.False(Directory.Exists(Path.Combine(folder.Path, "locked")));
+
         using var http = server.Client(admin);
         var notEmpty = await http.PostAsync("/v1/backup", JsonContent.Create(new { dir = full }));
         Assert.Equal(HttpStatusCode.Conflict, notEmpty.StatusCode);
@@ -144,5 +150,47 @@ public sealed class BackupProcessTests
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
         Assert.Equal("forbidden", await ProblemCode(forbidden));
         Assert.False(Directory.Exists(Path.Combine(folder.Path, "by-reader")));
+    }
+
+    [Fact]
+    public async Task A_stopped_replica_is_backed_up_and_restored_with_the_cli_and_its_ledger_verifies()
+    {
+        using var folder = new TempFolder();
+        string data = Path.Combine(folder.Path, "data"), backup = Path.Combine(folder.Path, "backup");
+        string did;
+        long commits;
+        await using (var replica = await Replica.OpenAsync(data))
+        {
+            did = replica.Did;
+            var shop = await replica.CreateDatabaseAsync("shop");
+            for (int i = 0; i < 5; i++) await shop.PutJsonAsync("orders", $"o-{i}", $$"""{ "i": {{i}} }""");
+            commits = (await shop.InfoAsync()).Commits;
+        }
+
+        async Task<(string Out, string Err)> Ok(params string[] args)
+        {
+            var (exit, output, error) = await CliProcess.RunAsync(args);
+            Assert.True(exit == 0, $"causeway {string.Join(' ', args)} exited {exit}: {error}");
+            return (output, error);
+        }
+        var report = JsonDocument.Parse((await Ok("backup", "--data", data, "--out", backup)).Out).RootElement;
+        Assert.Equal(did, report.GetProperty("replica").GetString());
+        Assert.Equal("shop", Assert.Single(report.GetProperty("databases").EnumerateArray()).GetString());
+
+        // Unfenced (this replica's later commits went nowhere): the ledger verifies and it takes writes at once.
+        string unfenced = Path.Combine(folder.Path, "unfenced");
+        await Ok("restore", "--from", backup, "--data", unfenced, "--unfenced");
+        var verified = JsonDocument.Parse((await Ok("verify", "shop", "--data", unfenced)).Out).RootElement;
+        Assert.True(verified.GetProperty("ok").GetBoolean());
+        Assert.Equal(commits, verified.GetProperty("commits").GetInt64());
+        await Ok("doc", "put", "shop", "orders", "o-5", "{}", "--data", unfenced);
+
+        // Fenced, the default: a write waits for a sync with a peer, said in one line.
+        string fenced = Path.Combine(folder.Path, "fenced");
+        await Ok("restore", "--from", backup, "--data", fenced);
+        var (exit, _, error) = await CliProcess.RunAsync(["doc", "put", "shop", "orders", "o-5", "{}", "--data", fenced]);
+        Assert.Equal(1, exit);
+        Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("[replica_restored]", error);
     }
 }
