@@ -21,8 +21,8 @@ public sealed class SyncSession : IReservationPeer
     private readonly CommitSender _sender;
     private readonly CommitReceiver _receiver;
     private readonly ReservationExchange _reservations;
-    private volatile VersionVector _published = new();
-    private Action? _caughtUp;   // a copy of what the peer has, which other threads may read
+    private volatile VersionVector _published = new();   // a copy of what the peer has, which other threads may read
+    private Action? _caughtUp;   // told once, when this side first holds the peer's whole backlog
 
     internal SyncSession(SyncEndpoint local, SyncRole role, bool sends, bool wants, SyncOptions? options = null, SyncPermission? permission = null)
     {
