@@ -159,8 +159,9 @@ public sealed class Replica : IAsyncDisposable
     /// database has caught up with a peer, so it never signs a seq it may already have used after the
     /// backup. <paramref name="fence"/> false leaves that out: only when no peer can hold commits this
     /// replica signed after the backup (it never synced them, or it has no peers).</summary>
+    /// <returns>The restored folder, the replica's DID and its databases, as the backup names them.</returns>
     /// <exception cref="BackupFolderException"><see cref="ErrorCodes.NotABackup"/> or <see cref="ErrorCodes.FolderNotEmpty"/>.</exception>
-    public static Task RestoreAsync(string backup, string folder, bool fence = true, CancellationToken cancellation = default)
+    public static Task<BackupReport> RestoreAsync(string backup, string folder, bool fence = true, CancellationToken cancellation = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(backup);
         ArgumentException.ThrowIfNullOrEmpty(folder);

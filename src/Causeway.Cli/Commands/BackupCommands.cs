@@ -35,14 +35,16 @@ internal static class BackupCommands
             Description = "Take local writes at once. Only when no peer can hold commits this replica signed after the backup: otherwise each database waits until it has synced with a peer.",
         };
         var command = new Command("restore", "Restore a replica from a backup into a new folder; it keeps its identity.") { from, data, unfenced };
+        var json = new Option<bool>("--json") { Description = "Print JSON even on a terminal (JSON is the default when the output is piped)." };
+        command.Options.Add(json);
         command.SetAction(async (result, ct) =>
         {
-            string destination = result.GetValue(data)!;
             bool fenced = !result.GetValue(unfenced);
-            await Replica.RestoreAsync(result.GetValue(from)!, destination, fenced, ct);
-            Console.Out.WriteLine(fenced
-                ? $"restored into {Path.GetFullPath(destination)}; each database takes local writes once it has synced with a peer"
-                : $"restored into {Path.GetFullPath(destination)}");
+            var report = await Replica.RestoreAsync(result.GetValue(from)!, result.GetValue(data)!, fenced, ct);
+            var output = new Output(result.GetValue(json));
+            if (output.Json) output.WriteJson(w => BackupReportJson.Write(w, report));
+            else output.Line($"restored {report.Replica} ({report.Databases.Count} databases) into {report.Folder}"
+                + (fenced ? "; each database takes local writes once it has synced with a peer" : ""));
             return 0;
         });
         return command;

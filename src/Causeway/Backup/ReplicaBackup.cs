@@ -41,19 +41,21 @@ internal static class ReplicaBackup
     }
 
     /// <summary>Copies the backup in <paramref name="backup"/> into <paramref name="folder"/> (absent or
-    /// empty), fenced unless <paramref name="fence"/> is false.</summary>
-    public static async Task RestoreAsync(string backup, string folder, bool fence, CancellationToken cancellation)
+    /// empty), fenced unless <paramref name="fence"/> is false; answers the restored folder, the
+    /// replica and its databases, as the backup's manifest names them.</summary>
+    public static async Task<BackupReport> RestoreAsync(string backup, string folder, bool fence, CancellationToken cancellation)
     {
         backup = Path.GetFullPath(backup);
         folder = Path.GetFullPath(folder);
-        CheckIsBackup(backup);
+        var manifest = CheckIsBackup(backup);
         EnsureEmpty(folder, "restore into");
         Create(folder);
         await Task.Run(() => CopyFolder(backup, folder, top: true, skip: name => name == ManifestFile || (!fence && name == RestoreFence.FileName)), cancellation).ConfigureAwait(false);
-        if (fence && !File.Exists(Path.Combine(folder, RestoreFence.FileName))) RestoreFence.Write(folder, File.GetLastWriteTimeUtc(Path.Combine(backup, ManifestFile)));
+        if (fence && !File.Exists(Path.Combine(folder, RestoreFence.FileName))) RestoreFence.Write(folder, manifest.Taken);
+        return new BackupReport(folder, manifest.Replica, manifest.Databases);
     }
 
-    private static void CheckIsBackup(string backup)
+    private static Manifest CheckIsBackup(string backup)
     {
         if (!Directory.Exists(backup)) throw NotABackup(backup, "there is no such folder");
         string manifest = Path.Combine(backup, ManifestFile);
@@ -61,10 +63,11 @@ internal static class ReplicaBackup
         Manifest? read;
         try { read = JsonSerializer.Deserialize<Manifest>(File.ReadAllText(manifest)); }
         catch (JsonException) { read = null; }
-        if (read is null || read.Format != Format) throw NotABackup(backup, $"its {ManifestFile} is not a Causeway backup manifest");
+        if (read is null || read.Format != Format || read.Replica is null || read.Databases is null) throw NotABackup(backup, $"its {ManifestFile} is not a Causeway backup manifest");
         if (read.Version != 1) throw NotABackup(backup, $"it is a backup of format version {read.Version}, which this version does not read");
         if (!File.Exists(Path.Combine(backup, ReplicaIdentity.FileName))) throw NotABackup(backup, $"it lacks the replica's key ({ReplicaIdentity.FileName})");
         if (!File.Exists(Path.Combine(backup, StoreFolder, "CURRENT"))) throw NotABackup(backup, $"it lacks the replica's store ({StoreFolder}/)");
+        return read;
     }
 
     private static BackupFolderException NotABackup(string folder, string why)

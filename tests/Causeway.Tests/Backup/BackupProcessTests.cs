@@ -179,7 +179,9 @@ public sealed class BackupProcessTests
 
         // Unfenced (this replica's later commits went nowhere): the ledger verifies and it takes writes at once.
         string unfenced = Path.Combine(folder.Path, "unfenced");
-        await Ok("restore", "--from", backup, "--data", unfenced, "--unfenced");
+        var restored = JsonDocument.Parse((await Ok("restore", "--from", backup, "--data", unfenced, "--unfenced")).Out).RootElement;
+        Assert.Equal(unfenced, restored.GetProperty("dir").GetString());
+        Assert.Equal(did, restored.GetProperty("replica").GetString());
         var verified = JsonDocument.Parse((await Ok("verify", "shop", "--data", unfenced)).Out).RootElement;
         Assert.True(verified.GetProperty("ok").GetBoolean());
         Assert.Equal(commits, verified.GetProperty("commits").GetInt64());

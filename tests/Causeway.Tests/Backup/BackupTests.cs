@@ -49,7 +49,9 @@ public sealed class BackupTests
         Assert.Equal(names.Order(StringComparer.Ordinal), report.Databases);
         Assert.True(File.Exists(Path.Combine(backup, "backup.json")));
 
-        await Replica.RestoreAsync(backup, restored);
+        var restoredReport = await Replica.RestoreAsync(backup, restored);
+        Assert.Equal((restored, did), (restoredReport.Folder, restoredReport.Replica));
+        Assert.Equal(report.Databases, restoredReport.Databases);
         await using var back = await Replica.OpenAsync(restored);
         Assert.Equal(did, back.Did);
         Assert.Equal(names.Order(StringComparer.Ordinal), back.ListDatabases());
