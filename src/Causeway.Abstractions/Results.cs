@@ -117,3 +117,7 @@ public sealed record TokenLink(Cid Cid, string Token);
 /// (those it has), and whether it is valid now, with the <paramref name="Problem"/> when not.</summary>
 public sealed record TokenReport(Cid Cid, string Kind, string? Issuer, string? Audience, string? Subject, string? Command,
     Value? Policy, Value? Arguments, long? NotBefore, long? Expiration, bool Valid, string? Problem);
+
+/// <summary>A backup taken (docs/backup.md; <see cref="Wire.BackupReportJson"/>): the folder it is in, the DID of the
+/// replica it copies, and the databases it holds.</summary>
+public sealed record BackupReport(string Folder, string Replica, IReadOnlyList<string> Databases);

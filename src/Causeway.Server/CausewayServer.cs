@@ -88,6 +88,12 @@ public static class CausewayServer
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Causeway.Server");
         app.Lifetime.ApplicationStarted.Register(() => log.LogInformation("Replica {Did} serving {Databases} databases on {Urls}", replica.Did, replica.ListDatabases().Count, string.Join(", ", app.Urls)));
         app.Lifetime.ApplicationStopping.Register(() => log.LogInformation("Stopping: finishing requests in flight, then closing the replica"));
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var fenced = replica.ListDatabases().Where(replica.AwaitsCatchUp).ToList();
+            if (fenced.Count > 0)
+                log.LogWarning("Restored from a backup: {Databases} take local writes once each has synced with a peer (docs/backup.md)", string.Join(", ", fenced));
+        });
         app.UseMiddleware<ErrorBoundary>();
         app.UseMiddleware<Authentication>();
         app.UseMiddleware<WaitPreference>();
@@ -106,6 +112,7 @@ public static class CausewayServer
         LedgerEndpoints.MapArchive(app, options.MaxImportBytes);
         ReplicationEndpoints.Map(app);
         TokenEndpoints.Map(app);
+        BackupEndpoints.Map(app);
         app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<Api>().Links.Restore(replica, log));
         app.Lifetime.ApplicationStopped.Register(() =>
         {

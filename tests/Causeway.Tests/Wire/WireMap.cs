@@ -35,6 +35,7 @@ internal static class WireMap
         [typeof(DatabaseInfo)] = Map(("Name", "name"), ("Documents", "documents"), ("Commits", "commits"), ("Position", "position"),
             ("Heads", "heads"), ("Clock", "clock"), ("Holds", "holds")),
         [typeof(ServerStatus)] = Map(("Replica", "replica"), ("Owner", "owner"), ("Version", "version"), ("Databases", "databases")),
+        [typeof(BackupReport)] = Map(("Folder", "dir"), ("Replica", "replica"), ("Databases", "databases")),
         [typeof(DelegationToken)] = Map(("Cid", "cid"), ("Token", "token"), ("Chain", "chain"), ("Issuer", "iss"), ("Audience", "aud"), ("Subject", "sub"),
             ("Command", "cmd"), ("Policy", "pol"), ("Expiration", "exp"), ("NotBefore", "nbf")),
         [typeof(TokenLink)] = Map(("Cid", "cid"), ("Token", "token")),

@@ -129,6 +129,7 @@ internal static class WireShapes
         Shape("DatabaseList", typeof(DatabaseListJson), new DatabaseList([FullInfo]), new DatabaseList([BareInfo]),
             (w, v) => DatabaseListJson.Write(w, v.Databases), json => new DatabaseList(DatabaseListJson.Read(json))),
         Shape("ServerStatus", typeof(ServerStatusJson), new ServerStatus(Did, OtherDid, "1.0.0", ["shop", "acme.eu"]), new ServerStatus(Did, Did, "0.0.0", []), ServerStatusJson.Write, ServerStatusJson.Read),
+        Shape("BackupReport", typeof(BackupReportJson), new BackupReport("/var/backups/causeway/today", Did, ["acme.eu", "shop"]), new BackupReport("/b", Did, []), BackupReportJson.Write, BackupReportJson.Read),
         Shape("DelegationToken", typeof(DelegationTokenJson), FullToken, BareToken, DelegationTokenJson.Write, DelegationTokenJson.Read),
         Shape("TokenReport", typeof(TokenReportJson), FullReport, BareReport, TokenReportJson.Write, TokenReportJson.Read),
         Shape("Document", typeof(DocumentJson), FullDocument, BareDocument, DocumentJson.Write, DocumentJson.Read),
