@@ -10,7 +10,7 @@ namespace Causeway.Tests.Durability;
 /// the page cache, so these tests also drop everything that was not made durable (Support/PowerLoss,
 /// tests/powerloss/shim.c) before reopening. A lying disk (fsync that does nothing) must lose
 /// acknowledged commits here: that proves the check would see a missing sync.</summary>
-public sealed partial class PowerLossTests
+public sealed partial class PowerLossTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int Writers = 16;
     private const int Rounds = 4; // a round whose kill left no unsynced write-ahead log is redone, at most this often
@@ -19,6 +19,7 @@ public sealed partial class PowerLossTests
     public async Task Acknowledged_http_writes_survive_power_loss()
     {
         var outcome = await ServeUnderPowerLossAsync(lyingDisk: false);
+        output.WriteLine($"{outcome.Acknowledged} acknowledged, {outcome.Missing.Count} lost. {outcome.Log}");
         Assert.True(outcome.Missing.Count == 0, $"{outcome.Missing.Count} of {outcome.Acknowledged} acknowledged writes lost to a power loss, e.g. {string.Join(", ", outcome.Missing.Take(5))}. {outcome.Log}");
         Assert.True(outcome.VerifyOk, $"the ledger does not verify after the power loss: {outcome.Verify}. {outcome.Log}");
         Assert.True(outcome.SameIdentity, $"the replica's identity changed across the power loss. {outcome.Log}");
@@ -28,6 +29,7 @@ public sealed partial class PowerLossTests
     public async Task A_lying_disk_loses_acknowledged_http_writes_and_the_check_sees_it()
     {
         var outcome = await ServeUnderPowerLossAsync(lyingDisk: true);
+        output.WriteLine($"{outcome.Acknowledged} acknowledged, {outcome.Missing.Count} lost. {outcome.Log}");
         Assert.True(outcome.Missing.Count > 0, $"with fsync ignored, no acknowledged write was lost: the power-loss check cannot see a missing sync. {outcome.Log}");
     }
 
@@ -35,6 +37,7 @@ public sealed partial class PowerLossTests
     public async Task Acknowledged_embedded_commits_survive_power_loss()
     {
         var outcome = await EmbeddedUnderPowerLossAsync(lyingDisk: false);
+        output.WriteLine($"{outcome.Acknowledged} acknowledged, {outcome.Missing.Count} lost. {outcome.Log}");
         Assert.True(outcome.Missing.Count == 0, $"{outcome.Missing.Count} of {outcome.Acknowledged} acknowledged commits lost to a power loss, e.g. {string.Join(", ", outcome.Missing.Take(5))}. {outcome.Log}");
         Assert.True(outcome.VerifyOk, $"the ledger does not verify after the power loss: {outcome.Verify}. {outcome.Log}");
     }
@@ -43,6 +46,7 @@ public sealed partial class PowerLossTests
     public async Task A_lying_disk_loses_acknowledged_embedded_commits_and_the_check_sees_it()
     {
         var outcome = await EmbeddedUnderPowerLossAsync(lyingDisk: true);
+        output.WriteLine($"{outcome.Acknowledged} acknowledged, {outcome.Missing.Count} lost. {outcome.Log}");
         Assert.True(outcome.Missing.Count > 0, $"with fsync ignored, no acknowledged commit was lost: the power-loss check cannot see a missing sync. {outcome.Log}");
     }
 
