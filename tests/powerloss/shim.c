@@ -9,7 +9,7 @@
 //   S ino size        fsync/fdatasync (or a write on an O_SYNC/O_DSYNC descriptor): the first
 //                     `size` bytes are durable (size taken before the sync starts)
 //   F ino size        ftruncate to `size`
-//   R old new         rename
+//   R old new size    rename (size: the file's length then, to check it was synced first)
 //   U path            unlink
 //   D dir             fsync of a directory: the names in it, as they are now, are durable
 // Fields are tab-separated. Every inode seen is hard-linked into $CAUSEWAY_POWERLOSS_INODES/<ino>
@@ -392,7 +392,7 @@ static int do_rename(int olddir, const char *oldpath, int newdir, const char *ne
     int rc = call(ctx);
     if (rc == 0 && known) {
         int saved = errno;
-        if (watched(from) && watched(to)) emit("R\t%s\t%s", from, to);
+        if (watched(from) && watched(to)) emit("R\t%s\t%s\t%lld", from, to, (long long)st.st_size);
         else if (watched(to)) emit("C\t%lu\t%s", (unsigned long)st.st_ino, to);
         else emit("U\t%s", from);
         errno = saved;

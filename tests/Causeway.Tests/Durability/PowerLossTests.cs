@@ -23,6 +23,7 @@ public sealed partial class PowerLossTests(Xunit.Abstractions.ITestOutputHelper 
         Assert.True(outcome.Missing.Count == 0, $"{outcome.Missing.Count} of {outcome.Acknowledged} acknowledged writes lost to a power loss, e.g. {string.Join(", ", outcome.Missing.Take(5))}. {outcome.Log}");
         Assert.True(outcome.VerifyOk, $"the ledger does not verify after the power loss: {outcome.Verify}. {outcome.Log}");
         Assert.True(outcome.SameIdentity, $"the replica's identity changed across the power loss. {outcome.Log}");
+        Assert.True(outcome.Misordered.Count == 0, $"a file was renamed into place before its bytes were synced. {outcome.Log}");
     }
 
     [Fact]
@@ -31,6 +32,7 @@ public sealed partial class PowerLossTests(Xunit.Abstractions.ITestOutputHelper 
         var outcome = await ServeUnderPowerLossAsync(lyingDisk: true);
         output.WriteLine($"{outcome.Acknowledged} acknowledged, {outcome.Missing.Count} lost. {outcome.Log}");
         Assert.True(outcome.Missing.Count > 0, $"with fsync ignored, no acknowledged write was lost: the power-loss check cannot see a missing sync. {outcome.Log}");
+        Assert.True(outcome.Misordered.Count > 0, $"with fsync ignored, the order check saw no rename of unsynced bytes. {outcome.Log}");
     }
 
     [Fact]
@@ -40,6 +42,7 @@ public sealed partial class PowerLossTests(Xunit.Abstractions.ITestOutputHelper 
         output.WriteLine($"{outcome.Acknowledged} acknowledged, {outcome.Missing.Count} lost. {outcome.Log}");
         Assert.True(outcome.Missing.Count == 0, $"{outcome.Missing.Count} of {outcome.Acknowledged} acknowledged commits lost to a power loss, e.g. {string.Join(", ", outcome.Missing.Take(5))}. {outcome.Log}");
         Assert.True(outcome.VerifyOk, $"the ledger does not verify after the power loss: {outcome.Verify}. {outcome.Log}");
+        Assert.True(outcome.Misordered.Count == 0, $"a file was renamed into place before its bytes were synced. {outcome.Log}");
     }
 
     [Fact]
@@ -48,9 +51,10 @@ public sealed partial class PowerLossTests(Xunit.Abstractions.ITestOutputHelper 
         var outcome = await EmbeddedUnderPowerLossAsync(lyingDisk: true);
         output.WriteLine($"{outcome.Acknowledged} acknowledged, {outcome.Missing.Count} lost. {outcome.Log}");
         Assert.True(outcome.Missing.Count > 0, $"with fsync ignored, no acknowledged commit was lost: the power-loss check cannot see a missing sync. {outcome.Log}");
+        Assert.True(outcome.Misordered.Count > 0, $"with fsync ignored, the order check saw no rename of unsynced bytes. {outcome.Log}");
     }
 
-    private sealed record Outcome(int Acknowledged, IReadOnlyList<string> Missing, bool VerifyOk, string Verify, bool SameIdentity, string Log);
+    private sealed record Outcome(int Acknowledged, IReadOnlyList<string> Missing, bool VerifyOk, string Verify, bool SameIdentity, IReadOnlyList<string> Misordered, string Log);
 
     /// <summary>Rounds of: a server under <see cref="Writers"/> concurrent HTTP writers, SIGKILLed mid-load,
     /// then a power loss. It stops after the first round whose kill found unsynced write-ahead log bytes
@@ -63,6 +67,7 @@ public sealed partial class PowerLossTests(Xunit.Abstractions.ITestOutputHelper 
         var powerLoss = new PowerLoss(data, Path.Combine(folder.Path, "powerloss"), lyingDisk);
         var acknowledged = new List<(string Id, string Commit)>();
         var log = new StringBuilder();
+        var misordered = new List<string>();
         string? identity = null;
         int port = ServerProcess.FreePort();
         for (int round = 1; round <= Rounds; round++)
@@ -77,6 +82,7 @@ public sealed partial class PowerLossTests(Xunit.Abstractions.ITestOutputHelper 
                 await WriteUntilKilledAsync(server, http, round, acknowledged, before + 300);
             }
             var report = powerLoss.Apply();
+            misordered.AddRange(report.Misordered);
             log.Append($"round {round}: {acknowledged.Count} acknowledged; {report}. ");
 
             using (var server = await ServerProcess.StartAsync(data, port))
@@ -89,7 +95,7 @@ public sealed partial class PowerLossTests(Xunit.Abstractions.ITestOutputHelper 
                 bool verifyOk = verifyAnswer.StatusCode == HttpStatusCode.OK && JsonDocument.Parse(verify).RootElement.GetProperty("ok").GetBoolean();
                 Assert.Equal(0, server.Terminate(TimeSpan.FromSeconds(30)));
                 if (missing.Count > 0 || !verifyOk || !sameIdentity || report.UnsyncedWalBytes > 0)
-                    return new Outcome(acknowledged.Count, missing, verifyOk, verify, sameIdentity, log.ToString());
+                    return new Outcome(acknowledged.Count, missing, verifyOk, verify, sameIdentity, misordered, log.ToString());
             }
         }
         throw new InvalidOperationException($"No kill in {Rounds} rounds left unsynced write-ahead log bytes, so no round could show a loss. {log}");
@@ -148,6 +154,7 @@ public sealed partial class PowerLossTests(Xunit.Abstractions.ITestOutputHelper 
         var powerLoss = new PowerLoss(data, Path.Combine(folder.Path, "powerloss"), lyingDisk);
         var acknowledged = new List<(Causeway.Encoding.Cid Commit, string Collection, string Id)>();
         var log = new StringBuilder();
+        var misordered = new List<string>();
         for (int round = 1; round <= Rounds; round++)
         {
             using (var writer = new CrashWriterProcess(data, Writers, powerLoss.Environment))
@@ -157,6 +164,7 @@ public sealed partial class PowerLossTests(Xunit.Abstractions.ITestOutputHelper 
                 acknowledged.AddRange(writer.KillHard());
             }
             var report = powerLoss.Apply();
+            misordered.AddRange(report.Misordered);
             log.Append($"round {round}: {acknowledged.Count} acknowledged; {report}. ");
 
             var missing = new List<string>();
@@ -172,7 +180,7 @@ public sealed partial class PowerLossTests(Xunit.Abstractions.ITestOutputHelper 
                 verify = verified is null ? "no database 'crash'" : string.Join("; ", verified.Problems);
             }
             if (missing.Count > 0 || !verifyOk || report.UnsyncedWalBytes > 0)
-                return new Outcome(acknowledged.Count, missing, verifyOk, verify, true, log.ToString());
+                return new Outcome(acknowledged.Count, missing, verifyOk, verify, true, misordered, log.ToString());
         }
         throw new InvalidOperationException($"No kill in {Rounds} rounds left unsynced write-ahead log bytes, so no round could show a loss. {log}");
     }

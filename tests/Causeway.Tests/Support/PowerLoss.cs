@@ -82,6 +82,7 @@ public sealed class PowerLoss
         var durable = new Dictionary<string, long>(StringComparer.Ordinal);
         var sizes = new Dictionary<long, long>();
         int events = 0, syncs = 0;
+        var misordered = new List<string>();
         string[] lines = File.Exists(LogPath) ? File.ReadAllLines(LogPath) : [];
         foreach (var line in lines)
         {
@@ -94,7 +95,14 @@ public sealed class PowerLoss
                 case "T": sizes[long.Parse(f[1])] = 0; break;
                 case "S": sizes[long.Parse(f[1])] = long.Parse(f[2]); syncs++; break;
                 case "F": sizes[long.Parse(f[1])] = Math.Min(sizes.GetValueOrDefault(long.Parse(f[1])), long.Parse(f[2])); break;
-                case "R": if (current.Remove(f[1], out var moved)) current[f[2]] = moved; break;
+                case "R":
+                    if (!current.Remove(f[1], out var moved)) break;
+                    current[f[2]] = moved;
+                    // The classic ordering bug: a file renamed into place before its bytes are synced
+                    // can be found, after a power loss, under its final name but empty or short.
+                    if (f.Length > 3 && sizes.GetValueOrDefault(moved) < long.Parse(f[3]))
+                        misordered.Add($"{Path.GetRelativePath(_root, f[1])} renamed to {Path.GetRelativePath(_root, f[2])} with {long.Parse(f[3]) - sizes.GetValueOrDefault(moved)} of its {f[3]} bytes unsynced");
+                    break;
                 case "U": current.Remove(f[1]); break;
                 case "D":
                     foreach (var name in durable.Keys.Where(n => Parent(n) == f[1]).ToList()) durable.Remove(name);
@@ -118,7 +126,7 @@ public sealed class PowerLoss
         }
         var walTail = current.Where(e => e.Key.EndsWith(".log", StringComparison.Ordinal))
             .Sum(e => Math.Max(0, new FileInfo(Path.Combine(InodesPath, e.Value.ToString())).Length - (durable.GetValueOrDefault(e.Key, -1) == e.Value ? sizes[e.Value] : 0)));
-        return (durable, sizes, new PowerLossReport(events, syncs, unsyncedBytes, walTail, unsyncedFiles));
+        return (durable, sizes, new PowerLossReport(events, syncs, unsyncedBytes, walTail, unsyncedFiles, misordered));
     }
 
     private static string Parent(string path) => path[..Math.Max(0, path.LastIndexOf('/'))];
@@ -160,9 +168,11 @@ public sealed class PowerLoss
 }
 
 /// <summary>What a power loss took: <see cref="UnsyncedBytes"/> past the durable sizes (of which
-/// <see cref="UnsyncedWalBytes"/> in RocksDB write-ahead logs), and the files that lost bytes or their name.</summary>
-public sealed record PowerLossReport(int Events, int Syncs, long UnsyncedBytes, long UnsyncedWalBytes, IReadOnlyList<string> UnsyncedFiles)
+/// <see cref="UnsyncedWalBytes"/> in RocksDB write-ahead logs), and the files that lost bytes or their name;
+/// and the syscall-order faults seen on the way (<see cref="Misordered"/>: a rename before the sync of its bytes).</summary>
+public sealed record PowerLossReport(int Events, int Syncs, long UnsyncedBytes, long UnsyncedWalBytes, IReadOnlyList<string> UnsyncedFiles, IReadOnlyList<string> Misordered)
 {
     public override string ToString() =>
-        $"{Events} events, {Syncs} syncs; unsynced at the kill: {UnsyncedBytes} bytes ({UnsyncedWalBytes} in write-ahead logs) in [{string.Join(", ", UnsyncedFiles)}]";
+        $"{Events} events, {Syncs} syncs; unsynced at the kill: {UnsyncedBytes} bytes ({UnsyncedWalBytes} in write-ahead logs) in [{string.Join(", ", UnsyncedFiles)}]"
+        + (Misordered.Count == 0 ? "" : $"; out of order: [{string.Join(", ", Misordered)}]");
 }
