@@ -37,6 +37,7 @@ public sealed partial class Simulation
             if (spin < 100) await Task.Yield();
             else await Task.Delay(1);
         }
+        if (_constraints is not null) await _constraints.CollectAsync();
     }
 
     /// <summary>Names an ask that ended but is still registered as in flight (so later asks for the same
@@ -56,7 +57,10 @@ public sealed partial class Simulation
         return true;
     }
 
-    private static bool Quiet(SimulatedReplica replica) => ReservationsProbe.Quiet(replica.Database) && replica.Database.Reservations.RebalancingIdle;
+    /// <summary>Its asks and relays wait on the network, its rebalancing waits, and every write of the
+    /// workload still going on there waits for an answer (none is between its answer and its end).</summary>
+    private bool Quiet(SimulatedReplica replica) => ReservationsProbe.Quiet(replica.Database) && replica.Database.Reservations.RebalancingIdle
+        && (_constraints is null || _constraints.WaitingOn(replica.Index) == replica.Database.Reservations.Routing.WritesWaiting);
 
     /// <summary>The counts of a replica about to be replaced, so the run's totals keep them.</summary>
     private void Retire(SimulatedReplica replica)

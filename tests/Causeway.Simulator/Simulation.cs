@@ -17,11 +17,11 @@ public sealed record SimulationResult(int Seed, int Replicas, Topology Topology,
 /// that granted or refused, writes refused for rights (decrements, and increments past a max),
 /// and writes refused for breaking a check, a reference or a declared type.</summary>
 public sealed record ConstraintCounts(int Writes, long Asks, long Grants, long AskRefusals, long Relays, long Expired, int DecrementsRefused, int IncrementsRefused,
-    int ConstraintRefusals, int SchemaRefusals, int TicketsGiven, int HandlesNotHeld, long RebalanceTransfers)
+    int ConstraintRefusals, int SchemaRefusals, int TicketsGiven, int WritesThatWaited, long RebalanceTransfers)
 {
     public static ConstraintCounts operator +(ConstraintCounts a, ConstraintCounts b) => new(a.Writes + b.Writes, a.Asks + b.Asks, a.Grants + b.Grants,
         a.AskRefusals + b.AskRefusals, a.Relays + b.Relays, a.Expired + b.Expired, a.DecrementsRefused + b.DecrementsRefused, a.IncrementsRefused + b.IncrementsRefused,
-        a.ConstraintRefusals + b.ConstraintRefusals, a.SchemaRefusals + b.SchemaRefusals, a.TicketsGiven + b.TicketsGiven, a.HandlesNotHeld + b.HandlesNotHeld,
+        a.ConstraintRefusals + b.ConstraintRefusals, a.SchemaRefusals + b.SchemaRefusals, a.TicketsGiven + b.TicketsGiven, a.WritesThatWaited + b.WritesThatWaited,
         a.RebalanceTransfers + b.RebalanceTransfers);
 
     public static readonly ConstraintCounts None = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
@@ -29,7 +29,7 @@ public sealed record ConstraintCounts(int Writes, long Asks, long Grants, long A
     public override string ToString() => $"{Writes} constrained writes; {Asks} asks sent, answered {Grants} granted, {AskRefusals} refused; "
         + $"{Relays} answers relayed, {Expired} given up after {Reservations.RelayTimeout.TotalSeconds:0} s; "
         + $"{DecrementsRefused} decrements and {IncrementsRefused} increments refused for rights; {ConstraintRefusals} constraint and {SchemaRefusals} schema refusals; "
-        + $"{TicketsGiven} sequence ids given, none twice; {HandlesNotHeld} unique names skipped as held elsewhere; {RebalanceTransfers} transfers by rebalancing";
+        + $"{TicketsGiven} sequence ids given, none twice; {WritesThatWaited} writes asked another replica and waited; {RebalanceTransfers} transfers by rebalancing";
 }
 
 /// <summary>One seeded run: replicas syncing one database over a simulated network, driven by one
@@ -265,7 +265,7 @@ public sealed partial class Simulation : IAsyncDisposable
 
     private ConstraintCounts Counts() => new(_constraints.Writes, _asks, _grants, _askRefusals, _relays + Live(r => r.Database.Reservations.Routing.Relayed), _timedOut + Live(r => r.Database.Reservations.Routing.TimedOut),
         _constraints.DecrementsRefused, _constraints.Count(WriteOutcome.InsufficientRights) - _constraints.DecrementsRefused,
-        _constraints.Count(WriteOutcome.ConstraintViolation), _constraints.Count(WriteOutcome.SchemaViolation), _constraints.TicketsGiven, _constraints.HandlesNotHeld, _rebalanceTransfers);
+        _constraints.Count(WriteOutcome.ConstraintViolation), _constraints.Count(WriteOutcome.SchemaViolation), _constraints.TicketsGiven, _constraints.WritesThatWaited, _rebalanceTransfers);
 
     /// <summary>One replica sets the schema before any session opens; the others get it by sync, and
     /// write to its collections only once they hold it.</summary>
@@ -362,7 +362,7 @@ public sealed partial class Simulation : IAsyncDisposable
     /// forged commit its peer does not take.</summary>
     private bool Quiescent()
     {
-        if (_network.InFlightCount > 0) return false;
+        if (_network.InFlightCount > 0 || _constraints.Waiting.Count > 0) return false;
         foreach (var link in _network.Links)
         {
             var pair = _sessions[link.Index];

@@ -32,6 +32,20 @@ internal sealed class AskRouting(StoredDatabase db, Holdings holdings, TimeProvi
     /// relay (asked on a peer's behalf, so never in <see cref="InFlight"/>) (for the simulator).</summary>
     public IEnumerable<(long Id, bool Relayed, Task<AskOutcome> Outcome)> Pending => _pending.Select(e => (e.Key, e.Value.Relayed, e.Value.Outcome));
 
+    private int _writesWaiting;
+
+    /// <summary>Writes waiting now for the answer to an ask (the simulator looks, to know when a write
+    /// that asked has parked on the network rather than running).</summary>
+    public int WritesWaiting => Volatile.Read(ref _writesWaiting);
+
+    /// <summary>A write's wait for <paramref name="ask"/>, counted in <see cref="WritesWaiting"/>.</summary>
+    public async Task<AskOutcome> WaitForAsync(Task<AskOutcome> ask)
+    {
+        Interlocked.Increment(ref _writesWaiting);
+        try { return await ask.ConfigureAwait(false); }
+        finally { Interlocked.Decrement(ref _writesWaiting); }
+    }
+
     public void Attach(IReservationPeer session) => _sessions.TryAdd(session, 0);
 
     public void Detach(IReservationPeer session)

@@ -61,6 +61,9 @@ public sealed class Reservations
     /// Concurrent asks for the same thing share one.</summary>
     public Task<AskOutcome> AskAsync(Reservation what, TimeSpan timeout) => _routing.AskAsync(what, timeout);
 
+    /// <summary>A write's wait for <paramref name="ask"/> (counted, for the simulator).</summary>
+    internal Task<AskOutcome> WaitForAsync(Task<AskOutcome> ask) => _routing.WaitForAsync(ask);
+
     internal void Attach(IReservationPeer session) => _routing.Attach(session);
 
     /// <summary>A session with <paramref name="peer"/> was just established and this replica sends it
