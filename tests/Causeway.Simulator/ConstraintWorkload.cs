@@ -68,6 +68,21 @@ public sealed class ConstraintWorkload(Random random, ConstraintSchema schema, A
         }
     }
 
+    /// <summary>Writes still waiting when their replica crashed: they end with it, however they end.</summary>
+    public int WritesLostToCrashes { get; private set; }
+
+    /// <summary>The replica crashed: its waiting writes are over (what they do on the closed replica, and
+    /// when, no longer matters, and must not decide anything in the run).</summary>
+    public void Abandon(int replica)
+    {
+        foreach (var write in _waiting.Where(w => w.Replica == replica).ToList())
+        {
+            _waiting.Remove(write);
+            WritesLostToCrashes++;
+            trace?.Invoke($"  waited {write.What} at {write.Replica}: ended by the crash");
+        }
+    }
+
     /// <summary>The writes still waiting on <paramref name="replica"/>.</summary>
     public int WaitingOn(int replica) => _waiting.Count(w => w.Replica == replica && !w.Ending.IsCompleted);
 

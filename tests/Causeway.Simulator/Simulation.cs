@@ -607,6 +607,7 @@ public sealed partial class Simulation : IAsyncDisposable
         bool powerLoss = _random.Next(2) == 0;
         Trace($"crash {replica.Index}{(powerLoss ? " (power loss)" : "")}");
         Retire(replica);
+        _constraints?.Abandon(replica.Index);
         await replica.CrashAsync(powerLoss);
     }
 
