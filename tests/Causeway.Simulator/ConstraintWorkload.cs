@@ -8,7 +8,7 @@ using static Causeway.Simulator.ConstraintSchema;
 namespace Causeway.Simulator;
 
 /// <summary>How a write to a constrained collection ended, or should have.</summary>
-public enum WriteOutcome { Committed, InsufficientRights, ConstraintViolation, SchemaViolation, ReservationUnavailable }
+public enum WriteOutcome { Committed, InsufficientRights, ConstraintViolation, SchemaViolation, ReservationUnavailable, Revoked }
 
 /// <summary>Random writes to the collections of <see cref="ConstraintSchema"/>, each with the outcome
 /// the simulator expects from what the writing replica holds: increments and decrements of the
@@ -101,6 +101,8 @@ public sealed class ConstraintWorkload(Random random, ConstraintSchema schema, A
                 return WriteOutcome.Committed;
             }
             catch (ReservationUnavailableException) { return WriteOutcome.ReservationUnavailable; }
+            // In an owned run the writer's delegation may be revoked while it waits.
+            catch (UcanException e) when (e.Error == UcanError.Revoked) { return WriteOutcome.Revoked; }
             catch (CausewayException e) when (Refusal(e) is { } refused) { return refused; }
         }
     }
@@ -128,7 +130,7 @@ public sealed class ConstraintWorkload(Random random, ConstraintSchema schema, A
             // handed over, or is refused (the holder sees it in use: a duplicate), or gets no grant in time.
             var named = Value.Map([new(Name, Value.String(name))]);
             Wait(replica, $"put {Handles}/{id} {named} (the name is held elsewhere)", () => db.PutAsync(Handles, id, named),
-                [WriteOutcome.Committed, WriteOutcome.ConstraintViolation, WriteOutcome.ReservationUnavailable]);
+                [WriteOutcome.Committed, WriteOutcome.ConstraintViolation, WriteOutcome.ReservationUnavailable, WriteOutcome.Revoked]);
             return null;
         }
         // Expected from what this replica sees: another visible document with the name makes it a duplicate.
@@ -155,7 +157,7 @@ public sealed class ConstraintWorkload(Random random, ConstraintSchema schema, A
                 var (created, result) = await db.CreateAsync(Tickets, Value.Map([new("by", Value.String(me))]));
                 waited = created;
                 return result;
-            }, [WriteOutcome.Committed, WriteOutcome.ReservationUnavailable], _ => Given(waited!, replica));
+            }, [WriteOutcome.Committed, WriteOutcome.ReservationUnavailable, WriteOutcome.Revoked], _ => Given(waited!, replica));
             return null;
         }
         string? id = null;

@@ -19,7 +19,7 @@ internal static class ReservationsProbe
     {
         var inFlight = InFlight(db.Reservations);
         var pending = db.Reservations.Routing.Pending.ToList();
-        if (!inFlight.Any() && pending.Count == 0) return true;
+        if (!inFlight.Any() && pending.Count == 0) return db.Reservations.Answering == 0;
         int waiting = 0;
         foreach (var (_, ask) in inFlight)
         {
