@@ -57,7 +57,7 @@ public static class WireSchemas
     public static readonly IReadOnlyDictionary<string, string> All = new Dictionary<string, string>
     {
         ["Value"] = """
-            { "description": "A value: any JSON, with the typed forms {\"$decimal\": \"1.50\"}, {\"$time\": \"2026-01-02T03:04:05.000000Z\"}, {\"$bytes\": \"AQID\"} (docs/api.md, Values in answers)." }
+            { "type": ["string", "number", "integer", "boolean", "object", "array", "null"], "description": "A value: any JSON, with the typed forms {\"$decimal\": \"1.50\"}, {\"$time\": \"2026-01-02T03:04:05.000000Z\"}, {\"$bytes\": \"AQID\"} (docs/api.md, Values in answers)." }
             """,
         ["Problem"] = """
             { "type": "object", "description": "An error (RFC 9457). `code` is stable and is what programs match; `detail` is for people.",

@@ -36,8 +36,16 @@ internal static class ApiDocument
         (TokensApi.Tag, "Capability delegations and stream tokens."),
     ];
 
+    /// <summary>The descriptions are shared by every server in the process; one builds at a time.</summary>
+    private static readonly Lock Gate = new();
+
     /// <summary>The document as UTF-8 JSON.</summary>
     public static byte[] Build(EndpointDataSource endpoints)
+    {
+        lock (Gate) return BuildOne(endpoints);
+    }
+
+    private static byte[] BuildOne(EndpointDataSource endpoints)
     {
         var summaries = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (method, path, endpoint) in Routes(endpoints))
@@ -82,7 +90,8 @@ internal static class ApiDocument
                 },
             },
         };
-        return JsonSerializer.SerializeToUtf8Bytes(document, new JsonSerializerOptions { WriteIndented = true });
+        // Relaxed escaping: the document is read by people too (`code`, +json), and is served as JSON, never in HTML.
+        return JsonSerializer.SerializeToUtf8Bytes(document, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     }
 
     /// <summary>Routes the server maps that no operation describes, and operations no route serves.</summary>

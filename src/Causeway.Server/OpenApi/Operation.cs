@@ -116,7 +116,12 @@ internal sealed class Operation(string method, string path, string id, string ta
                 parameters.Add(new JsonObject { ["name"] = name, ["in"] = "path", ["required"] = true, ["description"] = PathParameters[name], ["schema"] = Schema.String() });
             }
         foreach (var parameter in _parameters) parameters.Add(parameter!.DeepClone());
-        if (!_public) Problems(400, 401, 403, 503);
+        // Every operation that needs credentials can answer these; added to a copy, as the
+        // descriptions are shared by every server in the process.
+        var all = new SortedDictionary<string, JsonNode>(_responses, StringComparer.Ordinal);
+        if (!_public)
+            foreach (int status in new[] { 400, 401, 403, 503 })
+                all.TryAdd(status.ToString(), new JsonObject { ["$ref"] = "#/components/responses/" + ProblemResponses.NameOf(status) });
         var operation = new JsonObject
         {
             ["operationId"] = Id,
@@ -127,7 +132,7 @@ internal sealed class Operation(string method, string path, string id, string ta
         if (parameters.Count > 0) operation["parameters"] = parameters;
         if (_body is not null) operation["requestBody"] = _body.DeepClone();
         var responses = new JsonObject();
-        foreach (var (status, response) in _responses) responses[status] = response.DeepClone();
+        foreach (var (status, response) in all) responses[status] = response.DeepClone();
         operation["responses"] = responses;
         if (_public) operation["security"] = new JsonArray();
         else if (_optionalAuth) operation["security"] = new JsonArray(new JsonObject(), new JsonObject { ["bearer"] = new JsonArray() });
@@ -151,5 +156,6 @@ internal static class Schema
     }
     public static JsonObject Binary() => new() { ["type"] = "string", ["format"] = "binary" };
     /// <summary>A server-sent event stream: text, each event's data one JSON line of <paramref name="component"/>.</summary>
-    public static JsonObject EventStream(string description) => new() { ["type"] = "string", ["description"] = description };
+    public static JsonObject EventStream(string component, string description)
+        => new() { ["type"] = "string", ["description"] = description, ["contentMediaType"] = "application/json", ["contentSchema"] = Ref(component) };
 }

@@ -22,7 +22,7 @@ internal static class LedgerApi
             .Header("Last-Event-ID", "With `feed=sse`: resume after this position (wins over `since`).")
             .Content(200, "A page of changes, or with `feed=sse` an event stream.", [],
                 ("application/json", Schema.Ref("ChangesPage")),
-                ("text/event-stream", Schema.EventStream("Events `change` (data: Change, id: its position).")))
+                ("text/event-stream", Schema.EventStream("Change", "Events `change` (data: Change, id: its position).")))
             .Problems(404),
         new Operation("get", "/v1/dbs/{db}/verify", "verifyLedger", Tag)
             .Answers(200, "VerifyReport", "What the walk found.")

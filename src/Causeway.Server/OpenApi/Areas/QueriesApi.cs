@@ -26,7 +26,7 @@ internal static class QueriesApi
                 {
                     ["oneOf"] = new System.Text.Json.Nodes.JsonArray(Schema.Ref("QueryResult"), Schema.Ref("QueryCount")),
                 }),
-                ("text/event-stream", Schema.EventStream("Events `snapshot` and `delta` (data: LiveQueryEvent) and `error` (data: Problem).")))
+                ("text/event-stream", Schema.EventStream("LiveQueryEvent", "Events `snapshot` and `delta` (data: LiveQueryEvent) and `error` (data: Problem).")))
             .Problems(404, 408, 409, 413, 415),
     ];
 }
