@@ -4,8 +4,11 @@ namespace Causeway.Wire;
 /// bodies docs/api.md names, as the OpenAPI document's <c>components.schemas</c> (JSON Schema 2020-12,
 /// as OpenAPI 3.1 takes it; references are <c>#/components/schemas/NAME</c>). One definition per
 /// shape: the server's document serves these texts as they are, and a test validates every codec's
-/// output against them, so a member a codec adds or drops fails until its schema here says so.
-/// Answers are closed (<c>additionalProperties: false</c>) except a document, whose fields are open.</summary>
+/// output against them, so a member a codec adds or drops fails until its schema here says so.</summary>
+/// <remarks>Answers are closed (<c>additionalProperties: false</c>) except a document, whose fields are open.
+/// A value (a field, an operand, a call's argument or result) is any JSON, typed forms such as
+/// <c>{"$decimal": "1.50"}</c> included (docs/api.md, Values in answers): the schema without a type,
+/// which client generators read as "any".</remarks>
 public static class WireSchemas
 {
     /// <summary>The schema's component name for each codec's main shape.</summary>
@@ -56,9 +59,6 @@ public static class WireSchemas
     /// <summary>Every schema by its component name: the answers, then the request bodies.</summary>
     public static readonly IReadOnlyDictionary<string, string> All = new Dictionary<string, string>
     {
-        ["Value"] = """
-            { "type": ["string", "number", "integer", "boolean", "object", "array", "null"], "description": "A value: any JSON, with the typed forms {\"$decimal\": \"1.50\"}, {\"$time\": \"2026-01-02T03:04:05.000000Z\"}, {\"$bytes\": \"AQID\"} (docs/api.md, Values in answers)." }
-            """,
         ["Problem"] = """
             { "type": "object", "description": "An error (RFC 9457). `code` is stable and is what programs match; `detail` is for people.",
               "required": ["type", "title", "status", "detail", "code"], "additionalProperties": false,
@@ -121,7 +121,7 @@ public static class WireSchemas
             """,
         ["Document"] = $$"""
             { "type": "object", "description": "A document: its fields (typed values by default) beside `_id`, `_collection` and `_meta`.",
-              "required": ["_id", "_collection", "_meta"], "additionalProperties": { "$ref": "#/components/schemas/Value" },
+              "required": ["_id", "_collection", "_meta"], "additionalProperties": { "description": "A value (typed forms allowed)." },
               "properties": { "_id": { "type": "string" }, "_collection": { "type": "string" },
                 "_meta": { "type": "object", "required": ["commit", "position", "updatedAt", "origin"], "additionalProperties": false,
                   "properties": { "commit": {{NullableCid}}, "position": {{Position}}, "updatedAt": {{Time}}, "origin": {{Did}} } } } }
@@ -130,7 +130,7 @@ public static class WireSchemas
             { "type": "object", "required": ["position", "commit", "origin", "time", "deleted", "changes"], "additionalProperties": false,
               "properties": { "position": {{Position}}, "commit": {{Cid}}, "origin": {{Did}}, "time": {{Time}}, "deleted": { "type": "boolean" },
                 "changes": { "type": "array", "items": { "type": "object", "required": ["op"], "additionalProperties": false,
-                  "properties": { "op": { "type": "string" }, "path": { "type": "string" }, "value": { "$ref": "#/components/schemas/Value" } } } } } }
+                  "properties": { "op": { "type": "string" }, "path": { "type": "string" }, "value": { "description": "A value (typed forms allowed)." } } } } } }
             """,
         ["DocumentHistory"] = """
             { "type": "object", "required": ["versions"], "additionalProperties": false,
@@ -249,7 +249,7 @@ public static class WireSchemas
             """,
         ["CallResult"] = $$"""
             { "type": "object", "required": ["result", "commit", "position", "replayed"], "additionalProperties": false,
-              "properties": { "result": { "$ref": "#/components/schemas/Value" }, "commit": {{NullableCid}}, "position": {{Position}}, "replayed": { "type": "boolean" } } }
+              "properties": { "result": { "description": "A value (typed forms allowed)." }, "commit": {{NullableCid}}, "position": {{Position}}, "replayed": { "type": "boolean" } } }
             """,
         ["FunctionLimits"] = $$"""
             { "type": "object", "description": "A member left out of a PUT takes its default.", "additionalProperties": false,
@@ -268,7 +268,7 @@ public static class WireSchemas
         ["FieldOp"] = """
             { "type": "object", "description": "One change to one field (docs/api.md, Bodies).", "required": ["op", "path"], "additionalProperties": false,
               "properties": { "op": { "type": "string", "enum": ["set", "unset", "increment", "add", "remove", "enable", "disable"] },
-                "path": { "type": "string" }, "value": { "$ref": "#/components/schemas/Value" }, "by": { "type": "integer", "format": "int64" } } }
+                "path": { "type": "string" }, "value": { "description": "A value (typed forms allowed)." }, "by": { "type": "integer", "format": "int64" } } }
             """,
         ["Patch"] = """
             { "type": "object", "required": ["ops"], "additionalProperties": false,
@@ -278,7 +278,7 @@ public static class WireSchemas
             { "type": "object", "description": "One write of a transaction: put (collection, id, doc), create (collection, doc), update (collection, id, ops), delete (collection, id).",
               "required": ["op", "collection"], "additionalProperties": false,
               "properties": { "op": { "type": "string", "enum": ["put", "create", "update", "delete"] }, "collection": { "type": "string" }, "id": { "type": "string" },
-                "doc": { "type": "object", "additionalProperties": { "$ref": "#/components/schemas/Value" } },
+                "doc": { "type": "object", "additionalProperties": { "description": "A value (typed forms allowed)." } },
                 "ops": { "type": "array", "items": { "$ref": "#/components/schemas/FieldOp" } } } }
             """,
         ["Transaction"] = """
@@ -286,15 +286,15 @@ public static class WireSchemas
               "properties": { "ops": { "type": "array", "items": { "$ref": "#/components/schemas/TxOp" } } } }
             """,
         ["DocumentBody"] = """
-            { "type": "object", "description": "A document's fields (typed values allowed).", "additionalProperties": { "$ref": "#/components/schemas/Value" } }
+            { "type": "object", "description": "A document's fields (typed values allowed).", "additionalProperties": { "description": "A value (typed forms allowed)." } }
             """,
         ["Predicate"] = """
             { "type": "object", "description": "{ path, eq|ne|lt|lte|gt|gte: VALUE }, { path, in: [..] }, { path, prefix }, { path, exists }, { path, contains }, { and: [..] }, { or: [..] }, { not: PRED } (docs/queries.md).",
               "additionalProperties": false,
-              "properties": { "path": { "type": "string" }, "eq": { "$ref": "#/components/schemas/Value" }, "ne": { "$ref": "#/components/schemas/Value" },
-                "lt": { "$ref": "#/components/schemas/Value" }, "lte": { "$ref": "#/components/schemas/Value" }, "gt": { "$ref": "#/components/schemas/Value" },
-                "gte": { "$ref": "#/components/schemas/Value" }, "in": { "type": "array", "items": { "$ref": "#/components/schemas/Value" } },
-                "prefix": { "type": "string" }, "exists": { "type": "boolean" }, "contains": { "$ref": "#/components/schemas/Value" },
+              "properties": { "path": { "type": "string" }, "eq": { "description": "A value (typed forms allowed)." }, "ne": { "description": "A value (typed forms allowed)." },
+                "lt": { "description": "A value (typed forms allowed)." }, "lte": { "description": "A value (typed forms allowed)." }, "gt": { "description": "A value (typed forms allowed)." },
+                "gte": { "description": "A value (typed forms allowed)." }, "in": { "type": "array", "items": { "description": "A value (typed forms allowed)." } },
+                "prefix": { "type": "string" }, "exists": { "type": "boolean" }, "contains": { "description": "A value (typed forms allowed)." },
                 "and": { "type": "array", "items": { "$ref": "#/components/schemas/Predicate" } }, "or": { "type": "array", "items": { "$ref": "#/components/schemas/Predicate" } },
                 "not": { "$ref": "#/components/schemas/Predicate" } } }
             """,

@@ -55,6 +55,10 @@ internal sealed class Operation(string method, string path, string id, string ta
     public Operation JsonBody(string schema, bool required = true, string? description = null)
         => Body(Schema.Ref(schema), "application/json", required, description);
 
+    /// <summary>A JSON body of any value (a function's argument).</summary>
+    public Operation AnyJsonBody(string description)
+        => Body(new JsonObject { ["description"] = "A value (typed forms allowed)." }, "application/json", required: false, description);
+
     /// <summary>A body of bytes of <paramref name="mediaType"/>.</summary>
     public Operation BinaryBody(string mediaType, string description)
         => Body(Schema.Binary(), mediaType, required: true, description);

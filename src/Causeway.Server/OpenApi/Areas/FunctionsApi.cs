@@ -27,7 +27,7 @@ internal static class FunctionsApi
             .Summary("Call a stored function: it runs as one transaction, with its own role.")
             .Values().PreferWait()
             .Header("Idempotency-Key", "1 to 256 of `A-Z a-z 0-9 _ . : @ -`: the same key, function and argument again answers the first call with `replayed: true`.")
-            .JsonBody("Value", required: false, description: "The argument, any JSON value; no body calls with null.")
+            .AnyJsonBody("The argument, any JSON value; no body calls with null.")
             .Answers(200, "CallResult", "What the function returned, and its commit.")
             .Problems(404, 408, 409, 413, 415, 422, 429),
         new Operation("get", "/v1/dbs/{db}/function-limits", "getFunctionLimits", Tag)
