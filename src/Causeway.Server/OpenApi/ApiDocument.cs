@@ -79,6 +79,17 @@ internal static class ApiDocument
             {
                 ["schemas"] = schemas,
                 ["responses"] = ProblemResponses.Components(),
+                ["parameters"] = new JsonObject
+                {
+                    ["Ucans"] = new JsonObject
+                    {
+                        ["name"] = "Ucans",
+                        ["in"] = "header",
+                        ["required"] = false,
+                        ["description"] = "The proofs of a UCAN bearer token, root first: delegation tokens (base64url) or CIDs of delegations the server holds, comma-separated, at most 32 (docs/api.md, Sending a UCAN).",
+                        ["schema"] = Schema.String(),
+                    },
+                },
                 ["securitySchemes"] = new JsonObject
                 {
                     ["bearer"] = new JsonObject

@@ -120,6 +120,7 @@ internal sealed class Operation(string method, string path, string id, string ta
                 parameters.Add(new JsonObject { ["name"] = name, ["in"] = "path", ["required"] = true, ["description"] = PathParameters[name], ["schema"] = Schema.String() });
             }
         foreach (var parameter in _parameters) parameters.Add(parameter!.DeepClone());
+        if (!_public) parameters.Add(new JsonObject { ["$ref"] = "#/components/parameters/Ucans" });
         // Every operation that needs credentials can answer these; added to a copy, as the
         // descriptions are shared by every server in the process.
         var all = new SortedDictionary<string, JsonNode>(_responses, StringComparer.Ordinal);

@@ -50,8 +50,7 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
                 Assert.True(ids.Add(id), $"{where}: operationId {id} is used twice");
                 Assert.Contains(Assert.Single(operation.Value.GetProperty("tags").EnumerateArray()).GetString(), tags);
                 var inPath = Regex.Matches(path.Name, @"\{(\w+)\}").Select(m => m.Groups[1].Value).ToHashSet();
-                var declared = operation.Value.TryGetProperty("parameters", out var ps)
-                    ? ps.EnumerateArray().Where(p => p.GetProperty("in").GetString() == "path").Select(p => p.GetProperty("name").GetString()!).ToHashSet() : [];
+                var declared = Parameters(operation.Value).Where(p => p.GetProperty("in").GetString() == "path").Select(p => p.GetProperty("name").GetString()!).ToHashSet();
                 Assert.True(inPath.SetEquals(declared), $"{where}: path parameters {string.Join(",", declared)}");
                 var responses = operation.Value.GetProperty("responses").EnumerateObject().Select(r => r.Name).ToList();
                 Assert.True(responses.Any(r => r.StartsWith('2') || r == "101"), $"{where} declares no success");
@@ -70,19 +69,19 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         Assert.Equal("putDocument", put.GetProperty("operationId").GetString());
         Assert.True(put.GetProperty("responses").TryGetProperty("201", out _));
         Assert.Equal("#/components/schemas/DocumentBody", put.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
-        var headers = put.GetProperty("parameters").EnumerateArray().Where(p => p.GetProperty("in").GetString() == "header").Select(p => p.GetProperty("name").GetString()).ToHashSet();
-        Assert.Superset(new HashSet<string?> { "If-Match", "If-None-Match", "Prefer" }, headers);
+        var headers = Parameters(put).Where(p => p.GetProperty("in").GetString() == "header").Select(p => p.GetProperty("name").GetString()).ToHashSet();
+        Assert.Superset(new HashSet<string?> { "If-Match", "If-None-Match", "Prefer", "Ucans" }, headers);
         Assert.Equal("#/components/responses/PreconditionFailed", put.GetProperty("responses").GetProperty("412").GetProperty("$ref").GetString());
         // Query parameters, feeds and binary bodies.
         var changes = paths.GetProperty("/v1/dbs/{db}/changes").GetProperty("get");
         Assert.Superset(new HashSet<string?> { "since", "limit", "feed", "access_token", "Last-Event-ID" },
-            changes.GetProperty("parameters").EnumerateArray().Select(p => p.GetProperty("name").GetString()).ToHashSet());
+            Parameters(changes).Select(p => p.GetProperty("name").GetString()).ToHashSet());
         Assert.True(changes.GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty("text/event-stream", out _));
         Assert.True(paths.GetProperty("/v1/dbs/{db}/import").GetProperty("post").GetProperty("requestBody").GetProperty("content").TryGetProperty("application/vnd.ipld.car", out _));
         Assert.True(paths.GetProperty("/v1/dbs/{db}/commits/{cid}").GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content").TryGetProperty("application/vnd.ipld.dag-cbor", out _));
         Assert.True(paths.GetProperty("/v1/dbs/{db}/commits/{cid}").GetProperty("get").GetProperty("responses").TryGetProperty("304", out _));
-        Assert.Contains(paths.GetProperty("/v1/dbs/{db}/docs/{coll}/{id}/history").GetProperty("get").GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "values");
-        Assert.Contains(paths.GetProperty("/v1/dbs/{db}/functions/{name}/call").GetProperty("post").GetProperty("parameters").EnumerateArray(), p => p.GetProperty("name").GetString() == "Idempotency-Key");
+        Assert.Contains(Parameters(paths.GetProperty("/v1/dbs/{db}/docs/{coll}/{id}/history").GetProperty("get")), p => p.GetProperty("name").GetString() == "values");
+        Assert.Contains(Parameters(paths.GetProperty("/v1/dbs/{db}/functions/{name}/call").GetProperty("post")), p => p.GetProperty("name").GetString() == "Idempotency-Key");
         Assert.True(paths.GetProperty("/v1/dbs/{db}/sync").GetProperty("get").GetProperty("responses").TryGetProperty("101", out _));
         // Problems are problem+json of one schema with a code; the bearer scheme is global; the server is fixed.
         var problem = _document.GetProperty("components").GetProperty("responses").GetProperty("Conflict").GetProperty("content").GetProperty("application/problem+json");
@@ -150,6 +149,17 @@ public sealed class OpenApiDocumentTests : IAsyncLifetime
         Assert.NotEmpty(Errors("ChangesPage", json.ToJsonString()));
         Assert.Empty(Errors("Problem", """{"type":"t","title":"Bad request","status":400,"detail":"d","code":"invalid_json"}"""));
         Assert.NotEmpty(Errors("Problem", """{"type":"t","title":"Bad request","status":400,"detail":"d"}"""));
+    }
+
+    /// <summary>An operation's parameters, shared ones (<c>$ref</c>) resolved.</summary>
+    private IEnumerable<JsonElement> Parameters(JsonElement operation)
+    {
+        if (!operation.TryGetProperty("parameters", out var parameters)) yield break;
+        var shared = _document.GetProperty("components").GetProperty("parameters");
+        foreach (var parameter in parameters.EnumerateArray())
+            yield return parameter.TryGetProperty("$ref", out var reference)
+                ? shared.GetProperty(reference.GetString()!["#/components/parameters/".Length..])
+                : parameter;
     }
 
     private void AssertValid(string schema, string json)
