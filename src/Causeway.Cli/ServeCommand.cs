@@ -20,19 +20,28 @@ internal static class ServeCommand
         {
             Description = "Key file of the owner of the databases (the subject of every capability, the issuer of root delegations); the replica's own identity.key by default.",
         };
-        var command = new Command("serve", "Run a Causeway server: the HTTP API over a replica in a folder.") { data, urls, dev, ownerKey };
+        var corsOrigins = new Option<string[]>("--cors-origin")
+        {
+            Description = "An origin (https://app.example) whose pages may call the API from a browser; repeat for more. None by default.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var command = new Command("serve", "Run a Causeway server: the HTTP API over a replica in a folder.") { data, urls, dev, ownerKey, corsOrigins };
         command.SetAction((result, cancellation) => RunAsync(new ServerOptions
         {
             DataDirectory = result.GetValue(data)!,
             Urls = result.GetValue(urls)!,
             Dev = result.GetValue(dev),
             OwnerKeyFile = result.GetValue(ownerKey),
+            CorsOrigins = result.GetValue(corsOrigins) ?? [],
         }));
         return command;
     }
 
     private static async Task<int> RunAsync(ServerOptions options)
     {
+        foreach (var origin in options.CorsOrigins)
+            if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https") || uri.AbsolutePath != "/" || origin.EndsWith('/'))
+                throw new Errors.InvalidInputException(Errors.ErrorCodes.InvalidValue, $"'{origin}' is not an origin for --cors-origin: scheme, host and port only (https://app.example).");
         foreach (var url in options.Urls.Split(';'))
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
                 throw new Errors.InvalidInputException(Errors.ErrorCodes.InvalidValue, $"'{url}' is not an http(s) URL for --urls.");

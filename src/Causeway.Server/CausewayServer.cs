@@ -1,6 +1,7 @@
 using Causeway.Server.Access;
 using Causeway.Server.Endpoints;
 using Causeway.Server.Http;
+using Causeway.Server.OpenApi;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Causeway.Server;
@@ -73,14 +74,8 @@ public static class CausewayServer
         builder.Services.AddSingleton(authenticator(access));
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<Api>();
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
-        {
-            document.Info.Title = "Causeway HTTP API";
-            document.Info.Description = "The Causeway HTTP API (docs/api.md in the repository states the whole contract).";
-            // Relative to where the document was fetched, never the request's Host header echoed back.
-            document.Servers = [new Microsoft.OpenApi.OpenApiServer { Url = "/" }];
-            return Task.CompletedTask;
-        }));
+        builder.Services.AddCausewayOpenApi();
+        builder.Services.AddBrowserAccess(options);
         builder.Services.AddHealthChecks();
         configure?.Invoke(builder);
 
@@ -94,6 +89,7 @@ public static class CausewayServer
             if (fenced.Count > 0)
                 log.LogWarning("Restored from a backup: {Databases} take local writes once each has synced with a peer (docs/backup.md)", string.Join(", ", fenced));
         });
+        app.UseBrowserAccess(options);
         app.UseMiddleware<ErrorBoundary>();
         app.UseMiddleware<Authentication>();
         app.UseMiddleware<WaitPreference>();
@@ -101,7 +97,7 @@ public static class CausewayServer
         // notice a peer that vanished without closing.
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(10), KeepAliveTimeout = TimeSpan.FromSeconds(20) });
         app.UseRouting();
-        app.MapOpenApi();
+        app.MapCausewayOpenApi();
         app.MapHealthChecks("/health");
         DatabaseEndpoints.Map(app);
         DocumentEndpoints.Map(app);

@@ -34,4 +34,8 @@ public sealed class ServerOptions
     /// <summary>How many used invocations the server remembers (each until it expires, at most ten
     /// minutes): past that, new invocations get 429 until old ones expire.</summary>
     public int MaxRememberedInvocations { get; init; } = 1_000_000;
+
+    /// <summary>Origins (<c>https://app.example</c>) whose pages may call the API from a browser (CORS).
+    /// Empty, the default: no CORS headers at all, so browsers keep other origins out.</summary>
+    public IReadOnlyList<string> CorsOrigins { get; init; } = [];
 }

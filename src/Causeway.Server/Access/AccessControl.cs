@@ -23,6 +23,7 @@ public sealed class AccessControl : IDisposable
         else OwnerKey = replica.Key;
         Store = store ?? new FileAuthorityStore(options.DataDirectory, options.Time);
         Ucans = new UcanAuthenticator(this, options.MaxRememberedInvocations);
+        StreamTokens = new StreamTokens(options.Time);
     }
 
     /// <summary>The server's key: the replica's identity.</summary>
@@ -36,6 +37,9 @@ public sealed class AccessControl : IDisposable
     public IAuthorityStore Store { get; }
     public TimeProvider Time { get; }
     public UcanAuthenticator Ucans { get; }
+
+    /// <summary>The short-lived tokens an EventSource passes as <c>?access_token=</c>.</summary>
+    public StreamTokens StreamTokens { get; }
 
     /// <summary>Now, in seconds since the Unix epoch, on the server's clock.</summary>
     public long Now => Time.GetUtcNow().ToUnixTimeSeconds();

@@ -82,6 +82,14 @@ internal static class TokenEndpoints
         }).Accepts<JsonElement>("application/json")
           .WithSummary("Hold a delegation made elsewhere, so requests may name it by CID: { \"token\": BASE64URL } (201; 200 when already held).");
 
+        // An EventSource cannot send headers: it follows the changes feed with this token in its URL.
+        app.MapPost("/v1/dbs/{db}/stream-tokens", async (HttpContext context, Api api, string db) =>
+        {
+            api.Database(context, db, Commands.DocRead);
+            var token = api.Access.StreamTokens.Issue(db);
+            await JsonResponse.WriteAsync(context, StatusCodes.Status201Created, w => StreamTokenJson.Write(w, token));
+        }).WithSummary("A read-only token for one database's changes feed, for ?access_token= (five minutes).");
+
         app.MapGet("/v1/tokens/{cid}", async (HttpContext context, Api api, string cid) =>
         {
             Authentication.PrincipalOf(context);

@@ -34,4 +34,16 @@ public sealed class ServeCommandTests
         Assert.Single(error.Trim().Split('\n'));
         Assert.False(Directory.Exists(data), "serve left the data folder behind");
     }
+
+    [Fact]
+    public async Task Serve_with_a_cors_origin_that_is_not_an_origin_says_so_in_one_line()
+    {
+        using var folder = new TempFolder();
+        string data = Path.Combine(folder.Path, "fresh");
+        var (exit, _, error) = await CliProcess.RunAsync(["serve", "--data", data, "--urls", $"http://127.0.0.1:{ServerProcess.FreePort()}", "--cors-origin", "https://app.example/page"]);
+        Assert.Equal(2, exit);
+        Assert.Single(error.Trim().Split('\n'));
+        Assert.Contains("--cors-origin", error);
+        Assert.False(Directory.Exists(data), "serve left the data folder behind");
+    }
 }

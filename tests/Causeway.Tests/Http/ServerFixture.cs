@@ -83,6 +83,7 @@ public sealed class ServerFixture : IAsyncDisposable
             DataDirectory = folder, Urls = urls ?? options.Urls, Dev = options.Dev, MaxRequestBytes = options.MaxRequestBytes,
             MaxImportBytes = options.MaxImportBytes, MaxInFlightWrites = options.MaxInFlightWrites,
             Time = options.Time, OwnerKeyFile = options.OwnerKeyFile, MaxRememberedInvocations = options.MaxRememberedInvocations,
+            CorsOrigins = options.CorsOrigins,
         }, configure);
         return (app, new StaticTokensForTests(tokens.AdminToken, tokens.ReadToken), folder);
     }

@@ -20,12 +20,13 @@ public sealed class ServerProcess : IDisposable
     public string Url { get; }
     public string Output { get { lock (_output) return string.Join('\n', _output); } }
 
-    public static async Task<ServerProcess> StartAsync(string dataDir, int? port = null, bool dev = false, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<ServerProcess> StartAsync(string dataDir, int? port = null, bool dev = false, IReadOnlyDictionary<string, string>? environment = null, params string[] arguments)
     {
         string url = $"http://127.0.0.1:{port ?? FreePort()}";
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Causeway.Cli.dll"), "serve", "--data", dataDir, "--urls", url }) start.ArgumentList.Add(arg);
         if (dev) start.ArgumentList.Add("--dev");
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         return await StartAsync(start, url);
     }

@@ -84,6 +84,7 @@ internal static class WireMap
         [typeof(FunctionLimits)] = Map(("Timeout", "timeoutMs"), ("Statements", "statements"), ("MemoryBytes", "memoryBytes"), ("RecursionDepth", "recursionDepth"),
             ("ArrayLength", "arrayLength"), ("RegexTimeout", "regexTimeoutMs"), ("ResultBytes", "resultBytes"), ("IdempotencyRetention", "idempotencyHours")),
         [typeof(DatabaseList)] = Map(("Databases", "databases")),
+        [typeof(StreamToken)] = Map(("Token", "token"), ("Database", "db"), ("Expires", "expires")),
         [typeof(DocumentHistory)] = Map(("Versions", "versions")),
         [typeof(PeerList)] = Map(("Peers", "peers")),
     };

@@ -166,6 +166,7 @@ internal static class WireShapes
                 Timeout = TimeSpan.FromMilliseconds(250), Statements = 5000, MemoryBytes = 1 << 20, RecursionDepth = 32, ArrayLength = 99,
                 RegexTimeout = TimeSpan.FromMilliseconds(20), ResultBytes = 4096, IdempotencyRetention = TimeSpan.FromHours(2),
             }, FunctionLimits.Default, FunctionLimitsJson.Write, FunctionLimitsJson.Read),
+        Shape("StreamToken", typeof(StreamTokenJson), new StreamToken("cws_abc", "acme.eu", 1_800_000_000), new StreamToken("cws_", "x", 0), StreamTokenJson.Write, StreamTokenJson.Read),
         Shape("ApiProblem", typeof(ApiProblemJson), ApiProblem.For("forbidden", "Proof bafy…'s policy does not allow it.", ucanError: "MatchError", proof: CidOf("p").ToString()),
             ApiProblem.For("internal", "", 500), ApiProblemJson.Write, ApiProblemJson.Read)
             with { Derived = new HashSet<string> { "type" } },
