@@ -20,26 +20,39 @@ public sealed class ServerProcess : IDisposable
     public string Url { get; }
     public string Output { get { lock (_output) return string.Join('\n', _output); } }
 
-    public static async Task<ServerProcess> StartAsync(string dataDir, int? port = null, bool dev = false)
+    public static Task<ServerProcess> StartAsync(string dataDir, int? port = null, bool dev = false)
     {
         string url = $"http://127.0.0.1:{port ?? FreePort()}";
+        string[] args = dev ? ["--data", dataDir, "--urls", url, "--dev"] : ["--data", dataDir, "--urls", url];
+        return StartAsync(url, args);
+    }
+
+    /// <summary>`causeway serve ARGS` in <paramref name="workingDirectory"/> with these environment
+    /// variables, ready once <paramref name="url"/> + <paramref name="healthPath"/> answers 200 through
+    /// <paramref name="probe"/> (a handler that trusts the server's certificate, for HTTPS).</summary>
+    public static async Task<ServerProcess> StartAsync(string url, IEnumerable<string> args, IDictionary<string, string>? environment = null,
+        string? workingDirectory = null, HttpMessageHandler? probe = null, string healthPath = "/health")
+    {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Causeway.Cli.dll"), "serve", "--data", dataDir, "--urls", url }) start.ArgumentList.Add(arg);
-        if (dev) start.ArgumentList.Add("--dev");
+        if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Causeway.Cli.dll"));
+        start.ArgumentList.Add("serve");
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        if (environment is not null) foreach (var (name, value) in environment) start.Environment[name] = value;
         var process = Process.Start(start)!;
         var server = new ServerProcess(process, url);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (server._output) server._output.Add(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (server._output) server._output.Add(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var client = new HttpClient(probe ?? new SocketsHttpHandler(), disposeHandler: probe is null) { Timeout = TimeSpan.FromSeconds(2) };
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(60))
         {
             if (process.HasExited) throw new InvalidOperationException($"causeway serve exited with {process.ExitCode}: {server.Output}");
             try
             {
-                if ((await probe.GetAsync(url + "/health")).StatusCode == HttpStatusCode.OK) return server;
+                if ((await client.GetAsync(url + healthPath)).StatusCode == HttpStatusCode.OK) return server;
             }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }
