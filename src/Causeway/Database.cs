@@ -242,10 +242,10 @@ public sealed partial class Database : IDocumentDatabase
         using var activity = Telemetry.Instruments.Source.StartActivity("causeway.query");
         activity?.SetTag("causeway.database", Name);
         activity?.SetTag("causeway.collection", query.Collection);
-        long start = Telemetry.Instruments.QueryDuration.Enabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+        long start = Telemetry.Instruments.Start(Telemetry.Instruments.QueryDuration);
         var result = QueryExecutor.Run(Stored, query, cancellation, explain);
         Telemetry.Instruments.Queries.Add(1);
-        if (start != 0) Telemetry.Instruments.QueryDuration.Record(Telemetry.Instruments.Seconds(start));
+        Telemetry.Instruments.RecordSince(Telemetry.Instruments.QueryDuration, start);
         return Task.FromResult(result);
     }
 

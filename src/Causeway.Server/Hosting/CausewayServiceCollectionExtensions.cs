@@ -45,7 +45,7 @@ public static class CausewayServiceCollectionExtensions
     private static IServiceCollection AddReplica(this IServiceCollection services, Replica? given)
     {
         services.AddLogging();
-        services.AddSingleton(sp => new ReplicaLifetime(given, sp.GetRequiredService<IOptions<ServerOptions>>(), sp.GetRequiredService<ILogger<ReplicaLifetime>>()));
+        services.AddSingleton(sp => new ReplicaLifetime(given, sp.GetRequiredService<IOptions<ServerOptions>>(), sp.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(sp => sp.GetRequiredService<ReplicaLifetime>().Replica);
         services.AddHostedService<ReplicaService>();
         services.AddHealthChecks()

@@ -11,9 +11,9 @@ internal sealed class ReplicaLifetime : IAsyncDisposable
     private readonly ILogger _log;
     private int _closed;
 
-    public ReplicaLifetime(Replica? given, IOptions<ServerOptions> options, ILogger<ReplicaLifetime> log)
+    public ReplicaLifetime(Replica? given, IOptions<ServerOptions> options, ILoggerFactory logging)
     {
-        _log = log;
+        _log = logging.CreateLogger<ReplicaLifetime>();
         var settings = options.Value;
         if (given is not null)
         {
@@ -22,7 +22,7 @@ internal sealed class ReplicaLifetime : IAsyncDisposable
         }
         Directory.CreateDirectory(settings.DataDirectory);
         // Opening is synchronous underneath (RocksDB); the task is complete when it returns.
-        Replica = Replica.OpenAsync(settings.DataDirectory, new ReplicaOptions { Time = settings.Time }).GetAwaiter().GetResult();
+        Replica = Replica.OpenAsync(settings.DataDirectory, new ReplicaOptions { Time = settings.Time, Logging = logging }).GetAwaiter().GetResult();
         _log.LogInformation("Replica {Did} opened in {Folder}", Replica.Did, Path.GetFullPath(settings.DataDirectory));
     }
 

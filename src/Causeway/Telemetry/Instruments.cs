@@ -60,8 +60,17 @@ public static class Instruments
             "Per sync session: seconds since this replica last held everything the peer had (0 while caught up).");
     }
 
-    /// <summary>Seconds between two <see cref="Stopwatch.GetTimestamp"/> readings.</summary>
-    internal static double Seconds(long start) => Stopwatch.GetElapsedTime(start).TotalSeconds;
+    /// <summary>When a timed step starts, or 0 when nobody listens to <paramref name="duration"/> (then
+    /// nothing is timed). Durations are the one reading of the system's clock the engine makes outside
+    /// <see cref="ReplicaOptions.Time"/>: they are only reported, never decide anything, so a replayed
+    /// run behaves the same whatever they measure.</summary>
+    internal static long Start(Histogram<double> duration) => duration.Enabled ? Stopwatch.GetTimestamp() : 0;
+
+    /// <summary>Records the seconds since <paramref name="start"/> (from <see cref="Start"/>), if it timed anything.</summary>
+    internal static void RecordSince(Histogram<double> duration, long start)
+    {
+        if (start != 0) duration.Record(Stopwatch.GetElapsedTime(start).TotalSeconds);
+    }
 
     internal static TagList Outcome(bool granted) => new() { { "causeway.outcome", granted ? "granted" : "refused" } };
 

@@ -384,9 +384,9 @@ internal sealed class CommitPipeline : IAsyncDisposable
         try
         {
             var batch = BuildBatch(group);
-            long start = Telemetry.Instruments.FsyncDuration.Enabled ? System.Diagnostics.Stopwatch.GetTimestamp() : 0;
+            long start = Telemetry.Instruments.Start(Telemetry.Instruments.FsyncDuration);
             _store.Write(batch, durable: true);
-            if (start != 0) Telemetry.Instruments.FsyncDuration.Record(Telemetry.Instruments.Seconds(start));
+            Telemetry.Instruments.RecordSince(Telemetry.Instruments.FsyncDuration, start);
         }
         catch (Exception e)
         {

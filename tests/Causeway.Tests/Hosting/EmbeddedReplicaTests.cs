@@ -3,15 +3,17 @@ using Causeway.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Causeway.Tests.Hosting;
 
 /// <summary>AddCausewayReplica in a generic host (a worker service, no HTTP).</summary>
 public sealed class EmbeddedReplicaTests
 {
-    private static IHost Worker(Action<ServerOptions> configure)
+    private static IHost Worker(Action<ServerOptions> configure, ILoggerProvider? logs = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        if (logs is not null) builder.Logging.AddProvider(logs);
         builder.Services.AddCausewayReplica(configure);
         return builder.Build();
     }
@@ -52,12 +54,13 @@ public sealed class EmbeddedReplicaTests
 
         // A link to a port where nothing listens, and a threshold no disk meets.
         string dead = $"http://127.0.0.1:{ServerProcess.FreePort()}/";
+        var logs = new CapturedLogs();
         using var degraded = Worker(o =>
         {
             o.DataDirectory = folder.Path;
             o.MinFreeDiskBytes = long.MaxValue;
             o.Peers.Add(new SyncPeerOptions { Database = "shop", Url = dead, Direction = "both" });
-        });
+        }, logs);
         await degraded.StartAsync();
         var checks = degraded.Services.GetRequiredService<HealthCheckService>();
         HealthReport? seen = null;
@@ -71,6 +74,9 @@ public sealed class EmbeddedReplicaTests
         Assert.Contains(dead, seen.Entries["sync"].Description);
         Assert.Equal(HealthStatus.Degraded, seen.Entries["disk"].Status);
         Assert.Equal(HealthStatus.Healthy, seen.Entries["store"].Status);
+        // The replica said so through the host's logging: opened, and the link down (a warning).
+        Assert.Contains(logs.Lines, l => l.Level == LogLevel.Information && l.Text.Contains("opened in", StringComparison.Ordinal));
+        Assert.Contains(logs.Lines, l => l.Level == LogLevel.Warning && l.Category.EndsWith("PeerLink", StringComparison.Ordinal) && l.Text.Contains(dead, StringComparison.Ordinal));
 
         // The store closed under the host: the store check fails and the whole report is unhealthy.
         await degraded.Services.GetRequiredService<Replica>().DisposeAsync();
@@ -82,4 +88,24 @@ public sealed class EmbeddedReplicaTests
 
     private static string Describe(HealthReport? report)
         => report is null ? "no report" : string.Join("; ", report.Entries.Select(e => $"{e.Key}={e.Value.Status} {e.Value.Description}"));
+
+    /// <summary>Every log entry the host writes, kept in memory.</summary>
+    private sealed class CapturedLogs : ILoggerProvider
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<(string Category, LogLevel Level, string Text)> _lines = new();
+
+        public IReadOnlyList<(string Category, LogLevel Level, string Text)> Lines => [.. _lines];
+
+        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
+
+        public void Dispose() { }
+
+        private sealed class Logger(string category, System.Collections.Concurrent.ConcurrentQueue<(string, LogLevel, string)> lines) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+            public bool IsEnabled(LogLevel logLevel) => true;
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+                => lines.Enqueue((category, logLevel, formatter(state, exception)));
+        }
+    }
 }
