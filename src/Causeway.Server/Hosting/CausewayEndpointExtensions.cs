@@ -40,7 +40,7 @@ public static class CausewayEndpointExtensions
         var options = app.ServiceProvider.GetRequiredService<IOptions<ServerOptions>>().Value;
         app.MapOpenApi();
         if (!string.IsNullOrEmpty(options.HealthPath))
-            app.MapHealthChecks(options.HealthPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(Causeway.Server.Hosting.HealthReportJson.Tag), ResponseWriter = Causeway.Server.Hosting.HealthReportJson.WriteAsync });
+            app.MapHealthChecks(options.HealthPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(Causeway.Server.Hosting.HealthAnswer.Tag), ResponseWriter = Causeway.Server.Hosting.HealthAnswer.WriteAsync });
         if (options.Prometheus) app.MapPrometheusScrapingEndpoint(options.MetricsPath);
         DatabaseEndpoints.Map(app);
         DocumentEndpoints.Map(app);

@@ -49,9 +49,9 @@ public static class CausewayServiceCollectionExtensions
         services.AddSingleton(sp => sp.GetRequiredService<ReplicaLifetime>().Replica);
         services.AddHostedService<ReplicaService>();
         services.AddHealthChecks()
-            .AddCheck<StoreHealthCheck>("store", HealthStatus.Unhealthy, [HealthReportJson.Tag])
-            .AddCheck<SyncLinksHealthCheck>("sync", HealthStatus.Degraded, [HealthReportJson.Tag])
-            .AddCheck<DiskHealthCheck>("disk", HealthStatus.Unhealthy, [HealthReportJson.Tag]);
+            .AddCheck<StoreHealthCheck>("store", HealthStatus.Unhealthy, [HealthAnswer.Tag])
+            .AddCheck<SyncLinksHealthCheck>("sync", HealthStatus.Degraded, [HealthAnswer.Tag])
+            .AddCheck<DiskHealthCheck>("disk", HealthStatus.Unhealthy, [HealthAnswer.Tag]);
         // Always registered and cheap: the meter is only listened to when Prometheus is on, so its
         // instruments stay disabled (and free) otherwise.
         services.AddOpenTelemetry().WithMetrics(metrics =>

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -68,37 +67,16 @@ internal sealed class DiskHealthCheck(IOptions<ServerOptions> options) : IHealth
     }
 }
 
-/// <summary>The health report as JSON: the overall status and each check's status, description and data.</summary>
-internal static class HealthReportJson
+/// <summary>The health report as JSON (<see cref="Causeway.Wire.HealthReportJson"/>), under the status the
+/// health middleware chose (200, or 503 when Unhealthy).</summary>
+internal static class HealthAnswer
 {
     public const string Tag = "causeway";
 
-    public static async Task WriteAsync(HttpContext context, HealthReport report)
+    public static Task WriteAsync(HttpContext context, HealthReport report)
     {
-        context.Response.ContentType = "application/json";
-        await using var json = new Utf8JsonWriter(context.Response.Body);
-        json.WriteStartObject();
-        json.WriteString("status", report.Status.ToString());
-        json.WriteStartObject("checks");
-        foreach (var (name, entry) in report.Entries)
-        {
-            json.WriteStartObject(name);
-            json.WriteString("status", entry.Status.ToString());
-            if (entry.Description is not null) json.WriteString("description", entry.Description);
-            if (entry.Data.Count > 0)
-            {
-                json.WriteStartObject("data");
-                foreach (var (key, value) in entry.Data)
-                {
-                    if (value is long number) json.WriteNumber(key, number);
-                    else json.WriteString(key, value?.ToString());
-                }
-                json.WriteEndObject();
-            }
-            json.WriteEndObject();
-        }
-        json.WriteEndObject();
-        json.WriteEndObject();
-        await json.FlushAsync(context.RequestAborted);
+        var info = new HealthReportInfo(report.Status.ToString(), [.. report.Entries.Select(e => new HealthCheckInfo(e.Key, e.Value.Status.ToString(), e.Value.Description,
+            [.. e.Value.Data.Select(d => new HealthDetail(d.Key, Convert.ToString(d.Value, System.Globalization.CultureInfo.InvariantCulture) ?? ""))]))]);
+        return Http.JsonResponse.WriteAsync(context, context.Response.StatusCode, w => Wire.HealthReportJson.Write(w, info));
     }
 }

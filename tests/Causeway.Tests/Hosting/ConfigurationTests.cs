@@ -41,12 +41,12 @@ public sealed class ConfigurationTests
         // The names an environment variable gives (section and key joined by "__"), read by the
         // environment provider as the host reads them, whatever their case.
         var builder = WebApplication.CreateSlimBuilder();
-        builder.Configuration.AddEnvironmentVariables(prefix: "CWTEST_");
         string dataName = "CWTEST_CAUSEWAY__DATADIRECTORY", writesName = "CWTEST_Causeway__MaxInFlightWrites";
         Environment.SetEnvironmentVariable(dataName, "/srv/from-env");
         Environment.SetEnvironmentVariable(writesName, "3");
         try
         {
+            // The configuration manager reads a source when it is added: after the variables are set.
             builder.Configuration.AddEnvironmentVariables(prefix: "CWTEST_");
             builder.Services.AddCauseway();
             using var services = builder.Services.BuildServiceProvider();

@@ -27,8 +27,8 @@ public sealed class ServeConfigurationTests
         using var server = await ServerProcess.StartAsync(cliUrl, ["--config", config, "--urls", cliUrl], environment, workingDirectory: folder.Path, healthPath: "/ready");
         Assert.True(File.Exists(Path.Combine(data, StaticTokens.AdminFile)), server.Output);
         using var http = new HttpClient { BaseAddress = new Uri(cliUrl), Timeout = TimeSpan.FromSeconds(10) };
-        var health = await (await http.GetAsync("/ready")).JsonAsync();
-        Assert.Equal("Healthy", health.GetProperty("checks").GetProperty("store").GetProperty("status").GetString());
+        var health = Causeway.Wire.HealthReportJson.Read(await (await http.GetAsync("/ready")).JsonAsync());
+        Assert.Equal("Healthy", health.Checks.Single(c => c.Name == "store").Status);
         Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync("/health")).StatusCode);
         Assert.Contains("causeway_", await http.GetStringAsync("/metrics"));
         using var nothing = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
