@@ -40,6 +40,7 @@ try
         "functions" => await Table.RunAloneAsync(table => FunctionBenchmarks.RunAsync(smoke, OptionInt(arguments, "--calls", smoke ? FunctionBenchmarks.SmokeCalls : FunctionBenchmarks.DefaultCalls), table)),
         "typed-linq" => await Table.RunAloneAsync(table => TypedLinqBenchmarks.RunAsync(smoke, table)),
         "commits" => await CoreBenchmarks.CommitsOnlyAsync(OptionInt(arguments, "--writers", 64), OptionInt(arguments, "--per-writer", smoke ? 3 : 1000)),
+        "history" => await HistoryCommand.RunAsync(smoke, OptionInt(arguments, "--clients", smoke ? 1 : 4), OptionInt(arguments, "--ops", smoke ? 10 : 300)),
         "simulate" => await SimulateCommand.RunAsync(OptionInt(arguments, "--seeds", smoke ? 4 : 10_000), OptionInt(arguments, "--from", 1),
             OptionInt(arguments, "--parallel", Environment.ProcessorCount), arguments.Contains("--trace"), OptionInt(arguments, "--writes", Causeway.Simulator.SimulationOptions.DefaultWrites),
             arguments.Contains("--keep-going"), arguments.Contains("--owned")),
@@ -59,8 +60,10 @@ catch (PeerMissingException e)
 static async Task<int> AllAsync(bool smoke)
 {
     int code = await CoreBenchmarks.RunAsync(smoke);
-    // Smoke mode runs a few simulation seeds too, so the simulate mode never rots.
-    return code != 0 || !smoke ? code : await SimulateCommand.RunAsync(4, 1, Environment.ProcessorCount, trace: false);
+    // Smoke mode runs a few simulation seeds and a short recorded history too, so those modes never rot.
+    if (code != 0 || !smoke) return code;
+    code = await SimulateCommand.RunAsync(4, 1, Environment.ProcessorCount, trace: false);
+    return code != 0 ? code : await HistoryCommand.RunAsync(smoke: true, clientsPerReplica: 1, operations: 10);
 }
 
 static int OptionInt(List<string> arguments, string name, int fallback)
@@ -74,6 +77,6 @@ static int OptionInt(List<string> arguments, string name, int fallback)
 
 static int Usage(string problem)
 {
-    Console.Error.WriteLine($"bench: {problem}. Usage: bench [all|http|sync|authority|invariants|query|query-http|live|functions|typed-linq|soak|commits|simulate] [--smoke] [--docs N] [--seconds N] [--cache-mb N] [--calls N] [--rounds N] [--writers N] [--per-writer N] [--seeds N] [--from N] [--writes N] [--parallel N] [--trace] [--keep-going] [--owned]");
+    Console.Error.WriteLine($"bench: {problem}. Usage: bench [all|http|sync|authority|invariants|query|query-http|live|functions|typed-linq|soak|commits|simulate|history] [--smoke] [--docs N] [--seconds N] [--cache-mb N] [--calls N] [--rounds N] [--writers N] [--per-writer N] [--seeds N] [--from N] [--writes N] [--parallel N] [--trace] [--keep-going] [--owned] [--clients N] [--ops N]");
     return 2;
 }

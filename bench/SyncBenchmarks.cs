@@ -152,7 +152,7 @@ internal static class SyncBenchmarks
         var folder = Path.Combine(Path.GetTempPath(), "causeway-bench", Guid.NewGuid().ToString("n"));
         int port = HttpBenchmarks.FreePort();
         var app = await CausewayServer.BuildAsync(new ServerOptions { DataDirectory = folder, Urls = $"http://127.0.0.1:{port}" },
-            builder => builder.Logging.AddFilter("Causeway", LogLevel.Warning));   // no session log lines between the figures
+            builder => builder.Logging.AddFilter("Causeway", LogLevel.Warning).AddFilter("Microsoft.Hosting", LogLevel.Warning));   // no session or start-up lines between the figures
         await app.StartAsync();
         return new Server(app, folder, new Uri($"http://127.0.0.1:{port}"), app.Services.GetRequiredService<Replica>(), File.ReadAllText(Path.Combine(folder, "admin.token")).Trim());
     }

@@ -128,3 +128,7 @@ public sealed record HealthCheckInfo(string Name, string Status, string? Descrip
 
 /// <summary>One thing a health check reports: a name and what it is.</summary>
 public sealed record HealthDetail(string Name, string Value);
+
+/// <summary>A backup taken (docs/backup.md; <see cref="Wire.BackupReportJson"/>): the folder it is in, the DID of the
+/// replica it copies, and the databases it holds.</summary>
+public sealed record BackupReport(string Folder, string Replica, IReadOnlyList<string> Databases);

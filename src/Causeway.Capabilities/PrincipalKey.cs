@@ -51,7 +51,8 @@ public sealed class PrincipalKey : IDisposable
     }
 
     /// <summary>Writes the 32-byte seed to a new file (mode 0600 off Windows), through a temporary
-    /// file so a crash leaves no half key; an existing file is never replaced.</summary>
+    /// file so a crash leaves no half key, and syncs the folder so a power loss keeps the name;
+    /// an existing file is never replaced.</summary>
     public void Save(string path)
     {
         if (File.Exists(path)) throw new IOException($"'{path}' already exists; a key file is never overwritten.");
@@ -63,7 +64,7 @@ public sealed class PrincipalKey : IDisposable
             file.Write(_key.Export(KeyBlobFormat.RawPrivateKey));
             file.Flush(flushToDisk: true);
         }
-        try { File.Move(temp, path, overwrite: false); }
+        try { DurableFolder.Move(temp, path, overwrite: false); }
         catch (IOException) { File.Delete(temp); throw; }
     }
 

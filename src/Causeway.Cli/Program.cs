@@ -21,6 +21,8 @@ root.Subcommands.Add(Causeway.Cli.Commands.SyncCommands.Sync());
 root.Subcommands.Add(Causeway.Cli.Commands.SyncCommands.Peers());
 root.Subcommands.Add(Causeway.Cli.Commands.KeyCommands.Key());
 root.Subcommands.Add(Causeway.Cli.Commands.TokenCommands.Token());
+root.Subcommands.Add(Causeway.Cli.Commands.BackupCommands.Backup());
+root.Subcommands.Add(Causeway.Cli.Commands.BackupCommands.Restore());
 
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

@@ -24,6 +24,9 @@ internal abstract class Target : IAsyncDisposable
     public abstract Task<Functions.FunctionLimits> FunctionLimitsAsync(string database, CancellationToken cancellation);
     public abstract Task<Functions.FunctionLimits> SetFunctionLimitsAsync(string database, Functions.FunctionLimits limits, CancellationToken cancellation);
 
+    /// <summary>Backs the whole replica up into <paramref name="folder"/> (on the server's machine, for a server).</summary>
+    public abstract Task<BackupReport> BackupAsync(string folder, CancellationToken cancellation);
+
     /// <summary>Whether the replica runs in this process: its continuous links then last as long as the command.</summary>
     public abstract bool InProcess { get; }
 
@@ -77,6 +80,7 @@ internal abstract class Target : IAsyncDisposable
         public override Task<QuotaStatus> SetQuotasAsync(string database, QuotaLimits limits, CancellationToken cancellation) => replica.GetDatabase(database).Quotas.SetAsync(limits, cancellation);
         public override Task<Functions.FunctionLimits> FunctionLimitsAsync(string database, CancellationToken cancellation) => Task.FromResult(replica.GetDatabase(database).Functions.Limits);
         public override Task<Functions.FunctionLimits> SetFunctionLimitsAsync(string database, Functions.FunctionLimits limits, CancellationToken cancellation) => replica.GetDatabase(database).Functions.SetLimitsAsync(limits, cancellation);
+        public override Task<BackupReport> BackupAsync(string folder, CancellationToken cancellation) => replica.BackupAsync(folder, cancellation);
         public override bool InProcess => true;
         public override Task<SyncResult> SyncAsync(string database, Uri peer, string? peerToken, SyncDirection direction, Subscription? holds, Action<SyncSession>? progress, CancellationToken cancellation)
             => replica.SyncWithServerAsync(database, peer, peerToken, direction, progress, cancellation, holds);
@@ -105,6 +109,7 @@ internal abstract class Target : IAsyncDisposable
         public override Task<QuotaStatus> SetQuotasAsync(string database, QuotaLimits limits, CancellationToken cancellation) => client.SetQuotasAsync(database, limits, cancellation);
         public override Task<Functions.FunctionLimits> FunctionLimitsAsync(string database, CancellationToken cancellation) => client.GetFunctionLimitsAsync(database, cancellation);
         public override Task<Functions.FunctionLimits> SetFunctionLimitsAsync(string database, Functions.FunctionLimits limits, CancellationToken cancellation) => client.SetFunctionLimitsAsync(database, limits, cancellation);
+        public override Task<BackupReport> BackupAsync(string folder, CancellationToken cancellation) => client.BackupAsync(folder, cancellation);
         public override bool InProcess => false;
         public override Task<SyncResult> SyncAsync(string database, Uri peer, string? peerToken, SyncDirection direction, Subscription? holds, Action<SyncSession>? progress, CancellationToken cancellation)
             => client.ReplicateAsync(database, peer, peerToken, direction, holds, cancellation);

@@ -127,6 +127,14 @@ public sealed partial class CausewayClient : IDisposable
         return SendAsync(HttpMethod.Delete, $"v1/dbs/{name}", null, DatabaseDroppedJson.Read, cancellation);
     }
 
+    /// <summary>Has the server back its whole replica up into <paramref name="folder"/>, an absolute path
+    /// on the server's machine that is new or empty (docs/backup.md). Needs the owner's authority.</summary>
+    public Task<BackupReport> BackupAsync(string folder, CancellationToken cancellation = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        return SendAsync(HttpMethod.Post, "v1/backup", w => { w.WriteStartObject(); w.WriteString("dir", folder); w.WriteEndObject(); }, BackupReportJson.Read, cancellation);
+    }
+
     /// <summary>The replica behind the server: its DID, version and the databases the token may see.</summary>
     public Task<ServerStatus> GetStatusAsync(CancellationToken cancellation = default)
         => SendAsync(HttpMethod.Get, "v1/status", null, ServerStatusJson.Read, cancellation);

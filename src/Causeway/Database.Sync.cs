@@ -63,7 +63,8 @@ public sealed partial class Database
 
     /// <summary>A session of this database's side of a sync, to run over a channel.</summary>
     internal SyncSession OpenSession(SyncRole role, bool sends, bool wants, SyncOptions? options = null, SyncPermission? permission = null)
-        => new(new SyncEndpoint(Stored, Replica.Identity, Reservations, Replica.Options.Time, Replica.Options.Random, Replica.Authority), role, sends, wants, options, permission);
+        => new(new SyncEndpoint(Stored, Replica.Identity, Reservations, Replica.Options.Time, Replica.Options.Random, Replica.Authority) { CaughtUp = () => Replica.Fence.CaughtUp(Name) },
+            role, sends, wants, options, permission);
 
     private async Task<SyncResult> RunTrackedAsync(SyncSession session, ISyncChannel channel, string role, SyncDirection direction, SyncMode mode, Action<SyncSession>? progress, CancellationToken cancellation)
     {

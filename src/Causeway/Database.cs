@@ -28,7 +28,7 @@ public sealed partial class Database : IDocumentDatabase
         indexing.Time = replica.Options.Time;
         indexing.Built(Stored.SchemaAt(Stored.Position).Schema);
         Quotas = new DatabaseQuotas(Stored, Peers, replica.Options.Time);
-        Reservations = new Invariants.Reservations(Stored, replica.Options.RebalanceInterval, replica.Options.RelayAsks);
+        Reservations = new Invariants.Reservations(Stored, replica.Options.RebalanceInterval, replica.Options.RelayAsks, replica.Options.Time);
         _ids = new DocumentIds(Stored, Reservations, replica.Uuids, replica.Clock, replica.Tag, replica.Options.PhysicalClock, replica.Options.Random);
         _retry = new RightsRetry(Stored, Reservations, replica.Options.Time);
         _schemas = new SchemaChanges(Stored);

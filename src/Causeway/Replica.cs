@@ -18,7 +18,7 @@ namespace Causeway;
 /// </code></example>
 public sealed class Replica : IAsyncDisposable
 {
-    public const string StoreFolder = "store";
+    public const string StoreFolder = Backup.ReplicaBackup.StoreFolder;
 
     private readonly IKeyValueStore _store;
     private readonly ReplicaIdentity _identity;
@@ -29,9 +29,10 @@ public sealed class Replica : IAsyncDisposable
     private uint _nextDatabaseId;
     private int _disposed;
 
-    private Replica(IKeyValueStore store, ReplicaIdentity identity, ReplicaOptions options, string? folder)
+    private Replica(IKeyValueStore store, ReplicaIdentity identity, ReplicaOptions options, string? folder, Backup.RestoreFence? fence = null)
     {
         _store = store;
+        Fence = fence ?? Backup.RestoreFence.None;
         _identity = identity;
         Options = options;
         Folder = folder;
@@ -69,6 +70,7 @@ public sealed class Replica : IAsyncDisposable
             stages.Add(new Queries.Indexes.PathIndex());
         }
         _pipeline = new CommitPipeline(store, identity, Clock, _reader, stages
+            .Add(Fence)
             .Add(CapabilityChecks)
             .Add(new Invariants.ConstraintChecks(store))
             .Add(new Quotas.QuotaStage()));
@@ -80,6 +82,9 @@ public sealed class Replica : IAsyncDisposable
     private readonly ReplicaGauges _gauges;
 
     internal ReplicaOptions Options { get; }
+
+    /// <summary>Whether the replica was restored from a backup and its local commits wait for each database to catch up with a peer.</summary>
+    internal Backup.RestoreFence Fence { get; }
 
     /// <summary>A database's latest schema as stored.</summary>
     private Schemas.Schema SchemaOf(DatabaseRuntime runtime)
@@ -127,8 +132,9 @@ public sealed class Replica : IAsyncDisposable
         var identity = ReplicaIdentity.LoadOrCreate(folder);
         try
         {
+            var fence = Backup.RestoreFence.Load(folder);
             var store = RocksDbStore.Open(Path.Combine(folder, StoreFolder), (options ?? new()).StoreCacheBytes);
-            return Task.FromResult(new Replica(store, identity, options ?? new(), folder));
+            return Task.FromResult(new Replica(store, identity, options ?? new(), folder, fence));
         }
         catch
         {
@@ -136,6 +142,39 @@ public sealed class Replica : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>Backs the whole replica up into <paramref name="folder"/> (new or empty) while it keeps
+    /// serving: every database at one consistent point (one checkpoint of the store they share), its
+    /// key, and every other file of its folder (docs/backup.md). A write acknowledged before the call
+    /// is in the backup. Restore it with <see cref="RestoreAsync"/>.</summary>
+    /// <exception cref="BackupFolderException"><see cref="ErrorCodes.FolderNotEmpty"/>: the folder holds something.</exception>
+    public Task<BackupReport> BackupAsync(string folder, CancellationToken cancellation = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        CheckOpen();
+        if (Folder is null || _store is not RocksDbStore store)
+            throw new InvalidInputException(ErrorCodes.InvalidOp, "A replica that lives only in memory has nothing on disk to back up.");
+        return Backup.ReplicaBackup.WriteAsync(Did, store, Folder, folder, ListDatabases, Options.Time, cancellation);
+    }
+
+    /// <summary>Restores the backup in <paramref name="backup"/> into <paramref name="folder"/> (new or
+    /// empty), to open with <see cref="OpenAsync"/>. The restored replica keeps its identity and
+    /// refuses local commits to a database (<see cref="ErrorCodes.ReplicaRestored"/>) until the
+    /// database has caught up with a peer, so it never signs a seq it may already have used after the
+    /// backup. <paramref name="fence"/> false leaves that out: only when no peer can hold commits this
+    /// replica signed after the backup (it never synced them, or it has no peers).</summary>
+    /// <returns>The restored folder, the replica's DID and its databases, as the backup names them.</returns>
+    /// <exception cref="BackupFolderException"><see cref="ErrorCodes.NotABackup"/> or <see cref="ErrorCodes.FolderNotEmpty"/>.</exception>
+    public static Task<BackupReport> RestoreAsync(string backup, string folder, bool fence = true, CancellationToken cancellation = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(backup);
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        return Backup.ReplicaBackup.RestoreAsync(backup, folder, fence, cancellation);
+    }
+
+    /// <summary>Whether local writes to <paramref name="database"/> are refused until it syncs with a
+    /// peer, this replica having been restored from a backup (<see cref="RestoreAsync"/>).</summary>
+    public bool AwaitsCatchUp(string database) => Fence.Fences(database);
 
     /// <summary>A replica that lives only in memory, with a fresh identity (tests, simulation, caches).</summary>
     public static Replica OpenInMemory(ReplicaOptions? options = null, ReplicaIdentity? identity = null)

@@ -8,7 +8,7 @@ using static Causeway.Simulator.ConstraintSchema;
 namespace Causeway.Simulator;
 
 /// <summary>How a write to a constrained collection ended, or should have.</summary>
-public enum WriteOutcome { Committed, InsufficientRights, ConstraintViolation, SchemaViolation }
+public enum WriteOutcome { Committed, InsufficientRights, ConstraintViolation, SchemaViolation, ReservationUnavailable, Revoked }
 
 /// <summary>Random writes to the collections of <see cref="ConstraintSchema"/>, each with the outcome
 /// the simulator expects from what the writing replica holds: increments and decrements of the
@@ -40,9 +40,72 @@ public sealed class ConstraintWorkload(Random random, ConstraintSchema schema, A
         _ => TicketAsync(db, replica),
     };
 
-    /// <summary>Unique names skipped because another replica holds the value (the engine would ask it
-    /// and wait on the network, which a simulation step cannot).</summary>
-    public int HandlesNotHeld { get; private set; }
+    /// <summary>Writes that must ask another replica and wait for its grant: a unique name another
+    /// replica holds, a sequence id where the blocks ran out. A step cannot await the network, so such a
+    /// write is started and left waiting; <see cref="CollectAsync"/> judges it once it has ended.</summary>
+    public sealed record WaitingWrite(int Replica, string What, Task<WriteOutcome> Ending, WriteOutcome[] Allowed);
+
+    private readonly List<WaitingWrite> _waiting = [];
+
+    /// <summary>The writes started and not yet judged.</summary>
+    public IReadOnlyList<WaitingWrite> Waiting => _waiting;
+
+    /// <summary>Writes that had to ask and wait, however they ended.</summary>
+    public int WritesThatWaited { get; private set; }
+
+    /// <summary>Judges every waiting write that has ended: it must have ended in one of the ways it
+    /// may (a grant and a commit, a refusal by the holder, no grant in time).</summary>
+    public async Task CollectAsync()
+    {
+        foreach (var write in _waiting.Where(w => w.Ending.IsCompleted).ToList())
+        {
+            _waiting.Remove(write);
+            var outcome = await write.Ending;
+            trace?.Invoke($"  waited {write.What} at {write.Replica}: {outcome}");
+            _outcomes[outcome] = Count(outcome) + 1;
+            if (!write.Allowed.Contains(outcome))
+                throw new CheckFailedException(FailureKind.Refusal, $"replica {write.Replica}: {write.What}, which had to ask, ended {outcome}; only {string.Join(" or ", write.Allowed)} may.");
+        }
+    }
+
+    /// <summary>Writes still waiting when their replica crashed: they end with it, however they end.</summary>
+    public int WritesLostToCrashes { get; private set; }
+
+    /// <summary>The replica crashed: its waiting writes are over (what they do on the closed replica, and
+    /// when, no longer matters, and must not decide anything in the run).</summary>
+    public void Abandon(int replica)
+    {
+        foreach (var write in _waiting.Where(w => w.Replica == replica).ToList())
+        {
+            _waiting.Remove(write);
+            WritesLostToCrashes++;
+            trace?.Invoke($"  waited {write.What} at {write.Replica}: ended by the crash");
+        }
+    }
+
+    /// <summary>The writes still waiting on <paramref name="replica"/>.</summary>
+    public int WaitingOn(int replica) => _waiting.Count(w => w.Replica == replica && !w.Ending.IsCompleted);
+
+    private void Wait(int replica, string what, Func<Task<WriteResult>> write, WriteOutcome[] allowed, Action<WriteResult>? committed = null)
+    {
+        WritesThatWaited++;
+        trace?.Invoke($"  {what}: asks and waits");
+        _waiting.Add(new WaitingWrite(replica, what, EndAsync(), allowed));
+
+        async Task<WriteOutcome> EndAsync()
+        {
+            try
+            {
+                var result = await write();
+                committed?.Invoke(result);
+                return WriteOutcome.Committed;
+            }
+            catch (ReservationUnavailableException) { return WriteOutcome.ReservationUnavailable; }
+            // In an owned run the writer's delegation may be revoked while it waits.
+            catch (UcanException e) when (e.Error == UcanError.Revoked) { return WriteOutcome.Revoked; }
+            catch (CausewayException e) when (Refusal(e) is { } refused) { return refused; }
+        }
+    }
 
     /// <summary>Every sequence id given, and by which replica: none may be given twice.</summary>
     private readonly Dictionary<string, int> _tickets = new(StringComparer.Ordinal);
@@ -63,7 +126,11 @@ public sealed class ConstraintWorkload(Random random, ConstraintSchema schema, A
         string reservation = Invariants.UniqueRules.ReservationId(Handles, [Name], [Value.String(name)]);
         if (!keeps && db.Reservations.HolderOf(reservation) != db.Replica.Did)
         {
-            HandlesNotHeld++;
+            // Another replica holds the name: the write asks it and waits. It commits once the name is
+            // handed over, or is refused (the holder sees it in use: a duplicate), or gets no grant in time.
+            var named = Value.Map([new(Name, Value.String(name))]);
+            Wait(replica, $"put {Handles}/{id} {named} (the name is held elsewhere)", () => db.PutAsync(Handles, id, named),
+                [WriteOutcome.Committed, WriteOutcome.ConstraintViolation, WriteOutcome.ReservationUnavailable, WriteOutcome.Revoked]);
             return null;
         }
         // Expected from what this replica sees: another visible document with the name makes it a duplicate.
@@ -81,9 +148,18 @@ public sealed class ConstraintWorkload(Random random, ConstraintSchema schema, A
     {
         string me = db.Replica.Did;
         var state = db.Stored.ReadVersion(Schemas.SystemCollections.Sequences, Tickets, db.Position)?.State;
-        // Only the home allocates a block here; elsewhere a replica that used its blocks up would ask
-        // the home and wait on the network, which a simulation step cannot.
-        if (me != schema.Home && Invariants.SequenceRules.Load(state, me).Remaining == 0) return null;
+        if (me != schema.Home && Invariants.SequenceRules.Load(state, me).Remaining == 0)
+        {
+            // Its blocks are used up: the create asks the home for a block and waits.
+            string? waited = null;
+            Wait(replica, $"create {Tickets} (no block left)", async () =>
+            {
+                var (created, result) = await db.CreateAsync(Tickets, Value.Map([new("by", Value.String(me))]));
+                waited = created;
+                return result;
+            }, [WriteOutcome.Committed, WriteOutcome.ReservationUnavailable, WriteOutcome.Revoked], _ => Given(waited!, replica));
+            return null;
+        }
         string? id = null;
         var (_, commit) = await AttemptAsync(db, replica, $"create {Tickets}", WriteOutcome.Committed, async () =>
         {
@@ -91,10 +167,15 @@ public sealed class ConstraintWorkload(Random random, ConstraintSchema schema, A
             id = created;
             return result;
         });
-        if (_tickets.TryGetValue(id!, out int first))
-            throw new CheckFailedException(FailureKind.Unique, $"sequence id {Tickets}/{id} was given twice: by replica {first} and now by replica {replica}.");
-        _tickets[id!] = replica;
+        Given(id!, replica);
         return commit;
+    }
+
+    private void Given(string id, int replica)
+    {
+        if (_tickets.TryGetValue(id, out int first))
+            throw new CheckFailedException(FailureKind.Unique, $"sequence id {Tickets}/{id} was given twice: by replica {first} and now by replica {replica}.");
+        _tickets[id] = replica;
     }
 
     // ---- the bounded counter ----

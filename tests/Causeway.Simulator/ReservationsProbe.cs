@@ -14,12 +14,12 @@ internal static class ReservationsProbe
     public static IEnumerable<KeyValuePair<Reservation, Task<AskOutcome>>> InFlight(Reservations reservations) => reservations.Routing.InFlight;
 
     /// <summary>True when nothing this replica's asks started can still run by itself: every ask in
-    /// flight waits for an answer, or for a granted commit that is not here yet.</summary>
+    /// flight, and every relay, waits for an answer, or for a granted commit that is not here yet.</summary>
     public static bool Quiet(Database db)
     {
         var inFlight = InFlight(db.Reservations);
         var pending = db.Reservations.Routing.Pending.ToList();
-        if (!inFlight.Any() && pending.Count == 0) return true;
+        if (!inFlight.Any() && pending.Count == 0) return db.Reservations.Answering == 0;
         int waiting = 0;
         foreach (var (_, ask) in inFlight)
         {
@@ -27,16 +27,20 @@ internal static class ReservationsProbe
             waiting++;
         }
         int asks = 0;
-        foreach (var (_, outcome) in pending)
+        foreach (var (_, relayed, outcome) in pending)
         {
-            asks++;
-            if (!outcome.IsCompleted) continue;
-            // Answered: a refusal ends the ask at once, a grant once its commit is here.
-            if (outcome.Result.Commit is not { } commit || db.HasCommit(commit)) return false;
+            if (!relayed) asks++;
+            if (!Waiting(db, outcome)) return false;
         }
-        // An ask that left the pending list but whose task has not ended yet is still running.
-        return waiting == asks;
+        // An ask that left the pending list but whose task has not ended yet is still running; so is
+        // an answer to a peer that no relay holds up (one waiting relay holds up one answer).
+        int relaysWaiting = pending.Count(p => p.Relayed && Waiting(db, p.Outcome));
+        return waiting == asks && db.Reservations.Answering == relaysWaiting;
     }
+
+    /// <summary>Unanswered, or granted by a commit not here yet: a refusal ends the ask at once, a grant once its commit is here.</summary>
+    private static bool Waiting(Database db, Task<AskOutcome> outcome)
+        => !outcome.IsCompleted || (outcome.Result.Commit is { } commit && !db.HasCommit(commit));
 
     /// <summary>The asks of <paramref name="db"/> and where each stands (for a failure's message).</summary>
     public static string Describe(Database db)
@@ -44,22 +48,12 @@ internal static class ReservationsProbe
         var inFlight = InFlight(db.Reservations).Select(e => $"{e.Key}: {e.Value.Status}");
         var pending = db.Reservations.Routing.Pending.Select(e =>
         {
-            var outcome = e.Value;
-            return !outcome.IsCompleted ? $"#{e.Key} unanswered"
-                : outcome.Result.Commit is { } commit ? $"#{e.Key} granted by {commit} ({(db.HasCommit(commit) ? "here" : "not here")})"
-                : $"#{e.Key} refused ({outcome.Result.Code})";
+            var (id, relayed, outcome) = e;
+            string ask = relayed ? $"relay #{id}" : $"#{id}";
+            return !outcome.IsCompleted ? $"{ask} unanswered"
+                : outcome.Result.Commit is { } commit ? $"{ask} granted by {commit} ({(db.HasCommit(commit) ? "here" : "not here")})"
+                : $"{ask} refused ({outcome.Result.Code})";
         });
         return $"in flight [{string.Join("; ", inFlight)}], pending [{string.Join("; ", pending)}]";
-    }
-
-    /// <summary>What <paramref name="db"/> will ask its other peers for before it can answer
-    /// <paramref name="ask"/> on <paramref name="session"/> (it holds too little, so it relays the
-    /// ask), or null when it answers at once.</summary>
-    public static Reservation? RelayOf(Database db, SyncSession session, Reservation ask)
-    {
-        if (ask.Kind != Reservation.Rights || session.PeerDid is null) return null;
-        var (rule, held) = db.Reservations.RightsHeld(ask);
-        if (rule is null || held >= ask.Amount) return null;
-        return ask with { Amount = (long)Int128.Min(long.MaxValue, ask.Amount - Int128.Max(held, 0)) };
     }
 }

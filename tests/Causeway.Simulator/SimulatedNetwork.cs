@@ -1,7 +1,7 @@
 namespace Causeway.Simulator;
 
-/// <summary>An encoded frame on the wire, and when it arrives; <paramref name="IsAsk"/> for an ask for rights.</summary>
-public readonly record struct FrameInFlight(long DueAt, bool ToAcceptor, byte[] Bytes, bool IsAsk = false);
+/// <summary>An encoded frame on the wire, and when it arrives.</summary>
+public readonly record struct FrameInFlight(long DueAt, bool ToAcceptor, byte[] Bytes);
 
 /// <summary>The wire between two replicas that hold a session pair: the initiator's side and the
 /// acceptor's side, a latency of its own, and the frames on their way in both directions.</summary>
@@ -34,36 +34,35 @@ public sealed class SimulatedNetwork(Random random, SimulationOptions options, I
 
     public int InFlightCount => Links.Sum(l => l.InFlight.Count);
 
-    /// <summary>When the next frame the receiver can take now arrives (null: none on the wire).</summary>
-    public long? NextDueAt(Func<SimulatedLink, FrameInFlight, bool> takes)
+    /// <summary>When the next frame arrives (null: none on the wire).</summary>
+    public long? NextDueAt()
     {
         long? next = null;
         foreach (var link in Links)
             foreach (var frame in link.InFlight)
-                if ((next is null || frame.DueAt < next) && takes(link, frame)) next = frame.DueAt;
+                if (next is null || frame.DueAt < next) next = frame.DueAt;
         return next;
     }
 
-    public void Send(SimulatedLink link, bool toAcceptor, byte[] bytes, long now, bool isAsk = false)
+    public void Send(SimulatedLink link, bool toAcceptor, byte[] bytes, long now)
     {
         Sent++;
         if (link.Partitioned || random.NextDouble() < options.DropRate) { Dropped++; return; }
-        link.InFlight.Add(new FrameInFlight(now + Delay(link), toAcceptor, bytes, isAsk));
+        link.InFlight.Add(new FrameInFlight(now + Delay(link), toAcceptor, bytes));
         if (random.NextDouble() < options.DuplicateRate)
         {
             Duplicated++;
-            link.InFlight.Add(new FrameInFlight(now + Delay(link), toAcceptor, bytes, isAsk));
+            link.InFlight.Add(new FrameInFlight(now + Delay(link), toAcceptor, bytes));
         }
     }
 
-    /// <summary>Takes one frame whose time has come and that its receiver <paramref name="takes"/> now
-    /// (a session busy answering an ask takes nothing), chosen at random among all such frames.</summary>
-    public bool TryTakeDue(long now, Func<SimulatedLink, FrameInFlight, bool> takes, out SimulatedLink link, out FrameInFlight frame)
+    /// <summary>Takes one frame whose time has come, chosen at random among all such frames.</summary>
+    public bool TryTakeDue(long now, out SimulatedLink link, out FrameInFlight frame)
     {
         int due = 0;
         foreach (var l in Links)
             foreach (var f in l.InFlight)
-                if (f.DueAt <= now && takes(l, f)) due++;
+                if (f.DueAt <= now) due++;
         link = null!;
         frame = default;
         if (due == 0) return false;
@@ -72,7 +71,7 @@ public sealed class SimulatedNetwork(Random random, SimulationOptions options, I
         {
             for (int i = 0; i < l.InFlight.Count; i++)
             {
-                if (l.InFlight[i].DueAt > now || !takes(l, l.InFlight[i]) || pick-- > 0) continue;
+                if (l.InFlight[i].DueAt > now || pick-- > 0) continue;
                 link = l;
                 frame = l.InFlight[i];
                 l.InFlight.RemoveAt(i);

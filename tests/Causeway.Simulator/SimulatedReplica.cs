@@ -8,8 +8,9 @@ namespace Causeway.Simulator;
 /// <summary>One replica of the run: a <see cref="Replica"/> over its own <see cref="MemoryStore"/>,
 /// with a key drawn from the seed, a clock that is virtual time plus a fixed skew
 /// (<see cref="SimulatedTime"/>) and a random source seeded from its key, so its nonces and ids replay.
-/// A crash disposes the replica and nothing more; a restart opens a new one over the same store
-/// object, so what was committed survives and nothing else does.</summary>
+/// A crash disposes the replica, and on a power loss also forgets what its store had not made
+/// durable; a restart opens a new one over the same store object, so what was committed durably
+/// survives and nothing else does.</summary>
 public sealed class SimulatedReplica : IAsyncDisposable
 {
     public const string DatabaseName = "sim";
@@ -40,23 +41,23 @@ public sealed class SimulatedReplica : IAsyncDisposable
     /// go to the store, a big one serves them from memory; both must read the same.</summary>
     /// <param name="forge">Set for the intruder of an owned run: its program skips the local capability check.</param>
     /// <param name="uncheckedSync">The breakage <see cref="Breakage.SyncedCommitsUnchecked"/>.</param>
-    public static async Task<SimulatedReplica> StartAsync(int index, Random random, Func<long> now, int maxSkew, int documentCache,
-        Func<Ledger.CommitCapability, Ledger.CommitCapability?>? forge = null, bool uncheckedSync = false)
+    /// <param name="rebalanceEvery">The rebalancing timer's interval in virtual time (null: rebalancing only as a step of the run).</param>
+    public static async Task<SimulatedReplica> StartAsync(int index, Random random, Func<long> now, VirtualTimers timers, int maxSkew, int documentCache,
+        TimeSpan? rebalanceEvery, Func<Ledger.CommitCapability, Ledger.CommitCapability?>? forge = null, bool uncheckedSync = false)
     {
         var key = new byte[32];
         random.NextBytes(key);
         long skew = random.Next(-maxSkew, maxSkew + 1);
-        // Rebalancing runs on a timer, and a relayed ask waits on real time; the simulation has only
-        // virtual time, so both stay off (asks still go to every directly linked peer).
+        // Its timers (a relayed ask's timeout, the rebalancing interval) run on the run's virtual time.
         // Its randomness is seeded from its key rather than drawn from the run's random, so the draws
         // (and the runs of every seed) stay what they were; a restart goes on with the same source.
         var options = new ReplicaOptions
         {
-            Time = new SimulatedTime(now, skew),
+            Time = new SimulatedTime(now, skew, timers, index),
             Random = RandomSource.Seeded(BinaryPrimitives.ReadInt32LittleEndian(key)),
             DocumentCacheCapacity = documentCache,
-            RebalanceInterval = null,
-            RelayAsks = false,
+            RebalanceInterval = rebalanceEvery,
+            RelayAsks = true,
             TestOnlyForgeCapability = forge,
             TestOnlySkipSyncedCapabilityChecks = uncheckedSync,
         };
@@ -66,13 +67,17 @@ public sealed class SimulatedReplica : IAsyncDisposable
         return replica;
     }
 
-    public async Task CrashAsync()
+    /// <param name="powerLoss">The machine loses power too: what the store was told but had not made
+    /// durable is gone when it comes back (<see cref="MemoryStore.PowerOff"/>).</param>
+    public async Task CrashAsync(bool powerLoss)
     {
         var replica = _replica ?? throw new InvalidOperationException($"replica {Index} is already down");
         _replica = null;
         _database = null;
         Crashes++;
+        if (powerLoss) _store.PowerOff();
         await replica.DisposeAsync();
+        if (powerLoss) _store.PowerOn();
     }
 
     public void Restart()

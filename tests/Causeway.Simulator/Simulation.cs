@@ -17,11 +17,11 @@ public sealed record SimulationResult(int Seed, int Replicas, Topology Topology,
 /// that granted or refused, writes refused for rights (decrements, and increments past a max),
 /// and writes refused for breaking a check, a reference or a declared type.</summary>
 public sealed record ConstraintCounts(int Writes, long Asks, long Grants, long AskRefusals, long Relays, long Expired, int DecrementsRefused, int IncrementsRefused,
-    int ConstraintRefusals, int SchemaRefusals, int TicketsGiven, int HandlesNotHeld, long RebalanceTransfers)
+    int ConstraintRefusals, int SchemaRefusals, int TicketsGiven, int WritesThatWaited, long RebalanceTransfers)
 {
     public static ConstraintCounts operator +(ConstraintCounts a, ConstraintCounts b) => new(a.Writes + b.Writes, a.Asks + b.Asks, a.Grants + b.Grants,
         a.AskRefusals + b.AskRefusals, a.Relays + b.Relays, a.Expired + b.Expired, a.DecrementsRefused + b.DecrementsRefused, a.IncrementsRefused + b.IncrementsRefused,
-        a.ConstraintRefusals + b.ConstraintRefusals, a.SchemaRefusals + b.SchemaRefusals, a.TicketsGiven + b.TicketsGiven, a.HandlesNotHeld + b.HandlesNotHeld,
+        a.ConstraintRefusals + b.ConstraintRefusals, a.SchemaRefusals + b.SchemaRefusals, a.TicketsGiven + b.TicketsGiven, a.WritesThatWaited + b.WritesThatWaited,
         a.RebalanceTransfers + b.RebalanceTransfers);
 
     public static readonly ConstraintCounts None = new(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
@@ -29,7 +29,7 @@ public sealed record ConstraintCounts(int Writes, long Asks, long Grants, long A
     public override string ToString() => $"{Writes} constrained writes; {Asks} asks sent, answered {Grants} granted, {AskRefusals} refused; "
         + $"{Relays} answers relayed, {Expired} given up after {Reservations.RelayTimeout.TotalSeconds:0} s; "
         + $"{DecrementsRefused} decrements and {IncrementsRefused} increments refused for rights; {ConstraintRefusals} constraint and {SchemaRefusals} schema refusals; "
-        + $"{TicketsGiven} sequence ids given, none twice; {HandlesNotHeld} unique names skipped as held elsewhere; {RebalanceTransfers} transfers by rebalancing";
+        + $"{TicketsGiven} sequence ids given, none twice; {WritesThatWaited} writes asked another replica and waited; {RebalanceTransfers} transfers by rebalancing";
 }
 
 /// <summary>One seeded run: replicas syncing one database over a simulated network, driven by one
@@ -59,6 +59,7 @@ public sealed partial class Simulation : IAsyncDisposable
     private SimulatedNetwork _network = null!;
     private SessionPair?[] _sessions = [];
     private long _now = Epoch;
+    private readonly VirtualTimers _timers;
     private long _step;
     private int _writes;
     private Cid? _lost;
@@ -74,6 +75,7 @@ public sealed partial class Simulation : IAsyncDisposable
     {
         _options = options;
         _random = new Random(options.Seed);
+        _timers = new VirtualTimers(() => _now);
         _workload = new Workload(_random, _trail, options.Trace, options.Owned ? Intruder.Prefix : null);
     }
 
@@ -105,7 +107,7 @@ public sealed partial class Simulation : IAsyncDisposable
         for (int i = 0; i < _options.Replicas; i++)
         {
             bool malicious = _options.Owned && i == _options.Replicas - 1;
-            _replicas.Add(await SimulatedReplica.StartAsync(i, _random, () => _now, _options.MaxClockSkew, _options.DocumentCacheCapacity,
+            _replicas.Add(await SimulatedReplica.StartAsync(i, _random, () => _now, _timers, _options.MaxClockSkew, _options.DocumentCacheCapacity, _options.RebalanceEvery,
                 malicious ? cap => _intruder!.Capability(cap) : null, uncheckedSync));
         }
         if (_options.Owned)
@@ -126,7 +128,6 @@ public sealed partial class Simulation : IAsyncDisposable
         while (_writes < _options.Writes)
         {
             _step++;
-            await ExpireStuckAnswersAsync();
             if (_random.Next(100) < _options.FaultPercent)
             {
                 await FaultAsync();
@@ -139,6 +140,7 @@ public sealed partial class Simulation : IAsyncDisposable
             else if (roll < 92) AdvanceTime();
             else if (roll < 95) await RebalanceAsync();
             else await CheckSnapshotAsync();
+            await FireTimersAsync();
         }
         await SettleAsync();
 
@@ -261,9 +263,9 @@ public sealed partial class Simulation : IAsyncDisposable
         }
     }
 
-    private ConstraintCounts Counts() => new(_constraints.Writes, _asks, _grants, _askRefusals, _relays, _expired,
+    private ConstraintCounts Counts() => new(_constraints.Writes, _asks, _grants, _askRefusals, _relays + Live(r => r.Database.Reservations.Routing.Relayed), _timedOut + Live(r => r.Database.Reservations.Routing.TimedOut),
         _constraints.DecrementsRefused, _constraints.Count(WriteOutcome.InsufficientRights) - _constraints.DecrementsRefused,
-        _constraints.Count(WriteOutcome.ConstraintViolation), _constraints.Count(WriteOutcome.SchemaViolation), _constraints.TicketsGiven, _constraints.HandlesNotHeld, _rebalanceTransfers);
+        _constraints.Count(WriteOutcome.ConstraintViolation), _constraints.Count(WriteOutcome.SchemaViolation), _constraints.TicketsGiven, _constraints.WritesThatWaited, _rebalanceTransfers);
 
     /// <summary>One replica sets the schema before any session opens; the others get it by sync, and
     /// write to its collections only once they hold it.</summary>
@@ -344,12 +346,12 @@ public sealed partial class Simulation : IAsyncDisposable
                 await InvariantChecks.CheckConvergedAsync([.. Honest.Select(r => r.Database)], _trail);
                 throw new CheckFailedException(FailureKind.Quiescence, $"the replicas agree, but after {MaxSettleRounds} rounds {Unsettled()}");
             }
-            await ExpireStuckAnswersAsync();
             while (await DeliverAsync()) { }
             var sides = _network.Links.SelectMany(l => new[] { (l, false), (l, true) }).ToArray();
             _random.Shuffle(sides);
             foreach (var (link, acceptor) in sides) await PumpAsync(link, acceptor);
-            _now = Math.Max(_now + 1, _network.NextDueAt(Takes) ?? _now + Math.Max(1, (long)_options.Sync.RetransmitAfter.TotalMilliseconds / 2));
+            _now = Math.Max(_now + 1, _network.NextDueAt() ?? _now + Math.Max(1, (long)_options.Sync.RetransmitAfter.TotalMilliseconds / 2));
+            await FireTimersAsync();
         }
         Trace($"settled at {_now - Epoch} ms");
     }
@@ -360,7 +362,7 @@ public sealed partial class Simulation : IAsyncDisposable
     /// forged commit its peer does not take.</summary>
     private bool Quiescent()
     {
-        if (_network.InFlightCount > 0 || _busy.Count > 0) return false;
+        if (_network.InFlightCount > 0 || _constraints.Waiting.Count > 0) return false;
         foreach (var link in _network.Links)
         {
             var pair = _sessions[link.Index];
@@ -377,7 +379,7 @@ public sealed partial class Simulation : IAsyncDisposable
     {
         var stuck = _network.Links.Where(l => _sessions[l.Index] is not { } p || !Settled(p.Initiator) || !Settled(p.Acceptor))
             .Select(l => _sessions[l.Index] is { } p ? $"{l}: initiator {State(p.Initiator)}, acceptor {State(p.Acceptor)}" : $"{l}: closed");
-        return $"{_network.InFlightCount} frames are in flight, {_busy.Count} sessions are answering asks, and these sessions have not settled: {string.Join("; ", stuck)}";
+        return $"{_network.InFlightCount} frames are in flight, and these sessions have not settled: {string.Join("; ", stuck)}";
         static string State(SyncSession s) => $"established {s.Established}, caught up {s.CaughtUp}, peer lacks {s.PeerLacks}, lacks {s.Lacks}";
     }
 
@@ -385,7 +387,7 @@ public sealed partial class Simulation : IAsyncDisposable
 
     private async Task<bool> DeliverAsync()
     {
-        if (!_network.TryTakeDue(_now, Takes, out var link, out var wire)) return false;
+        if (!_network.TryTakeDue(_now, out var link, out var wire)) return false;
         if (_sessions[link.Index] is not { } pair || link.Partitioned)
         {
             Trace($"lost on {link}");
@@ -403,11 +405,8 @@ public sealed partial class Simulation : IAsyncDisposable
                 frame = new CommitsFrame([.. commits.Commits.Where(c => Commit.Decode(c.Block).Id != lost)]);
             Trace($"deliver {Describe(frame)} on {link} to {to}");
             var db = _replicas[to].Database;
-            var relay = frame is AskFrame ask ? ReservationsProbe.RelayOf(db, session, ask.What) : null;
             var receiving = session.ReceiveAsync(frame, _now);
-            if (!receiving.IsCompleted && relay is not null && ReservationsProbe.InFlight(db.Reservations).ToDictionary().TryGetValue(relay, out var waitsOn) && !waitsOn.IsCompleted)
-                Answering(pair, link, wire.ToAcceptor, (AskFrame)frame, receiving, waitsOn);
-            else Send(link, !wire.ToAcceptor, await Finished(receiving, $"replica {to} receiving {Describe(frame)} on {link}"));
+            Send(link, !wire.ToAcceptor, await Finished(receiving, $"replica {to} receiving {Describe(frame)} on {link}"));
         }
         catch (CausewayException e) when (IsIntruder(from))
         {
@@ -423,7 +422,7 @@ public sealed partial class Simulation : IAsyncDisposable
 
     private async Task PumpAsync(SimulatedLink link, bool acceptorSide)
     {
-        if (_sessions[link.Index] is not { } pair || Busy(pair, acceptorSide)) return;
+        if (_sessions[link.Index] is not { } pair) return;
         IReadOnlyList<SyncFrame> frames;
         int peer = acceptorSide ? link.Initiator : link.Acceptor;
         long position = _replicas[acceptorSide ? link.Acceptor : link.Initiator].Database.Position;
@@ -524,9 +523,22 @@ public sealed partial class Simulation : IAsyncDisposable
         await intruder.CheckAsync(db, $"replica {honest} after refusing {what}");
     }
 
+    /// <summary>Fires the replicas' timers that virtual time has passed, one at a time, each followed by
+    /// the engine work it started (a relay giving up, a rebalancing round), so the order replays.</summary>
+    private async Task FireTimersAsync()
+    {
+        while (_timers.FireNext())
+        {
+            _firedTimers++;
+            await QuietAsync();
+        }
+    }
+
+    private long _firedTimers;
+
     private void AdvanceTime()
     {
-        long? due = _network.NextDueAt(Takes);
+        long? due = _network.NextDueAt();
         int roll = _random.Next(10);
         if (roll < 6 && due > _now) _now = due.Value;
         else if (roll < 9) _now += 1 + _random.Next(100);
@@ -592,9 +604,11 @@ public sealed partial class Simulation : IAsyncDisposable
             if (link.Touches(replica.Index) && _sessions[link.Index] is not null) Close(link);
         // Closing its sessions ended the asks it relayed; let what they started finish before it goes.
         await QuietAsync();
-        Abandon(replica.Index);
-        Trace($"crash {replica.Index}");
-        await replica.CrashAsync();
+        bool powerLoss = _random.Next(2) == 0;
+        Trace($"crash {replica.Index}{(powerLoss ? " (power loss)" : "")}");
+        Retire(replica);
+        _constraints?.Abandon(replica.Index);
+        await replica.CrashAsync(powerLoss);
     }
 
     /// <summary>A new replica over the same store; it reconnects to every peer that is up.</summary>
@@ -619,7 +633,7 @@ public sealed partial class Simulation : IAsyncDisposable
             if (frame is AskFrame) _asks++;
             if (frame is AnswerFrame { Granted: > 0 }) _grants++;
             else if (frame is AnswerFrame) _askRefusals++;
-            _network.Send(link, toAcceptor, SyncFrameCodec.Encode(frame, _scratch), _now, isAsk: frame is AskFrame);
+            _network.Send(link, toAcceptor, SyncFrameCodec.Encode(frame, _scratch), _now);
         }
     }
 

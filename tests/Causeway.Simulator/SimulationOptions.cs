@@ -70,6 +70,11 @@ public sealed record SimulationOptions
     /// <summary>Percent of writes that go to the collections of the schema (once the writer holds it),
     /// on top of <see cref="Writes"/>.</summary>
     public int ConstraintPercent { get; init; } = 40;
+
+    /// <summary>The interval of the replicas' rebalancing timer, in virtual time; null: rebalancing runs
+    /// only as a step of the run. A timer also makes replicas off the home ask for the next block of
+    /// sequence ids before they run out.</summary>
+    public TimeSpan? RebalanceEvery { get; init; }
     public SyncOptions Sync { get; init; } = SyncOptions.Default;
     public Breakage Breakage { get; init; }
 
@@ -110,6 +115,8 @@ public sealed record SimulationOptions
                 RetransmitAfter = TimeSpan.FromMilliseconds(200 + random.Next(2000)),
             },
             CounterMax = random.Next(3) == 0 ? 8 + random.Next(20) : null,
+            // Drawn last, so the draws above (and what each seed ran before) stay as they were.
+            RebalanceEvery = random.Next(2) == 0 ? TimeSpan.FromMilliseconds(100 + random.Next(2000)) : null,
         };
     }
 

@@ -45,6 +45,8 @@ public class CausewayException : Exception
         ErrorCodes.FunctionTimeout or ErrorCodes.FunctionLimit or ErrorCodes.FunctionError => new FunctionException(code, message),
         ErrorCodes.FunctionAborted => FunctionAbortedException.FromMessage(message),
         ErrorCodes.IdempotencyConflict => new IdempotencyConflictException(message),
+        ErrorCodes.FolderNotEmpty or ErrorCodes.NotABackup => new BackupFolderException(code, message),
+        ErrorCodes.ReplicaRestored => new ReplicaRestoredException(message),
         _ => new CausewayException(code, message),
     };
 }
@@ -165,3 +167,11 @@ public sealed class FunctionAbortedException : FunctionException
 
 /// <summary>An idempotency key came back with another argument or function than its first call.</summary>
 public sealed class IdempotencyConflictException(string message) : CausewayException(ErrorCodes.IdempotencyConflict, message);
+
+/// <summary>A backup or restore named a folder it cannot use: one that is not empty (<see cref="ErrorCodes.FolderNotEmpty"/>)
+/// or, to restore from, one that is not a backup (<see cref="ErrorCodes.NotABackup"/>).</summary>
+public sealed class BackupFolderException(string code, string message) : InvalidInputException(code, message);
+
+/// <summary>A local write to a database of a replica restored from a backup, before the database caught
+/// up with a peer (<see cref="ErrorCodes.ReplicaRestored"/>).</summary>
+public sealed class ReplicaRestoredException(string message) : CausewayException(ErrorCodes.ReplicaRestored, message);

@@ -81,13 +81,24 @@ public static class ErrorCodes
     /// <summary>An idempotency key was used before with another argument or function.</summary>
     public const string IdempotencyConflict = "idempotency_conflict";
 
+    /// <summary>A backup or a restore was pointed at a folder that already holds something; nothing was written.</summary>
+    public const string FolderNotEmpty = "folder_not_empty";
+
+    /// <summary>A restore was pointed at a folder that is not a complete backup of a replica.</summary>
+    public const string NotABackup = "not_a_backup";
+
+    /// <summary>A replica restored from a backup signs no commit in a database until it has caught up with
+    /// a peer there (it may have signed later commits, with the seq numbers it would use next, before
+    /// it was lost). Nothing was written; sync the database with a peer first (docs/backup.md).</summary>
+    public const string ReplicaRestored = "replica_restored";
+
     /// <summary>The HTTP status a code maps to (docs/api.md, Conventions).</summary>
     public static int HttpStatus(string code) => code switch
     {
         Unauthorized or TokenInvalid or TokenExpired or TokenRevoked or TokenReplayed => 401,
         Forbidden or QuotaExceeded => 403,
         NotFound => 404,
-        AlreadyExists or InsufficientRights or ReservationUnavailable or NotHeld or FunctionAborted or IdempotencyConflict => 409,
+        AlreadyExists or FolderNotEmpty or ReplicaRestored or InsufficientRights or ReservationUnavailable or NotHeld or FunctionAborted or IdempotencyConflict => 409,
         PreconditionFailed => 412,
         TooLarge => 413,
         SchemaViolation or ConstraintViolation or FunctionError or FunctionLimit => 422,

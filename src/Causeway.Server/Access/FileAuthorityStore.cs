@@ -67,7 +67,7 @@ public sealed class FileAuthorityStore : IAuthorityStore
                 file.Write(delegation.Bytes.Span);
                 file.Flush(flushToDisk: true);
             }
-            File.Move(temp, path, overwrite: true);
+            DurableFolder.Move(temp, path, overwrite: true);
             _held[delegation.Cid] = delegation;
             return true;
         }

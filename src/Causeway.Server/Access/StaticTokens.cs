@@ -57,7 +57,13 @@ public sealed class StaticTokens : IRequestAuthenticator
         string token = Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using (var file = new StreamWriter(new FileStream(path, options))) file.WriteLine(token);
+        using (var file = new FileStream(path, options))
+        {
+            file.Write(System.Text.Encoding.UTF8.GetBytes(token + "\n"));
+            file.Flush(flushToDisk: true);
+        }
+        // A token handed out must not change after a power loss: the name is durable once the folder is.
+        Authority.DurableFolder.Sync(Path.GetDirectoryName(Path.GetFullPath(path))!);
         return token;
     }
 }

@@ -51,9 +51,17 @@ public static class CausewayEndpointExtensions
         LedgerEndpoints.MapArchive(app, options.MaxImportBytes);
         ReplicationEndpoints.Map(app);
         TokenEndpoints.Map(app);
+        BackupEndpoints.Map(app);
         var api = app.ServiceProvider.GetRequiredService<Api>();
         var replica = app.ServiceProvider.GetRequiredService<Replica>();
         var log = app.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger("Causeway.Server");
-        app.ServiceProvider.GetRequiredService<IHostApplicationLifetime>().ApplicationStarted.Register(() => api.Links.Restore(replica, log));
+        var lifetime = app.ServiceProvider.GetRequiredService<IHostApplicationLifetime>();
+        lifetime.ApplicationStarted.Register(() =>
+        {
+            var fenced = replica.ListDatabases().Where(replica.AwaitsCatchUp).ToList();
+            if (fenced.Count > 0)
+                log.LogWarning("Restored from a backup: {Databases} take local writes once each has synced with a peer (docs/backup.md)", string.Join(", ", fenced));
+        });
+        lifetime.ApplicationStarted.Register(() => api.Links.Restore(replica, log));
     }
 }

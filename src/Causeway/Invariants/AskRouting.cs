@@ -8,12 +8,12 @@ namespace Causeway.Invariants;
 /// <summary>This replica's asks: which connected peers to ask and in what order (<see cref="FirstToAsk"/>
 /// first, the rest if it refuses), the asks pending an answer, and when one is settled (a grant
 /// applied here, every peer refused, the time is up, or every peer asked went away).</summary>
-internal sealed class AskRouting(StoredDatabase db, Holdings holdings)
+internal sealed class AskRouting(StoredDatabase db, Holdings holdings, TimeProvider time)
 {
     private readonly ConcurrentDictionary<IReservationPeer, byte> _sessions = new();
     private readonly ConcurrentDictionary<long, PendingAsk> _pending = new();
     private readonly ConcurrentDictionary<Reservation, Lazy<Task<AskOutcome>>> _inFlight = new();
-    private long _nextId, _asked, _granted;
+    private long _nextId, _asked, _granted, _relayed, _timedOut;
 
     /// <summary>Asks sent to at least one peer.</summary>
     public long Asked => Interlocked.Read(ref _asked);
@@ -21,11 +21,30 @@ internal sealed class AskRouting(StoredDatabase db, Holdings holdings)
     /// <summary>Asks answered with a grant that was then applied here.</summary>
     public long Granted => Interlocked.Read(ref _granted);
 
+    /// <summary>Asks sent on a peer's behalf (relays), and asks of any kind that ran out of time.</summary>
+    public long Relayed => Interlocked.Read(ref _relayed);
+    public long TimedOut => Interlocked.Read(ref _timedOut);
+
     /// <summary>The asks in flight, by what they ask for (the simulator waits for them to settle).</summary>
     public IEnumerable<KeyValuePair<Reservation, Task<AskOutcome>>> InFlight => _inFlight.Select(e => KeyValuePair.Create(e.Key, e.Value.Value));
 
-    /// <summary>The asks sent and not yet settled, by id, with their answer so far (for the simulator).</summary>
-    public IEnumerable<KeyValuePair<long, Task<AskOutcome>>> Pending => _pending.Select(e => KeyValuePair.Create(e.Key, e.Value.Outcome));
+    /// <summary>The asks sent and not yet settled, by id, with their answer so far and whether each is a
+    /// relay (asked on a peer's behalf, so never in <see cref="InFlight"/>) (for the simulator).</summary>
+    public IEnumerable<(long Id, bool Relayed, Task<AskOutcome> Outcome)> Pending => _pending.Select(e => (e.Key, e.Value.Relayed, e.Value.Outcome));
+
+    private int _writesWaiting;
+
+    /// <summary>Writes waiting now for the answer to an ask (the simulator looks, to know when a write
+    /// that asked has parked on the network rather than running).</summary>
+    public int WritesWaiting => Volatile.Read(ref _writesWaiting);
+
+    /// <summary>A write's wait for <paramref name="ask"/>, counted in <see cref="WritesWaiting"/>.</summary>
+    public async Task<AskOutcome> WaitForAsync(Task<AskOutcome> ask)
+    {
+        Interlocked.Increment(ref _writesWaiting);
+        try { return await ask.ConfigureAwait(false); }
+        finally { Interlocked.Decrement(ref _writesWaiting); }
+    }
 
     public void Attach(IReservationPeer session) => _sessions.TryAdd(session, 0);
 
@@ -63,6 +82,7 @@ internal sealed class AskRouting(StoredDatabase db, Holdings holdings)
             .OrderBy(s => s.PeerDid, StringComparer.Ordinal).ThenBy(s => s.Order).ToList();
         if (peers.Count == 0) return AskOutcome.Refused(ErrorCodes.ReservationUnavailable, "no peer that could grant it is connected");
         Interlocked.Increment(ref _asked);
+        if (except is not null) Interlocked.Increment(ref _relayed);
         long id = Interlocked.Increment(ref _nextId);
         var frame = new Ask(id, what, Relayed: except is not null);
         var first = FirstToAsk(what, peers);
@@ -72,7 +92,7 @@ internal sealed class AskRouting(StoredDatabase db, Holdings holdings)
         {
             lock (ask)
                 foreach (var peer in ask.Waiting) peer.Send(frame);
-            using var expiry = new CancellationTokenSource(timeout);
+            using var expiry = new CancellationTokenSource(timeout, time);
             var outcome = await AwaitGrantAsync(ask, timeout, expiry.Token).ConfigureAwait(false);
             Telemetry.Instruments.RightsAsks.Add(1, Telemetry.Instruments.Outcome(outcome.IsGranted));
             return outcome;
@@ -88,7 +108,7 @@ internal sealed class AskRouting(StoredDatabase db, Holdings holdings)
     {
         AskOutcome outcome;
         try { outcome = await ask.Outcome.WaitAsync(expiry).ConfigureAwait(false); }
-        catch (OperationCanceledException) { return AskOutcome.Refused(ErrorCodes.ReservationUnavailable, $"no peer answered within {timeout.TotalMilliseconds:0} ms"); }
+        catch (OperationCanceledException) { Interlocked.Increment(ref _timedOut); return AskOutcome.Refused(ErrorCodes.ReservationUnavailable, $"no peer answered within {timeout.TotalMilliseconds:0} ms"); }
         if (outcome.Commit is not { } commit) return outcome;
         // The grant is a commit of the peer's: the ask is answered once it is applied here.
         while (!db.HasCommit(commit))
@@ -96,7 +116,7 @@ internal sealed class AskRouting(StoredDatabase db, Holdings holdings)
             var changed = db.Runtime.Changed;
             if (db.HasCommit(commit)) break;
             try { await changed.WaitAsync(expiry).ConfigureAwait(false); }
-            catch (OperationCanceledException) { return AskOutcome.Refused(ErrorCodes.ReservationUnavailable, $"the grant {commit} did not arrive within {timeout.TotalMilliseconds:0} ms"); }
+            catch (OperationCanceledException) { Interlocked.Increment(ref _timedOut); return AskOutcome.Refused(ErrorCodes.ReservationUnavailable, $"the grant {commit} did not arrive within {timeout.TotalMilliseconds:0} ms"); }
         }
         Interlocked.Increment(ref _granted);
         return outcome;
@@ -156,6 +176,8 @@ internal sealed class AskRouting(StoredDatabase db, Holdings holdings)
             Later.Clear();
             return true;
         }
+
+        public bool Relayed => frame.Relayed;
 
         public Answer? LastRefusal { get; set; }
         public Task<AskOutcome> Outcome => _outcome.Task;

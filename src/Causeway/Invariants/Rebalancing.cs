@@ -14,7 +14,9 @@ internal sealed class Rebalancing
     private readonly StoredDatabase _db;
     private readonly Holdings _holdings;
     private readonly CancellationTokenSource _stop = new();
+    private readonly TimeProvider _time;
     private readonly Task? _loop;
+    private Task _waitingOn = Task.CompletedTask;
     private readonly Dictionary<(string Collection, string Id, string Path, BoundSide Side), Dictionary<string, double>> _rates = [];
     private long _rebalanced;
 
@@ -22,10 +24,11 @@ internal sealed class Rebalancing
     private const double Decay = 0.95;
 
     /// <param name="interval">How often, at most, rights move on by themselves (null: only when <see cref="RebalanceAsync(CancellationToken)"/> is called).</param>
-    public Rebalancing(StoredDatabase db, Holdings holdings, TimeSpan? interval)
+    public Rebalancing(StoredDatabase db, Holdings holdings, TimeSpan? interval, TimeProvider time)
     {
         _db = db;
         _holdings = holdings;
+        _time = time;
         if (interval is { } every) _loop = LoopAsync(every);
     }
 
@@ -103,14 +106,24 @@ internal sealed class Rebalancing
         {
             try
             {
-                await SpendLog.Of(_db.Runtime).Logged.WaitAsync(stop).ConfigureAwait(false);
-                await Task.Delay(interval, stop).ConfigureAwait(false);
+                await Parked(SpendLog.Of(_db.Runtime).Logged.WaitAsync(stop)).ConfigureAwait(false);
+                await Parked(Task.Delay(interval, _time, stop)).ConfigureAwait(false);
                 if (_db.Runtime.Dropped) return;
                 await RebalanceAsync(stop).ConfigureAwait(false);
             }
             catch (OperationCanceledException) { return; }
             catch (CausewayException) { /* closing, dropped or short: the next spend tries again */ }
         }
+    }
+
+    /// <summary>True while the timed loop waits (for a spend, or for its interval) rather than runs:
+    /// the simulator moves on only when the work a timer started has run.</summary>
+    public bool Idle => _loop is null || _loop.IsCompleted || !Volatile.Read(ref _waitingOn).IsCompleted;
+
+    private Task Parked(Task wait)
+    {
+        Volatile.Write(ref _waitingOn, wait);
+        return wait;
     }
 
     public async Task StopAsync()

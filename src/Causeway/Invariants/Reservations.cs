@@ -20,13 +20,14 @@ public sealed class Reservations
 
     /// <param name="rebalanceInterval">How often, at most, rights move on by themselves (null: only when <see cref="RebalanceAsync(CancellationToken)"/> is called).</param>
     /// <param name="relayAsks">Whether an ask this replica cannot grant alone is passed on to its other peers (one hop).</param>
-    internal Reservations(StoredDatabase db, TimeSpan? rebalanceInterval, bool relayAsks)
+    /// <param name="time">The replica's time: an ask's timeout and the rebalancing interval run on it.</param>
+    internal Reservations(StoredDatabase db, TimeSpan? rebalanceInterval, bool relayAsks, TimeProvider time)
     {
         _holdings = new Holdings(db);
-        _routing = new AskRouting(db, _holdings);
+        _routing = new AskRouting(db, _holdings, time);
         _grants = new Grants(db, _holdings, _routing, relayAsks);
         _sequenceIds = new SequenceIds(db, _routing, refill: rebalanceInterval is not null);
-        _rebalancing = new Rebalancing(db, _holdings, rebalanceInterval);
+        _rebalancing = new Rebalancing(db, _holdings, rebalanceInterval, time);
     }
 
     /// <summary>How long a replica relaying an ask waits for its own peers.</summary>
@@ -45,6 +46,9 @@ public sealed class Reservations
 
     internal Task StopAsync() => _rebalancing.StopAsync();
 
+    /// <summary>Whether the timed rebalancing waits rather than runs (the simulator looks, to know when a timer's work has run).</summary>
+    internal bool RebalancingIdle => _rebalancing.Idle;
+
     // ---- asks of this replica ----
 
     /// <summary>Asks sent to a peer, and asks answered with a grant that was applied here (for benchmarks and tests).</summary>
@@ -56,6 +60,9 @@ public sealed class Reservations
     /// has been applied here, or when every peer asked has refused, or at <paramref name="timeout"/>.
     /// Concurrent asks for the same thing share one.</summary>
     public Task<AskOutcome> AskAsync(Reservation what, TimeSpan timeout) => _routing.AskAsync(what, timeout);
+
+    /// <summary>A write's wait for <paramref name="ask"/> (counted, for the simulator).</summary>
+    internal Task<AskOutcome> WaitForAsync(Task<AskOutcome> ask) => _routing.WaitForAsync(ask);
 
     internal void Attach(IReservationPeer session) => _routing.Attach(session);
 
@@ -73,6 +80,16 @@ public sealed class Reservations
     internal AskRouting Routing => _routing;
 
     // ---- asks of its peers ----
+
+    private int _answering;
+
+    /// <summary>Answers to peers' asks being made now, until each is handed to its session (the
+    /// simulator looks, to know when the work an ask started has run).</summary>
+    internal int Answering => Volatile.Read(ref _answering);
+
+    internal void AnswerStarted() => Interlocked.Increment(ref _answering);
+
+    internal void AnswerEnded() => Interlocked.Decrement(ref _answering);
 
     /// <summary>Answers a peer's ask: grants what this replica can spare by a commit, or says why not.</summary>
     internal Task<Answer> AnswerAsync(IReservationPeer from, Ask ask, CancellationToken cancellation) => _grants.AnswerAsync(from, ask, cancellation);

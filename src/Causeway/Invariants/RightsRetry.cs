@@ -38,7 +38,7 @@ internal sealed class RightsRetry(StoredDatabase db, Reservations reservations, 
             {
                 // The holder of a unique value is asked at once, and the write waits for its answer
                 // while it is connected: offline, it fails rather than risk a duplicate.
-                var outcome = await reservations.AskAsync(needed, ReservationWait).ConfigureAwait(false);
+                var outcome = await reservations.WaitForAsync(reservations.AskAsync(needed, ReservationWait)).ConfigureAwait(false);
                 if (!outcome.IsGranted)
                 {
                     if (outcome.Code == ErrorCodes.ConstraintViolation) throw new ConstraintViolationException(outcome.Detail);

@@ -41,7 +41,7 @@ internal sealed class SequenceIds(StoredDatabase db, AskRouting routing, bool re
                 await db.CommitSystemAsync(SystemCollections.Sequences, collection, new DocumentIntent.AllocateBlock(me, SequenceRules.BlockSize), cancellation).ConfigureAwait(false);
             else
             {
-                var outcome = await routing.AskAsync(new Reservation(Reservation.Block, collection, "", "", BoundSide.Lower, SequenceRules.BlockSize), timeout).ConfigureAwait(false);
+                var outcome = await routing.WaitForAsync(routing.AskAsync(new Reservation(Reservation.Block, collection, "", "", BoundSide.Lower, SequenceRules.BlockSize), timeout)).ConfigureAwait(false);
                 if (!outcome.IsGranted)
                     throw new ReservationUnavailableException($"'{collection}' numbers its documents from blocks of the home replica {schema.Home}, and this replica has none left: {outcome.Detail}.");
             }

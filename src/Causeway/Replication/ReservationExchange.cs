@@ -46,9 +46,20 @@ internal sealed class ReservationExchange(Reservations reservations, IReservatio
     {
         // Usually answered at once (a grant is one local commit); one that has to be relayed
         // is answered later, through the outbox, so this session keeps flowing meanwhile.
-        var answering = reservations.AnswerAsync(peer, new Ask(ask.Id, ask.What, ask.Relayed), cancellation);
-        if (answering.IsCompleted) return [ToFrame(await answering.ConfigureAwait(false))];
-        _ = answering.ContinueWith(t => { if (t.IsCompletedSuccessfully) Send(ToFrame(t.Result)); }, TaskScheduler.Default);
+        reservations.AnswerStarted();
+        Task<Answer> answering;
+        try { answering = reservations.AnswerAsync(peer, new Ask(ask.Id, ask.What, ask.Relayed), cancellation); }
+        catch { reservations.AnswerEnded(); throw; }
+        if (answering.IsCompleted)
+        {
+            try { return [ToFrame(await answering.ConfigureAwait(false))]; }
+            finally { reservations.AnswerEnded(); }
+        }
+        _ = answering.ContinueWith(t =>
+        {
+            try { if (t.IsCompletedSuccessfully) Send(ToFrame(t.Result)); }
+            finally { reservations.AnswerEnded(); }
+        }, TaskScheduler.Default);
         return [];
     }
 

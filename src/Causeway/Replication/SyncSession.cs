@@ -22,6 +22,7 @@ public sealed class SyncSession : IReservationPeer
     private readonly CommitReceiver _receiver;
     private readonly ReservationExchange _reservations;
     private volatile VersionVector _published = new();   // a copy of what the peer has, which other threads may read
+    private Action? _caughtUp;   // told once, when this side first holds the peer's whole backlog
 
     internal SyncSession(SyncEndpoint local, SyncRole role, bool sends, bool wants, SyncOptions? options = null, SyncPermission? permission = null)
     {
@@ -32,6 +33,7 @@ public sealed class SyncSession : IReservationPeer
         _sender = new CommitSender(_db, _options, local.Authority);
         _receiver = new CommitReceiver(_db, _options);
         _reservations = new ReservationExchange(local.Reservations, this);
+        _caughtUp = local.CaughtUp;
     }
 
     public SyncRole Role => _handshake.Role;
@@ -84,7 +86,18 @@ public sealed class SyncSession : IReservationPeer
     public async Task<IReadOnlyList<SyncFrame>> ReceiveAsync(SyncFrame frame, long now, CancellationToken cancellation = default)
     {
         try { return await ReceiveCoreAsync(frame, now, cancellation).ConfigureAwait(false); }
-        finally { _published = _sender.PeerHas.Clone(); }
+        finally
+        {
+            _published = _sender.PeerHas.Clone();
+            NoteCaughtUp();
+        }
+    }
+
+    private void NoteCaughtUp()
+    {
+        if (_caughtUp is null || !Wants || !_receiver.Received) return;
+        _caughtUp();
+        _caughtUp = null;
     }
 
     private async Task<IReadOnlyList<SyncFrame>> ReceiveCoreAsync(SyncFrame frame, long now, CancellationToken cancellation)
@@ -141,7 +154,11 @@ public sealed class SyncSession : IReservationPeer
     public async Task<IReadOnlyList<SyncFrame>> PumpAsync(long now, CancellationToken cancellation = default)
     {
         try { return await PumpCoreAsync(now, cancellation).ConfigureAwait(false); }
-        finally { _published = _sender.PeerHas.Clone(); }
+        finally
+        {
+            _published = _sender.PeerHas.Clone();
+            NoteCaughtUp();
+        }
     }
 
     private async Task<IReadOnlyList<SyncFrame>> PumpCoreAsync(long now, CancellationToken cancellation)

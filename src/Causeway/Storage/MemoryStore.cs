@@ -11,16 +11,40 @@ public sealed class MemoryStore : IKeyValueStore
     private ImmutableSortedSet<Entry> _entries = ImmutableSortedSet.Create(ByKey);
     private readonly Lock _writeLock = new();
 
+    /// <summary>What a power loss would leave: the store as of its last durable batch (a durable batch
+    /// makes every earlier one durable too, as a synced write-ahead log does).</summary>
+    private ImmutableSortedSet<Entry> _durable = ImmutableSortedSet.Create(ByKey);
+    private bool _powerOff;
+
     internal sealed record Entry(byte[] Key, byte[] Value);
 
     public byte[]? Get(ReadOnlySpan<byte> key) => Get(_entries, key);
 
     public IKeyCursor Scan(ReadOnlySpan<byte> prefix) => new Cursor(_entries, prefix.ToArray());
 
+    /// <summary>Cuts the power: every later write is lost as if it never reached the disk, until
+    /// <see cref="PowerOn"/>, which brings the store back as its last durable batch left it. For the
+    /// simulator, whose crashes can then be power losses too.</summary>
+    public void PowerOff()
+    {
+        lock (_writeLock) _powerOff = true;
+    }
+
+    /// <summary>Ends a power loss (<see cref="PowerOff"/>): what was written but not made durable is gone.</summary>
+    public void PowerOn()
+    {
+        lock (_writeLock)
+        {
+            _powerOff = false;
+            _entries = _durable;
+        }
+    }
+
     public void Write(StoreBatch batch, bool durable)
     {
         lock (_writeLock)
         {
+            if (_powerOff) return;
             var builder = _entries.ToBuilder();
             foreach (var op in batch.Operations)
             {
@@ -43,6 +67,7 @@ public sealed class MemoryStore : IKeyValueStore
                 }
             }
             _entries = builder.ToImmutable();
+            if (durable) _durable = _entries;
         }
     }
 

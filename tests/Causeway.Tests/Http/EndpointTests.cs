@@ -388,6 +388,7 @@ public sealed class EndpointTests : IAsyncLifetime
             ("/v1/dbs/{db}/functions", "get"), ("/v1/dbs/{db}/functions/{name}", "put"), ("/v1/dbs/{db}/functions/{name}", "get"),
             ("/v1/dbs/{db}/functions/{name}", "delete"), ("/v1/dbs/{db}/functions/{name}/call", "post"),
             ("/v1/dbs/{db}/function-limits", "get"), ("/v1/dbs/{db}/function-limits", "put"),
+            ("/v1/backup", "post"),
         };
         foreach (var (path, method) in expected)
             Assert.True(paths.TryGetValue(path, out var methods) && methods.Contains(method), $"{method.ToUpperInvariant()} {path} is missing from the OpenAPI document");

@@ -11,7 +11,7 @@ public sealed class CrashWriterProcess : IDisposable
     private readonly List<(Cid Commit, string Collection, string Id)> _acknowledged = [];
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public CrashWriterProcess(string dataDir, int writers = 8)
+    public CrashWriterProcess(string dataDir, int writers = 8, IReadOnlyDictionary<string, string>? environment = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Causeway.CrashWriter.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException("The crash writer was not built next to the tests.", dll);
@@ -19,6 +19,7 @@ public sealed class CrashWriterProcess : IDisposable
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add(dataDir);
         start.ArgumentList.Add(writers.ToString());
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         _process = Process.Start(start) ?? throw new InvalidOperationException("could not start the crash writer");
         _process.OutputDataReceived += (_, e) =>
         {

@@ -20,25 +20,38 @@ public sealed class ServerProcess : IDisposable
     public string Url { get; }
     public string Output { get { lock (_output) return string.Join('\n', _output); } }
 
-    public static Task<ServerProcess> StartAsync(string dataDir, int? port = null, bool dev = false)
+    public static async Task<ServerProcess> StartAsync(string dataDir, int? port = null, bool dev = false, IReadOnlyDictionary<string, string>? environment = null)
     {
         string url = $"http://127.0.0.1:{port ?? FreePort()}";
-        string[] args = dev ? ["--data", dataDir, "--urls", url, "--dev"] : ["--data", dataDir, "--urls", url];
-        return StartAsync(url, args);
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "Causeway.Cli.dll"), "serve", "--data", dataDir, "--urls", url }) start.ArgumentList.Add(arg);
+        if (dev) start.ArgumentList.Add("--dev");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
+        return await StartAsync(start, url);
     }
 
     /// <summary>`causeway serve ARGS` in <paramref name="workingDirectory"/> with these environment
     /// variables, ready once <paramref name="url"/> + <paramref name="healthPath"/> answers 200 through
     /// <paramref name="probe"/> (a handler that trusts the server's certificate, for HTTPS).</summary>
-    public static async Task<ServerProcess> StartAsync(string url, IEnumerable<string> args, IDictionary<string, string>? environment = null,
+    public static Task<ServerProcess> StartAsync(string url, IEnumerable<string> args, IDictionary<string, string>? environment = null,
         string? workingDirectory = null, HttpMessageHandler? probe = null, string healthPath = "/health")
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("dotnet");
         if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Causeway.Cli.dll"));
         start.ArgumentList.Add("serve");
         foreach (var arg in args) start.ArgumentList.Add(arg);
         if (environment is not null) foreach (var (name, value) in environment) start.Environment[name] = value;
+        return StartAsync(start, url, probe, healthPath);
+    }
+
+    /// <summary>A server started by <paramref name="start"/> (another build of the CLI, another user),
+    /// once it answers <paramref name="healthPath"/> on <paramref name="url"/>.</summary>
+    public static async Task<ServerProcess> StartAsync(ProcessStartInfo start, string url, HttpMessageHandler? probe = null, string healthPath = "/health")
+    {
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
         var process = Process.Start(start)!;
         var server = new ServerProcess(process, url);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (server._output) server._output.Add(e.Data); };
@@ -61,6 +74,8 @@ public sealed class ServerProcess : IDisposable
         server.Dispose();
         throw new TimeoutException($"causeway serve did not answer on {url}: {server.Output}");
     }
+
+    public int ProcessId => _process.Id;
 
     public HttpClient Client(string token)
     {

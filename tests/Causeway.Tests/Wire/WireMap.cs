@@ -38,6 +38,7 @@ internal static class WireMap
         [typeof(HealthCheckInfo)] = Map(("Name", "name"), ("Status", "status"), ("Description", "description"), ("Details", "details")),
         [typeof(HealthDetail)] = Map(("Name", "name"), ("Value", "value")),
         [typeof(ServerStatus)] = Map(("Replica", "replica"), ("Owner", "owner"), ("Version", "version"), ("Databases", "databases")),
+        [typeof(BackupReport)] = Map(("Folder", "dir"), ("Replica", "replica"), ("Databases", "databases")),
         [typeof(DelegationToken)] = Map(("Cid", "cid"), ("Token", "token"), ("Chain", "chain"), ("Issuer", "iss"), ("Audience", "aud"), ("Subject", "sub"),
             ("Command", "cmd"), ("Policy", "pol"), ("Expiration", "exp"), ("NotBefore", "nbf")),
         [typeof(TokenLink)] = Map(("Cid", "cid"), ("Token", "token")),

@@ -96,6 +96,7 @@ public sealed class WireShapeTests
     [InlineData("DatabaseInfo", "name,documents,commits,position,heads,clock,holds")]
     [InlineData("DatabaseList", "databases")]
     [InlineData("ServerStatus", "replica,owner,version,databases")]
+    [InlineData("BackupReport", "dir,replica,databases")]
     [InlineData("DelegationToken", "cid,token,chain,iss,aud,sub,cmd,pol,exp,nbf")]
     [InlineData("TokenReport", "cid,kind,iss,aud,sub,cmd,pol,args,nbf,exp,valid,problem")]
     [InlineData("Document", "_id,_collection,_meta,blob,due,gift,note,price,ratio,ship,status,tags,total,weight")] // fields in Value.Map's order

@@ -132,6 +132,7 @@ internal static class WireShapes
             new HealthReportInfo("Degraded", [new HealthCheckInfo("sync", "Degraded", "1 of 1 continuous links are not live.", [new HealthDetail("shop http://127.0.0.1:9/", "backing-off")])]),
             new HealthReportInfo("Healthy", [new HealthCheckInfo("store", "Healthy", null, [])]), HealthReportJson.Write, HealthReportJson.Read),
         Shape("ServerStatus", typeof(ServerStatusJson), new ServerStatus(Did, OtherDid, "1.0.0", ["shop", "acme.eu"]), new ServerStatus(Did, Did, "0.0.0", []), ServerStatusJson.Write, ServerStatusJson.Read),
+        Shape("BackupReport", typeof(BackupReportJson), new BackupReport("/var/backups/causeway/today", Did, ["acme.eu", "shop"]), new BackupReport("/b", Did, []), BackupReportJson.Write, BackupReportJson.Read),
         Shape("DelegationToken", typeof(DelegationTokenJson), FullToken, BareToken, DelegationTokenJson.Write, DelegationTokenJson.Read),
         Shape("TokenReport", typeof(TokenReportJson), FullReport, BareReport, TokenReportJson.Write, TokenReportJson.Read),
         Shape("Document", typeof(DocumentJson), FullDocument, BareDocument, DocumentJson.Write, DocumentJson.Read),
