@@ -118,6 +118,17 @@ public sealed record TokenLink(Cid Cid, string Token);
 public sealed record TokenReport(Cid Cid, string Kind, string? Issuer, string? Audience, string? Subject, string? Command,
     Value? Policy, Value? Arguments, long? NotBefore, long? Expiration, bool Valid, string? Problem);
 
+/// <summary>The answer of <c>GET /health</c>: the overall status (Healthy, Degraded or Unhealthy)
+/// and each check's (docs/operations.md, Health).</summary>
+public sealed record HealthReportInfo(string Status, IReadOnlyList<HealthCheckInfo> Checks);
+
+/// <summary>One health check: its name (store, sync, disk), status, what it saw and its details
+/// (each sync link's state, the free bytes).</summary>
+public sealed record HealthCheckInfo(string Name, string Status, string? Description, IReadOnlyList<HealthDetail> Details);
+
+/// <summary>One thing a health check reports: a name and what it is.</summary>
+public sealed record HealthDetail(string Name, string Value);
+
 /// <summary>A backup taken (docs/backup.md; <see cref="Wire.BackupReportJson"/>): the folder it is in, the DID of the
 /// replica it copies, and the databases it holds.</summary>
 public sealed record BackupReport(string Folder, string Replica, IReadOnlyList<string> Databases);

@@ -14,28 +14,42 @@ internal static class ServeCommand
     public static Command Create()
     {
         var data = new Option<string>("--data") { Description = "The replica's folder (store, identity, tokens).", DefaultValueFactory = _ => "causeway-data" };
-        var urls = new Option<string>("--urls") { Description = "Where to listen.", DefaultValueFactory = _ => ServerOptions.DefaultUrl };
+        var urls = new Option<string>("--urls") { Description = "Where to listen (https:// needs --cert).", DefaultValueFactory = _ => ServerOptions.DefaultUrl };
         var dev = new Option<bool>("--dev") { Description = "Allow unauthenticated requests from loopback (development only)." };
         var ownerKey = new Option<string?>("--owner-key")
         {
             Description = "Key file of the owner of the databases (the subject of every capability, the issuer of root delegations); the replica's own identity.key by default.",
         };
+        var config = new Option<string?>("--config") { Description = "A JSON configuration file (its \"Causeway\" section); ./appsettings.json is read when present. CAUSEWAY__* environment variables override both, options given here override all." };
+        var cert = new Option<string?>("--cert") { Description = "Serve HTTPS with this certificate: a .pfx (with --cert-password) or a PEM certificate (with --cert-key)." };
+        var certKey = new Option<string?>("--cert-key") { Description = "The PEM private key of --cert." };
+        var certPassword = new Option<string?>("--cert-password") { Description = "The password of the --cert .pfx (or of an encrypted PEM key)." };
         var corsOrigins = new Option<string[]>("--cors-origin")
         {
             Description = "An origin (https://app.example) whose pages may call the API from a browser; repeat for more. None by default.",
             AllowMultipleArgumentsPerToken = false,
         };
-        var command = new Command("serve", "Run a Causeway server: the HTTP API over a replica in a folder.") { data, urls, dev, ownerKey, corsOrigins };
-        command.SetAction((result, cancellation) => RunAsync(new ServerOptions
+        var command = new Command("serve", "Run a Causeway server: the HTTP API over a replica in a folder.") { data, urls, dev, ownerKey, config, cert, certKey, certPassword, corsOrigins };
+        command.SetAction((result, cancellation) =>
         {
-            DataDirectory = result.GetValue(data)!,
-            Urls = result.GetValue(urls)!,
-            Dev = result.GetValue(dev),
-            OwnerKeyFile = result.GetValue(ownerKey),
-            CorsOrigins = result.GetValue(corsOrigins) ?? [],
-        }));
+            var options = ServeConfiguration.Read(result.GetValue(config), Environment.GetEnvironmentVariables());
+            // Options given on the command line win over the files and the environment.
+            if (Given(result, data)) options.DataDirectory = result.GetValue(data)!;
+            if (Given(result, urls)) options.Urls = result.GetValue(urls)!;
+            if (Given(result, dev)) options.Dev = result.GetValue(dev);
+            if (Given(result, ownerKey)) options.OwnerKeyFile = result.GetValue(ownerKey);
+            if (Given(result, cert)) options.CertificateFile = result.GetValue(cert);
+            if (Given(result, certKey)) options.CertificateKeyFile = result.GetValue(certKey);
+            if (Given(result, certPassword)) options.CertificatePassword = result.GetValue(certPassword);
+            if (Given(result, corsOrigins)) options.CorsOrigins = [.. result.GetValue(corsOrigins) ?? []];
+            // A certificate and no address chosen: the default address, over HTTPS.
+            if (options.CertificateFile is not null && options.Urls == ServerOptions.DefaultUrl) options.Urls = ServerOptions.DefaultUrl.Replace("http://", "https://", StringComparison.Ordinal);
+            return RunAsync(options);
+        });
         return command;
     }
+
+    private static bool Given(ParseResult result, Option option) => result.GetResult(option) is { Implicit: false };
 
     private static async Task<int> RunAsync(ServerOptions options)
     {
@@ -45,6 +59,8 @@ internal static class ServeCommand
         foreach (var url in options.Urls.Split(';'))
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
                 throw new Errors.InvalidInputException(Errors.ErrorCodes.InvalidValue, $"'{url}' is not an http(s) URL for --urls.");
+            else if (uri.Scheme == "https" && string.IsNullOrEmpty(options.CertificateFile))
+                throw new Errors.InvalidInputException(Errors.ErrorCodes.InvalidValue, $"'{url}' is HTTPS: give the server its certificate with --cert.");
         // A serve that cannot start leaves nothing behind: no folder, identity or tokens it made.
         bool existed = Directory.Exists(options.DataDirectory);
         Microsoft.AspNetCore.Builder.WebApplication app;

@@ -1,8 +1,6 @@
 using Causeway.Server.Access;
 using Causeway.Server.Endpoints;
-using Causeway.Server.Http;
-using Causeway.Server.OpenApi;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Causeway.Server.Hosting;
 
 namespace Causeway.Server;
 
@@ -15,19 +13,10 @@ public static class CausewayServer
     public const int MaxRequestHeadersBytes = 512 * 1024;
 
     /// <summary>Opens the replica in <see cref="ServerOptions.DataDirectory"/>, creating its key and tokens on first start.</summary>
-    public static async Task<WebApplication> BuildAsync(ServerOptions options, Action<WebApplicationBuilder>? configure = null)
+    public static Task<WebApplication> BuildAsync(ServerOptions options, Action<WebApplicationBuilder>? configure = null)
     {
-        Directory.CreateDirectory(options.DataDirectory);
-        var replica = await Replica.OpenAsync(options.DataDirectory, new ReplicaOptions { Time = options.Time });
-        try
-        {
-            return Build(replica, options, configure);
-        }
-        catch
-        {
-            await replica.DisposeAsync();
-            throw;
-        }
+        ArgumentNullException.ThrowIfNull(options);
+        return Task.FromResult(Assemble(replica: null, authenticator: null, options, configure));
     }
 
     /// <summary>The server over a replica the application has already opened (one it also uses
@@ -47,20 +36,27 @@ public static class CausewayServer
         => Build(replica, access => new RequestAuthenticator(tokens, access.Ucans), options, configure);
 
     internal static WebApplication Build(Replica replica, Func<AccessControl, IRequestAuthenticator> authenticator, ServerOptions options, Action<WebApplicationBuilder>? configure = null)
+        => Assemble(replica, authenticator, options, configure);
+
+    /// <summary>A host of its own around the same registration an application uses
+    /// (<c>AddCauseway</c>, <c>MapCauseway</c>): Kestrel on <see cref="ServerOptions.Urls"/>, logs to the
+    /// console, and Causeway's middleware over every path (it is the whole application).</summary>
+    private static WebApplication Assemble(Replica? replica, Func<AccessControl, IRequestAuthenticator>? authenticator, ServerOptions options, Action<WebApplicationBuilder>? configure)
     {
-        var access = new AccessControl(replica, options);
         // Engine reads are synchronous RocksDB calls; more threads up front keep a burst of requests
         // from waiting on the pool's slow growth on a small machine.
         ThreadPool.GetMinThreads(out int workers, out int io);
         ThreadPool.SetMinThreads(Math.Max(workers, 64), io);
+        var certificate = ServerCertificate.Load(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(options.Urls);
+        // The slim builder leaves HTTPS out unless asked for.
+        if (certificate is not null) builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = Math.Max(options.MaxRequestBytes, options.MaxImportBytes) + 1;
             k.AddServerHeader = false;
-            // Room for a capability token and its proofs (each at most 64 KiB, base64url) in the headers.
-            k.Limits.MaxRequestHeadersTotalSize = MaxRequestHeadersBytes;
+            if (certificate is not null) k.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate);
         });
         builder.Logging.ClearProviders();
         // Structured: JSON lines when the output goes to a file or a collector, one readable line on a terminal.
@@ -69,52 +65,33 @@ public static class CausewayServer
         else
             builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        builder.Services.AddSingleton(replica);
-        builder.Services.AddSingleton(access);
-        builder.Services.AddSingleton(authenticator(access));
-        builder.Services.AddSingleton(options);
-        builder.Services.AddSingleton<Api>();
-        builder.Services.AddCausewayOpenApi();
-        builder.Services.AddBrowserAccess(options);
-        builder.Services.AddHealthChecks();
+        // The options given are the whole configuration: nothing in the environment changes them.
+        builder.Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(options));
+        builder.Services.AddCausewayServer(replica, authenticator);
         configure?.Invoke(builder);
 
         var app = builder.Build();
-        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Causeway.Server");
-        app.Lifetime.ApplicationStarted.Register(() => log.LogInformation("Replica {Did} serving {Databases} databases on {Urls}", replica.Did, replica.ListDatabases().Count, string.Join(", ", app.Urls)));
-        app.Lifetime.ApplicationStopping.Register(() => log.LogInformation("Stopping: finishing requests in flight, then closing the replica"));
-        app.Lifetime.ApplicationStarted.Register(() =>
+        try
         {
-            var fenced = replica.ListDatabases().Where(replica.AwaitsCatchUp).ToList();
-            if (fenced.Count > 0)
-                log.LogWarning("Restored from a backup: {Databases} take local writes once each has synced with a peer (docs/backup.md)", string.Join(", ", fenced));
-        });
-        app.UseBrowserAccess(options);
-        app.UseMiddleware<ErrorBoundary>();
-        app.UseMiddleware<Authentication>();
-        app.UseMiddleware<WaitPreference>();
-        // Sync sessions (GET /v1/dbs/{db}/sync): pings keep idle links open through proxies and
-        // notice a peer that vanished without closing.
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(10), KeepAliveTimeout = TimeSpan.FromSeconds(20) });
-        app.UseRouting();
-        app.MapCausewayOpenApi();
-        app.MapHealthChecks("/health");
-        DatabaseEndpoints.Map(app);
-        DocumentEndpoints.Map(app);
-        SchemaEndpoints.Map(app);
-        QuotaEndpoints.Map(app);
-        FunctionEndpoints.Map(app);
-        LedgerEndpoints.Map(app);
-        LedgerEndpoints.MapArchive(app, options.MaxImportBytes);
-        ReplicationEndpoints.Map(app);
-        TokenEndpoints.Map(app);
-        BackupEndpoints.Map(app);
-        app.Lifetime.ApplicationStarted.Register(() => app.Services.GetRequiredService<Api>().Links.Restore(replica, log));
-        app.Lifetime.ApplicationStopped.Register(() =>
+            Use(app);
+        }
+        catch
         {
-            access.Dispose();
-            replica.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        });
+            // The replica may be open already (the services made it): close it and the rest.
+            app.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
         return app;
+    }
+
+    private static void Use(WebApplication app)
+    {
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Causeway.Server");
+        var served = app.Services.GetRequiredService<Replica>();
+        app.Lifetime.ApplicationStarted.Register(() => log.LogInformation("Replica {Did} serving {Databases} databases on {Urls}", served.Did, served.ListDatabases().Count, string.Join(", ", app.Urls)));
+        app.Lifetime.ApplicationStopping.Register(() => log.LogInformation("Stopping: finishing requests in flight, then closing the replica"));
+        CausewayEndpointExtensions.UseMiddleware(app);
+        app.UseRouting();
+        CausewayEndpointExtensions.MapEndpoints(app);
     }
 }

@@ -48,7 +48,8 @@ public sealed partial class Database
     public PeerLink Replicate(Func<CancellationToken, Task<ISyncChannel>> connect, string remote, SyncDirection direction = SyncDirection.Both, SyncOptions? options = null)
     {
         CheckOpen();
-        return new PeerLink(Peers, () => OpenSession(SyncRole.Initiator, direction != SyncDirection.Pull, direction != SyncDirection.Push, options), connect, remote, direction, Replica.Options.Time, Replica.Options.Random);
+        return new PeerLink(Peers, () => OpenSession(SyncRole.Initiator, direction != SyncDirection.Pull, direction != SyncDirection.Push, options), connect, remote, direction, Replica.Options.Time, Replica.Options.Random,
+            Microsoft.Extensions.Logging.LoggerFactoryExtensions.CreateLogger<PeerLink>(Replica.Options.Logging));
     }
 
     /// <summary>Keeps a continuous session open with another database of the same name in this process.</summary>

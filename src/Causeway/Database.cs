@@ -192,7 +192,24 @@ public sealed partial class Database : IDocumentDatabase
     {
         CheckOpen();
         Quotas.AdmitWrite();
-        return _retry.CommitAsync([writes], cancellation);
+        // A span only when something listens: StartActivity answers null otherwise.
+        var activity = Telemetry.Instruments.Source.StartActivity("causeway.commit");
+        if (activity is null) return _retry.CommitAsync([writes], cancellation);
+        activity.SetTag("causeway.database", Name);
+        return Traced(activity, _retry.CommitAsync([writes], cancellation));
+    }
+
+    private static async Task<WriteResult> Traced(System.Diagnostics.Activity activity, Task<WriteResult> commit)
+    {
+        using (activity)
+        {
+            try { return await commit.ConfigureAwait(false); }
+            catch (Exception e)
+            {
+                activity.SetStatus(System.Diagnostics.ActivityStatusCode.Error, e.Message);
+                throw;
+            }
+        }
     }
 
     private static DocumentWrites Single(string collection, string id, DocumentIntent intent, WriteCondition? condition = null)
@@ -207,6 +224,7 @@ public sealed partial class Database : IDocumentDatabase
         Names.Collection(collection);
         Names.DocumentId(id);
         CheckOpen();
+        Telemetry.Instruments.Reads.Add(1);
         return Task.FromResult(Stored.ReadDocument(collection, id, Stored.ResolvePosition(at)));
     }
 
@@ -221,7 +239,14 @@ public sealed partial class Database : IDocumentDatabase
     {
         ArgumentNullException.ThrowIfNull(query);
         CheckOpen();
-        return Task.FromResult(QueryExecutor.Run(Stored, query, cancellation, explain));
+        using var activity = Telemetry.Instruments.Source.StartActivity("causeway.query");
+        activity?.SetTag("causeway.database", Name);
+        activity?.SetTag("causeway.collection", query.Collection);
+        long start = Telemetry.Instruments.Start(Telemetry.Instruments.QueryDuration);
+        var result = QueryExecutor.Run(Stored, query, cancellation, explain);
+        Telemetry.Instruments.Queries.Add(1);
+        Telemetry.Instruments.RecordSince(Telemetry.Instruments.QueryDuration, start);
+        return Task.FromResult(result);
     }
 
     /// <summary>How many documents match the query's filter at its read point, and the position counted at.</summary>
@@ -241,6 +266,7 @@ public sealed partial class Database : IDocumentDatabase
         Names.DocumentId(id);
         CheckOpen();
         Stored.CheckHeld(collection, id);
+        Telemetry.Instruments.Reads.Add(1);
         return Task.FromResult(Stored.History(collection, id, Stored.ResolvePosition(at)));
     }
 

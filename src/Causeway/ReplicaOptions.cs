@@ -49,6 +49,10 @@ public sealed class ReplicaOptions
     /// The simulator gives each replica its virtual time.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>Where the replica logs (sync links connecting, failing and coming back): the host's
+    /// logger factory; nowhere by default.</summary>
+    public Microsoft.Extensions.Logging.ILoggerFactory Logging { get; init; } = Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance;
+
     /// <summary>Where the replica's randomness comes from: session nonces, reconnect jitter, the
     /// random bits of UUIDv7 ids. The system's cryptographic generator by default: the one place the
     /// engine reads it. The simulator gives each replica a <see cref="RandomSource.Seeded"/> source.</summary>

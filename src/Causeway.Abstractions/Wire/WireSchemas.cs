@@ -46,6 +46,7 @@ public static class WireSchemas
         [typeof(FunctionLimitsJson)] = "FunctionLimits",
         [typeof(StreamTokenJson)] = "StreamToken",
         [typeof(BackupReportJson)] = "BackupReport",
+        [typeof(HealthReportJson)] = "HealthReport",
     };
 
     private const string Cid = """{ "type": "string", "description": "A CID (CIDv1, base32: bafy…)." }""";
@@ -268,6 +269,16 @@ public static class WireSchemas
             { "type": "object", "description": "A backup taken: where it is, which replica, which databases.",
               "required": ["dir", "replica", "databases"], "additionalProperties": false,
               "properties": { "dir": { "type": "string" }, "replica": {{Did}}, "databases": {{Strings}} } }
+            """,
+        ["HealthReport"] = """
+            { "type": "object", "description": "The server's health: Healthy, Degraded or Unhealthy overall (the worst of its checks), and each check (store, sync, disk).",
+              "required": ["status", "checks"], "additionalProperties": false,
+              "properties": { "status": { "type": "string", "enum": ["Healthy", "Degraded", "Unhealthy"] },
+                "checks": { "type": "array", "items": { "type": "object", "required": ["name", "status", "details"], "additionalProperties": false,
+                  "properties": { "name": { "type": "string" }, "status": { "type": "string", "enum": ["Healthy", "Degraded", "Unhealthy"] },
+                    "description": { "type": ["string", "null"] },
+                    "details": { "type": "array", "items": { "type": "object", "required": ["name", "value"], "additionalProperties": false,
+                      "properties": { "name": { "type": "string" }, "value": { "type": "string" } } } } } } } } }
             """,
 
         // ---- request bodies ----

@@ -9,17 +9,28 @@ internal static class BrowserAccess
     /// <summary>Response headers a page may read: versions, locations, back-off.</summary>
     private static readonly string[] Exposed = ["ETag", "Location", "Retry-After", "Preference-Applied", "WWW-Authenticate"];
 
-    public static IServiceCollection AddBrowserAccess(this IServiceCollection services, ServerOptions options)
+    /// <summary>The CORS policy, from the server's options as configured (they may come from
+    /// configuration, so they are read when the policy is first needed).</summary>
+    public static IServiceCollection AddBrowserAccess(this IServiceCollection services)
     {
-        if (options.CorsOrigins.Count == 0) return services;
-        return services.AddCors(cors => cors.AddDefaultPolicy(policy => policy
-            .WithOrigins([.. options.CorsOrigins])
-            .AllowAnyMethod()
-            .AllowAnyHeader()
-            .WithExposedHeaders(Exposed)
-            .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
+        services.AddCors();
+        services.AddOptions<Microsoft.AspNetCore.Cors.Infrastructure.CorsOptions>().Configure<Microsoft.Extensions.Options.IOptions<ServerOptions>>((cors, server) =>
+        {
+            if (server.Value.CorsOrigins.Count == 0) return;
+            cors.AddDefaultPolicy(policy => policy
+                .WithOrigins([.. server.Value.CorsOrigins])
+                .AllowAnyMethod()
+                .AllowAnyHeader()
+                .WithExposedHeaders(Exposed)
+                .SetPreflightMaxAge(TimeSpan.FromMinutes(10)));
+        });
+        return services;
     }
 
-    public static IApplicationBuilder UseBrowserAccess(this IApplicationBuilder app, ServerOptions options)
-        => options.CorsOrigins.Count == 0 ? app : app.UseCors();
+    /// <summary>First in Causeway's pipeline; nothing at all when no origin is allowed.</summary>
+    public static IApplicationBuilder UseBrowserAccess(this IApplicationBuilder app)
+    {
+        var options = app.ApplicationServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ServerOptions>>().Value;
+        return options.CorsOrigins.Count == 0 ? app : app.UseCors();
+    }
 }

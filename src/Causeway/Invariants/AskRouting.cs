@@ -93,25 +93,33 @@ internal sealed class AskRouting(StoredDatabase db, Holdings holdings, TimeProvi
             lock (ask)
                 foreach (var peer in ask.Waiting) peer.Send(frame);
             using var expiry = new CancellationTokenSource(timeout, time);
-            AskOutcome outcome;
-            try { outcome = await ask.Outcome.WaitAsync(expiry.Token).ConfigureAwait(false); }
-            catch (OperationCanceledException) { Interlocked.Increment(ref _timedOut); return AskOutcome.Refused(ErrorCodes.ReservationUnavailable, $"no peer answered within {timeout.TotalMilliseconds:0} ms"); }
-            if (outcome.Commit is not { } commit) return outcome;
-            // The grant is a commit of the peer's: the ask is answered once it is applied here.
-            while (!db.HasCommit(commit))
-            {
-                var changed = db.Runtime.Changed;
-                if (db.HasCommit(commit)) break;
-                try { await changed.WaitAsync(expiry.Token).ConfigureAwait(false); }
-                catch (OperationCanceledException) { Interlocked.Increment(ref _timedOut); return AskOutcome.Refused(ErrorCodes.ReservationUnavailable, $"the grant {commit} did not arrive within {timeout.TotalMilliseconds:0} ms"); }
-            }
-            Interlocked.Increment(ref _granted);
+            var outcome = await AwaitGrantAsync(ask, timeout, expiry.Token).ConfigureAwait(false);
+            Telemetry.Instruments.RightsAsks.Add(1, Telemetry.Instruments.Outcome(outcome.IsGranted));
             return outcome;
         }
         finally
         {
             _pending.TryRemove(id, out _);
         }
+    }
+
+    /// <summary>The answer to an ask, once a granting commit is applied here; refused at the deadline.</summary>
+    private async Task<AskOutcome> AwaitGrantAsync(PendingAsk ask, TimeSpan timeout, CancellationToken expiry)
+    {
+        AskOutcome outcome;
+        try { outcome = await ask.Outcome.WaitAsync(expiry).ConfigureAwait(false); }
+        catch (OperationCanceledException) { Interlocked.Increment(ref _timedOut); return AskOutcome.Refused(ErrorCodes.ReservationUnavailable, $"no peer answered within {timeout.TotalMilliseconds:0} ms"); }
+        if (outcome.Commit is not { } commit) return outcome;
+        // The grant is a commit of the peer's: the ask is answered once it is applied here.
+        while (!db.HasCommit(commit))
+        {
+            var changed = db.Runtime.Changed;
+            if (db.HasCommit(commit)) break;
+            try { await changed.WaitAsync(expiry).ConfigureAwait(false); }
+            catch (OperationCanceledException) { Interlocked.Increment(ref _timedOut); return AskOutcome.Refused(ErrorCodes.ReservationUnavailable, $"the grant {commit} did not arrive within {timeout.TotalMilliseconds:0} ms"); }
+        }
+        Interlocked.Increment(ref _granted);
+        return outcome;
     }
 
     /// <summary>A peer's answer to one of this replica's asks.</summary>

@@ -15,6 +15,13 @@ internal sealed class Grants(StoredDatabase db, Holdings holdings, AskRouting ro
     /// <summary>Answers a peer's ask: grants what this replica can spare by a commit, or says why not.</summary>
     public async Task<Answer> AnswerAsync(IReservationPeer from, Ask ask, CancellationToken cancellation)
     {
+        var answer = await DecideAsync(from, ask, cancellation).ConfigureAwait(false);
+        Telemetry.Instruments.RightsGrants.Add(1, Telemetry.Instruments.Outcome(answer.Granted > 0));
+        return answer;
+    }
+
+    private async Task<Answer> DecideAsync(IReservationPeer from, Ask ask, CancellationToken cancellation)
+    {
         var what = ask.What;
         try
         {

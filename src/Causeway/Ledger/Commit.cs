@@ -63,7 +63,9 @@ public sealed class Commit
         writer.Reset();
         Write(writer, database, signer.Did, seq, time, sortedParents, ops, capability, signature: null);
         var unsigned = writer.Encode();
+        long start = Telemetry.Instruments.Start(Telemetry.Instruments.SignDuration);
         var signature = signer.Sign(unsigned);
+        Telemetry.Instruments.RecordSince(Telemetry.Instruments.SignDuration, start);
         writer.Reset();
         Write(writer, database, signer.Did, seq, time, sortedParents, ops, capability, signature);
         var block = writer.Encode();

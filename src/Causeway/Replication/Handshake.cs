@@ -111,6 +111,8 @@ internal sealed class Handshake
         }
         if (!Signatures.Verify(PeerHello.Replica, SyncFrameCodec.ProofPayload(_db.Name, _nonce, PeerHello.Replica), proof.Signature))
             throw Refusal.PeerSent($"a proof that does not verify: it does not hold the key of {PeerHello.Replica}");
+        if (!_peerProven)
+            Telemetry.Instruments.SyncSessions.Add(1, new System.Diagnostics.TagList { { "causeway.sync.role", Role == SyncRole.Initiator ? "initiator" : "acceptor" } });
         _peerProven = true;
         return true;
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Causeway.Clocks;
 using Causeway.Errors;
 
@@ -18,11 +19,15 @@ public sealed class PeerLink : IAsyncDisposable
     private readonly PeerTable _table;
     private readonly TimeProvider _time;
     private readonly RandomSource _random;
+    private readonly Microsoft.Extensions.Logging.ILogger _log;
+    private readonly string _remote;
 
     /// <param name="newSession">Makes the initiating session of each attempt.</param>
     internal PeerLink(PeerTable table, Func<SyncSession> newSession, Func<CancellationToken, Task<ISyncChannel>> connect, string remote, SyncDirection direction,
-        TimeProvider time, RandomSource random)
+        TimeProvider time, RandomSource random, Microsoft.Extensions.Logging.ILogger? log = null)
     {
+        _log = log ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+        _remote = remote;
         _table = table;
         _time = time;
         _random = random;
@@ -51,6 +56,7 @@ public sealed class PeerLink : IAsyncDisposable
                 await SyncConnection.RunAsync(session, channel, SyncMode.Continuous, s =>
                 {
                     if (!s.Established) return;
+                    if (_entry.State != "live") _log.LogInformation("Sync link {Session} with {Remote} is live", Id, _remote);
                     _entry.State = "live";
                     failures = 0;
                 }, _stop.Token).ConfigureAwait(false);
@@ -65,11 +71,15 @@ public sealed class PeerLink : IAsyncDisposable
                 _entry.LastError = e.Message;
             }
             _entry.State = "backing-off";
-            var delay = TimeSpan.FromMilliseconds(Math.Min(MaxDelay.TotalMilliseconds, FirstDelay.TotalMilliseconds * Math.Pow(2, failures++)) * (0.5 + _random.NextDouble() / 2));
+            var delay = TimeSpan.FromMilliseconds(Math.Min(MaxDelay.TotalMilliseconds, FirstDelay.TotalMilliseconds * Math.Pow(2, failures)) * (0.5 + _random.NextDouble() / 2));
+            // The first failure after a success is a warning; the retries that follow it are detail.
+            _log.Log(failures++ == 0 ? Microsoft.Extensions.Logging.LogLevel.Warning : Microsoft.Extensions.Logging.LogLevel.Debug,
+                "Sync link {Session} with {Remote} is down ({Error}); retrying in {Delay} ms", Id, _remote, _entry.LastError ?? "closed", (int)delay.TotalMilliseconds);
             try { await Task.Delay(delay, _time, _stop.Token).ConfigureAwait(false); }
             catch (OperationCanceledException) { break; }
         }
         _entry.State = "stopped";
+        _log.LogInformation("Sync link {Session} with {Remote} stopped", Id, _remote);
     }
 
     public async ValueTask DisposeAsync()

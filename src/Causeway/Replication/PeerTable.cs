@@ -49,6 +49,19 @@ public sealed class PeerTable
         }
     }
 
+    /// <summary>Each session's status and how long, in seconds, since it last had applied everything
+    /// its peer holds (read by the lag gauges; 0 while caught up).</summary>
+    internal IEnumerable<(PeerStatus Status, double LagSeconds)> Lags()
+    {
+        var now = _time.GetUtcNow();
+        foreach (var entry in _entries.Values)
+        {
+            var status = entry.Status();
+            if (status.Behind == 0 && entry.Session?.Established == true) Interlocked.Exchange(ref entry.CaughtUpTicks, now.UtcTicks);
+            yield return (status, Math.Max(0, (now.UtcTicks - Interlocked.Read(ref entry.CaughtUpTicks)) / (double)TimeSpan.TicksPerSecond));
+        }
+    }
+
     internal void Remove(PeerEntry entry) => _entries.TryRemove(entry.Id, out _);
 
     /// <summary>Stops a continuous link this replica opened.</summary>
@@ -75,6 +88,9 @@ internal sealed class PeerEntry(string id, string remote, string role, SyncDirec
     public volatile string State = "connecting";
     public volatile string? LastError;
     public int Attempts;
+
+    /// <summary>When the session last had applied everything its peer holds (its start until then).</summary>
+    public long CaughtUpTicks = since.UtcTicks;
 
     public PeerStatus Status()
     {

@@ -383,7 +383,10 @@ internal sealed class CommitPipeline : IAsyncDisposable
         if (group.Staged.Count == 0) { group.Durable = true; return; }
         try
         {
-            _store.Write(BuildBatch(group), durable: true);
+            var batch = BuildBatch(group);
+            long start = Telemetry.Instruments.Start(Telemetry.Instruments.FsyncDuration);
+            _store.Write(batch, durable: true);
+            Telemetry.Instruments.RecordSince(Telemetry.Instruments.FsyncDuration, start);
         }
         catch (Exception e)
         {
@@ -401,6 +404,11 @@ internal sealed class CommitPipeline : IAsyncDisposable
             });
         }
         group.Durable = true;
+        if (group.Committed.Count > 0)
+        {
+            Telemetry.Instruments.Commits.Add(group.Committed.Count);
+            Telemetry.Instruments.GroupSize.Record(group.Committed.Count);
+        }
         foreach (var (request, publish) in group.Staged)
         {
             publish();

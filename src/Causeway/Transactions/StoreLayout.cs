@@ -24,6 +24,9 @@ internal static class StoreLayout
 
     public static readonly byte[] ReplicaKey = "R"u8.ToArray();
 
+    /// <summary>The marker a health probe writes and reads back (<see cref="Replica.ProbeStore"/>).</summary>
+    public static readonly byte[] ProbeKey = "P"u8.ToArray();
+
     public static byte[] CatalogKey(string name) => Concat("N"u8.ToArray(), System.Text.Encoding.UTF8.GetBytes(name));
     public static readonly byte[] CatalogPrefix = "N"u8.ToArray();
 

@@ -118,7 +118,8 @@ public sealed class InjectedTimeTests
 }
 
 /// <summary>Finds the methods of an assembly that read the system clock or the system's randomness
-/// themselves. Allowed: anything inside <see cref="RandomSource"/> (the provider of randomness), and
+/// themselves. Allowed: anything inside <see cref="RandomSource"/> (the provider of randomness) and
+/// <see cref="Causeway.Telemetry.Instruments"/> (durations for metrics), and
 /// the defaults <see cref="TimeProvider.System"/> and <see cref="RandomSource.System"/> where the
 /// engine sets them: <see cref="ReplicaOptions"/>, and <see cref="UuidIds"/> made on its own.</summary>
 internal static class SystemTimeScanner
@@ -130,7 +131,9 @@ internal static class SystemTimeScanner
         public override string ToString() => $"{Type}.{Method} calls {Calls} (in {Il})";
     }
 
-    private static readonly string[] Providers = [typeof(RandomSource).FullName!];
+    /// <summary>RandomSource provides randomness; Instruments times steps for metrics only (a duration
+    /// is reported, never acted on, so a replay behaves the same).</summary>
+    private static readonly string[] Providers = [typeof(RandomSource).FullName!, typeof(Causeway.Telemetry.Instruments).FullName!];
     private static readonly string[] DefaultsSetIn = [typeof(ReplicaOptions).FullName!, typeof(UuidIds).FullName!];
 
     public static List<Finding> Scan(string assemblyPath, Func<TypeDefinition, bool>? include = null)

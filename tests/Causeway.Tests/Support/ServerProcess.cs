@@ -31,9 +31,24 @@ public sealed class ServerProcess : IDisposable
         return await StartAsync(start, url);
     }
 
+    /// <summary>`causeway serve ARGS` in <paramref name="workingDirectory"/> with these environment
+    /// variables, ready once <paramref name="url"/> + <paramref name="healthPath"/> answers 200 through
+    /// <paramref name="probe"/> (a handler that trusts the server's certificate, for HTTPS).</summary>
+    public static Task<ServerProcess> StartAsync(string url, IEnumerable<string> args, IDictionary<string, string>? environment = null,
+        string? workingDirectory = null, HttpMessageHandler? probe = null, string healthPath = "/health")
+    {
+        var start = new ProcessStartInfo("dotnet");
+        if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Causeway.Cli.dll"));
+        start.ArgumentList.Add("serve");
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        if (environment is not null) foreach (var (name, value) in environment) start.Environment[name] = value;
+        return StartAsync(start, url, probe, healthPath);
+    }
+
     /// <summary>A server started by <paramref name="start"/> (another build of the CLI, another user),
-    /// once it answers /health on <paramref name="url"/>.</summary>
-    public static async Task<ServerProcess> StartAsync(ProcessStartInfo start, string url)
+    /// once it answers <paramref name="healthPath"/> on <paramref name="url"/>.</summary>
+    public static async Task<ServerProcess> StartAsync(ProcessStartInfo start, string url, HttpMessageHandler? probe = null, string healthPath = "/health")
     {
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
@@ -44,14 +59,14 @@ public sealed class ServerProcess : IDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (server._output) server._output.Add(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        using var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var client = new HttpClient(probe ?? new SocketsHttpHandler(), disposeHandler: probe is null) { Timeout = TimeSpan.FromSeconds(2) };
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(60))
         {
             if (process.HasExited) throw new InvalidOperationException($"causeway serve exited with {process.ExitCode}: {server.Output}");
             try
             {
-                if ((await probe.GetAsync(url + "/health")).StatusCode == HttpStatusCode.OK) return server;
+                if ((await client.GetAsync(url + healthPath)).StatusCode == HttpStatusCode.OK) return server;
             }
             catch (HttpRequestException) { }
             catch (TaskCanceledException) { }

@@ -8,8 +8,9 @@ internal static class DatabasesApi
     public static IEnumerable<Operation> Operations() =>
     [
         new Operation("get", "/health", "getHealth", Tag).Public()
-            .Summary("Liveness: answers `Healthy` without a token.")
-            .Content(200, "Healthy.", [], ("text/plain", Schema.String())),
+            .Summary("Health, without a token: the store, the sync links and the disk (docs/operations.md).")
+            .Answers(200, "HealthReport", "Healthy or Degraded.")
+            .Answers(503, "HealthReport", "Unhealthy: the store cannot be written or read."),
         new Operation("get", "/v1/status", "getStatus", Tag).OptionalAuth()
             .Answers(200, "ServerStatus", "The replica's DID, the owner's, the version, and the databases the caller may /db/read (none without credentials)."),
         new Operation("get", "/v1/dbs", "listDatabases", Tag)
