@@ -35,6 +35,9 @@ public sealed class SimulatedReplica : IAsyncDisposable
     public bool Up => _replica is not null;
     public int Crashes { get; private set; }
 
+    /// <summary>Crashes that were power losses too.</summary>
+    public int PowerLosses { get; private set; }
+
     public Database Database => _database ?? throw new InvalidOperationException($"replica {Index} is down");
 
     /// <summary>Starts with a cache of <paramref name="documentCache"/> entries: a tiny one makes reads
@@ -75,6 +78,7 @@ public sealed class SimulatedReplica : IAsyncDisposable
         _replica = null;
         _database = null;
         Crashes++;
+        if (powerLoss) PowerLosses++;
         if (powerLoss) _store.PowerOff();
         await replica.DisposeAsync();
         if (powerLoss) _store.PowerOn();

@@ -11,7 +11,7 @@ namespace Causeway.Simulator;
 
 /// <summary>What a run did; equal for two runs of one seed.</summary>
 public sealed record SimulationResult(int Seed, int Replicas, Topology Topology, long Steps, int Writes, long Commits, int Transactions,
-    long FramesSent, long FramesDropped, int Crashes, long VirtualMillis, string Fingerprint, ConstraintCounts Constraints, IntruderCounts? Intruder = null);
+    long FramesSent, long FramesDropped, int Crashes, long VirtualMillis, string Fingerprint, ConstraintCounts Constraints, IntruderCounts? Intruder = null, int PowerLosses = 0);
 
 /// <summary>What the constraints did in a run: asks for rights sent (one per peer asked), answers
 /// that granted or refused, writes refused for rights (decrements, and increments past a max),
@@ -160,7 +160,7 @@ public sealed partial class Simulation : IAsyncDisposable
         }
         var info = await dbs[0].InfoAsync();
         return new SimulationResult(_options.Seed, _options.Replicas, _options.Topology, _step, _writes, info.Commits, _trail.Transactions.Count,
-            _network.Sent, _network.Dropped, _replicas.Sum(r => r.Crashes), _now - Epoch, await InvariantChecks.FingerprintAsync(dbs[0]), Counts(), _intruder?.Counts is { } counts ? counts with { RevocationRefusals = _revokedRefusals } : null);
+            _network.Sent, _network.Dropped, _replicas.Sum(r => r.Crashes), _now - Epoch, await InvariantChecks.FingerprintAsync(dbs[0]), Counts(), _intruder?.Counts is { } counts ? counts with { RevocationRefusals = _revokedRefusals } : null, _replicas.Sum(r => r.PowerLosses));
     }
 
     /// <summary>The replicas that run the engine unmodified: all but the intruder of an owned run.</summary>
