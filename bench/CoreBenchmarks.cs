@@ -55,6 +55,7 @@ internal static class CoreBenchmarks
             await LiveQueryBenchmarks.RunAsync(smoke, table);
             await FunctionBenchmarks.RunAsync(smoke, smoke ? FunctionBenchmarks.SmokeCalls : FunctionBenchmarks.DefaultCalls, table);
             await TypedLinqBenchmarks.RunAsync(smoke, table);
+            await TypedRoundTripBenchmarks.RunAsync(smoke, table);
 
             table.Print(Console.Out);
             return 0;

@@ -13,6 +13,7 @@
 //   dotnet run -c Release --project bench -- query [--docs 1000000] [--seconds 10]   embedded queries beside SQLite and LiteDB, past reads, index write cost
 //   dotnet run -c Release --project bench -- query-http [--docs 50000] [--seconds 10] queries over HTTP beside pouchdb-server with Mango indexes
 //   dotnet run -c Release --project bench -- typed-linq  typed LINQ translation: mean µs per query beside the 20 µs target
+//   dotnet run -c Release --project bench -- typed       typed API beside the raw document API (write, read, query round trips on disk), target typed ≥ 80% of raw
 //   dotnet run -c Release --project bench -- commits [--writers 64] [--per-writer 1000]   Causeway commits only (for profiling)
 //   dotnet run -c Release --project bench -- simulate [--seeds 10000] [--from 1] [--writes 40] [--parallel N] [--trace] [--keep-going] [--owned]   deterministic simulation seeds
 using Causeway.Bench;
@@ -39,6 +40,7 @@ try
         "live" => await Table.RunAloneAsync(table => LiveQueryBenchmarks.RunAsync(smoke, table)),
         "functions" => await Table.RunAloneAsync(table => FunctionBenchmarks.RunAsync(smoke, OptionInt(arguments, "--calls", smoke ? FunctionBenchmarks.SmokeCalls : FunctionBenchmarks.DefaultCalls), table)),
         "typed-linq" => await Table.RunAloneAsync(table => TypedLinqBenchmarks.RunAsync(smoke, table)),
+        "typed" => await Table.RunAloneAsync(table => TypedRoundTripBenchmarks.RunAsync(smoke, table)),
         "commits" => await CoreBenchmarks.CommitsOnlyAsync(OptionInt(arguments, "--writers", 64), OptionInt(arguments, "--per-writer", smoke ? 3 : 1000)),
         "history" => await HistoryCommand.RunAsync(smoke, OptionInt(arguments, "--clients", smoke ? 1 : 4), OptionInt(arguments, "--ops", smoke ? 10 : 300)),
         "simulate" => await SimulateCommand.RunAsync(OptionInt(arguments, "--seeds", smoke ? 4 : 10_000), OptionInt(arguments, "--from", 1),
@@ -77,6 +79,6 @@ static int OptionInt(List<string> arguments, string name, int fallback)
 
 static int Usage(string problem)
 {
-    Console.Error.WriteLine($"bench: {problem}. Usage: bench [all|http|sync|authority|invariants|query|query-http|live|functions|typed-linq|soak|commits|simulate|history] [--smoke] [--docs N] [--seconds N] [--cache-mb N] [--calls N] [--rounds N] [--writers N] [--per-writer N] [--seeds N] [--from N] [--writes N] [--parallel N] [--trace] [--keep-going] [--owned] [--clients N] [--ops N]");
+    Console.Error.WriteLine($"bench: {problem}. Usage: bench [all|http|sync|authority|invariants|query|query-http|live|functions|typed-linq|typed|soak|commits|simulate|history] [--smoke] [--docs N] [--seconds N] [--cache-mb N] [--calls N] [--rounds N] [--writers N] [--per-writer N] [--seeds N] [--from N] [--writes N] [--parallel N] [--trace] [--keep-going] [--owned] [--clients N] [--ops N]");
     return 2;
 }
