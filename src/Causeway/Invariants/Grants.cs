@@ -65,6 +65,10 @@ internal sealed class Grants(StoredDatabase db, Holdings holdings, AskRouting ro
         var what = ask.What;
         if (from.PeerDid is not { } peer || !Names.IsDocumentId(what.Id) || !what.Id.StartsWith(what.Collection + ".", StringComparison.Ordinal))
             return Refused(ask, $"{what} names no reservation");
+        // Without the schema that reserves the value, this replica would take itself for its holder
+        // (no home, no ranges known): it hands over nothing until the schema reaches it.
+        if (UniqueRules.Parse(db.SchemaAt(db.Position).Schema, what.Id).Collection is null)
+            return Refused(ask, $"this replica does not have the schema that reserves {what.Id} yet");
         if (holdings.HolderOf(what.Id) != db.ReplicaDid)
         {
             if (ask.Relayed || !relayAsks) return Refused(ask, $"this replica does not hold {what.Id}");
