@@ -129,6 +129,7 @@ public static class ServerReplication
     {
         PeerUnavailableException or SyncRefusedException or UnavailableException => error,
         QuotaExceededException => error,   // this replica's own quota of sync sessions, not the peer's answer
+        ForkedHistoryException => error,   // a fact about the two histories, whichever side saw it first
         _ when error.Code is ErrorCodes.Corrupt or ErrorCodes.Internal => error,
         _ => new SyncRefusedException($"{context}{error.Message}"),
     };

@@ -47,6 +47,7 @@ public class CausewayException : Exception
         ErrorCodes.IdempotencyConflict => new IdempotencyConflictException(message),
         ErrorCodes.FolderNotEmpty or ErrorCodes.NotABackup => new BackupFolderException(code, message),
         ErrorCodes.ReplicaRestored => new ReplicaRestoredException(message),
+        ErrorCodes.ForkedHistory => new ForkedHistoryException(message),
         _ => new CausewayException(code, message),
     };
 }
@@ -175,3 +176,7 @@ public sealed class BackupFolderException(string code, string message) : Invalid
 /// <summary>A local write to a database of a replica restored from a backup, before the database caught
 /// up with a peer (<see cref="ErrorCodes.ReplicaRestored"/>).</summary>
 public sealed class ReplicaRestoredException(string message) : CausewayException(ErrorCodes.ReplicaRestored, message);
+
+/// <summary>One origin signed two different commits with the same seq, one held here and one the peer
+/// sent: the histories forked and sync of the database between the two replicas cannot go on.</summary>
+public sealed class ForkedHistoryException(string message) : CausewayException(ErrorCodes.ForkedHistory, message);

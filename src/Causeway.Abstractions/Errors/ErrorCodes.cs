@@ -92,13 +92,18 @@ public static class ErrorCodes
     /// it was lost). Nothing was written; sync the database with a peer first (docs/backup.md).</summary>
     public const string ReplicaRestored = "replica_restored";
 
+    /// <summary>A sync session met two different commits one origin signed with the same seq (a replica
+    /// restored without its fence wrote again): they can never be merged, so the session ends. Nothing
+    /// of the forked commit was applied (docs/backup.md).</summary>
+    public const string ForkedHistory = "forked_history";
+
     /// <summary>The HTTP status a code maps to (docs/api.md, Conventions).</summary>
     public static int HttpStatus(string code) => code switch
     {
         Unauthorized or TokenInvalid or TokenExpired or TokenRevoked or TokenReplayed => 401,
         Forbidden or QuotaExceeded => 403,
         NotFound => 404,
-        AlreadyExists or FolderNotEmpty or ReplicaRestored or InsufficientRights or ReservationUnavailable or NotHeld or FunctionAborted or IdempotencyConflict => 409,
+        AlreadyExists or FolderNotEmpty or ReplicaRestored or ForkedHistory or InsufficientRights or ReservationUnavailable or NotHeld or FunctionAborted or IdempotencyConflict => 409,
         PreconditionFailed => 412,
         TooLarge => 413,
         SchemaViolation or ConstraintViolation or FunctionError or FunctionLimit => 422,

@@ -41,8 +41,8 @@ internal sealed class CommitReceiver(StoredDatabase db, SyncOptions options)
             peerHas.Advance(commit.Origin, commit.Seq);
             if (local.Get(commit.Origin) >= commit.Seq)
             {
-                // Held already, or the origin signed two different commits with one seq.
-                if (!db.HasCommit(commit.Id)) throw new InvalidCommitException($"{where} has a seq this replica already holds another commit for: its origin forked its history.");
+                // Held already, or the origin signed two different commits with one seq (a fork).
+                if (!db.HasCommit(commit.Id)) throw Forked(commit);
                 CommitsSkipped++;
                 continue;
             }
@@ -115,6 +115,15 @@ internal sealed class CommitReceiver(StoredDatabase db, SyncOptions options)
         foreach (var remote in ready) _pending.Remove(remote.Commit.Id);
         CommitsApplied += result.Applied;
         CommitsSkipped += result.Skipped;
+    }
+
+    /// <summary>The refusal of a commit whose (origin, seq) this replica holds under another CID. Its
+    /// signature is checked first, so a peer cannot blame an origin for a fork with a forged commit.</summary>
+    private ForkedHistoryException Forked(Commit commit)
+    {
+        if (!commit.HasValidSignature()) throw new InvalidCommitException($"Commit {commit.Id} (seq {commit.Seq} of {commit.Origin}) does not carry a valid signature of its origin.");
+        var held = db.PositionOf(commit.Origin, commit.Seq) is { } position ? db.PositionEntry(position)?.Commit : null;
+        return new ForkedHistoryException($"Origin {commit.Origin} signed two different commits with seq {commit.Seq} in database '{db.Name}': this replica holds {held?.ToString() ?? "another"}, the peer sent {commit.Id}. The origin's history forked (a restore without its fence?); the two cannot sync this database.");
     }
 
     private static RemoteCommit Checked(RemoteCommit remote)

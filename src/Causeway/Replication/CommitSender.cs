@@ -15,6 +15,7 @@ internal sealed class CommitSender(StoredDatabase db, SyncOptions options, Autho
     private Subscription _peerHolds = Subscription.Everything;
     private long _cursor = 1;
     private readonly List<(string Origin, long Seq)> _inFlight = [];
+    private readonly HashSet<string> _anchored = [];   // origins whose anchor went out since the cursor (re)started
     private long _lastProgressAt;
     private VersionVector? _readyClock;
     private bool _readyAcknowledged;
@@ -66,6 +67,7 @@ internal sealed class CommitSender(StoredDatabase db, SyncOptions options, Autho
             _inFlight.Clear();
             _readyClock = null;
             _cursor = StartFor(PeerHas);
+            _anchored.Clear();
             _lastProgressAt = now;
         }
 
@@ -82,6 +84,11 @@ internal sealed class CommitSender(StoredDatabase db, SyncOptions options, Autho
             var (origin, seq) = (decoded.Origin, decoded.Seq);
             _cursor++;
             if (PeerHas.Get(origin) >= seq) continue;
+            if (seq > 1 && PeerHas.Get(origin) == seq - 1 && _anchored.Add(origin) && Anchor(origin, seq - 1) is { } anchor)
+            {
+                batch.Add(anchor);
+                batchBytes += anchor.ByteSize;
+            }
             var shipped = new ShippedCommit(stored.Block, ShippedOps(decoded, stored, record.Holds));
             if (batch.Count > 0 && (batch.Count >= options.BatchCommits || batchBytes + shipped.ByteSize > options.BatchBytes))
             {
@@ -105,6 +112,16 @@ internal sealed class CommitSender(StoredDatabase db, SyncOptions options, Autho
             if (_inFlight.Count == 0) _lastProgressAt = now;
             frames.Add(new ReadyFrame(_readyClock));
         }
+    }
+
+    /// <summary>The commit the peer claims to hold just before the first one shipped of its origin, as its
+    /// bare block (no operations): the receiver skips it if it holds that very commit, and reports a fork
+    /// if it holds another under that seq. Without it a fork would go unseen: the next commits would wait
+    /// forever for a parent the peer never sends, because its clock says it has it.</summary>
+    private ShippedCommit? Anchor(string origin, long seq)
+    {
+        if (db.PositionOf(origin, seq) is not { } position || db.PositionEntry(position) is not { } entry || db.CommitRecordOf(entry.Commit) is not { } stored) return null;
+        return new ShippedCommit(stored.Block, new byte[]?[stored.OpBlocks.Count]);
     }
 
     /// <summary>The delegations a capability names that this frame does not carry yet: each goes once per

@@ -381,6 +381,38 @@ public sealed class ReplicationEndpointTests : IAsyncLifetime
     {
         public Principal? Authenticate(HttpContext context) => principal;
     }
+
+    [Fact]
+    public async Task Replicate_once_between_servers_holding_a_forked_history_answers_409_forked_history()
+    {
+        // A third replica signs commits, is backed up, signs more that reach B, and is restored without
+        // its fence: it signs another commit with a seq B holds, and that one reaches A.
+        using var folder = new TempFolder();
+        string data = Path.Combine(folder.Path, "data"), backup = Path.Combine(folder.Path, "backup"), careless = Path.Combine(folder.Path, "careless");
+        await using (var origin = await Replica.OpenAsync(data))
+        {
+            var shop = await origin.CreateDatabaseAsync("shop");
+            for (int i = 0; i < 3; i++) await shop.PutJsonAsync("orders", $"o-{i}", "{}");
+            await origin.BackupAsync(backup);
+            for (int i = 3; i < 6; i++) await shop.PutJsonAsync("orders", $"o-{i}", "{}");
+            await origin.SyncWithServerAsync("shop", _b.Url, _b.AdminToken).WaitAsync(TimeSpan.FromSeconds(20));
+        }
+        await Replica.RestoreAsync(backup, careless, fence: false);
+        await using (var restored = await Replica.OpenAsync(careless))
+        {
+            await restored.GetDatabase("shop").PutJsonAsync("orders", "fork", "{}");
+            await restored.SyncWithServerAsync("shop", _a.Url, _a.AdminToken).WaitAsync(TimeSpan.FromSeconds(20));
+        }
+
+        // Either server dialing: the one that meets the fork ends the session, the other hears it.
+        foreach (var (dialer, peer) in new[] { (_a, _b), (_b, _a) })
+        {
+            var problem = await (await Replicate(dialer, "shop", Body(peer, peer.AdminToken)).WaitAsync(TimeSpan.FromSeconds(20))).ProblemAsync(409, ErrorCodes.ForkedHistory);
+            Assert.Contains("forked", problem.GetProperty("detail").GetString());
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await _b.Admin.GetAsync("/v1/dbs/shop/docs/orders/fork")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await _a.Admin.GetAsync("/v1/dbs/shop/docs/orders/o-3")).StatusCode);
+    }
 }
 
 internal static class SyncWait

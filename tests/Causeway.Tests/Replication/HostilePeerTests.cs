@@ -144,8 +144,10 @@ public sealed class HostilePeerTests : IAsyncLifetime
         await _db.ApplyAsync([new RemoteCommit(first, commits[1].OpBlocks)]);
         var heads = (await _db.InfoAsync()).Heads;
         var (error, _) = await AttackAsync(end => end.SendAsync(new CommitsFrame([new ShippedCommit(fork.Block, commits[1].OpBlocks)])));
-        Assert.Equal(ErrorCodes.InvalidCommit, error.Code);
+        Assert.Equal(ErrorCodes.ForkedHistory, error.Code);
         Assert.Contains("forked", error.Message);
+        Assert.Contains(first.Id.ToString(), error.Message);
+        Assert.Contains(fork.Id.ToString(), error.Message);
         Assert.Equal(heads, (await _db.InfoAsync()).Heads);
     }
 
