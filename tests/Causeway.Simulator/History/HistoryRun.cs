@@ -53,22 +53,30 @@ public sealed class HistoryRun(IReadOnlyList<(Uri Url, string Token)> servers, s
             var workload = new HttpWorkload(clients, database, Seed) { Keys = Keys, ClientsPerReplica = ClientsPerReplica, OperationsPerClient = OperationsPerClient };
             await workload.SetUpAsync(SettleWithin);
 
-            int cuts = 0;
+            // The first cut comes before any client starts, so every run has writes made while C is
+            // cut off, however fast the clients are.
+            Ensure(await clients[1].DeleteAsync($"/v1/dbs/{database}/peers/{link}"), "cutting the link");
+            int cuts = 1;
+            bool cut = true;
             var histories = await workload.RunAsync(async stop =>
             {
                 try
                 {
-                    while (!stop.IsCancellationRequested)
+                    while (true)
                     {
                         await Task.Delay(CutEvery, stop);
-                        Ensure(await clients[1].DeleteAsync($"/v1/dbs/{database}/peers/{link}"), "cutting the link");
-                        cuts++;
-                        await Task.Delay(CutEvery, CancellationToken.None);
                         link = await LinkAsync(clients[1], servers[2]);
+                        cut = false;
+                        await Task.Delay(CutEvery, stop);
+                        Ensure(await clients[1].DeleteAsync($"/v1/dbs/{database}/peers/{link}"), "cutting the link");
+                        cut = true;
+                        cuts++;
                     }
                 }
                 catch (OperationCanceledException) { }
             });
+            // Mend the link if the run ended while it was cut, so the replicas can settle.
+            if (cut) await LinkAsync(clients[1], servers[2]);
 
             var deadline = DateTime.UtcNow + SettleWithin;
             while (true)
