@@ -106,7 +106,9 @@ internal sealed class Rebalancing
         {
             try
             {
-                await Parked(SpendLog.Of(_db.Runtime).Logged.WaitAsync(stop)).ConfigureAwait(false);
+                // Parked on the signal itself, not on its WaitAsync wrapper, which completes a moment
+                // later: the loop counts as running from the instant a spend is logged.
+                await Parked(SpendLog.Of(_db.Runtime).Logged).WaitAsync(stop).ConfigureAwait(false);
                 await Parked(Task.Delay(interval, _time, stop)).ConfigureAwait(false);
                 if (_db.Runtime.Dropped) return;
                 await RebalanceAsync(stop).ConfigureAwait(false);
