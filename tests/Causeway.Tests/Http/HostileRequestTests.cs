@@ -1700,7 +1700,7 @@ internal sealed class HostileGenerator
                 break;
             case 6:
             {
-                var (value, bad, family) = HostileValue();
+                var (value, bad, family) = HostileValue(fieldNames: false);
                 bool bare = Chance(0.5);
                 d.Body = bare ? value : Bytes("{ \"id\": ", value, " }");
                 if (bad) d.Reject("not a value");
@@ -2514,8 +2514,9 @@ internal sealed class HostileGenerator
         _ => ("123456789012345678901234567890", true, "past-int64"),
     };
 
-    /// <summary>A hostile JSON value for a field: numbers, strings, nesting and bytes.</summary>
-    private (byte[] Value, bool Bad, string Family) HostileValue()
+    /// <summary>A hostile JSON value for a field: numbers, strings, nesting and bytes. A function's
+    /// argument is not a document, so a member named "a.b" is fine there (only field names are paths).</summary>
+    private (byte[] Value, bool Bad, string Family) HostileValue(bool fieldNames = true)
     {
         int roll = _rng.Next(10);
         if (roll < 4)
@@ -2528,7 +2529,8 @@ internal sealed class HostileGenerator
             4 => (Utf8("\"\\ud800\""), true, "lone-surrogate"),
             5 => (Bytes("\"", new byte[] { 0xFF, 0xFE }, "\""), true, "invalid-utf8"),
             6 => (Utf8("'single'"), true, "single-quoted"),
-            7 => (Utf8(Pick("{\"$decimal\": \"x\"}", "{\"$bytes\": 1}", "{\"$what\": \"\"}", "{\"a.b\": 1}", "{\"$x\": 1, \"y\": 2}")), true, "bad-nested"),
+            7 when !fieldNames && Chance(0.2) => (Utf8("{\"a.b\": 1}"), false, "dotted-member"),
+            7 => (Utf8(Pick("{\"$decimal\": \"x\"}", "{\"$bytes\": 1}", "{\"$what\": \"\"}", fieldNames ? "{\"a.b\": 1}" : "{\"$x\": 1}", "{\"$x\": 1, \"y\": 2}")), true, "bad-nested"),
             8 => (Utf8(Pick("undefined", "True", "nul", "-", "[1,]", "{,}", "\"unterminated")), true, "not-json"),
             _ => (Utf8("\"" + new string('s', _rng.Next(1_000, 50_000)) + "\""), false, "long-string"),
         };
