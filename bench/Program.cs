@@ -42,6 +42,7 @@ try
         "typed-linq" => await Table.RunAloneAsync(table => TypedLinqBenchmarks.RunAsync(smoke, table)),
         "typed" => await Table.RunAloneAsync(table => TypedRoundTripBenchmarks.RunAsync(smoke, table)),
         "commits" => await CoreBenchmarks.CommitsOnlyAsync(OptionInt(arguments, "--writers", 64), OptionInt(arguments, "--per-writer", smoke ? 3 : 1000)),
+        "profile" => await CommitProfile.RunAsync(smoke, OptionInt(arguments, "--commits", smoke ? 200 : 5_000)),
         "history" => await HistoryCommand.RunAsync(smoke, OptionInt(arguments, "--clients", smoke ? 1 : 4), OptionInt(arguments, "--ops", smoke ? 10 : 300)),
         "simulate" => await SimulateCommand.RunAsync(OptionInt(arguments, "--seeds", smoke ? 4 : 10_000), OptionInt(arguments, "--from", 1),
             OptionInt(arguments, "--parallel", Environment.ProcessorCount), arguments.Contains("--trace"), OptionInt(arguments, "--writes", Causeway.Simulator.SimulationOptions.DefaultWrites),
@@ -62,10 +63,11 @@ catch (PeerMissingException e)
 static async Task<int> AllAsync(bool smoke)
 {
     int code = await CoreBenchmarks.RunAsync(smoke);
-    // Smoke mode runs a few simulation seeds and a short recorded history too, so those modes never rot.
+    // Smoke mode runs a few simulation seeds, a short recorded history and the commit profile too, so those modes never rot.
     if (code != 0 || !smoke) return code;
     code = await SimulateCommand.RunAsync(4, 1, Environment.ProcessorCount, trace: false);
-    return code != 0 ? code : await HistoryCommand.RunAsync(smoke: true, clientsPerReplica: 1, operations: 10);
+    code = code != 0 ? code : await HistoryCommand.RunAsync(smoke: true, clientsPerReplica: 1, operations: 10);
+    return code != 0 ? code : await CommitProfile.RunAsync(smoke: true, commits: 200);
 }
 
 static int OptionInt(List<string> arguments, string name, int fallback)
@@ -79,6 +81,6 @@ static int OptionInt(List<string> arguments, string name, int fallback)
 
 static int Usage(string problem)
 {
-    Console.Error.WriteLine($"bench: {problem}. Usage: bench [all|http|sync|authority|invariants|query|query-http|live|functions|typed-linq|typed|soak|commits|simulate|history] [--smoke] [--docs N] [--seconds N] [--cache-mb N] [--calls N] [--rounds N] [--writers N] [--per-writer N] [--seeds N] [--from N] [--writes N] [--parallel N] [--trace] [--keep-going] [--owned] [--clients N] [--ops N]");
+    Console.Error.WriteLine($"bench: {problem}. Usage: bench [all|http|sync|authority|invariants|query|query-http|live|functions|typed-linq|typed|soak|commits|profile|simulate|history] [--smoke] [--docs N] [--seconds N] [--cache-mb N] [--calls N] [--rounds N] [--writers N] [--per-writer N] [--commits N] [--seeds N] [--from N] [--writes N] [--parallel N] [--trace] [--keep-going] [--owned] [--clients N] [--ops N]");
     return 2;
 }

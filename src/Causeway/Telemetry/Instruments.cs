@@ -30,6 +30,16 @@ public static class Instruments
     internal static readonly Histogram<double> SignDuration = Meter.CreateHistogram<double>("causeway.commit.sign.duration", "s",
         "Time to sign one local commit (Ed25519).");
 
+    internal static readonly Histogram<double> CommitPhaseDuration = Meter.CreateHistogram<double>("causeway.commit.phase.duration", "s",
+        "Time a local commit spends in one step of the commit pipeline (tag causeway.phase: prepare, encode, seal, stage), "
+        + "or a group in one of its steps (records, fsync, publish); see docs/benchmarks.md, \"Where a commit's time goes\".");
+
+    /// <summary>The steps <see cref="CommitPhaseDuration"/> tells apart.</summary>
+    internal static class Phase
+    {
+        public const string Prepare = "prepare", Encode = "encode", Seal = "seal", Stage = "stage", Records = "records", Fsync = "fsync", Publish = "publish";
+    }
+
     internal static readonly Counter<long> Reads = Meter.CreateCounter<long>("causeway.reads", "{read}",
         "Documents read by id through the API (get, history).");
 
@@ -70,6 +80,19 @@ public static class Instruments
     internal static void RecordSince(Histogram<double> duration, long start)
     {
         if (start != 0) duration.Record(Stopwatch.GetElapsedTime(start).TotalSeconds);
+    }
+
+    /// <summary>When a commit pipeline step starts, or 0 when nobody listens (<see cref="Start"/>).</summary>
+    internal static long StartPhase() => CommitPhaseDuration.Enabled ? Stopwatch.GetTimestamp() : 0;
+
+    /// <summary>Records the step <paramref name="phase"/> (a <see cref="Phase"/> constant) as ended now,
+    /// and answers when the next one starts (0 while nobody listens).</summary>
+    internal static long EndPhase(string phase, long start)
+    {
+        if (start == 0) return 0;
+        long now = Stopwatch.GetTimestamp();
+        CommitPhaseDuration.Record(Stopwatch.GetElapsedTime(start, now).TotalSeconds, new KeyValuePair<string, object?>("causeway.phase", phase));
+        return now;
     }
 
     internal static TagList Outcome(bool granted) => new() { { "causeway.outcome", granted ? "granted" : "refused" } };

@@ -205,6 +205,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
         var draft = group.Draft(db);
         if (draft.Dropped) throw new NotFoundException($"Database '{db.Name}' was dropped.");
 
+        long timing = Telemetry.Instruments.StartPhase();
         var time = _clock.Now();
         long seq = draft.Clock.Get(_identity.Did) + 1;
         var context = new EffectContext(_identity.Did, seq, time);
@@ -220,6 +221,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
         var local = new LocalCommit(db, staged, draft.Holds, _identity.Did, time, collection => LatestOf(db, collection, group),
             collection => group.InCollection(db.Id, collection).Select(e => (e.Key, e.Value.State)), draft.Position + 1);
         foreach (var stage in _stages) stage.Check(local);
+        timing = Telemetry.Instruments.EndPhase(Telemetry.Instruments.Phase.Prepare, timing);
 
         var ops = new DocumentOp[staged.Entries.Count];
         var states = new (StagedDocuments.Entry Entry, long Size)[ops.Length];
@@ -247,7 +249,9 @@ internal sealed class CommitPipeline : IAsyncDisposable
 
         var cids = new Cid[ops.Length];
         for (int i = 0; i < ops.Length; i++) cids[i] = ops[i].Cid;
+        timing = Telemetry.Instruments.EndPhase(Telemetry.Instruments.Phase.Encode, timing);
         var commit = Commit.Create(db.Name, _identity, seq, time, draft.Heads, cids, local.Capability, _stageScratch);
+        timing = Telemetry.Instruments.EndPhase(Telemetry.Instruments.Phase.Seal, timing);
 
         // Nothing above touched the group; from here on nothing can fail.
         long position = draft.Add(commit, documentDelta);
@@ -266,6 +270,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
         foreach (var stage in _stages) stage.Staged(item);
         group.Committed.Add((db.Id, commit.Id));
         var result = new WriteResult(commit.Id, position);
+        Telemetry.Instruments.EndPhase(Telemetry.Instruments.Phase.Stage, timing);
         return () => request.Result = result;
     }
 
@@ -381,12 +386,16 @@ internal sealed class CommitPipeline : IAsyncDisposable
     private void Persist(Group group)
     {
         if (group.Staged.Count == 0) { group.Durable = true; return; }
+        long timing;
         try
         {
+            timing = Telemetry.Instruments.StartPhase();
             var batch = BuildBatch(group);
+            timing = Telemetry.Instruments.EndPhase(Telemetry.Instruments.Phase.Records, timing);
             long start = Telemetry.Instruments.Start(Telemetry.Instruments.FsyncDuration);
             _store.Write(batch, durable: true);
             Telemetry.Instruments.RecordSince(Telemetry.Instruments.FsyncDuration, start);
+            timing = Telemetry.Instruments.EndPhase(Telemetry.Instruments.Phase.Fsync, timing);
         }
         catch (Exception e)
         {
@@ -414,6 +423,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
             publish();
             request.Succeed();
         }
+        Telemetry.Instruments.EndPhase(Telemetry.Instruments.Phase.Publish, timing);
     }
 
     private StoreBatch BuildBatch(Group group)

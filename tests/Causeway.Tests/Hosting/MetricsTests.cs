@@ -59,6 +59,9 @@ public sealed partial class MetricsTests
             // An fsync for every group (catalog changes have one too), a signature for every local commit.
             Assert.True(Value(after, "causeway_commit_fsync_duration_seconds_count") - Value(before, "causeway_commit_fsync_duration_seconds_count") >= groups);
             Assert.True(Value(after, "causeway_commit_sign_duration_seconds_count") - Value(before, "causeway_commit_sign_duration_seconds_count") >= acknowledged);
+            // The pipeline's steps (summed over the phase label): four per local commit, three per group.
+            double steps = Value(after, "causeway_commit_phase_duration_seconds_count") - Value(before, "causeway_commit_phase_duration_seconds_count");
+            Assert.True(steps >= 4 * acknowledged + 3 * groups, $"{steps} pipeline steps timed for {acknowledged} commits in {groups} groups");
             Assert.True(Value(after, "causeway_reads_total") - Value(before, "causeway_reads_total") >= 1);
             Assert.True(Value(after, "causeway_store_size_bytes") > 0, "the store's size is reported");
         }
