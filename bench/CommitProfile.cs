@@ -43,6 +43,12 @@ internal static class CommitProfile
             Console.WriteLine();
             Console.WriteLine($"SQLite (WAL, synchronous=FULL, one insert per transaction), 1 writer: {Table.Rate(sqlite)} commits/s, {Micro(1e6 / sqlite)} µs/commit; "
                 + $"Causeway 1 writer is {one.Rate / sqlite:0.00}x");
+            Console.WriteLine();
+            Console.WriteLine("What a lone writer's commit allocates, by type (the runtime's allocation samples, about one per 100 KB):");
+            var types = new Table("type", "share of bytes", "bytes per commit");
+            foreach (var (type, share) in one.Allocations) types.Add(type, $"{share:P0}", (share * one.AllocatedPerCommit).ToString("N0"));
+            types.Print(Console.Out);
+            Console.WriteLine();
             Console.WriteLine($"Ed25519 signing on this machine: {Table.Rate(signOne)}/s on one core, {Table.Rate(signAll)}/s on {Environment.ProcessorCount}; "
                 + $"64 writers use {many.Rate / signAll:P0} of it");
             return 0;
@@ -58,7 +64,7 @@ internal static class CommitProfile
     private static string Share(double part, double whole) => whole <= 0 ? "-" : $"{part / whole * 100:0}%";
 
     private sealed record Profile(IReadOnlyDictionary<string, double> Seconds, double Sign, int Commits, double WallSeconds, double LatencyMicros,
-        double GroupSize, long Allocated)
+        double GroupSize, long Allocated, IReadOnlyList<(string Type, double Share)> Allocations)
     {
         public double PerCommit(string phase) => Seconds.GetValueOrDefault(phase) * 1e6 / Commits;
         public double Rate => Commits / WallSeconds;
@@ -98,6 +104,8 @@ internal static class CommitProfile
 
         int perWriter = Math.Max(1, commits / writers);
         long latencyTicks = 0;
+        using var sampler = new AllocationSampler();
+        sampler.Start();
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
@@ -111,11 +119,12 @@ internal static class CommitProfile
         })));
         double wall = clock.Elapsed.TotalSeconds;
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        sampler.Stop();
         listener.Dispose();
         int made = perWriter * writers;
         lock (gate)
             return new Profile(new Dictionary<string, double>(seconds), sign * 1e6 / made, made, wall,
-                latencyTicks * 1e6 / Stopwatch.Frequency / made, groups == 0 ? 0 : groupCommits / groups, allocated);
+                latencyTicks * 1e6 / Stopwatch.Frequency / made, groups == 0 ? 0 : groupCommits / groups, allocated, sampler.Top(12));
     }
 
     /// <summary>Ed25519 signatures per second of a commit-sized message, on one core and on all of them.</summary>
