@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using System.Threading.Channels;
 using Causeway.Clocks;
 using Causeway.Encoding;
@@ -8,7 +9,9 @@ namespace Causeway.Replication;
 
 /// <summary>Runs a <see cref="SyncSession"/> over a real <see cref="ISyncChannel"/>: one loop feeds
 /// it the peer's frames, wakes it when the database changes or the retransmit timer is due (on the
-/// replica's <see cref="ReplicaOptions.Time"/>), and writes what it answers. A refusal, either side's, is sent as an error frame and ends the session.</summary>
+/// replica's <see cref="ReplicaOptions.Time"/>), and writes what it answers. A refusal, either side's, is sent as an error frame and ends the session.
+/// The reader decodes the peer's frames as they come and checks the commits in them (hashes and
+/// signatures need no database), so the next frame is being checked while the one before is applied.</summary>
 public static class SyncConnection
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
@@ -23,7 +26,7 @@ public static class SyncConnection
         var writer = new DagCborWriter(64 * 1024);
         long bytesSent = 0, bytesReceived = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
-        var inbox = Channel.CreateBounded<byte[]?>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
+        var inbox = Channel.CreateBounded<Inbound?>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
         var reading = ReadAsync(channel, inbox.Writer, stop.Token);
 
         async Task SendAsync(IReadOnlyList<SyncFrame> frames)
@@ -43,12 +46,12 @@ public static class SyncConnection
             while (!stop.IsCancellationRequested)
             {
                 var changed = session.Database.Runtime.Changed;
-                while (inbox.Reader.TryRead(out var bytes))
+                while (inbox.Reader.TryRead(out var inbound))
                 {
-                    if (bytes is null) { closedByPeer = true; break; }
-                    bytesReceived += bytes.Length;
-                    var frame = SyncFrameCodec.Decode(bytes);
-                    await SendAsync(await session.ReceiveAsync(frame, Now(), stop.Token).ConfigureAwait(false)).ConfigureAwait(false);
+                    if (inbound is null) { closedByPeer = true; break; }
+                    bytesReceived += inbound.Bytes;
+                    inbound.Failure?.Throw();
+                    await SendAsync(await session.ReceiveAsync(inbound.Frame!, inbound.Check, Now(), stop.Token).ConfigureAwait(false)).ConfigureAwait(false);
                 }
                 if (closedByPeer) break;
                 await SendAsync(await session.PumpAsync(Now(), stop.Token).ConfigureAwait(false)).ConfigureAwait(false);
@@ -83,15 +86,34 @@ public static class SyncConnection
         return new SyncResult(session.PeerDid ?? "", session.CommitsApplied, session.CommitsSent, session.CommitsSkipped, bytesSent, bytesReceived, record.Position, record.Clock.Clone(), time.GetElapsedTime(started));
     }
 
-    private static async Task ReadAsync(ISyncChannel channel, ChannelWriter<byte[]?> inbox, CancellationToken cancellation)
+    /// <summary>A frame as the reader passes it on: decoded (its commits checked), or what decoding it raised,
+    /// to be raised in turn, after the frames before it.</summary>
+    private sealed record Inbound(int Bytes, SyncFrame? Frame, CommitCheck? Check, ExceptionDispatchInfo? Failure);
+
+    private static async Task ReadAsync(ISyncChannel channel, ChannelWriter<Inbound?> inbox, CancellationToken cancellation)
     {
         try
         {
             while (true)
             {
-                var frame = await channel.ReceiveAsync(cancellation).ConfigureAwait(false);
-                await inbox.WriteAsync(frame, cancellation).ConfigureAwait(false);
-                if (frame is null) return;
+                var bytes = await channel.ReceiveAsync(cancellation).ConfigureAwait(false);
+                if (bytes is null)
+                {
+                    await inbox.WriteAsync(null, cancellation).ConfigureAwait(false);
+                    return;
+                }
+                Inbound inbound;
+                try
+                {
+                    var frame = SyncFrameCodec.Decode(bytes);
+                    inbound = new Inbound(bytes.Length, frame, frame is CommitsFrame commits ? CommitCheck.Of(commits) : null, null);
+                }
+                catch (Exception e)
+                {
+                    inbound = new Inbound(bytes.Length, null, null, ExceptionDispatchInfo.Capture(e));
+                }
+                await inbox.WriteAsync(inbound, cancellation).ConfigureAwait(false);
+                if (inbound.Failure is not null) return;
             }
         }
         catch (OperationCanceledException) { inbox.TryComplete(); }

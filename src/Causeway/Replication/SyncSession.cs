@@ -83,9 +83,13 @@ public sealed class SyncSession : IReservationPeer
     /// <summary>Handles one frame from the peer and answers with the frames to send back. A broken
     /// protocol or an invalid commit raises a <see cref="CausewayException"/>: the driver sends it as
     /// an <see cref="ErrorFrame"/> and ends the session; nothing of the refused frame was applied.</summary>
-    public async Task<IReadOnlyList<SyncFrame>> ReceiveAsync(SyncFrame frame, long now, CancellationToken cancellation = default)
+    public Task<IReadOnlyList<SyncFrame>> ReceiveAsync(SyncFrame frame, long now, CancellationToken cancellation = default)
+        => ReceiveAsync(frame, null, now, cancellation);
+
+    /// <summary>The same, for a commits frame whose commits were checked ahead (<paramref name="check"/>).</summary>
+    internal async Task<IReadOnlyList<SyncFrame>> ReceiveAsync(SyncFrame frame, CommitCheck? check, long now, CancellationToken cancellation = default)
     {
-        try { return await ReceiveCoreAsync(frame, now, cancellation).ConfigureAwait(false); }
+        try { return await ReceiveCoreAsync(frame, check, now, cancellation).ConfigureAwait(false); }
         finally
         {
             _published = _sender.PeerHas.Clone();
@@ -100,7 +104,7 @@ public sealed class SyncSession : IReservationPeer
         _caughtUp = null;
     }
 
-    private async Task<IReadOnlyList<SyncFrame>> ReceiveCoreAsync(SyncFrame frame, long now, CancellationToken cancellation)
+    private async Task<IReadOnlyList<SyncFrame>> ReceiveCoreAsync(SyncFrame frame, CommitCheck? check, long now, CancellationToken cancellation)
     {
         switch (frame)
         {
@@ -132,7 +136,7 @@ public sealed class SyncSession : IReservationPeer
         {
             case CommitsFrame commits:
                 if (!Wants) throw Refusal.PeerSent("commits on a session where this side receives nothing");
-                return [await _receiver.ReceiveAsync(commits, _sender.PeerHas, cancellation).ConfigureAwait(false)];
+                return [await _receiver.ReceiveAsync(commits, _sender.PeerHas, cancellation, check).ConfigureAwait(false)];
             case AckFrame ack:
                 if (Sends) _sender.OnAck(ack, now);
                 return [];

@@ -52,6 +52,12 @@ public static class Instruments
     internal static readonly Counter<long> SyncSessions = Meter.CreateCounter<long>("causeway.sync.sessions", "{session}",
         "Sync sessions established (tag causeway.sync.role: initiator or acceptor).");
 
+    internal static readonly Histogram<double> SyncVerifyDuration = Meter.CreateHistogram<double>("causeway.sync.verify.duration", "s",
+        "Time to check one frame of a peer's commits (operation hashes, signatures, on all cores), ahead of applying it or on arrival.");
+
+    internal static readonly Histogram<double> SyncApplyDuration = Meter.CreateHistogram<double>("causeway.sync.apply.duration", "s",
+        "Time to apply the commits one frame made ready (one durable write for all of them).");
+
     internal static readonly Counter<long> RightsAsks = Meter.CreateCounter<long>("causeway.rights.asks", "{ask}",
         "Asks this replica sent its peers for rights, reservations or blocks (tag causeway.outcome: granted or refused).");
 

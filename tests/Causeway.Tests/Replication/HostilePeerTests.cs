@@ -92,6 +92,38 @@ public sealed class HostilePeerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_frame_whose_last_commit_is_tampered_applies_none_of_it()
+    {
+        // The connection checks a frame's commits ahead of applying it; the good ones before the bad
+        // one must not be applied either.
+        var heads = (await _db.InfoAsync()).Heads;
+        var commits = SourceCommits();
+        var tampered = commits[2].OpBlocks[0]!.ToArray();
+        tampered[^1] ^= 0x01;
+        var frame = new CommitsFrame([commits[0], commits[1], commits[2] with { OpBlocks = [tampered] }]);
+        var check = CommitCheck.Of(frame);
+        Assert.True(check.Vouches(0) && check.Vouches(1));
+        Assert.False(check.Vouches(2));
+        var (error, _) = await AttackAsync(end => end.SendAsync(frame));
+        Assert.Equal(ErrorCodes.InvalidCommit, error.Code);
+        Assert.Contains("does not hash", error.Message);
+        await AssertUntouchedAndServingAsync(heads);
+    }
+
+    [Fact]
+    public void A_check_ahead_leaves_an_undecodable_commit_to_the_receiver()
+    {
+        var commits = SourceCommits();
+        var frame = new CommitsFrame([commits[0], commits[1] with { Block = [0xa1, 0x61] }]);
+        var check = CommitCheck.Of(frame);
+        Assert.True(check.Vouches(0));
+        Assert.Equal(Commit.Decode(commits[0].Block).Id, check.Decoded(0).Id);
+        Assert.False(check.Vouches(1));
+        // Decoding it again raises what decoding raises, at the receiver's turn.
+        Assert.ThrowsAny<CausewayException>(() => check.Decoded(1));
+    }
+
+    [Fact]
     public async Task A_commit_with_a_bad_signature_is_refused()
     {
         var heads = (await _db.InfoAsync()).Heads;
