@@ -32,18 +32,21 @@ internal sealed class AskRouting(StoredDatabase db, Holdings holdings, TimeProvi
     /// relay (asked on a peer's behalf, so never in <see cref="InFlight"/>) (for the simulator).</summary>
     public IEnumerable<(long Id, bool Relayed, Task<AskOutcome> Outcome)> Pending => _pending.Select(e => (e.Key, e.Value.Relayed, e.Value.Outcome));
 
-    private int _writesWaiting;
+    private readonly ConcurrentDictionary<long, Task<AskOutcome>> _waits = new();
+    private long _nextWait;
 
     /// <summary>Writes waiting now for the answer to an ask (the simulator looks, to know when a write
-    /// that asked has parked on the network rather than running).</summary>
-    public int WritesWaiting => Volatile.Read(ref _writesWaiting);
+    /// that asked has parked on the network rather than running). A write stops counting the moment
+    /// its ask ends, not when it resumes: in between it is work queued to run, not parked.</summary>
+    public int WritesWaiting => _waits.Values.Count(ask => !ask.IsCompleted);
 
     /// <summary>A write's wait for <paramref name="ask"/>, counted in <see cref="WritesWaiting"/>.</summary>
     public async Task<AskOutcome> WaitForAsync(Task<AskOutcome> ask)
     {
-        Interlocked.Increment(ref _writesWaiting);
+        long id = Interlocked.Increment(ref _nextWait);
+        _waits[id] = ask;
         try { return await ask.ConfigureAwait(false); }
-        finally { Interlocked.Decrement(ref _writesWaiting); }
+        finally { _waits.TryRemove(id, out _); }
     }
 
     public void Attach(IReservationPeer session) => _sessions.TryAdd(session, 0);
