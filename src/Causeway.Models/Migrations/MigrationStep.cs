@@ -74,8 +74,10 @@ public sealed record RetypeField : MigrationStep
         {
             throw new TypeMismatchException($"Field '{Collection}.{Field}' holds {stored}, which its migration cannot convert ({e.GetType().Name}: {e.Message}).");
         }
-        carried.RemoveAll(c => c.Path == Field);
-        carried.Add(new CarriedField(Field, converted, Replaces: true));
+        // A value an earlier step carried here (a rename) is not stored at this path: nothing to unset.
+        var earlier = carried.Find(c => c.Path == Field);
+        if (earlier is not null) carried.Remove(earlier);
+        carried.Add(new CarriedField(Field, converted, Replaces: earlier?.Replaces ?? true));
         return StoredPath.With(fields, Field, converted);
     }
 }
