@@ -3,6 +3,7 @@ using Causeway.Models;
 using Causeway.Models.Migrations;
 using Causeway.Replication;
 using Causeway.Schemas;
+using Causeway.Tests.Http;
 using Causeway.Tests.Support;
 using Causeway.Values;
 
@@ -233,6 +234,36 @@ public sealed class MigrationTests
 
         var fresh = await db.OpenSession(V2).LoadNoTrackingAsync<ProductV2>("p1");
         Assert.Equal(("Chair", 15L), (fresh!.Name, fresh.Stock.Value));
+    }
+
+    [Fact]
+    public async Task Migrating_through_a_server_works_the_same_and_the_version_crosses_the_wire()
+    {
+        await using var server = await ServerFixture.StartAsync();
+        using var client = server.CreateClient();
+        var db = await client.CreateDatabaseAsync("shop");
+        await V1.ApplyAsync(db);
+        await db.PutAsync("products", "p1", ValueJson.Parse("""{"title": "Chair", "stock": "12"}"""), null);
+        await Assert.ThrowsAsync<UndeclaredSchemaChangeException>(() => DocumentModel.Of(typeof(ProductV2)).MigrateAsync(db));
+
+        var result = await V2.MigrateAsync(db);
+        Assert.Equal((0, 2), (result.From, result.To));
+        Assert.Equal(2, result.Written!.Schema.Migration);
+        Assert.Equal(2, (await db.GetSchemaAsync()).Schema.Migration);
+        Assert.False((await V2.MigrateAsync(db)).Applied);
+        var chair = await db.OpenSession(V2).LoadAsync<ProductV2>("p1");
+        Assert.Equal(("Chair", 12L), (chair!.Name, chair.Stock.Value));
+    }
+
+    [Fact]
+    public void The_schema_json_carries_the_migration_version()
+    {
+        var schema = SchemaJson.Parse("""{ "migration": 4, "collections": {} }""");
+        Assert.Equal(4, schema.Migration);
+        Assert.Contains("\"migration\":4", SchemaJson.ToJson(schema));
+        Assert.Null(SchemaJson.Parse("""{ "collections": {} }""").Migration);
+        foreach (string bad in new[] { "0", "-1", "1.5", "\"2\"" })
+            Assert.Contains("'migration'", Assert.Throws<InvalidInputException>(() => SchemaJson.Parse($$"""{ "migration": {{bad}}, "collections": {} }""")).Message);
     }
 
     [Fact]
