@@ -54,6 +54,13 @@ internal static class MigrationCommands
         return command;
     }
 
+    /// <summary>A root with only <c>schema diff</c>, for the command lines that start with it.</summary>
+    public static RootCommand DiffRoot(string description)
+    {
+        var schema = new Command("schema", "Schema commands.") { Diff() };
+        return new RootCommand(description) { schema };
+    }
+
     public static Command Migrate()
     {
         var options = new TargetOptions();

@@ -92,6 +92,13 @@ public sealed class MigrationCommandTests
         Assert.Contains("--rename", await Fails(D("migrate", "shop", "--schema", dropped, "--rename", "products.legacy")));
         var schema = await Ok(D("schema", "shop"));
         Assert.Equal(version, schema.GetProperty("version").GetInt64());
+        Assert.Contains("--schema", await Fails(["schema", "diff", "shop"]));
+
+        // The help names the command as it is typed, with its own arguments only.
+        var (helpExit, help, _) = await CliProcess.RunAsync(["schema", "diff", "--help"]);
+        Assert.Equal(0, helpExit);
+        Assert.Contains("schema diff <database> [options]", help);
+        Assert.DoesNotContain("<schema>", help);
         Assert.True(schema.GetProperty("collections").GetProperty("products").GetProperty("fields").TryGetProperty("legacy", out _));
 
         var declared = await Ok(D("migrate", "shop", "--schema", dropped, "--drop", "products.legacy"));
