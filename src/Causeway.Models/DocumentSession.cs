@@ -211,7 +211,7 @@ public sealed class DocumentSession
     {
         // Documents written at an older version read in the current shape (docs/typed-api.md, Migrations).
         List<CarriedField>? carried = null;
-        if (Model.Migrations.Latest > 0)
+        if (Model.Migrations.Upcasts(map.Collection))
         {
             carried = [];
             fields = Model.Migrations.Upcast(map.Collection, fields, map.Rules, carried);

@@ -34,6 +34,9 @@ public sealed class MigrationLog
     /// <summary>The migrations after <paramref name="version"/>, in order.</summary>
     public IReadOnlyList<Migration> After(long version) => [.. Migrations.Where(m => m.Version > version)];
 
+    /// <summary>Whether documents of <paramref name="collection"/> may read differently at the latest version.</summary>
+    internal bool Upcasts(string collection) => _upcasts.ContainsKey(collection);
+
     /// <summary>A document's fields as the latest version reads them. Nothing is written: what the
     /// upcast shows that is not stored is listed in <paramref name="carried"/> for the next write.</summary>
     internal Value Upcast(string collection, Value fields, CollectionRules? rules, List<CarriedField> carried)
