@@ -1,4 +1,5 @@
 using Causeway.Errors;
+using CsCheck;
 using Causeway.Models;
 using Causeway.Models.Migrations;
 using Causeway.Replication;
@@ -110,6 +111,59 @@ public sealed class MigrationTests
         var unique = SchemaDiff.Between(Parse("""{ "collections": { "p": { "fields": { "a": { "kind": "lww" } } } } }"""),
             Parse("""{ "collections": { "p": { "fields": { "a": { "kind": "lww" } }, "unique": [ ["a"] ] } } }"""));
         Assert.True(Assert.Single(unique).Breaking);
+    }
+
+    /// <summary>Small random schemas of one collection: fields a, b, c of a few kinds, types, bounds,
+    /// references and required flags, a unique tuple, a check, the id and index rules.</summary>
+    private static Gen<T> Pick<T>(params T[] items) => Gen.Int[0, items.Length - 1].Select(i => items[i]);
+
+    private static readonly Gen<(string Kind, Causeway.Schemas.ValueType? Type, bool Required, string? References, bool RemoveWins, long? Min, long? Max, bool Present)> RandomField =
+        Gen.Select(Pick("lww", "counter", "bcounter", "awset"), Pick<Causeway.Schemas.ValueType?>(null, Causeway.Schemas.ValueType.String, Causeway.Schemas.ValueType.Integer), Gen.Bool, Pick<string?>(null, "people"))
+            .Select(Gen.Select(Gen.Bool, Pick<long?>(null, 0, 5), Pick<long?>(null, 100), Gen.Bool),
+                (x, y) => (x.Item1, x.Item2, x.Item3, x.Item4, y.Item1, y.Item2, y.Item3, y.Item4));
+
+    private static readonly Gen<Schema> RandomSchemas =
+        Gen.Select(RandomField.Array[3], Gen.Int[0, 3], Pick<string?>(null, "a > 0", "b > 0"), Gen.Bool, Gen.Bool)
+        .Select((fields, unique, check, uuid, indexed) =>
+        {
+            var rules = new Dictionary<string, FieldRule>(StringComparer.Ordinal);
+            string[] names = ["a", "b", "c"];
+            for (int i = 0; i < 3; i++)
+            {
+                var (kind, type, required, references, removeWins, min, max, present) = fields[i];
+                if (!present) continue;
+                bool register = kind == "lww", bounded = kind == "bcounter";
+                rules[names[i]] = new FieldRule
+                {
+                    Path = names[i], Kind = kind, Type = register || kind == "awset" ? type : null, Required = required,
+                    References = register ? references : null, Policy = register && references is not null && removeWins ? ReferencePolicy.RemoveWins : ReferencePolicy.AddWins,
+                    Min = bounded ? min : null, Max = bounded ? max : null,
+                };
+            }
+            IReadOnlyList<IReadOnlyList<string>> tuples = unique < 3 && rules.ContainsKey(names[unique]) ? [[names[unique]]] : [];
+            IReadOnlyList<CheckRule> checks = check is null ? [] : [new CheckRule("c1", CheckExpression.Parse(check))];
+            var products = new CollectionRules
+            {
+                Name = "products", Id = uuid ? IdGeneration.Uuid : IdGeneration.Client, Fields = rules, Unique = tuples, Checks = checks,
+                Index = indexed ? IndexRule.All : IndexRule.None,
+            };
+            return new Schema { Collections = new Dictionary<string, CollectionRules>(StringComparer.Ordinal) { ["products"] = products } };
+        });
+
+    [Fact]
+    public void Diff_is_empty_exactly_when_the_schemas_are_the_same()
+    {
+        Gen.Select(RandomSchemas, RandomSchemas, Gen.Bool).Sample((a, b, same) =>
+        {
+            if (same) b = SchemaJson.Parse(SchemaJson.ToJson(a));   // equal rules, other objects
+            bool equal = SchemaJson.ToJson(a) == SchemaJson.ToJson(b);
+            var changes = SchemaDiff.Between(a, b);
+            // Every difference is found, and nothing is found where there is none.
+            Assert.Equal(equal, changes.Count == 0);
+            // A removal or a retype is always breaking; an added collection or a removed constraint never is.
+            Assert.All(changes.Where(c => c.Kind is SchemaChangeKind.FieldRemoved or SchemaChangeKind.FieldRetyped), c => Assert.True(c.Breaking));
+            Assert.All(changes.Where(c => c.Kind is SchemaChangeKind.ConstraintRemoved or SchemaChangeKind.CollectionChanged), c => Assert.False(c.Breaking));
+        }, iter: 2000);
     }
 
     [Fact]
