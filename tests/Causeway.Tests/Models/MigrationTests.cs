@@ -217,11 +217,11 @@ public sealed class MigrationTests
         await V1.ApplyAsync(db);
         await db.PutAsync("products", "p1", ValueJson.Parse("""{"title": "Chair", "stock": "12"}"""), null);
 
-        // Version 1 is only a name; versions 2 and 3 rename title → label → name: an old document reads
+        // Version 1 gives legacy a default; versions 2 and 3 rename title → label → name: an old document reads
         // through both, oldest first.
         var chain = DocumentModel.Build(m => m.Entity<ProductV2>().Migration(
             Migration.Create(3, s => s.RenameField("products", "label", "name")),
-            Migration.Create(1, s => s.AddField("products", "legacy")),
+            Migration.Create(1, s => s.AddField("products", "legacy", Value.String("none"))),
             Migration.Create(2, s => s.RenameField("products", "title", "label").RetypeField<string, long>("products", "stock", long.Parse))));
         Assert.Equal([1L, 2, 3], chain.Migrations.Migrations.Select(m => m.Version));
         var first = await chain.MigrateAsync(db);
@@ -229,7 +229,7 @@ public sealed class MigrationTests
         var info = await db.GetSchemaAsync();
         Assert.Equal(3, info.Schema.Migration);
         var product = await db.OpenSession(chain).LoadAsync<ProductV2>("p1");
-        Assert.Equal(("Chair", 12L), (product!.Name, product.Stock.Value));
+        Assert.Equal(("Chair", 12L, "none"), (product!.Name, product.Stock.Value, product.Legacy));   // legacy: the default
 
         var second = await chain.MigrateAsync(db);
         Assert.False(second.Applied);
