@@ -11,6 +11,7 @@ root.Subcommands.Add(Causeway.Cli.Commands.DocCommands.Create());
 root.Subcommands.Add(Causeway.Cli.Commands.DocCommands.Transaction());
 root.Subcommands.Add(Causeway.Cli.Commands.DocCommands.Query());
 root.Subcommands.Add(Causeway.Cli.Commands.SchemaCommands.Schema());
+root.Subcommands.Add(Causeway.Cli.Commands.MigrationCommands.Migrate());
 root.Subcommands.Add(Causeway.Cli.Commands.SchemaCommands.Reservations());
 root.Subcommands.Add(Causeway.Cli.Commands.FunctionCommands.Create());
 root.Subcommands.Add(Causeway.Cli.Commands.LedgerCommands.Changes());
@@ -24,7 +25,9 @@ root.Subcommands.Add(Causeway.Cli.Commands.TokenCommands.Token());
 root.Subcommands.Add(Causeway.Cli.Commands.BackupCommands.Backup());
 root.Subcommands.Add(Causeway.Cli.Commands.BackupCommands.Restore());
 
-var parsed = root.Parse(args);
+// `schema diff` is parsed beside `schema DB`, not under it: as its subcommand, its usage and help
+// would list schema's own arguments.
+var parsed = args is ["schema", "diff", ..] ? Causeway.Cli.Commands.MigrationCommands.DiffRoot(root.Description!).Parse(args) : root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
     // One line, whatever the parser's message looks like (a list of allowed values spans several).

@@ -3,6 +3,7 @@ using System.Linq.Expressions;
 using System.Reflection;
 using Causeway.Documents;
 using Causeway.Errors;
+using Causeway.Models.Migrations;
 using Causeway.Schemas;
 
 namespace Causeway.Models;
@@ -22,7 +23,11 @@ public sealed class DocumentModel
     {
         _builder = builder;
         _open = open;
+        Migrations = builder.Migrations.Count == 0 ? MigrationLog.Empty : new MigrationLog(builder.Migrations);
     }
+
+    /// <summary>The model's migrations in version order (<see cref="ModelBuilder.Migration"/>).</summary>
+    public MigrationLog Migrations { get; }
 
     /// <summary>The model of attributes alone: it maps any class the first time it is used.
     /// <see cref="DocumentSessions.OpenSession(IDocumentDatabase)"/> uses it.</summary>
@@ -88,6 +93,18 @@ public sealed class DocumentModel
         var info = await database.SetSchemaAsync(Schema, cancellation).ConfigureAwait(false);
         return new ModelSchema(this, info);
     }
+
+    /// <summary>What setting the model's schema would change on <paramref name="database"/>, and which
+    /// of the changes need a migration (<see cref="SchemaChange.Breaking"/>).</summary>
+    public Task<IReadOnlyList<SchemaChange>> DiffAsync(IDocumentDatabase database, CancellationToken cancellation = default)
+        => SchemaMigration.DiffAsync(database, Schema, cancellation);
+
+    /// <summary>Applies the model's pending migrations and its schema to <paramref name="database"/>:
+    /// safe changes as they are, breaking ones only when a pending migration declares them
+    /// (<see cref="UndeclaredSchemaChangeException"/> otherwise, and nothing is written). Running it
+    /// again writes nothing.</summary>
+    public Task<MigrationResult> MigrateAsync(IDocumentDatabase database, CancellationToken cancellation = default)
+        => SchemaMigration.ApplyAsync(database, Schema, Migrations, cancellation);
 
     /// <summary>The schema in force on <paramref name="database"/>, read through this model.</summary>
     public async Task<ModelSchema> ReadSchemaAsync(IDocumentDatabase database, CancellationToken cancellation = default)

@@ -1,5 +1,6 @@
 using Causeway.Documents;
 using Causeway.Errors;
+using Causeway.Models.Migrations;
 using Causeway.Values;
 
 namespace Causeway.Models;
@@ -47,8 +48,8 @@ public sealed class DocumentSession
         var document = await Database.GetAsync(map.Collection, id, cancellation: cancellation).ConfigureAwait(false);
         if (document is null) return null;
         if (_byId.TryGetValue((map.Collection, id), out known)) return known.State == EntryState.Deleted ? null : (T)known.Entity;
-        var (entity, snapshot) = Materialize(map, id, document.Fields);
-        Track(new Entry(map, entity, snapshot) { Id = id, State = EntryState.Loaded });
+        var (entity, snapshot, carried) = Materialize(map, id, document.Fields);
+        Track(new Entry(map, entity, snapshot) { Id = id, State = EntryState.Loaded, Carried = carried });
         return (T)entity;
     }
 
@@ -73,8 +74,8 @@ public sealed class DocumentSession
     {
         if (!track) return (T)Materialize(map, document.Id, document.Fields).Entity;
         if (_byId.TryGetValue((map.Collection, document.Id), out var known)) return known.State == EntryState.Deleted ? null : (T)known.Entity;
-        var (entity, snapshot) = Materialize(map, document.Id, document.Fields);
-        Track(new Entry(map, entity, snapshot) { Id = document.Id, State = EntryState.Loaded });
+        var (entity, snapshot, carried) = Materialize(map, document.Id, document.Fields);
+        Track(new Entry(map, entity, snapshot) { Id = document.Id, State = EntryState.Loaded, Carried = carried });
         return (T)entity;
     }
 
@@ -193,6 +194,7 @@ public sealed class DocumentSession
             }
             foreach (var member in entry.Map.Root.Members) member.Accept(entry.Entity, entry.Snapshot);
             entry.State = EntryState.Loaded;
+            entry.Carried = null;
         }
         return result;
     }
@@ -200,15 +202,25 @@ public sealed class DocumentSession
     private static void Changes(Entry entry, List<FieldOp> ops)
     {
         foreach (var member in entry.Map.Root.Members) member.Changes(entry.Entity, entry.Snapshot, ops);
+        // A write of an upcast document writes what the upcast showed as the new fields too, so the
+        // document it leaves fits the new schema; an untouched document stays as stored.
+        if (ops.Count > 0 && entry.Carried is { } carried) ops.InsertRange(0, CarriedWrites.Of(carried, entry.Map.Rules, ops));
     }
 
-    private static (object Entity, Value?[] Snapshot) Materialize(EntityMap map, string id, Value fields)
+    private (object Entity, Value?[] Snapshot, List<CarriedField>? Carried) Materialize(EntityMap map, string id, Value fields)
     {
+        // Documents written at an older version read in the current shape (docs/typed-api.md, Migrations).
+        List<CarriedField>? carried = null;
+        if (Model.Migrations.Upcasts(map.Collection))
+        {
+            carried = [];
+            fields = Model.Migrations.Upcast(map.Collection, fields, map.Rules, carried);
+        }
         var entity = map.Root.Create();
         map.SetId(entity, id);
         var snapshot = new Value?[map.Slots];
         map.Root.Load(entity, fields, snapshot);
-        return (entity, snapshot);
+        return (entity, snapshot, carried is { Count: > 0 } ? carried : null);
     }
 
     private void Track(Entry entry)
@@ -234,5 +246,8 @@ public sealed class DocumentSession
         public Value?[] Snapshot { get; } = snapshot;
         public string? Id { get; set; }
         public EntryState State { get; set; }
+
+        /// <summary>What an upcast showed that the stored document does not hold yet.</summary>
+        public List<CarriedField>? Carried { get; set; }
     }
 }

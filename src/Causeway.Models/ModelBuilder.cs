@@ -11,6 +11,15 @@ public sealed class ModelBuilder
 {
     internal List<EntityConfig> Entities { get; } = [];
     internal Dictionary<PropertyInfo, FieldOptions> Fields { get; } = [];
+    internal List<Migrations.Migration> Migrations { get; } = [];
+
+    /// <summary>Adds migrations (docs/typed-api.md, Migrations): <see cref="DocumentModel.MigrateAsync"/>
+    /// applies the pending ones, and sessions read older documents through their upcasts.</summary>
+    public ModelBuilder Migration(params Migrations.Migration[] migrations)
+    {
+        foreach (var migration in migrations) Migrations.Add(migration ?? throw new ArgumentNullException(nameof(migrations)));
+        return this;
+    }
 
     /// <summary>Maps <typeparamref name="T"/> (its attributes apply), and configures it further.</summary>
     public ModelBuilder Entity<T>(Action<EntityBuilder<T>>? configure = null) where T : class

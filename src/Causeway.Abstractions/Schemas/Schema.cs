@@ -13,6 +13,11 @@ public sealed record Schema
     /// the initial slack of bounded counters: the replica that first set the schema, unless named.</summary>
     public string? Home { get; init; }
 
+    /// <summary>The last migration applied to the database (docs/typed-api.md, Migrations): kept in the
+    /// schema so the version and the schema it produced are one commit. A schema set without one keeps
+    /// the version in force.</summary>
+    public long? Migration { get; init; }
+
     public CollectionRules? For(string collection) => Collections.GetValueOrDefault(collection);
 
     /// <summary>The collections with a field that references <paramref name="collection"/>, with the field.</summary>

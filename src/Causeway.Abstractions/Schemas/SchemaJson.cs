@@ -29,13 +29,19 @@ public static class SchemaJson
     public static Schema Read(JsonElement json)
     {
         Expect(json, JsonValueKind.Object, "The schema");
-        Only(json, "the schema", "collections", "home", "analysis", "version", "commit", "position", "violations");
+        Only(json, "the schema", "collections", "home", "migration", "analysis", "version", "commit", "position", "violations");
         string? home = null;
         if (json.TryGetProperty("home", out var h) && h.ValueKind != JsonValueKind.Null)
         {
             Expect(h, JsonValueKind.String, "'home'");
             home = h.GetString()!;
             if (!Security.DidKey.IsValid(home)) throw Invalid($"'home' must be a replica's did:key, not '{Names.Clip(home)}'.");
+        }
+        long? migration = null;
+        if (json.TryGetProperty("migration", out var m) && m.ValueKind != JsonValueKind.Null)
+        {
+            if (m.ValueKind != JsonValueKind.Number || !m.TryGetInt64(out long applied) || applied < 1) throw Invalid("'migration' must be a whole number of at least 1.");
+            migration = applied;
         }
         if (!json.TryGetProperty("collections", out var collections)) throw Invalid("The schema needs 'collections', an object of collection name → rules.");
         Expect(collections, JsonValueKind.Object, "'collections'");
@@ -49,7 +55,7 @@ public static class SchemaJson
             if (!result.TryAdd(name, ReadCollection(name, c.Value))) throw Invalid($"Collection '{name}' appears twice.");
             if (result.Count > MaxCollections) throw Invalid($"A schema declares at most {MaxCollections} collections.");
         }
-        return new Schema { Collections = result, Home = home };
+        return new Schema { Collections = result, Home = home, Migration = migration };
     }
 
     private static CollectionRules ReadCollection(string name, JsonElement json)
@@ -233,6 +239,7 @@ public static class SchemaJson
     {
         w.WriteStartObject();
         if (schema.Home is not null) w.WriteString("home", schema.Home);
+        if (schema.Migration is { } migration) w.WriteNumber("migration", migration);
         w.WriteStartObject("collections");
         foreach (var c in schema.Collections.Values.OrderBy(c => c.Name, StringComparer.Ordinal))
         {

@@ -208,6 +208,7 @@ public static class WireSchemas
         ["SchemaInfo"] = $$"""
             { "type": "object", "required": ["collections", "home", "version", "commit", "position", "analysis", "violations"], "additionalProperties": false,
               "properties": { "collections": { "type": "object", "additionalProperties": { "type": "object" } }, "home": { "type": ["string", "null"] },
+                "migration": { "type": "integer", "format": "int64", "minimum": 1, "description": "The last migration applied (docs/typed-api.md, Migrations)." },
                 "version": {{Count}}, "commit": {{NullableCid}}, "position": {{Position}},
                 "analysis": { "type": "array", "items": { "type": "object", "required": ["collection", "constraint", "kind", "technique", "coordinates", "explanation"],
                   "additionalProperties": false, "properties": { "collection": { "type": "string" }, "constraint": { "type": "string" }, "kind": { "type": "string" },
@@ -329,7 +330,8 @@ public static class WireSchemas
             """,
         ["SchemaBody"] = """
             { "type": "object", "description": "A schema (docs/invariants.md).", "additionalProperties": false,
-              "properties": { "home": { "type": "string" }, "collections": { "type": "object", "additionalProperties": { "type": "object" } } } }
+              "properties": { "home": { "type": "string" }, "migration": { "type": "integer", "format": "int64", "minimum": 1 },
+                "collections": { "type": "object", "additionalProperties": { "type": "object" } } } }
             """,
         ["Reservation"] = """
             { "type": "object", "required": ["collection", "fields", "ranges", "replica"], "additionalProperties": false,

@@ -13,7 +13,7 @@ internal static class SchemaCommands
         var database = new Argument<string>("database");
         var json = new Argument<string?>("schema") { Description = "The SCHEMA JSON to set (docs/api.md); without it (and without --file), the schema is shown.", Arity = ArgumentArity.ZeroOrOne };
         var file = Input.FileOption();
-        var command = new Command("schema", "Show or set a database's schema: field kinds and constraints, with how each constraint is kept.") { database, json, file };
+        var command = new Command("schema", "Show or set a database's schema: field kinds and constraints, with how each constraint is kept. 'causeway schema diff DB --schema FILE' compares a schema file with it.") { database, json, file };
         options.AddTo(command);
         command.SetAction(async (result, ct) =>
         {

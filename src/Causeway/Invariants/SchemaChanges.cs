@@ -30,7 +30,7 @@ internal sealed class SchemaChanges(StoredDatabase db)
         try
         {
             var current = db.Runtime.Schemas.Latest;
-            var stored = schema with { Home = schema.Home ?? current.Schema.Home ?? db.ReplicaDid };
+            var stored = schema with { Home = schema.Home ?? current.Schema.Home ?? db.ReplicaDid, Migration = schema.Migration ?? current.Schema.Migration };
             var writes = new List<DocumentWrites>
             {
                 new(SystemCollections.Schema, SystemCollections.SchemaDocument, [new DocumentIntent.Put(SchemaVersion.ToDocument(stored, current.Version + 1))]),
