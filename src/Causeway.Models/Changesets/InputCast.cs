@@ -99,7 +99,7 @@ internal static class InputCast
             if (digits.Length == 0 || !digits.All(char.IsAsciiDigit)) problem = "must be a whole number";
             else if (!long.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long n) || type == typeof(int) && n is < int.MinValue or > int.MaxValue)
                 problem = "is out of range";
-            else value = type == typeof(int) ? (int)n : n;
+            else value = type == typeof(int) ? (object)(int)n : n;
         }
         else if (type == typeof(double))
         {
