@@ -194,8 +194,9 @@ public sealed class Changeset<T> : IChangeset where T : class
         return [.. Errors.Where(e => e.Path == path)];
     }
 
-    /// <summary>The messages by document path, the shape of a validation problem's <c>errors</c>.</summary>
-    public IReadOnlyDictionary<string, string[]> ErrorsByPath()
+    /// <summary>The messages by document path, the shape of a validation problem's <c>errors</c>
+    /// (a <see cref="Dictionary{TKey, TValue}"/>, as ASP.NET's <c>ValidationProblem</c> takes it).</summary>
+    public Dictionary<string, string[]> ErrorsByPath()
         => Errors.GroupBy(e => e.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray(), StringComparer.Ordinal);
 
     /// <summary>The value a property would have once applied (a counter's number, a flag's bool, a set's elements).</summary>
