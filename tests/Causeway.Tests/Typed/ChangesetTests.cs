@@ -2,6 +2,7 @@ using System.Text.Json;
 using Causeway.Documents;
 using Causeway.Errors;
 using Causeway.Models;
+using Causeway.Replication;
 using Causeway.Tests.Support;
 
 namespace Causeway.Tests.Typed;
@@ -337,6 +338,33 @@ public sealed class ChangesetTests
         Assert.Equal(8, cat.DiscountedPrice);
         // Loaded afresh, the same input fails here already.
         Assert.Contains(For(cat).Cast("""{ "discountedPrice": 9 }""", "discountedPrice").Errors, e => e.Code == "check_failed");
+    }
+
+    [Fact]
+    public async Task On_a_second_replica_rights_held_elsewhere_and_a_name_whose_holder_is_away_come_back_as_errors()
+    {
+        await using var exchange = await Exchange.StartAsync();
+        using var folder = new TempFolder();
+        await using var second = await Replica.OpenAsync(folder.Path);
+        var away = await second.CreateDatabaseAsync("exchange");
+        await exchange.Db.SyncWithAsync(away, SyncDirection.Both);
+
+        // The home replica holds every right over Ann's credits, and the reservation of every name.
+        var session = away.OpenSession(Model);
+        var spend = For((await session.LoadAsync<Player>("ann"))!).Cast("""{ "credits": 4 }""", "credits");
+        Assert.True(spend.IsValid);
+        var refused = await session.SaveChangesAsync(spend);
+        Assert.False(refused.Saved);
+        var error = Assert.Single(spend.Errors);
+        Assert.Equal(("Credits", "credits", "insufficient_rights"), (error.Property, error.Path, error.Code));
+
+        var bob = For(new Player { Id = "bob" }).Cast("""{ "name": "Bob" }""", "name");
+        var elsewhere = away.OpenSession(Model);
+        var saved = await elsewhere.SaveChangesAsync(bob);
+        Assert.False(saved.Saved);
+        Assert.Equal([("Name", "name", "unavailable", "cannot be checked as unique now; try again shortly")], Described(bob.Errors));
+        Assert.Null(await away.GetAsync("players", "bob"));
+        Assert.Equal(10, (await away.OpenSession(Model).LoadNoTrackingAsync<Player>("ann"))!.Credits.Value);
     }
 
     [Fact]
