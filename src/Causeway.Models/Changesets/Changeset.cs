@@ -140,7 +140,15 @@ public sealed class Changeset<T> : IChangeset where T : class
     /// <summary>Text that matches <paramref name="pattern"/> (anywhere, unless anchored). A string pattern
     /// runs without backtracking, so untrusted input cannot make it slow.</summary>
     public Changeset<T> ValidateFormat(Expression<Func<T, string?>> property, string pattern, string? message = null)
-        => ValidateFormat(property, new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant), message);
+    {
+        Regex regex;
+        try { regex = new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant); }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            throw new InvalidInputException(ErrorCodes.InvalidValue, $"'{pattern}' is not a pattern that runs without backtracking ({e.Message}); pass a Regex to use another.", e);
+        }
+        return ValidateFormat(property, regex, message);
+    }
 
     /// <inheritdoc cref="ValidateFormat(Expression{Func{T, string}}, string, string)"/>
     public Changeset<T> ValidateFormat(Expression<Func<T, string?>> property, Regex pattern, string? message = null)

@@ -176,6 +176,8 @@ public sealed class ChangesetTests
         Assert.Throws<InvalidInputException>(() => changeset.Cast("[1, 2]", "name"));
         Assert.Throws<InvalidInputException>(() => changeset.ValidateLength(p => p.Credits, min: 1));
         Assert.Throws<InvalidInputException>(() => changeset.ValidateRange(p => p.Name, min: 1));
+        Assert.Throws<InvalidInputException>(() => changeset.ValidateFormat(p => p.Name, "(a)\\1"));   // a backreference needs backtracking
+        Assert.Throws<InvalidInputException>(() => changeset.ValidateFormat(p => p.Name, "[unclosed"));
         Assert.Throws<InvalidInputException>(() => changeset.Validate(p => p.Badges, b => b.Count > 0, "needs a badge"));
         Assert.Throws<InvalidInputException>(() => Changeset.For(new Item { Id = "i" }, Model).CheckMessage("no_such_check", "x"));
     }
@@ -290,6 +292,23 @@ public sealed class ChangesetTests
         Assert.Null(await exchange.Db.GetAsync("players", "bob"));    // one commit: none of it written
         Assert.Null(await exchange.Db.GetAsync("items", "dog"));
         Assert.Equal(10, (await exchange.Db.OpenSession(Model).LoadNoTrackingAsync<Item>("cat"))!.Price);
+    }
+
+    [Fact]
+    public async Task A_document_the_database_names_gets_its_id_and_its_refusals_all_the_same()
+    {
+        await using var exchange = await Exchange.StartAsync();
+        var paid = For(new Purchase()).Cast("""{ "item": "cat", "paid": "10.50" }""", "item", "paid");
+        var save = await exchange.Db.OpenSession(Model).SaveChangesAsync(paid);
+        Assert.True(save.Saved);
+        Assert.Equal(save.Transaction!.Created, [paid.Entity.Id!]);
+        Assert.Equal(10.50m, (await exchange.Db.OpenSession(Model).LoadNoTrackingAsync<Purchase>(paid.Entity.Id!))!.Paid);
+
+        var unpaid = For(new Purchase()).Cast("""{ "item": "unicorn", "paid": 3 }""", "item", "paid");
+        Assert.False((await exchange.Db.OpenSession(Model).SaveChangesAsync(unpaid)).Saved);
+        Assert.Equal([("Item", "item", "does_not_exist", "does not exist")], Described(unpaid.Errors));
+        Assert.Null(unpaid.Entity.Id);
+        Assert.Equal(1, await exchange.Db.OpenSession(Model).Query<Purchase>().CountAsync());
     }
 
     [Fact]
