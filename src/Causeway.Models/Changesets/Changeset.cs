@@ -94,7 +94,13 @@ public sealed class Changeset<T> : IChangeset where T : class
     public Changeset<T> Cast(IDictionary<string, object?> input, params string[] permitted)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return Cast(JsonSerializer.SerializeToElement(input), permitted);
+        JsonElement element;
+        try { element = JsonSerializer.SerializeToElement(input); }
+        catch (Exception e) when (e is JsonException or NotSupportedException)
+        {
+            throw new InvalidInputException(ErrorCodes.InvalidValue, $"The input's values cannot be read as JSON: {e.Message}", e);
+        }
+        return Cast(element, permitted);
     }
 
     /// <inheritdoc cref="Cast(string, string[])"/>
@@ -257,13 +263,23 @@ public sealed class Changeset<T> : IChangeset where T : class
                 continue;
             }
             _castErrors.Remove(path);
-            if (InputCast.TryCast(field, member.Value, out var value, out var problem)) Change(field, value);
-            else
-            {
-                _changes.Remove(path);
-                _castErrors[path] = new ChangesetError(field.Property, field.Path, problem.Code, problem.Message);
-            }
+            if (!InputCast.TryCast(field, member.Value, out var value, out var problem)) Refuse(field, problem);
+            else if (field.Kind == ChangeKind.Counter && Overflows(field, (long)value!)) Refuse(field, (ChangesetErrorCodes.InvalidType, "is out of range"));
+            else Change(field, value);
         }
+    }
+
+    private void Refuse(ChangeField field, (string Code, string Message) problem)
+    {
+        _changes.Remove(field.Path);
+        _castErrors[field.Path] = new ChangesetError(field.Property, field.Path, problem.Code, problem.Message);
+    }
+
+    /// <summary>Whether the increment from the counter's value to <paramref name="target"/> is past a long.</summary>
+    private bool Overflows(ChangeField field, long target)
+    {
+        long current = (long)field.Read(Entity)!;
+        return current < 0 ? target > long.MaxValue + current : target < long.MinValue + current;
     }
 
     private void Change(ChangeField field, object? value)

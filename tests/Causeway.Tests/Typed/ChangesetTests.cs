@@ -137,6 +137,10 @@ public sealed class ChangesetTests
         ], Described(changeset.Errors));
         Assert.Empty(changeset.Changes);
 
+        // A counter's new value is written as an increment, which must fit in a long.
+        var stock = For(new Sample { Id = "s", Hits = new Counter(5) }).Cast("""{ "hits": -9223372036854775808 }""", "hits");
+        Assert.Equal([("Hits", "hits", "invalid_type", "is out of range")], Described(stock.Errors));
+
         // Null where the property cannot hold it is blank, not a type error; a later good value replaces an error.
         changeset.Cast("""{ "small": null, "text": "fine" }""", "small", "text");
         Assert.Contains(changeset.Errors, e => e is { Path: "small", Code: "required", Message: "can't be blank" });
