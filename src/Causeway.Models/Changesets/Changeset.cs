@@ -263,6 +263,7 @@ public sealed class Changeset<T> : IChangeset where T : class
                 continue;
             }
             _castErrors.Remove(path);
+            _refusals.RemoveAll(r => r.Path == path);   // the database said it of the value this replaces
             if (!InputCast.TryCast(field, member.Value, out var value, out var problem)) Refuse(field, problem);
             else if (field.Kind == ChangeKind.Counter && Overflows(field, (long)value!)) Refuse(field, (ChangesetErrorCodes.InvalidType, "is out of range"));
             else Change(field, value);

@@ -273,6 +273,7 @@ public sealed class ChangesetTests
 
         // Another name, the same changeset and session: the refusal is gone and the save goes through.
         changeset.Cast("""{ "name": "Annette" }""", "name");
+        Assert.True(changeset.IsValid);
         Assert.True((await session.SaveChangesAsync(changeset)).Saved);
         Assert.Equal("Annette", (await exchange.Db.OpenSession(Model).LoadNoTrackingAsync<Player>("ann2"))!.Name);
     }
