@@ -20,6 +20,7 @@ internal static class CommitProfile
         string json = CoreBenchmarks.DocumentJson();
         var document = ValueJson.Parse(json);
         var root = Path.Combine(Path.GetTempPath(), "causeway-bench", "profile-" + Guid.NewGuid().ToString("n"));
+        PeakMemory.Reset();
         try
         {
             var (one, many) = (await ProfileAsync(Path.Combine(root, "one"), document, writers: 1, commits, smoke),
@@ -49,6 +50,7 @@ internal static class CommitProfile
             foreach (var (type, share) in one.Allocations) types.Add(type, $"{share:P0}", (share * one.AllocatedPerCommit).ToString("N0"));
             types.Print(Console.Out);
             Console.WriteLine();
+            Console.WriteLine($"Peak working set of the profile: {PeakMemory.Describe()}");
             Console.WriteLine($"Ed25519 signing on this machine: {Table.Rate(signOne)}/s on one core, {Table.Rate(signAll)}/s on {Environment.ProcessorCount}; "
                 + $"64 writers use {many.Rate / signAll:P0} of it");
             return 0;

@@ -24,6 +24,7 @@ internal static class CoreBenchmarks
             var table = Table.Figures();
             string document = DocumentJson();
 
+            PeakMemory.Reset();
             int single = smoke ? 30 : 2_000;
             int perWriter = smoke ? 3 : 600;
             double sqlite1 = await SqliteBaseline.CommitsPerSecondAsync(Path.Combine(root, "sqlite1"), 1, single, document);
@@ -40,11 +41,12 @@ internal static class CoreBenchmarks
 
             double crdt = CrdtOpsPerSecond(smoke ? 20_000 : 5_000_000);
             table.Add("CRDT ops applied/s in memory", Table.Rate(crdt), "target ≥ 2,000,000", $"{crdt / 2_000_000:N2}x");
+            table.Add("peak working set: commits, reads, verification, CRDT ops", PeakMemory.Describe(), "bounded (memory does not grow with the run)", "");
 
-            await HttpBenchmarks.RunAsync(smoke, table);
-            await SyncBenchmarks.RunAsync(smoke, table);
-            await AuthorityBenchmarks.RunAsync(smoke, table);
-            await InvariantBenchmarks.RunAsync(smoke, table);
+            await PeakMemory.MeasureAsync("HTTP", table, () => HttpBenchmarks.RunAsync(smoke, table));
+            await PeakMemory.MeasureAsync("sync", table, () => SyncBenchmarks.RunAsync(smoke, table));
+            await PeakMemory.MeasureAsync("authority", table, () => AuthorityBenchmarks.RunAsync(smoke, table));
+            await PeakMemory.MeasureAsync("invariants", table, () => InvariantBenchmarks.RunAsync(smoke, table));
             // The query benchmarks load a million documents in a full run: they have modes of their own
             // (query, query-http), and run here in smoke mode only.
             if (smoke)
@@ -52,10 +54,10 @@ internal static class CoreBenchmarks
                 await QueryBenchmarks.RunAsync(smoke, QueryBenchmarks.SmokeDocs, QueryBenchmarks.DefaultSeconds, table);
                 await QueryBenchmarks.RunHttpAsync(smoke, QueryBenchmarks.SmokeDocs, QueryBenchmarks.DefaultSeconds, table);
             }
-            await LiveQueryBenchmarks.RunAsync(smoke, table);
-            await FunctionBenchmarks.RunAsync(smoke, smoke ? FunctionBenchmarks.SmokeCalls : FunctionBenchmarks.DefaultCalls, table);
+            await PeakMemory.MeasureAsync("live queries", table, () => LiveQueryBenchmarks.RunAsync(smoke, table));
+            await PeakMemory.MeasureAsync("functions", table, () => FunctionBenchmarks.RunAsync(smoke, smoke ? FunctionBenchmarks.SmokeCalls : FunctionBenchmarks.DefaultCalls, table));
             await TypedLinqBenchmarks.RunAsync(smoke, table);
-            await TypedRoundTripBenchmarks.RunAsync(smoke, table);
+            await PeakMemory.MeasureAsync("typed API", table, () => TypedRoundTripBenchmarks.RunAsync(smoke, table));
 
             table.Print(Console.Out);
             return 0;

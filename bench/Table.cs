@@ -23,7 +23,7 @@ internal sealed class Table(params string[] columns)
     public static async Task<int> RunAloneAsync(Func<Table, Task> run)
     {
         var table = Figures();
-        await run(table);
+        await PeakMemory.MeasureAsync("this benchmark", table, () => run(table));
         table.Print(Console.Out);
         return 0;
     }
