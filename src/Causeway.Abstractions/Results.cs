@@ -132,3 +132,17 @@ public sealed record HealthDetail(string Name, string Value);
 /// <summary>A backup taken (docs/backup.md; <see cref="Wire.BackupReportJson"/>): the folder it is in, the DID of the
 /// replica it copies, and the databases it holds.</summary>
 public sealed record BackupReport(string Folder, string Replica, IReadOnlyList<string> Databases);
+
+/// <summary>One difference between the schema a database holds and another (<see cref="SchemaDiffReportJson"/>,
+/// <see cref="MigrationReportJson"/>): its <paramref name="Kind"/> (<c>field_added</c>, <c>field_retyped</c>,
+/// <c>constraint_tightened</c>, …), the collection and fields it touches, what changed, and whether it
+/// is <paramref name="Breaking"/> (needs a declared migration).</summary>
+public sealed record SchemaChangeReport(string Kind, string Collection, IReadOnlyList<string> Fields, string Detail, bool Breaking);
+
+/// <summary>What <c>causeway schema diff --json</c> prints: the migration the database is at (null before
+/// any) and how a schema file differs from the database's schema.</summary>
+public sealed record SchemaDiffReport(long? Migration, IReadOnlyList<SchemaChangeReport> Changes);
+
+/// <summary>What <c>causeway migrate --json</c> prints: the migration before and after (null for none),
+/// whether a schema was written, its schema version when it was, and the changes it made.</summary>
+public sealed record MigrationReport(long? From, long? To, bool Applied, long? SchemaVersion, IReadOnlyList<SchemaChangeReport> Changes);

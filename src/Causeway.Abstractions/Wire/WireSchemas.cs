@@ -23,6 +23,8 @@ public static class WireSchemas
         [typeof(ServerStatusJson)] = "ServerStatus",
         [typeof(DelegationTokenJson)] = "DelegationToken",
         [typeof(TokenReportJson)] = "TokenReport",
+        [typeof(SchemaDiffReportJson)] = "SchemaDiffReport",
+        [typeof(MigrationReportJson)] = "MigrationReport",
         [typeof(TokenRevokedJson)] = "TokenRevoked",
         [typeof(DocumentJson)] = "Document",
         [typeof(DocumentVersionJson)] = "DocumentVersion",
@@ -116,6 +118,22 @@ public static class WireSchemas
                 "sub": { "type": ["string", "null"] }, "cmd": { "type": "string" }, "pol": { "type": "array" }, "args": { "type": "object" },
                 "nbf": { "type": "integer", "format": "int64" }, "exp": { "type": "integer", "format": "int64" },
                 "valid": { "type": "boolean" }, "problem": { "type": "string" } } }
+            """,
+        ["SchemaDiffReport"] = $$"""
+            { "type": "object", "description": "What `causeway schema diff --json` prints.", "required": ["migration", "changes"], "additionalProperties": false,
+              "properties": { "migration": { "type": ["integer", "null"], "format": "int64" },
+                "changes": { "type": "array", "items": { "$ref": "#/components/schemas/SchemaChange" } } } }
+            """,
+        ["MigrationReport"] = $$"""
+            { "type": "object", "description": "What `causeway migrate --json` prints.", "required": ["from", "to", "applied", "changes"], "additionalProperties": false,
+              "properties": { "from": { "type": ["integer", "null"], "format": "int64" }, "to": { "type": ["integer", "null"], "format": "int64" },
+                "applied": { "type": "boolean" }, "schemaVersion": { "type": "integer", "format": "int64" },
+                "changes": { "type": "array", "items": { "$ref": "#/components/schemas/SchemaChange" } } } }
+            """,
+        ["SchemaChange"] = $$"""
+            { "type": "object", "required": ["kind", "collection", "fields", "detail", "breaking"], "additionalProperties": false,
+              "properties": { "kind": { "type": "string" }, "collection": { "type": "string" }, "fields": { "type": "array", "items": { "type": "string" } },
+                "detail": { "type": "string" }, "breaking": { "type": "boolean" } } }
             """,
         ["TokenRevoked"] = $$"""
             { "type": "object", "required": ["cid", "revoked"], "additionalProperties": false,

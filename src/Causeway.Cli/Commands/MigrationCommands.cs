@@ -1,9 +1,9 @@
 using System.CommandLine;
-using System.Text.Json;
 using Causeway.Documents;
 using Causeway.Errors;
 using Causeway.Models.Migrations;
 using Causeway.Schemas;
+using Causeway.Wire;
 
 namespace Causeway.Cli.Commands;
 
@@ -38,13 +38,7 @@ internal static class MigrationCommands
             var output = Output.For(result, options);
             if (output.Json)
             {
-                output.WriteJson(w =>
-                {
-                    w.WriteStartObject();
-                    WriteMigration(w, "migration", current.Schema.Migration ?? 0);
-                    WriteChanges(w, changes);
-                    w.WriteEndObject();
-                });
+                output.WriteJson(w => SchemaDiffReportJson.Write(w, new SchemaDiffReport(Numbered(current.Schema.Migration ?? 0), Reports(changes))));
                 return 0;
             }
             output.Line($"{result.GetValue(database)} is at migration {current.Schema.Migration ?? 0} (schema version {current.Version.Version})");
@@ -124,16 +118,8 @@ internal static class MigrationCommands
             }
             if (output.Json)
             {
-                output.WriteJson(w =>
-                {
-                    w.WriteStartObject();
-                    WriteMigration(w, "from", migrated.From);
-                    WriteMigration(w, "to", migrated.To);
-                    w.WriteBoolean("applied", migrated.Applied);
-                    if (migrated.Written is { } written) w.WriteNumber("schemaVersion", written.Version.Version);
-                    WriteChanges(w, migrated.Changes);
-                    w.WriteEndObject();
-                });
+                output.WriteJson(w => MigrationReportJson.Write(w, new MigrationReport(Numbered(migrated.From), Numbered(migrated.To), migrated.Applied,
+                    migrated.Written?.Version.Version, Reports(migrated.Changes))));
                 return 0;
             }
             if (!migrated.Applied) output.Line($"nothing to migrate: {name} is at migration {from} and has this schema already");
@@ -164,29 +150,11 @@ internal static class MigrationCommands
         return make(collection, field);
     }
 
-    private static void WriteMigration(Utf8JsonWriter w, string name, long version)
-    {
-        if (version == 0) w.WriteNull(name);
-        else w.WriteNumber(name, version);
-    }
+    /// <summary>Migration 0 is "none yet", which the JSON says as null.</summary>
+    private static long? Numbered(long version) => version == 0 ? null : version;
 
-    private static void WriteChanges(Utf8JsonWriter w, IReadOnlyList<SchemaChange> changes)
-    {
-        w.WriteStartArray("changes");
-        foreach (var change in changes)
-        {
-            w.WriteStartObject();
-            w.WriteString("kind", Wire(change.Kind));
-            w.WriteString("collection", change.Collection);
-            w.WriteStartArray("fields");
-            foreach (string field in change.Fields) w.WriteStringValue(field);
-            w.WriteEndArray();
-            w.WriteString("detail", change.Detail);
-            w.WriteBoolean("breaking", change.Breaking);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-    }
+    private static IReadOnlyList<SchemaChangeReport> Reports(IReadOnlyList<SchemaChange> changes)
+        => [.. changes.Select(c => new SchemaChangeReport(Wire(c.Kind), c.Collection, [.. c.Fields], c.Detail, c.Breaking))];
 
     private static void PrintChanges(Output output, IReadOnlyList<SchemaChange> changes, string none)
     {

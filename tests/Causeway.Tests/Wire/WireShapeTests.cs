@@ -115,7 +115,9 @@ public sealed class WireShapeTests
     [InlineData("QueryPlan", "access,ranges,order,fallback,estimatedRows,examinedRows,indexKeysRead,returnedRows")]
     [InlineData("QueryCount", "count,position")]
     [InlineData("LiveQueryEvent", "kind,position,commit,origin,local,entered,changed,left")]
-    [InlineData("SchemaInfo", "home,collections,version,commit,position,analysis,violations")]
+    [InlineData("SchemaInfo", "home,migration,collections,version,commit,position,analysis,violations")]
+    [InlineData("SchemaDiffReport", "migration,changes")]
+    [InlineData("MigrationReport", "from,to,applied,schemaVersion,changes")]
     [InlineData("ApiProblem", "type,title,status,detail,code,ucanError,proof")]
     [InlineData("QuotaStatus", "limits,usage")]
     public void The_members_are_those_of_the_API(string name, string members)

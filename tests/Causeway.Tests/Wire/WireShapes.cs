@@ -99,10 +99,12 @@ internal static class WireShapes
 
     public static readonly TokenReport BareReport = new(CidOf("t1"), "cid", null, null, null, null, null, null, null, null, false, null);
 
+    public static readonly SchemaChangeReport FullSchemaChange = new("field_retyped", "players", ["credits", "name"], "lww → counter", true);
+
     public static SchemaInfo FullSchema()
     {
         var schema = SchemaJson.Parse($$"""
-            { "home": "{{Did}}", "collections": { "players": { "id": "uuid", "fields": {
+            { "home": "{{Did}}", "migration": 3, "collections": { "players": { "id": "uuid", "fields": {
                 "credits": { "kind": "bcounter", "min": 0 }, "name": { "type": "string", "required": true } },
                 "unique": [["name"]], "checks": [ { "name": "named", "expr": "name != ''" } ] } } }
             """);
@@ -135,6 +137,10 @@ internal static class WireShapes
         Shape("BackupReport", typeof(BackupReportJson), new BackupReport("/var/backups/causeway/today", Did, ["acme.eu", "shop"]), new BackupReport("/b", Did, []), BackupReportJson.Write, BackupReportJson.Read),
         Shape("DelegationToken", typeof(DelegationTokenJson), FullToken, BareToken, DelegationTokenJson.Write, DelegationTokenJson.Read),
         Shape("TokenReport", typeof(TokenReportJson), FullReport, BareReport, TokenReportJson.Write, TokenReportJson.Read),
+        Shape("SchemaDiffReport", typeof(SchemaDiffReportJson), new SchemaDiffReport(3, [FullSchemaChange]), new SchemaDiffReport(null, []),
+            SchemaDiffReportJson.Write, SchemaDiffReportJson.Read),
+        Shape("MigrationReport", typeof(MigrationReportJson), new MigrationReport(3, 4, true, 12, [FullSchemaChange]), new MigrationReport(null, null, false, null, []),
+            MigrationReportJson.Write, MigrationReportJson.Read),
         Shape("Document", typeof(DocumentJson), FullDocument, BareDocument, DocumentJson.Write, DocumentJson.Read),
         Shape("DocumentVersion", typeof(DocumentVersionJson), FullVersion, BareVersion, DocumentVersionJson.Write, DocumentVersionJson.Read),
         Shape("DocumentHistory", typeof(DocumentHistoryJson), new DocumentHistory([FullVersion]), new DocumentHistory([BareVersion]),
