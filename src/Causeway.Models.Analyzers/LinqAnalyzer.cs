@@ -36,6 +36,8 @@ public sealed class LinqAnalyzer : DiagnosticAnalyzer
         if (Lambda(call.Arguments[0].Value) is not { Symbol.Parameters.Length: 1 } lambda) return;
         if (lambda.Body.Operations.Length != 1 || lambda.Body.Operations[0] is not IReturnOperation { ReturnedValue: { } body }) return;
         var parameter = lambda.Symbol.Parameters[0];
+        // Code with errors (being typed) is the compiler's to report.
+        if (lambda.DescendantsAndSelf().Any(o => o is IInvalidOperation)) return;
         var document = ((INamedTypeSymbol)method.ContainingType).TypeArguments[0];
         var check = new TranslationCheck(symbols, parameter, document, context.ReportDiagnostic);
         if (where) check.Predicate(body);

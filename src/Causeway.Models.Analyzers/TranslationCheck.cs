@@ -170,9 +170,10 @@ internal sealed class TranslationCheck(ModelSymbols symbols, IParameterSymbol pa
         {
             var property = chain[i];
             var owner = i == 0 ? document : chain[i - 1].Type;
-            // A member of a scalar (string.Length) has no map; a property of the document or of a
-            // nested object is mapped unless ignored, as far as this walk can know.
-            bool unmapped = symbols.IsIgnored(property) || (i > 0 && !symbols.IsNestedClass(owner));
+            // A member of a scalar (string.Length) has no map, nor has the document's Id beyond the
+            // id itself; a property of the document or of a nested object is mapped unless ignored,
+            // as far as this walk can know.
+            bool unmapped = symbols.IsIgnored(property) || (i == 0 && property.Name == "Id") || (i > 0 && !symbols.IsNestedClass(owner));
             if (unmapped)
                 return Refuse(LinqRules.NotMapped, e, $"{property.ContainingType.MetadataName}.{property.Name} is not a mapped member of {document.Name}");
             if (!ModelSymbols.Same(property.ContainingType, owner)) return Kind.Unknown;

@@ -126,6 +126,15 @@ public static class LinqCorpus
     [Refused("CW1008", "x.When.Year")]
     public static Query ThenByYear(DocumentSession s) => s.Query<Sample>().OrderBy(x => x.Id).ThenBy(x => x.When.Year).ToQuery();
 
+    [Refused("CW1008", "x.Id!.Length")]
+    public static Query IdLength(DocumentSession s) => s.Query<Item>().Where(x => x.Id!.Length > 2).ToQuery();
+
+    [Refused("CW1003", "x.Tags.Contains(\"a\")")]
+    public static Query ContainsCompared(DocumentSession s) => s.Query<Item>().Where(x => x.Tags.Contains("a") == false).ToQuery();
+
+    [Refused("CW1003", "DateTimeOffset.UtcNow")]
+    public static Query StaticSortKey(DocumentSession s) => s.Query<Item>().OrderBy(x => DateTimeOffset.UtcNow).ToQuery();
+
     // Translated: every form the translator knows.
 
     [Translated]
