@@ -30,6 +30,8 @@ public sealed class PackageTests(PackedFeed feed, ITestOutputHelper output) : IC
         }
         // Descriptions are each package's own.
         Assert.Equal(PackedFeed.Packages.Length, PackedFeed.Packages.Select(id => (string?)feed.Nuspec(id).Element("description")).Distinct().Count());
+        // The typed-query checks ride in the Models package, not in a package of their own.
+        Assert.Contains("analyzers/dotnet/cs/Causeway.Models.Analyzers.dll", feed.Entries("Causeway.Models"));
         // Nothing that is not a product is packed.
         Assert.Equal(PackedFeed.Packages.Length, Directory.GetFiles(feed.Feed, "*.nupkg").Length);
     }

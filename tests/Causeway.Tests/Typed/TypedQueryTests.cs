@@ -285,6 +285,8 @@ public sealed class TypedQueryTests : IAsyncLifetime
         Assert.Empty(events.Current.Entered);
     }
 
+    // Each query here is refused on purpose: the build-time checks that report them are silenced.
+#pragma warning disable CW1001, CW1002, CW1003, CW1004, CW1005, CW1006, CW1008
     [Fact]
     public void Typed_query_untranslatable_expressions_name_the_sub_expression()
     {
@@ -315,6 +317,7 @@ public sealed class TypedQueryTests : IAsyncLifetime
         // The message names the sub-expression inside a larger condition.
         Fails(session.Query<Item>().Where(x => x.Price > 1 && (x.Species == "cat" || x.Note!.Trim() == "")), "x.Note.Trim()", "a property of Item");
     }
+#pragma warning restore CW1001, CW1002, CW1003, CW1004, CW1005, CW1006, CW1008
 }
 
 /// <summary>The same operators through a real server and <see cref="Causeway.Client.RemoteDatabase"/>.</summary>
