@@ -48,6 +48,7 @@ async Task SellAsync(Database db, string productId, long quantity)
 {
     var sale = db.OpenSession(model);
     var product = (await sale.LoadAsync<Product>(productId))!;
+    long inStock = product.Stock.Value;
     product.Stock.Decrement(quantity);
     product.Sold.Increment(quantity);
     var order = new Order { Product = productId, Quantity = quantity };
@@ -59,7 +60,7 @@ async Task SellAsync(Database db, string productId, long quantity)
     }
     catch (ConstraintViolationException)
     {
-        Console.WriteLine($"refused: {quantity} x {product.Name}, only {product.Stock.Value + quantity} in stock");
+        Console.WriteLine($"refused: {quantity} x {product.Name}, only {inStock} in stock");
     }
 }
 await SellAsync(till, "mug", 2);
@@ -80,9 +81,9 @@ Console.WriteLine($"orders of mug: {string.Join(", ", mugOrders.Select(o => $"{o
 // --- A live query: the products running low, then one change per commit that moves the result.
 // The deadline ends the walk if an expected change never comes.
 var writes = new Queue<Func<Task>>([
-    () => SellAsync(till, "kettle", 2),                                 // kettle: 5 → 3, enters
-    () => RestockAsync(till, "teapot", 10),                             // teapot: 3 → 13, leaves
-    () => RepriceAsync(till, "kettle", 45),                             // kettle still low, changed
+    () => SellAsync(till, "kettle", 2),        // kettle: 5 → 3, enters
+    () => RestockAsync(till, "teapot", 10),    // teapot: 3 → 13, leaves
+    () => RepriceAsync(till, "kettle", 45),    // kettle: still low, changed
 ]);
 using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
 var lowStock = till.OpenSession(model).Query<Product>().Where(p => p.Stock.Value < 5).OrderBy(p => p.Name);
@@ -103,20 +104,6 @@ catch (OperationCanceledException)
 {
     Console.WriteLine("live query: no change within 30 s");
     return 1;
-}
-
-async Task RestockAsync(Database db, string productId, long quantity)
-{
-    var restock = db.OpenSession(model);
-    (await restock.LoadAsync<Product>(productId))!.Stock.Increment(quantity);
-    await restock.SaveChangesAsync();
-}
-
-async Task RepriceAsync(Database db, string productId, double price)
-{
-    var reprice = db.OpenSession(model);
-    (await reprice.LoadAsync<Product>(productId))!.Price = price;
-    await reprice.SaveChangesAsync();
 }
 
 // --- Two replicas: the office gets everything, then both change the mug while apart.
@@ -150,4 +137,18 @@ async Task PrintMugAsync(string when)
         var mug = (await db.OpenSession(model).LoadNoTrackingAsync<Product>("mug"))!;
         Console.WriteLine($"{when}, {name}: {mug.Name} {mug.Price:0.00}, {mug.Stock.Value} in stock, {mug.Sold.Value} sold, by {mug.Origin?.Maker}, tags [{string.Join(", ", mug.Tags.Order(StringComparer.Ordinal))}]");
     }
+}
+
+async Task RestockAsync(Database db, string productId, long quantity)
+{
+    var restock = db.OpenSession(model);
+    (await restock.LoadAsync<Product>(productId))!.Stock.Increment(quantity);
+    await restock.SaveChangesAsync();
+}
+
+async Task RepriceAsync(Database db, string productId, double price)
+{
+    var reprice = db.OpenSession(model);
+    (await reprice.LoadAsync<Product>(productId))!.Price = price;
+    await reprice.SaveChangesAsync();
 }
