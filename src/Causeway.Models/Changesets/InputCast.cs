@@ -141,6 +141,11 @@ internal static class InputCast
                 catch (System.Reflection.TargetInvocationException e) when (e.InnerException is InvalidInputException) { problem = "is not a valid id"; }
             }
         }
+        else if (type.IsEnum)
+        {
+            // Only the names: a number would reach values the enum does not name.
+            if (text is null || !EnumNames.TryParse(type, text.Trim(), out value)) problem = $"must be one of {string.Join(", ", Enum.GetNames(type))}";
+        }
         else throw new InvalidInputException(ErrorCodes.InvalidValue, $"{type.Name} is not a scalar a changeset casts.");
         return problem is null;
     }

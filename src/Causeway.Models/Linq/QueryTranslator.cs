@@ -200,7 +200,8 @@ internal static class QueryTranslator
 
 internal enum FieldKind { Scalar, Id, Counter, Ref, Flag, Set, Nested }
 
-internal readonly record struct FieldInfoOf(string Path, FieldKind Kind);
+/// <param name="Enum">The enum type of a scalar enum property (stored as its name), else null.</param>
+internal readonly record struct FieldInfoOf(string Path, FieldKind Kind, Type? Enum = null);
 
 /// <summary>Turns one shape into a template (a tree of <see cref="Node"/>s that builds the predicate
 /// from the slots' values). Runs once per shape.</summary>
@@ -292,6 +293,9 @@ internal sealed class Translation(EntityMap map, ParameterExpression parameter, 
         var field = Field(target, "a comparison");
         if (field.Kind is FieldKind.Set or FieldKind.Nested && op is not (ComparisonOperator.Eq or ComparisonOperator.Ne))
             throw new UntranslatableQueryException(target.ToString(), CompareNode.OnlyNull(field.Kind));
+        // Stored names order alphabetically, not as the enum's numbers do, so only equality translates.
+        if (field.Enum is not null && op is not (ComparisonOperator.Eq or ComparisonOperator.Ne))
+            throw new UntranslatableQueryException(b.ToString(), "an enum is stored as its name, so it compares only with == and !=");
         return new CompareNode(field, op, Slot(valueSide), valueSide.ToString(), target.ToString());
     }
 
@@ -315,7 +319,9 @@ internal sealed class Translation(EntityMap map, ParameterExpression parameter, 
         {
             Expression source, item;
             if (call.Object is not null && call.Arguments.Count == 1) (source, item) = (call.Object, call.Arguments[0]);
-            else if (call.Object is null && method.IsStatic && call.Arguments.Count == 2) (source, item) = (QueryTranslator.Unspan(call.Arguments[0]), call.Arguments[1]);
+            // C# 14 binds an enum array's Contains to MemoryExtensions.Contains(span, item, comparer: null).
+            else if (call.Object is null && method.IsStatic && (call.Arguments.Count == 2 || call.Arguments is [_, _, ConstantExpression { Value: null }]))
+                (source, item) = (QueryTranslator.Unspan(call.Arguments[0]), call.Arguments[1]);
             else throw new UntranslatableQueryException(call.ToString(), "Contains takes one element");
             if (source.Type == typeof(string))
                 throw new UntranslatableQueryException(call.ToString(), "substring search has no query form; use StartsWith for a prefix");
@@ -369,7 +375,7 @@ internal sealed class Translation(EntityMap map, ParameterExpression parameter, 
             else if (type == typeof(Counter) || type == typeof(BoundedCounter) || type == typeof(Flag))
                 throw new UntranslatableQueryException(e.ToString(), $"read a {type.Name} through .{(type == typeof(Flag) ? "IsEnabled" : "Value")}");
         }
-        return new(found.Path, kind);
+        return new(found.Path, kind, kind == FieldKind.Scalar ? EnumNames.EnumOf(found.Property.PropertyType) : null);
     }
 }
 
@@ -396,6 +402,7 @@ internal abstract class Node
         Guid g => Value.String(g.ToString("D")),
         byte[] bytes => Value.Bytes(bytes),
         IRef r => Value.String(r.Id),
+        Enum e => Value.String(EnumNames.Of(e)),
         Value v => v,
         _ => throw new UntranslatableQueryException(expression, $"a {value.GetType().Name} has no document form; values are {ScalarTypes.Names}"),
     };
@@ -429,7 +436,7 @@ internal sealed class CompareNode(FieldInfoOf field, ComparisonOperator op, int 
         // serves every value of the slot.
         if (field.Kind is FieldKind.Set or FieldKind.Nested && slot >= 0 && values[slot] is not null)
             throw new UntranslatableQueryException(fieldExpression, OnlyNull(field.Kind));
-        var value = slot < 0 ? Value.True : ToValue(values[slot], expression);
+        var value = slot < 0 ? Value.True : ToValue(field.Enum is { } type ? EnumNames.FromOperand(type, values[slot]) : values[slot], expression);
         if (field.Kind == FieldKind.Flag)
         {
             // A disabled flag reads as absent: "enabled == false" is "not true".
