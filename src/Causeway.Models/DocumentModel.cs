@@ -196,20 +196,22 @@ internal sealed class Mapper(ModelBuilder builder, Func<Type, string> collection
                 throw Unsupported(property, $"a set's elements are scalars ({ScalarTypes.Names}, not nullable)");
             return Make(typeof(SetMember<,,>), [owner, type, element], property, name, path, options);
         }
-        if (ScalarTypes.TypeOf(type) is not null)
+        if (ScalarTypes.TypeOf(type) is not null || ScalarLists.ElementOf(type) is not null)
         {
             string? references = type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Ref<>) ? collectionOf(type.GetGenericArguments()[0]) : null;
             var member = (MemberMap)Activator.CreateInstance(typeof(ScalarMember<,>).MakeGenericType(owner, type), property, name, path, _slots, options, references)!;
             _slots++;
             return member;
         }
+        if (type.IsArray || type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>))
+            throw Unsupported(property, $"a list's or array's elements are scalars ({ScalarTypes.Names}, not nullable)");
         if (type.IsClass && type != typeof(string) && !typeof(System.Collections.IEnumerable).IsAssignableFrom(type))
         {
             if (chain.Contains(type) || chain.Count >= MaxDepth) throw Unsupported(property, "nested objects may not contain themselves");
             var shape = Shape(type, path, [.. chain, type], isRoot: false);
             return (MemberMap)Activator.CreateInstance(typeof(NestedMember<,>).MakeGenericType(owner, type), property, name, path, options, shape)!;
         }
-        throw Unsupported(property, $"mapped types are scalars ({ScalarTypes.Names}), Counter, BoundedCounter, AwSet<T>, RwSet<T>, Flag and nested classes");
+        throw Unsupported(property, $"mapped types are scalars ({ScalarTypes.Names}), List<T> and T[] of scalars, Counter, BoundedCounter, AwSet<T>, RwSet<T>, Flag and nested classes");
     }
 
     private static MemberMap Make(Type generic, Type[] arguments, PropertyInfo property, string name, string path, FieldOptions options)

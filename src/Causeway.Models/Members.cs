@@ -102,7 +102,7 @@ internal sealed class ScalarMember<TOwner, TProp>(PropertyInfo property, string 
         {
             Path = Path,
             Kind = Options.MvReg ? "mvreg" : "lww",
-            Type = references is null ? ScalarTypes.TypeOf(typeof(TProp)) : null,
+            Type = references is not null ? null : ScalarLists.ElementOf(typeof(TProp)) is not null ? Schemas.ValueType.Array : ScalarTypes.TypeOf(typeof(TProp)),
             Required = Options.Required,
             References = references,
             Policy = Options.Policy,

@@ -66,6 +66,8 @@ internal static class ScalarCodecs
         if (Nullable.GetUnderlyingType(type) is { } inner) return Make(nameof(NullableOf), inner);
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Ref<>)) return Make(nameof(RefOf), type.GetGenericArguments()[0]);
         if (type.IsEnum) return Make(nameof(EnumOf), type);
+        if (ScalarLists.ElementOf(type) is { } element)
+            return ((Delegate, Delegate))typeof(ScalarLists).GetMethod(type.IsArray ? nameof(ScalarLists.ArrayOf) : nameof(ScalarLists.ListOf))!.MakeGenericMethod(element).Invoke(null, null)!;
         throw new InvalidInputException(ErrorCodes.InvalidValue, $"{type.Name} is not a scalar type; scalars are {ScalarTypes.Names}.");
     }
 

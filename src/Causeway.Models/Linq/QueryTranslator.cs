@@ -372,6 +372,7 @@ internal sealed class Translation(EntityMap map, ParameterExpression parameter, 
             var type = found.Property.PropertyType;
             if (found is INestedMember) kind = FieldKind.Nested;
             else if (type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(AwSet<>) || type.GetGenericTypeDefinition() == typeof(RwSet<>))) kind = FieldKind.Set;
+            else if (ScalarLists.ElementOf(type) is not null) kind = FieldKind.Set;   // a list is tested by Contains as a set is
             else if (type == typeof(Counter) || type == typeof(BoundedCounter) || type == typeof(Flag))
                 throw new UntranslatableQueryException(e.ToString(), $"read a {type.Name} through .{(type == typeof(Flag) ? "IsEnabled" : "Value")}");
         }
