@@ -203,6 +203,15 @@ internal sealed class Mapper(ModelBuilder builder, Func<Type, string> collection
             _slots++;
             return member;
         }
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+        {
+            var arguments = type.GetGenericArguments();
+            if (arguments[0] != typeof(string) || ScalarTypes.TypeOf(arguments[1]) is null)
+                throw Unsupported(property, $"a dictionary's keys are strings and its values scalars ({ScalarTypes.Names})");
+            var member = (MemberMap)Activator.CreateInstance(typeof(DictionaryMember<,>).MakeGenericType(owner, arguments[1]), property, name, path, _slots, options)!;
+            _slots++;
+            return member;
+        }
         if (type.IsArray || type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>))
             throw Unsupported(property, $"a list's or array's elements are scalars ({ScalarTypes.Names}, not nullable)");
         if (type.IsClass && type != typeof(string) && !typeof(System.Collections.IEnumerable).IsAssignableFrom(type))
@@ -211,7 +220,7 @@ internal sealed class Mapper(ModelBuilder builder, Func<Type, string> collection
             var shape = Shape(type, path, [.. chain, type], isRoot: false);
             return (MemberMap)Activator.CreateInstance(typeof(NestedMember<,>).MakeGenericType(owner, type), property, name, path, options, shape)!;
         }
-        throw Unsupported(property, $"mapped types are scalars ({ScalarTypes.Names}), List<T> and T[] of scalars, Counter, BoundedCounter, AwSet<T>, RwSet<T>, Flag and nested classes");
+        throw Unsupported(property, $"mapped types are scalars ({ScalarTypes.Names}), List<T> and T[] of scalars, Dictionary<string, T> of scalars, Counter, BoundedCounter, AwSet<T>, RwSet<T>, Flag and nested classes");
     }
 
     private static MemberMap Make(Type generic, Type[] arguments, PropertyInfo property, string name, string path, FieldOptions options)
