@@ -162,9 +162,6 @@ internal sealed class Mapper(ModelBuilder builder, Func<Type, string> collection
 
     private ObjectShape Shape(Type type, string prefix, List<Type> path, bool isRoot)
     {
-        if (type.GetConstructor(Type.EmptyTypes) is null)
-            throw new InvalidInputException(ErrorCodes.InvalidValue, $"{type.Name} needs a public parameterless constructor to be loaded.");
-        var create = Expression.Lambda<Func<object>>(Expression.Convert(Expression.New(type), typeof(object))).Compile();
         var members = new List<MemberMap>();
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
@@ -179,7 +176,7 @@ internal sealed class Mapper(ModelBuilder builder, Func<Type, string> collection
             if (!names.Add(name)) throw new InvalidInputException(ErrorCodes.InvalidValue, $"{type.Name} maps two properties to '{name}'.");
             members.Add(Member(type, property, name, prefix.Length == 0 ? name : $"{prefix}.{name}", options, path));
         }
-        return new ObjectShape(type, create, members);
+        return new ObjectShape(type, Construction.Of(type, members, isRoot), members);
     }
 
     private MemberMap Member(Type owner, PropertyInfo property, string name, string path, FieldOptions options, List<Type> chain)
