@@ -17,6 +17,20 @@ internal static class ScalarLists
         return element is not null && ScalarTypes.TypeOf(element) is not null && Nullable.GetUnderlyingType(element) is null ? element : null;
     }
 
+    /// <summary>A list or array of <paramref name="type"/> holding <paramref name="items"/> (a changeset's cast input).</summary>
+    public static object Make(Type type, Type element, IReadOnlyList<object?> items)
+    {
+        if (type.IsArray)
+        {
+            var array = Array.CreateInstance(element, items.Count);
+            for (int i = 0; i < items.Count; i++) array.SetValue(items[i], i);
+            return array;
+        }
+        var list = (System.Collections.IList)Activator.CreateInstance(type)!;
+        foreach (var item in items) list.Add(item);
+        return list;
+    }
+
     public static (Delegate Encode, Delegate Decode) ListOf<TElement>()
         => (new Func<List<TElement>?, Value?>(list => list is null ? null : Encode(list)),
             new Func<Value, List<TElement>?>(v => v.IsNull ? null : Decode<TElement>(v)));
