@@ -78,6 +78,33 @@ public sealed class DictionaryMappingTests
     }
 
     [Fact]
+    public async Task A_query_reads_a_dictionary_entry_by_its_key()
+    {
+        await using var replica = Replica.OpenInMemory();
+        var db = await replica.CreateDatabaseAsync("kitchen");
+        await Model.ApplyAsync(db);
+        var session = db.OpenSession(Model);
+        session.Store(new Pantry { Id = "home", Counts = new() { ["flour"] = 2, ["salt"] = 1 }, Notes = new() { ["flour"] = "rye" } });
+        session.Store(new Pantry { Id = "cabin", Counts = new() { ["flour"] = 5 }, Notes = new() { ["flour"] = "wheat" } });
+        session.Store(new Pantry { Id = "boat" });
+        await session.SaveChangesAsync();
+        var read = db.OpenSession(Model);
+        async Task<string[]> Ids(TypedQuery<Pantry> query) => [.. (await query.ToListAsync()).Select(p => p.Id!)];
+
+        Assert.Equal(["cabin"], await Ids(read.Query<Pantry>().Where(p => p.Counts["flour"] > 2)));
+        // One shape, two keys: each query reads its own key.
+        foreach (var (key, expected) in new[] { ("salt", new[] { "home" }), ("flour", new[] { "cabin", "home" }) })
+            Assert.Equal(expected, await Ids(read.Query<Pantry>().Where(p => p.Counts[key] >= 1).OrderBy(p => p.Id)));
+        Assert.Equal(["home"], await Ids(read.Query<Pantry>().Where(p => p.Notes["flour"]!.StartsWith("r"))));
+        Assert.Equal(["cabin", "home"], await Ids(read.Query<Pantry>().Where(p => p.Counts["flour"] > 0).OrderByDescending(p => p.Counts["flour"])));
+        Assert.Equal(["boat"], await Ids(read.Query<Pantry>().Where(p => p.Notes["flour"] == null)));
+
+        string bad = "a.b";
+        var refused = Assert.Throws<UntranslatableQueryException>(() => read.Query<Pantry>().Where(p => p.Counts[bad] == 1).ToQuery());
+        Assert.Contains("a dictionary key is a field name", refused.Message);
+    }
+
+    [Fact]
     public async Task A_key_that_is_no_field_name_and_a_dictionary_that_does_not_map_are_refused()
     {
         await using var replica = Replica.OpenInMemory();
