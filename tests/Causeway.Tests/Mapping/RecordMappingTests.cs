@@ -57,6 +57,21 @@ public sealed class RecordMappingTests
     }
 
     [Fact]
+    public async Task A_changeset_fills_a_positional_record_and_makes_its_nested_one()
+    {
+        await using var replica = Replica.OpenInMemory();
+        var db = await replica.CreateDatabaseAsync("post");
+        await Model.ApplyAsync(db);
+        var changeset = Changeset.For(new Shipment("s3", "Posten", ParcelStatus.Packed, null), Model)
+            .Cast("""{ "status": "Shipped", "to": { "city": "Oslo" } }""", "status", "to");
+        Assert.True(changeset.IsValid, string.Join("; ", changeset.Errors));
+        Assert.True((await db.OpenSession(Model).SaveChangesAsync(changeset)).Saved);
+
+        var s3 = (await db.OpenSession(Model).LoadNoTrackingAsync<Shipment>("s3"))!;
+        Assert.Equal(("Posten", ParcelStatus.Shipped, new Destination("Oslo", null)), (s3.Carrier, s3.Status, s3.To));
+    }
+
+    [Fact]
     public async Task A_stored_value_the_constructor_cannot_take_is_a_type_mismatch()
     {
         await using var replica = Replica.OpenInMemory();
