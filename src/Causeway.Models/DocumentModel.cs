@@ -162,9 +162,6 @@ internal sealed class Mapper(ModelBuilder builder, Func<Type, string> collection
 
     private ObjectShape Shape(Type type, string prefix, List<Type> path, bool isRoot)
     {
-        if (type.GetConstructor(Type.EmptyTypes) is null)
-            throw new InvalidInputException(ErrorCodes.InvalidValue, $"{type.Name} needs a public parameterless constructor to be loaded.");
-        var create = Expression.Lambda<Func<object>>(Expression.Convert(Expression.New(type), typeof(object))).Compile();
         var members = new List<MemberMap>();
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
@@ -179,7 +176,7 @@ internal sealed class Mapper(ModelBuilder builder, Func<Type, string> collection
             if (!names.Add(name)) throw new InvalidInputException(ErrorCodes.InvalidValue, $"{type.Name} maps two properties to '{name}'.");
             members.Add(Member(type, property, name, prefix.Length == 0 ? name : $"{prefix}.{name}", options, path));
         }
-        return new ObjectShape(type, create, members);
+        return new ObjectShape(type, Construction.Of(type, members, isRoot), members);
     }
 
     private MemberMap Member(Type owner, PropertyInfo property, string name, string path, FieldOptions options, List<Type> chain)
@@ -196,20 +193,31 @@ internal sealed class Mapper(ModelBuilder builder, Func<Type, string> collection
                 throw Unsupported(property, $"a set's elements are scalars ({ScalarTypes.Names}, not nullable)");
             return Make(typeof(SetMember<,,>), [owner, type, element], property, name, path, options);
         }
-        if (ScalarTypes.TypeOf(type) is not null)
+        if (ScalarTypes.TypeOf(type) is not null || ScalarLists.ElementOf(type) is not null)
         {
             string? references = type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Ref<>) ? collectionOf(type.GetGenericArguments()[0]) : null;
             var member = (MemberMap)Activator.CreateInstance(typeof(ScalarMember<,>).MakeGenericType(owner, type), property, name, path, _slots, options, references)!;
             _slots++;
             return member;
         }
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+        {
+            var arguments = type.GetGenericArguments();
+            if (arguments[0] != typeof(string) || ScalarTypes.TypeOf(arguments[1]) is null)
+                throw Unsupported(property, $"a dictionary's keys are strings and its values scalars ({ScalarTypes.Names})");
+            var member = (MemberMap)Activator.CreateInstance(typeof(DictionaryMember<,>).MakeGenericType(owner, arguments[1]), property, name, path, _slots, options)!;
+            _slots++;
+            return member;
+        }
+        if (type.IsArray || type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>))
+            throw Unsupported(property, $"a list's or array's elements are scalars ({ScalarTypes.Names}, not nullable)");
         if (type.IsClass && type != typeof(string) && !typeof(System.Collections.IEnumerable).IsAssignableFrom(type))
         {
             if (chain.Contains(type) || chain.Count >= MaxDepth) throw Unsupported(property, "nested objects may not contain themselves");
             var shape = Shape(type, path, [.. chain, type], isRoot: false);
             return (MemberMap)Activator.CreateInstance(typeof(NestedMember<,>).MakeGenericType(owner, type), property, name, path, options, shape)!;
         }
-        throw Unsupported(property, $"mapped types are scalars ({ScalarTypes.Names}), Counter, BoundedCounter, AwSet<T>, RwSet<T>, Flag and nested classes");
+        throw Unsupported(property, $"mapped types are scalars ({ScalarTypes.Names}), List<T> and T[] of scalars, Dictionary<string, T> of scalars, Counter, BoundedCounter, AwSet<T>, RwSet<T>, Flag and nested classes");
     }
 
     private static MemberMap Make(Type generic, Type[] arguments, PropertyInfo property, string name, string path, FieldOptions options)

@@ -216,7 +216,7 @@ public sealed class DocumentSession
             carried = [];
             fields = Model.Migrations.Upcast(map.Collection, fields, map.Rules, carried);
         }
-        var entity = map.Root.Create();
+        var entity = map.Root.Make(fields, id);
         map.SetId(entity, id);
         var snapshot = new Value?[map.Slots];
         map.Root.Load(entity, fields, snapshot);

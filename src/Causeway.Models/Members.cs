@@ -102,7 +102,7 @@ internal sealed class ScalarMember<TOwner, TProp>(PropertyInfo property, string 
         {
             Path = Path,
             Kind = Options.MvReg ? "mvreg" : "lww",
-            Type = references is null ? ScalarTypes.TypeOf(typeof(TProp)) : null,
+            Type = references is not null ? null : ScalarLists.ElementOf(typeof(TProp)) is not null ? Schemas.ValueType.Array : ScalarTypes.TypeOf(typeof(TProp)),
             Required = Options.Required,
             References = references,
             Policy = Options.Policy,
@@ -291,7 +291,7 @@ internal sealed class NestedMember<TOwner, TProp>(PropertyInfo property, string 
             foreach (var member in Shape.Members) member.Accept(null, snapshot);
             return;
         }
-        var nested = _get((TOwner)container) ?? (TProp)Shape.Create();
+        var nested = _get((TOwner)container) ?? (TProp)Shape.Make(value);
         Shape.Load(nested, value, snapshot);
         _set((TOwner)container, nested);
     }
@@ -324,12 +324,17 @@ internal interface INestedMember
     ObjectShape Shape { get; }
 }
 
-/// <summary>A class's mapped members and how to make one (a compiled parameterless constructor).</summary>
-internal sealed class ObjectShape(Type type, Func<object> create, IReadOnlyList<MemberMap> members)
+/// <summary>A class's mapped members and how to make one (<see cref="Construction"/>).</summary>
+internal sealed class ObjectShape(Type type, Construction construction, IReadOnlyList<MemberMap> members)
 {
     public Type Type { get; } = type;
-    public Func<object> Create { get; } = create;
     public IReadOnlyList<MemberMap> Members { get; } = members;
+
+    /// <summary>A new instance (a positional constructor gets default arguments).</summary>
+    public object Create() => construction.Make();
+
+    /// <summary>A new instance to load <paramref name="fields"/> into (a positional constructor gets their values).</summary>
+    public object Make(Value? fields, string? id = null) => construction.Make(fields, id);
 
     public void Load(object target, Value map, Value?[] snapshot)
     {

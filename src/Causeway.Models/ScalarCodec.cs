@@ -28,10 +28,11 @@ internal static class ScalarTypes
         type = Nullable.GetUnderlyingType(type) ?? type;
         if (Declared.TryGetValue(type, out var declared)) return declared;
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Ref<>)) return ValueType.String;
+        if (type.IsEnum) return ValueType.String;   // stored as its name
         return null;
     }
 
-    public static string Names => "string, bool, int, long, double, decimal, DateTimeOffset, byte[], Guid, Ref<T> (and nullable ones)";
+    public static string Names => "string, bool, int, long, double, decimal, DateTimeOffset, byte[], Guid, Ref<T>, enums (and nullable ones)";
 }
 
 /// <summary>Converts one scalar CLR type to and from <see cref="Value"/>, with delegates made once per
@@ -64,6 +65,9 @@ internal static class ScalarCodecs
         if (type == typeof(Guid)) return (new Func<Guid, Value?>(g => Value.String(g.ToString("D"))), new Func<Value, Guid>(v => Guid.Parse(v.AsString())));
         if (Nullable.GetUnderlyingType(type) is { } inner) return Make(nameof(NullableOf), inner);
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Ref<>)) return Make(nameof(RefOf), type.GetGenericArguments()[0]);
+        if (type.IsEnum) return Make(nameof(EnumOf), type);
+        if (ScalarLists.ElementOf(type) is { } element)
+            return ((Delegate, Delegate))typeof(ScalarLists).GetMethod(type.IsArray ? nameof(ScalarLists.ArrayOf) : nameof(ScalarLists.ListOf))!.MakeGenericMethod(element).Invoke(null, null)!;
         throw new InvalidInputException(ErrorCodes.InvalidValue, $"{type.Name} is not a scalar type; scalars are {ScalarTypes.Names}.");
     }
 
@@ -77,6 +81,10 @@ internal static class ScalarCodecs
         return (new Func<TInner?, Value?>(v => v is { } present ? encode(present) : null),
                 new Func<Value, TInner?>(v => v.IsNull ? null : decode(v)));
     }
+
+    private static (Delegate, Delegate) EnumOf<TEnum>() where TEnum : struct, Enum
+        => (new Func<TEnum, Value?>(e => Value.String(EnumNames.Of(e))),
+            new Func<Value, TEnum>(v => EnumNames.TryParse(v.AsString(), out TEnum e) ? e : throw new FormatException($"'{v.AsString()}' is not a name of {typeof(TEnum).Name}.")));
 
     private static (Delegate, Delegate) RefOf<TTarget>() where TTarget : class
         => (new Func<Ref<TTarget>?, Value?>(r => r is null ? null : Value.String(r.Id)),

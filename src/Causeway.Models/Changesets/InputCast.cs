@@ -141,8 +141,53 @@ internal static class InputCast
                 catch (System.Reflection.TargetInvocationException e) when (e.InnerException is InvalidInputException) { problem = "is not a valid id"; }
             }
         }
+        else if (type.IsEnum)
+        {
+            // Only the names: a number would reach values the enum does not name.
+            if (text is null || !EnumNames.TryParse(type, text.Trim(), out value)) problem = $"must be one of {string.Join(", ", Enum.GetNames(type))}";
+        }
+        else if (ScalarLists.ElementOf(type) is { } element) problem = TryList(type, element, input, out value);
+        else if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>)) problem = TryDictionary(type, input, out value);
         else throw new InvalidInputException(ErrorCodes.InvalidValue, $"{type.Name} is not a scalar a changeset casts.");
         return problem is null;
+    }
+
+    /// <summary>A list or array of scalars, every element cast as its own scalar; the problem, or null.</summary>
+    private static string? TryList(Type type, Type element, JsonElement input, out object? value)
+    {
+        value = null;
+        if (input.ValueKind != JsonValueKind.Array) return "must be a list";
+        var items = new List<object?>();
+        int index = 0;
+        foreach (var item in input.EnumerateArray())
+        {
+            index++;
+            if (item.ValueKind == JsonValueKind.Null) return $"element {index} can't be blank";
+            if (!TryScalar(element, item, out object? one, out string? why)) return $"element {index} {why}";
+            items.Add(one);
+        }
+        value = ScalarLists.Make(type, element, items);
+        return null;
+    }
+
+    /// <summary>A dictionary of scalars from a JSON object: every key a field name, every value cast as
+    /// its scalar, a null value no entry; the problem, or null.</summary>
+    private static string? TryDictionary(Type type, JsonElement input, out object? value)
+    {
+        value = null;
+        if (input.ValueKind != JsonValueKind.Object) return "must be an object";
+        var valueType = type.GetGenericArguments()[1];
+        var entries = (System.Collections.IDictionary)Activator.CreateInstance(type)!;
+        foreach (var entry in input.EnumerateObject())
+        {
+            try { Documents.FieldPath.CheckName(entry.Name, topLevel: false); }
+            catch (InvalidInputException) { return $"has a key that is not a field name ('{Documents.Names.Clip(entry.Name)}')"; }
+            if (entry.Value.ValueKind == JsonValueKind.Null) continue;
+            if (!TryScalar(Nullable.GetUnderlyingType(valueType) ?? valueType, entry.Value, out object? one, out string? why)) return $"entry '{entry.Name}' {why}";
+            entries[entry.Name] = one;
+        }
+        value = entries;
+        return null;
     }
 
     private static bool IsNumber(JsonElement input, string? text)

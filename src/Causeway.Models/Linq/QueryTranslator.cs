@@ -54,6 +54,7 @@ internal static class QueryTranslator
         var field = new Translation(map, lambda.Parameters[0], SlotsOf(lambda, 'O')).Field(body, "a sort key");
         if (field.Kind is FieldKind.Set or FieldKind.Nested)
             throw new UntranslatableQueryException(body.ToString(), "a sort key is a scalar, a counter, a flag, a reference or the id, not a set or a nested object");
+        if (field.KeySlot >= 0) return field.PathIn(walker.Values, body.ToString());   // its key is a value: not cached by shape
         map.Translations.TryAdd(key, field.Path);
         return field.Path;
     }
@@ -200,7 +201,21 @@ internal static class QueryTranslator
 
 internal enum FieldKind { Scalar, Id, Counter, Ref, Flag, Set, Nested }
 
-internal readonly record struct FieldInfoOf(string Path, FieldKind Kind);
+/// <param name="Enum">The enum type of a scalar enum property (stored as its name), else null.</param>
+/// <param name="KeySlot">For a dictionary entry (<c>x.Sizes["small"]</c>), the slot of its key, else -1.</param>
+internal readonly record struct FieldInfoOf(string Path, FieldKind Kind, Type? Enum = null, int KeySlot = -1)
+{
+    /// <summary>The stored path with this query's values: a dictionary entry's key is a value of the
+    /// query (one cached shape serves every key), so its path is completed here.</summary>
+    public string PathIn(List<object?> values, string expression)
+    {
+        if (KeySlot < 0) return Path;
+        if (values[KeySlot] is not string key) throw new UntranslatableQueryException(expression, "a dictionary entry is named by a string key");
+        try { Documents.FieldPath.CheckName(key, topLevel: false); }
+        catch (Errors.InvalidInputException e) { throw new UntranslatableQueryException(expression, $"a dictionary key is a field name: {e.Message.TrimEnd('.')}"); }
+        return $"{Path}.{key}";
+    }
+}
 
 /// <summary>Turns one shape into a template (a tree of <see cref="Node"/>s that builds the predicate
 /// from the slots' values). Runs once per shape.</summary>
@@ -292,6 +307,9 @@ internal sealed class Translation(EntityMap map, ParameterExpression parameter, 
         var field = Field(target, "a comparison");
         if (field.Kind is FieldKind.Set or FieldKind.Nested && op is not (ComparisonOperator.Eq or ComparisonOperator.Ne))
             throw new UntranslatableQueryException(target.ToString(), CompareNode.OnlyNull(field.Kind));
+        // Stored names order alphabetically, not as the enum's numbers do, so only equality translates.
+        if (field.Enum is not null && op is not (ComparisonOperator.Eq or ComparisonOperator.Ne))
+            throw new UntranslatableQueryException(b.ToString(), "an enum is stored as its name, so it compares only with == and !=");
         return new CompareNode(field, op, Slot(valueSide), valueSide.ToString(), target.ToString());
     }
 
@@ -308,14 +326,16 @@ internal sealed class Translation(EntityMap map, ParameterExpression parameter, 
             var field = Field(StripConvert(text), "a prefix");
             // The comparison is a slot like any value: checked when the predicate is built, since the cache
             // keeps one translation for every StringComparison.
-            return new PrefixNode(field.Path, Slot(call.Arguments[0]), call.Arguments[0].ToString(),
+            return new PrefixNode(field, Slot(call.Arguments[0]), call.Arguments[0].ToString(),
                 call.Arguments.Count == 2 ? Slot(call.Arguments[1]) : -1, call.ToString());
         }
         if (method.Name == "Contains")
         {
             Expression source, item;
             if (call.Object is not null && call.Arguments.Count == 1) (source, item) = (call.Object, call.Arguments[0]);
-            else if (call.Object is null && method.IsStatic && call.Arguments.Count == 2) (source, item) = (QueryTranslator.Unspan(call.Arguments[0]), call.Arguments[1]);
+            // C# 14 binds an enum array's Contains to MemoryExtensions.Contains(span, item, comparer: null).
+            else if (call.Object is null && method.IsStatic && (call.Arguments.Count == 2 || call.Arguments is [_, _, ConstantExpression { Value: null }]))
+                (source, item) = (QueryTranslator.Unspan(call.Arguments[0]), call.Arguments[1]);
             else throw new UntranslatableQueryException(call.ToString(), "Contains takes one element");
             if (source.Type == typeof(string))
                 throw new UntranslatableQueryException(call.ToString(), "substring search has no query form; use StartsWith for a prefix");
@@ -329,12 +349,14 @@ internal sealed class Translation(EntityMap map, ParameterExpression parameter, 
             {
                 var field = Field(StripConvert(item), "Contains");
                 if (field.Kind is FieldKind.Set or FieldKind.Nested) throw new UntranslatableQueryException(item.ToString(), "membership in a list is tested for a scalar property");
-                return new InNode(field.Path, Slot(source), source.ToString());
+                return new InNode(field, Slot(source), source.ToString());
             }
             throw new UntranslatableQueryException(call.ToString(), "Contains tests a value in a set property, or a property in a list of values");
         }
         throw new UntranslatableQueryException(call.ToString(), $"{method.DeclaringType?.Name}.{method.Name} has no query form; {Supported}");
     }
+
+    private static bool IsDictionary(Type type) => type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>);
 
     /// <summary>The stored path a member chain from the parameter reads: <c>x.Home.City</c> is
     /// <c>home.city</c>, <c>x.Credits.Value</c> the counter, <c>x.Owner.Id</c> the reference, <c>x.Id</c> <c>_id</c>.</summary>
@@ -342,6 +364,13 @@ internal sealed class Translation(EntityMap map, ParameterExpression parameter, 
     {
         var chain = new List<PropertyInfo>();
         var at = e;
+        int keySlot = -1;
+        if (e is MethodCallExpression { Method.Name: "get_Item", Object: { } entries, Arguments: [var key] } && IsDictionary(entries.Type))
+        {
+            if (Uses(key)) throw new UntranslatableQueryException(e.ToString(), "a dictionary key is a value, not read from the document");
+            keySlot = Slot(key);
+            at = StripConvert(entries);
+        }
         while (at is MemberExpression { Member: PropertyInfo property } member)
         {
             chain.Insert(0, property);
@@ -361,15 +390,22 @@ internal sealed class Translation(EntityMap map, ParameterExpression parameter, 
         MemberMap found;
         try { found = map.Member(chain); }
         catch (InvalidInputException x) { throw new UntranslatableQueryException(e.ToString(), x.Message.TrimEnd('.')); }
+        if (keySlot >= 0)
+        {
+            if (!IsDictionary(found.Property.PropertyType)) throw new UntranslatableQueryException(e.ToString(), $"{what} reads a dictionary's entry, and this is not one");
+            return new(found.Path, FieldKind.Scalar, EnumNames.EnumOf(found.Property.PropertyType.GetGenericArguments()[1]), keySlot);
+        }
         if (kind == FieldKind.Scalar)
         {
             var type = found.Property.PropertyType;
             if (found is INestedMember) kind = FieldKind.Nested;
             else if (type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(AwSet<>) || type.GetGenericTypeDefinition() == typeof(RwSet<>))) kind = FieldKind.Set;
+            else if (ScalarLists.ElementOf(type) is not null) kind = FieldKind.Set;   // a list is tested by Contains as a set is
+            else if (IsDictionary(type)) kind = FieldKind.Nested;                     // compared with null; its entries by key
             else if (type == typeof(Counter) || type == typeof(BoundedCounter) || type == typeof(Flag))
                 throw new UntranslatableQueryException(e.ToString(), $"read a {type.Name} through .{(type == typeof(Flag) ? "IsEnabled" : "Value")}");
         }
-        return new(found.Path, kind);
+        return new(found.Path, kind, kind == FieldKind.Scalar ? EnumNames.EnumOf(found.Property.PropertyType) : null);
     }
 }
 
@@ -396,6 +432,7 @@ internal abstract class Node
         Guid g => Value.String(g.ToString("D")),
         byte[] bytes => Value.Bytes(bytes),
         IRef r => Value.String(r.Id),
+        Enum e => Value.String(EnumNames.Of(e)),
         Value v => v,
         _ => throw new UntranslatableQueryException(expression, $"a {value.GetType().Name} has no document form; values are {ScalarTypes.Names}"),
     };
@@ -429,37 +466,38 @@ internal sealed class CompareNode(FieldInfoOf field, ComparisonOperator op, int 
         // serves every value of the slot.
         if (field.Kind is FieldKind.Set or FieldKind.Nested && slot >= 0 && values[slot] is not null)
             throw new UntranslatableQueryException(fieldExpression, OnlyNull(field.Kind));
-        var value = slot < 0 ? Value.True : ToValue(values[slot], expression);
+        var value = slot < 0 ? Value.True : ToValue(field.Enum is { } type ? EnumNames.FromOperand(type, values[slot]) : values[slot], expression);
+        string path = field.PathIn(values, fieldExpression);
         if (field.Kind == FieldKind.Flag)
         {
             // A disabled flag reads as absent: "enabled == false" is "not true".
             if (value is not { Kind: ValueKind.Bool }) throw new UntranslatableQueryException(expression, "a flag compares with true or false");
             if (op is not (ComparisonOperator.Eq or ComparisonOperator.Ne)) throw new UntranslatableQueryException(expression, "a flag compares with == or !=");
             bool wantEnabled = value.AsBool() == (op == ComparisonOperator.Eq);
-            return wantEnabled ? Pred.Eq(field.Path, Value.True) : Pred.Ne(field.Path, Value.True);
+            return wantEnabled ? Pred.Eq(path, Value.True) : Pred.Ne(path, Value.True);
         }
         if (value is null || value.IsNull)
         {
             // C#: null == null; an unset property is an absent field (or one stored as null).
             return op switch
             {
-                ComparisonOperator.Eq => Pred.Or(Pred.Exists(field.Path, false), Pred.Eq(field.Path, Value.Null)),
-                ComparisonOperator.Ne => Pred.And(Pred.Exists(field.Path), Pred.Ne(field.Path, Value.Null)),
+                ComparisonOperator.Eq => Pred.Or(Pred.Exists(path, false), Pred.Eq(path, Value.Null)),
+                ComparisonOperator.Ne => Pred.And(Pred.Exists(path), Pred.Ne(path, Value.Null)),
                 _ => Pred.Or(),   // a lifted comparison with null is false
             };
         }
-        return Pred.Compare(field.Path, op, value);
+        return Pred.Compare(path, op, value);
     }
 }
 
-internal sealed class PrefixNode(string path, int slot, string expression, int comparisonSlot, string call) : Node
+internal sealed class PrefixNode(FieldInfoOf field, int slot, string expression, int comparisonSlot, string call) : Node
 {
     public const string Ordinal = "a prefix compares ordinally; write StartsWith(value) or StartsWith(value, StringComparison.Ordinal)";
 
     public override Predicate Build(List<object?> values)
     {
         if (comparisonSlot >= 0 && values[comparisonSlot] is not StringComparison.Ordinal) throw new UntranslatableQueryException(call, Ordinal);
-        return values[slot] is string prefix ? Pred.Prefix(path, prefix) : throw new UntranslatableQueryException(expression, "StartsWith needs a string, not null");
+        return values[slot] is string prefix ? Pred.Prefix(field.PathIn(values, call), prefix) : throw new UntranslatableQueryException(expression, "StartsWith needs a string, not null");
     }
 }
 
@@ -469,11 +507,12 @@ internal sealed class ContainsNode(string path, int slot, string expression) : N
         => Pred.Contains(path, ToValue(values[slot], expression) ?? throw new UntranslatableQueryException(expression, "a set holds no null"));
 }
 
-internal sealed class InNode(string path, int slot, string expression) : Node
+internal sealed class InNode(FieldInfoOf field, int slot, string expression) : Node
 {
     public override Predicate Build(List<object?> values)
     {
         if (values[slot] is not IEnumerable list || values[slot] is string) throw new UntranslatableQueryException(expression, "Contains needs a list of values");
+        string path = field.PathIn(values, expression);
         var items = new List<Value>();
         bool withNull = false;
         foreach (var item in list)

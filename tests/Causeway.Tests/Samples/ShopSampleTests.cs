@@ -4,25 +4,41 @@ using Causeway.Tests.Support;
 namespace Causeway.Tests.Samples;
 
 /// <summary>samples/Shop runs as a user would run it (<c>dotnet Causeway.Samples.Shop.dll</c>, in a fresh
-/// folder) and prints what the typed API did: the operations of an edit, a refused oversale, a query.</summary>
+/// folder) and prints what the typed API did: a changeset saved and one refused on its name, a sale and a
+/// refused oversale, LINQ queries, the deltas of a live query, and two replicas' concurrent edits merged.</summary>
 public sealed class ShopSampleTests
 {
     private static readonly string[] Expected =
     [
-        "sale writes: increment stock -2, add tags \"bestseller\"",
-        "refused: teapot stock would go below 0",
-        "Mug: 8.50, 10 in stock, tags [bestseller], from NO",
-        "Teapot: 34.00, 3 in stock, tags []",
+        "catalogue: 3 products",
+        "cup: saved True, ignored [sold]",
+        "mug2: saved False, Name has already been taken",
+        "order 1: 2 x Mug, 10 left",
+        "refused: 4 x Teapot, only 3 in stock",
+        "under 40: Espresso cup 6.50, Mug 8.50",
+        "ceramic, most stock first: Espresso cup 20, Mug 10, Teapot 3",
+        "names starting with T or K: Kettle, Teapot",
+        "orders of mug: 1 (2)",
+        "low stock: +Teapot 3",
+        "order 3: 2 x Kettle, 3 left",
+        "low stock change: +Kettle 3",
+        "low stock change: -teapot",
+        "low stock change: ~Kettle 3 at 45.00",
+        "apart, till: Mug 9.00, 9 in stock, 3 sold, by Figgjo, tags [ceramic]",
+        "apart, office: Mug 8.50, 13 in stock, 5 sold, by Figgjo AS, tags [ceramic, gift]",
+        "synced, till: Mug 9.00, 12 in stock, 6 sold, by Figgjo AS, tags [ceramic, gift]",
+        "synced, office: Mug 9.00, 12 in stock, 6 sold, by Figgjo AS, tags [ceramic, gift]",
     ];
 
     [Fact]
-    public async Task The_shop_sample_prints_its_sale_the_refusal_and_the_query()
+    public async Task The_shop_sample_prints_its_input_sales_queries_live_changes_and_merge()
     {
         using var folder = new TempFolder();
         var (exit, output) = await RunAsync(folder.Path);
         Assert.True(exit == 0, output);
         Assert.Equal(Expected, output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.True(Directory.Exists(Path.Combine(folder.Path, "shop-data")));
+        Assert.True(Directory.Exists(Path.Combine(folder.Path, "shop-data", "till")));
+        Assert.True(Directory.Exists(Path.Combine(folder.Path, "shop-data", "office")));
     }
 
     /// <summary>The sample starts afresh each run, so a second run in the same folder prints the same.</summary>

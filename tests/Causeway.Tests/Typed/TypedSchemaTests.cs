@@ -68,7 +68,9 @@ public sealed class TypedSchemaTests
     public void Typed_model_refuses_what_it_cannot_map_with_one_line()
     {
         var notMapped = Assert.Throws<InvalidInputException>(() => DocumentModel.Of(typeof(WithList)));
-        Assert.Equal("WithList.Names is a List`1, which does not map: mapped types are scalars (string, bool, int, long, double, decimal, DateTimeOffset, byte[], Guid, Ref<T> (and nullable ones)), Counter, BoundedCounter, AwSet<T>, RwSet<T>, Flag and nested classes.", notMapped.Message);
+        Assert.Equal("WithList.Homes is a List`1, which does not map: a list's or array's elements are scalars (string, bool, int, long, double, decimal, DateTimeOffset, byte[], Guid, Ref<T>, enums (and nullable ones), not nullable).", notMapped.Message);
+        var queue = Assert.Throws<InvalidInputException>(() => DocumentModel.Of(typeof(WithQueue)));
+        Assert.Equal("WithQueue.Names is a Queue`1, which does not map: mapped types are scalars (string, bool, int, long, double, decimal, DateTimeOffset, byte[], Guid, Ref<T>, enums (and nullable ones)), List<T> and T[] of scalars, Dictionary<string, T> of scalars, Counter, BoundedCounter, AwSet<T>, RwSet<T>, Flag and nested classes.", queue.Message);
         var noId = Assert.Throws<InvalidInputException>(() => DocumentModel.Of(typeof(Address)));
         Assert.Contains("Address needs a public string Id property", noId.Message);
         var bounds = Assert.Throws<SchemaViolationException>(() => DocumentModel.Of(typeof(BoundedPlainCounter)));
@@ -100,7 +102,13 @@ public sealed class TypedSchemaTests
     private sealed class WithList
     {
         public string? Id { get; set; }
-        public List<string> Names { get; set; } = [];
+        public List<Address> Homes { get; set; } = [];
+    }
+
+    private sealed class WithQueue
+    {
+        public string? Id { get; set; }
+        public Queue<string> Names { get; set; } = [];
     }
 
     private sealed class BoundedPlainCounter
