@@ -38,6 +38,29 @@ internal sealed class ModelSymbols
 
     public bool IsSet(ITypeSymbol? type) => IsOf(type, AwSet) || IsOf(type, RwSet);
 
+    /// <summary>A <c>Dictionary&lt;,&gt;</c>, which the model maps as a nested map read entry by entry.</summary>
+    public bool IsDictionary(ITypeSymbol? type)
+        => type is INamedTypeSymbol { OriginalDefinition.MetadataName: "Dictionary`2", ContainingNamespace: { Name: "Generic", ContainingNamespace: { Name: "Collections", ContainingNamespace.Name: "System" } } };
+
+    /// <summary>A <c>List&lt;T&gt;</c> or <c>T[]</c> (not <c>byte[]</c>, one bytes value): its element, else null.</summary>
+    public static ITypeSymbol? ListElement(ITypeSymbol? type) => type switch
+    {
+        IArrayTypeSymbol { Rank: 1 } array when array.ElementType.SpecialType != SpecialType.System_Byte => array.ElementType,
+        INamedTypeSymbol { OriginalDefinition.MetadataName: "List`1", ContainingNamespace: { Name: "Generic", ContainingNamespace: { Name: "Collections", ContainingNamespace.Name: "System" } } } list => list.TypeArguments[0],
+        _ => null,
+    };
+
+    /// <summary>A list or array of a scalar the model surely maps (string, bool, the numbers, Guid,
+    /// DateTimeOffset, an enum; not a nullable one), stored as one list value that Contains tests as a set.</summary>
+    public static bool IsScalarList(ITypeSymbol? type) => ListElement(type) switch
+    {
+        { SpecialType: SpecialType.System_String or SpecialType.System_Boolean or SpecialType.System_Int32 or SpecialType.System_Int64
+            or SpecialType.System_Double or SpecialType.System_Decimal } => true,
+        { TypeKind: TypeKind.Enum } => true,
+        INamedTypeSymbol { Name: "Guid" or "DateTimeOffset", ContainingNamespace.Name: "System" } => true,
+        _ => false,
+    };
+
     public bool IsCrdtValue(ITypeSymbol? type) => Same(type, Counter) || Same(type, BoundedCounter) || Same(type, Flag);
 
     /// <summary>What the model maps as a nested object: a class that is not a scalar, a collection,

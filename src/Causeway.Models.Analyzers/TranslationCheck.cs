@@ -108,7 +108,9 @@ internal sealed class TranslationCheck(ModelSymbols symbols, IParameterSymbol pa
         {
             IOperation source, item;
             if (call.Instance is not null && arguments.Length == 1) (source, item) = (call.Instance, arguments[0].Value);
-            else if (call.Instance is null && method.IsStatic && arguments.Length == 2) (source, item) = (Unspan(arguments[0].Value), arguments[1].Value);
+            // C# 14 binds an array's Contains to MemoryExtensions.Contains(span, item, comparer: null).
+            else if (call.Instance is null && method.IsStatic && (arguments.Length == 2 || (arguments.Length == 3 && IsNull(arguments[2].Value))))
+                (source, item) = (Unspan(arguments[0].Value), arguments[1].Value);
             else
             {
                 Report(LinqRules.UnsupportedForm, call, "Contains takes one element");
@@ -145,6 +147,15 @@ internal sealed class TranslationCheck(ModelSymbols symbols, IParameterSymbol pa
     /// sure. <paramref name="flag"/>: <paramref name="e"/> is a flag read as a bool (its IsEnabled).</summary>
     private Kind Field(IOperation e, string what, bool flag)
     {
+        // A dictionary's entry, x.Sizes["small"]: the key is a value of the query.
+        if (e is IPropertyReferenceOperation { Property.IsIndexer: true, Instance: { } entries } entry && symbols.IsDictionary(entries.Type))
+        {
+            foreach (var argument in entry.Arguments)
+                if (Uses(argument.Value)) return Refuse(LinqRules.NotAProperty, e, "a dictionary key is a value, not read from the document");
+            var dictionary = StripConvert(entries, out bool unsure);
+            // Whether its value type maps, and how it compares, the walk does not know for sure.
+            return unsure || Field(dictionary, what, flag: false) == Kind.Refused ? Kind.Refused : Kind.Unknown;
+        }
         var chain = new List<IPropertySymbol>();
         var at = e;
         while (at is IPropertyReferenceOperation { Instance: { } instance, Property: { IsIndexer: false } property })
@@ -181,7 +192,8 @@ internal sealed class TranslationCheck(ModelSymbols symbols, IParameterSymbol pa
         if (kind != Kind.Scalar) return kind;
         var type = chain[chain.Count - 1].Type;
         if (symbols.IsNestedClass(type)) return Kind.Nested;
-        if (symbols.IsSet(type)) return Kind.Set;
+        if (symbols.IsSet(type) || ModelSymbols.IsScalarList(type)) return Kind.Set;   // a list is tested by Contains as a set is
+        if (ModelSymbols.ListElement(type) is not null) return Kind.Unknown;           // a list the walk is not sure the model maps
         if (symbols.IsCrdtValue(type))
             return Refuse(LinqRules.CrdtValue, e, $"read a {type.Name} through .{(ModelSymbols.Same(type, symbols.Flag) ? "IsEnabled" : "Value")}");
         return Kind.Scalar;
@@ -221,6 +233,12 @@ internal sealed class TranslationCheck(ModelSymbols symbols, IParameterSymbol pa
     {
         while (method.OverriddenMethod is { } overridden) method = overridden;
         return method;
+    }
+
+    private static bool IsNull(IOperation e)
+    {
+        while (e is IConversionOperation c) e = c.Operand;
+        return e.ConstantValue is { HasValue: true, Value: null } || e is IDefaultValueOperation { Type.IsReferenceType: true };
     }
 
     private static bool IsBool(ITypeSymbol? type) => type?.SpecialType == SpecialType.System_Boolean;

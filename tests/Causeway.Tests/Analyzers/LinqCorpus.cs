@@ -1,6 +1,7 @@
 using System.Globalization;
 using Causeway.Models;
 using Causeway.Queries;
+using Causeway.Tests.Mapping;
 using Causeway.Tests.Typed;
 
 // This file is compiled twice: into the test assembly, where its queries run through the real
@@ -136,6 +137,25 @@ public static class LinqCorpus
     public static Query StaticSortKey(DocumentSession s) => s.Query<Item>().OrderBy(x => DateTimeOffset.UtcNow).ToQuery();
 
     // Translated: every form the translator knows.
+
+    [Translated]
+    public static Query DictionaryEntry(DocumentSession s) => s.Query<Pantry>().Where(p => p.Counts["flour"] > 2 && p.Notes["salt"]!.StartsWith("fine")).OrderBy(p => p.Counts["sugar"]).ToQuery();
+
+    [Translated]
+    public static Query ScalarListContains(DocumentSession s) => s.Query<Recipe>().Where(r => r.Steps.Contains("knead") || r.Sizes!.Contains(3)).ToQuery();
+
+    [Translated]
+    public static Query EnumArrayContains(DocumentSession s)
+    {
+        ParcelStatus[] moving = [ParcelStatus.Packed, ParcelStatus.Shipped];
+        return s.Query<Parcel>().Where(p => moving.Contains(p.Status) && p.Seen.Contains(ParcelStatus.Returned)).ToQuery();
+    }
+
+    [Refused("CW1003", "p.Counts[p.Id!]")]
+    public static Query DictionaryKeyFromTheDocument(DocumentSession s) => s.Query<Pantry>().Where(p => p.Counts[p.Id!] > 2).ToQuery();
+
+    [Refused("CW1006", "r.Steps")]
+    public static Query ListComparedWithAValue(DocumentSession s) => s.Query<Recipe>().Where(r => r.Steps == new List<string> { "knead" }).ToQuery();
 
     [Translated]
     public static Query Equal(DocumentSession s) => s.Query<Item>().Where(x => x.Species == "cat").ToQuery();
