@@ -30,7 +30,7 @@ internal sealed class DictionaryMember<TOwner, TValue>(PropertyInfo property, st
         return fields.Count == 0 ? null : Value.Map(fields);
     }
 
-    public override void Load(object container, Value? value, Value?[] snapshot)
+    public override void Load(object container, Value? value, Value?[]? snapshot)
     {
         var entries = new Dictionary<string, TValue>(StringComparer.Ordinal);
         if (value is not null && !value.IsNull)
@@ -44,7 +44,7 @@ internal sealed class DictionaryMember<TOwner, TValue>(PropertyInfo property, st
             }
         }
         _set((TOwner)container, entries);
-        snapshot[slot] = Current(container);
+        if (snapshot is not null) snapshot[slot] = Current(container);
     }
 
     public override void Initial(object container, List<KeyValuePair<string, Value>> fields, List<FieldOp> ops, bool plain)

@@ -59,7 +59,7 @@ public sealed class DocumentSession
     {
         var map = Model.Map(typeof(T));
         var document = await Database.GetAsync(map.Collection, Names.DocumentId(id), cancellation: cancellation).ConfigureAwait(false);
-        return document is null ? null : (T)Materialize(map, id, document.Fields).Entity;
+        return document is null ? null : (T)Untracked(map, id, document.Fields);
     }
 
     /// <summary>A typed query over <typeparamref name="T"/>'s collection (docs/typed-api.md, LINQ):
@@ -72,7 +72,7 @@ public sealed class DocumentSession
     /// session deleted it.</summary>
     internal T? Materialize<T>(EntityMap map, Document document, bool track) where T : class
     {
-        if (!track) return (T)Materialize(map, document.Id, document.Fields).Entity;
+        if (!track) return (T)Untracked(map, document.Id, document.Fields);
         if (_byId.TryGetValue((map.Collection, document.Id), out var known)) return known.State == EntryState.Deleted ? null : (T)known.Entity;
         var (entity, snapshot, carried) = Materialize(map, document.Id, document.Fields);
         Track(new Entry(map, entity, snapshot) { Id = document.Id, State = EntryState.Loaded, Carried = carried });
@@ -207,7 +207,10 @@ public sealed class DocumentSession
         if (ops.Count > 0 && entry.Carried is { } carried) ops.InsertRange(0, CarriedWrites.Of(carried, entry.Map.Rules, ops));
     }
 
-    private (object Entity, Value?[] Snapshot, List<CarriedField>? Carried) Materialize(EntityMap map, string id, Value fields)
+    /// <summary>An object no session tracks: what it loaded is not recorded.</summary>
+    private object Untracked(EntityMap map, string id, Value fields) => Materialize(map, id, fields, track: false).Entity;
+
+    private (object Entity, Value?[] Snapshot, List<CarriedField>? Carried) Materialize(EntityMap map, string id, Value fields, bool track = true)
     {
         // Documents written at an older version read in the current shape (docs/typed-api.md, Migrations).
         List<CarriedField>? carried = null;
@@ -218,8 +221,8 @@ public sealed class DocumentSession
         }
         var entity = map.Root.Make(fields, id);
         map.SetId(entity, id);
-        var snapshot = new Value?[map.Slots];
-        map.Root.Load(entity, fields, snapshot);
+        var snapshot = track ? new Value?[map.Slots] : [];
+        map.Root.Load(entity, fields, track ? snapshot : null);
         return (entity, snapshot, carried is { Count: > 0 } ? carried : null);
     }
 

@@ -23,7 +23,9 @@ internal abstract class MemberMap(PropertyInfo property, string name, string pat
     public string Path { get; } = path;
 
     /// <summary>Sets the property from the field's visible value (null when absent).</summary>
-    public abstract void Load(object container, Value? value, Value?[] snapshot);
+    /// <summary>Sets the property from the stored <paramref name="value"/>; with a <paramref name="snapshot"/>
+    /// (a tracked load), also records what was loaded, to tell changes from it later.</summary>
+    public abstract void Load(object container, Value? value, Value?[]? snapshot);
 
     /// <summary>What a new document writes: plain values into <paramref name="fields"/>, and (unless
     /// <paramref name="plain"/>) the CRDT fields as operations.</summary>
@@ -66,7 +68,17 @@ internal sealed class ScalarMember<TOwner, TProp>(PropertyInfo property, string 
 
     private Value? Current(object? container) => container is null ? null : ScalarCodec<TProp>.Encode(_get((TOwner)container));
 
-    public override void Load(object container, Value? value, Value?[] snapshot)
+    /// <summary>The stored form that decodes to this type and encodes back to an equal value (a string,
+    /// a whole number, a bool, a double), so a tracked load can keep what it loaded as the snapshot
+    /// instead of encoding the property again; null for types whose stored forms vary.</summary>
+    private static readonly ValueKind? RoundTrips =
+        typeof(TProp) == typeof(string) ? ValueKind.String
+        : typeof(TProp) == typeof(long) || typeof(TProp) == typeof(int) ? ValueKind.Int
+        : typeof(TProp) == typeof(bool) ? ValueKind.Bool
+        : typeof(TProp) == typeof(double) ? ValueKind.Double
+        : null;
+
+    public override void Load(object container, Value? value, Value?[]? snapshot)
     {
         if (Options.MvReg && value is { Kind: ValueKind.Array } values)
             value = values.AsArray() is { Count: > 0 } all ? all[^1] : null;
@@ -77,7 +89,7 @@ internal sealed class ScalarMember<TOwner, TProp>(PropertyInfo property, string 
             catch (Exception e) when (e is InvalidCastException or OverflowException or FormatException) { throw Mismatch(value, e); }
         }
         _set((TOwner)container, decoded);
-        snapshot[slot] = Current(container);
+        if (snapshot is not null) snapshot[slot] = value is not null && value.Kind == RoundTrips ? value : Current(container);
     }
 
     public override void Initial(object container, List<KeyValuePair<string, Value>> fields, List<FieldOp> ops, bool plain)
@@ -120,7 +132,7 @@ internal sealed class CounterMember<TOwner, TProp>(PropertyInfo property, string
 
     private static bool Bounded => typeof(TProp) == typeof(BoundedCounter);
 
-    public override void Load(object container, Value? value, Value?[] snapshot)
+    public override void Load(object container, Value? value, Value?[]? snapshot)
     {
         var counter = Instance(container);
         long loaded = 0;
@@ -175,7 +187,16 @@ internal sealed class SetMember<TOwner, TSet, TElement>(PropertyInfo property, s
     private readonly Func<TOwner, TSet> _get = Getter<TOwner, TSet>(property);
     private readonly Action<TOwner, TSet>? _set = Setter<TOwner, TSet>(property);
 
-    public override void Load(object container, Value? value, Value?[] snapshot)
+    private Func<Value, TElement>? _decode;
+
+    /// <summary>An element decoded, or the member's type mismatch naming it.</summary>
+    private TElement Decode(Value item)
+    {
+        try { return ScalarCodec<TElement>.Decode(item); }
+        catch (Exception e) when (e is InvalidCastException or OverflowException or FormatException) { throw Mismatch(item, e); }
+    }
+
+    public override void Load(object container, Value? value, Value?[]? snapshot)
     {
         var owner = (TOwner)container;
         var set = _get(owner);
@@ -184,17 +205,13 @@ internal sealed class SetMember<TOwner, TSet, TElement>(PropertyInfo property, s
             set = new TSet();
             (_set ?? throw new InvalidInputException(ErrorCodes.InvalidValue, $"{Property.DeclaringType!.Name}.{Property.Name} is null and has no setter."))(owner, set);
         }
-        var elements = new List<TElement>();
-        if (value is not null && !value.IsNull)
+        if (value is null || value.IsNull)
         {
-            if (value.Kind != ValueKind.Array) throw Mismatch(value, new InvalidCastException());
-            foreach (var item in value.AsArray())
-            {
-                try { elements.Add(ScalarCodec<TElement>.Decode(item)); }
-                catch (Exception e) when (e is InvalidCastException or OverflowException or FormatException) { throw Mismatch(item, e); }
-            }
+            set.Load(Array.Empty<Value>(), ScalarCodec<TElement>.Decode);
+            return;
         }
-        set.Load(elements);
+        if (value.Kind != ValueKind.Array) throw Mismatch(value, new InvalidCastException());
+        set.Load(value.AsArray(), _decode ??= Decode);
     }
 
     public override void Initial(object container, List<KeyValuePair<string, Value>> fields, List<FieldOp> ops, bool plain)
@@ -237,7 +254,7 @@ internal sealed class FlagMember<TOwner>(PropertyInfo property, string name, str
     private readonly Func<TOwner, Flag> _get = Getter<TOwner, Flag>(property);
     private readonly Action<TOwner, Flag>? _set = Setter<TOwner, Flag>(property);
 
-    public override void Load(object container, Value? value, Value?[] snapshot)
+    public override void Load(object container, Value? value, Value?[]? snapshot)
     {
         var owner = (TOwner)container;
         var flag = _get(owner);
@@ -283,12 +300,12 @@ internal sealed class NestedMember<TOwner, TProp>(PropertyInfo property, string 
 
     public ObjectShape Shape { get; } = shape;
 
-    public override void Load(object container, Value? value, Value?[] snapshot)
+    public override void Load(object container, Value? value, Value?[]? snapshot)
     {
         if (value is not { Kind: ValueKind.Map })
         {
             _set((TOwner)container, null);
-            foreach (var member in Shape.Members) member.Accept(null, snapshot);
+            if (snapshot is not null) foreach (var member in Shape.Members) member.Accept(null, snapshot);
             return;
         }
         var nested = _get((TOwner)container) ?? (TProp)Shape.Make(value);
@@ -336,7 +353,7 @@ internal sealed class ObjectShape(Type type, Construction construction, IReadOnl
     /// <summary>A new instance to load <paramref name="fields"/> into (a positional constructor gets their values).</summary>
     public object Make(Value? fields, string? id = null) => construction.Make(fields, id);
 
-    public void Load(object target, Value map, Value?[] snapshot)
+    public void Load(object target, Value map, Value?[]? snapshot)
     {
         foreach (var member in Members) member.Load(target, map.Get(member.Name), snapshot);
     }

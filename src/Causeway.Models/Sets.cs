@@ -7,9 +7,13 @@ namespace Causeway.Models;
 /// operations (never the whole set), so concurrent changes elsewhere are kept.</summary>
 public abstract class CrdtSet<T> : IReadOnlyCollection<T> where T : notnull
 {
+    // Most sets a document holds are small and are read, not changed: the elements live in a list,
+    // searched in place until there are more than SearchedInPlace of them (a hash set is made then),
+    // and the pending changes get a list only once there is one.
+    private const int SearchedInPlace = 8;
     private readonly List<T> _elements = [];
-    private readonly HashSet<T> _members = [];
-    private readonly List<(bool Add, T Element)> _pending = [];
+    private HashSet<T>? _members;
+    private List<(bool Add, T Element)>? _pending;
 
     protected CrdtSet() { }
 
@@ -20,15 +24,14 @@ public abstract class CrdtSet<T> : IReadOnlyCollection<T> where T : notnull
 
     public int Count => _elements.Count;
 
-    public bool Contains(T element) => _members.Contains(element);
+    public bool Contains(T element) => _members?.Contains(element) ?? _elements.Contains(element);
 
     /// <summary>Adds an element; false when it is already there (nothing to write then).</summary>
     public bool Add(T element)
     {
         ArgumentNullException.ThrowIfNull(element);
-        if (!_members.Add(element)) return false;
-        _elements.Add(element);
-        _pending.Add((true, element));
+        if (!Join(element)) return false;
+        (_pending ??= []).Add((true, element));
         return true;
     }
 
@@ -36,25 +39,44 @@ public abstract class CrdtSet<T> : IReadOnlyCollection<T> where T : notnull
     public bool Remove(T element)
     {
         ArgumentNullException.ThrowIfNull(element);
-        if (!_members.Remove(element)) return false;
+        if (_members is not null ? !_members.Remove(element) : !_elements.Contains(element)) return false;
         _elements.Remove(element);
-        _pending.Add((false, element));
+        (_pending ??= []).Add((false, element));
         return true;
     }
 
     /// <summary>The adds and removes since the set was loaded, in order.</summary>
-    internal IReadOnlyList<(bool Add, T Element)> Pending => _pending;
+    internal IReadOnlyList<(bool Add, T Element)> Pending => (IReadOnlyList<(bool Add, T Element)>?)_pending ?? [];
 
-    internal void Load(IEnumerable<T> elements)
+    /// <summary>Replaces the elements with <paramref name="items"/> decoded, each once, with no pending change.</summary>
+    internal void Load<TItem>(IReadOnlyList<TItem> items, Func<TItem, T> decode)
     {
         _elements.Clear();
-        _members.Clear();
-        _pending.Clear();
-        foreach (var element in elements)
-            if (_members.Add(element)) _elements.Add(element);
+        _members = null;
+        _pending?.Clear();
+        if (_elements.Capacity < items.Count) _elements.Capacity = items.Count;
+        for (int i = 0; i < items.Count; i++) Join(decode(items[i]));
     }
 
-    internal void Accept() => _pending.Clear();
+    internal void Load(IEnumerable<T> elements) => Load([.. elements], static element => element);
+
+    internal void Accept() => _pending?.Clear();
+
+    /// <summary>Adds <paramref name="element"/> to the elements unless it is there; false when it was.</summary>
+    private bool Join(T element)
+    {
+        if (_members is not null)
+        {
+            if (!_members.Add(element)) return false;
+        }
+        else
+        {
+            if (_elements.Contains(element)) return false;
+            if (_elements.Count == SearchedInPlace) _members = [.. _elements, element];
+        }
+        _elements.Add(element);
+        return true;
+    }
 
     public IEnumerator<T> GetEnumerator() => _elements.GetEnumerator();
 
