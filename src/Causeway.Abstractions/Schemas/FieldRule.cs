@@ -45,3 +45,21 @@ public enum ReferencePolicy
 
 /// <summary>The types a field's values may be declared to have.</summary>
 public enum ValueType { String, Number, Integer, Boolean, Timestamp, Bytes, Array, Object }
+
+/// <summary>Which values a declared <see cref="ValueType"/> admits: one rule for the engine's checks and the typed layer's reads.</summary>
+public static class ValueTypes
+{
+    /// <summary>Whether <paramref name="value"/> (not null) is of <paramref name="type"/>: a number is an integer or a
+    /// double or a decimal, an object a map.</summary>
+    public static bool Admits(this ValueType type, Values.Value value) => type switch
+    {
+        ValueType.String => value.Kind == Values.ValueKind.String,
+        ValueType.Number => value.IsNumber,
+        ValueType.Integer => value.Kind == Values.ValueKind.Int,
+        ValueType.Boolean => value.Kind == Values.ValueKind.Bool,
+        ValueType.Timestamp => value.Kind == Values.ValueKind.Timestamp,
+        ValueType.Bytes => value.Kind == Values.ValueKind.Bytes,
+        ValueType.Array => value.Kind == Values.ValueKind.Array,
+        _ => value.Kind == Values.ValueKind.Map,
+    };
+}

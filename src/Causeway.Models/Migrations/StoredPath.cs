@@ -1,3 +1,4 @@
+using Causeway.Schemas;
 using Causeway.Values;
 
 namespace Causeway.Models.Migrations;
@@ -39,18 +40,6 @@ internal static class StoredPath
         "flag_ew" or "flag_dw" => value.Kind == ValueKind.Bool,
         "map" => value.Kind == ValueKind.Map,
         "mvreg" when value.Kind == ValueKind.Array => true,
-        _ => rule.Type is not { } type || FitsType(value, type),
-    };
-
-    private static bool FitsType(Value value, Schemas.ValueType type) => type switch
-    {
-        Schemas.ValueType.String => value.Kind == ValueKind.String,
-        Schemas.ValueType.Number => value.IsNumber,
-        Schemas.ValueType.Integer => value.Kind == ValueKind.Int,
-        Schemas.ValueType.Boolean => value.Kind == ValueKind.Bool,
-        Schemas.ValueType.Timestamp => value.Kind == ValueKind.Timestamp,
-        Schemas.ValueType.Bytes => value.Kind == ValueKind.Bytes,
-        Schemas.ValueType.Array => value.Kind == ValueKind.Array,
-        _ => value.Kind == ValueKind.Map,
+        _ => rule.Type is not { } type || type.Admits(value),
     };
 }

@@ -60,17 +60,7 @@ public static class DocumentRules
         }
     }
 
-    internal static bool Fits(Value value, Schemas.ValueType type) => type switch
-    {
-        Schemas.ValueType.String => value.Kind == ValueKind.String,
-        Schemas.ValueType.Number => value.IsNumber,
-        Schemas.ValueType.Integer => value.Kind == ValueKind.Int,
-        Schemas.ValueType.Boolean => value.Kind == ValueKind.Bool,
-        Schemas.ValueType.Timestamp => value.Kind == ValueKind.Timestamp,
-        Schemas.ValueType.Bytes => value.Kind == ValueKind.Bytes,
-        Schemas.ValueType.Array => value.Kind == ValueKind.Array,
-        _ => value.Kind == ValueKind.Map,
-    };
+    internal static bool Fits(Value value, Schemas.ValueType type) => type.Admits(value);
 
     internal static string Article(Schemas.ValueType type) => type switch
     {
