@@ -14,10 +14,21 @@ int writers = args.Length > 1 ? int.Parse(args[1]) : 8;
 
 await using var replica = await Replica.OpenAsync(args[0]);
 var db = replica.TryGetDatabase("crash") ?? await replica.CreateDatabaseAsync("crash");
-var stdout = Console.Out;
-var gate = new Lock();
 string run = Guid.NewGuid().ToString("n")[..8];
 Console.WriteLine($"READY {replica.Did}");
+
+// The writers hand their lines to one printer and go on: a parent slow to read the pipe must not
+// stall the writers (then a kill would find every commit synced and nothing in flight to lose).
+var lines = System.Threading.Channels.Channel.CreateUnbounded<string>(new() { SingleReader = true });
+var printing = Task.Run(async () =>
+{
+    var stdout = Console.Out;
+    while (await lines.Reader.WaitToReadAsync())
+    {
+        while (lines.Reader.TryRead(out var line)) stdout.WriteLine(line);
+        stdout.Flush();
+    }
+});
 
 await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
 {
@@ -33,7 +44,8 @@ await Task.WhenAll(Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
                 return Task.CompletedTask;
             })
             : await db.PutAsync("items", id, doc);
-        lock (gate) stdout.WriteLine($"ACK {result.Commit} items {id} {n}");
+        lines.Writer.TryWrite($"ACK {result.Commit} items {id} {n}");
     }
 })));
+await printing;
 return 0;
