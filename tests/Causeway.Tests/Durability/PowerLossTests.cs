@@ -79,7 +79,7 @@ public sealed partial class PowerLossTests(Xunit.Abstractions.ITestOutputHelper 
                 if (round == 1) Assert.Equal(HttpStatusCode.Created, (await http.PutAsync("/v1/dbs/power", null)).StatusCode);
                 int before;
                 lock (acknowledged) before = acknowledged.Count;
-                await WriteUntilKilledAsync(server, http, round, acknowledged, before + 300);
+                await WriteUntilKilledAsync(server, powerLoss, http, round, acknowledged, before + 300);
             }
             var report = powerLoss.Apply();
             misordered.AddRange(report.Misordered);
@@ -101,7 +101,7 @@ public sealed partial class PowerLossTests(Xunit.Abstractions.ITestOutputHelper 
         throw new InvalidOperationException($"No kill in {Rounds} rounds left unsynced write-ahead log bytes, so no round could show a loss. {log}");
     }
 
-    private static async Task WriteUntilKilledAsync(ServerProcess server, HttpClient http, int round, List<(string Id, string Commit)> acknowledged, int target)
+    private static async Task WriteUntilKilledAsync(ServerProcess server, PowerLoss powerLoss, HttpClient http, int round, List<(string Id, string Commit)> acknowledged, int target)
     {
         using var stop = new CancellationTokenSource();
         int killed = 0; // set just before SIGKILL: from then on, and only then, a request may fail
@@ -125,6 +125,7 @@ public sealed partial class PowerLossTests(Xunit.Abstractions.ITestOutputHelper 
             lock (acknowledged) return acknowledged.Count >= target;
         }, TimeSpan.FromSeconds(60), () => $"{target} acknowledged writes (have {acknowledged.Count})", pollMilliseconds: 5);
         // Killed while the writers are mid-request, so some write is in the log but not yet synced.
+        powerLoss.WaitForUnsyncedLog(TimeSpan.FromSeconds(5));
         Volatile.Write(ref killed, 1);
         server.KillHard();
         stop.Cancel();
@@ -161,7 +162,10 @@ public sealed partial class PowerLossTests(Xunit.Abstractions.ITestOutputHelper 
             {
                 await writer.WaitReadyAsync(TimeSpan.FromSeconds(60));
                 await writer.WaitForAcksAsync(writer.AcknowledgedCount + 300, TimeSpan.FromSeconds(60));
+                string waited = powerLoss.WaitForUnsyncedLog(TimeSpan.FromSeconds(5));
+                var killClock = System.Diagnostics.Stopwatch.StartNew();
                 acknowledged.AddRange(writer.KillHard());
+                log.Append($"({waited}; kill took {killClock.Elapsed.TotalMilliseconds:0.0} ms) ");
             }
             var report = powerLoss.Apply();
             misordered.AddRange(report.Misordered);

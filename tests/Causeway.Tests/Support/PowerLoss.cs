@@ -44,6 +44,18 @@ public sealed class PowerLoss
     /// <summary>What the log says a power loss now would lose, without touching the folder.</summary>
     public PowerLossReport Inspect() => Replay().Report;
 
+    /// <summary>Waits, up to <paramref name="limit"/>, until a power loss now would lose bytes of a
+    /// write-ahead log (a commit written and its sync not done): the moment to kill, so the round can
+    /// show a loss. A kill timed by acknowledgements alone lands just after a sync, and a child slowed
+    /// by a loaded machine may not have written again when it comes.</summary>
+    public string WaitForUnsyncedLog(TimeSpan limit)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long unsynced = 0;
+        while (clock.Elapsed < limit && (unsynced = Inspect().UnsyncedWalBytes) == 0) Thread.Sleep(0);
+        return $"waited {clock.Elapsed.TotalMilliseconds:0.0} ms for {unsynced} unsynced log bytes";
+    }
+
     /// <summary>Rewinds the folder to its durable state (the child must be dead) and starts a new
     /// log, so the rewound folder is the durable starting point of the next run.</summary>
     public PowerLossReport Apply()
@@ -83,7 +95,8 @@ public sealed class PowerLoss
         var sizes = new Dictionary<long, long>();
         int events = 0, syncs = 0;
         var misordered = new List<string>();
-        string[] lines = File.Exists(LogPath) ? File.ReadAllLines(LogPath) : [];
+        // Read while the child may still append: a last line without its newline is not an event yet.
+        string[] lines = File.Exists(LogPath) ? File.ReadAllText(LogPath).Split('\n')[..^1] : [];
         foreach (var line in lines)
         {
             var f = line.Split('\t');

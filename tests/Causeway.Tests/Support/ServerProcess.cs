@@ -88,7 +88,10 @@ public sealed class ServerProcess : IDisposable
     /// <summary>SIGKILL: no shutdown code runs.</summary>
     public void KillHard()
     {
-        _process.Kill(entireProcessTree: true);
+        // SIGKILL to the process itself, at once: killing the whole tree first walks every process of
+        // the machine to find its children (tens of milliseconds on a loaded machine), and a kill meant
+        // to land mid-sync then lands after it. The child starts no processes of its own.
+        _process.Kill(entireProcessTree: false);
         if (!_process.WaitForExit(TimeSpan.FromSeconds(30))) throw new TimeoutException("causeway serve did not die on SIGKILL within 30 s");
     }
 
