@@ -70,21 +70,26 @@ internal sealed class LiveQueries(StoredDatabase database, int capacity, int? sp
         {
             if (since is null) yield return new LiveQueryEvent(LiveQueryEventKind.Snapshot, start, null, null, false, [.. subscription.Window.Result], [], []);
 
-            // Catch up with the dispatcher at the reader's own pace, then join it.
+            // Catch up with the dispatcher at the reader's own pace, then join it: only once what the
+            // dispatcher did meanwhile fits the buffer, so a dispatcher that ran ahead (a busy machine,
+            // a burst of writes) never cuts off a reader that is still catching up.
             var solo = new LiveRegistry();
             solo.Add(subscription);
             var evaluator = new CommitEvaluator(database);
             long done = start;
-            for (long target = Volatile.Read(ref _processed); done < target; target = Volatile.Read(ref _processed))
-                for (long position = done + 1; position <= target; position++)
-                {
-                    cancellation.ThrowIfCancellationRequested();
-                    if (database.Runtime.Dropped) yield break;   // as the dispatcher ends its subscriptions
-                    database.CheckOpen();
-                    foreach (var (_, e) in evaluator.Evaluate(position, solo)) yield return e;
-                    done = position;
-                }
-            Join(subscription, solo, evaluator, done);
+            do
+            {
+                for (long target = Volatile.Read(ref _processed); done < target; target = Volatile.Read(ref _processed))
+                    for (long position = done + 1; position <= target; position++)
+                    {
+                        cancellation.ThrowIfCancellationRequested();
+                        if (database.Runtime.Dropped) yield break;   // as the dispatcher ends its subscriptions
+                        database.CheckOpen();
+                        foreach (var (_, e) in evaluator.Evaluate(position, solo)) yield return e;
+                        done = position;
+                    }
+            }
+            while (!TryJoin(subscription, solo, evaluator, done));
 
             while (await subscription.Events.WaitToReadAsync(cancellation).ConfigureAwait(false))
                 while (subscription.Events.TryRead(out var e)) yield return e;
@@ -124,26 +129,30 @@ internal sealed class LiveQueries(StoredDatabase database, int capacity, int? sp
     }
 
     /// <summary>Under the dispatcher's lock: evaluates what the dispatcher did since the catch-up into
-    /// the subscription's buffer, then hands the subscription to the dispatcher.</summary>
-    private void Join(LiveSubscription subscription, LiveRegistry solo, CommitEvaluator evaluator, long done)
+    /// the subscription's buffer, then hands the subscription to the dispatcher. False (nothing done)
+    /// when that is more commits than the buffer holds (each commit makes at most one event): the
+    /// reader catches up further first.</summary>
+    private bool TryJoin(LiveSubscription subscription, LiveRegistry solo, CommitEvaluator evaluator, long done)
     {
         lock (_gate)
         {
             if (_ended)
             {
                 subscription.End(_stopped);
-                return;
+                return true;
             }
+            if (_processed - done > subscription.Capacity) return false;
             for (long position = done + 1; position <= _processed; position++)
                 foreach (var (_, e) in evaluator.Evaluate(position, solo))
                     if (!subscription.Offer(e))
                     {
                         subscription.End(subscription.TooSlow(position));
-                        return;
+                        return true;
                     }
             solo.Remove(subscription);
             subscription.Position = Math.Max(done, _processed);
             _registry.Add(subscription);
+            return true;
         }
     }
 
