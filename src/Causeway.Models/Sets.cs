@@ -58,8 +58,6 @@ public abstract class CrdtSet<T> : IReadOnlyCollection<T> where T : notnull
         for (int i = 0; i < items.Count; i++) Join(decode(items[i]));
     }
 
-    internal void Load(IEnumerable<T> elements) => Load([.. elements], static element => element);
-
     internal void Accept() => _pending?.Clear();
 
     /// <summary>Adds <paramref name="element"/> to the elements unless it is there; false when it was.</summary>

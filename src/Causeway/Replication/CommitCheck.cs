@@ -1,3 +1,4 @@
+using Causeway.Errors;
 using Causeway.Ledger;
 
 namespace Causeway.Replication;
@@ -32,9 +33,9 @@ internal sealed class CommitCheck
                 var shipped = frame.Commits[i];
                 var commit = Commit.Decode(shipped.Block);
                 decoded[i] = commit;
-                valid[i] = Verifies(commit, shipped.OpBlocks);
+                valid[i] = Problem(commit, shipped.OpBlocks) is null;
             }
-            catch (Errors.CausewayException)
+            catch (CausewayException)
             {
                 // Left to the receiver, which raises it in order.
             }
@@ -49,12 +50,14 @@ internal sealed class CommitCheck
     /// <summary>Whether the <paramref name="index"/>th commit's hashes and signature were found good.</summary>
     public bool Vouches(int index) => _valid[index];
 
-    /// <summary>Every operation block hashes to the CID its commit links, and the origin's signature verifies.</summary>
-    public static bool Verifies(Commit commit, IReadOnlyList<byte[]?> opBlocks)
+    /// <summary>Why the commit cannot be taken (an operation block that does not hash to the CID the
+    /// commit links, or a signature that does not verify against its origin), or null when it can.</summary>
+    public static InvalidCommitException? Problem(Commit commit, IReadOnlyList<byte[]?> opBlocks)
     {
-        if (commit.Ops.Count != opBlocks.Count) return false;
+        if (commit.Ops.Count != opBlocks.Count) return new InvalidCommitException($"Commit {commit.Id} links {commit.Ops.Count} operations but {opBlocks.Count} came with it.");
         for (int j = 0; j < commit.Ops.Count; j++)
-            if (opBlocks[j] is { } block && !commit.Ops[j].HashMatches(block)) return false;
-        return commit.HasValidSignature();
+            if (opBlocks[j] is { } block && !commit.Ops[j].HashMatches(block)) return new InvalidCommitException($"Commit {commit.Id}: operation {j} does not hash to {commit.Ops[j]}.");
+        return commit.HasValidSignature() ? null
+            : new InvalidCommitException($"Commit {commit.Id} (seq {commit.Seq} of {commit.Origin}) does not carry a valid signature of its origin.");
     }
 }

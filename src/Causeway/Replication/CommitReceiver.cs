@@ -139,10 +139,7 @@ internal sealed class CommitReceiver(StoredDatabase db, SyncOptions options)
 
     private static RemoteCommit Checked(RemoteCommit remote)
     {
-        var commit = remote.Commit;
-        for (int j = 0; j < commit.Ops.Count; j++)
-            if (remote.OpBlocks[j] is { } block && !commit.Ops[j].HashMatches(block)) throw new InvalidCommitException($"Commit {commit.Id}: operation {j} does not hash to {commit.Ops[j]}.");
-        if (!commit.HasValidSignature()) throw new InvalidCommitException($"Commit {commit.Id} (seq {commit.Seq} of {commit.Origin}) does not carry a valid signature of its origin.");
+        if (CommitCheck.Problem(remote.Commit, remote.OpBlocks) is { } problem) throw problem;
         return remote with { SignatureVerified = true };
     }
 
