@@ -96,17 +96,6 @@ internal static class QueryBenchmarks
                 AddProblems(table, name, ("Causeway", causeway), ("SQLite", sq), ("LiteDB", li));
             }
 
-            // Without orderBy a Causeway page is the first by id, which means collecting every
-            // candidate of a range; SQLite and LiteDB answer in their index's order. Ordered by the
-            // ranged path, Causeway walks that path's index and stops at the page, as they do.
-            foreach (var (kind, path) in new[] { (QueryKind.Range, "price"), (QueryKind.Prefix, "sku") })
-            {
-                var ordered = await MeasureAsync(budget, n => data.Case(kind, n), async c => Ids((await db.QueryAsync(CausewayQuery(c).OrderBy(path))).Documents), (c, ids) => data.Check(c, ids, docs));
-                table.Add($"{Describe(kind)}, ordered by {path}, limit 10: p50 / p99 µs; queries/s", $"{Us(ordered.P50)} / {Us(ordered.P99)}; {Table.Rate(ordered.PerSecond)}",
-                    "Causeway only (the peers' pages above come in index order too); target ≥ 1,000", $"{Times(ordered.PerSecond / 1_000)} target");
-                AddProblems(table, $"{Describe(kind)}, ordered by {path}", ("Causeway", ordered));
-            }
-
             // The same equality query at the position where half the documents were loaded.
             var at = ReadPoint.AtPosition(halfPosition);
             var past = await MeasureAsync(budget, n => data.Case(QueryKind.Equality, n), async c => Ids((await db.QueryAsync(CausewayQuery(c).At(at))).Documents), (c, ids) => data.Check(c, ids, half));

@@ -12,6 +12,7 @@ internal static class QueryExecutor
 {
     public static QueryResult Run(StoredDatabase database, Query query, CancellationToken cancellation, bool explain = false)
     {
+        query = DefaultOrder.Apply(query);
         var fingerprint = QueryFingerprint.Compute(database.Name, query);
         var order = new SortOrder(query.Sort);
         var cursor = query.Cursor is null ? null : QueryCursor.Decode(query.Cursor, fingerprint, order.KeyCount);

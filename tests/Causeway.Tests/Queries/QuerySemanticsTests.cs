@@ -41,17 +41,17 @@ public sealed class QuerySemanticsTests : IAsyncLifetime
     [InlineData("""{"path": "n", "eq": 3}""", "c")]
     [InlineData("""{"path": "n", "eq": "1"}""", "e")]
     [InlineData("""{"path": "n", "ne": 1}""", "b,c,d,e")]             // missing (d) and other kinds (e) are ne
-    [InlineData("""{"path": "n", "lt": 3}""", "a,b,f")]               // the string "1" is not less than a number
-    [InlineData("""{"path": "n", "lte": 3}""", "a,b,c,f")]
+    [InlineData("""{"path": "n", "lt": 3}""", "a,f,b")]               // the string "1" is not less than a number
+    [InlineData("""{"path": "n", "lte": 3}""", "a,f,b,c")]
     [InlineData("""{"path": "n", "gt": 1}""", "b,c")]
-    [InlineData("""{"path": "n", "gte": 1}""", "a,b,c,f")]
+    [InlineData("""{"path": "n", "gte": 1}""", "a,f,b,c")]
     [InlineData("""{"path": "n", "gt": "0"}""", "e")]                  // strings with strings
     [InlineData("""{"path": "s", "gte": "b"}""", "b")]                 // ordinal: "Apple" < "apple" < "b"
-    [InlineData("""{"path": "s", "lt": "a"}""", "e,f")]
+    [InlineData("""{"path": "s", "lt": "a"}""", "f,e")]
     [InlineData("""{"path": "n", "in": [2.5, "1", 7]}""", "b,e")]
     [InlineData("""{"path": "n", "in": []}""", "")]
     [InlineData("""{"path": "s", "prefix": "a"}""", "a,c")]            // case-sensitive; s of d is a number
-    [InlineData("""{"path": "s", "prefix": ""}""", "a,b,c,e,f")]       // every string
+    [InlineData("""{"path": "s", "prefix": ""}""", "f,e,a,c,b")]       // every string
     [InlineData("""{"path": "n", "exists": true}""", "a,b,c,e,f")]
     [InlineData("""{"path": "n", "exists": false}""", "d")]
     [InlineData("""{"path": "nothing", "exists": true}""", "c")]       // null is a present value
@@ -60,6 +60,30 @@ public sealed class QuerySemanticsTests : IAsyncLifetime
     [InlineData("""{"path": "on", "lt": true}""", "f")]
     public async Task Each_operator(string where, string expected)
         => Assert.Equal(expected, string.Join(",", await Ids(where)));
+
+    // Without orderBy, a filter that only ranges over one path comes in that path's order, then by id;
+    // anything else comes in id order. Pages of either follow the same order to the end.
+    [Theory]
+    [InlineData("""{"path": "n", "gte": 1}""", "a,f,b,c")]
+    [InlineData("""{"and": [{"path": "n", "gt": 0}, {"path": "n", "lt": 3}]}""", "a,f,b")]
+    [InlineData("""{"path": "s", "prefix": "a"}""", "a,c")]
+    [InlineData("""{"and": [{"path": "n", "gt": 0}, {"path": "s", "gt": ""}]}""", "a,b,c")]
+    [InlineData("""{"or": [{"path": "n", "lt": 2}, {"path": "n", "gt": 2}]}""", "a,b,c,f")]
+    [InlineData("""{"path": "n", "eq": 1}""", "a,f")]
+    public async Task Without_orderBy_a_range_comes_in_its_paths_order_and_pages_follow_it(string where, string expected)
+    {
+        Assert.Equal(expected, string.Join(",", await Ids(where)));
+        var seen = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = await _db.QueryAsync(Query.Parse($$"""{"collection": "items", "where": {{where}}, "limit": 1}""").After(cursor));
+            seen.AddRange(page.Documents.Select(d => d.Id));
+            cursor = page.Next;
+        }
+        while (cursor is not null);
+        Assert.Equal(expected, string.Join(",", seen));
+    }
 
     [Theory]
     [InlineData("""{"path": "tags", "eq": [1, 2]}""", "a,d")]          // whole-array equality; 1.0 == 1 inside too

@@ -63,6 +63,7 @@ internal sealed class LiveQueries(StoredDatabase database, int capacity, int? sp
     {
         Check(query, since);
         EnsureStarted();
+        query = DefaultOrder.Apply(query);
         long start = since ?? database.ResolvePosition(query.ReadAt);
         var initial = QueryExecutor.Run(database, LiveSubscription.WindowQueryOf(query, spareRows).At(ReadPoint.AtPosition(start)), cancellation);
         var subscription = new LiveSubscription(query, start, initial, Capacity, spareRows);
