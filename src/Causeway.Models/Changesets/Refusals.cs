@@ -14,11 +14,6 @@ internal static class Refusals
     /// id of the collection when null: one the database names on save); null when it is about another.</summary>
     public static IReadOnlyList<ChangesetError>? Of(CausewayException refusal, ChangeFields fields, string? id, IReadOnlyDictionary<string, string> checkMessages)
     {
-        if (refusal is InsufficientRightsException { Shortage: { } shortage })
-        {
-            if (shortage.Collection != fields.Map.Collection || id is not null && shortage.Id != id) return null;
-            return On(fields, [shortage.Path], ChangesetErrorCodes.InsufficientRights, ShortOfRights);
-        }
         if (refusal.Violation is not { } violation || violation.Collection != fields.Map.Collection || id is not null && violation.Id != id) return null;
         return (refusal, violation.Rule) switch
         {
