@@ -47,7 +47,7 @@ public sealed class RefusalProblemTests : IAsyncLifetime
         await _b.DisposeAsync();
     }
 
-    public static TheoryData<string> Kinds => ["unique", "check", "reference", "delete", "bound", "required", "type", "rights", "reservation"];
+    public static TheoryData<string> Kinds => ["unique", "check", "reference", "delete", "bound", "required", "type", "unset", "op", "value", "rights", "reservation"];
 
     [Theory]
     [MemberData(nameof(Kinds))]
@@ -96,6 +96,16 @@ public sealed class RefusalProblemTests : IAsyncLifetime
         "type" => (_a, ErrorCodes.SchemaViolation, Put("items/pig", """{"species": "pig", "price": "cheap"}"""),
             db => db.PutAsync("items", "pig", ValueJson.Parse("""{"species": "pig", "price": "cheap"}""")),
             """{"rule":"type","collection":"items","id":"pig","fields":["price"]}"""),
+        // Refused while the write is made, before the document's rules are checked.
+        "unset" => (_a, ErrorCodes.SchemaViolation, Patch("players/ann", """{"ops": [{"op": "unset", "path": "name"}]}"""),
+            db => db.PatchAsync("players", "ann", FieldOp.Unset("name")),
+            """{"rule":"required","collection":"players","id":"ann","fields":["name"]}"""),
+        "op" => (_a, ErrorCodes.SchemaViolation, Patch("items/cat", """{"ops": [{"op": "increment", "path": "price", "by": 1}]}"""),
+            db => db.PatchAsync("items", "cat", FieldOp.Increment("price", 1)),
+            """{"rule":"type","collection":"items","id":"cat","fields":["price"]}"""),
+        "value" => (_a, ErrorCodes.SchemaViolation, Put("players/cy", """{"name": "Cy", "credits": "lots"}"""),
+            db => db.PutAsync("players", "cy", ValueJson.Parse("""{"name": "Cy", "credits": "lots"}""")),
+            """{"rule":"type","collection":"players","id":"cy","fields":["credits"]}"""),
         // On B, apart from the home: the rights over Ann's credits and the reservation of a name are A's.
         "rights" => (_b, ErrorCodes.InsufficientRights, Patch("players/ann", """{"ops": [{"op": "increment", "path": "credits", "by": -1}]}"""),
             db => db.PatchAsync("players", "ann", FieldOp.Increment("credits", -1)),
