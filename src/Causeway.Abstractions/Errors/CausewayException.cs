@@ -10,7 +10,7 @@ public class CausewayException : Exception
 
     /// <summary>For a refusal (schema_violation, constraint_violation, insufficient_rights,
     /// reservation_unavailable): the rule, document and fields it is about, embedded and over the wire
-    /// alike. Null for other errors, and for a refusal about no one document's fields.</summary>
+    /// alike. Null for other errors, and for a refusal about no one document (a block of sequence ids, a schema).</summary>
     public Violation? Violation { get; init; }
 
     /// <summary>The exception the engine raises for <paramref name="code"/>: the one place that maps a
