@@ -257,13 +257,14 @@ public sealed partial class CausewayClient : IDisposable
             _ => null,
         };
         string? code = null, detail = null, ucanError = null, proof = null;
+        Violation? violation = null;
         try
         {
             var bytes = await response.Content.ReadAsByteArrayAsync(cancellation).ConfigureAwait(false);
             if (bytes.Length > 0 && response.Content.Headers.ContentType?.MediaType is { } media && media.EndsWith("json", StringComparison.OrdinalIgnoreCase))
             {
                 using var json = JsonDocument.Parse(bytes);
-                (code, detail, ucanError, proof) = ApiProblemJson.ReadLoosely(json.RootElement);
+                (code, detail, ucanError, proof, violation) = ApiProblemJson.ReadLoosely(json.RootElement);
             }
         }
         catch (JsonException) { }
@@ -281,7 +282,7 @@ public sealed partial class CausewayClient : IDisposable
             _ => $"http_{status}",
         };
         detail ??= $"The server answered {status} {response.ReasonPhrase}.";
-        return new ApiProblem(code, status, "", detail, ucanError, proof).ToException(retryAfter);
+        return new ApiProblem(code, status, "", detail, ucanError, proof, violation).ToException(retryAfter);
     }
 
     private static ByteArrayContent JsonContent(Action<Utf8JsonWriter> body)

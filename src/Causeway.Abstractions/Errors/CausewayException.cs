@@ -8,10 +8,16 @@ public class CausewayException : Exception
 
     public string Code { get; }
 
+    /// <summary>For a refusal (schema_violation, constraint_violation, insufficient_rights,
+    /// reservation_unavailable): the rule, document and fields it is about, embedded and over the wire
+    /// alike. Null for other errors, and for a refusal about no one document (a block of sequence ids, a schema).</summary>
+    public Violation? Violation { get; init; }
+
     /// <summary>The exception the engine raises for <paramref name="code"/>: the one place that maps a
     /// code back to a type, so an error that crossed the wire (problem+json) is caught by the same
-    /// <c>catch</c> as the embedded one. Unknown codes become a plain <see cref="CausewayException"/>.</summary>
-    public static CausewayException FromCode(string code, string message, TimeSpan? retryAfter = null) => code switch
+    /// <c>catch</c> as the embedded one. Unknown codes become a plain <see cref="CausewayException"/>.
+    /// A refusal keeps its <paramref name="violation"/>.</summary>
+    public static CausewayException FromCode(string code, string message, TimeSpan? retryAfter = null, Violation? violation = null) => code switch
     {
         ErrorCodes.NotFound => new NotFoundException(message),
         ErrorCodes.TypeMismatch => new TypeMismatchException(message),
@@ -34,10 +40,10 @@ public class CausewayException : Exception
         ErrorCodes.SyncRefused => new SyncRefusedException(message),
         ErrorCodes.NotHeld => new NotHeldException(message),
         ErrorCodes.PeerUnavailable => new PeerUnavailableException(message),
-        ErrorCodes.SchemaViolation => new SchemaViolationException(message),
-        ErrorCodes.ConstraintViolation => new ConstraintViolationException(message),
-        ErrorCodes.InsufficientRights => new InsufficientRightsException(message),
-        ErrorCodes.ReservationUnavailable => new ReservationUnavailableException(message),
+        ErrorCodes.SchemaViolation => new SchemaViolationException(message) { Violation = violation },
+        ErrorCodes.ConstraintViolation => new ConstraintViolationException(message) { Violation = violation },
+        ErrorCodes.InsufficientRights => new InsufficientRightsException(message) { Violation = violation },
+        ErrorCodes.ReservationUnavailable => new ReservationUnavailableException(message) { Violation = violation },
         ErrorCodes.RateLimited => new RateLimitedException(message, retryAfter ?? TimeSpan.FromSeconds(1)),
         ErrorCodes.QuotaExceeded => new QuotaExceededException(message),
         ErrorCodes.QueryTimeout => new QueryTimeoutException(message),

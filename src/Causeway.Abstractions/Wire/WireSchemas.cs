@@ -15,6 +15,7 @@ public static class WireSchemas
     public static readonly IReadOnlyDictionary<Type, string> OfCodec = new Dictionary<Type, string>
     {
         [typeof(ApiProblemJson)] = "Problem",
+        [typeof(ViolationJson)] = "Violation",
         [typeof(WriteResultJson)] = "WriteResult",
         [typeof(TransactionResultJson)] = "TransactionResult",
         [typeof(DatabaseInfoJson)] = "DatabaseInfo",
@@ -73,7 +74,21 @@ public static class WireSchemas
                 "detail": { "type": "string" },
                 "code": { "type": "string", "description": "The stable error code (docs/api.md, Errors)." },
                 "ucanError": { "type": "string", "description": "Why a capability token was refused, as UCAN 1.0 names it." },
-                "proof": { "type": "string", "description": "The CID of the token or proof at fault." } } }
+                "proof": { "type": "string", "description": "The CID of the token or proof at fault." },
+                "violation": { "$ref": "#/components/schemas/Violation" } } }
+            """,
+        ["Violation"] = """
+            { "type": "object", "description": "What a refused write is about (schema_violation, constraint_violation, insufficient_rights, reservation_unavailable): the rule, the document and the fields at fault. Members a rule does not have are left out.",
+              "required": ["rule", "collection", "id", "fields"], "additionalProperties": false,
+              "properties": {
+                "rule": { "type": "string", "enum": ["unique", "check", "reference", "bound", "required", "type"] },
+                "collection": { "type": "string" }, "id": { "type": "string" },
+                "fields": { "type": "array", "items": { "type": "string" }, "description": "The field paths at fault; empty when the document as a whole is." },
+                "check": { "type": "string", "description": "The check's name." },
+                "other": { "type": "string", "description": "The other document the rule involves, collection/id." },
+                "side": { "type": "string", "enum": ["lower", "upper"], "description": "Which bound of a counter." },
+                "bound": { "type": "integer", "format": "int64", "description": "The counter's minimum or maximum." },
+                "value": { "type": "integer", "format": "int64", "description": "The value the counter would have had." } } }
             """,
         ["WriteResult"] = $$"""
             { "type": "object", "description": "What a write answers; a create with a generated id adds `_id`.",

@@ -22,6 +22,9 @@ public sealed class DocumentEditor : IFieldEditor
     private readonly HashSet<string> _written = new(StringComparer.Ordinal);
     private bool _enabled;
 
+    /// <summary>The document being edited, when the caller named it: what a refusal's <see cref="Violation"/> is about.</summary>
+    private (string Collection, string Id)? _subject;
+
     /// <param name="state">Edited in place: pass a clone when the edit may be abandoned.</param>
     /// <param name="firstIndex">The effects this commit already made on the document with other
     /// editors: stamps go on from there, so a later write never ties with an earlier one.</param>
@@ -37,6 +40,14 @@ public sealed class DocumentEditor : IFieldEditor
 
     public DocumentState State => _state;
     public IReadOnlyList<CrdtOp> Effects => _effects;
+
+    /// <summary>Applies <paramref name="intent"/> to the document <paramref name="collection"/>/<paramref name="id"/>,
+    /// whose refusals then say which document and field they are about (<see cref="Violation"/>).</summary>
+    public void Apply(DocumentIntent intent, string collection, string id)
+    {
+        _subject = (collection, id);
+        Apply(intent, $"{collection}/{id}");
+    }
 
     public void Apply(DocumentIntent intent, string describe)
     {
@@ -159,7 +170,7 @@ public sealed class DocumentEditor : IFieldEditor
     }
 
     /// <summary>An operation on a declared field must fit its kind (schema_violation otherwise).</summary>
-    private static void CheckDeclared(FieldRule rule, FieldOp op)
+    private void CheckDeclared(FieldRule rule, FieldOp op)
     {
         var kind = rule.CrdtKind is { } declared ? FieldKindRegistry.Of(declared) : null;
         bool fits = op.Kind switch
@@ -172,8 +183,15 @@ public sealed class DocumentEditor : IFieldEditor
         string why = op.Kind == FieldOpKind.Unset
             ? (rule.Required ? "it is required" : kind!.UnsetRefusal!)
             : $"it is declared {rule.Kind}";
-        throw new SchemaViolationException($"Cannot {FieldOp.WireName(op.Kind)} '{op.Path}': {why}.");
+        throw new SchemaViolationException($"Cannot {FieldOp.WireName(op.Kind)} '{op.Path}': {why}.")
+        {
+            Violation = ViolationOf(op.Kind == FieldOpKind.Unset && rule.Required ? ViolatedRule.Required : ViolatedRule.Type, rule.Path),
+        };
     }
+
+    /// <summary>What a refusal of a declared field is about, when the document is named.</summary>
+    private Violation? ViolationOf(ViolatedRule rule, string path)
+        => _subject is var (collection, id) ? new Violation(rule, collection, id, [path]) : null;
 
     /// <summary>Every enclosing field of a path must be an object (or absent, and then it is created).</summary>
     private void CheckParents(ImmutableArray<string> path, FieldPath text)
@@ -211,8 +229,19 @@ public sealed class DocumentEditor : IFieldEditor
         if (_rules?.Field(string.Join('.', path)) is { } rule)
         {
             if (rule.CrdtKind is not { } declared)
-                throw new SchemaViolationException($"'{string.Join('.', path)}' is a {rule.Kind}: a plain value cannot be written to it.");
-            if (FieldKindRegistry.Of(declared).AssignDeclared(this, path, value)) return;
+                throw new SchemaViolationException($"'{string.Join('.', path)}' is a {rule.Kind}: a plain value cannot be written to it.")
+                {
+                    Violation = ViolationOf(ViolatedRule.Type, rule.Path),
+                };
+            try
+            {
+                if (FieldKindRegistry.Of(declared).AssignDeclared(this, path, value)) return;
+            }
+            catch (SchemaViolationException e) when (e.Violation is null && _subject is not null)
+            {
+                // The kind knows the value does not fit, not which document it was for.
+                throw new SchemaViolationException(e.Message) { Violation = ViolationOf(ViolatedRule.Type, rule.Path) };
+            }
         }
         var field = _state.Fields.FieldAt(path);
         var kind = field?.VisibleKind;

@@ -27,11 +27,17 @@ internal static class BoundRules
                 var counter = entry.State.Fields.FieldAt(field.Path.Split('.'))?.BCounter;
                 if (counter is null) continue;
                 if (spent.Lower && field.Min is { } min && counter.ExactValue < min)
-                    throw new ConstraintViolationException($"{entry.Collection}/{entry.Id}: '{field.Path}' would be {counter.ExactValue}, below its minimum {min}; no transfer of rights can change that.");
+                    throw new ConstraintViolationException($"{entry.Collection}/{entry.Id}: '{field.Path}' would be {counter.ExactValue}, below its minimum {min}; no transfer of rights can change that.")
+                    {
+                        Violation = Crossed(entry, field.Path, BoundSide.Lower, min, counter),
+                    };
                 if (spent.Upper && field.Max is { } max && counter.ExactValue > max)
-                    throw new ConstraintViolationException($"{entry.Collection}/{entry.Id}: '{field.Path}' would be {counter.ExactValue}, above its maximum {max}; no transfer of rights can change that.");
-                if (spent.Lower && field.Min is { } lower) Check(entry, field.Path, counter, replica, BoundSide.Lower, replica == schema.Home ? -(Int128)lower : 0);
-                if (spent.Upper && field.Max is { } upper) Check(entry, field.Path, counter, replica, BoundSide.Upper, replica == schema.Home ? upper : 0);
+                    throw new ConstraintViolationException($"{entry.Collection}/{entry.Id}: '{field.Path}' would be {counter.ExactValue}, above its maximum {max}; no transfer of rights can change that.")
+                    {
+                        Violation = Crossed(entry, field.Path, BoundSide.Upper, max, counter),
+                    };
+                if (spent.Lower && field.Min is { } lower) Check(entry, field.Path, counter, replica, BoundSide.Lower, lower, replica == schema.Home ? -(Int128)lower : 0);
+                if (spent.Upper && field.Max is { } upper) Check(entry, field.Path, counter, replica, BoundSide.Upper, upper, replica == schema.Home ? upper : 0);
             }
         }
     }
@@ -40,7 +46,10 @@ internal static class BoundRules
     public static Int128 Held(BCounter counter, string replica, string? home, BoundSide side, long? min, long? max)
         => counter.ExactRights(replica, side) + (replica != home ? 0 : side == BoundSide.Lower ? -(Int128)(min ?? 0) : max ?? 0);
 
-    private static void Check(StagedDocuments.Entry entry, string path, BCounter counter, string replica, BoundSide side, Int128 slack)
+    private static Violation Crossed(StagedDocuments.Entry entry, string path, BoundSide side, long bound, BCounter counter)
+        => new(ViolatedRule.Bound, entry.Collection, entry.Id, [path]) { Side = side, Bound = bound, Value = counter.Value };
+
+    private static void Check(StagedDocuments.Entry entry, string path, BCounter counter, string replica, BoundSide side, long bound, Int128 slack)
     {
         var held = counter.ExactRights(replica, side) + slack;
         if (held >= 0) return;
@@ -50,6 +59,7 @@ internal static class BoundRules
             $"{entry.Collection}/{entry.Id}: this replica lacks {missing} of the rights to {what} '{path}' further; other replicas hold them, and a transfer has been asked for.")
         {
             Shortage = new RightsShortage(entry.Collection, entry.Id, path, side, missing),
+            Violation = new Violation(ViolatedRule.Bound, entry.Collection, entry.Id, [path]) { Side = side, Bound = bound },
         };
     }
 

@@ -33,14 +33,17 @@ internal static class ReferenceRules
                     if (!held(parent, parentId))
                         throw new NotHeldException($"{describe}: '{field.Path}' names {parent}/{parentId}, which this partial replica does not hold, so it cannot check or keep that reference; write it on a replica that holds {parent}.");
                     if (!Visibility.IsVisible(schema, parent, staged.StateOf(parent, parentId), staged.StateOf))
-                        throw new ConstraintViolationException($"{describe}: '{field.Path}' names {parent}/{parentId}, which does not exist.");
+                        throw new ConstraintViolationException($"{describe}: '{field.Path}' names {parent}/{parentId}, which does not exist.")
+                        {
+                            Violation = new Violation(ViolatedRule.Reference, entry.Collection, entry.Id, [field.Path]) { Other = $"{parent}/{parentId}" },
+                        };
                     if (field.Policy == ReferencePolicy.AddWins) staged.Edit(parent, parentId, [new DocumentIntent.Touch()]);
                 }
             }
             if (entry.Existed && !entry.State.Exists) Deleted(staged, entry, naming, written);
         }
         foreach (var entry in staged.Entries)
-            if (schema.For(entry.Collection) is { } rules) DocumentRules.Enforce(rules, entry.State, $"{entry.Collection}/{entry.Id}");
+            if (schema.For(entry.Collection) is { } rules) DocumentRules.Enforce(rules, entry.State, entry.Id);
     }
 
     private static void Deleted(StagedDocuments staged, StagedDocuments.Entry parent, Func<string, string, string, IEnumerable<string>> naming, int written)
@@ -55,7 +58,11 @@ internal static class ReferenceRules
                 if (staged.StateOf(child.Name, id) is not { } state) continue;
                 if (!state.Exists || Visibility.ReferenceOf(state, field) != parent.Id) continue;
                 if (field.Policy == ReferencePolicy.AddWins)
-                    throw new ConstraintViolationException($"Cannot delete {parent.Collection}/{parent.Id}: {child.Name}/{id} still names it in '{field.Path}' (add-wins reference); delete or repoint it first.");
+                    throw new ConstraintViolationException($"Cannot delete {parent.Collection}/{parent.Id}: {child.Name}/{id} still names it in '{field.Path}' (add-wins reference); delete or repoint it first.")
+                    {
+                        // The refused write is the delete: none of the parent's own fields is at fault.
+                        Violation = new Violation(ViolatedRule.Reference, parent.Collection, parent.Id, []) { Other = $"{child.Name}/{id}" },
+                    };
                 if (staged.Find(child.Name, id) is { } own && staged.Entries.IndexOf(own) < written) continue;   // refused when its turn comes
                 staged.Edit(child.Name, id, [new DocumentIntent.Delete()]);
             }

@@ -41,8 +41,9 @@ internal sealed class RightsRetry(StoredDatabase db, Reservations reservations, 
                 var outcome = await reservations.WaitForAsync(reservations.AskAsync(needed, ReservationWait)).ConfigureAwait(false);
                 if (!outcome.IsGranted)
                 {
-                    if (outcome.Code == ErrorCodes.ConstraintViolation) throw new ConstraintViolationException(outcome.Detail);
-                    throw new ReservationUnavailableException($"{e.Message.TrimEnd('.')}; it could not be had: {outcome.Detail}.");
+                    // The holder's answer is text; the value and document it is about are those asked for.
+                    if (outcome.Code == ErrorCodes.ConstraintViolation) throw new ConstraintViolationException(outcome.Detail) { Violation = e.Violation };
+                    throw new ReservationUnavailableException($"{e.Message.TrimEnd('.')}; it could not be had: {outcome.Detail}.") { Violation = e.Violation };
                 }
             }
             catch (InsufficientRightsException e) when (e.Shortage is { } shortage)

@@ -108,7 +108,7 @@ internal sealed class SchemaChanges(StoredDatabase db)
                         found.Add(new SchemaViolation(rules.Name, id, $"unique ({string.Join(", ", tuple)})", $"{UniqueRules.Describe(tuple, values)} is also used by {rules.Name}/{first}"));
                     else firstWith[key] = id;
                 }
-                foreach (var (constraint, problem, _) in DocumentRules.Problems(rules, version.State))
+                foreach (var (constraint, problem, _, _) in DocumentRules.Problems(rules, version.State))
                     found.Add(new SchemaViolation(rules.Name, id, constraint, problem));
                 foreach (var field in rules.Fields.Values)
                 {

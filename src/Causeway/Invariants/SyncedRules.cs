@@ -25,9 +25,15 @@ internal static class SyncedRules
             if (rules.Field(field) is not { } rule || inner is LwwClear) continue;
             string kind = inner.Kind.ToWireName();
             if (kind != rule.Kind)
-                throw new SchemaViolationException($"{where} writes a {kind} to '{field}' of {op.Collection}/{op.Id}, which is declared {rule.Kind}.");
+                throw new SchemaViolationException($"{where} writes a {kind} to '{field}' of {op.Collection}/{op.Id}, which is declared {rule.Kind}.")
+                {
+                    Violation = new Violation(ViolatedRule.Type, op.Collection, op.Id, [field]),
+                };
             if (inner is LwwAssign<Value> { Value: var value } && rule.Type is { } type && !value.IsNull && !DocumentRules.Fits(value, type))
-                throw new SchemaViolationException($"{where} sets '{field}' of {op.Collection}/{op.Id} to {value}; it must be {DocumentRules.Article(type)}.");
+                throw new SchemaViolationException($"{where} sets '{field}' of {op.Collection}/{op.Id} to {value}; it must be {DocumentRules.Article(type)}.")
+                {
+                    Violation = new Violation(ViolatedRule.Type, op.Collection, op.Id, [field]),
+                };
         }
         if (written.Count == 0) return;
         foreach (var check in rules.Checks)
@@ -35,9 +41,15 @@ internal static class SyncedRules
             if (!check.Expression.Fields.Any(written.ContainsKey)) continue;
             foreach (var field in check.Expression.Fields.SelectMany(f => rules.GroupOf(f) ?? new HashSet<string> { f }).Distinct())
                 if (!written.ContainsKey(field))
-                    throw new ConstraintViolationException($"{where} writes part of check '{check.Name}' of {op.Collection}/{op.Id} but not '{field}': the fields a check reads are written together.");
+                    throw new ConstraintViolationException($"{where} writes part of check '{check.Name}' of {op.Collection}/{op.Id} but not '{field}': the fields a check reads are written together.")
+                    {
+                        Violation = new Violation(ViolatedRule.Check, op.Collection, op.Id, [field]) { Check = check.Name },
+                    };
             if (!check.Expression.Allows(f => written.GetValueOrDefault(f)))
-                throw new ConstraintViolationException($"{where} breaks check '{check.Name}' of {op.Collection}/{op.Id}: '{check.Expression.Text}' is false for the values it writes.");
+                throw new ConstraintViolationException($"{where} breaks check '{check.Name}' of {op.Collection}/{op.Id}: '{check.Expression.Text}' is false for the values it writes.")
+                {
+                    Violation = new Violation(ViolatedRule.Check, op.Collection, op.Id, [.. check.Expression.Fields]) { Check = check.Name },
+                };
         }
     }
 }

@@ -45,12 +45,16 @@ internal static class UniqueRules
                     throw new ReservationUnavailableException($"{entry.Collection}/{entry.Id}: the value {Describe(tuple, values)} is reserved by replica {holder}, which has not handed it to this one (it is asked for now).")
                     {
                         Needed = new Reservation(Reservation.Value, entry.Collection, id, entry.Id, Crdt.BoundSide.Lower, 1),
+                        Violation = new Violation(ViolatedRule.Unique, entry.Collection, entry.Id, tuple),
                     };
                 string? usedBy = Text(reservation, UsedBy);
                 if (usedBy is not null && usedBy != entry.Id && staged.StateOf(entry.Collection, usedBy) is { } other && Same(ValuesOf(other, tuple), values))
                 {
                     if (other.Exists)
-                        throw new ConstraintViolationException($"{entry.Collection}/{entry.Id}: {Describe(tuple, values)} is already used by {entry.Collection}/{usedBy} (unique).");
+                        throw new ConstraintViolationException($"{entry.Collection}/{entry.Id}: {Describe(tuple, values)} is already used by {entry.Collection}/{usedBy} (unique).")
+                        {
+                            Violation = new Violation(ViolatedRule.Unique, entry.Collection, entry.Id, tuple) { Other = $"{entry.Collection}/{usedBy}" },
+                        };
                     // A deleted document gives its value up for good: a concurrent write that brings it back finds the value cleared.
                     staged.Edit(entry.Collection, usedBy, [new DocumentIntent.Clear(tuple)]);
                 }
@@ -73,7 +77,10 @@ internal static class UniqueRules
         var (collection, tuple) = Parse(staged.Schema, entry.Id);
         if (collection is null || staged.StateOf(collection.Name, usedBy) is not { Exists: true } user) return;
         if (ValuesOf(user, tuple!) is { } values && ReservationId(collection.Name, tuple!, values) == entry.Id)
-            throw new ConstraintViolationException($"{collection.Name}/{handOver.ForDocument}: {Describe(tuple!, values)} is already used by {collection.Name}/{usedBy} (unique).");
+            throw new ConstraintViolationException($"{collection.Name}/{handOver.ForDocument}: {Describe(tuple!, values)} is already used by {collection.Name}/{usedBy} (unique).")
+            {
+                Violation = new Violation(ViolatedRule.Unique, collection.Name, handOver.ForDocument, tuple!) { Other = $"{collection.Name}/{usedBy}" },
+            };
     }
 
     /// <summary>The replica that holds a value nobody has used yet: the owner of its range, if the

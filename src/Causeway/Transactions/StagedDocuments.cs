@@ -32,7 +32,7 @@ internal sealed class StagedDocuments(Func<string, string, VersionRecord?> lates
         condition?.Require($"{collection}/{id}", entry.Existed ? entry.Previous!.Latest.Commit : null);
         foreach (var intent in intents)
         {
-            entry.Editor.Apply(intent, $"{collection}/{id}");
+            entry.Editor.Apply(intent, collection, id);
             entry.Intents.Add(intent);
         }
         return entry;

@@ -90,7 +90,7 @@ public sealed class Transaction
         var preview = new EffectContext(_database.ReplicaDid, long.MaxValue, Clocks.HlcTimestamp.MaxValue);
         // Stamps continue after the document's earlier intents, as in the commit's one editor per document.
         var editor = new DocumentEditor(trial, preview, pending.Effects, _database.SchemaAt(Snapshot).Schema.For(collection));
-        editor.Apply(intent, $"{collection}/{id}");
+        editor.Apply(intent, collection, id);
         if (!_pending.ContainsKey(key)) { _pending[key] = pending; _order.Add(key); }
         pending.State = trial;
         pending.Effects += editor.Effects.Count;

@@ -118,7 +118,8 @@ public sealed class WireShapeTests
     [InlineData("SchemaInfo", "home,migration,collections,version,commit,position,analysis,violations")]
     [InlineData("SchemaDiffReport", "migration,changes")]
     [InlineData("MigrationReport", "from,to,applied,schemaVersion,changes")]
-    [InlineData("ApiProblem", "type,title,status,detail,code,ucanError,proof")]
+    [InlineData("ApiProblem", "type,title,status,detail,code,ucanError,proof,violation")]
+    [InlineData("Violation", "rule,collection,id,fields,check,other,side,bound,value")]
     [InlineData("QuotaStatus", "limits,usage")]
     public void The_members_are_those_of_the_API(string name, string members)
     {
@@ -281,9 +282,9 @@ public sealed class WireShapeTests
         Assert.Equal("https://causeway.dev/errors/not_held", problem.Type);
         Assert.Equal(413, ApiProblem.For(ErrorCodes.InvalidJson, "Big.", 413).Status);
         using var loose = JsonDocument.Parse("""{"code":"x","detail":7,"ucanError":"Expired"}""");
-        Assert.Equal(("x", null, "Expired", null), ApiProblemJson.ReadLoosely(loose.RootElement));
+        Assert.Equal(("x", null, "Expired", null, null), ApiProblemJson.ReadLoosely(loose.RootElement));
         using var html = JsonDocument.Parse("\"<html>\"");
-        Assert.Equal((null, null, null, null), ApiProblemJson.ReadLoosely(html.RootElement));
+        Assert.Equal((null, null, null, null, null), ApiProblemJson.ReadLoosely(html.RootElement));
     }
 
     /// <summary>A refused capability token comes back as the UcanException the server threw, reason and proof

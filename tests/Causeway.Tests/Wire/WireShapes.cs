@@ -52,6 +52,12 @@ internal static class WireShapes
 
     public static readonly WriteResult Written = new(CidOf("w"), 7);
 
+    /// <summary>Every member set, though no one rule has them all.</summary>
+    public static readonly Causeway.Errors.Violation FullViolation = new(Causeway.Errors.ViolatedRule.Bound, "players", "ann", ["credits", "name"])
+    {
+        Check = "rich", Other = "players/bob", Side = Causeway.Crdt.BoundSide.Upper, Bound = 100, Value = 102,
+    };
+
     public static readonly FunctionInfo FullFunction = new(new FunctionDefinition("purchase", "function (arg) { return arg; }",
         [new FunctionGrant("/doc/write", ["items", "players"]), new FunctionGrant("/doc/read", ["items"])],
         new ArgumentShape(new Dictionary<string, string> { ["item"] = "string", ["qty"] = "integer?" })), Did, CidOf("f"), 4);
@@ -176,9 +182,11 @@ internal static class WireShapes
                 RegexTimeout = TimeSpan.FromMilliseconds(20), ResultBytes = 4096, IdempotencyRetention = TimeSpan.FromHours(2),
             }, FunctionLimits.Default, FunctionLimitsJson.Write, FunctionLimitsJson.Read),
         Shape("StreamToken", typeof(StreamTokenJson), new StreamToken("cws_abc", "acme.eu", 1_800_000_000), new StreamToken("cws_", "x", 0), StreamTokenJson.Write, StreamTokenJson.Read),
-        Shape("ApiProblem", typeof(ApiProblemJson), ApiProblem.For("forbidden", "Proof bafy…'s policy does not allow it.", ucanError: "MatchError", proof: CidOf("p").ToString()),
+        Shape("ApiProblem", typeof(ApiProblemJson), ApiProblem.For("forbidden", "Proof bafy…'s policy does not allow it.", ucanError: "MatchError", proof: CidOf("p").ToString(), violation: FullViolation),
             ApiProblem.For("internal", "", 500), ApiProblemJson.Write, ApiProblemJson.Read)
             with { Derived = new HashSet<string> { "type" } },
+        Shape("Violation", typeof(ViolationJson), FullViolation, new Causeway.Errors.Violation(Causeway.Errors.ViolatedRule.Required, "players", "ann", []),
+            ViolationJson.Write, ViolationJson.Read),
     ];
 
     public static TheoryData<string> Names()
