@@ -33,6 +33,9 @@ internal static class LinqRules
     public static readonly DiagnosticDescriptor NotMapped = Rule("CW1008", "A member that is not mapped",
         "A query reads mapped properties only: not an [Ignore]d one, nor a member of a scalar such as string.Length.");
 
+    public static readonly DiagnosticDescriptor RegisterRead = Rule("CW1009", "An MvReg read through its chosen value or its conflict",
+        "A query tests an MvReg's values with Contains; the value a read chooses (.Value) and .IsConflicted have no query form.");
+
     private static DiagnosticDescriptor Rule(string id, string title, string description)
         => new(id, title, Message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, description);
 }

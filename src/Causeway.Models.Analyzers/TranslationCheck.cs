@@ -11,6 +11,7 @@ internal sealed class TranslationCheck(ModelSymbols symbols, IParameterSymbol pa
 {
     private const string Supported = "a query translates comparisons of a property with a value, &&, ||, !, string StartsWith, set or list Contains, and == null";
     private const string Ordinal = "a prefix compares ordinally; write StartsWith(value) or StartsWith(value, StringComparison.Ordinal)";
+    private const string MvRegRead = "a register's chosen value and whether it is conflicted have no query form; test its values with Contains";
     private const int OrdinalComparison = 4;   // StringComparison.Ordinal
 
     private enum Kind { Refused, Unknown, Scalar, Id, Counter, Ref, Flag, Set, Nested }
@@ -175,7 +176,12 @@ internal sealed class TranslationCheck(ModelSymbols symbols, IParameterSymbol pa
         else if (ModelSymbols.IsOf(last.ContainingType, symbols.Ref) && last.Name == "Id") kind = Kind.Ref;
         else if (ModelSymbols.IsOf(last.ContainingType, symbols.CrdtSet) && last.Name == "Count")
             return Refuse(LinqRules.SetSize, e, "a set's size has no query form");
-        if (kind is Kind.Counter or Kind.Ref || (kind == Kind.Flag && !flag)) chain.RemoveAt(chain.Count - 1);
+        else if (symbols.IsMvReg(last.ContainingType))
+        {
+            if (last.Name != "Values") return Refuse(LinqRules.RegisterRead, e, MvRegRead);
+            kind = Kind.Set;
+        }
+        if (kind is Kind.Counter or Kind.Ref or Kind.Set || (kind == Kind.Flag && !flag)) chain.RemoveAt(chain.Count - 1);
         if (chain.Count == 0) return Kind.Unknown;
         for (int i = 0; i < chain.Count; i++)
         {
@@ -192,7 +198,7 @@ internal sealed class TranslationCheck(ModelSymbols symbols, IParameterSymbol pa
         if (kind != Kind.Scalar) return kind;
         var type = chain[chain.Count - 1].Type;
         if (symbols.IsNestedClass(type)) return Kind.Nested;
-        if (symbols.IsSet(type) || ModelSymbols.IsScalarList(type)) return Kind.Set;   // a list is tested by Contains as a set is
+        if (symbols.IsSet(type) || symbols.IsMvReg(type) || ModelSymbols.IsScalarList(type)) return Kind.Set;   // a list or a register is tested by Contains as a set is
         if (ModelSymbols.ListElement(type) is not null) return Kind.Unknown;           // a list the walk is not sure the model maps
         if (symbols.IsCrdtValue(type))
             return Refuse(LinqRules.CrdtValue, e, $"read a {type.Name} through .{(ModelSymbols.Same(type, symbols.Flag) ? "IsEnabled" : "Value")}");

@@ -356,6 +356,8 @@ internal sealed class Translation(EntityMap map, ParameterExpression parameter, 
         throw new UntranslatableQueryException(call.ToString(), $"{method.DeclaringType?.Name}.{method.Name} has no query form; {Supported}");
     }
 
+    public const string MvRegRead = "a register's chosen value and whether it is conflicted have no query form; test its values with Contains";
+
     private static bool IsDictionary(Type type) => type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>);
 
     /// <summary>The stored path a member chain from the parameter reads: <c>x.Home.City</c> is
@@ -386,6 +388,14 @@ internal sealed class Translation(EntityMap map, ParameterExpression parameter, 
         else if (last.DeclaringType is { IsGenericType: true } d && d.GetGenericTypeDefinition() == typeof(Ref<>) && last.Name == "Id") { kind = FieldKind.Ref; chain.RemoveAt(chain.Count - 1); }
         else if (last.DeclaringType is { IsGenericType: true } s && s.GetGenericTypeDefinition() == typeof(CrdtSet<>) && last.Name == "Count")
             throw new UntranslatableQueryException(e.ToString(), "a set's size has no query form");
+        else if (last.DeclaringType is { IsGenericType: true } r && r.GetGenericTypeDefinition() == typeof(MvReg<>))
+        {
+            // The stored field is the array of every value: Contains tests one; the value a read
+            // chooses, and whether there are several, are the object's, not the document's.
+            if (last.Name != nameof(MvReg<string>.Values)) throw new UntranslatableQueryException(e.ToString(), MvRegRead);
+            kind = FieldKind.Set;
+            chain.RemoveAt(chain.Count - 1);
+        }
         if (chain.Count == 0) throw new UntranslatableQueryException(e.ToString(), $"{what} reads a property of {map.Type.Name}");
         MemberMap found;
         try { found = map.Member(chain); }
@@ -401,6 +411,7 @@ internal sealed class Translation(EntityMap map, ParameterExpression parameter, 
             if (found is INestedMember) kind = FieldKind.Nested;
             else if (type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(AwSet<>) || type.GetGenericTypeDefinition() == typeof(RwSet<>))) kind = FieldKind.Set;
             else if (ScalarLists.ElementOf(type) is not null) kind = FieldKind.Set;   // a list is tested by Contains as a set is
+            else if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(MvReg<>)) kind = FieldKind.Set;   // its values, tested by Contains
             else if (IsDictionary(type)) kind = FieldKind.Nested;                     // compared with null; its entries by key
             else if (type == typeof(Counter) || type == typeof(BoundedCounter) || type == typeof(Flag))
                 throw new UntranslatableQueryException(e.ToString(), $"read a {type.Name} through .{(type == typeof(Flag) ? "IsEnabled" : "Value")}");

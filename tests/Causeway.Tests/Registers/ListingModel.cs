@@ -1,0 +1,31 @@
+using Causeway.Models;
+using Causeway.Tests.Typed;
+using Collection = Causeway.Models.CollectionAttribute;
+
+namespace Causeway.Tests.Registers;
+
+// A marketplace listing two editors change at once: its title and rank are multi-value registers,
+// so concurrent edits both show until someone picks one.
+
+[Collection("listings")]
+public sealed class Listing
+{
+    public string? Id { get; set; }
+    public MvReg<string> Title { get; set; } = new();
+    public MvReg<long> Rank { get; set; } = new();
+
+    [MvReg]
+    public string? Note { get; set; }
+
+    public string? Summary { get; set; }
+    public Counter Views { get; set; } = new();
+    public AwSet<string> Tags { get; set; } = new();
+    public Address? Place { get; set; }
+}
+
+/// <summary>A register of an object: refused, since a register holds scalars.</summary>
+public sealed class ObjectRegister
+{
+    public string? Id { get; set; }
+    public MvReg<Address> Home { get; set; } = new();
+}
