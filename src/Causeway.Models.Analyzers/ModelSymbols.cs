@@ -15,6 +15,7 @@ internal sealed class ModelSymbols
     public INamedTypeSymbol? RwSet { get; }
     public INamedTypeSymbol? MvReg { get; }
     public INamedTypeSymbol? Ignore { get; }
+    public INamedTypeSymbol? MvRegAttribute { get; }
 
     private ModelSymbols(Compilation compilation, INamedTypeSymbol typedQuery)
     {
@@ -28,6 +29,7 @@ internal sealed class ModelSymbols
         RwSet = compilation.GetTypeByMetadataName("Causeway.Models.RwSet`1");
         MvReg = compilation.GetTypeByMetadataName("Causeway.Models.MvReg`1");
         Ignore = compilation.GetTypeByMetadataName("Causeway.Models.IgnoreAttribute");
+        MvRegAttribute = compilation.GetTypeByMetadataName("Causeway.Models.MvRegAttribute");
     }
 
     /// <summary>Null when the compilation does not reference Causeway.Models: nothing to check.</summary>
@@ -79,10 +81,15 @@ internal sealed class ModelSymbols
         return true;
     }
 
-    public bool IsIgnored(IPropertySymbol property)
+    public bool IsIgnored(IPropertySymbol property) => Has(property, Ignore);
+
+    /// <summary>A scalar property marked <c>[MvReg]</c>: stored as the array of its concurrent values.</summary>
+    public bool IsRegister(IPropertySymbol property) => Has(property, MvRegAttribute);
+
+    private static bool Has(IPropertySymbol property, INamedTypeSymbol? attributeType)
     {
         foreach (var attribute in property.GetAttributes())
-            if (Same(attribute.AttributeClass, Ignore)) return true;
+            if (Same(attribute.AttributeClass, attributeType)) return true;
         return false;
     }
 }

@@ -152,7 +152,26 @@ public static class LinqCorpus
     [Refused("CW1008", "l.Title.Values.Count")]
     public static Query RegisterValueCount(DocumentSession s) => s.Query<Listing>().Where(l => l.Title.Values.Count > 1).ToQuery();
 
+    [Refused("CW1009", "l.Price")]
+    public static Query RegisterOrdered(DocumentSession s) => s.Query<Listing>().Where(l => l.Price > 5).ToQuery();
+
+    [Refused("CW1009", "l.Note")]
+    public static Query RegisterSortKey(DocumentSession s) => s.Query<Listing>().OrderBy(l => l.Summary).ThenBy(l => l.Note).ToQuery();
+
+    [Refused("CW1009", "l.Note")]
+    public static Query RegisterPrefix(DocumentSession s) => s.Query<Listing>().Where(l => l.Note!.StartsWith("a")).ToQuery();
+
+    [Refused("CW1009", "l.Note")]
+    public static Query RegisterInList(DocumentSession s)
+    {
+        string[] notes = ["a", "b"];
+        return s.Query<Listing>().Where(l => notes.Contains(l.Note)).ToQuery();
+    }
+
     // Translated: every form the translator knows.
+
+    [Translated]
+    public static Query RegisterEquality(DocumentSession s) => s.Query<Listing>().Where(l => l.Note == "a" || l.Note != "b" || l.Note == null || l.Price == 2).ToQuery();
 
     [Translated]
     public static Query RegisterContains(DocumentSession s)

@@ -17,6 +17,9 @@ public sealed class Listing
     [MvReg]
     public string? Note { get; set; }
 
+    [MvReg]
+    public double? Price { get; set; }
+
     public string? Summary { get; set; }
     public Counter Views { get; set; } = new();
     public AwSet<string> Tags { get; set; } = new();

@@ -115,10 +115,18 @@ public abstract class MvRegContract : TwoReplicas
         Assert.Empty(await session.Query<Listing>().Where(l => l.Title.Contains("Lamp")).ToListAsync());
         Assert.Equal(["lamp"], (await session.Query<Listing>().Where(l => l.Rank.Contains(3)).ToListAsync()).Select(l => l.Id));
 
+        // An [MvReg] property compares with == as "one of its values is".
+        Assert.Equal(["lamp"], (await session.Query<Listing>().Where(l => l.Note == "there").ToListAsync()).Select(l => l.Id));
+        Assert.Equal(["lamp"], (await session.Query<Listing>().Where(l => l.Note == "here").ToListAsync()).Select(l => l.Id));
+        Assert.Empty(await session.Query<Listing>().Where(l => l.Note != "here").ToListAsync());
+        Assert.Empty(await session.Query<Listing>().Where(l => l.Note == "start").ToListAsync());
+
 #pragma warning disable CW1009
         var chosen = Assert.Throws<UntranslatableQueryException>(() => session.Query<Listing>().Where(l => l.Title.Value == "Desk lamp").ToQuery());
-#pragma warning restore CW1009
         Assert.Equal("cannot translate 'l.Title.Value': a register's chosen value and whether it is conflicted have no query form; test its values with Contains", chosen.Message);
+        var ordered = Assert.Throws<UntranslatableQueryException>(() => session.Query<Listing>().OrderBy(l => l.Note).ToQuery());
+        Assert.Equal("cannot translate 'l.Note': an [MvReg] property holds every concurrent value, so it compares only with == and != (one of its values is the value); make it an MvReg<T> to see them all", ordered.Message);
+#pragma warning restore CW1009
     }
 }
 

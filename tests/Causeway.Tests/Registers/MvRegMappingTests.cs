@@ -15,6 +15,7 @@ public sealed class MvRegMappingTests
                 "title": { "kind": "mvreg", "type": "string" },
                 "rank": { "kind": "mvreg", "type": "integer" },
                 "note": { "kind": "mvreg", "type": "string" },
+                "price": { "kind": "mvreg", "type": "number" },
                 "summary": { "kind": "lww", "type": "string" },
                 "views": { "kind": "counter" },
                 "tags": { "kind": "awset", "type": "string" },
