@@ -1,4 +1,5 @@
 using Causeway.Models;
+using Causeway.Schemas;
 using Causeway.Tests.Typed;
 using Collection = Causeway.Models.CollectionAttribute;
 
@@ -31,4 +32,12 @@ public sealed class ObjectRegister
 {
     public string? Id { get; set; }
     public MvReg<Address> Home { get; set; } = new();
+}
+
+/// <summary>A document the database names: stored whole, so its register is written as a plain value.</summary>
+[Collection("drafts"), GeneratedId(IdKind.Sequence)]
+public sealed class Draft
+{
+    public string? Id { get; set; }
+    public MvReg<string> Title { get; set; } = new();
 }

@@ -104,6 +104,23 @@ public abstract class MvRegContract : TwoReplicas
     }
 
     [Fact]
+    public async Task MvReg_a_document_the_database_names_stores_its_register_as_an_mvreg()
+    {
+        var model = DocumentModel.Of(typeof(Listing), typeof(Draft));
+        await model.ApplyAsync(Here);
+        var session = Here.OpenSession(model);
+        var draft = new Draft { Title = new MvReg<string>("Untitled") };
+        session.Store(draft);
+        await session.SaveChangesAsync();
+        Assert.NotNull(draft.Id);
+        Assert.Equal([Value.String("Untitled")], (await Here.GetAsync("drafts", draft.Id!))!["title"]!.AsArray());
+        draft.Title.Set("Spring sale");
+        Assert.Equal([FieldOp.Set("title", Value.String("Spring sale"))], session.ChangesOf(draft));
+        await session.SaveChangesAsync();
+        Assert.Equal(["Spring sale"], (await Here.OpenSession(model).LoadAsync<Draft>(draft.Id!))!.Title.Values);
+    }
+
+    [Fact]
     public async Task MvReg_a_query_finds_a_listing_by_any_of_its_concurrent_values()
     {
         await ConflictAsync();
