@@ -39,7 +39,8 @@ public sealed partial class DocumentSession
     public DocumentModel Model { get; }
 
     /// <summary>The document <paramref name="id"/> of <typeparamref name="T"/>'s collection, tracked; null
-    /// when it does not exist. Loading an id again answers the same instance, as it is now in this session.</summary>
+    /// when it does not exist. Loading an id again answers the same instance, as it is now in this session
+    /// (<see cref="RefreshAsync{T}"/> reads it again).</summary>
     public async Task<T?> LoadAsync<T>(string id, CancellationToken cancellation = default) where T : class
     {
         var map = Model.Map(typeof(T));
