@@ -14,8 +14,8 @@ public sealed class MvReg<T> where T : notnull
     /// <summary>A register of a new document that starts with <paramref name="initial"/>.</summary>
     public MvReg(T initial) => Set(initial);
 
-    /// <summary>Every concurrent value, in the order the database keeps them (by the replica and sequence
-    /// of the write), the same on every replica; one value when there is no conflict, none when unset.</summary>
+    /// <summary>Every concurrent value, each once, in the order the database keeps them (by the replica and
+    /// sequence of the write), the same on every replica; one value when there is no conflict, none when unset.</summary>
     public IReadOnlyList<T> Values { get; private set; } = [];
 
     /// <summary>One value, chosen the same way on every replica: the last of <see cref="Values"/> (not

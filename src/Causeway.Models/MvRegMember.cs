@@ -30,9 +30,10 @@ internal sealed class MvRegMember<TOwner, TValue>(PropertyInfo property, string 
             { Kind: ValueKind.Array } array => array.AsArray(),
             _ => [value],
         };
+        // Two replicas that set the same value at once leave it twice: one value, no conflict.
         var values = new List<TValue>(stored.Count);
         foreach (var item in stored)
-            if (!item.IsNull) values.Add(Decode(item));
+            if (!item.IsNull && Decode(item) is var decoded && !values.Contains(decoded)) values.Add(decoded);
         register.Load(values);
     }
 
