@@ -13,7 +13,7 @@ public sealed class LinqAnalyzer : DiagnosticAnalyzer
 {
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         LinqRules.UnsupportedMethod, LinqRules.TwoProperties, LinqRules.NotAProperty, LinqRules.UnsupportedForm,
-        LinqRules.SetSize, LinqRules.WholeValue, LinqRules.CrdtValue, LinqRules.NotMapped);
+        LinqRules.SetSize, LinqRules.WholeValue, LinqRules.CrdtValue, LinqRules.NotMapped, LinqRules.RegisterRead);
 
     public override void Initialize(AnalysisContext context)
     {

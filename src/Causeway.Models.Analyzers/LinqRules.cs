@@ -33,6 +33,9 @@ internal static class LinqRules
     public static readonly DiagnosticDescriptor NotMapped = Rule("CW1008", "A member that is not mapped",
         "A query reads mapped properties only: not an [Ignore]d one, nor a member of a scalar such as string.Length.");
 
+    public static readonly DiagnosticDescriptor RegisterRead = Rule("CW1009", "A multi-value register read as one value",
+        "A query tests an MvReg<T>'s values with Contains, and compares an [MvReg] property with == and != (one of its values); a register's chosen value, .IsConflicted, an order, a prefix or a sort key have no query form.");
+
     private static DiagnosticDescriptor Rule(string id, string title, string description)
         => new(id, title, Message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, description);
 }

@@ -13,7 +13,9 @@ internal sealed class ModelSymbols
     public INamedTypeSymbol? CrdtSet { get; }
     public INamedTypeSymbol? AwSet { get; }
     public INamedTypeSymbol? RwSet { get; }
+    public INamedTypeSymbol? MvReg { get; }
     public INamedTypeSymbol? Ignore { get; }
+    public INamedTypeSymbol? MvRegAttribute { get; }
 
     private ModelSymbols(Compilation compilation, INamedTypeSymbol typedQuery)
     {
@@ -25,7 +27,9 @@ internal sealed class ModelSymbols
         CrdtSet = compilation.GetTypeByMetadataName("Causeway.Models.CrdtSet`1");
         AwSet = compilation.GetTypeByMetadataName("Causeway.Models.AwSet`1");
         RwSet = compilation.GetTypeByMetadataName("Causeway.Models.RwSet`1");
+        MvReg = compilation.GetTypeByMetadataName("Causeway.Models.MvReg`1");
         Ignore = compilation.GetTypeByMetadataName("Causeway.Models.IgnoreAttribute");
+        MvRegAttribute = compilation.GetTypeByMetadataName("Causeway.Models.MvRegAttribute");
     }
 
     /// <summary>Null when the compilation does not reference Causeway.Models: nothing to check.</summary>
@@ -37,6 +41,9 @@ internal sealed class ModelSymbols
     public static bool IsOf(ITypeSymbol? type, INamedTypeSymbol? generic) => type is INamedTypeSymbol named && Same(named.OriginalDefinition, generic);
 
     public bool IsSet(ITypeSymbol? type) => IsOf(type, AwSet) || IsOf(type, RwSet);
+
+    /// <summary>An <c>MvReg&lt;T&gt;</c>: its stored field is the array of its values, tested by Contains as a set is.</summary>
+    public bool IsMvReg(ITypeSymbol? type) => IsOf(type, MvReg);
 
     /// <summary>A <c>Dictionary&lt;,&gt;</c>, which the model maps as a nested map read entry by entry.</summary>
     public bool IsDictionary(ITypeSymbol? type)
@@ -64,20 +71,25 @@ internal sealed class ModelSymbols
     public bool IsCrdtValue(ITypeSymbol? type) => Same(type, Counter) || Same(type, BoundedCounter) || Same(type, Flag);
 
     /// <summary>What the model maps as a nested object: a class that is not a scalar, a collection,
-    /// a counter, a flag or a reference.</summary>
+    /// a counter, a flag, a register or a reference.</summary>
     public bool IsNestedClass(ITypeSymbol? type)
     {
         if (type is not INamedTypeSymbol { TypeKind: TypeKind.Class } named || named.SpecialType == SpecialType.System_String) return false;
-        if (IsCrdtValue(named) || IsOf(named, Ref)) return false;
+        if (IsCrdtValue(named) || IsOf(named, Ref) || IsOf(named, MvReg)) return false;
         foreach (var face in named.AllInterfaces)
             if (face.SpecialType == SpecialType.System_Collections_IEnumerable) return false;
         return true;
     }
 
-    public bool IsIgnored(IPropertySymbol property)
+    public bool IsIgnored(IPropertySymbol property) => Has(property, Ignore);
+
+    /// <summary>A scalar property marked <c>[MvReg]</c>: stored as the array of its concurrent values.</summary>
+    public bool IsRegister(IPropertySymbol property) => Has(property, MvRegAttribute);
+
+    private static bool Has(IPropertySymbol property, INamedTypeSymbol? attributeType)
     {
         foreach (var attribute in property.GetAttributes())
-            if (Same(attribute.AttributeClass, Ignore)) return true;
+            if (Same(attribute.AttributeClass, attributeType)) return true;
         return false;
     }
 }

@@ -11,9 +11,11 @@ internal sealed class TranslationCheck(ModelSymbols symbols, IParameterSymbol pa
 {
     private const string Supported = "a query translates comparisons of a property with a value, &&, ||, !, string StartsWith, set or list Contains, and == null";
     private const string Ordinal = "a prefix compares ordinally; write StartsWith(value) or StartsWith(value, StringComparison.Ordinal)";
+    private const string RegisterScalar = "an [MvReg] property holds every concurrent value, so it compares only with == and != (one of its values is the value); make it an MvReg<T> to see them all";
+    private const string MvRegRead = "a register's chosen value and whether it is conflicted have no query form; test its values with Contains";
     private const int OrdinalComparison = 4;   // StringComparison.Ordinal
 
-    private enum Kind { Refused, Unknown, Scalar, Id, Counter, Ref, Flag, Set, Nested }
+    private enum Kind { Refused, Unknown, Scalar, Id, Counter, Ref, Flag, Set, Nested, Register }
 
     public void Predicate(IOperation e)
     {
@@ -46,8 +48,10 @@ internal sealed class TranslationCheck(ModelSymbols symbols, IParameterSymbol pa
     {
         var key = StripConvert(body, out bool unsure);
         if (unsure) return;
-        if (Field(key, "a sort key", flag: false) is Kind.Set or Kind.Nested)
+        var kind = Field(key, "a sort key", flag: false);
+        if (kind is Kind.Set or Kind.Nested)
             Report(LinqRules.WholeValue, key, "a sort key is a scalar, a counter, a flag, a reference or the id, not a set or a nested object");
+        else if (kind == Kind.Register) Report(LinqRules.RegisterRead, key, RegisterScalar);
     }
 
     private void Compare(IBinaryOperation b)
@@ -64,13 +68,14 @@ internal sealed class TranslationCheck(ModelSymbols symbols, IParameterSymbol pa
         if (target is IConversionOperation conversion && IsFlagToBool(conversion)) (target, flag, unsure) = (conversion.Operand, true, false);
         if (unsure) return;
         var kind = Field(target, "a comparison", flag);
+        bool ordered = b.OperatorKind is not (BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals);
+        if (kind == Kind.Register && ordered) Report(LinqRules.RegisterRead, target, RegisterScalar);
         if (kind is not (Kind.Set or Kind.Nested)) return;
         string onlyNull = kind == Kind.Set
             ? "a set is compared only with null; test membership with Contains"
             : "a nested object is compared only with null; compare its properties";
         // Equality with a value other than null is refused when the predicate is built; certain only
         // for a value that is never null, such as a new object.
-        bool ordered = b.OperatorKind is not (BinaryOperatorKind.Equals or BinaryOperatorKind.NotEquals);
         if (ordered || StripConvert(valueSide, out _) is IObjectCreationOperation)
             Report(LinqRules.WholeValue, target, onlyNull);
     }
@@ -97,7 +102,14 @@ internal sealed class TranslationCheck(ModelSymbols symbols, IParameterSymbol pa
                 return;
             }
             var prefix = StripConvert(text, out bool unsure);
-            if (unsure || Field(prefix, "a prefix", flag: false) == Kind.Refused) return;
+            if (unsure) return;
+            var prefixed = Field(prefix, "a prefix", flag: false);
+            if (prefixed == Kind.Refused) return;
+            if (prefixed == Kind.Register)
+            {
+                Report(LinqRules.RegisterRead, prefix, RegisterScalar);
+                return;
+            }
             if (arguments.Length == 2 && arguments[1].Value.ConstantValue is { HasValue: true, Value: int comparison } && comparison != OrdinalComparison)
                 Report(LinqRules.UnsupportedForm, call, Ordinal);
             else if (arguments[0].Value.ConstantValue is { HasValue: true, Value: null })
@@ -126,15 +138,17 @@ internal sealed class TranslationCheck(ModelSymbols symbols, IParameterSymbol pa
             {
                 var set = StripConvert(source, out bool unsure);
                 if (unsure) return;
-                if (Field(set, "Contains", flag: false) is Kind.Scalar or Kind.Id or Kind.Counter or Kind.Ref or Kind.Flag or Kind.Nested)
+                if (Field(set, "Contains", flag: false) is Kind.Scalar or Kind.Id or Kind.Counter or Kind.Ref or Kind.Flag or Kind.Nested or Kind.Register)
                     Report(LinqRules.UnsupportedForm, source, "Contains on a property needs an AwSet<T> or RwSet<T>");
             }
             else if (!inSource && inItem)
             {
                 var scalar = StripConvert(item, out bool unsure);
                 if (unsure) return;
-                if (Field(scalar, "Contains", flag: false) is Kind.Set or Kind.Nested)
+                var member = Field(scalar, "Contains", flag: false);
+                if (member is Kind.Set or Kind.Nested)
                     Report(LinqRules.UnsupportedForm, item, "membership in a list is tested for a scalar property");
+                else if (member == Kind.Register) Report(LinqRules.RegisterRead, scalar, RegisterScalar);
             }
             else Report(LinqRules.UnsupportedForm, call, "Contains tests a value in a set property, or a property in a list of values");
             return;
@@ -175,7 +189,12 @@ internal sealed class TranslationCheck(ModelSymbols symbols, IParameterSymbol pa
         else if (ModelSymbols.IsOf(last.ContainingType, symbols.Ref) && last.Name == "Id") kind = Kind.Ref;
         else if (ModelSymbols.IsOf(last.ContainingType, symbols.CrdtSet) && last.Name == "Count")
             return Refuse(LinqRules.SetSize, e, "a set's size has no query form");
-        if (kind is Kind.Counter or Kind.Ref || (kind == Kind.Flag && !flag)) chain.RemoveAt(chain.Count - 1);
+        else if (symbols.IsMvReg(last.ContainingType))
+        {
+            if (last.Name != "Values") return Refuse(LinqRules.RegisterRead, e, MvRegRead);
+            kind = Kind.Set;
+        }
+        if (kind is Kind.Counter or Kind.Ref or Kind.Set || (kind == Kind.Flag && !flag)) chain.RemoveAt(chain.Count - 1);
         if (chain.Count == 0) return Kind.Unknown;
         for (int i = 0; i < chain.Count; i++)
         {
@@ -192,11 +211,11 @@ internal sealed class TranslationCheck(ModelSymbols symbols, IParameterSymbol pa
         if (kind != Kind.Scalar) return kind;
         var type = chain[chain.Count - 1].Type;
         if (symbols.IsNestedClass(type)) return Kind.Nested;
-        if (symbols.IsSet(type) || ModelSymbols.IsScalarList(type)) return Kind.Set;   // a list is tested by Contains as a set is
+        if (symbols.IsSet(type) || symbols.IsMvReg(type) || ModelSymbols.IsScalarList(type)) return Kind.Set;   // a list or a register is tested by Contains as a set is
         if (ModelSymbols.ListElement(type) is not null) return Kind.Unknown;           // a list the walk is not sure the model maps
         if (symbols.IsCrdtValue(type))
             return Refuse(LinqRules.CrdtValue, e, $"read a {type.Name} through .{(ModelSymbols.Same(type, symbols.Flag) ? "IsEnabled" : "Value")}");
-        return Kind.Scalar;
+        return symbols.IsRegister(chain[chain.Count - 1]) ? Kind.Register : Kind.Scalar;
     }
 
     /// <summary>Conversions the translator looks through (numeric, nullable, reference, as); one it

@@ -50,7 +50,8 @@ public sealed class CheckAttribute : Attribute
 }
 
 /// <summary>A scalar kept as a multi-value register (<c>mvreg</c>): concurrent assignments all survive
-/// until a later one replaces them. The property shows one of them (the last in dot order).</summary>
+/// until a later one replaces them. The property shows one of them (the last in dot order); an
+/// <see cref="MvReg{T}"/> property shows them all and needs no attribute.</summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class MvRegAttribute : Attribute;
 

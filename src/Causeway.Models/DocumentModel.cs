@@ -193,6 +193,13 @@ internal sealed class Mapper(ModelBuilder builder, Func<Type, string> collection
                 throw Unsupported(property, $"a set's elements are scalars ({ScalarTypes.Names}, not nullable)");
             return Make(typeof(SetMember<,,>), [owner, type, element], property, name, path, options);
         }
+        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(MvReg<>))
+        {
+            var value = type.GetGenericArguments()[0];
+            if (ScalarTypes.TypeOf(value) is null || Nullable.GetUnderlyingType(value) is not null)
+                throw Unsupported(property, $"a register's values are scalars ({ScalarTypes.Names}, not nullable)");
+            return Make(typeof(MvRegMember<,>), [owner, value], property, name, path, options);
+        }
         if (ScalarTypes.TypeOf(type) is not null || ScalarLists.ElementOf(type) is not null)
         {
             string? references = type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Ref<>) ? collectionOf(type.GetGenericArguments()[0]) : null;
@@ -217,7 +224,7 @@ internal sealed class Mapper(ModelBuilder builder, Func<Type, string> collection
             var shape = Shape(type, path, [.. chain, type], isRoot: false);
             return (MemberMap)Activator.CreateInstance(typeof(NestedMember<,>).MakeGenericType(owner, type), property, name, path, options, shape)!;
         }
-        throw Unsupported(property, $"mapped types are scalars ({ScalarTypes.Names}), List<T> and T[] of scalars, Dictionary<string, T> of scalars, Counter, BoundedCounter, AwSet<T>, RwSet<T>, Flag and nested classes");
+        throw Unsupported(property, $"mapped types are scalars ({ScalarTypes.Names}), List<T> and T[] of scalars, Dictionary<string, T> of scalars, Counter, BoundedCounter, AwSet<T>, RwSet<T>, MvReg<T>, Flag and nested classes");
     }
 
     private static MemberMap Make(Type generic, Type[] arguments, PropertyInfo property, string name, string path, FieldOptions options)

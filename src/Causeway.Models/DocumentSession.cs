@@ -21,7 +21,7 @@ public static class DocumentSessions
 /// <c>set</c> for a changed property, <c>increment</c> for a counter, <c>add</c>/<c>remove</c> for a set,
 /// <c>enable</c>/<c>disable</c> for a flag — so concurrent edits of other fields, other increments and
 /// other elements made elsewhere merge instead of being overwritten. Not thread-safe: one per unit of work.</summary>
-public sealed class DocumentSession
+public sealed partial class DocumentSession
 {
     private readonly Dictionary<(string Collection, string Id), Entry> _byId = [];
     private readonly Dictionary<object, Entry> _byEntity = new(ReferenceEqualityComparer.Instance);
@@ -39,7 +39,8 @@ public sealed class DocumentSession
     public DocumentModel Model { get; }
 
     /// <summary>The document <paramref name="id"/> of <typeparamref name="T"/>'s collection, tracked; null
-    /// when it does not exist. Loading an id again answers the same instance, as it is now in this session.</summary>
+    /// when it does not exist. Loading an id again answers the same instance, as it is now in this session
+    /// (<see cref="RefreshAsync{T}"/> reads it again).</summary>
     public async Task<T?> LoadAsync<T>(string id, CancellationToken cancellation = default) where T : class
     {
         var map = Model.Map(typeof(T));
@@ -212,18 +213,24 @@ public sealed class DocumentSession
 
     private (object Entity, Value?[] Snapshot, List<CarriedField>? Carried) Materialize(EntityMap map, string id, Value fields, bool track = true)
     {
-        // Documents written at an older version read in the current shape (docs/typed-api.md, Migrations).
-        List<CarriedField>? carried = null;
-        if (Model.Migrations.Upcasts(map.Collection))
-        {
-            carried = [];
-            fields = Model.Migrations.Upcast(map.Collection, fields, map.Rules, carried);
-        }
+        fields = Upcast(map, fields, out var carried);
         var entity = map.Root.Make(fields, id);
         map.SetId(entity, id);
         var snapshot = track ? new Value?[map.Slots] : [];
         map.Root.Load(entity, fields, track ? snapshot : null);
-        return (entity, snapshot, carried is { Count: > 0 } ? carried : null);
+        return (entity, snapshot, carried);
+    }
+
+    /// <summary>Documents written at an older version read in the current shape (docs/typed-api.md,
+    /// Migrations); <paramref name="carried"/> is what the upcast showed that the document does not hold.</summary>
+    private Value Upcast(EntityMap map, Value fields, out List<CarriedField>? carried)
+    {
+        carried = null;
+        if (!Model.Migrations.Upcasts(map.Collection)) return fields;
+        var shown = new List<CarriedField>();
+        fields = Model.Migrations.Upcast(map.Collection, fields, map.Rules, shown);
+        if (shown.Count > 0) carried = shown;
+        return fields;
     }
 
     private void Track(Entry entry)

@@ -175,6 +175,8 @@ internal sealed class ChangeFields
         foreach (var member in shape.Members)
         {
             var type = member.Property.PropertyType;
+            // A register's conflict is resolved in code (MvReg<T>.Set), not cast from a form.
+            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(MvReg<>)) continue;
             var kind = member switch
             {
                 INestedMember => ChangeKind.Nested,

@@ -54,6 +54,7 @@ internal static class QueryTranslator
         var field = new Translation(map, lambda.Parameters[0], SlotsOf(lambda, 'O')).Field(body, "a sort key");
         if (field.Kind is FieldKind.Set or FieldKind.Nested)
             throw new UntranslatableQueryException(body.ToString(), "a sort key is a scalar, a counter, a flag, a reference or the id, not a set or a nested object");
+        if (field.Kind == FieldKind.Register) throw new UntranslatableQueryException(body.ToString(), Translation.RegisterScalar);
         if (field.KeySlot >= 0) return field.PathIn(walker.Values, body.ToString());   // its key is a value: not cached by shape
         map.Translations.TryAdd(key, field.Path);
         return field.Path;
@@ -199,7 +200,8 @@ internal static class QueryTranslator
     }
 }
 
-internal enum FieldKind { Scalar, Id, Counter, Ref, Flag, Set, Nested }
+/// <summary><see cref="Register"/>: a scalar property kept as an mvreg (<c>[MvReg]</c>), stored as the array of its values.</summary>
+internal enum FieldKind { Scalar, Id, Counter, Ref, Flag, Set, Nested, Register }
 
 /// <param name="Enum">The enum type of a scalar enum property (stored as its name), else null.</param>
 /// <param name="KeySlot">For a dictionary entry (<c>x.Sizes["small"]</c>), the slot of its key, else -1.</param>
@@ -307,6 +309,8 @@ internal sealed class Translation(EntityMap map, ParameterExpression parameter, 
         var field = Field(target, "a comparison");
         if (field.Kind is FieldKind.Set or FieldKind.Nested && op is not (ComparisonOperator.Eq or ComparisonOperator.Ne))
             throw new UntranslatableQueryException(target.ToString(), CompareNode.OnlyNull(field.Kind));
+        if (field.Kind == FieldKind.Register && op is not (ComparisonOperator.Eq or ComparisonOperator.Ne))
+            throw new UntranslatableQueryException(target.ToString(), RegisterScalar);
         // Stored names order alphabetically, not as the enum's numbers do, so only equality translates.
         if (field.Enum is not null && op is not (ComparisonOperator.Eq or ComparisonOperator.Ne))
             throw new UntranslatableQueryException(b.ToString(), "an enum is stored as its name, so it compares only with == and !=");
@@ -323,7 +327,9 @@ internal sealed class Translation(EntityMap map, ParameterExpression parameter, 
             if (call.Arguments.Count == 2 && (Uses(call.Arguments[1]) || call.Arguments[1].Type != typeof(StringComparison)))
                 throw new UntranslatableQueryException(call.ToString(), PrefixNode.Ordinal);
             if (call.Arguments.Count > 2) throw new UntranslatableQueryException(call.ToString(), "a prefix compares ordinally, without culture");
-            var field = Field(StripConvert(text), "a prefix");
+            var prefixed = StripConvert(text);
+            var field = Field(prefixed, "a prefix");
+            if (field.Kind == FieldKind.Register) throw new UntranslatableQueryException(prefixed.ToString(), RegisterScalar);
             // The comparison is a slot like any value: checked when the predicate is built, since the cache
             // keeps one translation for every StringComparison.
             return new PrefixNode(field, Slot(call.Arguments[0]), call.Arguments[0].ToString(),
@@ -349,12 +355,17 @@ internal sealed class Translation(EntityMap map, ParameterExpression parameter, 
             {
                 var field = Field(StripConvert(item), "Contains");
                 if (field.Kind is FieldKind.Set or FieldKind.Nested) throw new UntranslatableQueryException(item.ToString(), "membership in a list is tested for a scalar property");
+                if (field.Kind == FieldKind.Register) throw new UntranslatableQueryException(StripConvert(item).ToString(), RegisterScalar);
                 return new InNode(field, Slot(source), source.ToString());
             }
             throw new UntranslatableQueryException(call.ToString(), "Contains tests a value in a set property, or a property in a list of values");
         }
         throw new UntranslatableQueryException(call.ToString(), $"{method.DeclaringType?.Name}.{method.Name} has no query form; {Supported}");
     }
+
+    public const string RegisterScalar = "an [MvReg] property holds every concurrent value, so it compares only with == and != (one of its values is the value); make it an MvReg<T> to see them all";
+
+    public const string MvRegRead = "a register's chosen value and whether it is conflicted have no query form; test its values with Contains";
 
     private static bool IsDictionary(Type type) => type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>);
 
@@ -386,6 +397,14 @@ internal sealed class Translation(EntityMap map, ParameterExpression parameter, 
         else if (last.DeclaringType is { IsGenericType: true } d && d.GetGenericTypeDefinition() == typeof(Ref<>) && last.Name == "Id") { kind = FieldKind.Ref; chain.RemoveAt(chain.Count - 1); }
         else if (last.DeclaringType is { IsGenericType: true } s && s.GetGenericTypeDefinition() == typeof(CrdtSet<>) && last.Name == "Count")
             throw new UntranslatableQueryException(e.ToString(), "a set's size has no query form");
+        else if (last.DeclaringType is { IsGenericType: true } r && r.GetGenericTypeDefinition() == typeof(MvReg<>))
+        {
+            // The stored field is the array of every value: Contains tests one; the value a read
+            // chooses, and whether there are several, are the object's, not the document's.
+            if (last.Name != nameof(MvReg<string>.Values)) throw new UntranslatableQueryException(e.ToString(), MvRegRead);
+            kind = FieldKind.Set;
+            chain.RemoveAt(chain.Count - 1);
+        }
         if (chain.Count == 0) throw new UntranslatableQueryException(e.ToString(), $"{what} reads a property of {map.Type.Name}");
         MemberMap found;
         try { found = map.Member(chain); }
@@ -401,11 +420,13 @@ internal sealed class Translation(EntityMap map, ParameterExpression parameter, 
             if (found is INestedMember) kind = FieldKind.Nested;
             else if (type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(AwSet<>) || type.GetGenericTypeDefinition() == typeof(RwSet<>))) kind = FieldKind.Set;
             else if (ScalarLists.ElementOf(type) is not null) kind = FieldKind.Set;   // a list is tested by Contains as a set is
+            else if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(MvReg<>)) kind = FieldKind.Set;   // its values, tested by Contains
             else if (IsDictionary(type)) kind = FieldKind.Nested;                     // compared with null; its entries by key
             else if (type == typeof(Counter) || type == typeof(BoundedCounter) || type == typeof(Flag))
                 throw new UntranslatableQueryException(e.ToString(), $"read a {type.Name} through .{(type == typeof(Flag) ? "IsEnabled" : "Value")}");
+            else if (found.Options.MvReg) kind = FieldKind.Register;
         }
-        return new(found.Path, kind, kind == FieldKind.Scalar ? EnumNames.EnumOf(found.Property.PropertyType) : null);
+        return new(found.Path, kind, kind is FieldKind.Scalar or FieldKind.Register ? EnumNames.EnumOf(found.Property.PropertyType) : null);
     }
 }
 
@@ -486,6 +507,9 @@ internal sealed class CompareNode(FieldInfoOf field, ComparisonOperator op, int 
                 _ => Pred.Or(),   // a lifted comparison with null is false
             };
         }
+        // An [MvReg] field is the array of its concurrent values: == is "one of them is".
+        if (field.Kind == FieldKind.Register)
+            return op == ComparisonOperator.Eq ? Pred.Contains(path, value) : Pred.Not(Pred.Contains(path, value));
         return Pred.Compare(path, op, value);
     }
 }

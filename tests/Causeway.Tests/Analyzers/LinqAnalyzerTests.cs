@@ -18,7 +18,7 @@ public sealed class LinqAnalyzerTests : IAsyncLifetime
 {
     /// <summary>The corpus's models: the typed tests' and the mapping tests' (enums, lists, dictionaries).</summary>
     private static readonly DocumentModel Model = DocumentModel.Of(typeof(Player), typeof(Item), typeof(Purchase), typeof(Sample),
-        typeof(Mapping.Pantry), typeof(Mapping.Recipe), typeof(Mapping.Parcel));
+        typeof(Mapping.Pantry), typeof(Mapping.Recipe), typeof(Mapping.Parcel), typeof(Registers.Listing));
 
     private static readonly Lazy<Task<Analysis>> Analyzed = new(AnalyzeAsync);
     private Replica _replica = null!;

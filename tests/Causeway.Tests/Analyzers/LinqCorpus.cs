@@ -2,13 +2,14 @@ using System.Globalization;
 using Causeway.Models;
 using Causeway.Queries;
 using Causeway.Tests.Mapping;
+using Causeway.Tests.Registers;
 using Causeway.Tests.Typed;
 
 // This file is compiled twice: into the test assembly, where its queries run through the real
 // translator, and by LinqAnalyzerTests in memory (with CORPUS_CHECK), where the analyzer reads it.
 // Here the refused queries are written on purpose, so their warnings are silenced.
 #if !CORPUS_CHECK
-#pragma warning disable CW1001, CW1002, CW1003, CW1004, CW1005, CW1006, CW1007, CW1008
+#pragma warning disable CW1001, CW1002, CW1003, CW1004, CW1005, CW1006, CW1007, CW1008, CW1009
 #endif
 
 namespace Causeway.Tests.Analyzers;
@@ -136,7 +137,45 @@ public static class LinqCorpus
     [Refused("CW1003", "DateTimeOffset.UtcNow")]
     public static Query StaticSortKey(DocumentSession s) => s.Query<Item>().OrderBy(x => DateTimeOffset.UtcNow).ToQuery();
 
+    [Refused("CW1009", "l.Title.Value")]
+    public static Query RegisterChosenValue(DocumentSession s) => s.Query<Listing>().Where(l => l.Title.Value == "Lamp").ToQuery();
+
+    [Refused("CW1009", "l.Title.IsConflicted")]
+    public static Query RegisterConflicted(DocumentSession s) => s.Query<Listing>().Where(l => l.Summary == "a" && l.Title.IsConflicted).ToQuery();
+
+    [Refused("CW1009", "l.Title.Value")]
+    public static Query RegisterValuePrefix(DocumentSession s) => s.Query<Listing>().Where(l => l.Title.Value!.StartsWith("L")).ToQuery();
+
+    [Refused("CW1006", "l.Title")]
+    public static Query OrderByRegister(DocumentSession s) => s.Query<Listing>().OrderBy(l => l.Title).ToQuery();
+
+    [Refused("CW1008", "l.Title.Values.Count")]
+    public static Query RegisterValueCount(DocumentSession s) => s.Query<Listing>().Where(l => l.Title.Values.Count > 1).ToQuery();
+
+    [Refused("CW1009", "l.Price")]
+    public static Query RegisterOrdered(DocumentSession s) => s.Query<Listing>().Where(l => l.Price > 5).ToQuery();
+
+    [Refused("CW1009", "l.Note")]
+    public static Query RegisterSortKey(DocumentSession s) => s.Query<Listing>().OrderBy(l => l.Summary).ThenBy(l => l.Note).ToQuery();
+
+    [Refused("CW1009", "l.Note")]
+    public static Query RegisterPrefix(DocumentSession s) => s.Query<Listing>().Where(l => l.Note!.StartsWith("a")).ToQuery();
+
+    [Refused("CW1009", "l.Note")]
+    public static Query RegisterInList(DocumentSession s)
+    {
+        string[] notes = ["a", "b"];
+        return s.Query<Listing>().Where(l => notes.Contains(l.Note)).ToQuery();
+    }
+
     // Translated: every form the translator knows.
+
+    [Translated]
+    public static Query RegisterEquality(DocumentSession s) => s.Query<Listing>().Where(l => l.Note == "a" || l.Note != "b" || l.Note == null || l.Price == 2).ToQuery();
+
+    [Translated]
+    public static Query RegisterContains(DocumentSession s)
+        => s.Query<Listing>().Where(l => l.Title.Contains("Lamp") || l.Title.Values.Contains("Desk lamp") || l.Rank.Contains(3) || l.Title == null).ToQuery();
 
     [Translated]
     public static Query DictionaryEntry(DocumentSession s) => s.Query<Pantry>().Where(p => p.Counts["flour"] > 2 && p.Notes["salt"]!.StartsWith("fine")).OrderBy(p => p.Counts["sugar"]).ToQuery();

@@ -70,7 +70,7 @@ public sealed class TypedSchemaTests
         var notMapped = Assert.Throws<InvalidInputException>(() => DocumentModel.Of(typeof(WithList)));
         Assert.Equal("WithList.Homes is a List`1, which does not map: a list's or array's elements are scalars (string, bool, int, long, double, decimal, DateTimeOffset, byte[], Guid, Ref<T>, enums (and nullable ones), not nullable).", notMapped.Message);
         var queue = Assert.Throws<InvalidInputException>(() => DocumentModel.Of(typeof(WithQueue)));
-        Assert.Equal("WithQueue.Names is a Queue`1, which does not map: mapped types are scalars (string, bool, int, long, double, decimal, DateTimeOffset, byte[], Guid, Ref<T>, enums (and nullable ones)), List<T> and T[] of scalars, Dictionary<string, T> of scalars, Counter, BoundedCounter, AwSet<T>, RwSet<T>, Flag and nested classes.", queue.Message);
+        Assert.Equal("WithQueue.Names is a Queue`1, which does not map: mapped types are scalars (string, bool, int, long, double, decimal, DateTimeOffset, byte[], Guid, Ref<T>, enums (and nullable ones)), List<T> and T[] of scalars, Dictionary<string, T> of scalars, Counter, BoundedCounter, AwSet<T>, RwSet<T>, MvReg<T>, Flag and nested classes.", queue.Message);
         var noId = Assert.Throws<InvalidInputException>(() => DocumentModel.Of(typeof(Address)));
         Assert.Contains("Address needs a public string Id property", noId.Message);
         var bounds = Assert.Throws<SchemaViolationException>(() => DocumentModel.Of(typeof(BoundedPlainCounter)));

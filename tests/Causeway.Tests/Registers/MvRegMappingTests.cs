@@ -1,0 +1,61 @@
+using Causeway.Errors;
+using Causeway.Models;
+using Causeway.Schemas;
+
+namespace Causeway.Tests.Registers;
+
+/// <summary>What an <see cref="MvReg{T}"/> property maps to, without a database.</summary>
+public sealed class MvRegMappingTests
+{
+    [Fact]
+    public void MvReg_a_property_of_type_MvReg_is_an_mvreg_field_without_the_attribute()
+    {
+        var expected = SchemaJson.ToJson(SchemaJson.Parse("""
+            { "collections": { "listings": { "fields": {
+                "title": { "kind": "mvreg", "type": "string" },
+                "rank": { "kind": "mvreg", "type": "integer" },
+                "note": { "kind": "mvreg", "type": "string" },
+                "price": { "kind": "mvreg", "type": "number" },
+                "summary": { "kind": "lww", "type": "string" },
+                "views": { "kind": "counter" },
+                "tags": { "kind": "awset", "type": "string" },
+                "place.city": { "kind": "lww", "type": "string" },
+                "place.zip": { "kind": "lww", "type": "string" } } } } }
+            """));
+        Assert.Equal(expected, TwoReplicas.Model.ToSchemaJson());
+    }
+
+    [Fact]
+    public void MvReg_of_a_non_scalar_is_refused_when_the_model_is_built()
+    {
+        var refused = Assert.Throws<InvalidInputException>(() => DocumentModel.Of(typeof(ObjectRegister)));
+        Assert.Equal("ObjectRegister.Home is a MvReg`1, which does not map: a register's values are scalars (string, bool, int, long, double, decimal, DateTimeOffset, byte[], Guid, Ref<T>, enums (and nullable ones), not nullable).", refused.Message);
+    }
+
+    [Fact]
+    public void MvReg_in_memory_Set_replaces_every_value_and_Clear_leaves_none()
+    {
+        var title = new MvReg<string>();
+        Assert.Empty(title.Values);
+        Assert.Null(title.Value);
+        Assert.False(title.IsConflicted);
+        title.Set("Lamp");
+        Assert.Equal(["Lamp"], title.Values);
+        Assert.Equal("Lamp", title.Value);
+        Assert.True(title.Contains("Lamp"));
+        Assert.Equal("Lamp", title.ToString());
+        title.Clear();
+        Assert.Empty(title.Values);
+        Assert.False(title.Contains("Lamp"));
+        Assert.Throws<ArgumentNullException>(() => title.Set(null!));
+    }
+
+    [Fact]
+    public void MvReg_a_changeset_does_not_cast_a_register()
+    {
+        var refused = Assert.Throws<InvalidInputException>(() => Changeset.For(new Listing { Id = "lamp" }, TwoReplicas.Model).Cast("""{ "title": "Lamp" }""", "title"));
+        Assert.Contains("'title' is not a property path of Listing", refused.Message);
+        var cast = Changeset.For(new Listing { Id = "lamp" }, TwoReplicas.Model).Cast("""{ "title": "Lamp", "summary": "brass" }""", "summary");
+        Assert.Equal(["title"], cast.Ignored);
+    }
+}
