@@ -64,7 +64,8 @@ internal sealed class QueryRun
     private readonly TimeProvider _time;
 
     private string _access = "scan";
-    private IReadOnlyList<string> _ranges = [];
+    // Described only when explain asks: describing writes every bound value as JSON.
+    private Func<IReadOnlyList<string>> _ranges = () => [];
     private string _orderHow = "sorted";
     private string? _fallback;
     private long? _estimate;
@@ -86,7 +87,7 @@ internal sealed class QueryRun
         _started = _time.GetTimestamp();
     }
 
-    public QueryPlan Plan(int returned) => new(_access, _ranges, _orderHow, _fallback, _estimate, _examined, _index.KeysRead, returned);
+    public QueryPlan Plan(int returned) => new(_access, _ranges(), _orderHow, _fallback, _estimate, _examined, _index.KeysRead, returned);
 
     /// <summary>The page's rows plus one (which says another page follows), in order.</summary>
     public List<(Document Document, SortPosition Sort)> Execute()
@@ -129,7 +130,7 @@ internal sealed class QueryRun
 
         if (access is null) return Scan(top, wanted, _fallback ?? reason);
         _access = access.Ids.Count > 0 && access.Ranges.Count == 0 ? "ids" : "index";
-        _ranges = [.. access.Describe()];
+        _ranges = () => [.. access.Describe()];
         if (_query.Sort.Count == 0 && access.InIdOrder && !HasOverflow()) return InIdOrder(access.Ranges[0], wanted);
         return Gather(access, top);
     }
@@ -147,7 +148,7 @@ internal sealed class QueryRun
             return count;
         }
         _access = "index";
-        _ranges = [.. access.Describe()];
+        _ranges = () => [.. access.Describe()];
         foreach (var id in CandidateSet(access, int.MaxValue)!)
             if (Examine() && _database.DocumentAt(_query.Collection, id, _position) is { } document && Matches(document)) count++;
         return count;
@@ -231,7 +232,7 @@ internal sealed class QueryRun
     private List<(Document Document, SortPosition Sort)> Gather(IndexAccess access, TopK<(Document Document, SortPosition Sort)> top)
     {
         _access = access.Ids.Count > 0 && access.Ranges.Count == 0 ? "ids" : "index";
-        _ranges = [.. access.Describe()];
+        _ranges = () => [.. access.Describe()];
         _orderHow = _query.Sort.Count == 0 ? "id" : "sorted";
         int matched = 0, wanted = _query.Limit + 1;
         var candidates = CandidateSet(access, int.MaxValue)!;
@@ -331,7 +332,7 @@ internal sealed class QueryRun
                 ? range.Intersect(IndexRange.To(path, resume, inclusive: true))
                 : range.Intersect(IndexRange.From(path, resume, inclusive: true));
         }
-        _ranges = [$"{path} {range.Description}"];
+        _ranges = () => [$"{path} {range.Description}"];
         int filled = 0;
         var capped = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (id, _) in HasOverflow() ? _index.Walk(IndexRange.Overflow, _position) : [])
