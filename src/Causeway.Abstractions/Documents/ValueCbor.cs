@@ -51,6 +51,44 @@ public static class ValueCbor
         }
     }
 
+    /// <summary>How many bytes <see cref="Write"/> makes of <paramref name="value"/>, counted without
+    /// writing them (quotas measure every document version this way).</summary>
+    public static long Length(Value value) => value.Kind switch
+    {
+        ValueKind.Null or ValueKind.Bool => 1,
+        ValueKind.Int => Head(value.AsInt() is var n && n >= 0 ? (ulong)n : ~(ulong)n),
+        ValueKind.Double => 9,
+        ValueKind.String => TextLength(value.AsString()),
+        ValueKind.Bytes => Head((ulong)value.AsBytes().Length) + value.AsBytes().Length,
+        ValueKind.Decimal => 1 + TextLength("$decimal") + TextLength(value.AsDecimal().ToString(CultureInfo.InvariantCulture)),
+        ValueKind.Timestamp => 1 + TextLength("$time") + Length(Value.Int(value.AsTimestampMicros())),
+        ValueKind.Array => ArrayLength(value.AsArray()),
+        _ => MapLength(value.AsMap()),
+    };
+
+    private static long ArrayLength(IReadOnlyList<Value> items)
+    {
+        long length = Head((ulong)items.Count);
+        foreach (var item in items) length += Length(item);
+        return length;
+    }
+
+    private static long MapLength(IReadOnlyList<KeyValuePair<string, Value>> entries)
+    {
+        long length = Head((ulong)entries.Count);
+        foreach (var (key, item) in entries) length += TextLength(key) + Length(item);
+        return length;
+    }
+
+    private static long TextLength(string text)
+    {
+        int bytes = System.Text.Encoding.UTF8.GetByteCount(text);
+        return Head((ulong)bytes) + bytes;
+    }
+
+    /// <summary>The size of a CBOR head carrying <paramref name="n"/> (the shortest form, as DAG-CBOR requires).</summary>
+    private static int Head(ulong n) => n < 24 ? 1 : n <= byte.MaxValue ? 2 : n <= ushort.MaxValue ? 3 : n <= uint.MaxValue ? 5 : 9;
+
     public static Value Read(DagCborReader reader)
     {
         switch (reader.PeekKind())

@@ -79,13 +79,12 @@ public sealed class DatabaseQuotas
     {
         long position = _db.Position;
         if (_db.LocalRecord(QuotaRecords.Usage) is { } bytes && QuotaRecords.DecodeCount(bytes) is var stored && stored.Position == position) return stored;
-        var scratch = new DagCborWriter(1024);
         long documents = 0, total = 0;
         foreach (var (collection, _, version) in _db.AllLatest())
         {
             if (SystemCollections.IsSystem(collection) || !version.State.Exists) continue;
             documents++;
-            if (version.FieldBytes < 0) version.FieldBytes = QuotaStage.Measure(version.State, scratch);
+            if (version.FieldBytes < 0) version.FieldBytes = QuotaStage.Measure(version.State);
             total += version.FieldBytes;
         }
         return new QuotaCount(position, documents, total);

@@ -17,8 +17,7 @@ namespace Causeway.Quotas;
 /// the measure of the document size limit. A version's size is measured once and kept on it.</remarks>
 internal sealed class QuotaStage : ICommitStage
 {
-    // Both used on the staging side only (Check and Staged run one commit at a time).
-    private readonly DagCborWriter _measure = new(1024);
+    // Used on the staging side only (Check and Staged run one commit at a time).
     private readonly Dictionary<DocumentState, long> _checked = new(ReferenceEqualityComparer.Instance);
 
     public void Check(LocalCommit commit)
@@ -70,20 +69,15 @@ internal sealed class QuotaStage : ICommitStage
 
     public void Publish(StagedCommit commit) => QuotaBook.Of(commit.Database).Published(commit.Position);
 
-    private long SizeOf(VersionRecord version)
+    private static long SizeOf(VersionRecord version)
     {
-        if (version.FieldBytes < 0) version.FieldBytes = SizeOf(version.State);
+        // The version's own value: made once, and kept for whoever reads the version next.
+        if (version.FieldBytes < 0) version.FieldBytes = version.State.Exists ? ValueCbor.Length(version.Value) : 0;
         return version.FieldBytes;
     }
 
-    private long SizeOf(DocumentState state) => Measure(state, _measure);
+    private static long SizeOf(DocumentState state) => Measure(state);
 
     /// <summary>The bytes a document counts for: its fields as DAG-CBOR, 0 when it is deleted.</summary>
-    public static long Measure(DocumentState state, DagCborWriter scratch)
-    {
-        if (!state.Exists) return 0;
-        scratch.Reset();
-        ValueCbor.Write(scratch, state.ToValue());
-        return scratch.BytesWritten;
-    }
+    public static long Measure(DocumentState state) => state.Exists ? ValueCbor.Length(state.ToValue()) : 0;
 }

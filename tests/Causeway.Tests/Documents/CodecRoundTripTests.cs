@@ -1,3 +1,4 @@
+using CsCheck;
 using Causeway.Clocks;
 using Causeway.Crdt;
 using Causeway.Documents;
@@ -92,6 +93,26 @@ public sealed class CodecRoundTripTests
                 Assert.Equal(state, restored);
                 Assert.Equal(state.ToValue(), restored.ToValue());
             }
+        }
+    }
+
+    /// <summary>Quotas count a document's bytes without encoding it: the count is the encoding's length.</summary>
+    [Fact]
+    public void A_values_counted_length_is_its_encodings_length()
+    {
+        Gen.Frequency((3, Support.ValueGen.Any), (1, Support.ValueGen.Document)).Sample(value =>
+            Assert.Equal(ValueCbor.Encode(value).Length, ValueCbor.Length(value)));
+        // Heads of every width: lengths and integers at each boundary.
+        foreach (long n in new long[] { 0, 23, 24, 255, 256, 65_535, 65_536, uint.MaxValue, (long)uint.MaxValue + 1, long.MaxValue })
+            foreach (var value in new[] { Value.Int(n), Value.Int(-n - 1) })
+                Assert.Equal(ValueCbor.Encode(value).Length, ValueCbor.Length(value));
+        foreach (int size in new[] { 23, 24, 255, 256, 65_535, 65_536 })
+        {
+            var text = Value.String(new string('é', size / 2) + new string('a', size % 2));
+            var bytes = Value.Bytes(new byte[size]);
+            var list = Value.Array([.. Enumerable.Repeat(Value.Null, size)]);
+            foreach (var value in new[] { text, bytes, list })
+                Assert.Equal(ValueCbor.Encode(value).Length, ValueCbor.Length(value));
         }
     }
 
