@@ -5,6 +5,7 @@ using Causeway.Ledger;
 using Causeway.Models;
 using Causeway.Models.Migrations;
 using Causeway.Replication;
+using Causeway.Tests.Support;
 using Causeway.Values;
 
 namespace Causeway.Tests.Models;
@@ -107,6 +108,33 @@ public sealed class RetypeInPlaceTests
         // Version 1 still forbids what it forbade: a counter in the lww string, even from before the migration.
         var counter = Forge(replicaA, dbB, beforeMigration, "products", "x2", """{"title": "Box"}""", FieldOp.Increment("stock", 3));
         Assert.Contains("declared lww", (await Assert.ThrowsAsync<InvalidCommitException>(() => dbB.ApplyAsync([counter]))).Message);
+    }
+
+    [Fact]
+    public async Task A_replica_reopened_after_migrating_still_judges_by_the_schema_each_commit_was_made_under()
+    {
+        using var folder = new TempFolder();
+        await using var replicaA = Replica.OpenInMemory();
+        var dbA = await replicaA.CreateDatabaseAsync("shop");
+        await V1.ApplyAsync(dbA);
+        IReadOnlyList<Cid> afterMigration;
+        await using (var first = await Replica.OpenAsync(folder.Path))
+        {
+            var dbB = await first.CreateDatabaseAsync("shop");
+            await dbA.SyncWithAsync(dbB, SyncDirection.Both);
+            await V2.MigrateAsync(dbB);
+            afterMigration = dbB.Runtime.Record.Heads;
+        }
+        var onA = dbA.OpenSession(V1);
+        onA.Store(new ProductV1 { Id = "b1", Title = "Stool", Stock = "7" });
+        await onA.SaveChangesAsync();
+
+        await using var reopened = await Replica.OpenAsync(folder.Path);
+        var db = reopened.GetDatabase("shop");
+        await dbA.SyncWithAsync(db, SyncDirection.Push);
+        Assert.Equal(7, (await db.OpenSession(V2).LoadNoTrackingAsync<ProductV2>("b1"))!.Stock.Value);
+        var forged = Forge(replicaA, db, afterMigration, "products", "x1", """{"title": "Box", "stock": "5"}""");
+        Assert.Contains("declared counter", (await Assert.ThrowsAsync<InvalidCommitException>(() => db.ApplyAsync([forged]))).Message);
     }
 
     /// <summary>The next commit of <paramref name="signer"/> as <paramref name="receiver"/> expects it, with
