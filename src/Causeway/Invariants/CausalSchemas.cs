@@ -27,8 +27,12 @@ internal sealed class CausalSchemas
 
     private readonly Lock _lock = new();
     private List<SchemaCommit>? _schemas;
-    // Commits met in checks that may not be stored yet (earlier in the same import): their headers.
-    private readonly Dictionary<Cid, Commit> _recent = [];
+    // Commits met in checks that may not be stored yet (earlier in the same import): who made them
+    // and their parents, for walks from their children. Past this many, the stored ones are dropped.
+    private const int MaxRecent = 4096;
+    private readonly Dictionary<Cid, Header> _recent = [];
+
+    private sealed record Header(string Origin, long Seq, IReadOnlyList<Cid> Parents);
 
     private sealed class SchemaCommit(Commit commit, LwwStamp stamp, Schema schema)
     {
@@ -55,13 +59,15 @@ internal sealed class CausalSchemas
         lock (_lock)
         {
             var schemas = Load(store, database);
-            _recent[commit.Id] = commit;
-            if (_recent.Count > MaxRemembered)
+            if (!schemas.Any(s => s.Commit.Id == commit.Id))
+                for (int i = 0; i < ops.Count; i++)
+                    if (ops[i] is { } op && Written(commit, op) is var (stamp, schema))
+                        Insert(schemas, new SchemaCommit(commit, stamp, schema));
+            // Before the first schema commit nothing needs walking back to.
+            if (schemas.Count == 0) return;
+            _recent[commit.Id] = new Header(commit.Origin, commit.Seq, commit.Parents);
+            if (_recent.Count > MaxRecent)
                 foreach (var id in _recent.Keys.Where(id => Stored(store, database, id) is not null).ToList()) _recent.Remove(id);
-            if (schemas.Any(s => s.Commit.Id == commit.Id)) return;
-            for (int i = 0; i < ops.Count; i++)
-                if (ops[i] is { } op && Written(commit, op) is var (stamp, schema))
-                    Insert(schemas, new SchemaCommit(commit, stamp, schema));
         }
     }
 
@@ -118,10 +124,10 @@ internal sealed class CausalSchemas
     {
         if (commit.Id == schema.Commit.Id) return false;   // a schema commit is judged by the schema before it
         if (schema.Descends.TryGetValue(commit.Id, out bool known)) return known;
-        if (Precedes(schema, commit.Origin, commit.Seq)) return Found(schema, commit);
+        if (Follows(schema, commit.Origin, commit.Seq)) return Found(schema, commit);
         schema.Position ??= Stored(store, database, schema.Commit.Id)?.Position;
         var walked = new HashSet<Cid> { commit.Id };
-        var pending = new Stack<Commit>([commit]);
+        var pending = new Stack<Header>([new Header(commit.Origin, commit.Seq, commit.Parents)]);
         while (pending.TryPop(out var next))
         {
             foreach (var parent in next.Parents)
@@ -133,12 +139,12 @@ internal sealed class CausalSchemas
                     continue;
                 }
                 if (!walked.Add(parent)) continue;
-                var (header, position) = Header(store, database, parent);
+                var (header, position) = HeaderOf(store, database, parent);
                 if (header is null) continue;   // not here: the pipeline refuses a commit whose parents are missing
-                if (Precedes(schema, header.Origin, header.Seq)) return Found(schema, commit);
+                if (Follows(schema, header.Origin, header.Seq)) return Found(schema, commit);
                 // Stored before the schema commit, or stored while it is not: it cannot descend from it.
                 if (position is { } at && (schema.Position is not { } from || at < from)) continue;
-                if (header.Origin == schema.Commit.Origin && header.Seq < schema.Commit.Seq) continue;
+                if (header.Origin == schema.Commit.Origin) continue;   // before the schema commit, by Follows
                 pending.Push(header);
             }
         }
@@ -150,7 +156,7 @@ internal sealed class CausalSchemas
     /// <summary>Whether the origin's commit <paramref name="seq"/> comes at or after the schema commit
     /// in the origin's chain: the schema's own origin after it, or an origin's commit at or after
     /// one known to descend.</summary>
-    private static bool Precedes(SchemaCommit schema, string origin, long seq)
+    private static bool Follows(SchemaCommit schema, string origin, long seq)
         => origin == schema.Commit.Origin ? seq > schema.Commit.Seq
             : schema.DescendsFrom.TryGetValue(origin, out long from) && seq >= from;
 
@@ -174,9 +180,13 @@ internal sealed class CausalSchemas
         }
     }
 
-    private (Commit? Header, long? Position) Header(IKeyValueReader store, DatabaseRuntime database, Cid id)
+    private (Header? Header, long? Position) HeaderOf(IKeyValueReader store, DatabaseRuntime database, Cid id)
     {
-        if (Stored(store, database, id) is { } record) return (Commit.Decode(record.Block), record.Position);
+        if (Stored(store, database, id) is { } record)
+        {
+            var commit = Commit.Decode(record.Block);
+            return (new Header(commit.Origin, commit.Seq, commit.Parents), record.Position);
+        }
         return (_recent.GetValueOrDefault(id), null);
     }
 
