@@ -115,26 +115,37 @@ public sealed class RetypeInPlaceTests
     {
         using var folder = new TempFolder();
         await using var replicaA = Replica.OpenInMemory();
+        await using var replicaC = Replica.OpenInMemory();
         var dbA = await replicaA.CreateDatabaseAsync("shop");
+        var dbC = await replicaC.CreateDatabaseAsync("shop");
         await V1.ApplyAsync(dbA);
-        IReadOnlyList<Cid> afterMigration;
+        await dbA.SyncWithAsync(dbC, SyncDirection.Both);
+        IReadOnlyList<Cid> afterA;
         await using (var first = await Replica.OpenAsync(folder.Path))
         {
             var dbB = await first.CreateDatabaseAsync("shop");
             await dbA.SyncWithAsync(dbB, SyncDirection.Both);
             await V2.MigrateAsync(dbB);
-            afterMigration = dbB.Runtime.Record.Heads;
+            // A takes the migration and writes on top of it; B takes that write back.
+            await dbA.SyncWithAsync(dbB, SyncDirection.Pull);
+            var onA = dbA.OpenSession(V2);
+            onA.Store(new ProductV2 { Id = "a1", Name = "Table", Stock = new Counter(2) });
+            await onA.SaveChangesAsync();
+            afterA = dbA.Runtime.Record.Heads;
+            await dbA.SyncWithAsync(dbB, SyncDirection.Push);
         }
-        var onA = dbA.OpenSession(V1);
-        onA.Store(new ProductV1 { Id = "b1", Title = "Stool", Stock = "7" });
-        await onA.SaveChangesAsync();
+        var onC = dbC.OpenSession(V1);
+        onC.Store(new ProductV1 { Id = "c1", Title = "Stool", Stock = "7" });
+        await onC.SaveChangesAsync();
 
         await using var reopened = await Replica.OpenAsync(folder.Path);
         var db = reopened.GetDatabase("shop");
-        await dbA.SyncWithAsync(db, SyncDirection.Push);
-        Assert.Equal(7, (await db.OpenSession(V2).LoadNoTrackingAsync<ProductV2>("b1"))!.Stock.Value);
-        var forged = Forge(replicaA, db, afterMigration, "products", "x1", """{"title": "Box", "stock": "5"}""");
+        await dbC.SyncWithAsync(db, SyncDirection.Push);
+        Assert.Equal(7, (await db.OpenSession(V2).LoadNoTrackingAsync<ProductV2>("c1"))!.Stock.Value);
+        // Made on top of A's write, two steps after the migration: the counter's rule holds.
+        var forged = Forge(replicaC, db, afterA, "products", "x1", """{"title": "Box", "stock": "5"}""");
         Assert.Contains("declared counter", (await Assert.ThrowsAsync<InvalidCommitException>(() => db.ApplyAsync([forged]))).Message);
+        Assert.Null(await db.GetAsync("products", "x1"));
     }
 
     /// <summary>The next commit of <paramref name="signer"/> as <paramref name="receiver"/> expects it, with
