@@ -40,7 +40,7 @@ internal sealed class ConstraintChecks(Storage.IKeyValueReader store) : ICommitS
         // Judged by the schema it was made under, not this replica's newest: every replica judges it alike.
         var schemas = database.Extension<CausalSchemas>();
         schemas.Observe(store, database, remote.Commit, ops);
-        if (database.Schemas.Latest.Commit is null && !schemas.Known) return;
+        if (!schemas.Known) return;
         var schema = schemas.For(store, database, remote.Commit);
         if (schema.Collections.Count == 0) return;
         string where = $"Commit {remote.Commit.Id} (seq {remote.Commit.Seq} of {remote.Commit.Origin})";

@@ -28,8 +28,8 @@ public sealed class ProductV2
     public string? Legacy { get; set; }
 }
 
-/// <summary>Version 2 as replicas that upgrade at different times need it: the retyped stock moves
-/// to a new field, so an old replica's writes of the old one stay valid under the new schema.</summary>
+/// <summary>Version 2 with the retyped stock moved to a new field: a rename and a retype chained,
+/// so an old replica's writes of the old field stay undeclared under the new schema.</summary>
 [Causeway.Models.Collection("products")]
 public sealed class ProductSynced
 {
