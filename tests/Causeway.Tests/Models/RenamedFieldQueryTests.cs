@@ -49,6 +49,9 @@ public sealed class RenamedFieldQueryTests
         Assert.Equal("n1 p1 p2", await Ids(p => p.Name != null && p.Id != "p9"));
         Assert.Equal("n1 p1", await Ids(p => new[] { "Chair", "Stool" }.Contains(p.Name)));
         Assert.Equal(2, await db.OpenSession(V2).Query<ProductV2>().Where(p => p.Name == "Chair").CountAsync());
+        // A sort key is one stored path: a document that holds only the old field sorts as missing, first.
+        var ordered = await db.OpenSession(V2).Query<ProductV2>().Where(p => p.Name != null).OrderBy(p => p.Name).ToListAsync();
+        Assert.Equal(["p1 Chair", "n1 Chair", "p2 Desk lamp"], ordered.Select(p => $"{p.Id} {p.Name}"));
         // A query without renames in its model reads the stored fields as they are.
         Assert.Single(await db.OpenSession(DocumentModel.Of(typeof(ProductV2))).Query<ProductV2>().Where(p => p.Name == "Chair").ToListAsync());
     }
