@@ -6,7 +6,7 @@ namespace Causeway.Models.Migrations;
 /// <summary>A typed query's filter as the upcast shows documents: a condition on a renamed field's new
 /// path holds for the new field when the document shows one, and for the old field where it does not
 /// (absent or null, as <see cref="RenameField"/> reads), so a document that still holds only the old
-/// field is found by the new name. Renames chain, newest first. Sort keys cannot be widened so: the
+/// field is found by the new name. Renames chain: the first name, newest first, that holds a value. Sort keys cannot be widened so: the
 /// query orders by one stored path.</summary>
 internal static class RenamedFields
 {
@@ -20,21 +20,28 @@ internal static class RenamedFields
         AndPredicate and => Pred.And(and.Operands.Select(o => Rewrite(o, renames))),
         OrPredicate or => Pred.Or(or.Operands.Select(o => Rewrite(o, renames))),
         NotPredicate not => Pred.Not(Rewrite(not.Operand, renames)),
-        FieldPredicate { Path.IsId: false } field => Shown(field, field.Path.Text, renames.Count, renames),
+        FieldPredicate { Path.IsId: false } field => Shown(field, renames),
         _ => predicate,
     };
 
-    /// <summary>The condition on what the document shows at <paramref name="path"/>, given the renames
-    /// before index <paramref name="before"/>: the stored field there, or else what was renamed to it.</summary>
-    private static Predicate Shown(FieldPredicate field, string path, int before, IReadOnlyList<RenameField> renames)
+    /// <summary>The condition on what the document shows at <paramref name="path"/>: the first of its
+    /// names, newest first, that holds a value (neither absent nor null), or else what is stored under
+    /// the newest name, as the renames' upcasts, run oldest first, leave it.</summary>
+    private static Predicate Shown(FieldPredicate field, IReadOnlyList<RenameField> renames)
     {
-        int from = before - 1;
-        while (from >= 0 && renames[from].To != path) from--;
-        if (from < 0) return At(field, path);
-        return Pred.Or(
-            Pred.And(Pred.Exists(path), Pred.Ne(path, Value.Null), At(field, path)),
-            Pred.And(Pred.Or(Pred.Exists(path, false), Pred.Eq(path, Value.Null)), Shown(field, renames[from].From, from, renames)));
+        string path = field.Path.Text;
+        var names = new List<string> { path };
+        for (int i = renames.Count - 1; i >= 0; i--)
+            if (renames[i].To == names[^1]) names.Add(renames[i].From);
+        if (names.Count == 1) return At(field, path);
+        var branches = new List<Predicate>(names.Count + 1);
+        for (int i = 0; i < names.Count; i++)
+            branches.Add(Pred.And([.. names.Take(i).Select(Hidden), Pred.Exists(names[i]), Pred.Ne(names[i], Value.Null), At(field, names[i])]));
+        branches.Add(Pred.And([.. names.Select(Hidden), At(field, path)]));
+        return Pred.Or(branches);
     }
+
+    private static Predicate Hidden(string path) => Pred.Or(Pred.Exists(path, false), Pred.Eq(path, Value.Null));
 
     /// <summary>The same condition on another path.</summary>
     private static Predicate At(FieldPredicate field, string path) => field.Path.Text == path ? field : field switch

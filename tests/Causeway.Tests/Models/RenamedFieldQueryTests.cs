@@ -1,4 +1,6 @@
 using Causeway.Models;
+using Causeway.Queries;
+using CsCheck;
 using Causeway.Models.Migrations;
 using Causeway.Values;
 
@@ -54,6 +56,49 @@ public sealed class RenamedFieldQueryTests
         Assert.Equal(["p1 Chair", "n1 Chair", "p2 Desk lamp"], ordered.Select(p => $"{p.Id} {p.Name}"));
         // A query without renames in its model reads the stored fields as they are.
         Assert.Single(await db.OpenSession(DocumentModel.Of(typeof(ProductV2))).Query<ProductV2>().Where(p => p.Name == "Chair").ToListAsync());
+    }
+
+    private static Gen<T> Pick<T>(params T[] items) => Gen.Int[0, items.Length - 1].Select(i => items[i]);
+
+    // Each name absent, null, or one of a few strings.
+    private static readonly Gen<Value?> Stored = Pick<Value?>(null, Value.Null, Value.String("a"), Value.String("ab"), Value.String("b"));
+
+    private static readonly Gen<Predicate> OnLabel = Gen.Select(Pick(0, 1, 2, 3, 4, 5, 6), Pick("a", "ab", "b", "c")).Select((kind, v) => kind switch
+    {
+        0 => Pred.Eq("label", Value.String(v)),
+        1 => Pred.Ne("label", Value.String(v)),
+        2 => Pred.Gt("label", Value.String(v)),
+        3 => Pred.Prefix("label", v),
+        4 => Pred.Exists("label", v == "a"),
+        5 => Pred.Eq("label", Value.Null),
+        _ => Pred.In("label", Value.String(v), Value.String("b")),
+    });
+
+    private static readonly Gen<Predicate> Filters = Gen.Select(OnLabel, OnLabel, Pick(0, 1, 2, 3)).Select((x, y, how) => how switch
+    {
+        0 => x,
+        1 => Pred.Not(x),
+        2 => Pred.And(x, Pred.Not(y)),
+        _ => Pred.Or(x, y),
+    });
+
+    /// <summary>The widened filter on the stored fields holds exactly when the filter holds on the fields
+    /// as the upcast shows them, whatever each name holds (absent, null, a value).</summary>
+    [Fact]
+    public void A_widened_filter_on_stored_fields_matches_the_filter_on_upcast_fields()
+    {
+        Gen.Select(Stored, Stored, Stored, Filters).Sample((title, name, label, filter) =>
+        {
+            var entries = new List<KeyValuePair<string, Value>>();
+            if (title is not null) entries.Add(new("title", title));
+            if (name is not null) entries.Add(new("name", name));
+            if (label is not null) entries.Add(new("label", label));
+            var fields = entries.Count == 0 ? Value.EmptyMap : Value.Map(entries);
+            var upcast = V3.Migrations.Upcast("products", fields, null, []);
+            bool expected = PredicateEvaluator.Matches(filter, Document.Create("products", "d", upcast, null, 0, DateTimeOffset.UnixEpoch, "me"));
+            var widened = V3.Migrations.ReadingRenames("products", filter);
+            Assert.Equal(expected, PredicateEvaluator.Matches(widened, Document.Create("products", "d", fields, null, 0, DateTimeOffset.UnixEpoch, "me")));
+        }, iter: 3000);
     }
 
     [Fact]
