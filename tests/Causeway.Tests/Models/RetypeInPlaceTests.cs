@@ -25,15 +25,18 @@ public sealed class RetypeInPlaceTests
         await using var replicaA = Replica.OpenInMemory();
         await using var replicaB = Replica.OpenInMemory();
         await using var replicaC = Replica.OpenInMemory();
+        await using var replicaD = Replica.OpenInMemory();
         var dbA = await replicaA.CreateDatabaseAsync("shop");
         var dbB = await replicaB.CreateDatabaseAsync("shop");
         var dbC = await replicaC.CreateDatabaseAsync("shop");
+        var dbD = await replicaD.CreateDatabaseAsync("shop");
         await V1.ApplyAsync(dbA);
         var seed = dbA.OpenSession(V1);
         seed.Store(new ProductV1 { Id = "p1", Title = "Chair", Stock = "12" });
         await seed.SaveChangesAsync();
         await dbA.SyncWithAsync(dbB, SyncDirection.Both);
         await dbA.SyncWithAsync(dbC, SyncDirection.Both);
+        await dbA.SyncWithAsync(dbD, SyncDirection.Both);
 
         // B migrates in place and writes counters; A, still on version 1, then writes strings to the same field.
         await V2.MigrateAsync(dbB);
@@ -47,13 +50,16 @@ public sealed class RetypeInPlaceTests
         (chairA.Stock, chairA.Legacy) = ("9", "from A");
         await onA.SaveChangesAsync();
         Assert.Null((await dbA.GetSchemaAsync()).Schema.Migration);
+        // D takes A's writes first, on version 1, and B's after.
+        await dbD.SyncWithAsync(dbA, SyncDirection.Pull);
+        await dbD.SyncWithAsync(dbB, SyncDirection.Pull);
 
         await dbA.SyncWithAsync(dbB, SyncDirection.Both);
         // C gets the schema commit and both replicas' writes in one import.
         await dbC.SyncWithAsync(dbB, SyncDirection.Pull);
 
         var seen = new List<string>();
-        foreach (var db in new[] { dbA, dbB, dbC })
+        foreach (var db in new[] { dbA, dbB, dbC, dbD })
         {
             Assert.Equal(2, (await db.GetSchemaAsync()).Schema.Migration);
             var products = await db.OpenSession(V2).Query<ProductV2>().ToListAsync();
@@ -63,11 +69,13 @@ public sealed class RetypeInPlaceTests
         Assert.Equal("a1 Stool 7 ; n1 Table 2 ; p1 Chair 13 from A", seen[0]);
         Assert.Equal(seen[0], seen[1]);
         Assert.Equal(seen[0], seen[2]);
+        Assert.Equal(seen[0], seen[3]);
         foreach (string id in new[] { "a1", "n1", "p1" })
         {
             var fields = (await dbA.GetAsync("products", id))!.Fields;
             Assert.Equal(fields, (await dbB.GetAsync("products", id))!.Fields);
             Assert.Equal(fields, (await dbC.GetAsync("products", id))!.Fields);
+            Assert.Equal(fields, (await dbD.GetAsync("products", id))!.Fields);
         }
 
         // A upgrades too: its write to the document A wrote as version 1 stores the count.
