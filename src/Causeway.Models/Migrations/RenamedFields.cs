@@ -3,11 +3,10 @@ using Causeway.Values;
 
 namespace Causeway.Models.Migrations;
 
-/// <summary>A typed query's filter as the upcast shows documents: a condition on a renamed field's new
-/// path holds for the new field when the document shows one, and for the old field where it does not
-/// (absent or null, as <see cref="RenameField"/> reads), so a document that still holds only the old
-/// field is found by the new name. Renames chain: the first name, newest first, that holds a value. Sort keys cannot be widened so: the
-/// query orders by one stored path.</summary>
+/// <summary>A typed query's filter as the upcast shows documents: a condition on a renamed field is
+/// asked of the first of its names, newest first, that holds a value (neither absent nor null, as
+/// <see cref="RenameField"/> reads), so a document that still holds only an old name is found by the
+/// new one. Sort keys cannot be widened so: the query orders by one stored path.</summary>
 internal static class RenamedFields
 {
     /// <summary><paramref name="predicate"/> with every condition on a renamed field widened;
