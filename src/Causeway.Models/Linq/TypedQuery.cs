@@ -83,7 +83,8 @@ public sealed class TypedQuery<T> where T : class
     private Query Build(int limit)
     {
         var query = Query.In(_map.Collection);
-        foreach (var where in _where) query = query.Where(QueryTranslator.Where(_map, where));
+        // Documents that hold a renamed field only under its old name match by the new one, as they read.
+        foreach (var where in _where) query = query.Where(_session.Model.Migrations.ReadingRenames(_map.Collection, QueryTranslator.Where(_map, where)));
         for (int i = 0; i < _order.Length; i++)
         {
             string path = QueryTranslator.OrderPath(_map, _order[i].Key);

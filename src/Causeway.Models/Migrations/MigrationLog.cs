@@ -11,6 +11,7 @@ public sealed class MigrationLog
     public static readonly MigrationLog Empty = new([]);
 
     private readonly Dictionary<string, MigrationStep[]> _upcasts;
+    private readonly Dictionary<string, RenameField[]> _renames;
 
     public MigrationLog(IEnumerable<Migration> migrations)
     {
@@ -24,6 +25,7 @@ public sealed class MigrationLog
             .Where(s => s is RenameField or RetypeField or AddField)
             .GroupBy(s => s.Collection, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        _renames = _upcasts.ToDictionary(e => e.Key, e => e.Value.OfType<RenameField>().ToArray(), StringComparer.Ordinal);
     }
 
     public IReadOnlyList<Migration> Migrations { get; }
@@ -36,6 +38,11 @@ public sealed class MigrationLog
 
     /// <summary>Whether documents of <paramref name="collection"/> may read differently at the latest version.</summary>
     internal bool Upcasts(string collection) => _upcasts.ContainsKey(collection);
+
+    /// <summary>A query filter on <paramref name="collection"/> that also finds documents holding a
+    /// renamed field only under an older name (<see cref="RenamedFields"/>).</summary>
+    internal Queries.Predicate ReadingRenames(string collection, Queries.Predicate predicate)
+        => _renames.TryGetValue(collection, out var renames) ? RenamedFields.Widen(predicate, renames) : predicate;
 
     /// <summary>A document's fields as the latest version reads them. Nothing is written: what the
     /// upcast shows that is not stored is listed in <paramref name="carried"/> for the next write.</summary>

@@ -37,7 +37,11 @@ internal sealed class ConstraintChecks(Storage.IKeyValueReader store) : ICommitS
 
     public void CheckRemote(DatabaseRuntime database, Ledger.RemoteCommit remote, IReadOnlyList<Ledger.DocumentOp?> ops)
     {
-        var schema = database.Schemas.Latest.Schema;
+        // Judged by the schema it was made under, not this replica's newest: every replica judges it alike.
+        var schemas = database.Extension<CausalSchemas>();
+        schemas.Observe(store, database, remote.Commit, ops);
+        if (!schemas.Known) return;
+        var schema = schemas.For(store, database, remote.Commit);
         if (schema.Collections.Count == 0) return;
         string where = $"Commit {remote.Commit.Id} (seq {remote.Commit.Seq} of {remote.Commit.Origin})";
         try
@@ -54,6 +58,10 @@ internal sealed class ConstraintChecks(Storage.IKeyValueReader store) : ICommitS
 
     public void Staged(StagedCommit commit)
     {
+        var schemas = commit.Database.Extension<CausalSchemas>();
+        // A local schema commit; remote ones were noted when checked.
+        if (commit.Ops.Any(op => op?.Collection == Schemas.SystemCollections.Schema)) schemas.Observe(store, commit.Database, commit.Commit, commit.Ops);
+        schemas.Taken(commit.Commit);
         var spending = SpendLog.Of(commit.Database);
         foreach (var op in commit.Ops)
             if (op is not null) spending.Observe(op.Collection, op.Id, op.Effects, commit.Commit.Origin);
