@@ -1,6 +1,7 @@
 using Causeway.Errors;
 using Causeway.Queries.Indexes;
 using Causeway.Transactions;
+using Causeway.Values;
 
 namespace Causeway.Queries;
 
@@ -101,6 +102,16 @@ internal sealed class QueryRun
         if (_query.Sort.Count > 0 && !_query.Sort[0].Path.IsId)
         {
             var first = _query.Sort[0];
+            // A compound index whose leading paths the filter fixes walks just the page. Documents
+            // without the sort path have no entry: the same rule as a walk decides when that is safe.
+            if ((first.Descending || QueryPlanner.ImpliesPresent(_query.Filter, first.Path.Text))
+                && CompoundIndex.Answering(_settings.Compounds(_query.Collection), _query.Filter, first.Path.Text) is { } match)
+            {
+                var walked = Walk(first, top, wanted, null, match);
+                if (walked is not null) return walked;
+                top = new(wanted, Comparer<(Document Document, SortPosition Sort)>.Create((a, b) => _order.Compare(a.Sort, b.Sort)));
+                _fallback = $"the compound index {match.Index.Name} ran out before the page filled; documents without '{first.Path.Text}' come last";
+            }
             bool walkable = (first.Descending || QueryPlanner.ImpliesPresent(_query.Filter, first.Path.Text)) && !_lacking.Excludes(first.Path.Text);
             if (walkable)
             {
@@ -310,7 +321,10 @@ internal sealed class QueryRun
     /// <param name="filter">The filter's candidates, when it has some: the walk reads only documents among
     /// them, asking an equality's index document by document (a probe) or, past <see cref="MaxProbes"/>
     /// or for other filters, collecting their ids first.</param>
-    private List<(Document Document, SortPosition Sort)>? Walk(SortKey first, TopK<(Document Document, SortPosition Sort)> top, int wanted, IndexAccess? filter)
+    /// <param name="compound">A compound index to walk instead of the sort path's own, with the
+    /// filter's values of its leading paths: its entries in that range come in the sort path's order.</param>
+    private List<(Document Document, SortPosition Sort)>? Walk(SortKey first, TopK<(Document Document, SortPosition Sort)> top, int wanted, IndexAccess? filter,
+        (CompoundIndex Index, Value[] Equal)? compound = null)
     {
         // Probing costs a seek per document the walk passes; collecting costs a step per candidate.
         // An equality with thousands of candidates is cheaper to probe.
@@ -321,7 +335,7 @@ internal sealed class QueryRun
         bool collected = probe is null;
         string path = first.Path.Text;
         _access = "index";
-        _orderHow = $"index walk on {path}{(first.Descending ? " (descending)" : "")}";
+        _orderHow = $"index walk on {compound?.Index.Name ?? path}{(first.Descending ? " (descending)" : "")}";
         var range = IndexRange.Present(path);
         if (QueryPlanner.BoundOf(_query.Filter, path) is { } bound) range = range.Intersect(bound);
         if (_after?.Keys[0] is { } resume)
@@ -331,7 +345,8 @@ internal sealed class QueryRun
                 ? range.Intersect(IndexRange.To(path, resume, inclusive: true))
                 : range.Intersect(IndexRange.From(path, resume, inclusive: true));
         }
-        _ranges = [$"{path} {range.Description}"];
+        if (compound is { } walked) range = walked.Index.Range(walked.Equal, range);
+        _ranges = [$"{range.Path} {range.Description}"];
         int filled = 0;
         var capped = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (id, _) in HasOverflow() ? _index.Walk(IndexRange.Overflow, _position) : [])
