@@ -104,6 +104,7 @@ internal sealed class QueryRun
             var first = _query.Sort[0];
             // A compound index whose leading paths the filter fixes walks just the page. Documents
             // without the sort path have no entry: the same rule as a walk decides when that is safe.
+            bool ranOut = false;
             if ((first.Descending || QueryPlanner.ImpliesPresent(_query.Filter, first.Path.Text))
                 && CompoundIndex.Answering(_settings.Compounds(_query.Collection), _query.Filter, first.Path.Text) is { } match)
             {
@@ -111,8 +112,10 @@ internal sealed class QueryRun
                 if (walked is not null) return walked;
                 top = new(wanted, Comparer<(Document Document, SortPosition Sort)>.Create((a, b) => _order.Compare(a.Sort, b.Sort)));
                 _fallback = $"the compound index {match.Index.Name} ran out before the page filled; documents without '{first.Path.Text}' come last";
+                // The sort path's own walk would run out too: the filter's candidates (or a scan) finish.
+                ranOut = true;
             }
-            bool walkable = (first.Descending || QueryPlanner.ImpliesPresent(_query.Filter, first.Path.Text)) && !_lacking.Excludes(first.Path.Text);
+            bool walkable = !ranOut && (first.Descending || QueryPlanner.ImpliesPresent(_query.Filter, first.Path.Text)) && !_lacking.Excludes(first.Path.Text);
             if (walkable)
             {
                 // The filter's best range is on the sort path itself: the walk reads exactly it.
@@ -135,7 +138,7 @@ internal sealed class QueryRun
                 top = new(wanted, Comparer<(Document Document, SortPosition Sort)>.Create((a, b) => _order.Compare(a.Sort, b.Sort)));
                 _fallback = $"the index of '{first.Path.Text}' ran out before the page filled; documents without it come last";
             }
-            else if (access is null) _fallback = $"ascending by '{first.Path.Text}', documents without it come first, and the filter does not rule them out";
+            else if (access is null && !ranOut) _fallback = $"ascending by '{first.Path.Text}', documents without it come first, and the filter does not rule them out";
         }
 
         if (access is null) return Scan(top, wanted, _fallback ?? reason);
