@@ -162,6 +162,24 @@ public sealed class CompoundIndexTests
     }
 
     [Fact]
+    public async Task A_replica_that_syncs_the_schema_and_documents_walks_the_compound()
+    {
+        await using var a = Replica.OpenInMemory();
+        await using var b = Replica.OpenInMemory();
+        var dbA = await a.CreateDatabaseAsync("d");
+        var dbB = await b.CreateDatabaseAsync("d");
+        await dbA.SetSchemaAsync(SchemaJson.Parse(Schema));
+        await Fill(dbA, 0, 300);
+        string highest = (await Expected(dbA, "cat-5", 1))[0];
+        await dbA.DeleteAsync("items", highest);
+        await dbB.SyncWithAsync(dbA);
+        var page = await dbB.QueryAsync(TopOf("cat-5", 4), explain: true);
+        Assert.Equal("index walk on category,price (descending)", page.Plan!.Order);
+        Assert.Equal(await Expected(dbA, "cat-5", 4), page.Documents.Select(d => d.Id));
+        Assert.DoesNotContain(highest, page.Documents.Select(d => d.Id));
+    }
+
+    [Fact]
     public async Task A_compound_declared_over_existing_documents_is_used_only_once_built()
     {
         using var folder = new TempFolder();
