@@ -67,7 +67,7 @@ public sealed class Replica : IAsyncDisposable
             foreach (var runtime in runtimes)
                 if (!Queries.Indexes.PathIndex.Covers(store, runtime.Id, runtime.Record.Position))
                     Queries.Indexes.PathIndex.Rebuild(store, runtime.Id, runtime.Record.Position, SchemaOf(runtime));
-            stages.Add(new Queries.Indexes.PathIndex());
+            stages.Add(new Queries.Indexes.PathIndex(store));
         }
         _pipeline = new CommitPipeline(store, identity, Clock, _reader, stages
             .Add(Fence)

@@ -132,7 +132,7 @@ public static class SchemaJson
         return new CollectionRules { Name = name, Id = id, Fields = fields, Unique = unique, Checks = checks, AtomicGroups = Groups(checks), Index = index };
     }
 
-    /// <summary><c>true</c>, <c>false</c>, or <c>{ "exclude": [PATH, ..] }</c>.</summary>
+    /// <summary><c>true</c>, <c>false</c>, or <c>{ "exclude": [PATH, ..], "compound": [[PATH, PATH, ..], ..] }</c>.</summary>
     private static IndexRule ReadIndex(JsonElement json, string where)
     {
         switch (json.ValueKind)
@@ -140,23 +140,58 @@ public static class SchemaJson
             case JsonValueKind.True: return IndexRule.All;
             case JsonValueKind.False: return IndexRule.None;
             case JsonValueKind.Object:
-                Only(json, $"'index' of {where}", "exclude");
-                if (!json.TryGetProperty("exclude", out var exclude)) return IndexRule.All;
-                Expect(exclude, JsonValueKind.Array, $"'exclude' of 'index' of {where}");
+                Only(json, $"'index' of {where}", "exclude", "compound");
                 var paths = new SortedSet<string>(StringComparer.Ordinal);
-                foreach (var item in exclude.EnumerateArray())
+                if (json.TryGetProperty("exclude", out var exclude))
                 {
-                    Expect(item, JsonValueKind.String, $"a path of 'exclude' of 'index' of {where}");
-                    string path = item.GetString()!;
-                    try { FieldPath.Parse(path); }
-                    catch (InvalidInputException e) { throw Invalid($"'exclude' of 'index' of {where}: {e.Message}"); }
-                    paths.Add(path);
-                    if (paths.Count > MaxFields) throw Invalid($"'exclude' of 'index' of {where} lists more than {MaxFields} paths.");
+                    Expect(exclude, JsonValueKind.Array, $"'exclude' of 'index' of {where}");
+                    foreach (var item in exclude.EnumerateArray())
+                    {
+                        Expect(item, JsonValueKind.String, $"a path of 'exclude' of 'index' of {where}");
+                        string path = item.GetString()!;
+                        try { FieldPath.Parse(path); }
+                        catch (InvalidInputException e) { throw Invalid($"'exclude' of 'index' of {where}: {e.Message}"); }
+                        paths.Add(path);
+                        if (paths.Count > MaxFields) throw Invalid($"'exclude' of 'index' of {where} lists more than {MaxFields} paths.");
+                    }
                 }
-                return new IndexRule { Exclude = [.. paths] };
+                var compound = json.TryGetProperty("compound", out var compoundJson) ? ReadCompound(compoundJson, paths, where) : [];
+                return new IndexRule { Exclude = [.. paths], Compound = compound };
             default:
-                throw Invalid($"'index' of {where} is true, false or {{ \"exclude\": [PATH, ..] }}.");
+                throw Invalid($"'index' of {where} is true, false or {{ \"exclude\": [PATH, ..], \"compound\": [[PATH, PATH, ..], ..] }}.");
         }
+    }
+
+    /// <summary>Compound indexes: each 2 to 8 distinct paths, none left out of the index.</summary>
+    private static List<IReadOnlyList<string>> ReadCompound(JsonElement json, SortedSet<string> excluded, string where)
+    {
+        string what = $"'compound' of 'index' of {where}";
+        Expect(json, JsonValueKind.Array, what);
+        var compounds = new List<IReadOnlyList<string>>();
+        foreach (var tuple in json.EnumerateArray())
+        {
+            Expect(tuple, JsonValueKind.Array, $"an entry of {what}");
+            var paths = new List<string>();
+            foreach (var item in tuple.EnumerateArray())
+            {
+                Expect(item, JsonValueKind.String, $"a path of {what}");
+                string path = item.GetString()!;
+                try { FieldPath.Parse(path); }
+                catch (InvalidInputException e) { throw Invalid($"{what}: {e.Message}"); }
+                if (paths.Contains(path)) throw Invalid($"{what} names '{path}' twice in one entry.");
+                // An excluded path has no entries; a compound over it would be an index of it after all.
+                if (excluded.Any(x => path == x || path.StartsWith(x + ".", StringComparison.Ordinal)))
+                    throw Invalid($"{what} names '{Names.Clip(path)}', which 'exclude' leaves out.");
+                paths.Add(path);
+            }
+            if (paths.Count is < 2 or > IndexRule.MaxCompoundPaths)
+                throw Invalid($"An entry of {what} names 2 to {IndexRule.MaxCompoundPaths} paths.");
+            if (compounds.Any(c => c.SequenceEqual(paths, StringComparer.Ordinal)))
+                throw Invalid($"{what} declares [{string.Join(", ", paths)}] twice.");
+            compounds.Add(paths);
+            if (compounds.Count > IndexRule.MaxCompounds) throw Invalid($"A collection declares at most {IndexRule.MaxCompounds} compound indexes ({where}).");
+        }
+        return compounds;
     }
 
     /// <summary>Checks that share a field share a group: the union of their fields is written together.</summary>
@@ -279,9 +314,23 @@ public static class SchemaJson
                 else
                 {
                     w.WriteStartObject("index");
-                    w.WriteStartArray("exclude");
-                    foreach (var path in c.Index.Exclude) w.WriteStringValue(path);
-                    w.WriteEndArray();
+                    if (c.Index.Exclude.Count > 0 || c.Index.Compound.Count == 0)
+                    {
+                        w.WriteStartArray("exclude");
+                        foreach (var path in c.Index.Exclude) w.WriteStringValue(path);
+                        w.WriteEndArray();
+                    }
+                    if (c.Index.Compound.Count > 0)
+                    {
+                        w.WriteStartArray("compound");
+                        foreach (var tuple in c.Index.Compound)
+                        {
+                            w.WriteStartArray();
+                            foreach (var path in tuple) w.WriteStringValue(path);
+                            w.WriteEndArray();
+                        }
+                        w.WriteEndArray();
+                    }
                     w.WriteEndObject();
                 }
             }

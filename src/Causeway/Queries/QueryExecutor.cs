@@ -1,6 +1,7 @@
 using Causeway.Errors;
 using Causeway.Queries.Indexes;
 using Causeway.Transactions;
+using Causeway.Values;
 
 namespace Causeway.Queries;
 
@@ -102,7 +103,20 @@ internal sealed class QueryRun
         if (_query.Sort.Count > 0 && !_query.Sort[0].Path.IsId)
         {
             var first = _query.Sort[0];
-            bool walkable = (first.Descending || QueryPlanner.ImpliesPresent(_query.Filter, first.Path.Text)) && !_lacking.Excludes(first.Path.Text);
+            // A compound index whose leading paths the filter fixes walks just the page. Documents
+            // without the sort path have no entry: the same rule as a walk decides when that is safe.
+            bool ranOut = false;
+            if ((first.Descending || QueryPlanner.ImpliesPresent(_query.Filter, first.Path.Text))
+                && CompoundIndex.Answering(_settings.Compounds(_query.Collection), _query.Filter, first.Path.Text) is { } match)
+            {
+                var walked = Walk(first, top, wanted, null, match);
+                if (walked is not null) return walked;
+                top = new(wanted, Comparer<(Document Document, SortPosition Sort)>.Create((a, b) => _order.Compare(a.Sort, b.Sort)));
+                _fallback = $"the compound index {match.Index.Name} ran out before the page filled; documents without '{first.Path.Text}' come last";
+                // The sort path's own walk would run out too: the filter's candidates (or a scan) finish.
+                ranOut = true;
+            }
+            bool walkable = !ranOut && (first.Descending || QueryPlanner.ImpliesPresent(_query.Filter, first.Path.Text)) && !_lacking.Excludes(first.Path.Text);
             if (walkable)
             {
                 // The filter's best range is on the sort path itself: the walk reads exactly it.
@@ -125,7 +139,7 @@ internal sealed class QueryRun
                 top = new(wanted, Comparer<(Document Document, SortPosition Sort)>.Create((a, b) => _order.Compare(a.Sort, b.Sort)));
                 _fallback = $"the index of '{first.Path.Text}' ran out before the page filled; documents without it come last";
             }
-            else if (access is null) _fallback = $"ascending by '{first.Path.Text}', documents without it come first, and the filter does not rule them out";
+            else if (access is null && !ranOut) _fallback = $"ascending by '{first.Path.Text}', documents without it come first, and the filter does not rule them out";
         }
 
         if (access is null) return Scan(top, wanted, _fallback ?? reason);
@@ -311,7 +325,10 @@ internal sealed class QueryRun
     /// <param name="filter">The filter's candidates, when it has some: the walk reads only documents among
     /// them, asking an equality's index document by document (a probe) or, past <see cref="MaxProbes"/>
     /// or for other filters, collecting their ids first.</param>
-    private List<(Document Document, SortPosition Sort)>? Walk(SortKey first, TopK<(Document Document, SortPosition Sort)> top, int wanted, IndexAccess? filter)
+    /// <param name="compound">A compound index to walk instead of the sort path's own, with the
+    /// filter's values of its leading paths: its entries in that range come in the sort path's order.</param>
+    private List<(Document Document, SortPosition Sort)>? Walk(SortKey first, TopK<(Document Document, SortPosition Sort)> top, int wanted, IndexAccess? filter,
+        (CompoundIndex Index, Value[] Equal)? compound = null)
     {
         // Probing costs a seek per document the walk passes; collecting costs a step per candidate.
         // An equality with thousands of candidates is cheaper to probe.
@@ -322,7 +339,7 @@ internal sealed class QueryRun
         bool collected = probe is null;
         string path = first.Path.Text;
         _access = "index";
-        _orderHow = $"index walk on {path}{(first.Descending ? " (descending)" : "")}";
+        _orderHow = $"index walk on {compound?.Index.Name ?? path}{(first.Descending ? " (descending)" : "")}";
         var range = IndexRange.Present(path);
         if (QueryPlanner.BoundOf(_query.Filter, path) is { } bound) range = range.Intersect(bound);
         if (_after?.Keys[0] is { } resume)
@@ -332,7 +349,9 @@ internal sealed class QueryRun
                 ? range.Intersect(IndexRange.To(path, resume, inclusive: true))
                 : range.Intersect(IndexRange.From(path, resume, inclusive: true));
         }
-        _ranges = () => [$"{path} {range.Description}"];
+        if (compound is { } walked) range = walked.Index.Range(walked.Equal, range);
+        var described = range;
+        _ranges = () => [$"{described.Path} {described.Description}"];
         int filled = 0;
         var capped = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (id, _) in HasOverflow() ? _index.Walk(IndexRange.Overflow, _position) : [])

@@ -8,23 +8,27 @@ namespace Causeway.Queries.Indexes;
 /// array an <see cref="Kind.Element"/> entry (membership, for <c>contains</c>). An entry's stem is
 /// <c>path 0 kind key</c>; the index key adds the id and a position. A document with more than
 /// <see cref="MaxEntries"/> entries keeps the first ones and an <see cref="Kind.Overflow"/> marker,
-/// and every indexed query takes marked documents as candidates, so none is ever missed.</summary>
+/// and every indexed query takes marked documents as candidates, so none is ever missed. Compound
+/// indexes the schema declares add one <see cref="Kind.Compound"/> entry each (<see cref="CompoundIndex"/>),
+/// outside the cap, so a compound walk never needs the marked documents.</summary>
 internal static class IndexEntries
 {
     public const int MaxEntries = 1000;
 
     /// <summary>The byte after a path that says what the entry is.</summary>
-    public enum Kind : byte { Value = (byte)'v', Element = (byte)'e', Overflow = (byte)'o' }
+    public enum Kind : byte { Value = (byte)'v', Element = (byte)'e', Overflow = (byte)'o', Compound = (byte)'c' }
 
     /// <summary>The stem of the overflow marker: an empty path, which no field has, and a null value.</summary>
     public static readonly byte[] OverflowStem = [0, (byte)Kind.Overflow, Collation.Null];
 
     /// <summary>The stems of a document's fields (empty for a deleted document), each once.</summary>
-    public static HashSet<byte[]> Of(Value fields, IndexExclusions? excluded = null)
+    public static HashSet<byte[]> Of(Value fields, IndexExclusions? excluded = null, IReadOnlyList<CompoundIndex>? compounds = null)
     {
         var stems = new HashSet<byte[]>(ByteArrayComparer.Instance);
         var path = new StringBuilder();
         if (!Walk(fields, path, stems, excluded)) stems.Add(OverflowStem);
+        foreach (var compound in compounds ?? [])
+            if (compound.StemOf(fields) is { } stem) stems.Add(stem);
         return stems;
     }
 

@@ -57,11 +57,15 @@ internal static class IndexKeys
         return next;
     }
 
-    /// <summary>The document id in a key whose value key starts at <paramref name="valueAt"/>.</summary>
-    public static string IdOf(ReadOnlySpan<byte> key, int valueAt)
+    /// <summary>The document id in a key whose value key, of <paramref name="components"/> collation keys, starts at <paramref name="valueAt"/>.</summary>
+    public static string IdOf(ReadOnlySpan<byte> key, int valueAt, int components = 1)
+        => System.Text.Encoding.ASCII.GetString(key[ComponentEnd(key, valueAt, components)..^9]);
+
+    /// <summary>Where the <paramref name="components"/> collation keys starting at <paramref name="at"/> end.</summary>
+    public static int ComponentEnd(ReadOnlySpan<byte> key, int at, int components)
     {
-        int idAt = valueAt + Collation.Length(key[valueAt..]);
-        return System.Text.Encoding.ASCII.GetString(key[idAt..^9]);
+        for (int i = 0; i < components; i++) at += Collation.Length(key[at..]);
+        return at;
     }
 
     /// <summary>The record of how far the index of a database goes (a position), kept with the database.</summary>

@@ -39,6 +39,9 @@ internal sealed record IndexRange(string Path, IndexEntries.Kind Kind, byte[] Lo
         return this with { Low = low, High = high, Description = $"{Description} and {other.Description}", IsPoint = IsPoint && other.IsPoint && Low.AsSpan().SequenceEqual(other.Low) };
     }
 
+    /// <summary>How many collation keys an entry's value key holds: more than one for a compound index.</summary>
+    public int Components { get; init; } = 1;
+
     /// <summary>One value's key: its entries come in id order.</summary>
     public bool IsPoint { get; init; }
 

@@ -12,7 +12,8 @@ internal sealed class IndexReader(IKeyValueReader store, uint db, string collect
     public long KeysRead { get; private set; }
 
     /// <summary>Entries in the range as of <paramref name="position"/>: the document id, and (with
-    /// <paramref name="keys"/>) the entry's value key; otherwise the key is empty.</summary>
+    /// <paramref name="keys"/>) the entry's value key (of a compound entry, its last component's);
+    /// otherwise the key is empty.</summary>
     public IEnumerable<(string Id, byte[] Key)> Walk(IndexRange range, long position, bool reverse = false, bool keys = false)
     {
         if (range.IsEmpty) yield break;
@@ -40,7 +41,7 @@ internal sealed class IndexReader(IKeyValueReader store, uint db, string collect
                 // Standing on the entry's oldest event. Usually it is the only one: then the key
                 // before belongs to another entry, and this event decides without a seek.
                 bool appeared = cursor.Value[0] == IndexKeys.Appeared && IndexKeys.PositionOf(key) <= position;
-                if (appeared) (id, valueKey) = Found(key, prefix.Length, keys);
+                if (appeared) (id, valueKey) = Found(key, prefix.Length, keys, range.Components);
                 bool single = IndexKeys.PositionOf(key) <= position;
                 ok = cursor.Prev();
                 if (ok && cursor.Key.StartsWith(entry.AsSpan(0, entryLength)))
@@ -48,7 +49,7 @@ internal sealed class IndexReader(IKeyValueReader store, uint db, string collect
                     // Several events: the newest at or below the position decides.
                     id = null;
                     if (cursor.Seek(IndexKeys.AtPosition(key: Entry(entry, entryLength), position)) && cursor.Key.StartsWith(entry.AsSpan(0, entryLength)) && cursor.Value[0] == IndexKeys.Appeared)
-                        (id, valueKey) = Found(cursor.Key, prefix.Length, keys);
+                        (id, valueKey) = Found(cursor.Key, prefix.Length, keys, range.Components);
                     ok = cursor.SeekForPrev(entry.AsSpan(0, entryLength));
                 }
                 else if (!single) id = null;
@@ -56,13 +57,13 @@ internal sealed class IndexReader(IKeyValueReader store, uint db, string collect
             else if (IndexKeys.PositionOf(key) <= position)
             {
                 // The newest event decides; the next key is usually another entry already.
-                if (cursor.Value[0] == IndexKeys.Appeared) (id, valueKey) = Found(key, prefix.Length, keys);
+                if (cursor.Value[0] == IndexKeys.Appeared) (id, valueKey) = Found(key, prefix.Length, keys, range.Components);
                 ok = cursor.Next() && (!cursor.Key.StartsWith(entry.AsSpan(0, entryLength)) || PastEntry(cursor, entry, entryLength));
             }
             else
             {
                 bool decided = cursor.Seek(IndexKeys.AtPosition(key, position)) && cursor.Key.StartsWith(entry.AsSpan(0, entryLength));
-                if (decided && cursor.Value[0] == IndexKeys.Appeared) (id, valueKey) = Found(cursor.Key, prefix.Length, keys);
+                if (decided && cursor.Value[0] == IndexKeys.Appeared) (id, valueKey) = Found(cursor.Key, prefix.Length, keys, range.Components);
                 ok = PastEntry(cursor, entry, entryLength);
             }
             if (id is not null) yield return (id, valueKey);
@@ -77,8 +78,12 @@ internal sealed class IndexReader(IKeyValueReader store, uint db, string collect
         return key;
     }
 
-    private static (string, byte[]) Found(ReadOnlySpan<byte> key, int valueAt, bool keys)
-        => (IndexKeys.IdOf(key, valueAt), keys ? key[valueAt..(valueAt + Collation.Length(key[valueAt..]))].ToArray() : []);
+    private static (string, byte[]) Found(ReadOnlySpan<byte> key, int valueAt, bool keys, int components)
+    {
+        int lastAt = IndexKeys.ComponentEnd(key, valueAt, components - 1);
+        int idAt = lastAt + Collation.Length(key[lastAt..]);
+        return (System.Text.Encoding.ASCII.GetString(key[idAt..^9]), keys ? key[lastAt..idAt].ToArray() : []);
+    }
 
     /// <summary>Moves past every event of the entry: usually the next key is another entry already.</summary>
     private bool PastEntry(IKeyCursor cursor, byte[] entry, int length)

@@ -8,6 +8,8 @@ internal sealed class IndexSettings
 {
     private readonly Lock _lock = new();
     private Dictionary<string, IndexExclusions> _lacking = new(StringComparer.Ordinal);
+    private Dictionary<string, IReadOnlyList<CompoundIndex>> _compounds = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _written = new(StringComparer.Ordinal);
 
     public bool Enabled { get; set; } = true;
 
@@ -45,22 +47,56 @@ internal sealed class IndexSettings
         lock (_lock) return _lacking.GetValueOrDefault(collection) ?? IndexExclusions.Nothing;
     }
 
-    /// <summary>Starts over from what a build left out: the rules of <paramref name="schema"/>.</summary>
+    /// <summary>The compound indexes of a collection that the index holds whole: written for every
+    /// document and version since the last build. The stage writes these and queries walk them.</summary>
+    public IReadOnlyList<CompoundIndex> Compounds(string collection)
+    {
+        lock (_lock) return _compounds.GetValueOrDefault(collection) ?? [];
+    }
+
+    /// <summary>Starts over from what a build left out and declared: the rules of <paramref name="schema"/>.</summary>
     public void Built(Schema schema)
     {
         var lacking = new Dictionary<string, IndexExclusions>(StringComparer.Ordinal);
+        var compounds = new Dictionary<string, IReadOnlyList<CompoundIndex>>(StringComparer.Ordinal);
         foreach (var rules in schema.Collections.Values)
+        {
             if (!rules.Index.IsDefault) lacking[rules.Name] = IndexExclusions.Of(rules.Index);
-        lock (_lock) _lacking = lacking;
+            if (rules.Index.Compound.Count > 0) compounds[rules.Name] = [.. rules.Index.Compound.Select(p => new CompoundIndex(p))];
+        }
+        lock (_lock) (_lacking, _compounds) = (lacking, compounds);
+    }
+
+    /// <summary>A commit the stage indexes writes to the collection (so a compound declared later
+    /// lacks its documents); what the store holds already, <see cref="Changed"/> asks it.</summary>
+    public void Written(string collection)
+    {
+        lock (_lock) _written.Add(collection);
     }
 
     /// <summary>Adds what a new schema leaves out; true when the index now lacks more than the new
-    /// schema leaves out (a path came back in), so that only a build makes it whole again.</summary>
-    public bool Changed(Schema schema)
+    /// schema leaves out (a path came back in), or a compound index is declared on a collection that
+    /// has had documents, so that only a build makes it whole again. A compound index declared on a
+    /// collection with no history at all is whole from the start; one no longer declared is dropped.</summary>
+    public bool Changed(Schema schema, Func<string, bool> hasHistory)
     {
         bool partial = false;
         lock (_lock)
         {
+            foreach (var name in _compounds.Keys.Union(schema.Collections.Keys).ToList())
+            {
+                var declared = schema.For(name)?.Index.Compound ?? [];
+                var kept = _compounds.GetValueOrDefault(name) ?? [];
+                var whole = kept.Where(c => declared.Any(d => d.SequenceEqual(c.Paths, StringComparer.Ordinal))).ToList();
+                foreach (var paths in declared)
+                {
+                    if (whole.Any(c => c.Paths.SequenceEqual(paths, StringComparer.Ordinal))) continue;
+                    if (_written.Contains(name) || hasHistory(name)) partial = true;
+                    else whole.Add(new CompoundIndex(paths));
+                }
+                if (whole.Count > 0) _compounds[name] = whole;
+                else _compounds.Remove(name);
+            }
             var names = _lacking.Keys.Union(schema.Collections.Keys).ToList();
             foreach (var name in names)
             {
