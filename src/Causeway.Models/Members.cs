@@ -345,7 +345,9 @@ internal interface INestedMember
 internal sealed class ObjectShape(Type type, Construction construction, IReadOnlyList<MemberMap> members)
 {
     public Type Type { get; } = type;
-    public IReadOnlyList<MemberMap> Members { get; } = members;
+
+    // An array, so the loops of every load and save walk it without an enumerator.
+    public MemberMap[] Members { get; } = [.. members];
 
     /// <summary>A new instance (a positional constructor gets default arguments).</summary>
     public object Create() => construction.Make();

@@ -1,0 +1,78 @@
+namespace Causeway.Models;
+
+/// <summary>The objects a session tracks, in the order it took them in, found by collection and id
+/// (the identity map) or by instance. Adding is appending to a list: most sessions track a handful
+/// (a load, a few stores), searched in place, and a query's page of new objects is looked up by no
+/// one until later, if ever. So each index is made only when a search needs it past
+/// <see cref="SearchedInPlace"/> objects, and catches up with what was added since then.</summary>
+internal sealed class TrackedObjects
+{
+    private const int SearchedInPlace = 8;
+    private readonly List<TrackedEntry> _entries = [];
+    private Dictionary<(string Collection, string Id), TrackedEntry>? _byId;
+    private Dictionary<object, TrackedEntry>? _byEntity;
+
+    // How many of the entries (the first ones) each index holds.
+    private int _idsIndexed, _entitiesIndexed;
+
+    public int Count => _entries.Count;
+
+    /// <summary>The entry at <paramref name="index"/>, in the order they were added.</summary>
+    public TrackedEntry this[int index] => _entries[index];
+
+    public TrackedEntry? Find(string collection, string? id)
+    {
+        if (id is null) return null;   // new objects without an id yet are not found by it
+        if (_entries.Count <= SearchedInPlace)
+        {
+            foreach (var entry in _entries)
+                if (entry.Id == id && entry.Map.Collection == collection) return entry;
+            return null;
+        }
+        _byId ??= new Dictionary<(string Collection, string Id), TrackedEntry>(_entries.Count);
+        for (; _idsIndexed < _entries.Count; _idsIndexed++)
+            if (_entries[_idsIndexed] is { Id: { } known } entry) _byId[(entry.Map.Collection, known)] = entry;
+        return _byId.GetValueOrDefault((collection, id));
+    }
+
+    public TrackedEntry? Find(object entity)
+    {
+        if (_entries.Count <= SearchedInPlace)
+        {
+            foreach (var entry in _entries)
+                if (ReferenceEquals(entry.Entity, entity)) return entry;
+            return null;
+        }
+        _byEntity ??= new Dictionary<object, TrackedEntry>(_entries.Count, ReferenceEqualityComparer.Instance);
+        for (; _entitiesIndexed < _entries.Count; _entitiesIndexed++) _byEntity.Add(_entries[_entitiesIndexed].Entity, _entries[_entitiesIndexed]);
+        return _byEntity.GetValueOrDefault(entity);
+    }
+
+    public void Add(TrackedEntry entry) => _entries.Add(entry);
+
+    /// <summary>Makes room for <paramref name="more"/> entries about to be added (a page of a query).</summary>
+    public void Expect(int more) => _entries.EnsureCapacity(_entries.Count + more);
+
+    /// <summary>Indexes an entry whose id was set after it was added (a generated id, after the save).</summary>
+    public void Named(TrackedEntry entry)
+    {
+        if (_byId is not null && entry.Id is not null) _byId[(entry.Map.Collection, entry.Id)] = entry;
+    }
+
+    public void Remove(TrackedEntry entry)
+    {
+        int at = _entries.IndexOf(entry);
+        if (at < 0) return;
+        _entries.RemoveAt(at);
+        if (at < _idsIndexed)
+        {
+            _idsIndexed--;
+            if (entry.Id is not null) _byId!.Remove((entry.Map.Collection, entry.Id));
+        }
+        if (at < _entitiesIndexed)
+        {
+            _entitiesIndexed--;
+            _byEntity!.Remove(entry.Entity);
+        }
+    }
+}
