@@ -104,8 +104,8 @@ public sealed class DocumentSession
     /// <summary><paramref name="fields"/> as a new tracked object, for an id the session does not hold.</summary>
     private object Track(EntityMap map, string id, Value fields)
     {
-        var (entity, snapshot, carried) = Materialize(map, id, fields);
-        _tracked.Add(new TrackedEntry(map, entity, snapshot) { Id = id, State = TrackedState.Loaded, Carried = carried });
+        var (entity, loaded, carried) = Materialize(map, id, fields);
+        _tracked.Add(new TrackedEntry(map, entity, loaded) { Id = id, State = TrackedState.Loaded, Carried = carried });
         return entity;
     }
 
@@ -130,7 +130,7 @@ public sealed class DocumentSession
             if (_tracked.Find(map.Collection, id) is not null)
                 throw new InvalidInputException(ErrorCodes.InvalidValue, $"This session already tracks another {map.Type.Name} with id '{id}'; load it and change that one.");
         }
-        _tracked.Add(new TrackedEntry(map, entity, new Value?[map.Slots]) { Id = id, State = TrackedState.New });
+        _tracked.Add(new TrackedEntry(map, entity, loaded: null) { Id = id, State = TrackedState.New });
     }
 
     /// <summary>Deletes a tracked object (or forgets a new one) when the session saves.</summary>
@@ -239,9 +239,11 @@ public sealed class DocumentSession
     }
 
     /// <summary>An object no session tracks: what it loaded is not recorded.</summary>
-    private object Untracked(EntityMap map, string id, Value fields) => Materialize(map, id, fields, track: false).Entity;
+    private object Untracked(EntityMap map, string id, Value fields) => Materialize(map, id, fields).Entity;
 
-    private (object Entity, Value?[] Snapshot, List<CarriedField>? Carried) Materialize(EntityMap map, string id, Value fields, bool track = true)
+    /// <summary>The object <paramref name="fields"/> loads as, the fields it was loaded from and what
+    /// an upcast carried.</summary>
+    private (object Entity, Value Loaded, List<CarriedField>? Carried) Materialize(EntityMap map, string id, Value fields)
     {
         // Documents written at an older version read in the current shape (docs/typed-api.md, Migrations).
         List<CarriedField>? carried = null;
@@ -252,8 +254,7 @@ public sealed class DocumentSession
         }
         var entity = map.Root.Make(fields, id);
         map.SetId(entity, id);
-        var snapshot = track ? new Value?[map.Slots] : [];
-        map.Root.Load(entity, fields, track ? snapshot : null);
-        return (entity, snapshot, carried is { Count: > 0 } ? carried : null);
+        map.Root.Load(entity, fields);
+        return (entity, fields, carried is { Count: > 0 } ? carried : null);
     }
 }
