@@ -8,14 +8,17 @@ namespace Causeway.Models;
 internal sealed class TrackedObjects
 {
     private const int SearchedInPlace = 8;
-    private readonly List<TrackedEntry> _entries = [];
+
+    // An array and a count rather than a list: a session that loads one object makes one small array.
+    private TrackedEntry[] _entries = new TrackedEntry[2];
+    private int _count;
     private Dictionary<(string Collection, string Id), TrackedEntry>? _byId;
     private Dictionary<object, TrackedEntry>? _byEntity;
 
     // How many of the entries (the first ones) each index holds.
     private int _idsIndexed, _entitiesIndexed;
 
-    public int Count => _entries.Count;
+    public int Count => _count;
 
     /// <summary>The entry at <paramref name="index"/>, in the order they were added.</summary>
     public TrackedEntry this[int index] => _entries[index];
@@ -23,35 +26,42 @@ internal sealed class TrackedObjects
     public TrackedEntry? Find(string collection, string? id)
     {
         if (id is null) return null;   // new objects without an id yet are not found by it
-        if (_entries.Count <= SearchedInPlace)
+        if (_count <= SearchedInPlace)
         {
-            foreach (var entry in _entries)
-                if (entry.Id == id && entry.Map.Collection == collection) return entry;
+            for (int i = 0; i < _count; i++)
+                if (_entries[i].Id == id && _entries[i].Map.Collection == collection) return _entries[i];
             return null;
         }
-        _byId ??= new Dictionary<(string Collection, string Id), TrackedEntry>(_entries.Count);
-        for (; _idsIndexed < _entries.Count; _idsIndexed++)
+        _byId ??= new Dictionary<(string Collection, string Id), TrackedEntry>(_count);
+        for (; _idsIndexed < _count; _idsIndexed++)
             if (_entries[_idsIndexed] is { Id: { } known } entry) _byId[(entry.Map.Collection, known)] = entry;
         return _byId.GetValueOrDefault((collection, id));
     }
 
     public TrackedEntry? Find(object entity)
     {
-        if (_entries.Count <= SearchedInPlace)
+        if (_count <= SearchedInPlace)
         {
-            foreach (var entry in _entries)
-                if (ReferenceEquals(entry.Entity, entity)) return entry;
+            for (int i = 0; i < _count; i++)
+                if (ReferenceEquals(_entries[i].Entity, entity)) return _entries[i];
             return null;
         }
-        _byEntity ??= new Dictionary<object, TrackedEntry>(_entries.Count, ReferenceEqualityComparer.Instance);
-        for (; _entitiesIndexed < _entries.Count; _entitiesIndexed++) _byEntity.Add(_entries[_entitiesIndexed].Entity, _entries[_entitiesIndexed]);
+        _byEntity ??= new Dictionary<object, TrackedEntry>(_count, ReferenceEqualityComparer.Instance);
+        for (; _entitiesIndexed < _count; _entitiesIndexed++) _byEntity.Add(_entries[_entitiesIndexed].Entity, _entries[_entitiesIndexed]);
         return _byEntity.GetValueOrDefault(entity);
     }
 
-    public void Add(TrackedEntry entry) => _entries.Add(entry);
+    public void Add(TrackedEntry entry)
+    {
+        if (_count == _entries.Length) Array.Resize(ref _entries, _count * 2);
+        _entries[_count++] = entry;
+    }
 
     /// <summary>Makes room for <paramref name="more"/> entries about to be added (a page of a query).</summary>
-    public void Expect(int more) => _entries.EnsureCapacity(_entries.Count + more);
+    public void Expect(int more)
+    {
+        if (_count + more > _entries.Length) Array.Resize(ref _entries, Math.Max(_count + more, _count * 2));
+    }
 
     /// <summary>Indexes an entry whose id was set after it was added (a generated id, after the save).</summary>
     public void Named(TrackedEntry entry)
@@ -61,9 +71,10 @@ internal sealed class TrackedObjects
 
     public void Remove(TrackedEntry entry)
     {
-        int at = _entries.IndexOf(entry);
+        int at = Array.IndexOf(_entries, entry, 0, _count);
         if (at < 0) return;
-        _entries.RemoveAt(at);
+        Array.Copy(_entries, at + 1, _entries, at, _count - at - 1);
+        _entries[--_count] = null!;
         if (at < _idsIndexed)
         {
             _idsIndexed--;
