@@ -75,15 +75,10 @@ internal sealed class TrackedObjects
         if (at < 0) return;
         Array.Copy(_entries, at + 1, _entries, at, _count - at - 1);
         _entries[--_count] = null!;
-        if (at < _idsIndexed)
-        {
-            _idsIndexed--;
-            if (entry.Id is not null) _byId!.Remove((entry.Map.Collection, entry.Id));
-        }
-        if (at < _entitiesIndexed)
-        {
-            _entitiesIndexed--;
-            _byEntity!.Remove(entry.Entity);
-        }
+        if (at < _idsIndexed) _idsIndexed--;
+        if (at < _entitiesIndexed) _entitiesIndexed--;
+        // Unconditionally: a generated id is indexed when it is set, wherever its entry stands.
+        if (entry.Id is not null) _byId?.Remove((entry.Map.Collection, entry.Id));
+        _byEntity?.Remove(entry.Entity);
     }
 }
