@@ -16,10 +16,12 @@ internal sealed class DictionaryMember<TOwner, TValue>(PropertyInfo property, st
     private readonly Action<TOwner, Dictionary<string, TValue>?> _set = Setter<TOwner, Dictionary<string, TValue>?>(property)
         ?? throw new InvalidInputException(ErrorCodes.InvalidValue, $"{property.DeclaringType!.Name}.{property.Name} has no setter; a mapped dictionary needs one.");
 
+    private Value? Current(object? container) => container is null ? null : Encode(_get((TOwner)container));
+
     /// <summary>The entries as a map value, keys in ordinal order (null when there are none).</summary>
-    private Value? Current(object? container)
+    private Value? Encode(Dictionary<string, TValue>? entries)
     {
-        if (container is null || _get((TOwner)container) is not { Count: > 0 } entries) return null;
+        if (entries is not { Count: > 0 }) return null;
         var fields = new List<KeyValuePair<string, Value>>(entries.Count);
         foreach (var (key, value) in entries.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
@@ -30,7 +32,12 @@ internal sealed class DictionaryMember<TOwner, TValue>(PropertyInfo property, st
         return fields.Count == 0 ? null : Value.Map(fields);
     }
 
-    public override void Load(object container, Value? value, Value?[]? snapshot)
+    public override void Load(object container, Value? value) => _set((TOwner)container, Decode(value));
+
+    // What the stored map decodes to, encoded again: entries in key order, null ones dropped.
+    public override void Record(Value? value, Value?[] snapshot) => snapshot[slot] = Encode(Decode(value));
+
+    private Dictionary<string, TValue> Decode(Value? value)
     {
         var entries = new Dictionary<string, TValue>(StringComparer.Ordinal);
         if (value is not null && !value.IsNull)
@@ -43,8 +50,7 @@ internal sealed class DictionaryMember<TOwner, TValue>(PropertyInfo property, st
                 catch (Exception e) when (e is InvalidCastException or OverflowException or FormatException) { throw Mismatch(item, e); }
             }
         }
-        _set((TOwner)container, entries);
-        if (snapshot is not null) snapshot[slot] = Current(container);
+        return entries;
     }
 
     public override void Initial(object container, List<KeyValuePair<string, Value>> fields, List<FieldOp> ops, bool plain)

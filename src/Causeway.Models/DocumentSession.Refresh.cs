@@ -16,7 +16,7 @@ public sealed partial class DocumentSession
     public async Task RefreshAsync<T>(T entity, CancellationToken cancellation = default) where T : class
     {
         ArgumentNullException.ThrowIfNull(entity);
-        if (!_byEntity.TryGetValue(entity, out var entry))
+        if (_tracked.Find(entity) is not { } entry)
             throw new InvalidInputException(ErrorCodes.InvalidValue, $"This session does not track that {typeof(T).Name}; load it to read it.");
         if (!await ReloadAsync(entry, cancellation).ConfigureAwait(false))
             throw new NotFoundException($"{entry.Map.Type.Name} '{entry.Id}' no longer exists in '{entry.Map.Collection}': it was deleted, and this session no longer tracks it.");
@@ -29,27 +29,28 @@ public sealed partial class DocumentSession
     {
         var map = Model.Map(typeof(T));
         Names.DocumentId(id);
-        if (!refresh || !_byId.TryGetValue((map.Collection, id), out var known)) return await LoadAsync<T>(id, cancellation).ConfigureAwait(false);
+        if (!refresh || _tracked.Find(map.Collection, id) is not { } known) return await LoadAsync<T>(id, cancellation).ConfigureAwait(false);
         return await ReloadAsync(known, cancellation).ConfigureAwait(false) ? (T)known.Entity : null;
     }
 
-    /// <summary>Loads the stored document into the tracked object and its snapshot; false (and the
+    /// <summary>Loads the stored document into the tracked object, which takes it as what it was loaded from; false (and the
     /// object forgotten) when the document no longer exists.</summary>
-    private async Task<bool> ReloadAsync(Entry entry, CancellationToken cancellation)
+    private async Task<bool> ReloadAsync(TrackedEntry entry, CancellationToken cancellation)
     {
-        if (entry.State == EntryState.New)
+        if (entry.State == TrackedState.New)
             throw new InvalidInputException(ErrorCodes.InvalidValue, $"{entry.Map.Type.Name} '{entry.Id}' is stored in this session but not saved yet; there is nothing to read again.");
         var map = entry.Map;
         string id = entry.Id!;
         var document = await Database.GetAsync(map.Collection, id, cancellation: cancellation).ConfigureAwait(false);
         if (document is null)
         {
-            Forget(entry);
+            _tracked.Remove(entry);
             return false;
         }
         var fields = Upcast(map, document.Fields, out var carried);
-        map.Root.Load(entry.Entity, fields, entry.Snapshot);
-        entry.State = EntryState.Loaded;
+        map.Root.Load(entry.Entity, fields);
+        entry.Reloaded(fields);
+        entry.State = TrackedState.Loaded;
         entry.Carried = carried;
         return true;
     }

@@ -23,9 +23,7 @@ public static class DocumentSessions
 /// other elements made elsewhere merge instead of being overwritten. Not thread-safe: one per unit of work.</summary>
 public sealed partial class DocumentSession
 {
-    private readonly Dictionary<(string Collection, string Id), Entry> _byId = [];
-    private readonly Dictionary<object, Entry> _byEntity = new(ReferenceEqualityComparer.Instance);
-    private readonly List<Entry> _entries = [];
+    private readonly TrackedObjects _tracked = new();
 
     internal DocumentSession(IDocumentDatabase database, DocumentModel model)
     {
@@ -44,14 +42,11 @@ public sealed partial class DocumentSession
     public async Task<T?> LoadAsync<T>(string id, CancellationToken cancellation = default) where T : class
     {
         var map = Model.Map(typeof(T));
-        Names.DocumentId(id);
-        if (_byId.TryGetValue((map.Collection, id), out var known)) return known.State == EntryState.Deleted ? null : (T)known.Entity;
+        // The database checks the id before it reads; no tracked object has an id it would refuse.
+        if (_tracked.Find(map.Collection, id) is { } known) return known.State == TrackedState.Deleted ? null : (T)known.Entity;
         var document = await Database.GetAsync(map.Collection, id, cancellation: cancellation).ConfigureAwait(false);
         if (document is null) return null;
-        if (_byId.TryGetValue((map.Collection, id), out known)) return known.State == EntryState.Deleted ? null : (T)known.Entity;
-        var (entity, snapshot, carried) = Materialize(map, id, document.Fields);
-        Track(new Entry(map, entity, snapshot) { Id = id, State = EntryState.Loaded, Carried = carried });
-        return (T)entity;
+        return (T?)Tracked(map, id, document.Fields);
     }
 
     /// <summary>The document as an object this session does not track (no identity map, no change
@@ -59,7 +54,7 @@ public sealed partial class DocumentSession
     public async Task<T?> LoadNoTrackingAsync<T>(string id, CancellationToken cancellation = default) where T : class
     {
         var map = Model.Map(typeof(T));
-        var document = await Database.GetAsync(map.Collection, Names.DocumentId(id), cancellation: cancellation).ConfigureAwait(false);
+        var document = await Database.GetAsync(map.Collection, id, cancellation: cancellation).ConfigureAwait(false);
         return document is null ? null : (T)Untracked(map, id, document.Fields);
     }
 
@@ -74,10 +69,45 @@ public sealed partial class DocumentSession
     internal T? Materialize<T>(EntityMap map, Document document, bool track) where T : class
     {
         if (!track) return (T)Untracked(map, document.Id, document.Fields);
-        if (_byId.TryGetValue((map.Collection, document.Id), out var known)) return known.State == EntryState.Deleted ? null : (T)known.Entity;
-        var (entity, snapshot, carried) = Materialize(map, document.Id, document.Fields);
-        Track(new Entry(map, entity, snapshot) { Id = document.Id, State = EntryState.Loaded, Carried = carried });
-        return (T)entity;
+        return (T?)Tracked(map, document.Id, document.Fields);
+    }
+
+    /// <summary>Adds up to <paramref name="limit"/> of a query's page to <paramref name="list"/> as objects,
+    /// as <see cref="Materialize{T}(EntityMap, Document, bool)"/> does one; answers how many it added.</summary>
+    internal int Materialize<T>(EntityMap map, IReadOnlyList<Document> page, List<T> list, long limit, bool track) where T : class
+    {
+        // A session that tracks nothing yet holds none of them, and a page holds each id once: nothing to look up.
+        bool fresh = track && _tracked.Count == 0;
+        if (track) _tracked.Expect(page.Count);
+        int added = 0;
+        for (int i = 0; i < page.Count && added < limit; i++)
+        {
+            var document = page[i];
+            var item = !track ? Untracked(map, document.Id, document.Fields)
+                : fresh ? Track(map, document.Id, document.Fields)
+                : Tracked(map, document.Id, document.Fields);
+            if (item is null) continue;
+            list.Add((T)item);
+            added++;
+        }
+        return added;
+    }
+
+    /// <summary>The instance this session holds for <paramref name="id"/> (null when it deleted it), or
+    /// <paramref name="fields"/> as a new tracked one.</summary>
+    private object? Tracked(EntityMap map, string id, Value fields)
+    {
+        // A query may return what the session holds, and another load may have tracked the id while this one read.
+        if (_tracked.Find(map.Collection, id) is { } known) return known.State == TrackedState.Deleted ? null : known.Entity;
+        return Track(map, id, fields);
+    }
+
+    /// <summary><paramref name="fields"/> as a new tracked object, for an id the session does not hold.</summary>
+    private object Track(EntityMap map, string id, Value fields)
+    {
+        var (entity, loaded, carried) = Materialize(map, id, fields);
+        _tracked.Add(new TrackedEntry(map, entity, loaded) { Id = id, State = TrackedState.Loaded, Carried = carried });
+        return entity;
     }
 
     /// <summary>Stores a new object: a put under its <c>Id</c> or, when the class has a generated id and
@@ -86,9 +116,9 @@ public sealed partial class DocumentSession
     public void Store<T>(T entity) where T : class
     {
         ArgumentNullException.ThrowIfNull(entity);
-        if (_byEntity.TryGetValue(entity, out var tracked))
+        if (_tracked.Find(entity) is { } tracked)
         {
-            if (tracked.State == EntryState.Deleted) throw new InvalidInputException(ErrorCodes.InvalidValue, $"{typeof(T).Name} '{tracked.Id}' was deleted in this session; store a new object to write it again.");
+            if (tracked.State == TrackedState.Deleted) throw new InvalidInputException(ErrorCodes.InvalidValue, $"{typeof(T).Name} '{tracked.Id}' was deleted in this session; store a new object to write it again.");
             return;
         }
         var map = Model.Map(entity.GetType());
@@ -98,30 +128,30 @@ public sealed partial class DocumentSession
         if (id is not null)
         {
             Names.DocumentId(id);
-            if (_byId.ContainsKey((map.Collection, id)))
+            if (_tracked.Find(map.Collection, id) is not null)
                 throw new InvalidInputException(ErrorCodes.InvalidValue, $"This session already tracks another {map.Type.Name} with id '{id}'; load it and change that one.");
         }
-        Track(new Entry(map, entity, new Value?[map.Slots]) { Id = id, State = EntryState.New });
+        _tracked.Add(new TrackedEntry(map, entity, loaded: null) { Id = id, State = TrackedState.New });
     }
 
     /// <summary>Deletes a tracked object (or forgets a new one) when the session saves.</summary>
     public void Delete<T>(T entity) where T : class
     {
         ArgumentNullException.ThrowIfNull(entity);
-        if (!_byEntity.TryGetValue(entity, out var entry))
+        if (_tracked.Find(entity) is not { } entry)
             throw new InvalidInputException(ErrorCodes.InvalidValue, $"This session does not track that {typeof(T).Name}; load it first.");
-        if (entry.State == EntryState.New) Forget(entry);
-        else entry.State = EntryState.Deleted;
+        if (entry.State == TrackedState.New) _tracked.Remove(entry);
+        else entry.State = TrackedState.Deleted;
     }
 
     /// <summary>The field operations a save would write for a tracked object, in order (empty when it is unchanged).</summary>
     public IReadOnlyList<FieldOp> ChangesOf<T>(T entity) where T : class
     {
         ArgumentNullException.ThrowIfNull(entity);
-        if (!_byEntity.TryGetValue(entity, out var entry))
+        if (_tracked.Find(entity) is not { } entry)
             throw new InvalidInputException(ErrorCodes.InvalidValue, $"This session does not track that {typeof(T).Name}.");
         var ops = new List<FieldOp>();
-        if (entry.State == EntryState.Loaded) Changes(entry, ops);
+        if (entry.State == TrackedState.Loaded) Changes(entry, ops);
         return ops;
     }
 
@@ -131,14 +161,15 @@ public sealed partial class DocumentSession
     public async Task<TransactionResult?> SaveChangesAsync(CancellationToken cancellation = default)
     {
         var writes = new List<Action<ITransactionBuilder>>();
-        var created = new List<Entry>();
-        var saved = new List<Entry>();
-        foreach (var entry in _entries)
+        var created = new List<TrackedEntry>();
+        var saved = new List<TrackedEntry>();
+        for (int i = 0; i < _tracked.Count; i++)
         {
+            var entry = _tracked[i];
             var map = entry.Map;
             switch (entry.State)
             {
-                case EntryState.New when entry.Id is { } id:
+                case TrackedState.New when entry.Id is { } id:
                 {
                     var fields = new List<KeyValuePair<string, Value>>();
                     var ops = new List<FieldOp>();
@@ -149,7 +180,7 @@ public sealed partial class DocumentSession
                     saved.Add(entry);
                     break;
                 }
-                case EntryState.New:
+                case TrackedState.New:
                 {
                     // The database names it: written whole, and the model's schema (which the
                     // generated id needs anyway) makes counters, sets and flags of the plain values.
@@ -161,7 +192,7 @@ public sealed partial class DocumentSession
                     saved.Add(entry);
                     break;
                 }
-                case EntryState.Deleted:
+                case TrackedState.Deleted:
                     writes.Add(tx => tx.Delete(map.Collection, entry.Id!));
                     saved.Add(entry);
                     break;
@@ -184,23 +215,23 @@ public sealed partial class DocumentSession
             var entry = created[i];
             entry.Map.SetId(entry.Entity, result.Created[i]);
             entry.Id = result.Created[i];
-            _byId[(entry.Map.Collection, entry.Id)] = entry;
+            _tracked.Named(entry);
         }
         foreach (var entry in saved)
         {
-            if (entry.State == EntryState.Deleted)
+            if (entry.State == TrackedState.Deleted)
             {
-                Forget(entry);
+                _tracked.Remove(entry);
                 continue;
             }
             foreach (var member in entry.Map.Root.Members) member.Accept(entry.Entity, entry.Snapshot);
-            entry.State = EntryState.Loaded;
+            entry.State = TrackedState.Loaded;
             entry.Carried = null;
         }
         return result;
     }
 
-    private static void Changes(Entry entry, List<FieldOp> ops)
+    private static void Changes(TrackedEntry entry, List<FieldOp> ops)
     {
         foreach (var member in entry.Map.Root.Members) member.Changes(entry.Entity, entry.Snapshot, ops);
         // A write of an upcast document writes what the upcast showed as the new fields too, so the
@@ -209,16 +240,17 @@ public sealed partial class DocumentSession
     }
 
     /// <summary>An object no session tracks: what it loaded is not recorded.</summary>
-    private object Untracked(EntityMap map, string id, Value fields) => Materialize(map, id, fields, track: false).Entity;
+    private object Untracked(EntityMap map, string id, Value fields) => Materialize(map, id, fields).Entity;
 
-    private (object Entity, Value?[] Snapshot, List<CarriedField>? Carried) Materialize(EntityMap map, string id, Value fields, bool track = true)
+    /// <summary>The object <paramref name="fields"/> loads as, the fields it was loaded from and what
+    /// an upcast carried.</summary>
+    private (object Entity, Value Loaded, List<CarriedField>? Carried) Materialize(EntityMap map, string id, Value fields)
     {
         fields = Upcast(map, fields, out var carried);
         var entity = map.Root.Make(fields, id);
         map.SetId(entity, id);
-        var snapshot = track ? new Value?[map.Slots] : [];
-        map.Root.Load(entity, fields, track ? snapshot : null);
-        return (entity, snapshot, carried);
+        map.Root.Load(entity, fields);
+        return (entity, fields, carried);
     }
 
     /// <summary>Documents written at an older version read in the current shape (docs/typed-api.md,
@@ -231,33 +263,5 @@ public sealed partial class DocumentSession
         fields = Model.Migrations.Upcast(map.Collection, fields, map.Rules, shown);
         if (shown.Count > 0) carried = shown;
         return fields;
-    }
-
-    private void Track(Entry entry)
-    {
-        _entries.Add(entry);
-        _byEntity.Add(entry.Entity, entry);
-        if (entry.Id is not null) _byId[(entry.Map.Collection, entry.Id)] = entry;
-    }
-
-    private void Forget(Entry entry)
-    {
-        _entries.Remove(entry);
-        _byEntity.Remove(entry.Entity);
-        if (entry.Id is not null) _byId.Remove((entry.Map.Collection, entry.Id));
-    }
-
-    private enum EntryState { New, Loaded, Deleted }
-
-    private sealed class Entry(EntityMap map, object entity, Value?[] snapshot)
-    {
-        public EntityMap Map { get; } = map;
-        public object Entity { get; } = entity;
-        public Value?[] Snapshot { get; } = snapshot;
-        public string? Id { get; set; }
-        public EntryState State { get; set; }
-
-        /// <summary>What an upcast showed that the stored document does not hold yet.</summary>
-        public List<CarriedField>? Carried { get; set; }
     }
 }

@@ -22,10 +22,14 @@ internal abstract class MemberMap(PropertyInfo property, string name, string pat
     /// <summary>The dotted path from the document's top.</summary>
     public string Path { get; } = path;
 
-    /// <summary>Sets the property from the field's visible value (null when absent).</summary>
-    /// <summary>Sets the property from the stored <paramref name="value"/>; with a <paramref name="snapshot"/>
-    /// (a tracked load), also records what was loaded, to tell changes from it later.</summary>
-    public abstract void Load(object container, Value? value, Value?[]? snapshot);
+    /// <summary>Sets the property from the stored <paramref name="value"/> (null when absent).</summary>
+    public abstract void Load(object container, Value? value);
+
+    /// <summary>Records in <paramref name="snapshot"/> what a load of <paramref name="value"/> set the
+    /// property to, as the value a save compares with. Asked of a tracked object's stored document
+    /// only when it is first compared, so a load that is never saved records nothing. Counters,
+    /// sets and flags keep what they loaded themselves.</summary>
+    public virtual void Record(Value? value, Value?[] snapshot) { }
 
     /// <summary>What a new document writes: plain values into <paramref name="fields"/>, and (unless
     /// <paramref name="plain"/>) the CRDT fields as operations.</summary>
@@ -78,18 +82,24 @@ internal sealed class ScalarMember<TOwner, TProp>(PropertyInfo property, string 
         : typeof(TProp) == typeof(double) ? ValueKind.Double
         : null;
 
-    public override void Load(object container, Value? value, Value?[]? snapshot)
+    public override void Load(object container, Value? value) => _set((TOwner)container, Decode(Visible(value)));
+
+    // The stored value where it decodes to an equal one, else the decoded value encoded again, as the property holds it.
+    public override void Record(Value? value, Value?[] snapshot)
     {
-        if (Options.MvReg && value is { Kind: ValueKind.Array } values)
-            value = values.AsArray() is { Count: > 0 } all ? all[^1] : null;
-        TProp decoded = default!;
-        if (value is not null && !value.IsNull)
-        {
-            try { decoded = ScalarCodec<TProp>.Decode(value); }
-            catch (Exception e) when (e is InvalidCastException or OverflowException or FormatException) { throw Mismatch(value, e); }
-        }
-        _set((TOwner)container, decoded);
-        if (snapshot is not null) snapshot[slot] = value is not null && value.Kind == RoundTrips ? value : Current(container);
+        value = Visible(value);
+        snapshot[slot] = value is not null && value.Kind == RoundTrips ? value : ScalarCodec<TProp>.Encode(Decode(value));
+    }
+
+    /// <summary>The value a load reads: an <c>mvreg</c>'s concurrent values read as the last.</summary>
+    private Value? Visible(Value? value)
+        => Options.MvReg && value is { Kind: ValueKind.Array } values ? values.AsArray() is { Count: > 0 } all ? all[^1] : null : value;
+
+    private TProp Decode(Value? value)
+    {
+        if (value is null || value.IsNull) return default!;
+        try { return ScalarCodec<TProp>.Decode(value); }
+        catch (Exception e) when (e is InvalidCastException or OverflowException or FormatException) { throw Mismatch(value, e); }
     }
 
     public override void Initial(object container, List<KeyValuePair<string, Value>> fields, List<FieldOp> ops, bool plain)
@@ -132,7 +142,7 @@ internal sealed class CounterMember<TOwner, TProp>(PropertyInfo property, string
 
     private static bool Bounded => typeof(TProp) == typeof(BoundedCounter);
 
-    public override void Load(object container, Value? value, Value?[]? snapshot)
+    public override void Load(object container, Value? value)
     {
         var counter = Instance(container);
         long loaded = 0;
@@ -196,7 +206,7 @@ internal sealed class SetMember<TOwner, TSet, TElement>(PropertyInfo property, s
         catch (Exception e) when (e is InvalidCastException or OverflowException or FormatException) { throw Mismatch(item, e); }
     }
 
-    public override void Load(object container, Value? value, Value?[]? snapshot)
+    public override void Load(object container, Value? value)
     {
         var owner = (TOwner)container;
         var set = _get(owner);
@@ -254,7 +264,7 @@ internal sealed class FlagMember<TOwner>(PropertyInfo property, string name, str
     private readonly Func<TOwner, Flag> _get = Getter<TOwner, Flag>(property);
     private readonly Action<TOwner, Flag>? _set = Setter<TOwner, Flag>(property);
 
-    public override void Load(object container, Value? value, Value?[]? snapshot)
+    public override void Load(object container, Value? value)
     {
         var owner = (TOwner)container;
         var flag = _get(owner);
@@ -300,17 +310,23 @@ internal sealed class NestedMember<TOwner, TProp>(PropertyInfo property, string 
 
     public ObjectShape Shape { get; } = shape;
 
-    public override void Load(object container, Value? value, Value?[]? snapshot)
+    public override void Load(object container, Value? value)
     {
         if (value is not { Kind: ValueKind.Map })
         {
             _set((TOwner)container, null);
-            if (snapshot is not null) foreach (var member in Shape.Members) member.Accept(null, snapshot);
             return;
         }
         var nested = _get((TOwner)container) ?? (TProp)Shape.Make(value);
-        Shape.Load(nested, value, snapshot);
+        Shape.Load(nested, value);
         _set((TOwner)container, nested);
+    }
+
+    public override void Record(Value? value, Value?[] snapshot)
+    {
+        // No map loads as no object, whose members hold nothing.
+        if (value is { Kind: ValueKind.Map }) Shape.Record(value, snapshot);
+        else foreach (var member in Shape.Members) member.Accept(null, snapshot);
     }
 
     public override void Initial(object container, List<KeyValuePair<string, Value>> fields, List<FieldOp> ops, bool plain)
@@ -345,7 +361,9 @@ internal interface INestedMember
 internal sealed class ObjectShape(Type type, Construction construction, IReadOnlyList<MemberMap> members)
 {
     public Type Type { get; } = type;
-    public IReadOnlyList<MemberMap> Members { get; } = members;
+
+    // An array, so the loops of every load and save walk it without an enumerator.
+    public MemberMap[] Members { get; } = [.. members];
 
     /// <summary>A new instance (a positional constructor gets default arguments).</summary>
     public object Create() => construction.Make();
@@ -353,9 +371,15 @@ internal sealed class ObjectShape(Type type, Construction construction, IReadOnl
     /// <summary>A new instance to load <paramref name="fields"/> into (a positional constructor gets their values).</summary>
     public object Make(Value? fields, string? id = null) => construction.Make(fields, id);
 
-    public void Load(object target, Value map, Value?[]? snapshot)
+    public void Load(object target, Value map)
     {
-        foreach (var member in Members) member.Load(target, map.Get(member.Name), snapshot);
+        foreach (var member in Members) member.Load(target, map.Get(member.Name));
+    }
+
+    /// <summary>What a load of <paramref name="map"/> set the members to (<see cref="MemberMap.Record"/>).</summary>
+    public void Record(Value map, Value?[] snapshot)
+    {
+        foreach (var member in Members) member.Record(map.Get(member.Name), snapshot);
     }
 
     /// <summary>Every member at any depth, nested objects' members included.</summary>

@@ -14,7 +14,7 @@ internal sealed class MvRegMember<TOwner, TValue>(PropertyInfo property, string 
     private readonly Func<TOwner, MvReg<TValue>> _get = Getter<TOwner, MvReg<TValue>>(property);
     private readonly Action<TOwner, MvReg<TValue>>? _set = Setter<TOwner, MvReg<TValue>>(property);
 
-    public override void Load(object container, Value? value, Value?[]? snapshot)
+    public override void Load(object container, Value? value)
     {
         var owner = (TOwner)container;
         var register = _get(owner);

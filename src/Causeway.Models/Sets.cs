@@ -7,11 +7,13 @@ namespace Causeway.Models;
 /// operations (never the whole set), so concurrent changes elsewhere are kept.</summary>
 public abstract class CrdtSet<T> : IReadOnlyCollection<T> where T : notnull
 {
-    // Most sets a document holds are small and are read, not changed: the elements live in a list,
-    // searched in place until there are more than SearchedInPlace of them (a hash set is made then),
-    // and the pending changes get a list only once there is one.
+    // Most sets a document holds are small and are read, not changed: the elements live in an array
+    // (no list object around it), searched in place until there are more than SearchedInPlace of them
+    // (a hash set is made then), and the pending changes get a list only once there is one.
     private const int SearchedInPlace = 8;
-    private readonly List<T> _elements = [];
+    private T[] _elements = [];
+    private int _count;
+    private int _version;
     private HashSet<T>? _members;
     private List<(bool Add, T Element)>? _pending;
 
@@ -22,9 +24,9 @@ public abstract class CrdtSet<T> : IReadOnlyCollection<T> where T : notnull
         foreach (var element in elements) Add(element);
     }
 
-    public int Count => _elements.Count;
+    public int Count => _count;
 
-    public bool Contains(T element) => _members?.Contains(element) ?? _elements.Contains(element);
+    public bool Contains(T element) => _members?.Contains(element) ?? IndexOf(element) >= 0;
 
     /// <summary>Adds an element; false when it is already there (nothing to write then).</summary>
     public bool Add(T element)
@@ -39,8 +41,12 @@ public abstract class CrdtSet<T> : IReadOnlyCollection<T> where T : notnull
     public bool Remove(T element)
     {
         ArgumentNullException.ThrowIfNull(element);
-        if (_members is not null ? !_members.Remove(element) : !_elements.Contains(element)) return false;
-        _elements.Remove(element);
+        if (_members is not null && !_members.Remove(element)) return false;
+        int at = IndexOf(element);
+        if (at < 0) return false;
+        Array.Copy(_elements, at + 1, _elements, at, _count - at - 1);
+        _elements[--_count] = default!;
+        _version++;
         (_pending ??= []).Add((false, element));
         return true;
     }
@@ -51,14 +57,18 @@ public abstract class CrdtSet<T> : IReadOnlyCollection<T> where T : notnull
     /// <summary>Replaces the elements with <paramref name="items"/> decoded, each once, with no pending change.</summary>
     internal void Load<TItem>(IReadOnlyList<TItem> items, Func<TItem, T> decode)
     {
-        _elements.Clear();
+        Array.Clear(_elements, 0, _count);
+        _count = 0;
+        _version++;
         _members = null;
         _pending?.Clear();
-        if (_elements.Capacity < items.Count) _elements.Capacity = items.Count;
+        if (_elements.Length < items.Count) _elements = new T[items.Count];
         for (int i = 0; i < items.Count; i++) Join(decode(items[i]));
     }
 
     internal void Accept() => _pending?.Clear();
+
+    private int IndexOf(T element) => Array.IndexOf(_elements, element, 0, _count);
 
     /// <summary>Adds <paramref name="element"/> to the elements unless it is there; false when it was.</summary>
     private bool Join(T element)
@@ -69,14 +79,25 @@ public abstract class CrdtSet<T> : IReadOnlyCollection<T> where T : notnull
         }
         else
         {
-            if (_elements.Contains(element)) return false;
-            if (_elements.Count == SearchedInPlace) _members = [.. _elements, element];
+            if (IndexOf(element) >= 0) return false;
+            if (_count == SearchedInPlace) _members = [.. _elements.AsSpan(0, _count), element];
         }
-        _elements.Add(element);
+        if (_count == _elements.Length) Array.Resize(ref _elements, Math.Max(4, _count * 2));
+        _elements[_count++] = element;
+        _version++;
         return true;
     }
 
-    public IEnumerator<T> GetEnumerator() => _elements.GetEnumerator();
+    public IEnumerator<T> GetEnumerator()
+    {
+        int version = _version;
+        for (int i = 0; i < _count; i++)
+        {
+            // As a list's enumerator does: a change while enumerating is a mistake, not a skipped element.
+            if (version != _version) throw new InvalidOperationException("The set was changed while it was enumerated.");
+            yield return _elements[i];
+        }
+    }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 }

@@ -96,9 +96,19 @@ public sealed class TypedQuery<T> where T : class
     /// <summary>Every result (up to <see cref="Take"/>), read page by page at one snapshot.</summary>
     public async Task<List<T>> ToListAsync(CancellationToken cancellation = default)
     {
-        var list = new List<T>();
-        await foreach (var item in AsAsyncEnumerable(cancellation).ConfigureAwait(false)) list.Add(item);
-        return list;
+        // The pages' walk of AsAsyncEnumerable, without an await per object.
+        var query = ToQuery();
+        long remaining = _take ?? long.MaxValue;
+        List<T>? list = null;
+        while (true)
+        {
+            var page = await _session.Database.QueryAsync(query, cancellation).ConfigureAwait(false);
+            list ??= new List<T>((int)Math.Min(remaining, page.Documents.Count));
+            remaining -= _session.Materialize(_map, page.Documents, list, remaining, _track);
+            if (remaining == 0 || page.Next is null) return list;
+            query = query.After(page.Next);
+            if (remaining < query.Limit) query = query.Take((int)remaining);
+        }
     }
 
     /// <summary>The first result, or null when nothing matches.</summary>
@@ -161,8 +171,7 @@ public sealed class TypedQuery<T> where T : class
     private List<T> Materialize(IReadOnlyList<Document> documents)
     {
         var list = new List<T>(documents.Count);
-        foreach (var document in documents)
-            if (_session.Materialize<T>(_map, document, _track) is { } item) list.Add(item);
+        _session.Materialize(_map, documents, list, long.MaxValue, _track);
         return list;
     }
 
