@@ -371,15 +371,36 @@ internal sealed class ObjectShape(Type type, Construction construction, IReadOnl
     /// <summary>A new instance to load <paramref name="fields"/> into (a positional constructor gets their values).</summary>
     public object Make(Value? fields, string? id = null) => construction.Make(fields, id);
 
+    // The members in their names' ordinal order, the order of a map's entries: a load walks both
+    // together instead of searching the map for each member.
+    private readonly MemberMap[] _byName = [.. members.OrderBy(m => m.Name, StringComparer.Ordinal)];
+
     public void Load(object target, Value map)
     {
-        foreach (var member in Members) member.Load(target, map.Get(member.Name));
+        var entries = map.Kind == ValueKind.Map ? map.AsMap() : [];
+        int e = 0;
+        foreach (var member in _byName) member.Load(target, Next(entries, ref e, member.Name));
     }
 
     /// <summary>What a load of <paramref name="map"/> set the members to (<see cref="MemberMap.Record"/>).</summary>
     public void Record(Value map, Value?[] snapshot)
     {
-        foreach (var member in Members) member.Record(map.Get(member.Name), snapshot);
+        var entries = map.Kind == ValueKind.Map ? map.AsMap() : [];
+        int e = 0;
+        foreach (var member in _byName) member.Record(Next(entries, ref e, member.Name), snapshot);
+    }
+
+    /// <summary>The value of <paramref name="name"/> among <paramref name="entries"/> (sorted by key),
+    /// reading on from <paramref name="at"/>, for names asked in ascending order.</summary>
+    private static Value? Next(IReadOnlyList<KeyValuePair<string, Value>> entries, ref int at, string name)
+    {
+        for (; at < entries.Count; at++)
+        {
+            int c = string.CompareOrdinal(entries[at].Key, name);
+            if (c == 0) return entries[at++].Value;
+            if (c > 0) return null;
+        }
+        return null;
     }
 
     /// <summary>Every member at any depth, nested objects' members included.</summary>
