@@ -70,7 +70,12 @@ internal sealed class ScalarMember<TOwner, TProp>(PropertyInfo property, string 
     private readonly Action<TOwner, TProp> _set = Setter<TOwner, TProp>(property)
         ?? throw new InvalidInputException(ErrorCodes.InvalidValue, $"{property.DeclaringType!.Name}.{property.Name} has no setter; a mapped scalar needs one.");
 
-    private Value? Current(object? container) => container is null ? null : ScalarCodec<TProp>.Encode(_get((TOwner)container));
+    // Kept here: reaching a generic class's statics from shared generic code is a lookup on every load.
+    private readonly Func<Value, TProp> _decode = ScalarCodec<TProp>.Decode;
+    private readonly Func<TProp, Value?> _encode = ScalarCodec<TProp>.Encode;
+    private readonly bool _mvReg = options.MvReg;
+
+    private Value? Current(object? container) => container is null ? null : _encode(_get((TOwner)container));
 
     /// <summary>The stored form that decodes to this type and encodes back to an equal value (a string,
     /// a whole number, a bool, a double), so a tracked load can keep what it loaded as the snapshot
@@ -88,17 +93,17 @@ internal sealed class ScalarMember<TOwner, TProp>(PropertyInfo property, string 
     public override void Record(Value? value, Value?[] snapshot)
     {
         value = Visible(value);
-        snapshot[slot] = value is not null && value.Kind == RoundTrips ? value : ScalarCodec<TProp>.Encode(Decode(value));
+        snapshot[slot] = value is not null && value.Kind == RoundTrips ? value : _encode(Decode(value));
     }
 
     /// <summary>The value a load reads: an <c>mvreg</c>'s concurrent values read as the last.</summary>
     private Value? Visible(Value? value)
-        => Options.MvReg && value is { Kind: ValueKind.Array } values ? values.AsArray() is { Count: > 0 } all ? all[^1] : null : value;
+        => _mvReg && value is { Kind: ValueKind.Array } values ? values.AsArray() is { Count: > 0 } all ? all[^1] : null : value;
 
     private TProp Decode(Value? value)
     {
         if (value is null || value.IsNull) return default!;
-        try { return ScalarCodec<TProp>.Decode(value); }
+        try { return _decode(value); }
         catch (Exception e) when (e is InvalidCastException or OverflowException or FormatException) { throw Mismatch(value, e); }
     }
 
