@@ -56,12 +56,12 @@ public static class ValueCbor
     public static long Length(Value value) => value.Kind switch
     {
         ValueKind.Null or ValueKind.Bool => 1,
-        ValueKind.Int => Head(value.AsInt() is var n && n >= 0 ? (ulong)n : ~(ulong)n),
+        ValueKind.Int => IntLength(value.AsInt()),
         ValueKind.Double => 9,
         ValueKind.String => TextLength(value.AsString()),
         ValueKind.Bytes => Head((ulong)value.AsBytes().Length) + value.AsBytes().Length,
         ValueKind.Decimal => 1 + TextLength("$decimal") + TextLength(value.AsDecimal().ToString(CultureInfo.InvariantCulture)),
-        ValueKind.Timestamp => 1 + TextLength("$time") + Length(Value.Int(value.AsTimestampMicros())),
+        ValueKind.Timestamp => 1 + TextLength("$time") + IntLength(value.AsTimestampMicros()),
         ValueKind.Array => ArrayLength(value.AsArray()),
         _ => MapLength(value.AsMap()),
     };
@@ -79,6 +79,9 @@ public static class ValueCbor
         foreach (var (key, item) in entries) length += TextLength(key) + Length(item);
         return length;
     }
+
+    // A negative integer's head carries -1 - n, which is ~n.
+    private static int IntLength(long n) => Head(n >= 0 ? (ulong)n : ~(ulong)n);
 
     private static long TextLength(string text)
     {

@@ -84,8 +84,7 @@ public sealed class DatabaseQuotas
         {
             if (SystemCollections.IsSystem(collection) || !version.State.Exists) continue;
             documents++;
-            if (version.FieldBytes < 0) version.FieldBytes = QuotaStage.Measure(version.State);
-            total += version.FieldBytes;
+            total += QuotaStage.SizeOf(version);
         }
         return new QuotaCount(position, documents, total);
     }

@@ -69,15 +69,14 @@ internal sealed class QuotaStage : ICommitStage
 
     public void Publish(StagedCommit commit) => QuotaBook.Of(commit.Database).Published(commit.Position);
 
-    private static long SizeOf(VersionRecord version)
+    /// <summary>The bytes a stored version counts for, measured once and kept on it.</summary>
+    public static long SizeOf(VersionRecord version)
     {
         // The version's own value: made once, and kept for whoever reads the version next.
         if (version.FieldBytes < 0) version.FieldBytes = version.State.Exists ? ValueCbor.Length(version.Value) : 0;
         return version.FieldBytes;
     }
 
-    private static long SizeOf(DocumentState state) => Measure(state);
-
     /// <summary>The bytes a document counts for: its fields as DAG-CBOR, 0 when it is deleted.</summary>
-    public static long Measure(DocumentState state) => state.Exists ? ValueCbor.Length(state.ToValue()) : 0;
+    private static long SizeOf(DocumentState state) => state.Exists ? ValueCbor.Length(state.ToValue()) : 0;
 }
