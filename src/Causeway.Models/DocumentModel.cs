@@ -16,6 +16,7 @@ public sealed class DocumentModel
     private readonly ModelBuilder _builder;
     private readonly bool _open;
     private readonly ConcurrentDictionary<Type, EntityMap> _maps = new();
+    private EntityMap? _last;
     private readonly object _gate = new();
     private Schema? _schema;
 
@@ -115,7 +116,9 @@ public sealed class DocumentModel
 
     internal EntityMap Map(Type type)
     {
-        if (_maps.TryGetValue(type, out var map)) return map;
+        // Most sessions ask for one class over and over: the last answer is kept in front of the dictionary.
+        if (_last is { } last && last.Type == type) return last;
+        if (_maps.TryGetValue(type, out var map)) return _last = map;
         if (!_open && _builder.Entities.All(e => e.Type != type))
             throw new InvalidInputException(ErrorCodes.InvalidValue, $"{type.Name} is not part of this model; add it with ModelBuilder.Entity<{type.Name}>().");
         lock (_gate)

@@ -23,7 +23,8 @@ public static class DocumentSessions
 /// other elements made elsewhere merge instead of being overwritten. Not thread-safe: one per unit of work.</summary>
 public sealed partial class DocumentSession
 {
-    private readonly TrackedObjects _tracked = new();
+    // Not readonly: a struct whose methods change it in place.
+    private TrackedObjects _tracked;
 
     internal DocumentSession(IDocumentDatabase database, DocumentModel model)
     {
@@ -39,24 +40,58 @@ public sealed partial class DocumentSession
     /// <summary>The document <paramref name="id"/> of <typeparamref name="T"/>'s collection, tracked; null
     /// when it does not exist. Loading an id again answers the same instance, as it is now in this session
     /// (<see cref="RefreshAsync{T}"/> reads it again).</summary>
-    public async Task<T?> LoadAsync<T>(string id, CancellationToken cancellation = default) where T : class
+    public Task<T?> LoadAsync<T>(string id, CancellationToken cancellation = default) where T : class
     {
-        var map = Model.Map(typeof(T));
-        // The database checks the id before it reads; no tracked object has an id it would refuse.
-        if (_tracked.Find(map.Collection, id) is { } known) return known.State == TrackedState.Deleted ? null : (T)known.Entity;
-        var document = await Database.GetAsync(map.Collection, id, cancellation: cancellation).ConfigureAwait(false);
-        if (document is null) return null;
-        return (T?)Tracked(map, id, document.Fields);
+        try
+        {
+            var map = Model.Map(typeof(T));
+            // The database checks the id before it reads; no tracked object has an id it would refuse.
+            if (_tracked.Find(map.Collection, id) is { } known) return Task.FromResult(known.State == TrackedState.Deleted ? null : (T?)known.Entity);
+            var read = Database.GetAsync(map.Collection, id, cancellation: cancellation);
+            // An embedded read has its answer already: no state machine for it.
+            return read.IsCompletedSuccessfully ? Task.FromResult(Loaded<T>(map, id, read.Result)) : LoadingAsync<T>(map, id, read);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            return Task.FromCanceled<T?>(cancellation);
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<T?>(e);
+        }
     }
+
+    private async Task<T?> LoadingAsync<T>(EntityMap map, string id, Task<Document?> read) where T : class
+        => Loaded<T>(map, id, await read.ConfigureAwait(false));
+
+    private T? Loaded<T>(EntityMap map, string id, Document? document) where T : class
+        => document is null ? null : (T?)Tracked(map, id, document.Fields);
 
     /// <summary>The document as an object this session does not track (no identity map, no change
     /// tracking): for reads that will not be saved.</summary>
-    public async Task<T?> LoadNoTrackingAsync<T>(string id, CancellationToken cancellation = default) where T : class
+    public Task<T?> LoadNoTrackingAsync<T>(string id, CancellationToken cancellation = default) where T : class
     {
-        var map = Model.Map(typeof(T));
-        var document = await Database.GetAsync(map.Collection, id, cancellation: cancellation).ConfigureAwait(false);
-        return document is null ? null : (T)Untracked(map, id, document.Fields);
+        try
+        {
+            var map = Model.Map(typeof(T));
+            var read = Database.GetAsync(map.Collection, id, cancellation: cancellation);
+            return read.IsCompletedSuccessfully ? Task.FromResult(Unloaded<T>(map, id, read.Result)) : UnloadingAsync<T>(map, id, read);
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            return Task.FromCanceled<T?>(cancellation);
+        }
+        catch (Exception e)
+        {
+            return Task.FromException<T?>(e);
+        }
     }
+
+    private async Task<T?> UnloadingAsync<T>(EntityMap map, string id, Task<Document?> read) where T : class
+        => Unloaded<T>(map, id, await read.ConfigureAwait(false));
+
+    private T? Unloaded<T>(EntityMap map, string id, Document? document) where T : class
+        => document is null ? null : (T)Untracked(map, id, document.Fields);
 
     /// <summary>A typed query over <typeparamref name="T"/>'s collection (docs/typed-api.md, LINQ):
     /// <c>session.Query&lt;Item&gt;().Where(i =&gt; i.Price &lt; 20).OrderBy(i =&gt; i.Price).ToListAsync()</c>.

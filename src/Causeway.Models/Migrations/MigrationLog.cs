@@ -37,7 +37,7 @@ public sealed class MigrationLog
     public IReadOnlyList<Migration> After(long version) => [.. Migrations.Where(m => m.Version > version)];
 
     /// <summary>Whether documents of <paramref name="collection"/> may read differently at the latest version.</summary>
-    internal bool Upcasts(string collection) => _upcasts.ContainsKey(collection);
+    internal bool Upcasts(string collection) => _upcasts.Count != 0 && _upcasts.ContainsKey(collection);
 
     /// <summary>A query filter on <paramref name="collection"/> that also finds documents holding a
     /// renamed field only under an older name (<see cref="RenamedFields"/>).</summary>
