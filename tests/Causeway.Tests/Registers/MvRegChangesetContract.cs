@@ -56,7 +56,12 @@ public abstract class MvRegChangesetContract : TwoReplicas
         Assert.True(lamp.Title.IsConflicted);
         Assert.Equal(["Desk lamp", "Reading lamp"], lamp.Title.Values.Order(StringComparer.Ordinal));
 
-        var changeset = Changeset.For(lamp, Model).Cast("""{ "title": "Reading lamp", "rank": "4" }""", "title", "rank");
+        // A form offers the values it showed; anything else is not one of them.
+        var stale = Changeset.For(lamp, Model).Cast("""{ "title": "Lamp" }""", "title").ValidateInclusion(l => l.Title, lamp.Title.Values);
+        Assert.Equal(["not_included"], stale.Errors.Select(e => e.Code));
+
+        var changeset = Changeset.For(lamp, Model).Cast("""{ "title": "Reading lamp", "rank": "4" }""", "title", "rank")
+            .ValidateInclusion(l => l.Title, lamp.Title.Values);
         Assert.True(changeset.IsValid);
         Assert.Equal("Reading lamp", changeset.Changes["title"]);
         Assert.Equal(4L, changeset.Changes["rank"]);
