@@ -56,6 +56,9 @@ internal sealed class ChangeField
     public string Path => Member.Path;
     public Type Type => Member.Property.PropertyType;
 
+    /// <summary>The type as a message names it: <c>MvReg&lt;Int64&gt;</c> rather than <c>MvReg`1</c>.</summary>
+    public string TypeName => Kind == ChangeKind.Register ? $"MvReg<{Underlying.Name}>" : Type.Name;
+
     /// <summary>Whether the property may hold null (a nullable value type, or a reference not declared non-null).</summary>
     public bool Nullable { get; }
 

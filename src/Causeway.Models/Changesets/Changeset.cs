@@ -124,7 +124,7 @@ public sealed class Changeset<T> : IChangeset where T : class
     {
         var field = _fields.Of(property);
         if (field.Kind != ChangeKind.Set && !(field.Kind is ChangeKind.Scalar or ChangeKind.Register && field.Underlying == typeof(string)))
-            throw new InvalidInputException(ErrorCodes.InvalidValue, $"{field.Property} is a {field.Type.Name}; a length is validated on text or a set.");
+            throw new InvalidInputException(ErrorCodes.InvalidValue, $"{field.Property} is a {field.TypeName}; a length is validated on text, a register of text or a set.");
         static int Length(object? v) => v is string s ? new StringInfo(s).LengthInTextElements : ((object[])v!).Length;
         string unit = field.Kind == ChangeKind.Set ? "element" : "character";
         if (min is { } low) Add(new PropertyRule(field, ChangesetErrorCodes.TooShort, message ?? $"must have at least {low} {unit}{(low == 1 ? "" : "s")}", v => Length(v) >= low));
@@ -137,7 +137,7 @@ public sealed class Changeset<T> : IChangeset where T : class
     {
         var field = _fields.Of(property);
         if (field.Kind != ChangeKind.Counter && !(field.Kind is ChangeKind.Scalar or ChangeKind.Register && field.Underlying is var t && (t == typeof(int) || t == typeof(long) || t == typeof(double) || t == typeof(decimal))))
-            throw new InvalidInputException(ErrorCodes.InvalidValue, $"{field.Property} is a {field.Type.Name}; a range is validated on a number or a counter.");
+            throw new InvalidInputException(ErrorCodes.InvalidValue, $"{field.Property} is a {field.TypeName}; a range is validated on a number, a counter or a register of numbers.");
         if (min is { } low) Add(PropertyRule.AtLeast(field, low, message));
         if (max is { } high) Add(PropertyRule.AtMost(field, high, message));
         return this;
@@ -315,7 +315,7 @@ public sealed class Changeset<T> : IChangeset where T : class
     {
         var field = _fields.Of(property);
         if (field.Kind is not (ChangeKind.Scalar or ChangeKind.Register))
-            throw new InvalidInputException(ErrorCodes.InvalidValue, $"{field.Property} is a {field.Type.Name}; this validator reads scalar properties and registers (use ValidateRange for a counter, ValidateLength for a set).");
+            throw new InvalidInputException(ErrorCodes.InvalidValue, $"{field.Property} is a {field.TypeName}; this validator reads scalar properties and registers (use ValidateRange for a counter, ValidateLength for a set).");
         return field;
     }
 

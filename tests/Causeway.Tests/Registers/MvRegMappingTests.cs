@@ -59,7 +59,7 @@ public sealed class MvRegMappingTests
         Assert.Equal("Lamp", cast.Changes["title"]);
         Assert.Equal(12L, cast.ValueOf(l => l.Rank));
         Assert.Empty(lamp.Title.Values);
-        Assert.Equal(["Rank is a MvReg`1; a length is validated on text or a set."], [Assert.Throws<InvalidInputException>(() => cast.ValidateLength(l => l.Rank, min: 1)).Message]);
-        Assert.Throws<InvalidInputException>(() => cast.ValidateRange(l => l.Title, min: 1));
+        Assert.Equal(["Rank is a MvReg<Int64>; a length is validated on text, a register of text or a set."], [Assert.Throws<InvalidInputException>(() => cast.ValidateLength(l => l.Rank, min: 1)).Message]);
+        Assert.Equal("Title is a MvReg<String>; a range is validated on a number, a counter or a register of numbers.", Assert.Throws<InvalidInputException>(() => cast.ValidateRange(l => l.Title, min: 1)).Message);
     }
 }
