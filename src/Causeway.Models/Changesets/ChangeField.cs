@@ -7,17 +7,19 @@ using Causeway.Errors;
 namespace Causeway.Models;
 
 /// <summary>What a changeset can do to a property.</summary>
-internal enum ChangeKind { Scalar, Counter, Set, Flag, Nested }
+internal enum ChangeKind { Scalar, Counter, Set, Flag, Nested, Register }
 
 /// <summary>One mapped property of a class, reachable from the root object by its document path:
-/// reads its value in plain form (a scalar, a counter's number, a flag's bool, a set's elements) and
-/// writes a plain value back as the property's own changes, so the session turns them into
-/// <c>set</c>, <c>increment</c>, <c>add</c>/<c>remove</c> and <c>enable</c>/<c>disable</c>.</summary>
+/// reads its value in plain form (a scalar, a counter's number, a flag's bool, a set's elements, a
+/// register's one value) and writes a plain value back as the property's own changes, so the session
+/// turns them into <c>set</c>, <c>increment</c>, <c>add</c>/<c>remove</c>, <c>enable</c>/<c>disable</c>
+/// and a register's <c>set</c>/<c>unset</c>.</summary>
 internal sealed class ChangeField
 {
     private readonly Func<object, object?> _get;
     private readonly Action<object, object?>? _set;
     private readonly SetAccess? _setAccess;
+    private readonly RegisterAccess? _registerAccess;
 
     public ChangeField(MemberMap member, ChangeField? parent, ChangeKind kind, ObjectShape? shape)
     {
@@ -27,8 +29,9 @@ internal sealed class ChangeField
         Shape = shape;
         Property = parent is null ? member.Property.Name : $"{parent.Property}.{member.Property.Name}";
         var type = member.Property.PropertyType;
-        Nullable = !type.IsValueType ? new NullabilityInfoContext().Create(member.Property).WriteState != NullabilityState.NotNull
-            : System.Nullable.GetUnderlyingType(type) is not null;
+        // A register cast null is cleared; [Required] says whether it may be.
+        Nullable = kind == ChangeKind.Register || (!type.IsValueType ? new NullabilityInfoContext().Create(member.Property).WriteState != NullabilityState.NotNull
+            : System.Nullable.GetUnderlyingType(type) is not null);
         var owner = Expression.Parameter(typeof(object), "owner");
         var value = Expression.Parameter(typeof(object), "value");
         var typed = Expression.Property(Expression.Convert(owner, member.Property.DeclaringType!), member.Property);
@@ -37,6 +40,8 @@ internal sealed class ChangeField
             _set = Expression.Lambda<Action<object, object?>>(Expression.Assign(typed, Expression.Convert(value, type)), owner, value).Compile();
         if (kind == ChangeKind.Set)
             _setAccess = (SetAccess)Activator.CreateInstance(typeof(SetAccess<>).MakeGenericType(Element!))!;
+        if (kind == ChangeKind.Register)
+            _registerAccess = (RegisterAccess)Activator.CreateInstance(typeof(RegisterAccess<>).MakeGenericType(Underlying))!;
     }
 
     public MemberMap Member { get; }
@@ -51,14 +56,17 @@ internal sealed class ChangeField
     public string Path => Member.Path;
     public Type Type => Member.Property.PropertyType;
 
+    /// <summary>The type as a message names it: <c>MvReg&lt;Int64&gt;</c> rather than <c>MvReg`1</c>.</summary>
+    public string TypeName => Kind == ChangeKind.Register ? $"MvReg<{Underlying.Name}>" : Type.Name;
+
     /// <summary>Whether the property may hold null (a nullable value type, or a reference not declared non-null).</summary>
     public bool Nullable { get; }
 
     /// <summary>A set's element type.</summary>
     public Type? Element => Kind == ChangeKind.Set ? Type.GetGenericArguments()[0] : null;
 
-    /// <summary>The scalar type without its <c>?</c>.</summary>
-    public Type Underlying => System.Nullable.GetUnderlyingType(Type) ?? Type;
+    /// <summary>The scalar type a value is cast to: a scalar's without its <c>?</c>, a register's <c>T</c>.</summary>
+    public Type Underlying => Kind == ChangeKind.Register ? Type.GetGenericArguments()[0] : System.Nullable.GetUnderlyingType(Type) ?? Type;
 
     /// <summary>The value in plain form on <paramref name="root"/>: null when an enclosing object is null.</summary>
     public object? Read(object root)
@@ -70,6 +78,7 @@ internal sealed class ChangeField
             ChangeKind.Counter => (raw as Counter)?.Value ?? 0L,
             ChangeKind.Flag => (raw as Flag)?.IsEnabled ?? false,
             ChangeKind.Set => raw is IEnumerable elements ? elements.Cast<object>().ToArray() : Array.Empty<object>(),
+            ChangeKind.Register => raw is null ? null : _registerAccess!.Chosen(raw),
             _ => raw,
         };
     }
@@ -95,6 +104,9 @@ internal sealed class ChangeField
                 break;
             case ChangeKind.Set:
                 _setAccess!.Replace(Made(container, () => Activator.CreateInstance(Type)!), (object[])value!);
+                break;
+            case ChangeKind.Register:
+                _registerAccess!.Write(Made(container, () => Activator.CreateInstance(Type)!), value);
                 break;
         }
     }
@@ -140,6 +152,27 @@ internal sealed class ChangeField
             foreach (var element in wanted) typed.Add(element);
         }
     }
+
+    private abstract class RegisterAccess
+    {
+        public abstract object? Chosen(object register);
+        public abstract void Write(object register, object? value);
+    }
+
+    /// <summary>A register's one value is the one every replica chooses (<see cref="MvReg{T}.Value"/>,
+    /// but null when unset, also for a value type); writing one is <see cref="MvReg{T}.Set"/>, which
+    /// supersedes every value the object saw, and null is <see cref="MvReg{T}.Clear"/>.</summary>
+    private sealed class RegisterAccess<T> : RegisterAccess where T : notnull
+    {
+        public override object? Chosen(object register) => ((MvReg<T>)register).Values is [.., var last] ? last : null;
+
+        public override void Write(object register, object? value)
+        {
+            var typed = (MvReg<T>)register;
+            if (value is null) typed.Clear();
+            else typed.Set((T)value);
+        }
+    }
 }
 
 /// <summary>Every property of a class a changeset can reach, by document path; made once per mapped class.</summary>
@@ -175,13 +208,12 @@ internal sealed class ChangeFields
         foreach (var member in shape.Members)
         {
             var type = member.Property.PropertyType;
-            // A register's conflict is resolved in code (MvReg<T>.Set), not cast from a form.
-            if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(MvReg<>)) continue;
             var kind = member switch
             {
                 INestedMember => ChangeKind.Nested,
                 _ when typeof(Counter).IsAssignableFrom(type) => ChangeKind.Counter,
                 _ when type == typeof(Flag) => ChangeKind.Flag,
+                _ when type.IsGenericType && type.GetGenericTypeDefinition() == typeof(MvReg<>) => ChangeKind.Register,
                 _ when type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(AwSet<>) || type.GetGenericTypeDefinition() == typeof(RwSet<>)) => ChangeKind.Set,
                 _ => ChangeKind.Scalar,
             };

@@ -61,7 +61,7 @@ public sealed class Changeset<T> : IChangeset where T : class
     public DocumentModel Model { get; }
 
     /// <summary>The cast values by document path, in plain form: a scalar, a counter's number, a flag's
-    /// bool, a set's elements, or null (a nested object cleared).</summary>
+    /// bool, a set's elements, a register's new value, or null (a nested object or a register cleared).</summary>
     public IReadOnlyDictionary<string, object?> Changes => _changes.ToDictionary(c => c.Key, c => c.Value.Value, StringComparer.Ordinal);
 
     /// <summary>The input's paths that were not cast: not permitted, or no property of <typeparamref name="T"/>.</summary>
@@ -123,8 +123,8 @@ public sealed class Changeset<T> : IChangeset where T : class
     public Changeset<T> ValidateLength(Expression<Func<T, object?>> property, int? min = null, int? max = null, string? message = null)
     {
         var field = _fields.Of(property);
-        if (field.Kind != ChangeKind.Set && field.Type != typeof(string))
-            throw new InvalidInputException(ErrorCodes.InvalidValue, $"{field.Property} is a {field.Type.Name}; a length is validated on text or a set.");
+        if (field.Kind != ChangeKind.Set && !(field.Kind is ChangeKind.Scalar or ChangeKind.Register && field.Underlying == typeof(string)))
+            throw new InvalidInputException(ErrorCodes.InvalidValue, $"{field.Property} is a {field.TypeName}; a length is validated on text, a register of text or a set.");
         static int Length(object? v) => v is string s ? new StringInfo(s).LengthInTextElements : ((object[])v!).Length;
         string unit = field.Kind == ChangeKind.Set ? "element" : "character";
         if (min is { } low) Add(new PropertyRule(field, ChangesetErrorCodes.TooShort, message ?? $"must have at least {low} {unit}{(low == 1 ? "" : "s")}", v => Length(v) >= low));
@@ -136,8 +136,8 @@ public sealed class Changeset<T> : IChangeset where T : class
     public Changeset<T> ValidateRange(Expression<Func<T, object?>> property, double? min = null, double? max = null, string? message = null)
     {
         var field = _fields.Of(property);
-        if (field.Kind != ChangeKind.Counter && !(field.Kind == ChangeKind.Scalar && field.Underlying is var t && (t == typeof(int) || t == typeof(long) || t == typeof(double) || t == typeof(decimal))))
-            throw new InvalidInputException(ErrorCodes.InvalidValue, $"{field.Property} is a {field.Type.Name}; a range is validated on a number or a counter.");
+        if (field.Kind != ChangeKind.Counter && !(field.Kind is ChangeKind.Scalar or ChangeKind.Register && field.Underlying is var t && (t == typeof(int) || t == typeof(long) || t == typeof(double) || t == typeof(decimal))))
+            throw new InvalidInputException(ErrorCodes.InvalidValue, $"{field.Property} is a {field.TypeName}; a range is validated on a number, a counter or a register of numbers.");
         if (min is { } low) Add(PropertyRule.AtLeast(field, low, message));
         if (max is { } high) Add(PropertyRule.AtMost(field, high, message));
         return this;
@@ -145,33 +145,24 @@ public sealed class Changeset<T> : IChangeset where T : class
 
     /// <summary>Text that matches <paramref name="pattern"/> (anywhere, unless anchored). A string pattern
     /// runs without backtracking, so untrusted input cannot make it slow.</summary>
-    public Changeset<T> ValidateFormat(Expression<Func<T, string?>> property, string pattern, string? message = null)
-    {
-        Regex regex;
-        try { regex = new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant); }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException)
-        {
-            throw new InvalidInputException(ErrorCodes.InvalidValue, $"'{pattern}' is not a pattern that runs without backtracking ({e.Message}); pass a Regex to use another.", e);
-        }
-        return ValidateFormat(property, regex, message);
-    }
+    public Changeset<T> ValidateFormat(Expression<Func<T, string?>> property, string pattern, string? message = null) => Format(property, Pattern(pattern), message);
 
     /// <inheritdoc cref="ValidateFormat(Expression{Func{T, string}}, string, string)"/>
-    public Changeset<T> ValidateFormat(Expression<Func<T, string?>> property, Regex pattern, string? message = null)
-    {
-        ArgumentNullException.ThrowIfNull(pattern);
-        Add(new PropertyRule(_fields.Of(property), ChangesetErrorCodes.InvalidFormat, message ?? "has an invalid format", v => pattern.IsMatch((string)v!)));
-        return this;
-    }
+    public Changeset<T> ValidateFormat(Expression<Func<T, string?>> property, Regex pattern, string? message = null) => Format(property, pattern, message);
+
+    /// <summary>A register's value (the one cast, or the chosen one) that matches <paramref name="pattern"/>.</summary>
+    public Changeset<T> ValidateFormat(Expression<Func<T, MvReg<string>?>> property, string pattern, string? message = null) => Format(property, Pattern(pattern), message);
+
+    /// <inheritdoc cref="ValidateFormat(Expression{Func{T, MvReg{string}}}, string, string)"/>
+    public Changeset<T> ValidateFormat(Expression<Func<T, MvReg<string>?>> property, Regex pattern, string? message = null) => Format(property, pattern, message);
 
     /// <summary>A value among <paramref name="allowed"/>.</summary>
     public Changeset<T> ValidateInclusion<TProp>(Expression<Func<T, TProp>> property, IEnumerable<TProp> allowed, string? message = null)
-    {
-        var field = Scalar(property);
-        var set = allowed.Select(a => (object?)a).ToHashSet();
-        Add(new PropertyRule(field, ChangesetErrorCodes.NotIncluded, message ?? $"must be one of {string.Join(", ", set)}", set.Contains));
-        return this;
-    }
+        => Inclusion(property, allowed.Select(a => (object?)a), message);
+
+    /// <summary>A register's value (the one cast, or the chosen one) among <paramref name="allowed"/>.</summary>
+    public Changeset<T> ValidateInclusion<TValue>(Expression<Func<T, MvReg<TValue>?>> property, IEnumerable<TValue> allowed, string? message = null) where TValue : notnull
+        => Inclusion(property, allowed.Select(a => (object?)a), message);
 
     /// <summary>A predicate of the property's value (never called with null); false puts
     /// <paramref name="message"/> on the property with <paramref name="code"/>.</summary>
@@ -180,6 +171,16 @@ public sealed class Changeset<T> : IChangeset where T : class
         ArgumentNullException.ThrowIfNull(isValid);
         ArgumentException.ThrowIfNullOrWhiteSpace(message);
         Add(new PropertyRule(Scalar(property), code, message, v => isValid((TProp)v!)));
+        return this;
+    }
+
+    /// <summary>A predicate of a register's value (the one cast, or the chosen one; never called with
+    /// null); false puts <paramref name="message"/> on the register with <paramref name="code"/>.</summary>
+    public Changeset<T> Validate<TValue>(Expression<Func<T, MvReg<TValue>?>> property, Func<TValue, bool> isValid, string message, string code = ChangesetErrorCodes.Invalid) where TValue : notnull
+    {
+        ArgumentNullException.ThrowIfNull(isValid);
+        ArgumentException.ThrowIfNullOrWhiteSpace(message);
+        Add(new PropertyRule(Scalar(property), code, message, v => isValid((TValue)v!)));
         return this;
     }
 
@@ -213,7 +214,8 @@ public sealed class Changeset<T> : IChangeset where T : class
     public Dictionary<string, string[]> ErrorsByPath()
         => Errors.GroupBy(e => e.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray(), StringComparer.Ordinal);
 
-    /// <summary>The value a property would have once applied (a counter's number, a flag's bool, a set's elements).</summary>
+    /// <summary>The value a property would have once applied (a counter's number, a flag's bool, a set's elements,
+    /// a register's value cast or, when not cast, the one it chooses of its values).</summary>
     public object? ValueOf(Expression<Func<T, object?>> property) => ValueOf(_fields.Of(property));
 
     /// <summary>Writes the changes onto <see cref="Entity"/> and stores it in <paramref name="session"/>
@@ -308,12 +310,37 @@ public sealed class Changeset<T> : IChangeset where T : class
 
     private string[] Paths(Expression<Func<T, object?>>[] properties) => [.. properties.Select(p => _fields.Of(p).Path)];
 
+    /// <summary>The field of a scalar property or of a register, whose rules see its one value.</summary>
     private ChangeField Scalar(LambdaExpression property)
     {
         var field = _fields.Of(property);
-        if (field.Kind != ChangeKind.Scalar)
-            throw new InvalidInputException(ErrorCodes.InvalidValue, $"{field.Property} is a {field.Type.Name}; this validator reads scalar properties (use ValidateRange for a counter, ValidateLength for a set).");
+        if (field.Kind is not (ChangeKind.Scalar or ChangeKind.Register))
+            throw new InvalidInputException(ErrorCodes.InvalidValue, $"{field.Property} is a {field.TypeName}; this validator reads scalar properties and registers (use ValidateRange for a counter, ValidateLength for a set).");
         return field;
+    }
+
+    private Changeset<T> Format(LambdaExpression property, Regex pattern, string? message)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        Add(new PropertyRule(_fields.Of(property), ChangesetErrorCodes.InvalidFormat, message ?? "has an invalid format", v => pattern.IsMatch((string)v!)));
+        return this;
+    }
+
+    private static Regex Pattern(string pattern)
+    {
+        try { return new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant); }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException)
+        {
+            throw new InvalidInputException(ErrorCodes.InvalidValue, $"'{pattern}' is not a pattern that runs without backtracking ({e.Message}); pass a Regex to use another.", e);
+        }
+    }
+
+    private Changeset<T> Inclusion(LambdaExpression property, IEnumerable<object?> allowed, string? message)
+    {
+        var field = Scalar(property);
+        var set = allowed.ToHashSet();
+        Add(new PropertyRule(field, ChangesetErrorCodes.NotIncluded, message ?? $"must be one of {string.Join(", ", set)}", set.Contains));
+        return this;
     }
 
     private void Add(PropertyRule rule)

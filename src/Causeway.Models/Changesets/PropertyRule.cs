@@ -26,7 +26,7 @@ internal sealed record PropertyRule(ChangeField Field, string Code, string Messa
 }
 
 /// <summary>What the model itself says of its properties, applied to every changeset:
-/// <c>[Required]</c>, a bounded counter's <c>[Bounds]</c>, and each <c>[Check]</c> that reads only
+/// <c>[Required]</c> (on a register too: it may not be cleared), a bounded counter's <c>[Bounds]</c>, and each <c>[Check]</c> that reads only
 /// scalar properties, evaluated here as the database would.</summary>
 internal static class ModelRules
 {
@@ -35,7 +35,7 @@ internal static class ModelRules
         foreach (var field in fields.All)
         {
             var options = field.Member.Options;
-            if (options.Required && field.Kind is ChangeKind.Scalar or ChangeKind.Nested) yield return PropertyRule.Required(field);
+            if (options.Required && field.Kind is ChangeKind.Scalar or ChangeKind.Nested or ChangeKind.Register) yield return PropertyRule.Required(field);
             if (field.Kind != ChangeKind.Counter) continue;
             if (options.Min is { } min) yield return PropertyRule.AtLeast(field, min);
             if (options.Max is { } max) yield return PropertyRule.AtMost(field, max);

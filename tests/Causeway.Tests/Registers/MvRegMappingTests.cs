@@ -51,11 +51,15 @@ public sealed class MvRegMappingTests
     }
 
     [Fact]
-    public void MvReg_a_changeset_does_not_cast_a_register()
+    public void MvReg_a_changeset_casts_a_register_to_its_value_type_and_leaves_the_object_alone()
     {
-        var refused = Assert.Throws<InvalidInputException>(() => Changeset.For(new Listing { Id = "lamp" }, TwoReplicas.Model).Cast("""{ "title": "Lamp" }""", "title"));
-        Assert.Contains("'title' is not a property path of Listing", refused.Message);
-        var cast = Changeset.For(new Listing { Id = "lamp" }, TwoReplicas.Model).Cast("""{ "title": "Lamp", "summary": "brass" }""", "summary");
-        Assert.Equal(["title"], cast.Ignored);
+        var lamp = new Listing { Id = "lamp" };
+        var cast = Changeset.For(lamp, TwoReplicas.Model).Cast("""{ "title": "Lamp", "rank": "12", "summary": "brass" }""", "title", "rank");
+        Assert.Equal(["summary"], cast.Ignored);
+        Assert.Equal("Lamp", cast.Changes["title"]);
+        Assert.Equal(12L, cast.ValueOf(l => l.Rank));
+        Assert.Empty(lamp.Title.Values);
+        Assert.Equal(["Rank is a MvReg<Int64>; a length is validated on text, a register of text or a set."], [Assert.Throws<InvalidInputException>(() => cast.ValidateLength(l => l.Rank, min: 1)).Message]);
+        Assert.Equal("Title is a MvReg<String>; a range is validated on a number, a counter or a register of numbers.", Assert.Throws<InvalidInputException>(() => cast.ValidateRange(l => l.Title, min: 1)).Message);
     }
 }
