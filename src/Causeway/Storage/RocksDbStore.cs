@@ -10,9 +10,14 @@ public sealed class RocksDbStore : IKeyValueStore
     private readonly WriteOptions _durable = new WriteOptions().SetSync(true);
     private readonly WriteOptions _buffered = new WriteOptions().SetSync(false);
     private readonly ReadOptions _read = new();
+    private readonly IdleIterators _iterators;
     private int _disposed;
 
-    private RocksDbStore(RocksDb db) => _db = db;
+    private RocksDbStore(RocksDb db)
+    {
+        _db = db;
+        _iterators = new IdleIterators(db, _read);
+    }
 
     public string Path => _db.Path;
 
@@ -46,7 +51,7 @@ public sealed class RocksDbStore : IKeyValueStore
 
     public byte[]? Get(ReadOnlySpan<byte> key) => _db.Get(key, null, null);
 
-    public IKeyCursor Scan(ReadOnlySpan<byte> prefix) => new Cursor(_db, prefix, _read);
+    public IKeyCursor Scan(ReadOnlySpan<byte> prefix) => new Cursor(_iterators.Take(), prefix, _iterators.Return);
 
     public void Write(StoreBatch batch, bool durable)
     {
@@ -83,7 +88,9 @@ public sealed class RocksDbStore : IKeyValueStore
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0) _db.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        _iterators.Dispose();
+        _db.Dispose();
     }
 
     private sealed class Snapshot(RocksDb db, RocksDbSharp.Snapshot snapshot) : IStoreSnapshot
@@ -91,22 +98,18 @@ public sealed class RocksDbStore : IKeyValueStore
         private readonly ReadOptions _read = new ReadOptions().SetSnapshot(snapshot);
 
         public byte[]? Get(ReadOnlySpan<byte> key) => db.Get(key, null, _read);
-        public IKeyCursor Scan(ReadOnlySpan<byte> prefix) => new Cursor(db, prefix, _read);
+        public IKeyCursor Scan(ReadOnlySpan<byte> prefix) => new Cursor(db.NewIterator(null, _read), prefix, release: null);
         public void Dispose() => snapshot.Dispose();
     }
 
     /// <summary>A RocksDB iterator confined to a prefix. The prefix is checked here rather than with
-    /// iterate bounds, so one ReadOptions serves every cursor (RocksDbSharp frees them only by finalizer).</summary>
-    private sealed class Cursor : IKeyCursor
+    /// iterate bounds, so one ReadOptions serves every cursor (RocksDbSharp frees them only by finalizer)
+    /// and a live store's iterators can be kept for the next cursor.</summary>
+    private sealed class Cursor(Iterator iterator, ReadOnlySpan<byte> prefix, Action<Iterator>? release) : IKeyCursor
     {
-        private readonly Iterator _iterator;
-        private readonly byte[] _prefix;
-
-        public Cursor(RocksDb db, ReadOnlySpan<byte> prefix, ReadOptions? read)
-        {
-            _prefix = prefix.ToArray();
-            _iterator = db.NewIterator(null, read);
-        }
+        private readonly Iterator _iterator = iterator;
+        private readonly byte[] _prefix = prefix.ToArray();
+        private int _disposed;
 
         public bool Valid => _iterator.Valid() && _iterator.GetKeySpan().StartsWith(_prefix);
         public ReadOnlySpan<byte> Key => _iterator.GetKeySpan();
@@ -140,6 +143,11 @@ public sealed class RocksDbStore : IKeyValueStore
 
         public bool Next() { _iterator.Next(); return Valid; }
         public bool Prev() { _iterator.Prev(); return Valid; }
-        public void Dispose() => _iterator.Dispose();
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+            if (release is null) _iterator.Dispose();
+            else release(_iterator);
+        }
     }
 }
