@@ -47,8 +47,13 @@ public sealed partial class DocumentSession
             var map = Model.Map(typeof(T));
             // The database checks the id before it reads; no tracked object has an id it would refuse.
             if (_tracked.Find(map.Collection, id) is { } known) return Task.FromResult(known.State == TrackedState.Deleted ? null : (T?)known.Entity);
+            if (Database is ILatestFields local)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                return Task.FromResult(local.LatestFields(map.Collection, id) is { } fields ? (T?)Tracked(map, id, fields) : null);
+            }
             var read = Database.GetAsync(map.Collection, id, cancellation: cancellation);
-            // An embedded read has its answer already: no state machine for it.
+            // A read whose answer is there already needs no state machine.
             return read.IsCompletedSuccessfully ? Task.FromResult(Loaded<T>(map, id, read.Result)) : LoadingAsync<T>(map, id, read);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
@@ -74,6 +79,11 @@ public sealed partial class DocumentSession
         try
         {
             var map = Model.Map(typeof(T));
+            if (Database is ILatestFields local)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                return Task.FromResult(local.LatestFields(map.Collection, id) is { } fields ? (T?)Untracked(map, id, fields) : null);
+            }
             var read = Database.GetAsync(map.Collection, id, cancellation: cancellation);
             return read.IsCompletedSuccessfully ? Task.FromResult(Unloaded<T>(map, id, read.Result)) : UnloadingAsync<T>(map, id, read);
         }

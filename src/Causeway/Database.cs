@@ -15,7 +15,7 @@ namespace Causeway;
 
 /// <summary>One database of a replica: documents in collections, written in atomic commits and
 /// readable at any point of its history. Get one from <see cref="Causeway.Replica"/>.</summary>
-public sealed partial class Database : IDocumentDatabase
+public sealed partial class Database : IDocumentDatabase, ILatestFields
 {
     internal Database(Replica replica, DatabaseRuntime runtime, DocumentReader reader, CommitPipeline pipeline)
     {
@@ -221,11 +221,22 @@ public sealed partial class Database : IDocumentDatabase
     public Task<Document?> GetAsync(string collection, string id, ReadPoint? at = null, CancellationToken cancellation = default)
     {
         cancellation.ThrowIfCancellationRequested();
+        CheckRead(collection, id);
+        return Task.FromResult(Stored.ReadDocument(collection, id, Stored.ResolvePosition(at)));
+    }
+
+    Value? ILatestFields.LatestFields(string collection, string id)
+    {
+        CheckRead(collection, id);
+        return Stored.ReadFields(collection, id, Stored.ResolvePosition(null));
+    }
+
+    private void CheckRead(string collection, string id)
+    {
         Names.Collection(collection);
         Names.DocumentId(id);
         CheckOpen();
         Telemetry.Instruments.Reads.Add(1);
-        return Task.FromResult(Stored.ReadDocument(collection, id, Stored.ResolvePosition(at)));
     }
 
     /// <summary>One page of the documents of a collection that meet the query's filter, in its order

@@ -210,6 +210,14 @@ internal sealed class StoredDatabase
         return version is null || !Visible(collection, version, position) ? null : ToDocument(collection, id, version.Value, version);
     }
 
+    /// <summary>What <see cref="ReadDocument"/> reads, its fields only.</summary>
+    public Value? ReadFields(string collection, string id, long position)
+    {
+        CheckHeld(collection, id);
+        var version = _reader.At(Runtime, collection, id, position);
+        return version is null || !Visible(collection, version, position) ? null : version.Value;
+    }
+
     public Document ToDocument(string collection, string id, Value fields, VersionRecord? version)
         => version?.Latest is { } latest
             ? new(collection, id, fields, latest.Commit, version.Position, latest.Time.ToDateTimeOffset(), latest.Origin)
