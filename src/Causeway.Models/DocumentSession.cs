@@ -40,21 +40,27 @@ public sealed partial class DocumentSession
     /// <summary>The document <paramref name="id"/> of <typeparamref name="T"/>'s collection, tracked; null
     /// when it does not exist. Loading an id again answers the same instance, as it is now in this session
     /// (<see cref="RefreshAsync{T}"/> reads it again).</summary>
-    public Task<T?> LoadAsync<T>(string id, CancellationToken cancellation = default) where T : class
+    public Task<T?> LoadAsync<T>(string id, CancellationToken cancellation = default) where T : class => Load<T>(id, track: true, cancellation);
+
+    /// <summary>The document as an object this session does not track (no identity map, no change
+    /// tracking): for reads that will not be saved.</summary>
+    public Task<T?> LoadNoTrackingAsync<T>(string id, CancellationToken cancellation = default) where T : class => Load<T>(id, track: false, cancellation);
+
+    private Task<T?> Load<T>(string id, bool track, CancellationToken cancellation) where T : class
     {
         try
         {
             var map = Model.Map(typeof(T));
             // The database checks the id before it reads; no tracked object has an id it would refuse.
-            if (_tracked.Find(map.Collection, id) is { } known) return Task.FromResult(known.State == TrackedState.Deleted ? null : (T?)known.Entity);
+            if (track && _tracked.Find(map.Collection, id) is { } known) return Task.FromResult(known.State == TrackedState.Deleted ? null : (T?)known.Entity);
             if (Database is ILatestFields local)
             {
                 cancellation.ThrowIfCancellationRequested();
-                return Task.FromResult(local.LatestFields(map.Collection, id) is { } fields ? (T?)Tracked(map, id, fields) : null);
+                return Task.FromResult(Loaded<T>(map, id, local.LatestFields(map.Collection, id), track));
             }
             var read = Database.GetAsync(map.Collection, id, cancellation: cancellation);
             // A read whose answer is there already needs no state machine.
-            return read.IsCompletedSuccessfully ? Task.FromResult(Loaded<T>(map, id, read.Result)) : LoadingAsync<T>(map, id, read);
+            return read.IsCompletedSuccessfully ? Task.FromResult(Loaded<T>(map, id, read.Result?.Fields, track)) : LoadingAsync<T>(map, id, read, track);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
@@ -66,42 +72,11 @@ public sealed partial class DocumentSession
         }
     }
 
-    private async Task<T?> LoadingAsync<T>(EntityMap map, string id, Task<Document?> read) where T : class
-        => Loaded<T>(map, id, await read.ConfigureAwait(false));
+    private async Task<T?> LoadingAsync<T>(EntityMap map, string id, Task<Document?> read, bool track) where T : class
+        => Loaded<T>(map, id, (await read.ConfigureAwait(false))?.Fields, track);
 
-    private T? Loaded<T>(EntityMap map, string id, Document? document) where T : class
-        => document is null ? null : (T?)Tracked(map, id, document.Fields);
-
-    /// <summary>The document as an object this session does not track (no identity map, no change
-    /// tracking): for reads that will not be saved.</summary>
-    public Task<T?> LoadNoTrackingAsync<T>(string id, CancellationToken cancellation = default) where T : class
-    {
-        try
-        {
-            var map = Model.Map(typeof(T));
-            if (Database is ILatestFields local)
-            {
-                cancellation.ThrowIfCancellationRequested();
-                return Task.FromResult(local.LatestFields(map.Collection, id) is { } fields ? (T?)Untracked(map, id, fields) : null);
-            }
-            var read = Database.GetAsync(map.Collection, id, cancellation: cancellation);
-            return read.IsCompletedSuccessfully ? Task.FromResult(Unloaded<T>(map, id, read.Result)) : UnloadingAsync<T>(map, id, read);
-        }
-        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
-        {
-            return Task.FromCanceled<T?>(cancellation);
-        }
-        catch (Exception e)
-        {
-            return Task.FromException<T?>(e);
-        }
-    }
-
-    private async Task<T?> UnloadingAsync<T>(EntityMap map, string id, Task<Document?> read) where T : class
-        => Unloaded<T>(map, id, await read.ConfigureAwait(false));
-
-    private T? Unloaded<T>(EntityMap map, string id, Document? document) where T : class
-        => document is null ? null : (T)Untracked(map, id, document.Fields);
+    private T? Loaded<T>(EntityMap map, string id, Value? fields, bool track) where T : class
+        => fields is null ? null : (T?)(track ? Tracked(map, id, fields) : Untracked(map, id, fields));
 
     /// <summary>A typed query over <typeparamref name="T"/>'s collection (docs/typed-api.md, LINQ):
     /// <c>session.Query&lt;Item&gt;().Where(i =&gt; i.Price &lt; 20).OrderBy(i =&gt; i.Price).ToListAsync()</c>.
