@@ -70,7 +70,7 @@ public sealed class RocksDbStore : IKeyValueStore
 
     /// <summary>Whether RocksDB has background work running or queued (a memtable flush, a compaction).
     /// A benchmark waits for it to end, so a row of reads is not measured beside the writes before it.</summary>
-    public bool Busy => Count("rocksdb.num-running-flushes") + Count("rocksdb.num-running-compactions")
+    internal bool Busy => Count("rocksdb.num-running-flushes") + Count("rocksdb.num-running-compactions")
         + Count("rocksdb.mem-table-flush-pending") + Count("rocksdb.compaction-pending") > 0;
 
     private long Count(string property) => long.TryParse(_db.GetProperty(property), out long value) ? value : 0;
