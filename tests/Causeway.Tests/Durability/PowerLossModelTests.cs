@@ -90,17 +90,56 @@ public sealed class PowerLossModelTests : IDisposable
         Assert.Equal(Expected(), File.ReadAllBytes(_file));
     }
 
+    [Fact]
+    public async Task A_recycled_log_counts_only_the_bytes_written_under_its_new_name()
+    {
+        // RocksDB's reuse of an old log: renamed to the new log's name, then written from its start.
+        var powerLoss = new PowerLoss(_root, Path.Combine(_folder.Path, "powerloss"));
+        string recycled = Path.Combine(_root, "000009.log");
+        await RunAsync(powerLoss, "mv", _file, recycled);
+        await OverwriteAsync(powerLoss, 'B', firstBlock: 0, blocks: 2, sync: true, recycled);
+
+        var beforeFolderSync = powerLoss.Inspect();
+        Assert.Equal(1, beforeFolderSync.RecycledLogs);
+        Assert.Equal(2 * Block, beforeFolderSync.UnsyncedRecycledWalBytes); // not the old log's 8 blocks
+
+        await RunAsync(powerLoss, "sync", _root);
+        await OverwriteAsync(powerLoss, 'C', firstBlock: 2, blocks: 2, sync: false, recycled);
+        Assert.Equal(2 * Block, powerLoss.Inspect().UnsyncedRecycledWalBytes);
+        powerLoss.Apply();
+
+        Assert.False(File.Exists(_file));
+        Assert.Equal(Expected(('B', 0, 2)), File.ReadAllBytes(recycled));
+    }
+
+    [Fact]
+    public async Task A_recycled_log_whose_new_name_is_not_synced_comes_back_under_its_old_name()
+    {
+        var powerLoss = new PowerLoss(_root, Path.Combine(_folder.Path, "powerloss"));
+        string recycled = Path.Combine(_root, "000009.log");
+        await RunAsync(powerLoss, "mv", _file, recycled);
+        await OverwriteAsync(powerLoss, 'B', firstBlock: 0, blocks: 2, sync: true, recycled);
+        powerLoss.Apply();
+
+        Assert.False(File.Exists(recycled));
+        Assert.Equal(Expected(('B', 0, 2)), File.ReadAllBytes(_file));
+    }
+
+    private static async Task RunAsync(PowerLoss powerLoss, string program, params string[] args)
+    {
+        var (exit, output) = await ChildProcess.RunAsync(program, args, TimeSpan.FromSeconds(30), environment: powerLoss.Environment.ToDictionary());
+        Assert.True(exit == 0, $"{program} failed ({exit}): {output}");
+    }
+
     /// <summary>Writes <paramref name="blocks"/> blocks of <paramref name="fill"/> into the file from
     /// <paramref name="firstBlock"/>, in place, in a child process under the recorder; with
     /// <paramref name="sync"/>, fdatasync before it exits.</summary>
-    private async Task OverwriteAsync(PowerLoss powerLoss, char fill, int firstBlock, int blocks, bool sync)
+    private async Task OverwriteAsync(PowerLoss powerLoss, char fill, int firstBlock, int blocks, bool sync, string? file = null)
     {
         string source = Path.Combine(_folder.Path, $"{fill}.bin");
         File.WriteAllBytes(source, Filled(fill, blocks * Block));
-        var (exit, output) = await ChildProcess.RunAsync("dd",
-            [$"if={source}", $"of={_file}", $"bs={Block}", $"seek={firstBlock}", $"count={blocks}", sync ? "conv=notrunc,fdatasync" : "conv=notrunc", "status=none"],
-            TimeSpan.FromSeconds(30), environment: powerLoss.Environment.ToDictionary());
-        Assert.True(exit == 0, $"dd failed ({exit}): {output}");
+        await RunAsync(powerLoss, "dd", $"if={source}", $"of={file ?? _file}", $"bs={Block}", $"seek={firstBlock}", $"count={blocks}",
+            sync ? "conv=notrunc,fdatasync" : "conv=notrunc", "status=none");
     }
 
     /// <summary>The 8 blocks of 'A' with the given runs (fill, first block, blocks) written over them.</summary>

@@ -48,12 +48,15 @@ public sealed class PowerLoss
     /// write-ahead log (a commit written and its sync not done): the moment to kill, so the round can
     /// show a loss. A kill timed by acknowledgements alone lands just after a sync, and a child slowed
     /// by a loaded machine may not have written again when it comes.</summary>
-    public string WaitForUnsyncedLog(TimeSpan limit)
+    /// <param name="recycled">Wait for unsynced bytes in a log RocksDB reused in place.</param>
+    public string WaitForUnsyncedLog(TimeSpan limit, bool recycled = false)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         long unsynced = 0;
-        while (clock.Elapsed < limit && (unsynced = Inspect().UnsyncedWalBytes) == 0) Thread.Sleep(0);
-        return $"waited {clock.Elapsed.TotalMilliseconds:0.0} ms for {unsynced} unsynced log bytes";
+        while (clock.Elapsed < limit && (unsynced = Unsynced(Inspect())) == 0) Thread.Sleep(0);
+        return $"waited {clock.Elapsed.TotalMilliseconds:0.0} ms for {unsynced} unsynced {(recycled ? "recycled " : "")}log bytes";
+
+        long Unsynced(PowerLossReport report) => recycled ? report.UnsyncedRecycledWalBytes : report.UnsyncedWalBytes;
     }
 
     /// <summary>Rewinds the folder to its durable state (the child must be dead) and starts a new
@@ -125,7 +128,7 @@ public sealed class PowerLoss
         // Per inode renamed during the run (a recycled log), the bytes written since: what it lost
         // if the new name is not durable (its older bytes under that name are not the file's).
         var writtenSinceRename = new Dictionary<long, long>();
-        int events = 0, syncs = 0;
+        int events = 0, syncs = 0, recycledLogs = 0;
         var misordered = new List<string>();
         // Read while the child may still append: a last line without its newline is not an event yet.
         byte[] log = File.Exists(LogPath) ? ReadShared(LogPath) : [];
@@ -163,11 +166,15 @@ public sealed class PowerLoss
                     // A log RocksDB recycles is renamed with its old records in it: they are
                     // garbage to it under the new name, so their sync state is not an ordering fault.
                     bool recycledLog = IsWal(f[1]) && IsWal(f[2]);
-                    if (recycledLog) writtenSinceRename[moved] = 0;
+                    if (recycledLog)
+                    {
+                        writtenSinceRename[moved] = 0;
+                        recycledLogs++;
+                    }
                     // The classic ordering bug: a file renamed into place before its bytes are synced
                     // can be found, after a power loss, under its final name but empty, short or with older bytes.
-                    long unsyncedAtRename = Math.Max(f.Length > 3 ? long.Parse(f[3]) - sizes.GetValueOrDefault(moved) : 0, 0)
-                        + (pending.GetValueOrDefault(moved)?.Sum(w => w.Length) ?? 0);
+                    long unsyncedAtRename = Math.Max(f.Length > 3 ? long.Parse(f[3]) - sizes.GetValueOrDefault(moved) : 0,
+                        pending.GetValueOrDefault(moved)?.Sum(w => w.Length) ?? 0);
                     if (!recycledLog && unsyncedAtRename > 0)
                         misordered.Add($"{Path.GetRelativePath(_root, f[1])} renamed to {Path.GetRelativePath(_root, f[2])} with {unsyncedAtRename} of its {(f.Length > 3 ? f[3] : "?")} bytes unsynced");
                     break;
@@ -183,7 +190,7 @@ public sealed class PowerLoss
         // What the folder holds now and a power loss would not keep: bytes written since a file's
         // last sync (appended, or overwriting older bytes), and files whose name no directory sync
         // made durable (all their bytes; for a renamed log, the bytes written under the new name).
-        long unsyncedBytes = 0, unsyncedWalBytes = 0;
+        long unsyncedBytes = 0, unsyncedWalBytes = 0, unsyncedRecycledWalBytes = 0;
         var unsyncedFiles = new List<string>();
         foreach (var (name, inode) in current)
         {
@@ -197,8 +204,9 @@ public sealed class PowerLoss
             if (lost > 0 || !nameDurable) unsyncedFiles.Add($"{Path.GetRelativePath(_root, name)} ({lost} bytes)");
             unsyncedBytes += lost;
             if (IsWal(name)) unsyncedWalBytes += lost;
+            if (IsWal(name) && writtenSinceRename.ContainsKey(inode)) unsyncedRecycledWalBytes += lost;
         }
-        return new Durability(durable, sizes, pending, new PowerLossReport(events, syncs, unsyncedBytes, unsyncedWalBytes, unsyncedFiles, misordered));
+        return new Durability(durable, sizes, pending, new PowerLossReport(events, syncs, unsyncedBytes, unsyncedWalBytes, unsyncedRecycledWalBytes, unsyncedFiles, misordered, recycledLogs));
     }
 
     private static bool IsWal(string path) => path.EndsWith(".log", StringComparison.Ordinal);
@@ -251,10 +259,12 @@ public sealed class PowerLoss
 
 /// <summary>What a power loss took: <see cref="UnsyncedBytes"/> past the durable sizes (of which
 /// <see cref="UnsyncedWalBytes"/> in RocksDB write-ahead logs), and the files that lost bytes or their name;
-/// and the syscall-order faults seen on the way (<see cref="Misordered"/>: a rename before the sync of its bytes).</summary>
-public sealed record PowerLossReport(int Events, int Syncs, long UnsyncedBytes, long UnsyncedWalBytes, IReadOnlyList<string> UnsyncedFiles, IReadOnlyList<string> Misordered)
+/// and the syscall-order faults seen on the way (<see cref="Misordered"/>: a rename before the sync of its bytes);
+/// <see cref="RecycledLogs"/>: write-ahead logs that RocksDB renamed to reuse in place, and
+/// <see cref="UnsyncedRecycledWalBytes"/>: the unsynced bytes in such logs.</summary>
+public sealed record PowerLossReport(int Events, int Syncs, long UnsyncedBytes, long UnsyncedWalBytes, long UnsyncedRecycledWalBytes, IReadOnlyList<string> UnsyncedFiles, IReadOnlyList<string> Misordered, int RecycledLogs)
 {
     public override string ToString() =>
-        $"{Events} events, {Syncs} syncs; unsynced at the kill: {UnsyncedBytes} bytes ({UnsyncedWalBytes} in write-ahead logs) in [{string.Join(", ", UnsyncedFiles)}]"
+        $"{Events} events, {Syncs} syncs, {RecycledLogs} logs recycled; unsynced at the kill: {UnsyncedBytes} bytes ({UnsyncedWalBytes} in write-ahead logs, {UnsyncedRecycledWalBytes} in recycled ones) in [{string.Join(", ", UnsyncedFiles)}]"
         + (Misordered.Count == 0 ? "" : $"; out of order: [{string.Join(", ", Misordered)}]");
 }
