@@ -3,7 +3,7 @@
 // "ACK <commit-cid> <collection> <id> <n>" per acknowledged commit, flushed at once. The parent
 // kills it with SIGKILL at a random moment and checks that every line it read is still there.
 // An optional third argument sizes the store's write buffer: small, RocksDB moves to another
-// write-ahead log every few hundred commits and, from the second move on, reuses an old one in place.
+// write-ahead log every few dozen commits and, from the second move on, reuses an old one in place.
 using Causeway;
 using Causeway.Values;
 

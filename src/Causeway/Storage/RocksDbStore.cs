@@ -39,7 +39,8 @@ public sealed class RocksDbStore : IKeyValueStore
             // append then overwrites allocated blocks, so fdatasync writes no inode (docs/decisions.md).
             // Recovery must then stop at the first record left from the file's previous life, which
             // RocksDB tells apart by the log number in each record: point-in-time recovery does that
-            // (it is RocksDB's default, named here because recycling is turned off with the other modes).
+            // (it is RocksDB's default, named here because RocksDB silently turns recycling off under
+            // tolerate-corrupted-tail and absolute-consistency recovery).
             .SetRecycleLogFileNum(4)
             .SetWalRecoveryMode(Recovery.PointInTime);
         try
