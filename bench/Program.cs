@@ -25,6 +25,7 @@ string mode = arguments.FirstOrDefault(a => !a.StartsWith('-')) ?? "all";
 try
 {
     if (arguments.Contains("--cache-mb")) QueryBenchmarks.CacheBytes = (long)OptionInt(arguments, "--cache-mb", 64) << 20;
+    if (arguments.Contains("--write-buffer-mb")) CommitProfile.WriteBufferBytes = (long)OptionInt(arguments, "--write-buffer-mb", 64) << 20;
     return mode switch
     {
         "all" => await AllAsync(smoke),
@@ -81,6 +82,6 @@ static int OptionInt(List<string> arguments, string name, int fallback)
 
 static int Usage(string problem)
 {
-    Console.Error.WriteLine($"bench: {problem}. Usage: bench [all|http|sync|authority|invariants|query|query-http|live|functions|typed-linq|typed|soak|commits|profile|simulate|history] [--smoke] [--docs N] [--seconds N] [--cache-mb N] [--calls N] [--rounds N] [--writers N] [--per-writer N] [--commits N] [--seeds N] [--from N] [--writes N] [--parallel N] [--trace] [--keep-going] [--owned] [--clients N] [--ops N]");
+    Console.Error.WriteLine($"bench: {problem}. Usage: bench [all|http|sync|authority|invariants|query|query-http|live|functions|typed-linq|typed|soak|commits|profile|simulate|history] [--smoke] [--docs N] [--seconds N] [--cache-mb N] [--calls N] [--rounds N] [--writers N] [--per-writer N] [--commits N] [--write-buffer-mb N] [--seeds N] [--from N] [--writes N] [--parallel N] [--trace] [--keep-going] [--owned] [--clients N] [--ops N]");
     return 2;
 }

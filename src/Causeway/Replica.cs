@@ -133,7 +133,7 @@ public sealed class Replica : IAsyncDisposable
         try
         {
             var fence = Backup.RestoreFence.Load(folder);
-            var store = RocksDbStore.Open(Path.Combine(folder, StoreFolder), (options ?? new()).StoreCacheBytes);
+            var store = RocksDbStore.Open(Path.Combine(folder, StoreFolder), (options ?? new()).StoreCacheBytes, (options ?? new()).StoreWriteBufferBytes);
             return Task.FromResult(new Replica(store, identity, options ?? new(), folder, fence));
         }
         catch

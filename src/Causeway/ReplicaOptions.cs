@@ -21,6 +21,17 @@ public sealed class ReplicaOptions
 
     private readonly long _storeCacheBytes = 64L << 20;
 
+    /// <summary>How many bytes of writes the store gathers in memory (RocksDB's memtable) before it
+    /// writes them out as a table and moves to another write-ahead log: 64 MiB by default. Smaller
+    /// uses less memory and replays less after a crash, at the cost of more, smaller flushes.</summary>
+    public long StoreWriteBufferBytes
+    {
+        get => _storeWriteBufferBytes;
+        init => _storeWriteBufferBytes = value >= 64 << 10 ? value : throw new ArgumentOutOfRangeException(nameof(StoreWriteBufferBytes), "The store's write buffer is at least 64 KiB.");
+    }
+
+    private readonly long _storeWriteBufferBytes = 64L << 20;
+
     /// <summary>Whether the replica keeps the automatic path index of every database (docs/indexes.md).
     /// Off, queries scan their collection; turned on again, each database's index is rebuilt when the
     /// replica opens.</summary>

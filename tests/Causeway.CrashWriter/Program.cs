@@ -2,17 +2,20 @@
 // folder in args[0], then commits forever from several concurrent writers and prints one line
 // "ACK <commit-cid> <collection> <id> <n>" per acknowledged commit, flushed at once. The parent
 // kills it with SIGKILL at a random moment and checks that every line it read is still there.
+// An optional third argument sizes the store's write buffer: small, RocksDB moves to another
+// write-ahead log every few dozen commits and, from the second move on, reuses an old one in place.
 using Causeway;
 using Causeway.Values;
 
 if (args.Length < 1)
 {
-    Console.Error.WriteLine("usage: Causeway.CrashWriter DATA-DIR [WRITERS]");
+    Console.Error.WriteLine("usage: Causeway.CrashWriter DATA-DIR [WRITERS [WRITE-BUFFER-BYTES]]");
     return 2;
 }
 int writers = args.Length > 1 ? int.Parse(args[1]) : 8;
 
-await using var replica = await Replica.OpenAsync(args[0]);
+var options = args.Length > 2 ? new ReplicaOptions { StoreWriteBufferBytes = long.Parse(args[2]) } : new ReplicaOptions();
+await using var replica = await Replica.OpenAsync(args[0], options);
 var db = replica.TryGetDatabase("crash") ?? await replica.CreateDatabaseAsync("crash");
 string run = Guid.NewGuid().ToString("n")[..8];
 Console.WriteLine($"READY {replica.Did}");

@@ -6,8 +6,15 @@
 //   E ino size path   a file that existed when the process started (taken as durable)
 //   C ino path        a file created (its name is durable only after its directory is fsynced)
 //   T ino             an existing file opened with O_TRUNC
-//   S ino size        fsync/fdatasync (or a write on an O_SYNC/O_DSYNC descriptor): the first
-//                     `size` bytes are durable (size taken before the sync starts)
+//   W ino offset len saved pid at
+//                     a write of `len` bytes at `offset`, logged before it is made. Where it
+//                     overwrites existing bytes, their older content (`saved` bytes from `offset`)
+//                     was first copied to $CAUSEWAY_POWERLOSS_INODES/saved-<pid> at `at`: a power
+//                     loss before the next sync leaves the older bytes there, not the new ones
+//   S ino size mark   fsync/fdatasync (or a write on an O_SYNC/O_DSYNC descriptor): the first
+//                     `size` bytes, and every write logged before byte `mark` of this log, are
+//                     durable (size and mark taken before the sync starts, with no write of this
+//                     process in flight)
 //   F ino size        ftruncate to `size`
 //   R old new size    rename (size: the file's length then, to check it was synced first)
 //   U path            unlink
@@ -49,6 +56,13 @@ static int lying;
 static useconds_t sync_delay;
 static int enabled;
 
+// A write holds the gate shared from the saving of the bytes it overwrites to its end; a sync
+// holds it alone for an instant, to take the file's size and the log's length while no write of
+// this process is half done, so every write logged before that length is in the sync.
+static pthread_rwlock_t write_gate;
+static int saved_fd = -1;
+static off_t saved_end; // the next free byte of saved_fd
+
 static char *fd_path[MAX_FDS];
 static unsigned char fd_sync[MAX_FDS];
 static pthread_mutex_t fd_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -86,6 +100,9 @@ REAL(renameat2, int, int, const char *, int, const char *, unsigned int)
 REAL(unlink, int, const char *)
 REAL(unlinkat, int, int, const char *, int)
 REAL(close, int, int)
+REAL(dup, int, int)
+REAL(dup2, int, int, int)
+REAL(dup3, int, int, int, int)
 
 static void emit(const char *fmt, ...) {
     char line[3 * PATH_MAX];
@@ -165,6 +182,15 @@ __attribute__((constructor)) static void start(void) {
     log_fd = real_open(l, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     if (log_fd < 0) { perror("powerloss shim: cannot open the log"); abort(); }
     mkdir(inodes, 0755);
+    char saved[PATH_MAX];
+    snprintf(saved, sizeof saved, "%s/saved-%d", inodes, (int)getpid());
+    saved_fd = real_open(saved, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (saved_fd < 0) { perror("powerloss shim: cannot open the saved bytes"); abort(); }
+    // Writer-preferring: a stream of writes must not hold a sync off.
+    pthread_rwlockattr_t attr;
+    pthread_rwlockattr_init(&attr);
+    pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    pthread_rwlock_init(&write_gate, &attr);
     enabled = 1;
     // Several processes may load the shim (a child inherits LD_PRELOAD): only a process that
     // finds the log empty records the starting state, so it is recorded once.
@@ -279,22 +305,37 @@ int creat64(const char *path, mode_t mode) {
 }
 
 // Records the durable size of a file, or the names of a directory.
-static void durable(int fd, const char *abs, off_t size, int is_dir, ino_t ino) {
-    (void)fd;
+static void durable(const char *abs, off_t size, int is_dir, ino_t ino, off_t mark) {
     if (is_dir) emit("D\t%s", abs);
-    else emit("S\t%lu\t%lld", (unsigned long)ino, (long long)size);
+    else emit("S\t%lu\t%lld\t%lld", (unsigned long)ino, (long long)size, (long long)mark);
+}
+
+// The log's length: the writes logged before it are the ones a sync starting now covers.
+static off_t log_length(void) {
+    struct stat st;
+    return fstat(log_fd, &st) == 0 ? st.st_size : 0;
 }
 
 static int do_sync(int fd, int (*real)(int)) {
     char abs[PATH_MAX];
     struct stat st;
     if (!tracked(fd, abs, NULL) || fstat(fd, &st) != 0) return real(fd);
-    if (sync_delay && !S_ISDIR(st.st_mode)) usleep(sync_delay);
+    off_t mark = 0;
+    if (!S_ISDIR(st.st_mode)) {
+        // Taken before the sync, with no write in flight: a write that starts during the sync
+        // may not be in it.
+        pthread_rwlock_wrlock(&write_gate);
+        int ok = fstat(fd, &st) == 0;
+        mark = log_length();
+        pthread_rwlock_unlock(&write_gate);
+        if (!ok) return real(fd);
+        if (sync_delay) usleep(sync_delay);
+    }
     if (lying) return 0;
-    int rc = real(fd); // the size is taken before: bytes appended during the sync may not be in it
+    int rc = real(fd);
     if (rc == 0) {
         int saved = errno;
-        durable(fd, abs, st.st_size, S_ISDIR(st.st_mode), st.st_ino);
+        durable(abs, st.st_size, S_ISDIR(st.st_mode), st.st_ino, mark);
         errno = saved;
     }
     return rc;
@@ -303,62 +344,124 @@ static int do_sync(int fd, int (*real)(int)) {
 int fsync(int fd) { bind_fsync(); return do_sync(fd, real_fsync); }
 int fdatasync(int fd) { bind_fdatasync(); return do_sync(fd, real_fdatasync); }
 
-// A write on an O_SYNC/O_DSYNC descriptor is durable when it returns.
-static void after_write(int fd, ssize_t n) {
+// Copies `len` bytes of the file at `offset` to the saved bytes at `at`; the number copied.
+static off_t save_older(int fd, ino_t ino, off_t offset, off_t len, off_t at) {
+    char kept[PATH_MAX];
+    snprintf(kept, sizeof kept, "%s/%lu", inodes, (unsigned long)ino);
+    bind_open(); bind_pwrite(); bind_close();
+    int source = real_open(kept, O_RDONLY | O_CLOEXEC); // the descriptor may be write-only
+    int from = source >= 0 ? source : fd;
+    enum { chunk = 1 << 16 };
+    char *buffer = malloc(chunk);
+    if (!buffer) abort();
+    off_t done = 0;
+    while (done < len) {
+        size_t want = (size_t)(len - done) < chunk ? (size_t)(len - done) : chunk;
+        ssize_t n = pread(from, buffer, want, offset + done);
+        if (n <= 0) break;
+        if (real_pwrite(saved_fd, buffer, (size_t)n, at + done) != n) abort(); // a lost save would hide a loss
+        done += n;
+    }
+    free(buffer);
+    if (source >= 0) real_close(source);
+    return done;
+}
+
+// Before a write of `len` bytes to fd at `at` (-1: the descriptor's offset): if the file is
+// watched, takes the gate, saves the older bytes it overwrites and logs the write. Returns
+// whether the gate was taken, for end_write.
+static int begin_write(int fd, off_t at, size_t len) {
+    if (!tracked(fd, NULL, NULL)) return 0;
+    int saved_errno = errno;
+    pthread_rwlock_rdlock(&write_gate);
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        pthread_rwlock_unlock(&write_gate);
+        errno = saved_errno;
+        return 0;
+    }
+    int flags = fcntl(fd, F_GETFL);
+    off_t offset = flags >= 0 && (flags & O_APPEND) ? st.st_size : at >= 0 ? at : lseek(fd, 0, SEEK_CUR);
+    off_t older = 0, where = 0;
+    if (offset >= 0 && offset < st.st_size) {
+        older = (off_t)len < st.st_size - offset ? (off_t)len : st.st_size - offset;
+        where = __atomic_fetch_add(&saved_end, older, __ATOMIC_RELAXED);
+        older = save_older(fd, st.st_ino, offset, older, where);
+    }
+    emit("W\t%lu\t%lld\t%zu\t%lld\t%d\t%lld", (unsigned long)st.st_ino, (long long)offset, len,
+         (long long)older, (int)getpid(), (long long)where);
+    errno = saved_errno;
+    return 1;
+}
+
+// After the write: a write on an O_SYNC/O_DSYNC descriptor (or with RWF_SYNC/RWF_DSYNC) is
+// durable when it returns.
+static void end_write(int fd, ssize_t n, int gated, int sync_flags) {
+    if (!gated) return;
+    int saved = errno;
     int sync = 0;
     char abs[PATH_MAX];
-    if (n <= 0 || !tracked(fd, abs, &sync) || !sync) return;
     struct stat st;
-    if (fstat(fd, &st) == 0) durable(fd, abs, st.st_size, 0, st.st_ino);
+    if (n > 0 && !lying && tracked(fd, abs, &sync) && (sync || sync_flags) && fstat(fd, &st) == 0)
+        durable(abs, st.st_size, 0, st.st_ino, log_length());
+    pthread_rwlock_unlock(&write_gate);
+    errno = saved;
+}
+
+static size_t total(const struct iovec *iov, int iovcnt) {
+    size_t sum = 0;
+    for (int i = 0; i < iovcnt; i++) sum += iov[i].iov_len;
+    return sum;
 }
 
 ssize_t write(int fd, const void *buf, size_t count) {
     bind_write();
+    int gated = begin_write(fd, -1, count);
     ssize_t n = real_write(fd, buf, count);
-    int saved = errno; after_write(fd, n); errno = saved;
+    end_write(fd, n, gated, 0);
     return n;
 }
 ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset) {
     bind_pwrite();
+    int gated = begin_write(fd, offset, count);
     ssize_t n = real_pwrite(fd, buf, count, offset);
-    int saved = errno; after_write(fd, n); errno = saved;
+    end_write(fd, n, gated, 0);
     return n;
 }
 ssize_t pwrite64(int fd, const void *buf, size_t count, off_t offset) {
     bind_pwrite64();
+    int gated = begin_write(fd, offset, count);
     ssize_t n = real_pwrite64(fd, buf, count, offset);
-    int saved = errno; after_write(fd, n); errno = saved;
+    end_write(fd, n, gated, 0);
     return n;
 }
 ssize_t writev(int fd, const struct iovec *iov, int iovcnt) {
     bind_writev();
+    int gated = begin_write(fd, -1, total(iov, iovcnt));
     ssize_t n = real_writev(fd, iov, iovcnt);
-    int saved = errno; after_write(fd, n); errno = saved;
+    end_write(fd, n, gated, 0);
     return n;
 }
 ssize_t pwritev(int fd, const struct iovec *iov, int iovcnt, off_t offset) {
     bind_pwritev();
+    int gated = begin_write(fd, offset, total(iov, iovcnt));
     ssize_t n = real_pwritev(fd, iov, iovcnt, offset);
-    int saved = errno; after_write(fd, n); errno = saved;
+    end_write(fd, n, gated, 0);
     return n;
 }
 ssize_t pwritev64(int fd, const struct iovec *iov, int iovcnt, off_t offset) {
     bind_pwritev64();
+    int gated = begin_write(fd, offset, total(iov, iovcnt));
     ssize_t n = real_pwritev64(fd, iov, iovcnt, offset);
-    int saved = errno; after_write(fd, n); errno = saved;
+    end_write(fd, n, gated, 0);
     return n;
 }
 ssize_t pwritev2(int fd, const struct iovec *iov, int iovcnt, off_t offset, int flags) {
     bind_pwritev2();
     if (lying) flags &= ~(RWF_SYNC | RWF_DSYNC);
+    int gated = begin_write(fd, offset, total(iov, iovcnt));
     ssize_t n = real_pwritev2(fd, iov, iovcnt, offset, flags);
-    int saved = errno; after_write(fd, n);
-    if (n > 0 && (flags & (RWF_SYNC | RWF_DSYNC)) && !lying) {
-        char abs[PATH_MAX];
-        struct stat st;
-        if (tracked(fd, abs, NULL) && fstat(fd, &st) == 0) durable(fd, abs, st.st_size, 0, st.st_ino);
-    }
-    errno = saved;
+    end_write(fd, n, gated, flags & (RWF_SYNC | RWF_DSYNC));
     return n;
 }
 
@@ -438,6 +541,17 @@ static int do_unlink(int dirfd, const char *path, int flags, int at) {
 }
 int unlink(const char *path) { bind_unlink(); bind_unlinkat(); return do_unlink(AT_FDCWD, path, 0, 0); }
 int unlinkat(int dirfd, const char *path, int flags) { bind_unlink(); bind_unlinkat(); return do_unlink(dirfd, path, flags, 1); }
+
+// A duplicate names the same open file: it is watched as the original is (dd writes through one).
+static int duplicated(int fd, int copy) {
+    char abs[PATH_MAX];
+    int sync = 0;
+    if (copy >= 0 && copy != fd && tracked(fd, abs, &sync)) track(copy, abs, sync);
+    return copy;
+}
+int dup(int fd) { bind_dup(); return duplicated(fd, real_dup(fd)); }
+int dup2(int fd, int to) { bind_dup2(); return duplicated(fd, real_dup2(fd, to)); }
+int dup3(int fd, int to, int flags) { bind_dup3(); return duplicated(fd, real_dup3(fd, to, flags)); }
 
 int close(int fd) {
     bind_close();

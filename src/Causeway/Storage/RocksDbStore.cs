@@ -21,7 +21,7 @@ public sealed class RocksDbStore : IKeyValueStore
 
     public string Path => _db.Path;
 
-    public static RocksDbStore Open(string path, long blockCacheBytes = 64L << 20)
+    public static RocksDbStore Open(string path, long blockCacheBytes = 64L << 20, long writeBufferBytes = 64L << 20)
     {
         Directory.CreateDirectory(path);
         var table = new BlockBasedTableOptions()
@@ -33,7 +33,16 @@ public sealed class RocksDbStore : IKeyValueStore
             .SetCreateIfMissing(true)
             .SetBlockBasedTableFactory(table)
             .IncreaseParallelism(Math.Max(2, Environment.ProcessorCount))
-            .SetKeepLogFileNum(3);
+            .SetKeepLogFileNum(3)
+            .SetWriteBufferSize((ulong)writeBufferBytes)
+            // A WAL whose memtable is flushed is reused in place, not deleted and created again: a synced
+            // append then overwrites allocated blocks, so fdatasync writes no inode (docs/decisions.md).
+            // Recovery must then stop at the first record left from the file's previous life, which
+            // RocksDB tells apart by the log number in each record: point-in-time recovery does that
+            // (it is RocksDB's default, named here because RocksDB silently turns recycling off under
+            // tolerate-corrupted-tail and absolute-consistency recovery).
+            .SetRecycleLogFileNum(4)
+            .SetWalRecoveryMode(Recovery.PointInTime);
         try
         {
             return new RocksDbStore(RocksDb.Open(options, path));

@@ -42,6 +42,7 @@ public sealed partial class PowerLossTests(Xunit.Abstractions.ITestOutputHelper 
         output.WriteLine($"{outcome.Acknowledged} acknowledged, {outcome.Missing.Count} lost. {outcome.Log}");
         Assert.True(outcome.Missing.Count == 0, $"{outcome.Missing.Count} of {outcome.Acknowledged} acknowledged commits lost to a power loss, e.g. {string.Join(", ", outcome.Missing.Take(5))}. {outcome.Log}");
         Assert.True(outcome.VerifyOk, $"the ledger does not verify after the power loss: {outcome.Verify}. {outcome.Log}");
+        Assert.True(outcome.RecycledLogs > 0, $"no write-ahead log was reused in place, so the run did not test recycled logs. {outcome.Log}");
         Assert.True(outcome.Misordered.Count == 0, $"a file was renamed into place before its bytes were synced. {outcome.Log}");
     }
 
@@ -54,7 +55,13 @@ public sealed partial class PowerLossTests(Xunit.Abstractions.ITestOutputHelper 
         Assert.True(outcome.Misordered.Count > 0, $"with fsync ignored, the order check saw no rename of unsynced bytes. {outcome.Log}");
     }
 
-    private sealed record Outcome(int Acknowledged, IReadOnlyList<string> Missing, bool VerifyOk, string Verify, bool SameIdentity, IReadOnlyList<string> Misordered, string Log);
+    /// <param name="RecycledLogs">Write-ahead logs RocksDB reused in place during the rounds: acknowledged
+    /// commits were then written over an old log's bytes, the case a power loss must not turn into a loss.</param>
+    private sealed record Outcome(int Acknowledged, IReadOnlyList<string> Missing, bool VerifyOk, string Verify, bool SameIdentity, IReadOnlyList<string> Misordered, int RecycledLogs, string Log);
+
+    /// <summary>The embedded writer's store write buffer: small, so RocksDB moves to another write-ahead log
+    /// every few dozen commits, and reuses old ones in place, within a round.</summary>
+    private const long WriteBufferBytes = 64 << 10;
 
     /// <summary>Rounds of: a server under <see cref="Writers"/> concurrent HTTP writers, SIGKILLed mid-load,
     /// then a power loss. It stops after the first round whose kill found unsynced write-ahead log bytes
@@ -68,6 +75,7 @@ public sealed partial class PowerLossTests(Xunit.Abstractions.ITestOutputHelper 
         var acknowledged = new List<(string Id, string Commit)>();
         var log = new StringBuilder();
         var misordered = new List<string>();
+        int recycled = 0;
         string? identity = null;
         int port = ServerProcess.FreePort();
         for (int round = 1; round <= Rounds; round++)
@@ -83,6 +91,7 @@ public sealed partial class PowerLossTests(Xunit.Abstractions.ITestOutputHelper 
             }
             var report = powerLoss.Apply();
             misordered.AddRange(report.Misordered);
+            recycled += report.RecycledLogs;
             log.Append($"round {round}: {acknowledged.Count} acknowledged; {report}. ");
 
             using (var server = await ServerProcess.StartAsync(data, port))
@@ -95,7 +104,7 @@ public sealed partial class PowerLossTests(Xunit.Abstractions.ITestOutputHelper 
                 bool verifyOk = verifyAnswer.StatusCode == HttpStatusCode.OK && JsonDocument.Parse(verify).RootElement.GetProperty("ok").GetBoolean();
                 Assert.Equal(0, server.Terminate(TimeSpan.FromSeconds(30)));
                 if (missing.Count > 0 || !verifyOk || !sameIdentity || report.UnsyncedWalBytes > 0)
-                    return new Outcome(acknowledged.Count, missing, verifyOk, verify, sameIdentity, misordered, log.ToString());
+                    return new Outcome(acknowledged.Count, missing, verifyOk, verify, sameIdentity, misordered, recycled, log.ToString());
             }
         }
         throw new InvalidOperationException($"No kill in {Rounds} rounds left unsynced write-ahead log bytes, so no round could show a loss. {log}");
@@ -156,19 +165,21 @@ public sealed partial class PowerLossTests(Xunit.Abstractions.ITestOutputHelper 
         var acknowledged = new List<(Causeway.Encoding.Cid Commit, string Collection, string Id)>();
         var log = new StringBuilder();
         var misordered = new List<string>();
+        int recycled = 0;
         for (int round = 1; round <= Rounds; round++)
         {
-            using (var writer = new CrashWriterProcess(data, Writers, powerLoss.Environment))
+            using (var writer = new CrashWriterProcess(data, Writers, powerLoss.Environment, WriteBufferBytes))
             {
                 await writer.WaitReadyAsync(TimeSpan.FromSeconds(60));
                 await writer.WaitForAcksAsync(writer.AcknowledgedCount + 300, TimeSpan.FromSeconds(60));
-                string waited = powerLoss.WaitForUnsyncedLog(TimeSpan.FromSeconds(5));
+                string waited = powerLoss.WaitForUnsyncedLog(TimeSpan.FromSeconds(5), recycled: true);
                 var killClock = System.Diagnostics.Stopwatch.StartNew();
                 acknowledged.AddRange(writer.KillHard());
                 log.Append($"({waited}; kill took {killClock.Elapsed.TotalMilliseconds:0.0} ms) ");
             }
             var report = powerLoss.Apply();
             misordered.AddRange(report.Misordered);
+            recycled += report.RecycledLogs;
             log.Append($"round {round}: {acknowledged.Count} acknowledged; {report}. ");
 
             var missing = new List<string>();
@@ -183,10 +194,11 @@ public sealed partial class PowerLossTests(Xunit.Abstractions.ITestOutputHelper 
                 verifyOk = verified?.Ok ?? false;
                 verify = verified is null ? "no database 'crash'" : string.Join("; ", verified.Problems);
             }
-            if (missing.Count > 0 || !verifyOk || report.UnsyncedWalBytes > 0)
-                return new Outcome(acknowledged.Count, missing, verifyOk, verify, true, misordered, log.ToString());
+            // The round counts when the kill caught commits written over an old log's bytes and not yet synced.
+            if (missing.Count > 0 || !verifyOk || report.UnsyncedRecycledWalBytes > 0)
+                return new Outcome(acknowledged.Count, missing, verifyOk, verify, true, misordered, recycled, log.ToString());
         }
-        throw new InvalidOperationException($"No kill in {Rounds} rounds left unsynced write-ahead log bytes, so no round could show a loss. {log}");
+        throw new InvalidOperationException($"No kill in {Rounds} rounds left unsynced bytes in a recycled write-ahead log, so no round could show a loss. {log}");
     }
 
     private static string Token(string data) => File.ReadAllText(Path.Combine(data, "admin.token")).Trim();

@@ -11,7 +11,8 @@ public sealed class CrashWriterProcess : IDisposable
     private readonly List<(Cid Commit, string Collection, string Id)> _acknowledged = [];
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public CrashWriterProcess(string dataDir, int writers = 8, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="writeBufferBytes">The store's write buffer (<see cref="ReplicaOptions.StoreWriteBufferBytes"/>) in the child.</param>
+    public CrashWriterProcess(string dataDir, int writers = 8, IReadOnlyDictionary<string, string>? environment = null, long? writeBufferBytes = null)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "Causeway.CrashWriter.dll");
         if (!File.Exists(dll)) throw new FileNotFoundException("The crash writer was not built next to the tests.", dll);
@@ -19,6 +20,7 @@ public sealed class CrashWriterProcess : IDisposable
         start.ArgumentList.Add(dll);
         start.ArgumentList.Add(dataDir);
         start.ArgumentList.Add(writers.ToString());
+        if (writeBufferBytes is { } bytes) start.ArgumentList.Add(bytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         _process = Process.Start(start) ?? throw new InvalidOperationException("could not start the crash writer");
         _process.OutputDataReceived += (_, e) =>

@@ -48,39 +48,63 @@ public sealed class PowerLoss
     /// write-ahead log (a commit written and its sync not done): the moment to kill, so the round can
     /// show a loss. A kill timed by acknowledgements alone lands just after a sync, and a child slowed
     /// by a loaded machine may not have written again when it comes.</summary>
-    public string WaitForUnsyncedLog(TimeSpan limit)
+    /// <param name="recycled">Wait for unsynced bytes in a log RocksDB reused in place.</param>
+    public string WaitForUnsyncedLog(TimeSpan limit, bool recycled = false)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         long unsynced = 0;
-        while (clock.Elapsed < limit && (unsynced = Inspect().UnsyncedWalBytes) == 0) Thread.Sleep(0);
-        return $"waited {clock.Elapsed.TotalMilliseconds:0.0} ms for {unsynced} unsynced log bytes";
+        while (clock.Elapsed < limit && (unsynced = Unsynced(Inspect())) == 0) Thread.Sleep(0);
+        return $"waited {clock.Elapsed.TotalMilliseconds:0.0} ms for {unsynced} unsynced {(recycled ? "recycled " : "")}log bytes";
+
+        long Unsynced(PowerLossReport report) => recycled ? report.UnsyncedRecycledWalBytes : report.UnsyncedWalBytes;
     }
 
     /// <summary>Rewinds the folder to its durable state (the child must be dead) and starts a new
     /// log, so the rewound folder is the durable starting point of the next run.</summary>
     public PowerLossReport Apply()
     {
-        var (durable, sizes, report) = Replay();
-        if (report.Events == 0) throw new InvalidOperationException("The power-loss log is empty: the shim did not load in the child.");
+        var state = Replay();
+        if (state.Report.Events == 0) throw new InvalidOperationException("The power-loss log is empty: the shim did not load in the child.");
         foreach (var file in Directory.EnumerateFiles(_root, "*", SearchOption.AllDirectories)) File.Delete(file);
-        foreach (var (path, inode) in durable)
+        foreach (var (path, inode) in state.Durable)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             using var source = File.OpenRead(Path.Combine(InodesPath, inode.ToString()));
             using var target = File.Create(path);
-            long keep = Math.Min(sizes[inode], source.Length);
-            var buffer = new byte[81920];
-            for (long left = keep; left > 0;)
+            long keep = Math.Min(state.Sizes[inode], source.Length);
+            Copy(source, 0, target, keep);
+            // Writes after the file's last sync did not reach the disk: where they overwrote older
+            // bytes, the disk still has those, so they are put back, newest write first.
+            if (!state.Pending.TryGetValue(inode, out var pending)) continue;
+            for (int i = pending.Count - 1; i >= 0; i--)
             {
-                int n = source.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
-                if (n == 0) break;
-                target.Write(buffer, 0, n);
-                left -= n;
+                var write = pending[i];
+                long older = Math.Min(write.Saved, keep - write.Offset);
+                if (older <= 0) continue;
+                using var saved = File.OpenRead(SavedPath(write.Pid));
+                saved.Position = write.At;
+                target.Position = write.Offset;
+                Copy(saved, write.At, target, older);
             }
         }
         Reset();
-        return report;
+        return state.Report;
     }
+
+    private static void Copy(FileStream source, long from, FileStream target, long count)
+    {
+        source.Position = from;
+        var buffer = new byte[81920];
+        for (long left = count; left > 0;)
+        {
+            int n = source.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+            if (n == 0) break;
+            target.Write(buffer, 0, n);
+            left -= n;
+        }
+    }
+
+    private string SavedPath(int pid) => Path.Combine(InodesPath, $"saved-{pid}");
 
     private void Reset()
     {
@@ -88,33 +112,71 @@ public sealed class PowerLoss
         if (Directory.Exists(InodesPath)) Directory.Delete(InodesPath, recursive: true);
     }
 
-    private (Dictionary<string, long> Durable, Dictionary<long, long> Sizes, PowerLossReport Report) Replay()
+    /// <summary>A write the log recorded: <see cref="Saved"/> older bytes from <see cref="Offset"/>
+    /// were copied to the process's saved file at <see cref="At"/> before it was made.</summary>
+    private readonly record struct Write(long Offset, long Length, long Saved, int Pid, long At, long LogPosition);
+
+    private sealed record Durability(Dictionary<string, long> Durable, Dictionary<long, long> Sizes, Dictionary<long, List<Write>> Pending, PowerLossReport Report);
+
+    private Durability Replay()
     {
         var current = new Dictionary<string, long>(StringComparer.Ordinal);
         var durable = new Dictionary<string, long>(StringComparer.Ordinal);
         var sizes = new Dictionary<long, long>();
-        int events = 0, syncs = 0;
+        // Per inode, the writes after its last sync, in log order: what a power loss now would undo.
+        var pending = new Dictionary<long, List<Write>>();
+        // Per inode renamed during the run (a recycled log), the bytes written since: what it lost
+        // if the new name is not durable (its older bytes under that name are not the file's).
+        var writtenSinceRename = new Dictionary<long, long>();
+        int events = 0, syncs = 0, recycledLogs = 0;
         var misordered = new List<string>();
         // Read while the child may still append: a last line without its newline is not an event yet.
-        string[] lines = File.Exists(LogPath) ? File.ReadAllText(LogPath).Split('\n')[..^1] : [];
-        foreach (var line in lines)
+        byte[] log = File.Exists(LogPath) ? ReadShared(LogPath) : [];
+        for (int position = 0, end; (end = Array.IndexOf(log, (byte)'\n', position)) >= 0; position = end + 1)
         {
+            string line = System.Text.Encoding.UTF8.GetString(log, position, end - position);
             var f = line.Split('\t');
             events++;
             switch (f[0])
             {
                 case "E": current[f[3]] = durable[f[3]] = long.Parse(f[1]); sizes[long.Parse(f[1])] = long.Parse(f[2]); break;
-                case "C": current[f[2]] = long.Parse(f[1]); sizes.TryAdd(long.Parse(f[1]), 0); break;
+                case "C": current[f[2]] = long.Parse(f[1]); sizes.TryAdd(long.Parse(f[1]), 0); writtenSinceRename.Remove(long.Parse(f[1])); break;
                 case "T": sizes[long.Parse(f[1])] = 0; break;
-                case "S": sizes[long.Parse(f[1])] = long.Parse(f[2]); syncs++; break;
+                case "W":
+                {
+                    long inode = long.Parse(f[1]);
+                    var write = new Write(long.Parse(f[2]), long.Parse(f[3]), long.Parse(f[4]), int.Parse(f[5]), long.Parse(f[6]), position);
+                    if (!pending.TryGetValue(inode, out var list)) pending[inode] = list = [];
+                    list.Add(write);
+                    if (writtenSinceRename.ContainsKey(inode)) writtenSinceRename[inode] += write.Length;
+                    break;
+                }
+                case "S":
+                {
+                    long inode = long.Parse(f[1]), mark = long.Parse(f[3]);
+                    sizes[inode] = long.Parse(f[2]);
+                    pending.GetValueOrDefault(inode)?.RemoveAll(w => w.LogPosition < mark);
+                    syncs++;
+                    break;
+                }
                 case "F": sizes[long.Parse(f[1])] = Math.Min(sizes.GetValueOrDefault(long.Parse(f[1])), long.Parse(f[2])); break;
                 case "R":
                     if (!current.Remove(f[1], out var moved)) break;
                     current[f[2]] = moved;
+                    // A log RocksDB recycles is renamed with its old records in it: they are
+                    // garbage to it under the new name, so their sync state is not an ordering fault.
+                    bool recycledLog = IsWal(f[1]) && IsWal(f[2]);
+                    if (recycledLog)
+                    {
+                        writtenSinceRename[moved] = 0;
+                        recycledLogs++;
+                    }
                     // The classic ordering bug: a file renamed into place before its bytes are synced
-                    // can be found, after a power loss, under its final name but empty or short.
-                    if (f.Length > 3 && sizes.GetValueOrDefault(moved) < long.Parse(f[3]))
-                        misordered.Add($"{Path.GetRelativePath(_root, f[1])} renamed to {Path.GetRelativePath(_root, f[2])} with {long.Parse(f[3]) - sizes.GetValueOrDefault(moved)} of its {f[3]} bytes unsynced");
+                    // can be found, after a power loss, under its final name but empty, short or with older bytes.
+                    long unsyncedAtRename = Math.Max(f.Length > 3 ? long.Parse(f[3]) - sizes.GetValueOrDefault(moved) : 0,
+                        pending.GetValueOrDefault(moved)?.Sum(w => w.Length) ?? 0);
+                    if (!recycledLog && unsyncedAtRename > 0)
+                        misordered.Add($"{Path.GetRelativePath(_root, f[1])} renamed to {Path.GetRelativePath(_root, f[2])} with {unsyncedAtRename} of its {(f.Length > 3 ? f[3] : "?")} bytes unsynced");
                     break;
                 case "U": current.Remove(f[1]); break;
                 case "D":
@@ -125,21 +187,36 @@ public sealed class PowerLoss
                 default: throw new InvalidOperationException($"Unknown power-loss event: {line}");
             }
         }
-        // What the folder holds now and a power loss would not keep: bytes past a file's durable size,
-        // and names whose creation or rename no directory sync made durable.
-        long unsyncedBytes = 0;
+        // What the folder holds now and a power loss would not keep: bytes written since a file's
+        // last sync (appended, or overwriting older bytes), and files whose name no directory sync
+        // made durable (all their bytes; for a renamed log, the bytes written under the new name).
+        long unsyncedBytes = 0, unsyncedWalBytes = 0, unsyncedRecycledWalBytes = 0;
         var unsyncedFiles = new List<string>();
         foreach (var (name, inode) in current)
         {
-            var kept = new FileInfo(Path.Combine(InodesPath, inode.ToString()));
-            long length = kept.Exists ? kept.Length : 0;
-            long lost = durable.TryGetValue(name, out var d) && d == inode ? Math.Max(0, length - sizes[inode]) : length;
-            if (lost > 0 || !durable.ContainsKey(name)) unsyncedFiles.Add($"{Path.GetRelativePath(_root, name)} ({lost} bytes)");
+            bool nameDurable = durable.TryGetValue(name, out var d) && d == inode;
+            long lost = pending.GetValueOrDefault(inode)?.Sum(w => w.Length) ?? 0;
+            if (!nameDurable)
+            {
+                var kept = new FileInfo(Path.Combine(InodesPath, inode.ToString()));
+                lost = writtenSinceRename.TryGetValue(inode, out var written) ? written : kept.Exists ? kept.Length : 0;
+            }
+            if (lost > 0 || !nameDurable) unsyncedFiles.Add($"{Path.GetRelativePath(_root, name)} ({lost} bytes)");
             unsyncedBytes += lost;
+            if (IsWal(name)) unsyncedWalBytes += lost;
+            if (IsWal(name) && writtenSinceRename.ContainsKey(inode)) unsyncedRecycledWalBytes += lost;
         }
-        var walTail = current.Where(e => e.Key.EndsWith(".log", StringComparison.Ordinal))
-            .Sum(e => Math.Max(0, new FileInfo(Path.Combine(InodesPath, e.Value.ToString())).Length - (durable.GetValueOrDefault(e.Key, -1) == e.Value ? sizes[e.Value] : 0)));
-        return (durable, sizes, new PowerLossReport(events, syncs, unsyncedBytes, walTail, unsyncedFiles, misordered));
+        return new Durability(durable, sizes, pending, new PowerLossReport(events, syncs, unsyncedBytes, unsyncedWalBytes, unsyncedRecycledWalBytes, unsyncedFiles, misordered, recycledLogs));
+    }
+
+    private static bool IsWal(string path) => path.EndsWith(".log", StringComparison.Ordinal);
+
+    private static byte[] ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
     }
 
     private static string Parent(string path) => path[..Math.Max(0, path.LastIndexOf('/'))];
@@ -182,10 +259,12 @@ public sealed class PowerLoss
 
 /// <summary>What a power loss took: <see cref="UnsyncedBytes"/> past the durable sizes (of which
 /// <see cref="UnsyncedWalBytes"/> in RocksDB write-ahead logs), and the files that lost bytes or their name;
-/// and the syscall-order faults seen on the way (<see cref="Misordered"/>: a rename before the sync of its bytes).</summary>
-public sealed record PowerLossReport(int Events, int Syncs, long UnsyncedBytes, long UnsyncedWalBytes, IReadOnlyList<string> UnsyncedFiles, IReadOnlyList<string> Misordered)
+/// and the syscall-order faults seen on the way (<see cref="Misordered"/>: a rename before the sync of its bytes);
+/// <see cref="RecycledLogs"/>: write-ahead logs that RocksDB renamed to reuse in place, and
+/// <see cref="UnsyncedRecycledWalBytes"/>: the unsynced bytes in such logs.</summary>
+public sealed record PowerLossReport(int Events, int Syncs, long UnsyncedBytes, long UnsyncedWalBytes, long UnsyncedRecycledWalBytes, IReadOnlyList<string> UnsyncedFiles, IReadOnlyList<string> Misordered, int RecycledLogs)
 {
     public override string ToString() =>
-        $"{Events} events, {Syncs} syncs; unsynced at the kill: {UnsyncedBytes} bytes ({UnsyncedWalBytes} in write-ahead logs) in [{string.Join(", ", UnsyncedFiles)}]"
+        $"{Events} events, {Syncs} syncs, {RecycledLogs} logs recycled; unsynced at the kill: {UnsyncedBytes} bytes ({UnsyncedWalBytes} in write-ahead logs, {UnsyncedRecycledWalBytes} in recycled ones) in [{string.Join(", ", UnsyncedFiles)}]"
         + (Misordered.Count == 0 ? "" : $"; out of order: [{string.Join(", ", Misordered)}]");
 }
