@@ -27,6 +27,11 @@ internal sealed class IdleIterators : IDisposable
         _sweep = new Timer(_ => Sweep(), null, SweepEvery, SweepEvery);
     }
 
+    public int Count
+    {
+        get { lock (_idle) return _idle.Count; }
+    }
+
     /// <summary>An iterator that sees the store as it is now; give it back with <see cref="Return"/>.</summary>
     public Iterator Take()
     {

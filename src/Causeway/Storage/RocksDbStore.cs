@@ -77,6 +77,9 @@ public sealed class RocksDbStore : IKeyValueStore
         _db.Write(native, durable ? _durable : _buffered);
     }
 
+    /// <summary>How many iterators closed cursors left for the next ones (for tests).</summary>
+    internal int IdleIterators => _iterators.Count;
+
     /// <summary>Whether RocksDB has background work running or queued (a memtable flush, a compaction).
     /// A benchmark waits for it to end, so a row of reads is not measured beside the writes before it.</summary>
     internal bool Busy => Count("rocksdb.num-running-flushes") + Count("rocksdb.num-running-compactions")
