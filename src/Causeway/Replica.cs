@@ -129,12 +129,13 @@ public sealed class Replica : IAsyncDisposable
     public static Task<Replica> OpenAsync(string folder, ReplicaOptions? options = null)
     {
         Directory.CreateDirectory(folder);
+        options ??= new();
         var identity = ReplicaIdentity.LoadOrCreate(folder);
         try
         {
             var fence = Backup.RestoreFence.Load(folder);
-            var store = RocksDbStore.Open(Path.Combine(folder, StoreFolder), (options ?? new()).StoreCacheBytes, (options ?? new()).StoreWriteBufferBytes);
-            return Task.FromResult(new Replica(store, identity, options ?? new(), folder, fence));
+            var store = RocksDbStore.Open(Path.Combine(folder, StoreFolder), options.StoreCacheBytes, options.StoreWriteBufferBytes);
+            return Task.FromResult(new Replica(store, identity, options, folder, fence));
         }
         catch
         {

@@ -204,18 +204,16 @@ internal sealed class StoredDatabase
     }
 
     public Document? ReadDocument(string collection, string id, long position)
-    {
-        CheckHeld(collection, id);
-        var version = _reader.At(Runtime, collection, id, position);
-        return version is null || !Visible(collection, version, position) ? null : ToDocument(collection, id, version.Value, version);
-    }
+        => VisibleVersion(collection, id, position) is { } version ? ToDocument(collection, id, version.Value, version) : null;
 
     /// <summary>What <see cref="ReadDocument"/> reads, its fields only.</summary>
-    public Value? ReadFields(string collection, string id, long position)
+    public Value? ReadFields(string collection, string id, long position) => VisibleVersion(collection, id, position)?.Value;
+
+    private VersionRecord? VisibleVersion(string collection, string id, long position)
     {
         CheckHeld(collection, id);
         var version = _reader.At(Runtime, collection, id, position);
-        return version is null || !Visible(collection, version, position) ? null : version.Value;
+        return version is null || !Visible(collection, version, position) ? null : version;
     }
 
     public Document ToDocument(string collection, string id, Value fields, VersionRecord? version)
