@@ -211,6 +211,24 @@ public sealed class DagCborWriter
     /// <exception cref="ArgumentException">The destination is too short.</exception>
     public int Encode(Span<byte> destination) => _writer.Encode(destination);
 
+    /// <summary>Hands the encoded value to <paramref name="use"/> from a stack or pooled buffer, for a
+    /// caller that only hashes or transcodes it (no array of its own).</summary>
+    public TResult WithEncoded<TResult>(Func<ReadOnlySpan<byte>, TResult> use)
+    {
+        int length = _writer.BytesWritten;
+        byte[]? rented = length > 512 ? System.Buffers.ArrayPool<byte>.Shared.Rent(length) : null;
+        Span<byte> buffer = rented ?? stackalloc byte[512];
+        _writer.Encode(buffer);
+        try
+        {
+            return use(buffer[..length]);
+        }
+        finally
+        {
+            if (rented is not null) System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
     public bool TryEncode(Span<byte> destination, out int bytesWritten) => _writer.TryEncode(destination, out bytesWritten);
 
     /// <summary>Returns true when the next item is a map key.</summary>

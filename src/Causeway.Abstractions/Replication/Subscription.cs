@@ -33,7 +33,13 @@ public sealed class Subscription : IEquatable<Subscription>
     /// <summary>Every replica holds the system collections (schema, reservations, sequences): the
     /// rules it enforces must be complete wherever it writes.</summary>
     public bool Matches(string collection, string id)
-        => Selectors is null || Schemas.SystemCollections.IsSystem(collection) || Selectors.Any(s => s.Collection == collection && (s.IdPrefix is null || id.StartsWith(s.IdPrefix, StringComparison.Ordinal)));
+    {
+        // A loop, not a lambda: every read asks, and a whole replica should not pay for a closure.
+        if (Selectors is null || Schemas.SystemCollections.IsSystem(collection)) return true;
+        foreach (var s in Selectors)
+            if (s.Collection == collection && (s.IdPrefix is null || id.StartsWith(s.IdPrefix, StringComparison.Ordinal))) return true;
+        return false;
+    }
 
     /// <summary>Whether every document of <paramref name="collection"/> is selected.</summary>
     public bool HoldsWhole(string collection) => Selectors is null || Schemas.SystemCollections.IsSystem(collection) || Selectors.Any(s => s.Collection == collection && s.IdPrefix is null);

@@ -14,9 +14,13 @@ internal sealed record QueryCursor(long Position, byte[] Fingerprint, SortPositi
 {
     private const int FormatVersion = 1;
 
+    // One writer per thread, reset for each cursor: a full page makes one.
+    [ThreadStatic] private static DagCborWriter? t_writer;
+
     public string Encode()
     {
-        var writer = new DagCborWriter();
+        var writer = t_writer ??= new DagCborWriter();
+        writer.Reset();
         writer.WriteStartArray(5);
         writer.WriteInt64(FormatVersion);
         writer.WriteInt64(Position);
@@ -31,7 +35,7 @@ internal sealed record QueryCursor(long Position, byte[] Fingerprint, SortPositi
         writer.WriteEndArray();
         writer.WriteText(After.Id);
         writer.WriteEndArray();
-        return Base64Url.EncodeToString(writer.Encode());
+        return writer.WithEncoded(static encoded => Base64Url.EncodeToString(encoded));
     }
 
     /// <summary>Reads a cursor made for the query with <paramref name="fingerprint"/>; anything else,

@@ -35,7 +35,9 @@ internal static class QueryExecutor
             rows.RemoveAt(rows.Count - 1);
             next = new QueryCursor(position, fingerprint, rows[^1].Sort).Encode();
         }
-        return new QueryResult([.. rows.Select(r => r.Document)], next, position) { Plan = explain ? run.Plan(rows.Count) : null };
+        var documents = new Document[rows.Count];
+        for (int i = 0; i < documents.Length; i++) documents[i] = rows[i].Document;
+        return new QueryResult(documents, next, position) { Plan = explain ? run.Plan(rows.Count) : null };
     }
 
     /// <summary>How many documents match, at the query's read point (its limit, order and cursor play no part).</summary>
@@ -65,12 +67,13 @@ internal sealed class QueryRun
     private readonly TimeProvider _time;
 
     private string _access = "scan";
-    // Described only when explain asks: describing writes every bound value as JSON.
-    private Func<IReadOnlyList<string>> _ranges = () => [];
+    // The ranges read, described only when explain asks: describing writes every bound value as JSON.
+    private IndexAccess? _read;
     private string _orderHow = "sorted";
     private string? _fallback;
     private long? _estimate;
     private long _examined;
+    private Comparer<(Document Document, SortPosition Sort)>? _rowOrder;
 
     public QueryRun(StoredDatabase database, Query query, SortOrder order, SortPosition? after, long position, CancellationToken cancellation)
     {
@@ -88,17 +91,18 @@ internal sealed class QueryRun
         _started = _time.GetTimestamp();
     }
 
-    public QueryPlan Plan(int returned) => new(_access, _ranges(), _orderHow, _fallback, _estimate, _examined, _index.KeysRead, returned);
+    public QueryPlan Plan(int returned) => new(_access, _read is null ? [] : [.. _read.Describe()], _orderHow, _fallback, _estimate, _examined, _index.KeysRead, returned);
 
     /// <summary>The page's rows plus one (which says another page follows), in order.</summary>
     public List<(Document Document, SortPosition Sort)> Execute()
     {
         _database.CheckQueryable(_query.Collection, IdConfinement.Of(_query.Filter));
         int wanted = _query.Limit + 1;
-        var top = new TopK<(Document Document, SortPosition Sort)>(wanted, Comparer<(Document Document, SortPosition Sort)>.Create((a, b) => _order.Compare(a.Sort, b.Sort)));
+        // Each way of reading ranks into a fresh page of its own (a walk that ran out leaves a partial one).
+        TopK<(Document Document, SortPosition Sort)> NewTop() => new(wanted, _rowOrder ??= Comparer<(Document Document, SortPosition Sort)>.Create((a, b) => _order.Compare(a.Sort, b.Sort)));
 
         var (access, reason) = PlanFilter();
-        if (!_settings.Enabled || _lacking.Everything) return Scan(top, wanted, reason);
+        if (!_settings.Enabled || _lacking.Everything) return Scan(NewTop(), wanted, reason);
 
         if (_query.Sort.Count > 0 && !_query.Sort[0].Path.IsId)
         {
@@ -109,9 +113,8 @@ internal sealed class QueryRun
             if ((first.Descending || QueryPlanner.ImpliesPresent(_query.Filter, first.Path.Text))
                 && CompoundIndex.Answering(_settings.Compounds(_query.Collection), _query.Filter, first.Path.Text) is { } match)
             {
-                var walked = Walk(first, top, wanted, null, match);
+                var walked = Walk(first, NewTop(), wanted, null, match);
                 if (walked is not null) return walked;
-                top = new(wanted, Comparer<(Document Document, SortPosition Sort)>.Create((a, b) => _order.Compare(a.Sort, b.Sort)));
                 _fallback = $"the compound index {match.Index.Name} ran out before the page filled; documents without '{first.Path.Text}' come last";
                 // The sort path's own walk would run out too: the filter's candidates (or a scan) finish.
                 ranOut = true;
@@ -129,24 +132,23 @@ internal sealed class QueryRun
                         // Walking reads about (page × documents with the sort path ÷ candidates)
                         // entries; ranking reads every candidate. Take the cheaper.
                         long sorted = _index.Estimate(IndexRange.Present(first.Path.Text), QueryPlanner.ProbeCap);
-                        if (wanted * sorted / Math.Max(1, _estimate.Value) >= _estimate) return Gather(access, top);
+                        if (wanted * sorted / Math.Max(1, _estimate.Value) >= _estimate) return Gather(access, NewTop());
                     }
                 }
-                var walked = Walk(first, top, wanted, access is not null && !walkIsAccess ? access : null);
+                var walked = Walk(first, NewTop(), wanted, access is not null && !walkIsAccess ? access : null);
                 if (walked is not null) return walked;
                 // The walk ran out before the page filled: documents without the sort path come
                 // last when descending, and only a scan (or the filter's ranges) finds them.
-                top = new(wanted, Comparer<(Document Document, SortPosition Sort)>.Create((a, b) => _order.Compare(a.Sort, b.Sort)));
                 _fallback = $"the index of '{first.Path.Text}' ran out before the page filled; documents without it come last";
             }
             else if (access is null && !ranOut) _fallback = $"ascending by '{first.Path.Text}', documents without it come first, and the filter does not rule them out";
         }
 
-        if (access is null) return Scan(top, wanted, _fallback ?? reason);
+        if (access is null) return Scan(NewTop(), wanted, _fallback ?? reason);
         _access = access.Ids.Count > 0 && access.Ranges.Count == 0 ? "ids" : "index";
-        _ranges = () => [.. access.Describe()];
+        _read = access;
         if (_query.Sort.Count == 0 && access.InIdOrder && !HasOverflow()) return InIdOrder(access.Ranges[0], wanted);
-        return Gather(access, top);
+        return Gather(access, NewTop());
     }
 
     public long CountMatches()
@@ -162,7 +164,7 @@ internal sealed class QueryRun
             return count;
         }
         _access = "index";
-        _ranges = () => [.. access.Describe()];
+        _read = access;
         foreach (var id in CandidateSet(access, int.MaxValue)!)
             if (Examine() && _database.DocumentAt(_query.Collection, id, _position) is { } document && Matches(document)) count++;
         return count;
@@ -246,7 +248,7 @@ internal sealed class QueryRun
     private List<(Document Document, SortPosition Sort)> Gather(IndexAccess access, TopK<(Document Document, SortPosition Sort)> top)
     {
         _access = access.Ids.Count > 0 && access.Ranges.Count == 0 ? "ids" : "index";
-        _ranges = () => [.. access.Describe()];
+        _read = access;
         _orderHow = _query.Sort.Count == 0 ? "id" : "sorted";
         int matched = 0, wanted = _query.Limit + 1;
         var candidates = CandidateSet(access, int.MaxValue)!;
@@ -350,8 +352,7 @@ internal sealed class QueryRun
                 : range.Intersect(IndexRange.From(path, resume, inclusive: true));
         }
         if (compound is { } walked) range = walked.Index.Range(walked.Equal, range);
-        var described = range;
-        _ranges = () => [$"{described.Path} {described.Description}"];
+        _read = IndexAccess.OfRanges(range);
         int filled = 0;
         var capped = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (id, _) in HasOverflow() ? _index.Walk(IndexRange.Overflow, _position) : [])

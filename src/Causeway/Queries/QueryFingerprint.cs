@@ -11,9 +11,13 @@ internal static class QueryFingerprint
 {
     public const int Length = 16;
 
+    // One writer per thread, reset for each query: a fingerprint is made for every query run.
+    [ThreadStatic] private static DagCborWriter? t_writer;
+
     public static byte[] Compute(string database, Query query)
     {
-        var writer = new DagCborWriter();
+        var writer = t_writer ??= new DagCborWriter();
+        writer.Reset();
         writer.WriteStartArray(5);
         writer.WriteText("causeway.query/1");
         writer.WriteText(database);
@@ -30,7 +34,12 @@ internal static class QueryFingerprint
         }
         writer.WriteEndArray();
         writer.WriteEndArray();
-        return SHA256.HashData(writer.Encode())[..Length];
+        return writer.WithEncoded(static encoded =>
+        {
+            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+            SHA256.HashData(encoded, hash);
+            return hash[..Length].ToArray();
+        });
     }
 
     private static void Write(DagCborWriter writer, Predicate predicate)

@@ -13,7 +13,7 @@ internal sealed class SortOrder(IReadOnlyList<SortKey> keys) : IComparer<SortPos
 
     public SortPosition PositionOf(Document document)
     {
-        var values = new Values.Value?[keys.Count];
+        Values.Value?[] values = keys.Count == 0 ? [] : new Values.Value?[keys.Count];
         for (int i = 0; i < values.Length; i++) values[i] = keys[i].Path.Read(document);
         return new SortPosition(values, document.Id);
     }

@@ -42,6 +42,9 @@ internal sealed class VersionRecord
     /// <summary>The visible fields, materialized once and shared by every reader.</summary>
     public Values.Value Value => _value ??= State.ToValue();
 
+    /// <summary>The document readers are given for this version, made once (a document is immutable).</summary>
+    public Document? Document { get; set; }
+
     public byte[] Encode(DagCborWriter writer)
     {
         writer.Reset();

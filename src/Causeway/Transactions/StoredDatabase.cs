@@ -217,9 +217,17 @@ internal sealed class StoredDatabase
     }
 
     public Document ToDocument(string collection, string id, Value fields, VersionRecord? version)
-        => version?.Latest is { } latest
-            ? new(collection, id, fields, latest.Commit, version.Position, latest.Time.ToDateTimeOffset(), latest.Origin)
-            : new(collection, id, fields, null, 0, DateTimeOffset.UnixEpoch, ReplicaDid);
+    {
+        if (version is null) return new(collection, id, fields, null, 0, DateTimeOffset.UnixEpoch, ReplicaDid);
+        // A cached version's readers share one document for it; other fields (a transaction's own
+        // pending write over the version) make their own.
+        bool shared = ReferenceEquals(fields, version.Value);
+        if (shared && version.Document is { } made) return made;
+        var latest = version.Latest;
+        var document = new Document(collection, id, fields, latest.Commit, version.Position, latest.Time.ToDateTimeOffset(), latest.Origin);
+        if (shared) version.Document = document;
+        return document;
+    }
 
     /// <summary>The schema as of <paramref name="position"/>.</summary>
     public SchemaVersion SchemaAt(long position)
@@ -235,9 +243,12 @@ internal sealed class StoredDatabase
     {
         if (!version.State.Exists) return false;
         var schema = SchemaAt(position).Schema;
-        return !Visibility.DependsOnParents(schema, collection)
-            || Visibility.IsVisible(schema, collection, version.State, (c, id) => Holds.Matches(c, id) ? _reader.At(Runtime, c, id, position)?.State : Visibility.Unknown);
+        return !Visibility.DependsOnParents(schema, collection) || ParentsVisible(schema, collection, version, position);
     }
+
+    // Apart, so a read whose collection has no such parents makes no closure over the position.
+    private bool ParentsVisible(Schema schema, string collection, VersionRecord version, long position)
+        => Visibility.IsVisible(schema, collection, version.State, (c, id) => Holds.Matches(c, id) ? _reader.At(Runtime, c, id, position)?.State : Visibility.Unknown);
 
     /// <summary>A document as written: a map, without the reserved fields a read adds.</summary>
     public static Value CheckDocument(Value document)

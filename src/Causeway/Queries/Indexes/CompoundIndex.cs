@@ -60,7 +60,7 @@ internal sealed class CompoundIndex(IReadOnlyList<string> paths)
         var prefix = equal.SelectMany(Collation.Encode).ToArray();
         var high = last.High is null ? IndexRange.Successor(prefix) : [.. prefix, .. last.High];
         return new IndexRange(Name, IndexEntries.Kind.Compound, [.. prefix, .. last.Low], high,
-            $"= ({string.Join(", ", equal)}) then {Last} {last.Description}") { Components = Paths.Count };
+            () => $"= ({string.Join(", ", equal)}) then {Last} {last.Description}") { Components = Paths.Count };
     }
 
     /// <summary>The first of <paramref name="compounds"/> that answers a filter ordered by

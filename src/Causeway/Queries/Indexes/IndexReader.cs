@@ -21,7 +21,7 @@ internal sealed class IndexReader(IKeyValueReader store, uint db, string collect
         using var cursor = store.Scan(prefix);
         var low = Concat(prefix, range.Low);
         byte[]? high = range.High is null ? null : Concat(prefix, range.High);
-        var entry = new byte[256];
+        byte[] entry = [];
         int entryLength;
         bool ok = reverse
             ? (high is null ? cursor.SeekToLast() : cursor.SeekForPrev(high) && (cursor.Key.SequenceCompareTo(high) < 0 || cursor.Prev()))
