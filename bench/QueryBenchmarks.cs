@@ -77,6 +77,14 @@ internal static class QueryBenchmarks
                     + $"estimated {explained.EstimatedRows?.ToString() ?? "-"}, examined {explained.ExaminedRows}, index keys {explained.IndexKeysRead}{(explained.Fallback is null ? "" : $", fallback: {explained.Fallback}")}");
             }
 
+            // Measured once RocksDB's background work after the load is done, as SQLite's indexes are built.
+            if (replica.Store is Storage.RocksDbStore store)
+            {
+                var settle = Stopwatch.StartNew();
+                while (store.Busy && settle.Elapsed < TimeSpan.FromMinutes(2)) await Task.Delay(100);
+                Console.WriteLine($"Causeway's store before the queries: table files by level {string.Join(" / ", store.FilesByLevel)} (level 0 first)");
+            }
+
             Measure? equalityNow = null;
             foreach (var kind in Enum.GetValues<QueryKind>())
             {
