@@ -7,12 +7,13 @@ using Causeway.Values;
 namespace Causeway.Queries;
 
 /// <summary>Where the next page starts. As text it is base64url (no padding) of a DAG-CBOR array
-/// <c>[1, position, fingerprint, [[key] or [] per sort key], id]</c>: the snapshot position every
+/// <c>[2, position, fingerprint, [[key] or [] per sort key], id]</c>: the snapshot position every
 /// page reads at, the query's <see cref="QueryFingerprint"/>, and the sort position of the last
 /// document returned (a missing key is an empty array). Callers treat it as opaque.</summary>
 internal sealed record QueryCursor(long Position, byte[] Fingerprint, SortPosition After)
 {
-    private const int FormatVersion = 1;
+    // 2: the fingerprint is XXH128 (version 1's was SHA-256), so a cursor of version 1 is refused as such.
+    private const int FormatVersion = 2;
 
     // One writer per thread, reset for each cursor: a full page makes one.
     [ThreadStatic] private static DagCborWriter? t_writer;

@@ -1,4 +1,4 @@
-using System.Security.Cryptography;
+using System.IO.Hashing;
 using Causeway.Documents;
 using Causeway.Encoding;
 
@@ -6,7 +6,9 @@ namespace Causeway.Queries;
 
 /// <summary>A short hash of what decides a query's result order and membership: the database, the
 /// collection, the filter and the sort keys (not the limit, which may change from page to page).
-/// A cursor carries it, so a cursor is refused by any other query.</summary>
+/// A cursor carries it, so a cursor is refused by any other query. The hash is XXH128, not a
+/// cryptographic one: every query computes it, and a cursor is not a credential (a caller who forges
+/// one only starts elsewhere in a range it may read anyway).</summary>
 internal static class QueryFingerprint
 {
     public const int Length = 16;
@@ -34,12 +36,7 @@ internal static class QueryFingerprint
         }
         writer.WriteEndArray();
         writer.WriteEndArray();
-        return writer.WithEncoded(static encoded =>
-        {
-            Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-            SHA256.HashData(encoded, hash);
-            return hash[..Length].ToArray();
-        });
+        return writer.WithEncoded(static encoded => XxHash128.Hash(encoded));
     }
 
     private static void Write(DagCborWriter writer, Predicate predicate)
