@@ -36,8 +36,9 @@ internal static class HttpBenchmarks
             using var http = Client(new Uri($"http://127.0.0.1:{port}"), File.ReadAllText(Path.Combine(folder, "admin.token")).Trim());
             (await http.PutAsync("/v1/dbs/bench", null)).EnsureSuccessStatusCode();
 
-            await LoadAsync(smoke ? 50 : 3_000, i => http.PutAsync($"/v1/dbs/bench/docs/warm/w{i}", Json(document)));
+            await WarmAsync(smoke, i => http.PutAsync($"/v1/dbs/bench/docs/warm/w{i}", Json(document)));
             var write = await LoadAsync(writes, i => http.PutAsync($"/v1/dbs/bench/docs/docs/d{i}", Json(document)));
+            await WarmAsync(smoke, i => http.GetAsync($"/v1/dbs/bench/docs/docs/d{(i * 7919) % writes}"));
             var read = await LoadAsync(reads, i => http.GetAsync($"/v1/dbs/bench/docs/docs/d{(i * 7919) % writes}"));
 
             var (pg, missing) = PostgresServer.TryStart();
@@ -60,7 +61,7 @@ internal static class HttpBenchmarks
             using var device = DeviceClient(replica.Key, replica.Did, port);
             // The session is established on its first request (four signatures checked) and cached after:
             // warm it and the device's connections as the admin token's were warmed above.
-            await LoadAsync(smoke ? 50 : 3_000, i => device.PutAsync($"/v1/dbs/bench/docs/orders/d1-w{i}", Json(document)));
+            await WarmAsync(smoke, i => device.PutAsync($"/v1/dbs/bench/docs/orders/d1-w{i}", Json(document)));
             const int Rounds = 4;
             int half = Math.Max(1, writes / (2 * Rounds));
             var rounds = new List<(Result Admin, Result Chain)>();
@@ -141,7 +142,7 @@ internal static class HttpBenchmarks
             await command.ExecuteNonQueryAsync();
             return HttpStatusCode.OK;
         }
-        await LoadAsync(smoke ? 50 : 3_000, i => Insert($"warm{i}"));
+        await WarmAsync(smoke, i => Insert($"warm{i}"));
         return await LoadAsync(writes, i => Insert($"d{i}"));
     }
 
@@ -178,6 +179,42 @@ internal static class HttpBenchmarks
         var http = Client(new Uri($"http://127.0.0.1:{port}"), TokenText.Encode(session.Bytes));
         http.DefaultRequestHeaders.TryAddWithoutValidation("Ucans", string.Join(", ", links.Select(l => TokenText.Encode(l.Bytes))));
         return http;
+    }
+
+    /// <summary>Warms a kind of request until the JIT has settled: batches of 1,000 until half a second
+    /// and a whole batch have compiled nothing (at least 3,000 requests, at most 20 s). The runtime
+    /// compiles a hot method again and again (quick, instrumented, optimized) in the background, on
+    /// these same cores, so a fixed short warm-up measures a .NET server's first seconds, not its
+    /// steady state. PostgreSQL's client side (Npgsql) is warmed the same way.</summary>
+    internal static Task WarmAsync(bool smoke, Func<int, Task<HttpResponseMessage>> send)
+        => WarmAsync(smoke, async i =>
+        {
+            using var response = await send(i);
+            return response.IsSuccessStatusCode ? response.StatusCode : throw new InvalidOperationException($"warm-up request {i} failed: {(int)response.StatusCode}");
+        });
+
+    internal static async Task WarmAsync(bool smoke, Func<int, Task<HttpStatusCode>> send)
+    {
+        if (smoke)
+        {
+            await LoadAsync(50, send);
+            return;
+        }
+        var clock = Stopwatch.StartNew();
+        var settled = Stopwatch.StartNew();
+        long compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+        for (int sent = 0; clock.Elapsed < TimeSpan.FromSeconds(20); sent += 1_000)
+        {
+            int from = sent;
+            await LoadAsync(1_000, i => send(from + i));
+            long now = System.Runtime.JitInfo.GetCompiledMethodCount();
+            if (now != compiled)
+            {
+                compiled = now;
+                settled.Restart();
+            }
+            else if (sent >= 2_000 && settled.Elapsed > TimeSpan.FromSeconds(0.5)) break;
+        }
     }
 
     /// <summary>Sends <paramref name="total"/> requests from <see cref="Connections"/> concurrent loops; any failure throws.</summary>
