@@ -1,4 +1,5 @@
 using System.Buffers.Text;
+using Causeway.Encoding;
 using Causeway.Errors;
 using Causeway.Queries;
 using Causeway.Values;
@@ -152,6 +153,30 @@ public sealed class QueryPaginationTests : IAsyncLifetime
         var page = await _db.QueryAsync(Walk.After(fine));
         Assert.Equal(["p010", "p020", "p030"], page.Documents.Select(d => d.Id));
         Assert.Equal(["p040"], (await _db.QueryAsync(Walk.After(page.Next))).Documents.Select(d => d.Id));
+    }
+
+    [Fact]
+    public async Task A_cursor_of_version_1_whose_fingerprint_was_sha256_is_refused_as_of_another_version()
+    {
+        // Version 1's shape, with the SHA-256 fingerprint it carried: made by a release before this one.
+        var writer = new DagCborWriter();
+        writer.WriteStartArray(5);
+        writer.WriteInt64(1);
+        writer.WriteInt64(_db.Position);
+        writer.WriteBytes(System.Security.Cryptography.SHA256.HashData("query"u8)[..QueryFingerprint.Length]);
+        writer.WriteStartArray(1);
+        writer.WriteStartArray(0);
+        writer.WriteEndArray();
+        writer.WriteEndArray();
+        writer.WriteText("p001");
+        writer.WriteEndArray();
+        var old = Base64Url.EncodeToString(writer.Encode());
+        var e = await Assert.ThrowsAsync<InvalidInputException>(() => _db.QueryAsync(Walk.After(old)));
+        Assert.Equal(ErrorCodes.InvalidCursor, e.Code);
+        Assert.Contains("unknown version", e.Message);
+        // What this release writes is version 2.
+        var current = Base64Url.DecodeFromChars((await _db.QueryAsync(Walk)).Next!);
+        Assert.Equal(2, new DagCborReader(current) is var reader && reader.ReadStartArray() == 5 ? reader.ReadInt64() : -1);
     }
 
     private async Task ExpectInvalidCursor(string cursor)
