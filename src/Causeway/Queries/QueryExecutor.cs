@@ -33,7 +33,8 @@ internal static class QueryExecutor
         if (rows.Count > query.Limit)
         {
             rows.RemoveAt(rows.Count - 1);
-            next = new QueryCursor(position, fingerprint, rows[^1].Sort).Encode();
+            // From the document: a page in id order does not rank its rows (QueryRun.Unranked).
+            next = new QueryCursor(position, fingerprint, order.PositionOf(rows[^1].Document)).Encode();
         }
         var documents = new Document[rows.Count];
         for (int i = 0; i < documents.Length; i++) documents[i] = rows[i].Document;
@@ -287,6 +288,10 @@ internal sealed class QueryRun
     }
 
     /// <summary>One equality range yields ids in order: read until the page is full.</summary>
+    /// <summary>The sort position of a row that needs none: rows found in id order are in the page's
+    /// order already, and the cursor takes its position from the last document.</summary>
+    private static readonly SortPosition Unranked = new([], "");
+
     private List<(Document Document, SortPosition Sort)> InIdOrder(IndexRange range, int wanted)
     {
         _orderHow = "id";
@@ -306,7 +311,7 @@ internal sealed class QueryRun
             Examine();
             if (_after is not null && string.CompareOrdinal(id, _after.Id) <= 0) continue;
             if (_database.DocumentAt(_query.Collection, id, _position) is not { } document || !Matches(document)) continue;
-            rows.Add((document, _order.PositionOf(document)));
+            rows.Add((document, Unranked));
             if (rows.Count == wanted) break;
         }
         return rows;

@@ -11,12 +11,14 @@ public sealed class RocksDbStore : IKeyValueStore
     private readonly WriteOptions _buffered = new WriteOptions().SetSync(false);
     private readonly ReadOptions _read = new();
     private readonly IdleIterators _iterators;
+    private readonly Action<Iterator> _returnIterator;
     private int _disposed;
 
     private RocksDbStore(RocksDb db)
     {
         _db = db;
         _iterators = new IdleIterators(db, _read);
+        _returnIterator = _iterators.Return;
     }
 
     public string Path => _db.Path;
@@ -64,7 +66,7 @@ public sealed class RocksDbStore : IKeyValueStore
 
     public byte[]? Get(ReadOnlySpan<byte> key) => _db.Get(key, null, null);
 
-    public IKeyCursor Scan(ReadOnlySpan<byte> prefix) => new Cursor(_iterators.Take(), prefix, _iterators.Return);
+    public IKeyCursor Scan(ReadOnlySpan<byte> prefix) => new Cursor(_iterators.Take(), prefix, _returnIterator);
 
     public void Write(StoreBatch batch, bool durable)
     {
