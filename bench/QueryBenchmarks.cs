@@ -88,9 +88,11 @@ internal static class QueryBenchmarks
             Measure? equalityNow = null;
             foreach (var kind in Enum.GetValues<QueryKind>())
             {
-                var causeway = await MeasureAsync(budget, n => data.Case(kind, n), async c => Ids((await db.QueryAsync(CausewayQuery(c))).Documents), (c, ids) => data.Check(c, ids, docs));
-                var sq = await MeasureAsync(budget, n => data.Case(kind, n), c => Task.FromResult(sqlite.Run(c)), (c, ids) => data.Check(c, ids, docs));
-                var li = await MeasureAsync(budget, n => data.Case(kind, n), c => Task.FromResult(lite.Run(c)), (c, ids) => data.Check(c, ids, docs));
+                var measured = await MeasurePairedAsync(budget, n => data.Case(kind, n),
+                    new Engine(async c => Ids((await db.QueryAsync(CausewayQuery(c))).Documents), (c, ids) => data.Check(c, ids, docs)),
+                    new Engine(c => Task.FromResult(sqlite.Run(c)), (c, ids) => data.Check(c, ids, docs)),
+                    new Engine(c => Task.FromResult(lite.Run(c)), (c, ids) => data.Check(c, ids, docs)));
+                var (causeway, sq, li) = (measured[0], measured[1], measured[2]);
                 if (kind == QueryKind.Equality) equalityNow = causeway;
 
                 string name = $"{Describe(kind)}, limit 10";
@@ -98,8 +100,9 @@ internal static class QueryBenchmarks
                 table.Add($"{name}: p50 / p99 µs", $"{Us(causeway.P50)} / {Us(causeway.P99)}",
                     $"SQLite {Us(sq.P50)} / {Us(sq.P99)}; LiteDB {Us(li.P50)} / {Us(li.P99)}" + (kind == QueryKind.Equality ? "; target p50 ≤ 25" : ""),
                     kind == QueryKind.Equality ? $"{Times(causeway.P50 / 25)} target" : "-");
-                table.Add($"{name}: queries/s", Table.Rate(causeway.PerSecond), $"SQLite {Table.Rate(sq.PerSecond)}; LiteDB {Table.Rate(li.PerSecond)}; {rateTarget}",
-                    kind == QueryKind.Equality ? $"{Times(causeway.PerSecond / sq.PerSecond)} SQLite" : $"{Times(causeway.PerSecond / 1_000)} target");
+                table.Add($"{name}: queries/s", Table.Rate(causeway.PerSecond), $"SQLite {Table.Rate(sq.PerSecond)}; LiteDB {Table.Rate(li.PerSecond)}; {rateTarget}"
+                        + (kind == QueryKind.Equality ? $" (median of {Rounds} rounds in turns; all rounds {Times(causeway.PerSecond / sq.PerSecond)})" : ""),
+                    kind == QueryKind.Equality ? $"{Times(MedianRatio(causeway, sq))} SQLite" : $"{Times(causeway.PerSecond / 1_000)} target");
                 Console.WriteLine($"{name}: Causeway {causeway.Queries:N0} queries, SQLite {sq.Queries:N0}, LiteDB {li.Queries:N0}");
                 AddProblems(table, name, ("Causeway", causeway), ("SQLite", sq), ("LiteDB", li));
             }
@@ -359,12 +362,61 @@ internal static class QueryBenchmarks
     }
 
     /// <summary>Latencies in µs; queries per second of one thread (queries over their summed time);
-    /// the first problem found by the checks, if any.</summary>
-    private sealed record Measure(int Queries, double P50, double P99, double PerSecond, string? Problem);
+    /// the first problem found by the checks, if any; with paired rounds, each round's rate.</summary>
+    private sealed record Measure(int Queries, double P50, double P99, double PerSecond, string? Problem)
+    {
+        public double[] RoundRates { get; init; } = [];
+    }
+
+    /// <summary>One engine's query, and the check of its answer.</summary>
+    private sealed record Engine(Func<QueryCase, Task<IReadOnlyList<string>>> Run, Func<QueryCase, IReadOnlyList<string>, string?> Check);
+
+    /// <summary>How many rounds the embedded engines take turns in.</summary>
+    private const int Rounds = 6;
 
     /// <summary>Runs queries one after another: a warm-up (other parameters), then timed runs until the
     /// budget's count or time is reached. The answers of the first few runs are checked, outside the timing.</summary>
     private static async Task<Measure> MeasureAsync(Budget budget, Func<int, QueryCase> cases, Func<QueryCase, Task<IReadOnlyList<string>>> run, Func<QueryCase, IReadOnlyList<string>, string?> check)
+    {
+        await WarmAsync(budget, cases, run);
+        var latencies = new List<double>();
+        var (_, problem) = await TimedAsync(cases, 0, budget.MaxQueries, budget.MinQueries, budget.Time, budget.Checks, new Engine(run, check), latencies);
+        return Summary(latencies, problem);
+    }
+
+    /// <summary>The engines take turns: each is warmed, then in each of <see cref="Rounds"/> rounds each
+    /// runs a slot of the budget (the same query parameters), the first engine of a round changing from
+    /// round to round. A stretch of noise on the machine then falls on every engine rather than on
+    /// whichever ran then; each round's rates give a ratio, and their median is the comparison.</summary>
+    private static async Task<Measure[]> MeasurePairedAsync(Budget budget, Func<int, QueryCase> cases, params Engine[] engines)
+    {
+        foreach (var engine in engines) await WarmAsync(budget, cases, engine.Run);
+        var latencies = engines.Select(_ => new List<double>()).ToArray();
+        var rates = engines.Select(_ => new double[Rounds]).ToArray();
+        var problems = new string?[engines.Length];
+        int perRound = Math.Max(1, budget.MaxQueries / Rounds);
+        for (int round = 0; round < Rounds; round++)
+        {
+            for (int k = 0; k < engines.Length; k++)
+            {
+                int e = (round + k) % engines.Length;
+                var (rate, problem) = await TimedAsync(cases, round * perRound, perRound, Math.Max(1, budget.MinQueries / Rounds), budget.Time / Rounds,
+                    round == 0 ? budget.Checks : 0, engines[e], latencies[e]);
+                rates[e][round] = rate;
+                problems[e] ??= problem;
+            }
+        }
+        return [.. engines.Select((_, e) => Summary(latencies[e], problems[e]) with { RoundRates = rates[e] })];
+    }
+
+    /// <summary>The median over rounds of <paramref name="a"/>'s rate over <paramref name="b"/>'s in the same round.</summary>
+    private static double MedianRatio(Measure a, Measure b)
+    {
+        var ratios = a.RoundRates.Zip(b.RoundRates, (x, y) => x / y).Order().ToArray();
+        return ratios.Length % 2 == 1 ? ratios[ratios.Length / 2] : (ratios[ratios.Length / 2 - 1] + ratios[ratios.Length / 2]) / 2;
+    }
+
+    private static async Task WarmAsync(Budget budget, Func<int, QueryCase> cases, Func<QueryCase, Task<IReadOnlyList<string>>> run)
     {
         // Warm up until the JIT has settled: the runtime compiles a hot method three times (quick, then
         // instrumented, then optimized from what it saw), in the background and on these same two cores,
@@ -381,19 +433,33 @@ internal static class QueryBenchmarks
             compiled = now;
             settled.Restart();
         }
-        var latencies = new List<double>();
+    }
+
+    /// <summary>Timed runs of parameters <paramref name="first"/>, <paramref name="first"/> + 1, … until
+    /// <paramref name="max"/> runs or <paramref name="time"/> (at least <paramref name="min"/> runs),
+    /// adding each latency (µs) to <paramref name="latencies"/>; the first <paramref name="checks"/>
+    /// answers are checked outside the timing. Returns the slot's rate and the first problem.</summary>
+    private static async Task<(double Rate, string? Problem)> TimedAsync(Func<int, QueryCase> cases, int first, int max, int min, TimeSpan time, int checks, Engine engine, List<double> latencies)
+    {
         double total = 0;
         string? problem = null;
-        for (int n = 0; n < budget.MaxQueries && (n < budget.MinQueries || total < budget.Time.TotalSeconds); n++)
+        int n = 0;
+        for (; n < max && (n < min || total < time.TotalSeconds); n++)
         {
-            var c = cases(n);
+            var c = cases(first + n);
             long start = Stopwatch.GetTimestamp();
-            var ids = await run(c);
+            var ids = await engine.Run(c);
             var elapsed = Stopwatch.GetElapsedTime(start);
             latencies.Add(elapsed.TotalMicroseconds);
             total += elapsed.TotalSeconds;
-            if (n < budget.Checks && problem is null && check(c, ids) is { } wrong) problem = $"run {n} ({c}): {wrong}";
+            if (n < checks && problem is null && engine.Check(c, ids) is { } wrong) problem = $"run {first + n} ({c}): {wrong}";
         }
+        return (n / total, problem);
+    }
+
+    private static Measure Summary(List<double> latencies, string? problem)
+    {
+        double total = latencies.Sum() / 1e6;
         latencies.Sort();
         return new Measure(latencies.Count, latencies[latencies.Count / 2], latencies[Math.Min(latencies.Count - 1, (int)(latencies.Count * 0.99))], latencies.Count / total, problem);
     }
