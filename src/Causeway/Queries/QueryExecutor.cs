@@ -287,11 +287,11 @@ internal sealed class QueryRun
         foreach (var id in rest) yield return id;
     }
 
-    /// <summary>One equality range yields ids in order: read until the page is full.</summary>
     /// <summary>The sort position of a row that needs none: rows found in id order are in the page's
     /// order already, and the cursor takes its position from the last document.</summary>
     private static readonly SortPosition Unranked = new([], "");
 
+    /// <summary>One equality range yields ids in order: read until the page is full.</summary>
     private List<(Document Document, SortPosition Sort)> InIdOrder(IndexRange range, int wanted)
     {
         _orderHow = "id";
