@@ -64,14 +64,8 @@ internal static class AuthorityBenchmarks
             ratios.Add(rates[Owned] / rates[Open]);
             Console.WriteLine($"authority: round {round + 1}, owned at {ratios[^1]:P0} of open");
         }
-        table.Add($"initial sync, {commits:N0} commits by a device with a 3-link chain, owned", $"{Table.Rate(Median(ownedRates))} commits/s",
-            $"open {Table.Rate(Median(openRates))} commits/s; target ≥ 90%", $"{Median(ratios):P0}");
-    }
-
-    private static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        table.Add($"initial sync, {commits:N0} commits by a device with a 3-link chain, owned", $"{Table.Rate(Rounds.Median(ownedRates))} commits/s",
+            $"open {Table.Rate(Rounds.Median(openRates))} commits/s; target ≥ 90%", $"{Rounds.Median(ratios):P0}");
     }
 
     /// <summary>The device's commits: one small order per commit, from 64 writers, under its prefix.</summary>

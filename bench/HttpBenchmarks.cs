@@ -181,50 +181,26 @@ internal static class HttpBenchmarks
         return http;
     }
 
-    /// <summary>Warms a kind of request until the JIT has settled: batches of 1,000 until half a second
-    /// and a whole batch have compiled nothing (at least 3,000 requests, at most 20 s). The runtime
-    /// compiles a hot method again and again (quick, instrumented, optimized) in the background, on
-    /// these same cores, so a fixed short warm-up measures a .NET server's first seconds, not its
-    /// steady state. PostgreSQL's client side (Npgsql) is warmed the same way.</summary>
-    internal static Task WarmAsync(bool smoke, Func<int, Task<HttpResponseMessage>> send)
-        => WarmAsync(smoke, async i =>
-        {
-            using var response = await send(i);
-            return response.IsSuccessStatusCode ? response.StatusCode : throw new InvalidOperationException($"warm-up request {i} failed: {(int)response.StatusCode}");
-        });
+    /// <summary>Warms a kind of request until the JIT has settled (<see cref="Rounds.WarmUntilJitSettlesAsync"/>):
+    /// batches of 1,000 until half a second passes with nothing compiled (at least 3,000 requests, at
+    /// most 20 s). PostgreSQL's client side (Npgsql) is warmed the same way.</summary>
+    internal static Task WarmAsync(bool smoke, Func<int, Task<HttpResponseMessage>> send) => WarmAsync(smoke, Checked(send));
 
-    internal static async Task WarmAsync(bool smoke, Func<int, Task<HttpStatusCode>> send)
-    {
-        if (smoke)
-        {
-            await LoadAsync(50, send);
-            return;
-        }
-        var clock = Stopwatch.StartNew();
-        var settled = Stopwatch.StartNew();
-        long compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
-        for (int sent = 0; clock.Elapsed < TimeSpan.FromSeconds(20); sent += 1_000)
-        {
-            int from = sent;
-            await LoadAsync(1_000, i => send(from + i));
-            long now = System.Runtime.JitInfo.GetCompiledMethodCount();
-            if (now != compiled)
-            {
-                compiled = now;
-                settled.Restart();
-            }
-            else if (sent >= 2_000 && settled.Elapsed > TimeSpan.FromSeconds(0.5)) break;
-        }
-    }
+    internal static Task WarmAsync(bool smoke, Func<int, Task<HttpStatusCode>> send)
+        => smoke
+            ? LoadAsync(50, send)
+            : Rounds.WarmUntilJitSettlesAsync(batch => LoadAsync(1_000, i => send(batch * 1_000 + i)), minSteps: 3, TimeSpan.FromSeconds(0.5), TimeSpan.FromSeconds(20));
 
     /// <summary>Sends <paramref name="total"/> requests from <see cref="Connections"/> concurrent loops; any failure throws.</summary>
-    internal static async Task<Result> LoadAsync(int total, Func<int, Task<HttpResponseMessage>> send)
-        => await LoadAsync(total, async i =>
-        {
-            using var response = await send(i);
-            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"request {i} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-            return response.StatusCode;
-        });
+    internal static Task<Result> LoadAsync(int total, Func<int, Task<HttpResponseMessage>> send) => LoadAsync(total, Checked(send));
+
+    /// <summary>The request's status; a failure throws with the answer's body.</summary>
+    private static Func<int, Task<HttpStatusCode>> Checked(Func<int, Task<HttpResponseMessage>> send) => async i =>
+    {
+        using var response = await send(i);
+        if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"request {i} failed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return response.StatusCode;
+    };
 
     /// <summary>Runs <paramref name="total"/> operations from <see cref="Connections"/> concurrent loops (requests, or any other operation answering a status).</summary>
     internal static async Task<Result> LoadAsync(int total, Func<int, Task<HttpStatusCode>> send)

@@ -101,7 +101,7 @@ internal static class QueryBenchmarks
                     $"SQLite {Us(sq.P50)} / {Us(sq.P99)}; LiteDB {Us(li.P50)} / {Us(li.P99)}" + (kind == QueryKind.Equality ? "; target p50 ≤ 25" : ""),
                     kind == QueryKind.Equality ? $"{Times(causeway.P50 / 25)} target" : "-");
                 table.Add($"{name}: queries/s", Table.Rate(causeway.PerSecond), $"SQLite {Table.Rate(sq.PerSecond)}; LiteDB {Table.Rate(li.PerSecond)}; {rateTarget}"
-                        + (kind == QueryKind.Equality ? $" (median of {Rounds} rounds in turns; all rounds {Times(causeway.PerSecond / sq.PerSecond)})" : ""),
+                        + (kind == QueryKind.Equality ? $" (median of {TurnRounds} rounds in turns; all rounds {Times(causeway.PerSecond / sq.PerSecond)})" : ""),
                     kind == QueryKind.Equality ? $"{Times(MedianRatio(causeway, sq))} SQLite" : $"{Times(causeway.PerSecond / 1_000)} target");
                 Console.WriteLine($"{name}: Causeway {causeway.Queries:N0} queries, SQLite {sq.Queries:N0}, LiteDB {li.Queries:N0}");
                 AddProblems(table, name, ("Causeway", causeway), ("SQLite", sq), ("LiteDB", li));
@@ -372,7 +372,7 @@ internal static class QueryBenchmarks
     private sealed record Engine(Func<QueryCase, Task<IReadOnlyList<string>>> Run, Func<QueryCase, IReadOnlyList<string>, string?> Check);
 
     /// <summary>How many rounds the embedded engines take turns in.</summary>
-    private const int Rounds = 6;
+    private const int TurnRounds = 6;
 
     /// <summary>Runs queries one after another: a warm-up (other parameters), then timed runs until the
     /// budget's count or time is reached. The answers of the first few runs are checked, outside the timing.</summary>
@@ -384,7 +384,7 @@ internal static class QueryBenchmarks
         return Summary(latencies, problem);
     }
 
-    /// <summary>The engines take turns: each is warmed, then in each of <see cref="Rounds"/> rounds each
+    /// <summary>The engines take turns: each is warmed, then in each of <see cref="TurnRounds"/> rounds each
     /// runs a slot of the budget (the same query parameters), the first engine of a round changing from
     /// round to round. A stretch of noise on the machine then falls on every engine rather than on
     /// whichever ran then; each round's rates give a ratio, and their median is the comparison.</summary>
@@ -392,15 +392,15 @@ internal static class QueryBenchmarks
     {
         foreach (var engine in engines) await WarmAsync(budget, cases, engine.Run);
         var latencies = engines.Select(_ => new List<double>()).ToArray();
-        var rates = engines.Select(_ => new double[Rounds]).ToArray();
+        var rates = engines.Select(_ => new double[TurnRounds]).ToArray();
         var problems = new string?[engines.Length];
-        int perRound = Math.Max(1, budget.MaxQueries / Rounds);
-        for (int round = 0; round < Rounds; round++)
+        int perRound = Math.Max(1, budget.MaxQueries / TurnRounds);
+        for (int round = 0; round < TurnRounds; round++)
         {
             for (int k = 0; k < engines.Length; k++)
             {
                 int e = (round + k) % engines.Length;
-                var (rate, problem) = await TimedAsync(cases, round * perRound, perRound, Math.Max(1, budget.MinQueries / Rounds), budget.Time / Rounds,
+                var (rate, problem) = await TimedAsync(cases, round * perRound, perRound, Math.Max(1, budget.MinQueries / TurnRounds), budget.Time / TurnRounds,
                     round == 0 ? budget.Checks : 0, engines[e], latencies[e]);
                 rates[e][round] = rate;
                 problems[e] ??= problem;
@@ -410,30 +410,11 @@ internal static class QueryBenchmarks
     }
 
     /// <summary>The median over rounds of <paramref name="a"/>'s rate over <paramref name="b"/>'s in the same round.</summary>
-    private static double MedianRatio(Measure a, Measure b)
-    {
-        var ratios = a.RoundRates.Zip(b.RoundRates, (x, y) => x / y).Order().ToArray();
-        return ratios.Length % 2 == 1 ? ratios[ratios.Length / 2] : (ratios[ratios.Length / 2 - 1] + ratios[ratios.Length / 2]) / 2;
-    }
+    private static double MedianRatio(Measure a, Measure b) => Rounds.Median(a.RoundRates.Zip(b.RoundRates, (x, y) => x / y));
 
-    private static async Task WarmAsync(Budget budget, Func<int, QueryCase> cases, Func<QueryCase, Task<IReadOnlyList<string>>> run)
-    {
-        // Warm up until the JIT has settled: the runtime compiles a hot method three times (quick, then
-        // instrumented, then optimized from what it saw), in the background and on these same two cores,
-        // which keeps a .NET engine's first second or so of queries 2-3x slower than its steady state.
-        // Every engine gets the same warm-up; the figures are its steady state.
-        var warm = Stopwatch.StartNew();
-        var settled = Stopwatch.StartNew();
-        long compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
-        for (int n = 0; n < 1 || (n < budget.WarmUpQueries || settled.Elapsed < budget.Settled) && warm.Elapsed < budget.WarmUp; n++)
-        {
-            await run(cases(1_000_000 + n));
-            long now = System.Runtime.JitInfo.GetCompiledMethodCount();
-            if (now == compiled) continue;
-            compiled = now;
-            settled.Restart();
-        }
-    }
+    /// <summary>Every engine gets the same warm-up, with other parameters; the figures are its steady state.</summary>
+    private static Task WarmAsync(Budget budget, Func<int, QueryCase> cases, Func<QueryCase, Task<IReadOnlyList<string>>> run)
+        => Rounds.WarmUntilJitSettlesAsync(n => run(cases(1_000_000 + n)), budget.WarmUpQueries, budget.Settled, budget.WarmUp);
 
     /// <summary>Timed runs of parameters <paramref name="first"/>, <paramref name="first"/> + 1, … until
     /// <paramref name="max"/> runs or <paramref name="time"/> (at least <paramref name="min"/> runs),

@@ -209,8 +209,7 @@ internal static class TypedRoundTripBenchmarks
             rawCalls += calls; rawTime += time;
             ratios.Add(typedRound / (calls / time.TotalSeconds));
         }
-        ratios.Sort();
-        double median = rounds % 2 == 1 ? ratios[rounds / 2] : (ratios[rounds / 2 - 1] + ratios[rounds / 2]) / 2;
+        double median = Rounds.Median(ratios);
         double typedRate = typedCalls * objects / typedTime.TotalSeconds, rawRate = rawCalls * objects / rawTime.TotalSeconds;
         string unit = objects == 1 ? "ops/s" : "objects/s";
         table.Add($"typed {name}, {unit}", $"{Table.Rate(typedRate)} ({1e6 / typedRate:N1} µs)",

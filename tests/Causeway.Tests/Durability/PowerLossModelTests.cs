@@ -93,11 +93,8 @@ public sealed class PowerLossModelTests : IDisposable
     [Fact]
     public async Task A_recycled_log_counts_only_the_bytes_written_under_its_new_name()
     {
-        // RocksDB's reuse of an old log: renamed to the new log's name, then written from its start.
         var powerLoss = new PowerLoss(_root, Path.Combine(_folder.Path, "powerloss"));
-        string recycled = Path.Combine(_root, "000009.log");
-        await RunAsync(powerLoss, "mv", _file, recycled);
-        await OverwriteAsync(powerLoss, 'B', firstBlock: 0, blocks: 2, sync: true, recycled);
+        string recycled = await RecycleAsync(powerLoss);
 
         var beforeFolderSync = powerLoss.Inspect();
         Assert.Equal(1, beforeFolderSync.RecycledLogs);
@@ -116,9 +113,7 @@ public sealed class PowerLossModelTests : IDisposable
     public async Task A_recycled_log_whose_new_name_is_not_synced_comes_back_under_its_old_name()
     {
         var powerLoss = new PowerLoss(_root, Path.Combine(_folder.Path, "powerloss"));
-        string recycled = Path.Combine(_root, "000009.log");
-        await RunAsync(powerLoss, "mv", _file, recycled);
-        await OverwriteAsync(powerLoss, 'B', firstBlock: 0, blocks: 2, sync: true, recycled);
+        string recycled = await RecycleAsync(powerLoss);
         powerLoss.Apply();
 
         Assert.False(File.Exists(recycled));
@@ -134,6 +129,16 @@ public sealed class PowerLossModelTests : IDisposable
     /// <summary>Writes <paramref name="blocks"/> blocks of <paramref name="fill"/> into the file from
     /// <paramref name="firstBlock"/>, in place, in a child process under the recorder; with
     /// <paramref name="sync"/>, fdatasync before it exits.</summary>
+    /// <summary>RocksDB's reuse of an old log: renamed to the new log's name, then written from its
+    /// start (two blocks of 'B', synced). Returns the new name.</summary>
+    private async Task<string> RecycleAsync(PowerLoss powerLoss)
+    {
+        string recycled = Path.Combine(_root, "000009.log");
+        await RunAsync(powerLoss, "mv", _file, recycled);
+        await OverwriteAsync(powerLoss, 'B', firstBlock: 0, blocks: 2, sync: true, recycled);
+        return recycled;
+    }
+
     private async Task OverwriteAsync(PowerLoss powerLoss, char fill, int firstBlock, int blocks, bool sync, string? file = null)
     {
         string source = Path.Combine(_folder.Path, $"{fill}.bin");
