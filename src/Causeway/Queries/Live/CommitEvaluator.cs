@@ -19,16 +19,21 @@ internal sealed class CommitEvaluator(StoredDatabase database)
     private Schema? _schema;
     private readonly Dictionary<string, HashSet<string>?> _ancestors = new(StringComparer.Ordinal);
 
+    /// <summary>The subscriptions the commit being evaluated touched (kept from commit to commit).</summary>
+    private readonly List<LiveSubscription> _touched = [];
+
     public List<(LiveSubscription Subscription, LiveQueryEvent Event)> Evaluate(long position, LiveRegistry registry)
     {
-        var output = new List<(LiveSubscription, LiveQueryEvent)>();
-        if (registry.Count == 0) return output;
+        List<(LiveSubscription, LiveQueryEvent)>? output = null;
+        if (registry.Count == 0) return [];
         var entry = database.PositionEntry(position) ?? throw new CorruptDataException($"Position {position} of database '{database.Name}' is missing.");
-        var touched = new List<LiveSubscription>();
+        var touched = _touched;
+        touched.Clear();
 
         // What a commit of a parent collection (or of the schema) may hide or show is found by running the query again.
         var schema = database.SchemaAt(position).Schema;
-        bool schemaChanged = entry.Documents.Any(d => d.Collection == SystemCollections.Schema);
+        bool schemaChanged = false;
+        foreach (var document in entry.Documents) schemaChanged |= document.Collection == SystemCollections.Schema;
         foreach (var (collection, queries) in registry.Collections)
         {
             if (!schemaChanged && !TouchesAncestors(schema, collection, entry.Documents)) continue;
@@ -67,9 +72,9 @@ internal sealed class CommitEvaluator(StoredDatabase database)
             foreach (var id in removed) queries.Release(subscription, id);
             if (entered.Count == 0 && changedDocuments.Count == 0 && left.Count == 0) continue;
             origin ??= Commit.Decode((database.CommitRecordOf(entry.Commit) ?? throw new CorruptDataException($"Commit {entry.Commit} is missing.")).Block).Origin;
-            output.Add((subscription, new LiveQueryEvent(LiveQueryEventKind.Delta, position, entry.Commit, origin, origin == database.ReplicaDid, entered, changedDocuments, left)));
+            (output ??= new(touched.Count)).Add((subscription, new LiveQueryEvent(LiveQueryEventKind.Delta, position, entry.Commit, origin, origin == database.ReplicaDid, entered, changedDocuments, left)));
         }
-        return output;
+        return output ?? [];
     }
 
     private static void Begin(LiveSubscription subscription, long position, List<LiveSubscription> touched)

@@ -69,7 +69,7 @@ internal sealed class LiveQueries(StoredDatabase database, int capacity, int? sp
         var subscription = new LiveSubscription(query, start, initial, Capacity, spareRows);
         try
         {
-            if (since is null) yield return new LiveQueryEvent(LiveQueryEventKind.Snapshot, start, null, null, false, [.. subscription.Window.Result], [], []);
+            if (since is null) yield return new LiveQueryEvent(LiveQueryEventKind.Snapshot, start, null, null, false, subscription.Window.Result, [], []);
 
             // Catch up with the dispatcher at the reader's own pace, then join it: only once what the
             // dispatcher did meanwhile fits the buffer, so a dispatcher that ran ahead (a busy machine,

@@ -15,11 +15,20 @@ internal sealed class LiveWindow
 {
     private readonly SortOrder _order;
     private readonly int _limit;
-    private readonly SortedSet<Row> _rows;
+    private readonly Comparer<Row> _rowOrder;
+
+    // The rows in the query's order: a sorted list, not a tree, since a window holds at most a few
+    // hundred rows, and every commit that touches it reads its first rows (a tree's walk allocates).
+    private readonly List<Row> _rows = [];
     private readonly Dictionary<string, Row> _byId = new(StringComparer.Ordinal);
 
-    /// <summary>The result before the current commit, taken when the commit first changes a row; null while unchanged.</summary>
-    private Dictionary<string, Document>? _resultBefore;
+    // What one commit needs, kept from commit to commit: a window is touched by thousands of commits,
+    // and each made these anew before.
+    /// <summary>The result before the current commit, taken when the commit first changes a row.</summary>
+    private readonly Dictionary<string, Document> _resultBefore = new(StringComparer.Ordinal);
+    private bool _resultTaken;
+    private readonly HashSet<string> _resultNow = new(StringComparer.Ordinal);
+    private readonly List<string> _added = [], _removed = [];
 
     /// <summary>Whether each document whose row the current commit added or removed had one before it.</summary>
     private readonly Dictionary<string, bool> _hadRow = new(StringComparer.Ordinal);
@@ -30,10 +39,11 @@ internal sealed class LiveWindow
         _order = order;
         _limit = limit;
         Capacity = capacity;
-        _rows = new SortedSet<Row>(Comparer<Row>.Create((a, b) => order.Compare(a.Sort, b.Sort)));
+        _rowOrder = Comparer<Row>.Create((a, b) => order.Compare(a.Sort, b.Sort));
         Fill(initial);
         _hadRow.Clear();
-        _resultBefore = null;
+        _resultBefore.Clear();
+        _resultTaken = false;
     }
 
     /// <summary>How many rows a window of <paramref name="limit"/> keeps: the query runs with this as its
@@ -46,7 +56,17 @@ internal sealed class LiveWindow
     public IEnumerable<string> Ids => _byId.Keys;
 
     /// <summary>The result: the first <c>limit</c> rows, in the query's order.</summary>
-    public IEnumerable<Document> Result => _rows.Take(_limit).Select(r => r.Document);
+    public IReadOnlyList<Document> Result
+    {
+        get
+        {
+            var result = new Document[ResultCount];
+            for (int i = 0; i < result.Length; i++) result[i] = _rows[i].Document;
+            return result;
+        }
+    }
+
+    private int ResultCount => Math.Min(_limit, _rows.Count);
 
     /// <summary>Whether the window can no longer tell its result by itself in this commit.</summary>
     public bool NeedsRefill => _rows.Count < _limit && _more;
@@ -55,16 +75,15 @@ internal sealed class LiveWindow
     /// document when it is live, visible and meets the filter, null otherwise.</summary>
     public void Apply(string id, Document? matching)
     {
-        _byId.TryGetValue(id, out var old);
-        if (old is not null) Remove(old);
+        if (_byId.TryGetValue(id, out var old)) Remove(old);
         if (matching is null) return;
         var row = new Row(matching, _order.PositionOf(matching));
-        if (_rows.Count == 0 ? !_more : Compare(row, _rows.Max!) < 0 || !_more)
+        if (_rows.Count == 0 ? !_more : _rowOrder.Compare(row, _rows[^1]) < 0 || !_more)
         {
             Insert(row);
             if (_rows.Count > Capacity)
             {
-                Remove(_rows.Max!);
+                Remove(_rows[^1]);
                 _more = true;
             }
         }
@@ -76,39 +95,44 @@ internal sealed class LiveWindow
     public void Replace(QueryResult result)
     {
         TakeResultBefore();
-        foreach (var row in _rows.ToList()) Remove(row);
+        while (_rows.Count > 0) Remove(_rows[^1]);
         Fill(result);
     }
 
     /// <summary>What the current commit changed in the result: documents that entered and documents
     /// whose version changed while they stayed (both in the query's order), the ids of those that
-    /// left; and the ids whose rows the commit added and removed (for the index of who holds what).</summary>
-    public (List<Document> Entered, List<Document> Changed, List<string> Left, List<string> Added, List<string> Removed) EndCommit()
+    /// left; and the ids whose rows the commit added and removed (for the index of who holds what,
+    /// read before the next commit: the window reuses those two lists).</summary>
+    public (IReadOnlyList<Document> Entered, IReadOnlyList<Document> Changed, IReadOnlyList<string> Left, List<string> Added, List<string> Removed) EndCommit()
     {
-        List<Document> entered = [], changed = [];
-        List<string> left = [], added = [], removed = [];
+        List<Document>? entered = null, changed = null;
+        List<string>? left = null;
+        _added.Clear();
+        _removed.Clear();
         foreach (var (id, had) in _hadRow)
         {
             bool has = _byId.ContainsKey(id);
-            if (has && !had) added.Add(id);
-            else if (had && !has) removed.Add(id);
+            if (has && !had) _added.Add(id);
+            else if (had && !has) _removed.Add(id);
         }
         _hadRow.Clear();
-        if (_resultBefore is { } before)
+        if (_resultTaken)
         {
-            _resultBefore = null;
-            var now = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var document in Result)
+            _resultTaken = false;
+            _resultNow.Clear();
+            for (int i = 0; i < ResultCount; i++)
             {
-                now.Add(document.Id);
-                if (!before.TryGetValue(document.Id, out var was)) entered.Add(document);
-                else if (was.Position != document.Position || was.Commit != document.Commit) changed.Add(document);
+                var document = _rows[i].Document;
+                _resultNow.Add(document.Id);
+                if (!_resultBefore.TryGetValue(document.Id, out var was)) (entered ??= []).Add(document);
+                else if (was.Position != document.Position || was.Commit != document.Commit) (changed ??= []).Add(document);
             }
-            foreach (var id in before.Keys)
-                if (!now.Contains(id)) left.Add(id);
-            left.Sort(StringComparer.Ordinal);
+            foreach (var id in _resultBefore.Keys)
+                if (!_resultNow.Contains(id)) (left ??= []).Add(id);
+            left?.Sort(StringComparer.Ordinal);
+            _resultBefore.Clear();
         }
-        return (entered, changed, left, added, removed);
+        return (entered ?? (IReadOnlyList<Document>)[], changed ?? (IReadOnlyList<Document>)[], left ?? (IReadOnlyList<string>)[], _added, _removed);
     }
 
     private void Fill(QueryResult result)
@@ -117,13 +141,20 @@ internal sealed class LiveWindow
         _more = result.Next is not null;
     }
 
-    private void TakeResultBefore() => _resultBefore ??= Result.ToDictionary(d => d.Id, StringComparer.Ordinal);
+    private void TakeResultBefore()
+    {
+        if (_resultTaken) return;
+        _resultTaken = true;
+        for (int i = 0; i < ResultCount; i++) _resultBefore[_rows[i].Document.Id] = _rows[i].Document;
+    }
 
     private void Insert(Row row)
     {
         TakeResultBefore();
         _hadRow.TryAdd(row.Document.Id, false);
-        _rows.Add(row);
+        int at = _rows.BinarySearch(row, _rowOrder);
+        if (at >= 0) return;   // the same position twice: as a set, the window keeps one
+        _rows.Insert(~at, row);
         _byId[row.Document.Id] = row;
     }
 
@@ -131,11 +162,10 @@ internal sealed class LiveWindow
     {
         TakeResultBefore();
         _hadRow.TryAdd(row.Document.Id, true);
-        _rows.Remove(row);
+        int at = _rows.BinarySearch(row, _rowOrder);
+        if (at >= 0) _rows.RemoveAt(at);
         _byId.Remove(row.Document.Id);
     }
 
-    private int Compare(Row a, Row b) => _order.Compare(a.Sort, b.Sort);
-
-    private sealed record Row(Document Document, SortPosition Sort);
+    private readonly record struct Row(Document Document, SortPosition Sort);
 }
