@@ -14,9 +14,9 @@ internal static class QueryExecutor
     public static QueryResult Run(StoredDatabase database, Query query, CancellationToken cancellation, bool explain = false)
     {
         query = DefaultOrder.Apply(query);
-        var fingerprint = QueryFingerprint.Compute(database.Name, query);
         var order = new SortOrder(query.Sort);
-        var cursor = query.Cursor is null ? null : QueryCursor.Decode(query.Cursor, fingerprint, order.KeyCount);
+        byte[]? fingerprint = null;
+        var cursor = query.Cursor is null ? null : QueryCursor.Decode(query.Cursor, fingerprint = QueryFingerprint.Compute(database.Name, query), order.KeyCount);
 
         long position;
         if (cursor is null) position = database.ResolvePosition(query.ReadAt);
@@ -29,16 +29,17 @@ internal static class QueryExecutor
 
         var run = new QueryRun(database, query, order, cursor?.After, position, cancellation);
         var rows = run.Execute();
-        string? next = null;
-        if (rows.Count > query.Limit)
-        {
-            rows.RemoveAt(rows.Count - 1);
-            // From the document: a page in id order does not rank its rows (QueryRun.Unranked).
-            next = new QueryCursor(position, fingerprint, order.PositionOf(rows[^1].Document)).Encode();
-        }
+        bool more = rows.Count > query.Limit;
+        if (more) rows.RemoveAt(rows.Count - 1);
         var documents = new Document[rows.Count];
         for (int i = 0; i < documents.Length; i++) documents[i] = rows[i].Document;
-        return new QueryResult(documents, next, position) { Plan = explain ? run.Plan(rows.Count) : null };
+        var plan = explain ? run.Plan(rows.Count) : null;
+        if (!more) return new QueryResult(documents, null, position) { Plan = plan };
+        // The cursor is encoded when the caller reads it. It takes its sort position from the last
+        // document: a page in id order does not rank its rows (QueryRun.Unranked).
+        string name = database.Name;
+        var last = documents[^1];
+        return QueryResult.WithNextWhenRead(documents, () => new QueryCursor(position, fingerprint ?? QueryFingerprint.Compute(name, query), order.PositionOf(last)).Encode(), position, plan);
     }
 
     /// <summary>How many documents match, at the query's read point (its limit, order and cursor play no part).</summary>

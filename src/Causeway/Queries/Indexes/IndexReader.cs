@@ -17,10 +17,12 @@ internal sealed class IndexReader(IKeyValueReader store, uint db, string collect
     public IEnumerable<(string Id, byte[] Key)> Walk(IndexRange range, long position, bool reverse = false, bool keys = false)
     {
         if (range.IsEmpty) yield break;
-        var prefix = Concat(_collectionPrefix, IndexEntries.PathPrefix(range.Path, range.Kind));
-        using var cursor = store.Scan(prefix);
-        var low = Concat(prefix, range.Low);
-        byte[]? high = range.High is null ? null : Concat(prefix, range.High);
+        // Each bound is one array, the key prefix included; the scan takes the prefix from the low bound.
+        var path = IndexEntries.PathPrefix(range.Path, range.Kind);
+        var low = Concat(_collectionPrefix, path, range.Low);
+        byte[]? high = range.High is null ? null : Concat(_collectionPrefix, path, range.High);
+        int prefixLength = _collectionPrefix.Length + path.Length;
+        using var cursor = store.Scan(low.AsSpan(0, prefixLength));
         byte[] entry = [];
         int entryLength;
         bool ok = reverse
@@ -41,7 +43,7 @@ internal sealed class IndexReader(IKeyValueReader store, uint db, string collect
                 // Standing on the entry's oldest event. Usually it is the only one: then the key
                 // before belongs to another entry, and this event decides without a seek.
                 bool appeared = cursor.Value[0] == IndexKeys.Appeared && IndexKeys.PositionOf(key) <= position;
-                if (appeared) (id, valueKey) = Found(key, prefix.Length, keys, range.Components);
+                if (appeared) (id, valueKey) = Found(key, prefixLength, keys, range.Components);
                 bool single = IndexKeys.PositionOf(key) <= position;
                 ok = cursor.Prev();
                 if (ok && cursor.Key.StartsWith(entry.AsSpan(0, entryLength)))
@@ -49,7 +51,7 @@ internal sealed class IndexReader(IKeyValueReader store, uint db, string collect
                     // Several events: the newest at or below the position decides.
                     id = null;
                     if (cursor.Seek(IndexKeys.AtPosition(key: Entry(entry, entryLength), position)) && cursor.Key.StartsWith(entry.AsSpan(0, entryLength)) && cursor.Value[0] == IndexKeys.Appeared)
-                        (id, valueKey) = Found(cursor.Key, prefix.Length, keys, range.Components);
+                        (id, valueKey) = Found(cursor.Key, prefixLength, keys, range.Components);
                     ok = cursor.SeekForPrev(entry.AsSpan(0, entryLength));
                 }
                 else if (!single) id = null;
@@ -57,13 +59,13 @@ internal sealed class IndexReader(IKeyValueReader store, uint db, string collect
             else if (IndexKeys.PositionOf(key) <= position)
             {
                 // The newest event decides; the next key is usually another entry already.
-                if (cursor.Value[0] == IndexKeys.Appeared) (id, valueKey) = Found(key, prefix.Length, keys, range.Components);
+                if (cursor.Value[0] == IndexKeys.Appeared) (id, valueKey) = Found(key, prefixLength, keys, range.Components);
                 ok = cursor.Next() && (!cursor.Key.StartsWith(entry.AsSpan(0, entryLength)) || PastEntry(cursor, entry, entryLength));
             }
             else
             {
                 bool decided = cursor.Seek(IndexKeys.AtPosition(key, position)) && cursor.Key.StartsWith(entry.AsSpan(0, entryLength));
-                if (decided && cursor.Value[0] == IndexKeys.Appeared) (id, valueKey) = Found(cursor.Key, prefix.Length, keys, range.Components);
+                if (decided && cursor.Value[0] == IndexKeys.Appeared) (id, valueKey) = Found(cursor.Key, prefixLength, keys, range.Components);
                 ok = PastEntry(cursor, entry, entryLength);
             }
             if (id is not null) yield return (id, valueKey);
@@ -117,11 +119,14 @@ internal sealed class IndexReader(IKeyValueReader store, uint db, string collect
         return count;
     }
 
-    private static byte[] Concat(byte[] a, byte[] b)
+    private static byte[] Concat(byte[] a, byte[] b) => Concat(a, b, []);
+
+    private static byte[] Concat(byte[] a, byte[] b, byte[] c)
     {
-        var all = new byte[a.Length + b.Length];
+        var all = new byte[a.Length + b.Length + c.Length];
         a.CopyTo(all, 0);
         b.CopyTo(all, a.Length);
+        c.CopyTo(all, a.Length + b.Length);
         return all;
     }
 }
