@@ -120,6 +120,9 @@ public sealed class Replica : IAsyncDisposable
     /// <summary>Parsed stored-function scripts, shared by every database of the replica.</summary>
     internal Functions.ScriptCache Scripts { get; } = new();
 
+    /// <summary>The newest versions of recently used documents, shared by the replica's databases.</summary>
+    internal VersionCache DocumentCache => _cache;
+
     /// <summary>The UUIDv7 source of <c>"id": "uuid"</c> collections, on the replica's clock and randomness.</summary>
     internal Schemas.UuidIds Uuids => LazyInitializer.EnsureInitialized(ref _uuids, () => new Schemas.UuidIds(Did, Options.PhysicalClock, Options.Random.Fill));
     private Schemas.UuidIds? _uuids;

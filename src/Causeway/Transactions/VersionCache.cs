@@ -14,6 +14,8 @@ internal sealed class VersionCache(int capacity)
     public bool TryGet(uint db, string collection, string id, out VersionRecord record)
         => _entries.TryGetValue((db, collection, id), out record!);
 
+    public bool Holds(uint db, string collection, string id) => _entries.ContainsKey((db, collection, id));
+
     /// <summary>The pipeline's write-through; call under the database's publish lock.</summary>
     public void Put(uint db, string collection, string id, VersionRecord record)
     {
