@@ -135,20 +135,38 @@ public sealed class RocksDbStore : IKeyValueStore
         private readonly byte[] _prefix = prefix.ToArray();
         private int _disposed;
 
-        public bool Valid => _iterator.Valid() && _iterator.GetKeySpan().StartsWith(_prefix);
-        public ReadOnlySpan<byte> Key => _iterator.GetKeySpan();
+        // The current key, copied once per move: an index walk reads it several times per entry, and
+        // each read was a call into RocksDB. Its length is -1 when the cursor is not on a key of the prefix.
+        private byte[] _key = [];
+        private int _keyLength = -1;
+
+        public bool Valid => _keyLength >= 0;
+        public ReadOnlySpan<byte> Key => _keyLength >= 0 ? _key.AsSpan(0, _keyLength) : throw new InvalidOperationException("The cursor is not on a key.");
         public ReadOnlySpan<byte> Value => _iterator.GetValueSpan();
+
+        /// <summary>Takes the key the iterator stands on, if it is one of the prefix.</summary>
+        private bool Moved()
+        {
+            _keyLength = -1;
+            if (!_iterator.Valid()) return false;
+            var key = _iterator.GetKeySpan();
+            if (!key.StartsWith(_prefix)) return false;
+            if (_key.Length < key.Length) _key = new byte[Math.Max(key.Length, 2 * _key.Length)];
+            key.CopyTo(_key);
+            _keyLength = key.Length;
+            return true;
+        }
 
         public bool Seek(ReadOnlySpan<byte> key)
         {
             _iterator.Seek(key.SequenceCompareTo(_prefix) < 0 ? _prefix : key);
-            return Valid;
+            return Moved();
         }
 
         public bool SeekForPrev(ReadOnlySpan<byte> key)
         {
             _iterator.SeekForPrev(key);
-            return Valid;
+            return Moved();
         }
 
         public bool SeekToFirst() => Seek(_prefix);
@@ -162,11 +180,11 @@ public sealed class RocksDbStore : IKeyValueStore
                 _iterator.SeekForPrev(upper);
                 if (_iterator.Valid() && _iterator.GetKeySpan().SequenceEqual(upper)) _iterator.Prev();
             }
-            return Valid;
+            return Moved();
         }
 
-        public bool Next() { _iterator.Next(); return Valid; }
-        public bool Prev() { _iterator.Prev(); return Valid; }
+        public bool Next() { _iterator.Next(); return Moved(); }
+        public bool Prev() { _iterator.Prev(); return Moved(); }
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
