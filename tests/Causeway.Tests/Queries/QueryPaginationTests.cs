@@ -103,6 +103,24 @@ public sealed class QueryPaginationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_cursor_read_only_after_later_writes_is_the_one_the_page_was_answered_with()
+    {
+        // The engine encodes a page's cursor when Next is first read: writes in between change nothing.
+        var early = await _db.QueryAsync(Walk);
+        var eager = await _db.QueryAsync(Walk);
+        Assert.NotNull(eager.Next);
+        await _db.PutJsonAsync("p", "p001", """{"score": 1000}""");
+        await _db.PutJsonAsync("p", "late", """{"score": 999}""");
+
+        Assert.Equal(eager.Next, early.Next);
+        var second = await _db.QueryAsync(Walk.After(early.Next!));
+        Assert.Equal(early.Position, second.Position);
+        Assert.DoesNotContain(second.Documents, d => d.Id == "late");
+        Assert.Equal(eager, eager with { });
+        Assert.Equal(early.Next, (early with { }).Next);
+    }
+
+    [Fact]
     public async Task A_cursor_continues_the_same_query_with_any_limit_and_ignores_at()
     {
         var page = await _db.QueryAsync(Walk);

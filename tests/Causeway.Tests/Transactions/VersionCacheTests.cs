@@ -11,12 +11,18 @@ public sealed class VersionCacheTests
 {
     private static Value Item(int n) => Value.Map([new("n", Value.Int(n))]);
 
+    private static async Task<(Replica Replica, Database Db, uint Id)> OpenAsync()
+    {
+        var replica = Replica.Open(new MemoryStore(), ReplicaIdentity.CreateEphemeral());
+        var db = await replica.CreateDatabaseAsync("shop");
+        return (replica, db, db.Stored.Runtime.Id);
+    }
+
     [Fact]
     public async Task A_created_document_is_cached_once_read_and_reads_see_it_either_way()
     {
-        await using var replica = Replica.Open(new MemoryStore(), ReplicaIdentity.CreateEphemeral());
-        var db = await replica.CreateDatabaseAsync("shop");
-        uint id = db.Stored.Runtime.Id;
+        var (replica, db, id) = await OpenAsync();
+        await using var _ = replica;
         await db.PutAsync("items", "a", Item(1));
 
         Assert.False(replica.DocumentCache.Holds(id, "items", "a"));
@@ -27,9 +33,8 @@ public sealed class VersionCacheTests
     [Fact]
     public async Task A_document_written_again_is_cached_with_its_newest_version()
     {
-        await using var replica = Replica.Open(new MemoryStore(), ReplicaIdentity.CreateEphemeral());
-        var db = await replica.CreateDatabaseAsync("shop");
-        uint id = db.Stored.Runtime.Id;
+        var (replica, db, id) = await OpenAsync();
+        await using var _ = replica;
         await db.PutAsync("items", "b", Item(1));
         var second = await db.PutAsync("items", "b", Item(2));
 
@@ -41,9 +46,8 @@ public sealed class VersionCacheTests
     [Fact]
     public async Task Many_created_documents_leave_the_cache_empty_and_each_reads_back()
     {
-        await using var replica = Replica.Open(new MemoryStore(), ReplicaIdentity.CreateEphemeral());
-        var db = await replica.CreateDatabaseAsync("shop");
-        uint id = db.Stored.Runtime.Id;
+        var (replica, db, id) = await OpenAsync();
+        await using var _ = replica;
         await db.TransactAsync(tx =>
         {
             for (int i = 0; i < 500; i++) tx.Put("items", $"i{i}", Item(i));
