@@ -37,6 +37,9 @@ public sealed record QueryResult(IReadOnlyList<Document> Documents, string? Next
         }
     }
 
+    /// <summary>Whether another page follows, without encoding its cursor.</summary>
+    internal bool HasNext => _encodeNext is not null || _next is not null;
+
     public bool Equals(QueryResult? other)
         => other is not null && EqualityComparer<IReadOnlyList<Document>>.Default.Equals(Documents, other.Documents) && Next == other.Next && Position == other.Position && Equals(Plan, other.Plan);
 

@@ -138,7 +138,7 @@ internal sealed class LiveWindow
     private void Fill(QueryResult result)
     {
         foreach (var document in result.Documents) Insert(new Row(document, _order.PositionOf(document)));
-        _more = result.Next is not null;
+        _more = result.HasNext;
     }
 
     private void TakeResultBefore()
