@@ -7,7 +7,8 @@ public sealed class ReplicaOptions
     /// <summary>How far ahead of our clock a remote commit's time may be before it is refused.</summary>
     public TimeSpan MaxClockSkew { get; init; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>How many recently used documents keep their newest version in memory.</summary>
+    /// <summary>How many recently used documents keep their newest version in memory (documents read, or
+    /// written again; one a commit creates enters once it is read).</summary>
     public int DocumentCacheCapacity { get; init; } = 200_000;
 
     /// <summary>How many bytes of the store's blocks (documents, index, ledger) stay in memory,
