@@ -15,8 +15,9 @@ internal static class QueryExecutor
     {
         query = DefaultOrder.Apply(query);
         var order = new SortOrder(query.Sort);
-        byte[]? fingerprint = null;
-        var cursor = query.Cursor is null ? null : QueryCursor.Decode(query.Cursor, fingerprint = QueryFingerprint.Compute(database.Name, query), order.KeyCount);
+        // Hashed now only to check a cursor; a page's own cursor hashes it when it is read.
+        var fingerprint = query.Cursor is null ? null : QueryFingerprint.Compute(database.Name, query);
+        var cursor = query.Cursor is null ? null : QueryCursor.Decode(query.Cursor, fingerprint!, order.KeyCount);
 
         long position;
         if (cursor is null) position = database.ResolvePosition(query.ReadAt);

@@ -17,11 +17,7 @@ internal sealed class IndexReader(IKeyValueReader store, uint db, string collect
     public IEnumerable<(string Id, byte[] Key)> Walk(IndexRange range, long position, bool reverse = false, bool keys = false)
     {
         if (range.IsEmpty) yield break;
-        // Each bound is one array, the key prefix included; the scan takes the prefix from the low bound.
-        var path = IndexEntries.PathPrefix(range.Path, range.Kind);
-        var low = Concat(_collectionPrefix, path, range.Low);
-        byte[]? high = range.High is null ? null : Concat(_collectionPrefix, path, range.High);
-        int prefixLength = _collectionPrefix.Length + path.Length;
+        var (low, high, prefixLength) = Bounds(range);
         using var cursor = store.Scan(low.AsSpan(0, prefixLength));
         byte[] entry = [];
         int entryLength;
@@ -106,11 +102,10 @@ internal sealed class IndexReader(IKeyValueReader store, uint db, string collect
     public long Estimate(IndexRange range, long cap)
     {
         if (range.IsEmpty) return 0;
-        var prefix = Concat(_collectionPrefix, IndexEntries.PathPrefix(range.Path, range.Kind));
-        using var cursor = store.Scan(prefix);
-        byte[]? high = range.High is null ? null : Concat(prefix, range.High);
+        var (low, high, prefixLength) = Bounds(range);
+        using var cursor = store.Scan(low.AsSpan(0, prefixLength));
         long count = 0;
-        for (bool ok = cursor.Seek(Concat(prefix, range.Low)); ok && count < cap; ok = cursor.Next())
+        for (bool ok = cursor.Seek(low); ok && count < cap; ok = cursor.Next())
         {
             if (high is not null && cursor.Key.SequenceCompareTo(high) >= 0) break;
             count++;
@@ -119,7 +114,15 @@ internal sealed class IndexReader(IKeyValueReader store, uint db, string collect
         return count;
     }
 
-    private static byte[] Concat(byte[] a, byte[] b) => Concat(a, b, []);
+    /// <summary>The range's bounds as store keys, each one array with the collection's and path's
+    /// prefix in front (its length given: the scan takes the prefix from the low bound).</summary>
+    private (byte[] Low, byte[]? High, int PrefixLength) Bounds(IndexRange range)
+    {
+        var path = IndexEntries.PathPrefix(range.Path, range.Kind);
+        var low = Concat(_collectionPrefix, path, range.Low);
+        var high = range.High is null ? null : Concat(_collectionPrefix, path, range.High);
+        return (low, high, _collectionPrefix.Length + path.Length);
+    }
 
     private static byte[] Concat(byte[] a, byte[] b, byte[] c)
     {
