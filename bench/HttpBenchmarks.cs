@@ -33,7 +33,9 @@ internal static class HttpBenchmarks
         await app.StartAsync();
         try
         {
-            using var http = Client(new Uri($"http://127.0.0.1:{port}"), File.ReadAllText(Path.Combine(folder, "admin.token")).Trim());
+            var server = new Uri($"http://127.0.0.1:{port}");
+            string adminToken = File.ReadAllText(Path.Combine(folder, "admin.token")).Trim();
+            using var http = Client(server, adminToken);
             (await http.PutAsync("/v1/dbs/bench", null)).EnsureSuccessStatusCode();
 
             await WarmAsync(smoke, i => http.PutAsync($"/v1/dbs/bench/docs/warm/w{i}", Json(document)));
@@ -41,11 +43,26 @@ internal static class HttpBenchmarks
             await WarmAsync(smoke, i => http.GetAsync($"/v1/dbs/bench/docs/docs/d{(i * 7919) % writes}"));
             var read = await LoadAsync(reads, i => http.GetAsync($"/v1/dbs/bench/docs/docs/d{(i * 7919) % writes}"));
 
+            // The same writes and reads from wrk, a load generator in a process of its own, beside pgbench for PostgreSQL.
+            var (wrk, wrkMissing) = WrkLoad.Find();
+            Result? nativeWrite = null, nativeRead = null;
+            if (wrk is not null)
+            {
+                if (!smoke) await WrkLoad.PutAsync(wrk, server, adminToken, "/v1/dbs/bench/docs/native/warm-", document, Connections, NativeWarmUp);
+                nativeWrite = await WrkLoad.PutAsync(wrk, server, adminToken, "/v1/dbs/bench/docs/native/w-", document, Connections, NativeRun(smoke));
+                nativeRead = await WrkLoad.GetAsync(wrk, server, adminToken, "/v1/dbs/bench/docs/docs/d", writes, Connections, NativeRun(smoke));
+            }
+
             var (pg, missing) = PostgresServer.TryStart();
-            Result? postgres = null;
+            Result? postgres = null, pgbench = null;
             if (pg is not null)
             {
-                using (pg) postgres = await PostgresAsync(pg, writes, document, smoke);
+                using (pg)
+                {
+                    postgres = await PostgresAsync(pg, writes, document, smoke);
+                    if (!smoke) await PgBenchLoad.InsertAsync(pg, "docs", "warm", document, Connections, NativeWarmUp);
+                    pgbench = await PgBenchLoad.InsertAsync(pg, "docs", "p", document, Connections, NativeRun(smoke));
+                }
             }
             table.Add($"HTTP writes/s, {Connections} connections", Table.Rate(write.PerSecond),
                 postgres is null ? $"PostgreSQL: {missing}" : $"PostgreSQL 15 {Table.Rate(postgres.PerSecond)}; target ≥ 1.5x",
@@ -53,9 +70,22 @@ internal static class HttpBenchmarks
             table.Add("HTTP write latency p50 / p99 (ms)", $"{write.P50:N1} / {write.P99:N1}",
                 postgres is null ? "-" : $"PostgreSQL {postgres.P50:N1} / {postgres.P99:N1}; target p99 < 20", "-");
             table.Add($"HTTP reads/s, {Connections} connections", Table.Rate(read.PerSecond), "target ≥ 60,000", $"{read.PerSecond / 60_000:N2}x");
-            var ceiling = await CeilingAsync(reads, document);
+            var ceiling = await CeilingAsync(reads, document, wrk, smoke);
             table.Add($"load generator ceiling: trivial PUT / GET, {Connections} connections", $"{Table.Rate(ceiling.Put)} / {Table.Rate(ceiling.Get)}",
                 $"Causeway writes at {write.PerSecond / ceiling.Put:P0}, reads at {read.PerSecond / ceiling.Get:P0} of it", "-");
+            if (nativeWrite is null || nativeRead is null || ceiling.Native is not { } wrkCeiling)
+                table.Add("HTTP from wrk (a load generator in its own process)", "-", wrkMissing ?? "-", "-");
+            else
+            {
+                table.Add($"HTTP writes/s, {Connections} connections, wrk", Table.Rate(nativeWrite.PerSecond),
+                    pgbench is null ? $"PostgreSQL: {missing}" : $"PostgreSQL 15 by pgbench {Table.Rate(pgbench.PerSecond)}; target ≥ 1.5x",
+                    pgbench is null ? "-" : $"{nativeWrite.PerSecond / pgbench.PerSecond:N1}x");
+                table.Add("HTTP write latency p50 / p99 (ms), wrk", $"{nativeWrite.P50:N1} / {nativeWrite.P99:N1}",
+                    pgbench is null ? "-" : $"pgbench {pgbench.P50:N1} / {pgbench.P99:N1}; target p99 < 20", "-");
+                table.Add($"HTTP reads/s, {Connections} connections, wrk", Table.Rate(nativeRead.PerSecond), "target ≥ 60,000", $"{nativeRead.PerSecond / 60_000:N2}x");
+                table.Add($"wrk's ceiling: trivial PUT / GET, {Connections} connections", $"{Table.Rate(wrkCeiling.Put)} / {Table.Rate(wrkCeiling.Get)}",
+                    $"Causeway writes at {nativeWrite.PerSecond / wrkCeiling.Put:P0}, reads at {nativeRead.PerSecond / wrkCeiling.Get:P0} of it", "-");
+            }
 
             var replica = (Replica)app.Services.GetService(typeof(Replica))!;
             using var device = DeviceClient(replica.Key, replica.Did, port);
@@ -97,10 +127,15 @@ internal static class HttpBenchmarks
         }
     }
 
-    /// <summary>What this load generator can send at all, on the same cores: the same client and loops
-    /// against a Kestrel endpoint that only drains the request and answers a small JSON body, with the
-    /// same document for PUT. Causeway's figures are only meaningful well below this ceiling.</summary>
-    private static async Task<(double Put, double Get)> CeilingAsync(int requests, string document)
+    /// <summary>How long wrk and pgbench warm up before a measured run, and how long the run lasts.</summary>
+    private static readonly TimeSpan NativeWarmUp = TimeSpan.FromSeconds(2);
+    private static TimeSpan NativeRun(bool smoke) => TimeSpan.FromSeconds(smoke ? 1 : 10);
+
+    /// <summary>What each load generator can send at all, on the same cores: the same client and loops
+    /// (and wrk, when it is installed) against a Kestrel endpoint that only drains the request and
+    /// answers a small JSON body, with the same document for PUT. Causeway's figures are only
+    /// meaningful well below this ceiling.</summary>
+    private static async Task<(double Put, double Get, (double Put, double Get)? Native)> CeilingAsync(int requests, string document, string? wrk, bool smoke)
     {
         int port = FreePort();
         var builder = WebApplication.CreateSlimBuilder();
@@ -121,7 +156,11 @@ internal static class HttpBenchmarks
             await LoadAsync(Math.Min(requests, 3_000), i => http.GetAsync($"/warm/{i}"));
             var put = await LoadAsync(requests, i => http.PutAsync($"/v1/dbs/bench/docs/docs/d{i}", Json(document)));
             var get = await LoadAsync(requests, i => http.GetAsync($"/v1/dbs/bench/docs/docs/d{i}"));
-            return (put.PerSecond, get.PerSecond);
+            if (wrk is null) return (put.PerSecond, get.PerSecond, null);
+            var url = new Uri($"http://127.0.0.1:{port}");
+            var nativePut = await WrkLoad.PutAsync(wrk, url, "trivial", "/v1/dbs/bench/docs/docs/w-", document, Connections, NativeRun(smoke));
+            var nativeGet = await WrkLoad.GetAsync(wrk, url, "trivial", "/v1/dbs/bench/docs/docs/d", requests, Connections, NativeRun(smoke));
+            return (put.PerSecond, get.PerSecond, (nativePut.PerSecond, nativeGet.PerSecond));
         }
         finally
         {

@@ -17,6 +17,9 @@ internal sealed class PostgresServer : IDisposable
     }
 
     public int Port { get; }
+
+    /// <summary>The path of one of the server's programs (pgbench, psql).</summary>
+    public string Program(string name) => Path.Combine(_bin, name);
     public string ConnectionString => $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=true;Maximum Pool Size=128;Timeout=30";
 
     /// <summary>The server, or null with a reason when PostgreSQL is not installed.</summary>
