@@ -43,10 +43,6 @@ public static class CausewayServer
     /// console, and Causeway's middleware over every path (it is the whole application).</summary>
     private static WebApplication Assemble(Replica? replica, Func<AccessControl, IRequestAuthenticator>? authenticator, ServerOptions options, Action<WebApplicationBuilder>? configure)
     {
-        // Engine reads are synchronous RocksDB calls; more threads up front keep a burst of requests
-        // from waiting on the pool's slow growth on a small machine.
-        ThreadPool.GetMinThreads(out int workers, out int io);
-        ThreadPool.SetMinThreads(Math.Max(workers, 64), io);
         var certificate = ServerCertificate.Load(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls(options.Urls);
