@@ -71,7 +71,7 @@ public sealed class RocksDbStore : IKeyValueStore
     public void Write(StoreBatch batch, bool durable)
     {
         using var native = new WriteBatch();
-        foreach (var op in batch.Operations)
+        foreach (var op in batch.InKeyOrder())
         {
             switch (op.Kind)
             {

@@ -24,6 +24,20 @@ public abstract class StoreContractTests : IDisposable
     }
 
     [Fact]
+    public void A_key_written_twice_in_a_batch_keeps_its_last_write_and_a_write_after_a_range_delete_survives_it()
+    {
+        Store.Write(new StoreBatch().Put(B("r2"), B("old")).Put(B("r5"), B("old")), durable: false);
+        Store.Write(new StoreBatch().Put(B("q"), B("1")).Put(B("p"), B("x")).Put(B("q"), B("2")).Delete(B("p")).Delete(B("o")).Put(B("o"), B("3")), durable: true);
+        Assert.Equal("2", S(Store.Get(B("q"))));
+        Assert.Null(Store.Get(B("p")));
+        Assert.Equal("3", S(Store.Get(B("o"))));
+        Store.Write(new StoreBatch().Put(B("r9"), B("new")).DeleteRange(B("r0"), B("r99")).Put(B("r5"), B("new")), durable: true);
+        Assert.Null(Store.Get(B("r2")));
+        Assert.Null(Store.Get(B("r9")));
+        Assert.Equal("new", S(Store.Get(B("r5"))));
+    }
+
+    [Fact]
     public void Snapshot_does_not_see_later_writes()
     {
         Store.Write(new StoreBatch().Put(B("k1"), B("old")), durable: false);
