@@ -33,14 +33,14 @@ public static class ValueCbor
                 writer.WriteEndMap();
                 break;
             case ValueKind.Array:
-                var items = value.AsArray();
-                writer.WriteStartArray(items.Count);
+                var items = value.ArrayItems;
+                writer.WriteStartArray(items.Length);
                 foreach (var item in items) Write(writer, item);
                 writer.WriteEndArray();
                 break;
             case ValueKind.Map:
-                var entries = value.AsMap();
-                writer.WriteStartMap(entries.Count);
+                var entries = value.MapEntries;
+                writer.WriteStartMap(entries.Length);
                 foreach (var (key, item) in entries)
                 {
                     writer.WriteText(key);
@@ -62,20 +62,20 @@ public static class ValueCbor
         ValueKind.Bytes => Head((ulong)value.AsBytes().Length) + value.AsBytes().Length,
         ValueKind.Decimal => 1 + TextLength("$decimal") + TextLength(value.AsDecimal().ToString(CultureInfo.InvariantCulture)),
         ValueKind.Timestamp => 1 + TextLength("$time") + IntLength(value.AsTimestampMicros()),
-        ValueKind.Array => ArrayLength(value.AsArray()),
-        _ => MapLength(value.AsMap()),
+        ValueKind.Array => ArrayLength(value.ArrayItems),
+        _ => MapLength(value.MapEntries),
     };
 
-    private static long ArrayLength(IReadOnlyList<Value> items)
+    private static long ArrayLength(ReadOnlySpan<Value> items)
     {
-        long length = Head((ulong)items.Count);
+        long length = Head((ulong)items.Length);
         foreach (var item in items) length += Length(item);
         return length;
     }
 
-    private static long MapLength(IReadOnlyList<KeyValuePair<string, Value>> entries)
+    private static long MapLength(ReadOnlySpan<KeyValuePair<string, Value>> entries)
     {
-        long length = Head((ulong)entries.Count);
+        long length = Head((ulong)entries.Length);
         foreach (var (key, item) in entries) length += TextLength(key) + Length(item);
         return length;
     }

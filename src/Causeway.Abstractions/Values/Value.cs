@@ -47,17 +47,23 @@ public abstract class Value : IEquatable<Value>, IComparable<Value>
     /// <summary>A map; keys are kept in ordinal order. A repeated key, or one starting with '$', is an error.</summary>
     public static Value Map(IEnumerable<KeyValuePair<string, Value>> entries)
     {
-        var sorted = new SortedDictionary<string, Value>(StringComparer.Ordinal);
-        foreach (var (key, value) in entries)
+        // One array, sorted in place (most maps come sorted already: a document's own fields).
+        KeyValuePair<string, Value>[] sorted = [.. entries];
+        bool inOrder = true;
+        for (int i = 0; i < sorted.Length; i++)
         {
+            string key = sorted[i].Key;
             if (!IsWellFormed(key))
                 throw new InvalidInputException(ErrorCodes.InvalidValue, "A map key contains an unpaired surrogate.");
             if (key.StartsWith('$'))
                 throw new InvalidInputException(ErrorCodes.InvalidValue, $"Map key '{(key.Length > 40 ? key[..40] + "…" : key)}' is reserved: keys starting with '$' name typed values ($decimal, $time, $bytes).");
-            if (!sorted.TryAdd(key, value))
-                throw new InvalidInputException(ErrorCodes.InvalidValue, $"Key '{key}' appears twice in one object.");
+            if (i > 0 && string.CompareOrdinal(sorted[i - 1].Key, key) >= 0) inOrder = false;
         }
-        return new MapValue([.. sorted]);
+        if (!inOrder) System.Array.Sort(sorted, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
+        for (int i = 1; i < sorted.Length; i++)
+            if (string.Equals(sorted[i - 1].Key, sorted[i].Key, StringComparison.Ordinal))
+                throw new InvalidInputException(ErrorCodes.InvalidValue, $"Key '{sorted[i].Key}' appears twice in one object.");
+        return new MapValue(sorted);
     }
 
     public static readonly Value EmptyMap = new MapValue([]);
@@ -74,6 +80,11 @@ public abstract class Value : IEquatable<Value>, IComparable<Value>
     public DateTimeOffset AsTimestamp() => new(DateTime.UnixEpoch.Ticks + ((TimestampValue)this).Micros * 10, TimeSpan.Zero);
     public IReadOnlyList<Value> AsArray() => ((ArrayValue)this).Items;
     public IReadOnlyList<KeyValuePair<string, Value>> AsMap() => ((MapValue)this).Entries;
+
+    // The same, as spans: a foreach over them allocates no enumerator (encoding and indexing walk every
+    // value of every document written).
+    internal ReadOnlySpan<Value> ArrayItems => ((ArrayValue)this).Items;
+    internal ReadOnlySpan<KeyValuePair<string, Value>> MapEntries => ((MapValue)this).Entries;
 
     public bool IsNumber => Kind is ValueKind.Int or ValueKind.Double or ValueKind.Decimal;
 

@@ -179,12 +179,12 @@ public static class ValueJson
             case ValueKind.Timestamp: writer.WriteStringValue(FormatTime(value.AsTimestamp())); break;
             case ValueKind.Array:
                 writer.WriteStartArray();
-                foreach (var item in value.AsArray()) Write(writer, item, typed);
+                foreach (var item in value.ArrayItems) Write(writer, item, typed);
                 writer.WriteEndArray();
                 break;
             case ValueKind.Map:
                 writer.WriteStartObject();
-                foreach (var (key, item) in value.AsMap())
+                foreach (var (key, item) in value.MapEntries)
                 {
                     writer.WritePropertyName(key);
                     Write(writer, item, typed);

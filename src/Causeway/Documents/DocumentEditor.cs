@@ -213,7 +213,7 @@ public sealed class DocumentEditor : IFieldEditor
             foreach (var (name, field) in current.SortedFields)
                 if (field.IsPresent && map.Get(name) is null) Unset(prefix.Add(name));
         }
-        foreach (var (name, value) in map.AsMap())
+        foreach (var (name, value) in map.MapEntries)
         {
             FieldPath.CheckName(name, topLevel: prefix.IsEmpty);
             if (prefix.Length + 1 > FieldPath.MaxDepth) throw new InvalidInputException(ErrorCodes.InvalidPath, $"The document nests objects deeper than {FieldPath.MaxDepth} levels.");

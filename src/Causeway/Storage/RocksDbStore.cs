@@ -71,14 +71,25 @@ public sealed class RocksDbStore : IKeyValueStore
     public void Write(StoreBatch batch, bool durable)
     {
         using var native = new WriteBatch();
-        foreach (var op in batch.InKeyOrder())
+        var operations = batch.Operations;
+        var order = System.Buffers.ArrayPool<int>.Shared.Rent(operations.Count);
+        try
         {
-            switch (op.Kind)
+            int count = batch.KeyOrder(order);
+            for (int i = 0; i < (count < 0 ? operations.Count : count); i++)
             {
-                case StoreBatch.Kind.Put: native.Put(op.Key, op.Value); break;
-                case StoreBatch.Kind.Delete: native.Delete(op.Key); break;
-                case StoreBatch.Kind.DeleteRange: native.DeleteRange(op.Key, (ulong)op.Key.Length, op.Value, (ulong)op.Value.Length); break;
+                var op = operations[count < 0 ? i : order[i]];
+                switch (op.Kind)
+                {
+                    case StoreBatch.Kind.Put: native.Put(op.Key, op.Value); break;
+                    case StoreBatch.Kind.Delete: native.Delete(op.Key); break;
+                    case StoreBatch.Kind.DeleteRange: native.DeleteRange(op.Key, (ulong)op.Key.Length, op.Value, (ulong)op.Value.Length); break;
+                }
             }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<int>.Shared.Return(order);
         }
         _db.Write(native, durable ? _durable : _buffered);
     }

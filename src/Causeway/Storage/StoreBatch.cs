@@ -7,7 +7,12 @@ public sealed class StoreBatch
 
     public readonly record struct Operation(Kind Kind, byte[] Key, byte[] Value);
 
-    private readonly List<Operation> _operations = [];
+    private readonly List<Operation> _operations;
+
+    public StoreBatch() => _operations = [];
+
+    /// <summary>A batch with room for <paramref name="capacity"/> operations before its list grows.</summary>
+    public StoreBatch(int capacity) => _operations = new(capacity);
 
     public IReadOnlyList<Operation> Operations => _operations;
     public int Count => _operations.Count;
@@ -35,21 +40,30 @@ public sealed class StoreBatch
     /// keeps its own order: a write after the range must stay after it.</summary>
     public IReadOnlyList<Operation> InKeyOrder()
     {
-        if (_operations.Count < 2) return _operations;
-        foreach (var operation in _operations)
-            if (operation.Kind == Kind.DeleteRange) return _operations;
         var order = new int[_operations.Count];
+        int count = KeyOrder(order);
+        return count < 0 ? _operations : [.. order[..count].Select(i => _operations[i])];
+    }
+
+    /// <summary><see cref="InKeyOrder"/> as the operations' indexes, written to <paramref name="order"/>
+    /// (at least <see cref="Count"/> long), without allocating: how many there are, or -1 when the batch
+    /// keeps its own order.</summary>
+    public int KeyOrder(Span<int> order)
+    {
+        if (_operations.Count < 2) return -1;
+        foreach (var operation in _operations)
+            if (operation.Kind == Kind.DeleteRange) return -1;
+        order = order[.._operations.Count];
         for (int i = 0; i < order.Length; i++) order[i] = i;
-        order.AsSpan().Sort(new ByKeyThenIndex(_operations));
-        var result = new List<Operation>(order.Length);
+        order.Sort(new ByKeyThenIndex(_operations));
+        int count = 0;
         for (int i = 0; i < order.Length; i++)
         {
-            var operation = _operations[order[i]];
             // Equal keys sit together, in batch order: only the last of them counts.
-            if (i + 1 < order.Length && _operations[order[i + 1]].Key.AsSpan().SequenceEqual(operation.Key)) continue;
-            result.Add(operation);
+            if (i + 1 < order.Length && _operations[order[i + 1]].Key.AsSpan().SequenceEqual(_operations[order[i]].Key)) continue;
+            order[count++] = order[i];
         }
-        return result;
+        return count;
     }
 
     private readonly struct ByKeyThenIndex(List<Operation> operations) : IComparer<int>

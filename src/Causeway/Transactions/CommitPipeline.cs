@@ -428,7 +428,8 @@ internal sealed class CommitPipeline : IAsyncDisposable
 
     private StoreBatch BuildBatch(Group group)
     {
-        var batch = new StoreBatch();
+        // A one-document commit writes about twenty records (its version, ledger records, index events).
+        var batch = new StoreBatch(group.Plan.Count * 24 + 4);
         var writer = _persistScratch;
         foreach (var item in group.Plan)
         {

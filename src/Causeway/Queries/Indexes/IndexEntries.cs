@@ -24,7 +24,8 @@ internal static class IndexEntries
     /// <summary>The stems of a document's fields (empty for a deleted document), each once.</summary>
     public static HashSet<byte[]> Of(Value fields, IndexExclusions? excluded = null, IReadOnlyList<CompoundIndex>? compounds = null)
     {
-        var stems = new HashSet<byte[]>(ByteArrayComparer.Instance);
+        // Room for a stem per field and a few more, so the set seldom grows (each growth is two new arrays).
+        var stems = new HashSet<byte[]>(fields.Kind == ValueKind.Map ? fields.MapEntries.Length + 8 : 8, ByteArrayComparer.Instance);
         var path = new StringBuilder();
         if (!Walk(fields, path, stems, excluded)) stems.Add(OverflowStem);
         foreach (var compound in compounds ?? [])
@@ -46,7 +47,7 @@ internal static class IndexEntries
     private static bool Walk(Value map, StringBuilder path, HashSet<byte[]> stems, IndexExclusions? excluded)
     {
         int mark = path.Length;
-        foreach (var (name, value) in map.AsMap())
+        foreach (var (name, value) in map.MapEntries)
         {
             if (mark > 0) path.Append('.');
             path.Append(name);
@@ -57,7 +58,7 @@ internal static class IndexEntries
                 if (value.Kind != ValueKind.Map || value.AsMap().Count > 0)
                     if (!Add(stems, text, Kind.Value, value)) return false;
                 if (value.Kind == ValueKind.Array)
-                    foreach (var element in value.AsArray())
+                    foreach (var element in value.ArrayItems)
                         if (!Add(stems, text, Kind.Element, element)) return false;
                 if (value.Kind == ValueKind.Map && !Walk(value, path, stems, excluded)) return false;
             }
