@@ -64,28 +64,12 @@ internal static class HttpBenchmarks
                     pgbench = await PgBenchLoad.InsertAsync(pg, "docs", "p", document, Connections, NativeRun(smoke));
                 }
             }
-            table.Add($"HTTP writes/s, {Connections} connections", Table.Rate(write.PerSecond),
-                postgres is null ? $"PostgreSQL: {missing}" : $"PostgreSQL 15 {Table.Rate(postgres.PerSecond)}; target ≥ 1.5x",
-                postgres is null ? "-" : $"{write.PerSecond / postgres.PerSecond:N1}x");
-            table.Add("HTTP write latency p50 / p99 (ms)", $"{write.P50:N1} / {write.P99:N1}",
-                postgres is null ? "-" : $"PostgreSQL {postgres.P50:N1} / {postgres.P99:N1}; target p99 < 20", "-");
-            table.Add($"HTTP reads/s, {Connections} connections", Table.Rate(read.PerSecond), "target ≥ 60,000", $"{read.PerSecond / 60_000:N2}x");
             var ceiling = await CeilingAsync(reads, document, wrk, smoke);
-            table.Add($"load generator ceiling: trivial PUT / GET, {Connections} connections", $"{Table.Rate(ceiling.Put)} / {Table.Rate(ceiling.Get)}",
-                $"Causeway writes at {write.PerSecond / ceiling.Put:P0}, reads at {read.PerSecond / ceiling.Get:P0} of it", "-");
+            AddRows(table, "", "load generator", write, read, ceiling.Put, ceiling.Get, postgres, "PostgreSQL 15", missing);
             if (nativeWrite is null || nativeRead is null || ceiling.Native is not { } wrkCeiling)
                 table.Add("HTTP from wrk (a load generator in its own process)", "-", wrkMissing ?? "-", "-");
             else
-            {
-                table.Add($"HTTP writes/s, {Connections} connections, wrk", Table.Rate(nativeWrite.PerSecond),
-                    pgbench is null ? $"PostgreSQL: {missing}" : $"PostgreSQL 15 by pgbench {Table.Rate(pgbench.PerSecond)}; target ≥ 1.5x",
-                    pgbench is null ? "-" : $"{nativeWrite.PerSecond / pgbench.PerSecond:N1}x");
-                table.Add("HTTP write latency p50 / p99 (ms), wrk", $"{nativeWrite.P50:N1} / {nativeWrite.P99:N1}",
-                    pgbench is null ? "-" : $"pgbench {pgbench.P50:N1} / {pgbench.P99:N1}; target p99 < 20", "-");
-                table.Add($"HTTP reads/s, {Connections} connections, wrk", Table.Rate(nativeRead.PerSecond), "target ≥ 60,000", $"{nativeRead.PerSecond / 60_000:N2}x");
-                table.Add($"wrk's ceiling: trivial PUT / GET, {Connections} connections", $"{Table.Rate(wrkCeiling.Put)} / {Table.Rate(wrkCeiling.Get)}",
-                    $"Causeway writes at {nativeWrite.PerSecond / wrkCeiling.Put:P0}, reads at {nativeRead.PerSecond / wrkCeiling.Get:P0} of it", "-");
-            }
+                AddRows(table, ", wrk", "wrk's", nativeWrite, nativeRead, wrkCeiling.Put, wrkCeiling.Get, pgbench, "PostgreSQL 15 by pgbench", missing);
 
             var replica = (Replica)app.Services.GetService(typeof(Replica))!;
             using var device = DeviceClient(replica.Key, replica.Did, port);
@@ -125,6 +109,19 @@ internal static class HttpBenchmarks
             await app.DisposeAsync();
             try { Directory.Delete(folder, recursive: true); } catch (IOException) { }
         }
+    }
+
+    /// <summary>One load generator's rows: writes beside PostgreSQL's, their latency, reads, and the generator's own ceiling.</summary>
+    private static void AddRows(Table table, string suffix, string generator, Result write, Result read, double ceilingPut, double ceilingGet, Result? postgres, string peer, string? missing)
+    {
+        table.Add($"HTTP writes/s, {Connections} connections{suffix}", Table.Rate(write.PerSecond),
+            postgres is null ? $"PostgreSQL: {missing}" : $"{peer} {Table.Rate(postgres.PerSecond)}; target ≥ 1.5x",
+            postgres is null ? "-" : $"{write.PerSecond / postgres.PerSecond:N1}x");
+        table.Add($"HTTP write latency p50 / p99 (ms){suffix}", $"{write.P50:N1} / {write.P99:N1}",
+            postgres is null ? "-" : $"{peer} {postgres.P50:N1} / {postgres.P99:N1}; target p99 < 20", "-");
+        table.Add($"HTTP reads/s, {Connections} connections{suffix}", Table.Rate(read.PerSecond), "target ≥ 60,000", $"{read.PerSecond / 60_000:N2}x");
+        table.Add($"{generator} ceiling: trivial PUT / GET, {Connections} connections", $"{Table.Rate(ceilingPut)} / {Table.Rate(ceilingGet)}",
+            $"Causeway writes at {write.PerSecond / ceilingPut:P0}, reads at {read.PerSecond / ceilingGet:P0} of it", "-");
     }
 
     /// <summary>How long wrk and pgbench warm up before a measured run, and how long the run lasts.</summary>
