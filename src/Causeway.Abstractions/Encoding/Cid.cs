@@ -155,10 +155,21 @@ public readonly struct Cid : IEquatable<Cid>, IComparable<Cid>
     public override string ToString()
     {
         if (_bytes is null) return "";
-        Span<char> chars = stackalloc char[1 + Base32.GetEncodedLength(_bytes.Length)];
+        Span<char> chars = stackalloc char[TextLength];
+        return new string(chars[..Format(chars)]);
+    }
+
+    /// <summary>How many characters <see cref="ToString"/> makes.</summary>
+    internal int TextLength => _bytes is null ? 0 : 1 + Base32.GetEncodedLength(_bytes.Length);
+
+    /// <summary><see cref="ToString"/> into <paramref name="chars"/> (at least <see cref="TextLength"/> long),
+    /// for a writer that takes characters without a string; answers how many it wrote.</summary>
+    internal int Format(Span<char> chars)
+    {
+        if (_bytes is null) return 0;
         chars[0] = 'b';
-        Base32.Encode(_bytes, chars[1..]);
-        return new string(chars);
+        Base32.Encode(_bytes, chars[1..TextLength]);
+        return TextLength;
     }
 
     public bool Equals(Cid other) =>

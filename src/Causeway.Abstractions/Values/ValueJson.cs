@@ -201,7 +201,27 @@ public static class ValueJson
         writer.WriteEndObject();
     }
 
-    public static string FormatTime(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+    public static string FormatTime(DateTimeOffset t)
+    {
+        Span<char> chars = stackalloc char[TimeLength];
+        FormatTime(t, chars);
+        return new string(chars);
+    }
+
+    /// <summary>The length of <see cref="FormatTime(DateTimeOffset)"/>'s text: "2026-01-02T03:04:05.123456Z".</summary>
+    internal const int TimeLength = 27;
+
+    /// <summary><see cref="FormatTime(DateTimeOffset)"/> into <paramref name="chars"/> (<see cref="TimeLength"/>
+    /// long), without a custom format string: the round-trip form has seven digits of fraction, and the
+    /// seventh goes (microseconds, cut as "ffffff" cuts).</summary>
+    internal static void FormatTime(DateTimeOffset t, Span<char> chars)
+    {
+        Span<char> roundTrip = stackalloc char[TimeLength + 1];
+        if (!t.UtcDateTime.TryFormat(roundTrip, out int written, "O", CultureInfo.InvariantCulture) || written != TimeLength + 1)
+            throw new InvalidOperationException($"The round-trip form of {t.UtcDateTime.Ticks} ticks took {written} characters.");
+        roundTrip[..(TimeLength - 1)].CopyTo(chars);
+        chars[TimeLength - 1] = 'Z';
+    }
 
     /// <summary>The value as JSON text, typed unless <paramref name="typed"/> is false (see <see cref="Write"/>).</summary>
     public static string ToJsonString(Value value, bool typed = true)

@@ -14,7 +14,11 @@ internal static class WireJson
 
     public static void WriteCid(Utf8JsonWriter w, string name, Cid? cid)
     {
-        if (cid is { } c) w.WriteString(name, c.ToString());
+        if (cid is { } c)
+        {
+            Span<char> chars = stackalloc char[c.TextLength];
+            w.WriteString(name, chars[..c.Format(chars)]);
+        }
         else w.WriteNull(name);
     }
 
@@ -30,7 +34,12 @@ internal static class WireJson
         else w.WriteNull(name);
     }
 
-    public static void WriteTime(Utf8JsonWriter w, string name, DateTimeOffset time) => w.WriteString(name, ValueJson.FormatTime(time));
+    public static void WriteTime(Utf8JsonWriter w, string name, DateTimeOffset time)
+    {
+        Span<char> chars = stackalloc char[ValueJson.TimeLength];
+        ValueJson.FormatTime(time, chars);
+        w.WriteString(name, chars);
+    }
 
     public static void WriteStrings(Utf8JsonWriter w, string name, IEnumerable<string> items) => WriteArray(w, name, items, (w, item) => w.WriteStringValue(item));
 
