@@ -43,7 +43,7 @@ internal static class DocumentEndpoints
             bool typed = Api.TypedValues(context);
             var document = await database.GetAsync(coll, id, Api.At(context)) ?? throw new NotFoundException($"Document {coll}/{id} does not exist{(context.Request.Query.ContainsKey("at") ? " at that point" : "")}.");
             if (document.Commit is { } version) SetETag(context, version);
-            await JsonResponse.WriteAsync(context, 200, w => DocumentJson.Write(w, document, typed));
+            await JsonResponse.WriteAsync(context, 200, (document, typed), static (w, s) => DocumentJson.Write(w, s.document, s.typed));
         }).WithSummary("Read a document (404 when absent or deleted); ?at= reads the past; ETag is its version.");
 
         app.MapPatch("/v1/dbs/{db}/docs/{coll}/{id}", async (HttpContext context, Api api, string db, string coll, string id) =>
