@@ -176,7 +176,11 @@ public static class ValueJson
             case ValueKind.Bytes when typed: WriteTagged(writer, "$bytes", Convert.ToBase64String(value.AsBytes().Span)); break;
             case ValueKind.Bytes: writer.WriteBase64StringValue(value.AsBytes().Span); break;
             case ValueKind.Timestamp when typed: WriteTagged(writer, "$time", FormatTime(value.AsTimestamp())); break;
-            case ValueKind.Timestamp: writer.WriteStringValue(FormatTime(value.AsTimestamp())); break;
+            case ValueKind.Timestamp:
+                Span<char> time = stackalloc char[TimeLength];
+                FormatTime(value.AsTimestamp(), time);
+                writer.WriteStringValue(time);
+                break;
             case ValueKind.Array:
                 writer.WriteStartArray();
                 foreach (var item in value.ArrayItems) Write(writer, item, typed);

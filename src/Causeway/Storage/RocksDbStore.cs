@@ -76,9 +76,9 @@ public sealed class RocksDbStore : IKeyValueStore
         try
         {
             int count = batch.KeyOrder(order);
-            for (int i = 0; i < (count < 0 ? operations.Count : count); i++)
+            for (int i = 0; i < count; i++)
             {
-                var op = operations[count < 0 ? i : order[i]];
+                var op = operations[order[i]];
                 switch (op.Kind)
                 {
                     case StoreBatch.Kind.Put: native.Put(op.Key, op.Value); break;

@@ -42,19 +42,17 @@ public sealed class StoreBatch
     {
         var order = new int[_operations.Count];
         int count = KeyOrder(order);
-        return count < 0 ? _operations : [.. order[..count].Select(i => _operations[i])];
+        return [.. order[..count].Select(i => _operations[i])];
     }
 
     /// <summary><see cref="InKeyOrder"/> as the operations' indexes, written to <paramref name="order"/>
-    /// (at least <see cref="Count"/> long), without allocating: how many there are, or -1 when the batch
-    /// keeps its own order.</summary>
+    /// (at least <see cref="Count"/> long), without allocating; answers how many there are.</summary>
     public int KeyOrder(Span<int> order)
     {
-        if (_operations.Count < 2) return -1;
-        foreach (var operation in _operations)
-            if (operation.Kind == Kind.DeleteRange) return -1;
         order = order[.._operations.Count];
         for (int i = 0; i < order.Length; i++) order[i] = i;
+        foreach (var operation in _operations)
+            if (operation.Kind == Kind.DeleteRange) return order.Length;
         order.Sort(new ByKeyThenIndex(_operations));
         int count = 0;
         for (int i = 0; i < order.Length; i++)
