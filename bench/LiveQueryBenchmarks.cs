@@ -66,10 +66,8 @@ internal static class LiveQueryBenchmarks
             // Paced by schedule at 1,000/s, as the propagation benchmark: each millisecond's writes start when due.
             long firstPosition = db.Position + 1;
             var acked = new long[writes];   // by position, from firstPosition; 0 until acknowledged
-            long allocatedBefore = GC.GetTotalAllocatedBytes();
+            var collector = CollectorWork.Start();
             var start = Stopwatch.GetTimestamp();
-            var pausedBefore = GC.GetTotalPauseDuration();
-            int[] collectionsBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
             // Writes are counted, not kept: a list of their tasks kept every document written alive
             // until the end, and the collector copied them from generation to generation meanwhile.
             int outstanding = 0;
@@ -112,9 +110,8 @@ internal static class LiveQueryBenchmarks
             await drained.Task.WaitAsync(TimeSpan.FromSeconds(60));
             if (failure is not null) throw new InvalidOperationException("A write of the run failed.", failure);
             double seconds = (Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency;
-            var paused = GC.GetTotalPauseDuration() - pausedBefore;
             // The collector's pauses are the tail: each stops every subscriber for as long as it takes.
-            string collections = $"{(GC.GetTotalAllocatedBytes() - allocatedBefore) / writes / 1024.0:N1} KB allocated per write; GCs gen0/1/2 {GC.CollectionCount(0) - collectionsBefore[0]}/{GC.CollectionCount(1) - collectionsBefore[1]}/{GC.CollectionCount(2) - collectionsBefore[2]}, paused {paused.TotalMilliseconds:N0} ms";
+            string collections = $"{collector.AllocatedSince / writes / 1024.0:N1} KB allocated per write; {collector}";
             await Task.Delay(1_000);   // the last events arrive
             stop.Cancel();
             await Task.WhenAll(subscribers);

@@ -85,13 +85,15 @@ internal static class SyncBenchmarks
             }
         });
         listener.Start();
+        var collector = CollectorWork.Start();
         var clock = Stopwatch.StartNew();
         var channel = await SyncDialer.ConnectAsync(a.Url, name, a.Token);
         var result = await target.SyncAsync(channel, SyncDirection.Pull, SyncMode.Once);
         clock.Stop();
         listener.Dispose();
         Console.WriteLine($"initial sync of '{name}': {clock.Elapsed.TotalSeconds:N1} s; the receiver spent {verify:N1} s checking frames "
-            + $"(hashes and signatures, on all cores, ahead of applying) and {apply:N1} s applying them");
+            + $"(hashes and signatures, on all cores, ahead of applying) and {apply:N1} s applying them; both servers allocated "
+            + $"{collector.AllocatedSince / documents:N0} B per document; {collector}");
         var info = await target.InfoAsync();
         if (info.Documents != documents || !info.Heads.SequenceEqual((await a.Replica.GetDatabase(name).InfoAsync()).Heads))
             throw new InvalidOperationException($"Initial sync of '{name}' ended with {info.Documents} documents and other heads than the source.");
@@ -128,8 +130,7 @@ internal static class SyncBenchmarks
 
         // Paced by schedule at 1,000/s: each millisecond's writes start when it is due. The writer sleeps
         // between them rather than spinning, which would take one of the two cores from the servers.
-        var pausedBefore = GC.GetTotalPauseDuration();
-        int[] collectionsBefore = [GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2)];
+        var collector = CollectorWork.Start();
         var start = Stopwatch.GetTimestamp();
         var pending = new List<Task>(writes);
         for (int i = 0; i < writes;)
@@ -154,8 +155,7 @@ internal static class SyncBenchmarks
             await Task.Delay(10);
         }
         // Both servers share this process's collector: its pauses are part of every delay they overlap.
-        var paused = GC.GetTotalPauseDuration() - pausedBefore;
-        string collections = $"GCs gen0/1/2 {GC.CollectionCount(0) - collectionsBefore[0]}/{GC.CollectionCount(1) - collectionsBefore[1]}/{GC.CollectionCount(2) - collectionsBefore[2]}, paused {paused.TotalMilliseconds:N0} ms";
+        string collections = collector.ToString();
         stop.Cancel();
         await watching;
         var delays = acked.Select(kv => Math.Max(0, visible[kv.Key] - kv.Value) * 1000.0 / Stopwatch.Frequency).Order().ToArray();

@@ -37,6 +37,9 @@ public sealed class Commit
     /// <summary>1, 2, 3… per origin: the origin's commits form an unbroken sequence.</summary>
     public long Seq { get; }
 
+    /// <summary>How an error message names the commit: "commit CID (seq N of ORIGIN)" (made only when one is raised).</summary>
+    internal string Description => $"commit {Id} (seq {Seq} of {Origin})";
+
     public HlcTimestamp Time { get; }
 
     /// <summary>The database heads the writer had seen, sorted by CID bytes.</summary>

@@ -12,13 +12,13 @@ namespace Causeway.Ledger;
 /// an lww stamp is (time, origin, index of the effect), an increment's replica is the origin.</summary>
 public sealed class DocumentOp
 {
-    private DocumentOp(string collection, string id, IReadOnlyList<CrdtOp> effects, byte[] block)
+    private DocumentOp(string collection, string id, IReadOnlyList<CrdtOp> effects, byte[] block, Cid? cid = null)
     {
         Collection = collection;
         Id = id;
         Effects = effects;
         Block = block;
-        Cid = Cid.ForDagCbor(block);
+        Cid = cid ?? Cid.ForDagCbor(block);
     }
 
     public string Collection { get; }
@@ -58,7 +58,11 @@ public sealed class DocumentOp
 
     /// <summary>Decodes an operation block in the context of its commit; anything malformed is an
     /// <see cref="InvalidCommitException"/> or <see cref="NonCanonicalCborException"/>.</summary>
-    public static DocumentOp Decode(byte[] block, EffectContext context)
+    public static DocumentOp Decode(byte[] block, EffectContext context) => Decode(block, context, null);
+
+    /// <summary>As <see cref="Decode(byte[], EffectContext)"/>, for a block already found to hash to
+    /// <paramref name="cid"/> (so it is not hashed again).</summary>
+    internal static DocumentOp Decode(byte[] block, EffectContext context, Cid? cid)
     {
         var reader = new DagCborReader(block);
         int n = reader.ReadStartMap();
@@ -92,6 +96,6 @@ public sealed class DocumentOp
         {
             throw new InvalidCommitException($"An operation block names an invalid document: {e.Message}");
         }
-        return new DocumentOp(collection, id, effects, block);
+        return new DocumentOp(collection, id, effects, block, cid);
     }
 }

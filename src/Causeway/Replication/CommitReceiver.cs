@@ -38,10 +38,9 @@ internal sealed class CommitReceiver(StoredDatabase db, SyncOptions options)
         {
             var shipped = frame.Commits[index];
             var commit = check?.Decoded(index) ?? Commit.Decode(shipped.Block);
-            string where = $"commit {commit.Id} (seq {commit.Seq} of {commit.Origin})";
-            if (commit.Database != db.Name) throw new InvalidCommitException($"{where} belongs to database '{Documents.Names.Clip(commit.Database)}', not '{db.Name}'.");
-            if (commit.Ops.Count != shipped.OpBlocks.Count) throw new InvalidCommitException($"{where} links {commit.Ops.Count} operations but {shipped.OpBlocks.Count} came with it.");
-            if (!DidKey.IsValid(commit.Origin)) throw new InvalidCommitException($"{where} names an origin that is not a did:key.");
+            if (commit.Database != db.Name) throw new InvalidCommitException($"{commit.Description} belongs to database '{Documents.Names.Clip(commit.Database)}', not '{db.Name}'.");
+            if (commit.Ops.Count != shipped.OpBlocks.Count) throw new InvalidCommitException($"{commit.Description} links {commit.Ops.Count} operations but {shipped.OpBlocks.Count} came with it.");
+            if (!DidKey.IsValid(commit.Origin)) throw new InvalidCommitException($"{commit.Description} names an origin that is not a did:key.");
             peerHas.Advance(commit.Origin, commit.Seq);
             if (local.Get(commit.Origin) >= commit.Seq)
             {
@@ -62,7 +61,7 @@ internal sealed class CommitReceiver(StoredDatabase db, SyncOptions options)
         try
         {
             Parallel.For(0, fresh.Count, new ParallelOptions { MaxDegreeOfParallelism = toCheck >= 32 ? Environment.ProcessorCount : 1 },
-                i => checkedCommits[i] = vouched[i] ? fresh[i] with { SignatureVerified = true } : Checked(fresh[i]));
+                i => checkedCommits[i] = vouched[i] ? fresh[i] with { Verified = true } : Checked(fresh[i]));
         }
         catch (AggregateException e) when (e.InnerExceptions[0] is CausewayException first)
         {
@@ -140,7 +139,7 @@ internal sealed class CommitReceiver(StoredDatabase db, SyncOptions options)
     private static RemoteCommit Checked(RemoteCommit remote)
     {
         if (CommitCheck.Problem(remote.Commit, remote.OpBlocks) is { } problem) throw problem;
-        return remote with { SignatureVerified = true };
+        return remote with { Verified = true };
     }
 
     /// <summary>Pending commits whose parents are all held (or come earlier in the list) and that are the

@@ -99,6 +99,13 @@ public sealed class WebSocketChannel(WebSocket socket, string remote) : ISyncCha
 
     /// <summary>The next frame, or null once the peer closed. After a cancelled call the channel is only good for disposing.</summary>
     public async ValueTask<byte[]?> ReceiveAsync(CancellationToken cancellation)
+        => await ReceiveLentAsync(cancellation).ConfigureAwait(false) is { } frame ? frame.ToArray() : null;
+
+    /// <summary>As <see cref="ReceiveAsync"/>, but the frame is lent: it lies in the channel's own buffer
+    /// and is good only until the next receive. Sync decodes each frame before it reads the next, so
+    /// its frames (up to a megabyte each) are not copied into fresh arrays, each of which the
+    /// collector would count against its large-object budget.</summary>
+    internal async ValueTask<ReadOnlyMemory<byte>?> ReceiveLentAsync(CancellationToken cancellation)
     {
         int length = 0;
         try
@@ -119,7 +126,7 @@ public sealed class WebSocketChannel(WebSocket socket, string remote) : ISyncCha
                 if (result.MessageType == WebSocketMessageType.Close) return null;
                 if (result.MessageType != WebSocketMessageType.Binary) throw new SyncRefusedException("The peer sent a text message; sync frames are binary.");
                 length += result.Count;
-                if (result.EndOfMessage) return _buffer.AsSpan(0, length).ToArray();
+                if (result.EndOfMessage) return _buffer.AsMemory(0, length);
             }
         }
         catch (Exception e) when (e is WebSocketException or IOException)

@@ -24,6 +24,9 @@ public static class SyncConnection
         long started = time.GetTimestamp();
         long Now() => (long)time.GetElapsedTime(started).TotalMilliseconds;
         var writer = new DagCborWriter(64 * 1024);
+        // Frames are encoded into one buffer, reused once each send completes: a fresh array per frame
+        // of up to a megabyte would count against the collector's large-object budget.
+        var sendBuffer = new byte[64 * 1024];
         long bytesSent = 0, bytesReceived = 0;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
         var inbox = Channel.CreateBounded<Inbound?>(new BoundedChannelOptions(64) { SingleReader = true, SingleWriter = true });
@@ -33,9 +36,9 @@ public static class SyncConnection
         {
             foreach (var frame in frames)
             {
-                var bytes = SyncFrameCodec.Encode(frame, writer);
-                bytesSent += bytes.Length;
-                await channel.SendAsync(bytes, stop.Token).ConfigureAwait(false);
+                int length = SyncFrameCodec.Encode(frame, writer, ref sendBuffer);
+                bytesSent += length;
+                await channel.SendAsync(sendBuffer.AsMemory(0, length), stop.Token).ConfigureAwait(false);
             }
         }
 
@@ -96,8 +99,10 @@ public static class SyncConnection
         {
             while (true)
             {
-                var bytes = await channel.ReceiveAsync(cancellation).ConfigureAwait(false);
-                if (bytes is null)
+                // A WebSocket lends its frame (decoded below, before the next receive reuses the buffer).
+                var received = channel is WebSocketChannel socket ? await socket.ReceiveLentAsync(cancellation).ConfigureAwait(false)
+                    : await channel.ReceiveAsync(cancellation).ConfigureAwait(false) is { } copy ? copy : null;
+                if (received is not { } bytes)
                 {
                     await inbox.WriteAsync(null, cancellation).ConfigureAwait(false);
                     return;

@@ -15,7 +15,8 @@ public interface IKeyValueReader
 public interface IKeyValueStore : IKeyValueReader, IDisposable
 {
     /// <summary>Applies every operation of the batch atomically. With <paramref name="durable"/>,
-    /// returns only once the batch is on stable storage (fsync), so it survives a crash.</summary>
+    /// returns only once the batch is on stable storage (fsync), so it survives a crash. The caller
+    /// may reuse the batch once this returns, so a store keeps none of it (its keys and values excepted).</summary>
     void Write(StoreBatch batch, bool durable);
 
     /// <summary>A frozen, consistent view of the store as it is now; later writes do not show in it.</summary>

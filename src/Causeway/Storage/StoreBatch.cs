@@ -17,6 +17,18 @@ public sealed class StoreBatch
     public IReadOnlyList<Operation> Operations => _operations;
     public int Count => _operations.Count;
 
+    /// <summary>How many operations the batch holds room for.</summary>
+    public int Capacity => _operations.Capacity;
+
+    /// <summary>Empties the batch for reuse, keeping its room for <paramref name="capacity"/> operations or more.</summary>
+    public StoreBatch Clear(int capacity = 0)
+    {
+        _operations.Clear();
+        _operations.EnsureCapacity(capacity);
+        Size = 0;
+        return this;
+    }
+
     /// <summary>Bytes of keys and values, to bound the size of one batch.</summary>
     public long Size { get; private set; }
 

@@ -34,6 +34,14 @@ internal sealed class CommitPipeline : IAsyncDisposable
     private readonly DagCborWriter _stageScratch = new(1024);
     private readonly DagCborWriter _persistScratch = new(1024);
 
+    /// <summary>The batch each group's records are built in, reused (groups persist one at a time): a
+    /// sync frame's group holds ten thousand records and more, and a fresh list of that size for each
+    /// would count against the collector's large-object budget.</summary>
+    private StoreBatch _persistBatch = new();
+
+    /// <summary>Room the reused batch keeps after a write; a larger one (a bulk transaction's) is let go.</summary>
+    private const int KeptBatchCapacity = 64 * 1024;
+
     // Whoever holds the gate leads: the background loop, or a caller that finds the pipeline idle
     // and runs its own commit on its own thread (no hand-offs, so a lone writer waits for little
     // more than its fsync).
@@ -301,27 +309,26 @@ internal sealed class CommitPipeline : IAsyncDisposable
         foreach (var remote in request.Commits)
         {
             var commit = remote.Commit;
-            string where = $"commit {commit.Id} (seq {commit.Seq} of {commit.Origin})";
             if (known.Contains(commit.Id) || group.HasStaged(db.Id, commit.Id) || _reader.HasCommit(db, commit.Id)) { skipped++; continue; }
-            if (commit.Database != db.Name) throw new InvalidCommitException($"{where} belongs to database '{commit.Database}', not '{db.Name}'.");
-            if (commit.Ops.Count != remote.OpBlocks.Count) throw new InvalidCommitException($"{where} links {commit.Ops.Count} operations but {remote.OpBlocks.Count} came with it.");
+            if (commit.Database != db.Name) throw new InvalidCommitException($"{commit.Description} belongs to database '{commit.Database}', not '{db.Name}'.");
+            if (commit.Ops.Count != remote.OpBlocks.Count) throw new InvalidCommitException($"{commit.Description} links {commit.Ops.Count} operations but {remote.OpBlocks.Count} came with it.");
             for (int i = 0; i < commit.Ops.Count; i++)
             {
                 var block = remote.OpBlocks[i];
                 if (block is null)
                 {
                     // A projection: only a partial replica takes one, and it never needs what was left out.
-                    if (draft.Holds.IsEverything) throw new InvalidCommitException($"{where} lacks operation {i}: this replica holds every collection, so it takes whole commits only.");
+                    if (draft.Holds.IsEverything) throw new InvalidCommitException($"{commit.Description} lacks operation {i}: this replica holds every collection, so it takes whole commits only.");
                     continue;
                 }
-                if (!commit.Ops[i].HashMatches(block)) throw new InvalidCommitException($"{where}: operation {i} does not hash to {commit.Ops[i]}.");
+                if (!remote.Verified && !commit.Ops[i].HashMatches(block)) throw new InvalidCommitException($"{commit.Description}: operation {i} does not hash to {commit.Ops[i]}.");
             }
             long expected = scratch.Clock.Get(commit.Origin) + 1;
-            if (commit.Seq != expected) throw new InvalidCommitException($"{where} is out of sequence: {expected} was expected next from that origin.");
+            if (commit.Seq != expected) throw new InvalidCommitException($"{commit.Description} is out of sequence: {expected} was expected next from that origin.");
             foreach (var parent in commit.Parents)
                 if (!known.Contains(parent) && !group.HasStaged(db.Id, parent) && !_reader.HasCommit(db, parent))
-                    throw new InvalidCommitException($"{where} names parent {parent}, which is not here (commits must come after their parents).");
-            if (!remote.SignatureVerified && !commit.HasValidSignature()) throw new InvalidCommitException($"{where} does not carry a valid signature of its origin.");
+                    throw new InvalidCommitException($"{commit.Description} names parent {parent}, which is not here (commits must come after their parents).");
+            if (!remote.Verified && !commit.HasValidSignature()) throw new InvalidCommitException($"{commit.Description} does not carry a valid signature of its origin.");
             var appliedAt = _clock.Observe(commit.Time);
 
             var context = new EffectContext(commit.Origin, commit.Seq, commit.Time);
@@ -334,7 +341,8 @@ internal sealed class CommitPipeline : IAsyncDisposable
             for (int i = 0; i < ops.Length; i++)
             {
                 if (remote.OpBlocks[i] is not { } block) continue;
-                var op = DocumentOp.Decode(block, context);
+                // A verified block hashes to the commit's link: that is its CID, no need to hash it again.
+                var op = DocumentOp.Decode(block, context, remote.Verified ? commit.Ops[i] : null);
                 if (!draft.Holds.Matches(op.Collection, op.Id)) continue;   // outside what a partial replica holds
                 ops[i] = op;
                 var key = (db.Id, op.Collection, op.Id);
@@ -346,7 +354,7 @@ internal sealed class CommitPipeline : IAsyncDisposable
                 {
                     // Only the engine writes the schema; one no replica could read would stop every write here.
                     try { SchemaVersion.FromDocument(state.ToValue(), commit.Id, position); }
-                    catch (CorruptDataException e) { throw new InvalidCommitException($"{where} stores a schema this replica cannot read: {e.Message}"); }
+                    catch (CorruptDataException e) { throw new InvalidCommitException($"{commit.Description} stores a schema this replica cannot read: {e.Message}"); }
                 }
                 // What _meta shows: the document's causally latest change, the same on every replica
                 // whatever order concurrent commits arrived in.
@@ -394,6 +402,8 @@ internal sealed class CommitPipeline : IAsyncDisposable
             timing = Telemetry.Instruments.EndPhase(Telemetry.Instruments.Phase.Records, timing);
             long start = Telemetry.Instruments.Start(Telemetry.Instruments.FsyncDuration);
             _store.Write(batch, durable: true);
+            batch.Clear();
+            if (batch.Capacity > KeptBatchCapacity) _persistBatch = new();
             Telemetry.Instruments.RecordSince(Telemetry.Instruments.FsyncDuration, start);
             timing = Telemetry.Instruments.EndPhase(Telemetry.Instruments.Phase.Fsync, timing);
         }
@@ -428,8 +438,9 @@ internal sealed class CommitPipeline : IAsyncDisposable
 
     private StoreBatch BuildBatch(Group group)
     {
+        EncodeVersionsAhead(group);
         // A one-document commit writes about twenty records (its version, ledger records, index events).
-        var batch = new StoreBatch(group.Plan.Count * 24 + 4);
+        var batch = _persistBatch.Clear(group.Plan.Count * 24 + 4);
         var writer = _persistScratch;
         foreach (var item in group.Plan)
         {
@@ -440,6 +451,34 @@ internal sealed class CommitPipeline : IAsyncDisposable
         foreach (var draft in group.Drafts.Values)
             if (!draft.Dropped) batch.Put(StoreLayout.StateKey(draft.Runtime.Id), draft.ToRecord().Encode(writer));
         return batch;
+    }
+
+    /// <summary>How many document versions a group needs before it encodes them on all cores.</summary>
+    internal const int VersionsEncodedAhead = 64;
+
+    /// <summary>A large group (a sync frame, a bulk transaction) encodes its document versions on all
+    /// cores before its batch is built in order: they are most of its bytes, and each encodes alone.
+    /// A local group of one-document commits stays below the bound: there both cores are busy already.</summary>
+    private static void EncodeVersionsAhead(Group group)
+    {
+        int count = 0;
+        foreach (var item in group.Plan)
+            if (item is StagedCommit staged) count += staged.Versions.Length;
+        if (count < VersionsEncodedAhead || Environment.ProcessorCount < 2) return;
+        var versions = new (StagedCommit Commit, int Index)[count];
+        int n = 0;
+        foreach (var item in group.Plan)
+        {
+            if (item is not StagedCommit staged) continue;
+            staged.EncodedVersions = new byte[staged.Versions.Length][];
+            for (int i = 0; i < staged.Versions.Length; i++) versions[n++] = (staged, i);
+        }
+        Parallel.For(0, count, () => new DagCborWriter(1024), (i, _, writer) =>
+        {
+            var (staged, index) = versions[i];
+            staged.EncodedVersions![index] = staged.Versions[index].Encode(writer);
+            return writer;
+        }, _ => { });
     }
 
     public async ValueTask DisposeAsync()

@@ -124,6 +124,30 @@ public sealed class HostilePeerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_signed_operation_block_that_does_not_decode_is_refused_in_order()
+    {
+        // The hostile signs a commit whose operation block hashes to its link but is no operation:
+        // the check ahead vouches for hash and signature, and the pipeline, decoding it, refuses the
+        // commit and applies nothing of the frame.
+        var heads = (await _db.InfoAsync()).Heads;
+        var good = SourceCommits()[0];
+        var writer = new DagCborWriter();
+        writer.WriteStartMap(1);
+        writer.WriteText("nope");
+        writer.WriteInt64(1);
+        writer.WriteEndMap();
+        byte[] garbage = writer.Encode();
+        var commit = Commit.Create("shop", _hostile, 1, HlcTimestamp.FromParts(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), 0), [], [Cid.ForDagCbor(garbage)]);
+        var frame = new CommitsFrame([good, new ShippedCommit(commit.Block, [garbage])]);
+        var check = CommitCheck.Of(frame);
+        Assert.True(check.Vouches(1));
+        var (error, _) = await AttackAsync(end => end.SendAsync(frame));
+        Assert.Equal(ErrorCodes.InvalidCommit, error.Code);
+        Assert.Contains("unknown field", error.Message);
+        await AssertUntouchedAndServingAsync(heads);
+    }
+
+    [Fact]
     public async Task A_commit_with_a_bad_signature_is_refused()
     {
         var heads = (await _db.InfoAsync()).Heads;

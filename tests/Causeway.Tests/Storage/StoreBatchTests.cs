@@ -69,4 +69,22 @@ public sealed class StoreBatchTests
         var batch = new StoreBatch().Put([5], [1]).DeleteRange([0], [9]).Put([3], [2]);
         Assert.Equal(batch.Operations, batch.InKeyOrder());
     }
+
+    [Fact]
+    public void A_cleared_batch_holds_nothing_and_keeps_its_room()
+    {
+        Batches.Sample(batch =>
+        {
+            int before = batch.Count;
+            batch.Clear(before + 10);
+            Assert.Equal(0, batch.Count);
+            Assert.Equal(0, batch.Size);
+            Assert.Empty(batch.InKeyOrder());
+            Assert.True(batch.Capacity >= before + 10);
+            // Reused, it is a batch like a new one.
+            batch.Put([4], [9]).Delete([2]);
+            Assert.Equal(Apply([new(StoreBatch.Kind.Put, [4], [9]), new(StoreBatch.Kind.Delete, [2], [])]), Apply(batch.Operations));
+            Assert.Equal(3, batch.Size);
+        });
+    }
 }

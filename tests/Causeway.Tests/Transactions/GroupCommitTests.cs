@@ -1,6 +1,7 @@
 using Causeway.Errors;
 using Causeway.Security;
 using Causeway.Storage;
+using Causeway.Transactions;
 using Causeway.Values;
 
 namespace Causeway.Tests.Transactions;
@@ -41,6 +42,46 @@ public sealed class GroupCommitTests
         }
         Assert.Equal(2 * Commits, (await db.InfoAsync()).Documents);
         Assert.True((await db.VerifyAsync()).Ok);
+    }
+
+    [Fact]
+    public async Task A_group_with_many_documents_stores_each_version_as_its_own()
+    {
+        // Past CommitPipeline.VersionsEncodedAhead documents a group encodes its versions on all
+        // cores; read back from disk (no cache), each document is the one written, at its position.
+        int documents = CommitPipeline.VersionsEncodedAhead * 3;
+        static Value Fields(int i, int round) => Value.Map([new("i", Value.Int(i)), new("round", Value.Int(round)), new("name", Value.String($"n{i}-{round}"))]);
+        using var folder = new Support.TempFolder();
+        var positions = new long[2];
+        await using (var replica = await Replica.OpenAsync(folder.Path))
+        {
+            var db = await replica.CreateDatabaseAsync("shop");
+            for (int round = 0; round < 2; round++)
+            {
+                int r = round;
+                // The second round rewrites every other document, so its group holds versions with a past.
+                positions[round] = (await db.TransactAsync(tx =>
+                {
+                    for (int i = r; i < documents; i += r + 1) tx.Put("items", $"i{i}", Fields(i, r));
+                    return Task.CompletedTask;
+                })).Position;
+            }
+        }
+        await using (var replica = await Replica.OpenAsync(folder.Path))
+        {
+            var db = replica.GetDatabase("shop");
+            for (int i = 0; i < documents; i++)
+            {
+                int round = i % 2 == 1 ? 1 : 0;
+                var document = await db.GetAsync("items", $"i{i}");
+                Assert.NotNull(document);
+                Assert.Equal(Fields(i, round), document.Fields);
+                Assert.Equal(positions[round], document.Position);
+                Assert.Equal(Fields(i, 0), (await db.GetAsync("items", $"i{i}", ReadPoint.AtPosition(positions[0])))!.Fields);
+                Assert.Equal(round + 1, (await db.HistoryAsync("items", $"i{i}")).Count);
+            }
+            Assert.True((await db.VerifyAsync()).Ok);
+        }
     }
 
     [Fact]

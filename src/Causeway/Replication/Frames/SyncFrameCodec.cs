@@ -28,10 +28,24 @@ public static class SyncFrameCodec
     public static byte[] Encode(SyncFrame frame, DagCborWriter? scratch = null)
     {
         var w = scratch ?? new DagCborWriter();
+        Write(frame, w);
+        return w.Encode();
+    }
+
+    /// <summary>Encodes a frame into <paramref name="buffer"/> (replaced by a larger one when it is too
+    /// small) and answers its length.</summary>
+    internal static int Encode(SyncFrame frame, DagCborWriter scratch, ref byte[] buffer)
+    {
+        Write(frame, scratch);
+        if (buffer.Length < scratch.BytesWritten) buffer = new byte[Math.Max(scratch.BytesWritten, buffer.Length * 2)];
+        return scratch.Encode(buffer);
+    }
+
+    private static void Write(SyncFrame frame, DagCborWriter w)
+    {
         w.Reset();
         frame.Write(w);
         w.WriteEndArray();
-        return w.Encode();
     }
 
     public static SyncFrame Decode(ReadOnlyMemory<byte> bytes)

@@ -12,10 +12,10 @@ internal sealed class DocumentVersions(VersionCache cache) : ICommitStage
     public void Write(StagedCommit staged, StoreBatch batch, DagCborWriter scratch)
     {
         uint db = staged.Database.Id;
-        foreach (var version in staged.Versions)
+        for (int i = 0; i < staged.Versions.Length; i++)
         {
-            var op = staged.Ops[version.OpIndex]!;
-            batch.Put(StoreLayout.VersionKey(StoreLayout.VersionPrefix(db, op.Collection, op.Id), staged.Position), version.Encode(scratch));
+            var op = staged.Ops[staged.Versions[i].OpIndex]!;
+            batch.Put(StoreLayout.VersionKey(StoreLayout.VersionPrefix(db, op.Collection, op.Id), staged.Position), staged.EncodedVersion(i, scratch));
         }
     }
 
