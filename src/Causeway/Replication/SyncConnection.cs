@@ -100,8 +100,11 @@ public static class SyncConnection
             while (true)
             {
                 // A WebSocket lends its frame (decoded below, before the next receive reuses the buffer).
-                var received = channel is WebSocketChannel socket ? await socket.ReceiveLentAsync(cancellation).ConfigureAwait(false)
-                    : await channel.ReceiveAsync(cancellation).ConfigureAwait(false) is { } copy ? copy : null;
+                // Null is the peer closing. (Careful: a null array converts to an empty ReadOnlyMemory,
+                // and the null literal along with it, so the end must be told apart before any conversion.)
+                ReadOnlyMemory<byte>? received = null;
+                if (channel is WebSocketChannel socket) received = await socket.ReceiveLentAsync(cancellation).ConfigureAwait(false);
+                else if (await channel.ReceiveAsync(cancellation).ConfigureAwait(false) is { } copy) received = copy;
                 if (received is not { } bytes)
                 {
                     await inbox.WriteAsync(null, cancellation).ConfigureAwait(false);

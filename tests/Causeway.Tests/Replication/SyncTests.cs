@@ -131,6 +131,21 @@ public sealed class SyncTests
     }
 
     [Fact]
+    public async Task A_peer_that_hangs_up_in_process_ends_the_session_as_unavailable_not_as_a_bad_frame()
+    {
+        // The end of an in-process channel is a null frame: the reader must take it as the peer
+        // closing, not as an empty frame to decode.
+        var r = await ReplicasAsync(1);
+        var (here, there) = InProcessChannel.CreatePair();
+        var syncing = r[0].Db.SyncAsync(here, SyncDirection.Both, SyncMode.Once);
+        Assert.NotNull(await there.ReceiveAsync(CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(20)));   // its hello
+        await there.DisposeAsync();
+        var error = await Assert.ThrowsAsync<PeerUnavailableException>(() => syncing.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains("closed the connection during the handshake", error.Message);
+        foreach (var (replica, _) in r) await replica.DisposeAsync();
+    }
+
+    [Fact]
     public async Task A_database_name_mismatch_is_refused_on_both_sides()
     {
         var one = Replica.OpenInMemory();
