@@ -145,9 +145,12 @@ public sealed class WebSocketChannel(WebSocket socket, string remote) : ISyncCha
                 await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "done", timeout.Token).ConfigureAwait(false);
             // Wait (briefly) for the peer's close: ending on a handshake rather than a reset lets the
             // peer read everything sent before it.
+            // What still arrives is drained into a buffer of its own: the reader may be decoding the last
+            // frame it was lent from the channel's buffer.
+            byte[]? drain = null;
             while (socket.State == WebSocketState.CloseSent)
             {
-                var receiving = Interlocked.Exchange(ref _receiving, null) ?? socket.ReceiveAsync(_buffer.AsMemory(), CancellationToken.None).AsTask();
+                var receiving = Interlocked.Exchange(ref _receiving, null) ?? socket.ReceiveAsync((drain ??= new byte[4096]).AsMemory(), CancellationToken.None).AsTask();
                 var result = await receiving.WaitAsync(timeout.Token).ConfigureAwait(false);
                 if (result.MessageType == WebSocketMessageType.Close) break;
             }
