@@ -222,7 +222,7 @@ public sealed partial class Database : IDocumentDatabase, ILatestFields
     {
         cancellation.ThrowIfCancellationRequested();
         CheckRead(collection, id);
-        return Task.FromResult(Stored.ReadDocument(collection, id, Stored.ResolvePosition(at)));
+        return Stored.ReadDocumentTask(collection, id, Stored.ResolvePosition(at));
     }
 
     Value? ILatestFields.LatestFields(string collection, string id)

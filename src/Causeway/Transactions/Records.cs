@@ -45,6 +45,10 @@ internal sealed class VersionRecord
     /// <summary>The document readers are given for this version, made once (a document is immutable).</summary>
     public Document? Document { get; set; }
 
+    /// <summary><see cref="Document"/> as the completed task <c>GetAsync</c> answers, made once too, so
+    /// a read of a cached version allocates no task.</summary>
+    public Task<Document?>? DocumentTask { get; set; }
+
     public byte[] Encode(DagCborWriter writer)
     {
         writer.Reset();

@@ -206,6 +206,18 @@ internal sealed class StoredDatabase
     public Document? ReadDocument(string collection, string id, long position)
         => VisibleVersion(collection, id, position) is { } version ? ToDocument(collection, id, version.Value, version) : null;
 
+    /// <summary><see cref="ReadDocument"/> as a completed task: one made once per version (with its
+    /// document), and one shared by every read that finds nothing.</summary>
+    public Task<Document?> ReadDocumentTask(string collection, string id, long position)
+    {
+        if (VisibleVersion(collection, id, position) is not { } version) return Absent;
+        var document = ToDocument(collection, id, version.Value, version);
+        if (version.DocumentTask is { } made && ReferenceEquals(made.Result, document)) return made;
+        return version.DocumentTask = Task.FromResult<Document?>(document);
+    }
+
+    private static readonly Task<Document?> Absent = Task.FromResult<Document?>(null);
+
     /// <summary>What <see cref="ReadDocument"/> reads, its fields only.</summary>
     public Value? ReadFields(string collection, string id, long position) => VisibleVersion(collection, id, position)?.Value;
 

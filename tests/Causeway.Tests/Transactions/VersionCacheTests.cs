@@ -31,6 +31,26 @@ public sealed class VersionCacheTests
     }
 
     [Fact]
+    public async Task Reads_of_a_cached_version_answer_one_completed_task_and_a_new_version_another()
+    {
+        var (replica, db, _) = await OpenAsync();
+        await using var __ = replica;
+        await db.PutAsync("items", "t", Item(1));
+        var first = db.GetAsync("items", "t");
+        var again = db.GetAsync("items", "t");
+        Assert.True(first.IsCompletedSuccessfully);
+        Assert.Same(first, again);
+        await db.PutAsync("items", "t", Item(2));
+        var after = db.GetAsync("items", "t");
+        Assert.NotSame(first, after);
+        Assert.Equal(2, (await after)!.Fields.Get("n")!.AsInt());
+        Assert.Equal(1, (await first)!.Fields.Get("n")!.AsInt());
+        // Absent documents share one task, with nothing in it.
+        Assert.Same(db.GetAsync("items", "none"), db.GetAsync("items", "other"));
+        Assert.Null(await db.GetAsync("items", "none"));
+    }
+
+    [Fact]
     public async Task A_document_written_again_is_cached_with_its_newest_version()
     {
         var (replica, db, id) = await OpenAsync();
