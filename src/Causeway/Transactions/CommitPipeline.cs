@@ -402,10 +402,11 @@ internal sealed class CommitPipeline : IAsyncDisposable
             timing = Telemetry.Instruments.EndPhase(Telemetry.Instruments.Phase.Records, timing);
             long start = Telemetry.Instruments.Start(Telemetry.Instruments.FsyncDuration);
             _store.Write(batch, durable: true);
-            batch.Clear();
-            if (batch.Capacity > KeptBatchCapacity) _persistBatch = new();
             Telemetry.Instruments.RecordSince(Telemetry.Instruments.FsyncDuration, start);
             timing = Telemetry.Instruments.EndPhase(Telemetry.Instruments.Phase.Fsync, timing);
+            // Emptied now, so the records it points to are not kept until the next group.
+            batch.Clear();
+            if (batch.Capacity > KeptBatchCapacity) _persistBatch = new();
         }
         catch (Exception e)
         {
