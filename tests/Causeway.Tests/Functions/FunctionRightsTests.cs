@@ -26,9 +26,12 @@ public sealed class FunctionRightsTests
         await using var link = pair.A.Replicate(pair.B);
         await Eventually.TrueAsync(() => pair.A.Peers.List().Any(p => p.State == "live"));
 
-        long position = pair.B.Position;
+        // The refused call writes nothing: B makes no commit of its own (the live link may still bring
+        // A's, so B's position alone would not say so), and the credits it sees are unchanged.
+        long ownBefore = (await pair.B.InfoAsync()).Clock.GetValueOrDefault(pair.ReplicaB.Did);
         await Assert.ThrowsAsync<InsufficientRightsException>(() => pair.B.CallAsync("spend", Doc.Of("""{ "amount": 10 }""")));
-        Assert.Equal(position, pair.B.Position);
+        Assert.Equal(ownBefore, (await pair.B.InfoAsync()).Clock.GetValueOrDefault(pair.ReplicaB.Did));
+        Assert.Equal(100, (await pair.B.GetAsync("players", "p"))!["credits"]!.AsInt());
         CallResult call;
         using (Database.WaitingForRights(TimeSpan.FromSeconds(10)))
             call = await pair.B.CallAsync("spend", Doc.Of("""{ "amount": 40 }"""));
