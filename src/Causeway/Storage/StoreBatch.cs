@@ -7,12 +7,7 @@ public sealed class StoreBatch
 
     public readonly record struct Operation(Kind Kind, byte[] Key, byte[] Value);
 
-    private readonly List<Operation> _operations;
-
-    public StoreBatch() => _operations = [];
-
-    /// <summary>A batch with room for <paramref name="capacity"/> operations before its list grows.</summary>
-    public StoreBatch(int capacity) => _operations = new(capacity);
+    private readonly List<Operation> _operations = [];
 
     public IReadOnlyList<Operation> Operations => _operations;
     public int Count => _operations.Count;

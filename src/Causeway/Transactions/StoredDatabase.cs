@@ -211,9 +211,8 @@ internal sealed class StoredDatabase
     public Task<Document?> ReadDocumentTask(string collection, string id, long position)
     {
         if (VisibleVersion(collection, id, position) is not { } version) return Absent;
-        var document = ToDocument(collection, id, version.Value, version);
-        if (version.DocumentTask is { } made && ReferenceEquals(made.Result, document)) return made;
-        return version.DocumentTask = Task.FromResult<Document?>(document);
+        // Its own fields make the version's one shared document, so one task answers every read of it.
+        return version.DocumentTask ??= Task.FromResult<Document?>(ToDocument(collection, id, version.Value, version));
     }
 
     private static readonly Task<Document?> Absent = Task.FromResult<Document?>(null);
